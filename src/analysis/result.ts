@@ -1,0 +1,140 @@
+/**
+ * The analysis result: what `analyze` returns and every renderer takes.
+ * Field names are stable (they are the JSON schema in `schema/analysis.schema.json`).
+ * Ratios are 0..1; times are ISO 8601 strings; durations in seconds (…Sec) or milliseconds (…Ms).
+ */
+import type { InputAccounting } from '../types.js';
+
+export interface Quantiles {
+  count: number;
+  medianMs: number | null;
+  p95Ms: number | null;
+  meanMs: number | null;
+}
+
+export interface CodeShare {
+  code: number;
+  count: number;
+  share: number;
+  /** Default reason phrase from the catalogue. */
+  reason: string;
+  /** One-line meaning from the catalogue (en). */
+  meaning: string;
+  /** Whether a failure with this code should be re-routed to another vendor. */
+  reroutable: boolean | null;
+}
+
+export interface RouteMetrics {
+  route: string;
+  attempts: number;
+  answered: number;
+  /** Answered / attempts (ITU-T E.411). */
+  asr: number | null;
+  /** RFC 6076 §4.7: answered / (attempts − 3xx). */
+  ser: number | null;
+  /** RFC 6076 §4.8: (200,480,486,600,603) / (attempts − 3xx). */
+  seer: number | null;
+  /** RFC 6076 §4.9: (408,500,503,504) / attempts. */
+  isa: number | null;
+  /** ITU-T E.425: answer, user busy, no answer, terminal reject / attempts. */
+  ner: number | null;
+  /** Average answered duration in seconds. */
+  acdSec: number | null;
+  /** Total answered minutes. */
+  minutes: number;
+  /** RFC 6076 SRD/PDD of successful setups (to first 18x, or 200 when first). */
+  pddSuccess: Quantiles;
+  /** RFC 6076 failed-session setup delay (to the 4xx/5xx/6xx final, 401/402/407 excluded). */
+  pddFailure: Quantiles;
+  /** RFC 6076 session disconnect delay (BYE → 200) where seen. */
+  sdt: Quantiles;
+  /** Share of answered calls shorter than 10 s and 30 s. */
+  shortUnder10s: number | null;
+  shortUnder30s: number | null;
+  /** Final status code → attempts. `0` stands for "no final response". */
+  codes: Record<string, number>;
+  codeMix: CodeShare[];
+  /** Failures that a switch would re-route vs not (486 is not re-routed). */
+  reroutable: number;
+  notReroutable: number;
+  /** What the final codes rest on: sip, q850, hangup-cause, disposition. */
+  codeSources: Record<string, number>;
+}
+
+export interface BucketMetrics extends RouteMetrics {
+  /** Bucket start and end (ISO 8601). */
+  start: string;
+  end: string;
+}
+
+export interface Spike {
+  route: string;
+  code: number;
+  start: string;
+  end: string;
+  count: number;
+  attempts: number;
+  share: number;
+  baselineShare: number;
+  exampleCallIds: string[];
+}
+
+export interface FalseBusy {
+  callee: string;
+  busyRoute: string;
+  busyAt: string;
+  answeredRoute: string;
+  answeredAt: string;
+  busyCallId: string;
+  answeredCallId: string;
+}
+
+export interface FasSignal {
+  /** Stable id: `no-ringing`, `short-pdd`, `ring-answer-cluster`, `short-calls`, `duration-cluster`, `asr-high-acd-low`, `no-rtp-after-answer`, `ringback-after-answer`. */
+  id: string;
+  /** Whether the measured value is beyond the threshold. */
+  hit: boolean;
+  value: number | null;
+  threshold: number;
+  calls: number;
+  exampleCallIds: string[];
+  text: string;
+}
+
+export interface FasResult {
+  route: string;
+  flagged: boolean;
+  score: number;
+  signals: FasSignal[];
+}
+
+export interface WireStats {
+  /** Status code → number of response messages on the wire (retransmissions included). */
+  responses: Record<string, number>;
+  /** Method → number of request messages. */
+  requests: Record<string, number>;
+}
+
+export interface AnalysisResult {
+  tool: { name: 'sipscope'; version: string };
+  generatedAt: string;
+  inputs: InputAccounting[];
+  wire: WireStats;
+  /** Routes sorted worst ASR first. */
+  routes: RouteMetrics[];
+  totals: RouteMetrics;
+  /** Bucket size in seconds and the per-route buckets. */
+  bucketSec: number;
+  buckets: Array<{ route: string; series: BucketMetrics[] }>;
+  /** With --prefix-digits: metrics per route and destination prefix. */
+  prefixes?: Array<RouteMetrics & { prefix: string }>;
+  spikes: Spike[];
+  falseBusy: FalseBusy[];
+  fas: FasResult[];
+  /** Time span of the data (ISO 8601), null when there were no records. */
+  span: { start: string; end: string } | null;
+  /** Thresholds in force (defaults merged with options and config). */
+  thresholds: Record<string, number>;
+  /** Results of --fail-on, when given. */
+  failures?: Array<{ rule: string; route?: string; detail: string }>;
+}

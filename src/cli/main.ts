@@ -1,0 +1,78 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, SipscopeError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { register as registerExplain } from './explain.js';
+import { register as registerCatalogue } from './catalogue.js';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether stdout is a terminal (colours, default table format). */
+  isTTY: boolean;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const defaultIo = (): CliIo => ({
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+  stdin: process.stdin,
+});
+
+/** Shared by all commands: where to write and the exit code the command chose. */
+export interface CliContext {
+  io: CliIo;
+  exitCode: number;
+  debug: boolean;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command();
+  program
+    .name('sipscope')
+    .description(
+      'Which vendor route is failing, is a vendor cheating, why did this call fail:\n' +
+        'SIP captures, Asterisk logs and CDR exports → ASR/SEER/ACD/PDD per route, 486 spikes, FAS, post-mortems.',
+    )
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout(s),
+      writeErr: (s) => ctx.io.stderr(s),
+    })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 success, 2 usage error or unreadable input, 3 a --fail-on threshold broken.\n' +
+      'Examples:\n  sipscope analyze fixtures/sample/carrier-day.pcap\n  sipscope explain 486 --lang ru',
+  );
+  registerExplain(program, ctx);
+  registerCatalogue(program, ctx);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  return program;
+}
+
+/** Runs the CLI in-process and returns the exit code (tests call this directly). */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const ctx: CliContext = { io, exitCode: ExitCode.Ok, debug: argv.includes('--debug') };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (err instanceof SipscopeError) {
+      io.stderr(`sipscope: ${err.message}\n`);
+      if (ctx.debug && err.stack) io.stderr(err.stack + '\n');
+      return err.exitCode;
+    }
+    const e = err as Error;
+    io.stderr(`sipscope: internal error: ${e?.message ?? String(err)}${ctx.debug ? '' : ' (run with --debug for details)'}\n`);
+    if (ctx.debug && e?.stack) io.stderr(e.stack + '\n');
+    return ExitCode.Failure;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The contract between the packet decoders (capture/ + net/) and the SIP layer (sip/).
+ *
+ * The decoder calls `onPayload` once per UDP datagram payload and once per in-order chunk of a
+ * reassembled TCP stream direction. The `TransportPayload` object is REUSED between calls: copy what
+ * you keep. Addresses are raw bytes (4 or 16) so that RTP and other non-SIP traffic costs no strings;
+ * call `addrToString` only for what you keep.
+ */
+export interface TransportPayload {
+  /** Packet time, ms since epoch (fraction = sub-ms). */
+  ts: number;
+  /** 1-based packet number in the file (for TCP: the packet that completed this chunk). */
+  packet: number;
+  proto: 'udp' | 'tcp';
+  ipVersion: 4 | 6;
+  srcAddr: Uint8Array;
+  dstAddr: Uint8Array;
+  srcPort: number;
+  dstPort: number;
+  /** Payload bytes (a view, valid only during the call). */
+  data: Uint8Array;
+  /** TCP: a stable key for this flow direction (src:port>dst:port); UDP: empty string. */
+  flowKey: string;
+  /** True when reached through HEP/IP-in-IP/GRE (for information). */
+  tunneled: boolean;
+}
+
+/**
+ * What the SIP layer says about a payload, so that every packet lands in exactly one bucket:
+ * 'sip' (used), 'rtp' (ignored as media, counted per call when known), 'other' (ignored as not SIP),
+ * or 'malformed' (looked like SIP but could not be read: counted as an anomaly by the SIP layer
+ * through `reportAnomaly`).
+ */
+export type PayloadVerdict = 'sip' | 'rtp' | 'other' | 'malformed';
+
+export interface PayloadHandler {
+  onPayload(p: TransportPayload): PayloadVerdict;
+  /** A TCP flow was closed (FIN/RST) or the capture ended: flush partial stream state. */
+  onFlowEnd?(flowKey: string): void;
+}
+
+export function addrToString(a: Uint8Array): string {
+  if (a.length === 4) return `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;
+  // RFC 5952 text form: lower-case hex, longest run of zero groups compressed.
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((a[i]! << 8) | a[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  const head = hex.slice(0, bestStart).join(':');
+  const tail = hex.slice(bestStart + bestLen).join(':');
+  return `${head}::${tail}`;
+}
