@@ -64,6 +64,11 @@ export interface InputAccounting {
   records: number;
   /** Format-specific facts worth telling the user (e.g. `yearInferredFrom`, `codeSource`). */
   notes: string[];
+  /**
+   * Set when the input could not be read at all (unrecognised format, no such file) or stopped being
+   * readable part-way (corrupt or truncated compressed data): the units counted above are what was read.
+   */
+  error?: string;
 }
 
 export type Transport = 'udp' | 'tcp' | 'tls' | 'sctp' | 'ws' | 'log';

@@ -1,0 +1,159 @@
+/**
+ * Turns command-line input arguments into a list of inputs: files, folders (recursed), globs
+ * (`*`, `?`, `**`, `[abc]`; Node 20 has no fs.glob) and `-` for standard input.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { InputError } from '../errors.js';
+
+export interface InputSpec {
+  /** Path on disk, or '-' for standard input. */
+  path: string;
+  /** Name shown to the user (the argument as given, or the path found under a folder). */
+  display: string;
+  /** Size in bytes when known (for progress). */
+  size?: number;
+}
+
+const GLOB_CHARS = /[*?[]/;
+
+/** Wildcard match of one path segment: `*`, `?`, `[set]`, `[!set]`. Greedy-with-backtrack-point, linear in practice. */
+export function matchSegment(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let starP = -1;
+  let starN = 0;
+  while (n < name.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      starP = p++;
+      starN = n;
+      continue;
+    }
+    if (c === '?') {
+      p++;
+      n++;
+      continue;
+    }
+    if (c === '[') {
+      const close = pattern.indexOf(']', p + 2);
+      if (close > 0) {
+        let q = p + 1;
+        const negate = pattern[q] === '!' || pattern[q] === '^';
+        if (negate) q++;
+        let hit = false;
+        for (; q < close; q++) {
+          if (pattern[q + 1] === '-' && q + 2 < close) {
+            if (name[n]! >= pattern[q]! && name[n]! <= pattern[q + 2]!) hit = true;
+            q += 2;
+          } else if (pattern[q] === name[n]) hit = true;
+        }
+        if (hit !== negate) {
+          p = close + 1;
+          n++;
+          continue;
+        }
+      } else if (name[n] === '[') {
+        p++;
+        n++;
+        continue;
+      }
+    } else if (c !== undefined && c === name[n]) {
+      p++;
+      n++;
+      continue;
+    }
+    if (starP < 0) return false;
+    p = starP + 1;
+    n = ++starN;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+}
+
+async function expandGlob(pattern: string): Promise<string[]> {
+  const absolute = pattern.startsWith('/');
+  const parts = pattern.split('/').filter((s, i) => s !== '' || i === 0);
+  let base = absolute ? '/' : '.';
+  let i = absolute ? 1 : 0;
+  while (i < parts.length - 1 && !GLOB_CHARS.test(parts[i]!)) base = join(base, parts[i++]!);
+  const rest = parts.slice(i);
+  const out: string[] = [];
+  const step = async (dir: string, k: number): Promise<void> => {
+    if (k === rest.length) return;
+    const seg = rest[k]!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (seg === '**') {
+      await step(dir, k + 1);
+      for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await step(join(dir, e.name), k);
+      if (k + 1 === rest.length) for (const e of entries) if (e.isFile()) out.push(join(dir, e.name));
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
+      if (!matchSegment(seg, e.name)) continue;
+      const p = join(dir, e.name);
+      if (k + 1 === rest.length) {
+        if (e.isFile()) out.push(p);
+        else if (e.isDirectory()) await walk(p, out);
+      } else if (e.isDirectory()) await step(p, k + 1);
+    }
+  };
+  await step(base, 0);
+  return [...new Set(out)];
+}
+
+/** Expands arguments to inputs; throws InputError for a path that does not exist or a glob that matches nothing. */
+export async function expandInputs(args: readonly string[]): Promise<InputSpec[]> {
+  const out: InputSpec[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      out.push({ path: '-', display: '<stdin>' });
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(arg);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      const files: string[] = [];
+      await walk(arg, files);
+      if (files.length === 0) throw new InputError(arg, 'folder holds no files');
+      for (const f of files) out.push({ path: f, display: f, size: (await stat(f)).size });
+    } else if (st?.isFile()) {
+      out.push({ path: arg, display: arg, size: st.size });
+    } else if (GLOB_CHARS.test(arg)) {
+      const files = await expandGlob(arg);
+      if (files.length === 0) throw new InputError(arg, 'no file matches this pattern');
+      for (const f of files) out.push({ path: f, display: f.startsWith('.' + sep) ? f.slice(2) : f, size: (await stat(f)).size });
+    } else {
+      throw new InputError(arg, st ? 'not a regular file or folder' : 'no such file or folder');
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((s) => {
+    const key = s.path === '-' ? '-' : resolve(s.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
