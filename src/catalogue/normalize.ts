@@ -1,0 +1,42 @@
+/**
+ * Matching key of a reason phrase: letters and digits only, ASCII lower-cased, everything else (spaces,
+ * punctuation, quotes, hyphens) dropped. `Server Time-out`, `server timeout` and `SERVER-TIMEOUT` share one
+ * key. Non-ASCII letters (a Cyrillic phrase on the wire) are kept and lower-cased. One pass over the
+ * characters, bounded by `max`, so a hostile phrase costs linear time at most.
+ */
+export function phraseKey(text: string, max = 256): string {
+  let out = '';
+  const n = text.length < max ? text.length : max;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) out += text[i];
+    else if (c >= 0x30 && c <= 0x39) out += text[i];
+    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 0x20);
+    else if (c >= 0x80 && isLetterOrDigit(c)) out += text[i]!.toLowerCase();
+  }
+  return out;
+}
+
+/** Latin-1 letters, Cyrillic, and other letters above U+0100 except the general punctuation block. */
+function isLetterOrDigit(c: number): boolean {
+  if (c < 0xc0) return false; // Latin-1 punctuation, NBSP, symbols
+  if (c === 0xd7 || c === 0xf7) return false; // × ÷
+  if (c >= 0x2000 && c <= 0x206f) return false; // general punctuation: dashes, quotes, ellipsis
+  if (c >= 0x3000 && c <= 0x303f) return false; // CJK punctuation
+  if (c >= 0xd800 && c <= 0xdfff) return false; // surrogate halves (emoji and the like)
+  if (c === 0xfeff || c === 0xfffd) return false;
+  return true;
+}
+
+/** Upper-case identifier key for names such as `NO ANSWER`, `no_answer`, `NoAnswer`: letters and digits only. */
+export function nameKey(text: string, max = 64): string {
+  let out = '';
+  const n = text.length < max ? text.length : max;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) out += text[i];
+    else if (c >= 0x30 && c <= 0x39) out += text[i];
+    else if (c >= 0x61 && c <= 0x7a) out += String.fromCharCode(c - 0x20);
+  }
+  return out;
+}

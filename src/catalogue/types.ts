@@ -1,0 +1,48 @@
+/** Shapes of the response-code catalogue. The data modules hold plain literals of these types. */
+
+export type Lang = 'en' | 'ru';
+
+/** A text in both languages of the catalogue. */
+export interface Text {
+  en: string;
+  ru: string;
+}
+
+/** RFC 3261 §7.2: the class of a response is its first digit. */
+export type CodeClass = 'provisional' | 'success' | 'redirection' | 'client' | 'server' | 'global';
+
+/**
+ * `iana`: registered in the IANA SIP response-code registry; `obsolete`: defined only by RFC 2543 and never
+ * registered; `nonstandard`: not defined anywhere, but seen from real providers.
+ */
+export type CodeStatus = 'iana' | 'obsolete' | 'nonstandard';
+
+export interface CodeData {
+  code: number;
+  /** Default reason phrase of the defining RFC / registry. */
+  reason: string;
+  /** Where the code is defined, e.g. `RFC 3261 §21.4.24`. */
+  rfc: string;
+  status: CodeStatus;
+  /** Other standard spellings of the default phrase (older RFCs, registry renames, common variants). */
+  aliases?: readonly string[];
+  description: Text;
+}
+
+/** A provider-specific reason phrase: kept exactly as seen on the wire. */
+export interface VariantData {
+  code: number;
+  reason: string;
+  description: Text;
+  /** Ids of hints (hints.ts) that apply to this phrase in particular. */
+  hints?: readonly string[];
+}
+
+export interface HintData {
+  id: string;
+  /** Codes the hint applies to whatever the phrase (empty for topic-only hints). */
+  codes: readonly number[];
+  /** Phrases (normalised on load) that select this hint as a topic in `explain`, e.g. `No DNS result`. */
+  topics?: readonly string[];
+  text: Text;
+}
