@@ -23,13 +23,21 @@ export interface TransportPayload {
   flowKey: string;
   /** True when reached through HEP/IP-in-IP/GRE (for information). */
   tunneled: boolean;
+  /**
+   * Set by the handler before it returns 'malformed': the anomaly name the decoder counts for the
+   * packet (default `sip-malformed`). The decoder clears it before each call and does all packet
+   * accounting itself, so the handler never calls countAnomaly/countIgnored for packets.
+   */
+  anomaly?: string;
+  /** Optional detail kept with the anomaly sample (set together with `anomaly`). */
+  anomalyDetail?: string;
 }
 
 /**
  * What the SIP layer says about a payload, so that every packet lands in exactly one bucket:
  * 'sip' (used), 'rtp' (ignored as media, counted per call when known), 'other' (ignored as not SIP),
- * or 'malformed' (looked like SIP but could not be read: counted as an anomaly by the SIP layer
- * through `reportAnomaly`).
+ * or 'malformed' (looked like SIP but could not be read: the decoder counts it as an anomaly under
+ * the name the handler put in `p.anomaly`). The decoder owns all per-packet accounting.
  */
 export type PayloadVerdict = 'sip' | 'rtp' | 'other' | 'malformed';
 

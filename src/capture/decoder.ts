@@ -1,0 +1,346 @@
+/**
+ * Streaming capture reader: pcap (µs/ns, both byte orders, Kuznetzov's extended records) and
+ * pcapng (several sections and interfaces, EPB/SPB/obsolete PB, unknown blocks skipped).
+ *
+ * Push-based: chunks of any size. Records that lie whole inside a chunk are decoded in place;
+ * only a record cut by a chunk boundary is copied into a carry-over buffer (grown geometrically
+ * and reused), so memory stays at one record whatever the file size.
+ */
+import { InputError } from '../errors.js';
+import { u16, u32 } from '../net/bytes.js';
+import { PacketDecoder } from '../net/decode.js';
+import type { PayloadHandler } from '../net/payload.js';
+import { countAnomaly, type InputAccounting } from '../types.js';
+import { couldBeCapture, describeNonCapture, sniffCapture, SNIFF_BYTES } from './sniff.js';
+
+export interface CaptureDecoder {
+  push(chunk: Uint8Array): void;
+  end(): void;
+  readonly format: 'pcap' | 'pcapng' | undefined;
+}
+
+/** Builds a reader for one capture file; every packet is counted in `acc`. */
+export function createCaptureDecoder(file: string, handler: PayloadHandler, acc: InputAccounting): CaptureDecoder {
+  return new CaptureReader(file, handler, acc);
+}
+
+const SNIFF = 0;
+const PCAP_HEADER = 1;
+const PCAP = 2;
+const PCAPNG = 3;
+const DEAD = 4;
+
+/** A record longer than this is junk, not a packet (pcapng and pcap alike). */
+export const MAX_RECORD = 16 * 1024 * 1024;
+
+const BLOCK_SHB = 0x0a0d0d0a;
+const BLOCK_IDB = 1;
+const BLOCK_PB = 2;
+const BLOCK_SPB = 3;
+const BLOCK_EPB = 6;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
+interface NgInterface {
+  linktype: number;
+  snaplen: number;
+  /** Timestamp units per second (if_tsresol). */
+  ups: number;
+  /** if_tsoffset, seconds. */
+  offsetSec: number;
+}
+
+class CaptureReader implements CaptureDecoder {
+  private readonly net: PacketDecoder;
+  private state = SNIFF;
+  private carry = new Uint8Array(65536);
+  private carryLen = 0;
+  /** File offset of the next unit (the one in carry, when carry is not empty). */
+  private offset = 0;
+  private no = 0;
+  private ended = false;
+  private container: 'pcap' | 'pcapng' | undefined;
+  private le = true;
+  private nanos = false;
+  private recHdr = 16;
+  private linktype = 0;
+  private snaplen = 0;
+  private ifaces: NgInterface[] = [];
+  private sections = 0;
+  private corruptName = '';
+  private corruptDetail = '';
+
+  constructor(
+    private readonly file: string,
+    handler: PayloadHandler,
+    private readonly acc: InputAccounting,
+  ) {
+    this.net = new PacketDecoder(file, handler, acc);
+    acc.unit = 'packet';
+  }
+
+  get format(): 'pcap' | 'pcapng' | undefined {
+    return this.container;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) return;
+    this.acc.bytes += chunk.length;
+    if (this.state === DEAD) return;
+    const n = chunk.length;
+    let pos = 0;
+    while (this.carryLen > 0 && pos < n) {
+      const size = this.unitSize(this.carry, 0, this.carryLen);
+      if (size === -2) return this.corrupt();
+      const want = size < 0 ? this.headerNeed() : size;
+      const take = Math.min(want - this.carryLen, n - pos);
+      this.append(chunk, pos, take);
+      pos += take;
+      if (size >= 0 && this.carryLen === size) {
+        this.carryLen = 0;
+        this.process(this.carry, 0, size);
+        this.offset += size;
+        if (this.state === DEAD) return;
+      }
+    }
+    while (pos < n) {
+      const avail = n - pos;
+      const size = this.unitSize(chunk, pos, avail);
+      if (size === -2) return this.corrupt();
+      if (size < 0 || size > avail) {
+        this.append(chunk, pos, avail);
+        break;
+      }
+      this.process(chunk, pos, size);
+      this.offset += size;
+      pos += size;
+      if (this.state === DEAD) return;
+    }
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.state === SNIFF) {
+      const head = this.carry.subarray(0, this.carryLen);
+      throw new InputError(this.file, this.carryLen === 0 ? describeNonCapture(head) : `${this.carryLen} bytes: too short for a capture`);
+    }
+    if (this.state === PCAP_HEADER) throw new InputError(this.file, `truncated pcap file header (${this.carryLen} of 24 bytes)`);
+    if (this.state === PCAPNG && this.sections === 0) throw new InputError(this.file, `truncated pcapng section header (${this.carryLen} bytes)`);
+    if (this.carryLen > 0 && this.state !== DEAD) {
+      const size = this.unitSize(this.carry, 0, this.carryLen);
+      let isPacket = true;
+      if (this.state === PCAPNG && this.carryLen >= 4) {
+        const type = u32(this.carry, 0, this.le);
+        isPacket = type === BLOCK_EPB || type === BLOCK_SPB || type === BLOCK_PB;
+      }
+      const detail = `${this.carryLen} of ${size > 0 ? size : '?'} bytes`;
+      if (isPacket) this.malformedPacket('truncated-record', detail);
+      else this.acc.notes.push(`last pcapng block cut short at byte ${this.offset} (${detail})`);
+      this.carryLen = 0;
+    }
+    this.net.end();
+  }
+
+  // ── framing ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Bytes needed before the size of the next unit is known. */
+  private headerNeed(): number {
+    switch (this.state) {
+      case SNIFF: return SNIFF_BYTES;
+      case PCAP_HEADER: return 24;
+      case PCAP: return this.recHdr;
+      default: return 12;
+    }
+  }
+
+  /** Size of the unit at `b[o]`: ≥ 0, -1 when more bytes are needed to tell, -2 when corrupt. */
+  private unitSize(b: Uint8Array, o: number, avail: number): number {
+    switch (this.state) {
+      case SNIFF: {
+        if (avail < SNIFF_BYTES) {
+          if (!couldBeCapture(b.subarray(o, o + avail))) throw new InputError(this.file, describeNonCapture(b.subarray(o, o + avail)));
+          return -1;
+        }
+        const c = sniffCapture(b.subarray(o, o + SNIFF_BYTES));
+        if (c === null) throw new InputError(this.file, describeNonCapture(b.subarray(o, o + Math.min(avail, 16))));
+        if (c.kind === 'pcap') {
+          this.state = PCAP_HEADER;
+          this.le = c.littleEndian;
+          this.nanos = c.nanos;
+          this.recHdr = c.extended ? 24 : 16;
+          this.container = 'pcap';
+          this.acc.format = 'pcap';
+        } else {
+          this.state = PCAPNG;
+          this.container = 'pcapng';
+          this.acc.format = 'pcapng';
+        }
+        return this.unitSize(b, o, avail);
+      }
+      case PCAP_HEADER:
+        return 24;
+      case PCAP: {
+        if (avail < 16) return -1;
+        const caplen = u32(b, o + 8, this.le);
+        if (caplen > MAX_RECORD) {
+          this.corruptName = 'bad-record-length';
+          this.corruptDetail = `record of ${caplen} bytes`;
+          return -2;
+        }
+        return this.recHdr + caplen;
+      }
+      case PCAPNG: {
+        if (avail < 12) return -1;
+        let le = this.le;
+        if (u32(b, o, true) === BLOCK_SHB) {
+          const m = u32(b, o + 8, true);
+          if (m === BYTE_ORDER_MAGIC) le = true;
+          else if (m === 0x4d3c2b1a) le = false;
+          else {
+            this.corruptName = 'bad-pcapng-block';
+            this.corruptDetail = 'section header without byte-order magic';
+            return -2;
+          }
+        }
+        const len = u32(b, o + 4, le);
+        if (len < 12 || (len & 3) !== 0 || len > MAX_RECORD) {
+          this.corruptName = 'bad-pcapng-block';
+          this.corruptDetail = `block length ${len}`;
+          return -2;
+        }
+        return len;
+      }
+      default:
+        return -1;
+    }
+  }
+
+  private append(chunk: Uint8Array, pos: number, len: number): void {
+    const need = this.carryLen + len;
+    if (need > this.carry.length) {
+      const grown = new Uint8Array(Math.max(need, this.carry.length * 2));
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(chunk.subarray(pos, pos + len), this.carryLen);
+    this.carryLen = need;
+  }
+
+  /** The rest of the file cannot be framed: one malformed unit, then everything else is skipped. */
+  private corrupt(): void {
+    this.malformedPacket(this.corruptName, this.corruptDetail);
+    this.acc.notes.push(`stopped reading at byte ${this.offset}: ${this.corruptDetail}`);
+    this.state = DEAD;
+    this.carryLen = 0;
+  }
+
+  private malformedPacket(name: string, detail: string): void {
+    this.no++;
+    this.acc.read++;
+    countAnomaly(this.acc, name, { file: this.file, packet: this.no, offset: this.offset }, detail);
+  }
+
+  // ── records ─────────────────────────────────────────────────────────────────────────────────
+
+  private process(b: Uint8Array, o: number, size: number): void {
+    switch (this.state) {
+      case PCAP_HEADER:
+        this.snaplen = u32(b, o + 16, this.le);
+        this.linktype = u32(b, o + 20, this.le) & 0xffff;
+        this.state = PCAP;
+        return;
+      case PCAP: {
+        const sec = u32(b, o, this.le);
+        const frac = u32(b, o + 4, this.le);
+        const caplen = u32(b, o + 8, this.le);
+        const origlen = u32(b, o + 12, this.le);
+        const ts = sec * 1000 + (this.nanos ? frac / 1e6 : frac / 1e3);
+        this.net.packet(b, o + this.recHdr, caplen, origlen, this.linktype, ts, ++this.no);
+        return;
+      }
+      case PCAPNG:
+        this.block(b, o, size);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private block(b: Uint8Array, o: number, len: number): void {
+    const type = u32(b, o, this.le);
+    if (type === BLOCK_SHB) {
+      this.le = u32(b, o + 8, true) === BYTE_ORDER_MAGIC;
+      this.ifaces = [];
+      this.sections++;
+      const major = u16(b, o + 12, this.le);
+      if (major !== 1) this.acc.notes.push(`pcapng section ${this.sections} has version ${major}.x`);
+      return;
+    }
+    const le = this.le;
+    switch (type) {
+      case BLOCK_IDB: {
+        if (len < 20) return this.badBlock('interface description block too short');
+        const iface: NgInterface = { linktype: u16(b, o + 8, le), snaplen: u32(b, o + 12, le), ups: 1e6, offsetSec: 0 };
+        let p = o + 16;
+        const stop = o + len - 4;
+        while (stop - p >= 4) {
+          const code = u16(b, p, le);
+          const olen = u16(b, p + 2, le);
+          if (code === 0 || p + 4 + olen > stop) break;
+          if (code === 9 && olen >= 1) {
+            const r = b[p + 4]!;
+            iface.ups = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+          } else if (code === 14 && olen === 8) {
+            const lo = u32(b, p + 4 + (le ? 0 : 4), le);
+            const hi = u32(b, p + 4 + (le ? 4 : 0), le) | 0;
+            iface.offsetSec = hi * 4294967296 + lo;
+          }
+          p += 4 + ((olen + 3) & ~3);
+        }
+        this.ifaces.push(iface);
+        return;
+      }
+      case BLOCK_EPB:
+      case BLOCK_PB: {
+        if (len < 32) return this.badPacketBlock('packet block too short');
+        const ifId = type === BLOCK_EPB ? u32(b, o + 8, le) : u16(b, o + 8, le);
+        const iface = this.ifaces[ifId];
+        if (iface === undefined) return this.badPacketBlock(`interface ${ifId} not described`, 'bad-interface-id');
+        const caplen = u32(b, o + 20, le);
+        const origlen = u32(b, o + 24, le);
+        if (caplen > len - 32) return this.badPacketBlock(`captured length ${caplen} beyond block of ${len} bytes`);
+        const ts = this.ngTime(iface, u32(b, o + 12, le), u32(b, o + 16, le));
+        this.net.packet(b, o + 28, caplen, origlen, iface.linktype, ts, ++this.no);
+        return;
+      }
+      case BLOCK_SPB: {
+        if (len < 16) return this.badPacketBlock('simple packet block too short');
+        const iface = this.ifaces[0];
+        if (iface === undefined) return this.badPacketBlock('no interface described', 'bad-interface-id');
+        const origlen = u32(b, o + 8, le);
+        let caplen = Math.min(origlen, len - 16);
+        if (iface.snaplen > 0 && caplen > iface.snaplen) caplen = iface.snaplen;
+        // A simple packet block has no timestamp.
+        this.net.packet(b, o + 12, caplen, origlen, iface.linktype, 0, ++this.no);
+        return;
+      }
+      default:
+        return; // name resolution, statistics, decryption secrets, custom blocks: not needed
+    }
+  }
+
+  private ngTime(iface: NgInterface, hi: number, lo: number): number {
+    const total = hi * 4294967296 + lo;
+    const ups = iface.ups;
+    const sec = Math.floor(total / ups);
+    return (sec + iface.offsetSec) * 1000 + ((total - sec * ups) * 1000) / ups;
+  }
+
+  private badBlock(detail: string): void {
+    this.acc.notes.push(`pcapng block at byte ${this.offset} skipped: ${detail}`);
+  }
+
+  private badPacketBlock(detail: string, name = 'bad-pcapng-block'): void {
+    this.malformedPacket(name, detail);
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * TCP stream reassembly per direction: in-order bytes are handed on as they come, out-of-order
+ * segments are parked (copied) until the gap is filled, retransmitted bytes are dropped.
+ *
+ * Accounting (see docs/capture.md): every segment with payload gets the verdict of the delivery of
+ * its own new bytes. A parked segment is counted as ignored `tcp-out-of-order` while it waits and
+ * moved to its verdict when delivered. A gap that never fills (lost packet, limits) is skipped when
+ * the flow ends or its parking overflows: the stream consumer is told with `flowEnd` first, so that
+ * it restarts its framing, and the parked bytes are delivered after it.
+ */
+import { addrToString } from './payload.js';
+
+export interface TcpSegmentParked {
+  seq: number;
+  data: Uint8Array;
+  packet: number;
+}
+
+export class TcpFlow {
+  next: TcpFlow | null = null;
+  synced = false;
+  isn = -1;
+  nextSeq = 0;
+  parked: TcpSegmentParked[] = [];
+  parkedBytes = 0;
+  lastTs = 0;
+  readonly key: string;
+
+  constructor(
+    readonly hash: number,
+    readonly ver: 4 | 6,
+    readonly src: Uint8Array,
+    readonly dst: Uint8Array,
+    readonly sport: number,
+    readonly dport: number,
+  ) {
+    this.key = `${addrToString(src)}:${sport}>${addrToString(dst)}:${dport}`;
+  }
+}
+
+/** What the reassembler needs from the packet decoder. */
+export interface TcpSink {
+  /** Hands in-order bytes of a flow to the SIP layer; returns the outcome code for their packet. */
+  tcpDeliver(flow: TcpFlow, data: Uint8Array): number;
+  /** Counts `outcome` for a packet: the current one, or a parked one (`parked` true: it leaves `tcp-out-of-order`). */
+  tcpCount(outcome: number, packet: number, parked: boolean): void;
+  /** Counts the current packet as ignored for `reason`. */
+  tcpIgnore(reason: string, packet: number, parked: boolean): void;
+  tcpFlowEnd(flow: TcpFlow): void;
+}
+
+export const TCP_MAX_PARKED_SEGMENTS = 256;
+export const TCP_MAX_PARKED_BYTES = 1 << 20;
+export const TCP_MAX_FLOWS = 65_536;
+/** Flows with no packet for this long (capture time) are closed. */
+export const TCP_IDLE_MS = 300_000;
+
+const FIN = 1;
+const SYN = 2;
+const RST = 4;
+
+export class TcpReassembler {
+  private readonly table = new Map<number, TcpFlow>();
+  private count = 0;
+  private lastSweep = 0;
+
+  constructor(private readonly sink: TcpSink) {}
+
+  get flows(): number {
+    return this.count;
+  }
+
+  segment(
+    ver: 4 | 6,
+    src: Uint8Array,
+    dst: Uint8Array,
+    sport: number,
+    dport: number,
+    seq: number,
+    flags: number,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    packet: number,
+    ts: number,
+  ): void {
+    if (ts - this.lastSweep > 60_000) this.sweep(ts);
+    const len = end - start;
+    const hash = flowHash(src, dst, sport, dport);
+    let flow = this.find(hash, ver, src, dst, sport, dport);
+    let dataSeq = seq;
+    if (flags & SYN) {
+      if (flow !== null && flow.synced && flow.isn !== seq) {
+        this.close(flow);
+        flow = null;
+      }
+      if (flow === null) flow = this.create(hash, ver, src, dst, sport, dport);
+      if (!flow.synced || flow.isn !== seq) {
+        flow.isn = seq;
+        flow.nextSeq = (seq + 1) >>> 0;
+        flow.synced = true;
+      }
+      dataSeq = (seq + 1) >>> 0;
+    } else if (flow === null) {
+      if (len === 0) {
+        this.sink.tcpIgnore('tcp-control', packet, false);
+        return;
+      }
+      flow = this.create(hash, ver, src, dst, sport, dport);
+    }
+    flow.lastTs = ts;
+    if (len === 0) {
+      this.sink.tcpIgnore('tcp-control', packet, false);
+    } else {
+      if (!flow.synced) {
+        flow.nextSeq = dataSeq;
+        flow.synced = true;
+      }
+      const rel = (dataSeq - flow.nextSeq) | 0;
+      if (rel + len <= 0) {
+        this.sink.tcpIgnore('tcp-retransmission', packet, false);
+      } else if (rel <= 0) {
+        const out = this.sink.tcpDeliver(flow, buf.subarray(start - rel, end));
+        this.sink.tcpCount(out, packet, false);
+        flow.nextSeq = (dataSeq + len) >>> 0;
+        this.drain(flow);
+      } else {
+        this.park(flow, dataSeq, buf, start, end, packet);
+      }
+    }
+    if (flags & RST) {
+      this.close(flow);
+      const peer = this.find(flowHash(dst, src, dport, sport), ver, dst, src, dport, sport);
+      if (peer !== null) this.close(peer);
+    } else if (flags & FIN) {
+      this.close(flow);
+    }
+  }
+
+  /** Flushes and closes every flow (end of capture). */
+  end(): void {
+    for (const f of this.all()) this.close(f);
+  }
+
+  private park(flow: TcpFlow, seq: number, buf: Uint8Array, start: number, end: number, packet: number): void {
+    const len = end - start;
+    const parked = flow.parked;
+    let i = parked.length;
+    while (i > 0 && ((parked[i - 1]!.seq - seq) | 0) > 0) i--;
+    const prev = parked[i - 1];
+    if (prev !== undefined && prev.seq === seq && prev.data.length >= len) {
+      this.sink.tcpIgnore('tcp-retransmission', packet, false);
+      return;
+    }
+    parked.splice(i, 0, { seq, data: buf.slice(start, end), packet });
+    flow.parkedBytes += len;
+    this.sink.tcpIgnore('tcp-out-of-order', packet, false);
+    if (parked.length > TCP_MAX_PARKED_SEGMENTS || flow.parkedBytes > TCP_MAX_PARKED_BYTES) this.skipGap(flow);
+  }
+
+  /** Delivers parked segments that became in order. */
+  private drain(flow: TcpFlow): void {
+    const parked = flow.parked;
+    while (parked.length > 0) {
+      const s = parked[0]!;
+      const rel = (s.seq - flow.nextSeq) | 0;
+      if (rel > 0) return;
+      parked.shift();
+      flow.parkedBytes -= s.data.length;
+      if (rel + s.data.length <= 0) {
+        this.sink.tcpIgnore('tcp-retransmission', s.packet, true);
+        continue;
+      }
+      const out = this.sink.tcpDeliver(flow, s.data.subarray(-rel));
+      flow.nextSeq = (s.seq + s.data.length) >>> 0;
+      this.sink.tcpCount(out, s.packet, true);
+    }
+  }
+
+  /** Gives up on the missing bytes before the first parked segment. */
+  private skipGap(flow: TcpFlow): void {
+    const first = flow.parked[0];
+    if (first === undefined) return;
+    this.sink.tcpFlowEnd(flow);
+    flow.nextSeq = first.seq;
+    this.drain(flow);
+  }
+
+  private close(flow: TcpFlow): void {
+    while (flow.parked.length > 0) this.skipGap(flow);
+    this.sink.tcpFlowEnd(flow);
+    this.remove(flow);
+  }
+
+  private find(hash: number, ver: number, src: Uint8Array, dst: Uint8Array, sport: number, dport: number): TcpFlow | null {
+    let f = this.table.get(hash) ?? null;
+    while (f !== null) {
+      if (f.sport === sport && f.dport === dport && f.ver === ver && sameBytes(f.src, src) && sameBytes(f.dst, dst)) return f;
+      f = f.next;
+    }
+    return null;
+  }
+
+  private create(hash: number, ver: 4 | 6, src: Uint8Array, dst: Uint8Array, sport: number, dport: number): TcpFlow {
+    if (this.count >= TCP_MAX_FLOWS) this.evictOldest();
+    const f = new TcpFlow(hash, ver, src.slice(), dst.slice(), sport, dport);
+    f.next = this.table.get(hash) ?? null;
+    this.table.set(hash, f);
+    this.count++;
+    return f;
+  }
+
+  private remove(flow: TcpFlow): void {
+    let f = this.table.get(flow.hash) ?? null;
+    let prev: TcpFlow | null = null;
+    while (f !== null && f !== flow) {
+      prev = f;
+      f = f.next;
+    }
+    if (f === null) return;
+    if (prev === null) {
+      if (f.next === null) this.table.delete(flow.hash);
+      else this.table.set(flow.hash, f.next);
+    } else prev.next = f.next;
+    flow.next = null;
+    this.count--;
+  }
+
+  private all(): TcpFlow[] {
+    const out: TcpFlow[] = [];
+    for (const head of this.table.values()) {
+      for (let g: TcpFlow | null = head; g !== null; g = g.next) out.push(g);
+    }
+    return out;
+  }
+
+  private sweep(ts: number): void {
+    this.lastSweep = ts;
+    for (const f of this.all()) if (ts - f.lastTs > TCP_IDLE_MS) this.close(f);
+  }
+
+  /** Closes the least recently active quarter of the flows. */
+  private evictOldest(): void {
+    const flows = this.all();
+    flows.sort((a, b) => a.lastTs - b.lastTs);
+    const n = Math.max(1, flows.length >> 2);
+    for (let i = 0; i < n; i++) this.close(flows[i]!);
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function flowHash(src: Uint8Array, dst: Uint8Array, sport: number, dport: number): number {
+  let h = 0x811c9dc5 ^ sport ^ (dport << 16);
+  for (let i = 0; i < src.length; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
+  for (let i = 0; i < dst.length; i++) h = Math.imul(h ^ dst[i]!, 0x01000193);
+  return h >>> 0;
+}
