@@ -272,7 +272,9 @@ export function describeCode(code: number, reason?: string): CodeDescription | u
       };
     }
   }
-  for (const h of ix.hintsByCode.get(code) ?? []) addHint(h);
+  // a provider phrase with its own hints is specific enough: the code's general hints would mislead
+  // (a 403 "No Money Left" is not a password problem)
+  if (hints.length === 0) for (const h of ix.hintsByCode.get(code) ?? []) addHint(h);
   return out;
 }
 

@@ -178,3 +178,39 @@ describe('catalogue data', () => {
     }
   });
 });
+
+describe('hints', () => {
+  const ids = (code: number, reason?: string): string[] => describeCode(code, reason)!.hints.map((h) => h.id);
+  it.each([
+    [401, undefined, 'credentials'], [403, undefined, 'credentials'], [407, undefined, 'auth-challenge'],
+    [408, undefined, 'timeout-transport'], [415, undefined, 'codecs'], [488, undefined, 'codecs'],
+    [484, undefined, 'number-incomplete'], [486, undefined, 'busy'], [486, undefined, 'simbox-486'],
+    [503, undefined, 'overload'], [603, undefined, 'blacklisted'], [200, undefined, 'no-ack-30s'],
+    [401, 'AUTH Error: Stall nonce', 'stale-nonce'], [500, 'Call placing quota exceeded', 'cps-limit'],
+    [488, 'Private IP Address', 'private-ip'], [480, 'DB Timeout', 'db-failure'], [403, 'Empty Route Set', 'no-route'],
+  ] as const)('%i %s has hint %s', (code, reason, id) => {
+    expect(ids(code, reason)).toContain(id);
+  });
+  it('a provider phrase with its own hints does not get the general ones of its code', () => {
+    expect(ids(403, 'No Money Left on RFC Account')).toEqual(['no-money']);
+    expect(ids(403, 'User Disabled')).toContain('credentials');
+  });
+  it('topics and hints by id', async () => {
+    const { findTopic, getHint } = await import('../../src/catalogue/index.js');
+    expect(findTopic('No DNS result')!.id).toBe('no-dns');
+    expect(findTopic('ghost calls')!.id).toBe('ghost-calls');
+    expect(findTopic('nothing like this')).toBeUndefined();
+    expect(getHint('no-ack-30s')!.text.ru).toContain('ACK');
+    expect(getHint('simbox-486')!.text.en).toContain('486');
+  });
+  it('every hint a variant names exists and is shown', async () => {
+    const { getHint } = await import('../../src/catalogue/index.js');
+    for (const e of allEntries()) for (const v of e.variants) {
+      const shown = ids(e.code, v.reason);
+      for (const id of v.hints ?? []) {
+        expect(getHint(id), `${e.code} ${v.reason}: ${id}`).toBeDefined();
+        expect(shown).toContain(id);
+      }
+    }
+  });
+});

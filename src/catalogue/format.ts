@@ -1,0 +1,200 @@
+/** Text renderings of the catalogue for `explain` and `catalogue` (pure functions: data in, string out). */
+import {
+  allEntries,
+  isReroutable,
+  ISA_INEFFECTIVE,
+  q850Name,
+  SEER_EFFECTIVE,
+  sipToQ850,
+  type CatalogueEntry,
+  type CodeClass,
+  type CodeDescription,
+  type Hint,
+  type Lang,
+  type Text,
+} from './index.js';
+
+const CLASS_LABEL: Record<CodeClass, Text> = {
+  provisional: { en: 'provisional', ru: 'предварительный' },
+  success: { en: 'success', ru: 'успех' },
+  redirection: { en: 'redirection', ru: 'перенаправление' },
+  client: { en: 'client failure', ru: 'ошибка запроса' },
+  server: { en: 'server failure', ru: 'ошибка сервера' },
+  global: { en: 'global failure', ru: 'глобальный отказ' },
+};
+
+const STATUS_LABEL: Record<CodeDescription['status'], Text> = {
+  iana: { en: 'IANA registered', ru: 'зарегистрирован в IANA' },
+  obsolete: { en: 'obsolete (RFC 2543, not registered)', ru: 'устаревший (RFC 2543, не зарегистрирован)' },
+  nonstandard: { en: 'non-standard (seen from providers)', ru: 'нестандартный (встречается у провайдеров)' },
+  unknown: { en: 'not in the catalogue', ru: 'нет в каталоге' },
+};
+
+const L = {
+  final: { en: 'final', ru: 'окончательный' },
+  notFinal: { en: 'not final', ru: 'не окончательный' },
+  phrase: { en: 'Provider phrase', ru: 'Фраза провайдера' },
+  note: { en: 'Note', ru: 'Примечание' },
+  hints: { en: 'What to check', ru: 'Что проверить' },
+  metrics: { en: 'In the metrics', ru: 'В метриках' },
+  answered: { en: 'answered (ASR)', ru: 'отвечен (ASR)' },
+  seer: { en: 'network-effective (SEER, RFC 6076)', ru: 'эффективен для сети (SEER, RFC 6076)' },
+  isa: { en: 'ineffective (ISA, RFC 6076)', ru: 'неэффективен (ISA, RFC 6076)' },
+  reroute: { en: 'a switch should try another vendor', ru: 'коммутатору стоит попробовать другого вендора' },
+  noReroute: { en: 'not re-routed: another vendor would get the same answer', ru: 'без перемаршрутизации: другой вендор получит тот же ответ' },
+  q850: { en: 'Q.850 cause (RFC 3398)', ru: 'Причина Q.850 (RFC 3398)' },
+} satisfies Record<string, Text>;
+
+/** One JSON object for `explain --json`. */
+export function describeToJson(d: CodeDescription): Record<string, unknown> {
+  const q = sipToQ850(d.code);
+  return {
+    code: d.code,
+    reason: d.reason,
+    class: d.class,
+    rfc: d.rfc,
+    final: d.final,
+    status: d.status,
+    description: d.description,
+    ...(d.variant ? { variant: d.variant } : {}),
+    hints: d.hints.map((h) => ({ id: h.id, en: h.text.en, ru: h.text.ru })),
+    ...(d.note ? { note: d.note } : {}),
+    answered: d.code >= 200 && d.code <= 299,
+    seerEffective: SEER_EFFECTIVE.has(d.code),
+    isaIneffective: ISA_INEFFECTIVE.has(d.code),
+    reroutable: isReroutable(d.code),
+    q850: q === undefined ? null : { cause: q, name: q850Name(q) ?? null },
+  };
+}
+
+/** The short readable card of `explain`. */
+export function describeToText(d: CodeDescription, lang: Lang): string {
+  const out: string[] = [];
+  out.push(`${d.code} ${d.reason} — ${CLASS_LABEL[d.class][lang]}, ${(d.final ? L.final : L.notFinal)[lang]}`);
+  out.push(`${d.rfc ?? '—'} · ${STATUS_LABEL[d.status][lang]}`);
+  out.push('');
+  out.push(d.description[lang]);
+  if (d.variant) {
+    out.push('');
+    const quoted = lang === 'ru' ? `«${d.variant.reason}»` : `"${d.variant.reason}"`;
+    out.push(`${L.phrase[lang]} ${quoted}: ${d.variant.description[lang]}`);
+  }
+  if (d.note) {
+    out.push('');
+    out.push(`${L.note[lang]}: ${d.note[lang]}`);
+  }
+  if (d.hints.length) {
+    out.push('');
+    out.push(`${L.hints[lang]}:`);
+    for (const h of d.hints) out.push(`  - ${h.text[lang]}`);
+  }
+  if (d.final) {
+    const facts: string[] = [];
+    if (d.code >= 200 && d.code <= 299) facts.push(L.answered[lang]);
+    if (SEER_EFFECTIVE.has(d.code)) facts.push(L.seer[lang]);
+    if (ISA_INEFFECTIVE.has(d.code)) facts.push(L.isa[lang]);
+    if (d.code >= 300) facts.push((isReroutable(d.code) ? L.reroute : L.noReroute)[lang]);
+    const q = sipToQ850(d.code);
+    out.push('');
+    if (facts.length) out.push(`${L.metrics[lang]}: ${facts.join('; ')}`);
+    if (q !== undefined) out.push(`${L.q850[lang]}: ${q}${q850Name(q) ? ' ' + q850Name(q) : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The card of a topic hint found by phrase (`explain "No DNS result"`). */
+export function topicToText(h: Hint, lang: Lang): string {
+  return `${h.id}\n\n${h.text[lang]}\n`;
+}
+
+/** `catalogue --format json`: every entry with its variants. */
+export function catalogueToJson(entries: readonly CatalogueEntry[] = allEntries()): string {
+  const rows = entries.map((e) => ({
+    code: e.code,
+    reason: e.reason,
+    class: e.class,
+    final: e.final,
+    rfc: e.rfc,
+    status: e.status,
+    ...(e.aliases?.length ? { aliases: e.aliases } : {}),
+    description: e.description,
+    variants: e.variants.map((v) => ({ reason: v.reason, description: v.description })),
+  }));
+  return JSON.stringify(rows, null, 2) + '\n';
+}
+
+/**
+ * A CSV cell per RFC 4180, safe to open in a spreadsheet: a cell starting with = + - @ TAB or CR is prefixed
+ * with an apostrophe so that it is not run as a formula; cells with a quote, comma, CR or LF are quoted.
+ */
+export function csvCell(value: string | number | boolean): string {
+  let s = String(value);
+  if (s.length > 0) {
+    const c = s.charCodeAt(0);
+    if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d) s = "'" + s;
+  }
+  let needsQuotes = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) {
+      needsQuotes = true;
+      break;
+    }
+  }
+  return needsQuotes ? '"' + s.split('"').join('""') + '"' : s;
+}
+
+/** `catalogue --format csv`: one row per code and one per provider phrase (kind `variant`), CRLF line ends. */
+export function catalogueToCsv(entries: readonly CatalogueEntry[] = allEntries()): string {
+  const lines: string[] = [
+    ['code', 'kind', 'reason', 'class', 'final', 'rfc', 'status', 'description_en', 'description_ru'].join(','),
+  ];
+  const row = (cells: (string | number | boolean)[]): void => void lines.push(cells.map(csvCell).join(','));
+  for (const e of entries) {
+    row([e.code, 'default', e.reason, e.class, e.final, e.rfc, e.status, e.description.en, e.description.ru]);
+    for (const v of e.variants) {
+      row([e.code, 'variant', v.reason, e.class, e.final, e.rfc, e.status, v.description.en, v.description.ru]);
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Escapes text for a Markdown table cell. */
+function mdCell(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === '|' || ch === '\\' || ch === '*' || ch === '_' || ch === '`' || ch === '<' || ch === '>' || ch === '[' || ch === ']') out += '\\' + ch;
+    else if (ch === '\n' || ch === '\r') out += ' ';
+    else out += ch;
+  }
+  return out;
+}
+
+const MD_TITLE: Record<string, Text> = {
+  title: { en: 'SIP response codes', ru: 'Коды ответов SIP' },
+  code: { en: 'Code', ru: 'Код' },
+  reason: { en: 'Reason', ru: 'Фраза' },
+  class: { en: 'Class', ru: 'Класс' },
+  rfc: { en: 'Defined in', ru: 'Определён в' },
+  meaning: { en: 'Meaning', ru: 'Значение' },
+  phrases: { en: 'Provider reason phrases', ru: 'Фразы провайдеров' },
+};
+
+/** `catalogue --format md`: a table of codes and a table of provider phrases, in one language. */
+export function catalogueToMarkdown(lang: Lang, entries: readonly CatalogueEntry[] = allEntries()): string {
+  const t = (k: string): string => MD_TITLE[k]![lang];
+  const out: string[] = [`# ${t('title')}`, '', `| ${t('code')} | ${t('reason')} | ${t('class')} | ${t('rfc')} | ${t('meaning')} |`, '|---:|---|---|---|---|'];
+  for (const e of entries) {
+    out.push(`| ${e.code} | ${mdCell(e.reason)} | ${CLASS_LABEL[e.class][lang]} | ${mdCell(e.rfc)} | ${mdCell(e.description[lang])} |`);
+  }
+  out.push('', `## ${t('phrases')}`, '', `| ${t('code')} | ${t('reason')} | ${t('meaning')} |`, '|---:|---|---|');
+  for (const e of entries) {
+    for (const v of e.variants) out.push(`| ${e.code} | ${mdCell(v.reason)} | ${mdCell(v.description[lang])} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function classLabel(cls: CodeClass, lang: Lang): string {
+  return CLASS_LABEL[cls][lang];
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../../src/cli/main.js';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false };
+  const code = await main(['node', 'sipscope', ...args], io);
+  return { code, out, err };
+}
+
+describe('sipscope explain', () => {
+  const queries = [
+    { q: ['486'], code: 486, reason: 'Busy Here', variant: undefined },
+    { q: ['403 No Money Left on RFC Account'], code: 403, reason: 'Forbidden', variant: 'No Money Left on RFC Account' },
+    { q: ['SIP/2.0 480 DB Timeout'], code: 480, reason: 'Temporarily Unavailable', variant: 'DB Timeout' },
+    { q: ['sip/2.0 401 auth error - STALL NONCE\r\n'], code: 401, reason: 'Unauthorized', variant: 'AUTH Error: Stall nonce' },
+    { q: ['500', 'Call', 'placing', 'quota', 'exceeded'], code: 500, reason: 'Server Internal Error', variant: 'Call placing quota exceeded' },
+  ];
+
+  for (const { q, code, reason, variant } of queries) {
+    for (const lang of ['en', 'ru'] as const) {
+      it(`text card for ${JSON.stringify(q.join(' '))} in ${lang}`, async () => {
+        const r = await run('explain', ...q, '--lang', lang);
+        expect(r.err).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.out.startsWith(`${code} ${reason} — `)).toBe(true);
+        if (variant) expect(r.out).toContain(lang === 'ru' ? `«${variant}»` : `"${variant}"`);
+        if (lang === 'ru') expect(r.out).toMatch(/[а-яё]{4}/i);
+        else expect(r.out).not.toMatch(/[а-яё]/i);
+      });
+    }
+    it(`--json for ${JSON.stringify(q.join(' '))}`, async () => {
+      const r = await run('explain', ...q, '--json');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.code).toBe(code);
+      expect(j.reason).toBe(reason);
+      expect(typeof j.class).toBe('string');
+      expect(j.rfc).toMatch(/^RFC /);
+      expect(j.final).toBe(true);
+      expect(j.description.en).toBeTruthy();
+      expect(j.description.ru).toBeTruthy();
+      expect(Array.isArray(j.hints)).toBe(true);
+      if (variant) {
+        expect(j.variant.reason).toBe(variant);
+        expect(j.variant.description.en).toBeTruthy();
+        expect(j.variant.description.ru).toBeTruthy();
+      } else expect(j.variant).toBeUndefined();
+    });
+  }
+
+  it('shows the SIM-box hint and the re-route policy for 486', async () => {
+    const r = await run('explain', '486');
+    expect(r.out).toContain('SIM');
+    expect(r.out).toContain('not re-routed');
+    expect(r.out).toContain('17 USER_BUSY');
+    const j = JSON.parse((await run('explain', '486', '--json')).out);
+    expect(j.reroutable).toBe(false);
+    expect(j.seerEffective).toBe(true);
+    expect(j.hints.map((h: { id: string }) => h.id)).toContain('simbox-486');
+  });
+
+  it('an unknown phrase falls back on the code with a note', async () => {
+    const j = JSON.parse((await run('explain', '480 Moon Phase Wrong', '--json')).out);
+    expect(j.code).toBe(480);
+    expect(j.variant).toBeUndefined();
+    expect(j.note.en).toContain('Moon Phase Wrong');
+    const t = await run('explain', '480 Moon Phase Wrong', '--lang', 'ru');
+    expect(t.out).toContain('Примечание');
+  });
+
+  it('an unknown code gets its class from the first digit', async () => {
+    const j = JSON.parse((await run('explain', '477', '--json')).out);
+    expect(j.class).toBe('client');
+    expect(j.status).toBe('unknown');
+    expect(j.rfc).toBeNull();
+    expect(j.note.en).toContain('477');
+  });
+
+  it('finds a topic hint by phrase', async () => {
+    const r = await run('explain', 'No DNS result', '--lang', 'ru');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('DNS');
+  });
+
+  it.each([['hello'], ['4860'], ['48'], ['799'], ['SIP/2.0'], ['SIP/x 486'], ['']])('garbage %j is a usage error (exit 2, one line)', async (q) => {
+    const r = await run('explain', q);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^sipscope: explain: /);
+  });
+
+  it('rejects an unknown language', async () => {
+    const r = await run('explain', '486', '--lang', 'de');
+    expect(r.code).toBe(2);
+  });
+
+  it('help lists every option with an example', async () => {
+    const r = await run('explain', '--help');
+    expect(r.code).toBe(0);
+    r.out = r.out.replace(/\s+/g, ' ');
+    expect(r.out).toContain('--lang');
+    expect(r.out).toContain('--json');
+    expect(r.out).toContain('e.g. --lang ru');
+    expect(r.out).toContain('sipscope explain "SIP/2.0 480 DB Timeout" --json');
+  });
+});
+
+describe('sipscope catalogue', () => {
+  it('json: an array of entries with variants', async () => {
+    const r = await run('catalogue', '--format', 'json');
+    expect(r.code).toBe(0);
+    const a = JSON.parse(r.out) as Array<Record<string, any>>;
+    expect(a.length).toBeGreaterThanOrEqual(78);
+    const e403 = a.find((e) => e.code === 403)!;
+    expect(e403).toMatchObject({ reason: 'Forbidden', class: 'client', rfc: 'RFC 3261 §21.4.4' });
+    expect(e403.description.ru).toBeTruthy();
+    expect(e403.variants.map((v: { reason: string }) => v.reason)).toContain('No Money Left on RFC Account');
+    for (const e of a) {
+      for (const k of ['code', 'reason', 'class', 'rfc', 'description', 'variants']) expect(e).toHaveProperty(k);
+    }
+  });
+
+  it('csv: RFC 4180 rows, one per code and per phrase', async () => {
+    const r = await run('catalogue', '--format', 'csv');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\r\n');
+    expect(lines[0]).toBe('code,kind,reason,class,final,rfc,status,description_en,description_ru');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.some((l) => l.startsWith('401,variant,AUTH Error: Stall nonce,client,'))).toBe(true);
+    // a description with a comma is quoted
+    expect(r.out).toMatch(/\n403,default,Forbidden,client,true,RFC 3261 §21\.4\.4,iana,"/);
+  });
+
+  it('md and table in both languages', async () => {
+    const md = await run('catalogue', '--format', 'md', '--lang', 'ru');
+    expect(md.out).toContain('| 486 | Busy Here |');
+    expect(md.out).toContain('Фразы провайдеров');
+    const t = await run('catalogue');
+    expect(t.code).toBe(0);
+    expect(t.out).toContain('Busy Here');
+    expect(t.out).toContain('↳ DB Timeout');
+    expect(t.out).not.toContain('\u001b['); // no colour codes when stdout is not a terminal
+    const tr = await run('catalogue', '--format', 'table', '--lang', 'ru');
+    expect(tr.out).toContain('Значение');
+  });
+
+  it('rejects an unknown format', async () => {
+    expect((await run('catalogue', '--format', 'xml')).code).toBe(2);
+  });
+
+  it('help lists every option with an example', async () => {
+    const r = await run('catalogue', '--help');
+    r.out = r.out.replace(/\s+/g, ' ');
+    expect(r.out).toContain('e.g. --format csv');
+    expect(r.out).toContain('e.g. --lang ru');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell } from '../../src/catalogue/format.js';
+import { phraseKey } from '../../src/catalogue/normalize.js';
+import { parseCodeQuery } from '../../src/catalogue/query.js';
+import { parseReasonHeader, parseReasonHeaderValues } from '../../src/catalogue/reason-header.js';
+
+describe('phraseKey', () => {
+  it.each([
+    ['Server Time-out', 'servertimeout'],
+    ['server timeout', 'servertimeout'],
+    ['AUTH Error: Stall nonce', 'autherrorstallnonce'],
+    ['  Call Leg/Transaction Does Not Exist ', 'calllegtransactiondoesnotexist'],
+    ['«Занято»', 'занято'],
+    ['Недоступен — Абонент', 'недоступенабонент'],
+    ['', ''],
+  ])('%j → %j', (input, key) => expect(phraseKey(input)).toBe(key));
+  it('is bounded on long input', () => {
+    expect(phraseKey('a'.repeat(100_000)).length).toBe(256);
+  });
+});
+
+describe('parseCodeQuery', () => {
+  it.each([
+    ['486', { code: 486 }],
+    ['  486  ', { code: 486 }],
+    ['403 No Money Left on RFC Account', { code: 403, reason: 'No Money Left on RFC Account' }],
+    ['SIP/2.0 480 DB Timeout', { code: 480, reason: 'DB Timeout' }],
+    ['sip/2.0   480\tDB Timeout\r\n', { code: 480, reason: 'DB Timeout' }],
+    ['799', { code: 799 }],
+  ])('%j', (q, expected) => expect(parseCodeQuery(q)).toEqual(expected));
+  it.each(['', 'hello', '48', '4860', '486abc', 'SIP/2.0', 'SIP/2.0486', 'SIP/ 486', 'SIP/2. 486'])('rejects %j', (q) => {
+    expect(parseCodeQuery(q)).toBeUndefined();
+  });
+});
+
+describe('RFC 3326 Reason header', () => {
+  it.each([
+    ['Q.850;cause=16;text="Terminated"', { protocol: 'Q.850', cause: 16, text: 'Terminated' }],
+    ['Reason: Q.850 ; cause = 17 ; text = "User busy"', { protocol: 'Q.850', cause: 17, text: 'User busy' }],
+    ['reason:SIP;cause=200;text="Call completed elsewhere"', { protocol: 'SIP', cause: 200, text: 'Call completed elsewhere' }],
+    ['Q.850;text="a \\"quoted\\" word, here";cause=31', { protocol: 'Q.850', cause: 31, text: 'a "quoted" word, here' }],
+    ['Q.850;cause=abc', { protocol: 'Q.850' }],
+    ['Q.850;cause=16;foo=bar;text="x', { protocol: 'Q.850', cause: 16, text: 'x' }],
+    ['preemption ;cause=1 ;text="UA Preemption"', { protocol: 'preemption', cause: 1, text: 'UA Preemption' }],
+  ])('%j', (h, expected) => expect(parseReasonHeader(h)).toEqual(expected));
+
+  it('reads every value of a list', () => {
+    expect(parseReasonHeaderValues('SIP;cause=487;text="x,y", Q.850;cause=16')).toEqual([
+      { protocol: 'SIP', cause: 487, text: 'x,y' },
+      { protocol: 'Q.850', cause: 16 },
+    ]);
+  });
+  it('gives nothing for an empty or broken header and stays linear on hostile input', () => {
+    expect(parseReasonHeader('')).toBeUndefined();
+    expect(parseReasonHeader(';;;')).toBeUndefined();
+    const hostile = 'Q.850' + ';cause='.repeat(50_000) + '"'.repeat(50_000);
+    const t0 = performance.now();
+    parseReasonHeaderValues(hostile);
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+});
+
+describe('csvCell', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['=1+1', "'=1+1"],
+    ['+7 495', "'+7 495"],
+    ['-5', "'-5"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', '"\'\rx"'],
+    ['=a,b', `"'=a,b"`],
+    [486, '486'],
+    [true, 'true'],
+  ] as const)('%j → %j', (v, out) => expect(csvCell(v)).toBe(out));
+});
