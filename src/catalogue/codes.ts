@@ -58,7 +58,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 202, reason: 'Accepted', rfc: 'RFC 3265 §6.4; deprecated by RFC 6665 §8.3.1', status: 'iana',
+    code: 202, reason: 'Accepted', rfc: 'RFC 3265 §7.3.1; deprecated by RFC 6665 §8.3.1', status: 'iana',
     description: {
       en: 'The request (usually REFER or SUBSCRIBE) was accepted but not yet carried out. Deprecated for new uses.',
       ru: 'Запрос (обычно REFER или SUBSCRIBE) принят, но ещё не выполнен. Для новых применений устарел.',
@@ -277,7 +277,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 428, reason: 'Use Identity Header', rfc: 'RFC 8224 §6.2.2 (first RFC 4474)', status: 'iana',
+    code: 428, reason: 'Use Identity Header', rfc: 'RFC 8224 (first RFC 4474)', status: 'iana',
     description: {
       en: 'Policy requires a signed Identity header (STIR/SHAKEN) and the request has none.',
       ru: 'Политика требует подписанный заголовок Identity (STIR/SHAKEN), а в запросе его нет.',
@@ -305,7 +305,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 436, reason: 'Bad Identity Info', rfc: 'RFC 8224 §6.2.2 (first RFC 4474)', status: 'iana',
+    code: 436, reason: 'Bad Identity Info', rfc: 'RFC 8224 (first RFC 4474)', status: 'iana',
     aliases: ['Bad Identity-Info'],
     description: {
       en: 'The certificate reference of the Identity header cannot be fetched or used.',
@@ -313,7 +313,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 437, reason: 'Unsupported Credential', rfc: 'RFC 8224 §6.2.2 (first RFC 4474)', status: 'iana',
+    code: 437, reason: 'Unsupported Credential', rfc: 'RFC 8224 (first RFC 4474)', status: 'iana',
     aliases: ['Unsupported Certificate'],
     description: {
       en: 'The certificate that signed the Identity header could not be validated.',
@@ -321,7 +321,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 438, reason: 'Invalid Identity Header', rfc: 'RFC 8224 §6.2.2 (first RFC 4474)', status: 'iana',
+    code: 438, reason: 'Invalid Identity Header', rfc: 'RFC 8224 (first RFC 4474)', status: 'iana',
     description: {
       en: 'The certificate was obtained but the Identity signature does not verify.',
       ru: 'Сертификат получен, но подпись Identity не проходит проверку.',
@@ -335,14 +335,14 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 440, reason: 'Max-Breadth Exceeded', rfc: 'RFC 5393 §5', status: 'iana',
+    code: 440, reason: 'Max-Breadth Exceeded', rfc: 'RFC 5393', status: 'iana',
     description: {
       en: 'A proxy would fork wider than Max-Breadth allows, so not all destinations were tried.',
       ru: 'Прокси пришлось бы разветвить вызов шире, чем позволяет Max-Breadth, поэтому опрошены не все направления.',
     },
   },
   {
-    code: 469, reason: 'Bad Info Package', rfc: 'RFC 6086 §4.2.2', status: 'iana',
+    code: 469, reason: 'Bad Info Package', rfc: 'RFC 6086', status: 'iana',
     description: {
       en: 'An INFO used an Info Package the UA did not agree to receive (often DTMF via INFO); see Recv-Info.',
       ru: 'INFO использует Info Package, который UA не согласился принимать (часто DTMF через INFO); см. Recv-Info.',
@@ -440,7 +440,7 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 494, reason: 'Security Agreement Required', rfc: 'RFC 3329 §2', status: 'iana',
+    code: 494, reason: 'Security Agreement Required', rfc: 'RFC 3329 §2.3', status: 'iana',
     description: {
       en: 'A security mechanism has to be negotiated first; the response offers the supported ones.',
       ru: 'Сначала нужно согласовать механизм безопасности; в ответе перечислены поддерживаемые.',
@@ -547,14 +547,14 @@ export const CODES: readonly CodeData[] = [
     },
   },
   {
-    code: 607, reason: 'Unwanted', rfc: 'RFC 8197 §3', status: 'iana',
+    code: 607, reason: 'Unwanted', rfc: 'RFC 8197', status: 'iana',
     description: {
       en: 'The called person marked this call as unwanted (spam); further calls from this caller will likely be rejected too.',
       ru: 'Вызываемый абонент пометил вызов как нежелательный (спам); следующие вызовы от этого номера, скорее всего, тоже будут отклонены.',
     },
   },
   {
-    code: 608, reason: 'Rejected', rfc: 'RFC 8688 §3', status: 'iana',
+    code: 608, reason: 'Rejected', rfc: 'RFC 8688', status: 'iana',
     description: {
       en: 'An intermediary (a call-blocking or analytics service), not the callee, rejected the call; a jCard in Call-Info may say whom to contact.',
       ru: 'Вызов отклонил посредник (сервис блокировки или аналитики), а не абонент; jCard в Call-Info может указать, куда обращаться.',

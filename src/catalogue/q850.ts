@@ -58,7 +58,7 @@ export const Q850_CAUSES: readonly Q850Cause[] = [
   { cause: 95, name: 'INVALID_MSG_UNSPECIFIED', label: { en: 'Invalid message, unspecified', ru: 'Неверное сообщение, без уточнения' } },
   { cause: 96, name: 'MANDATORY_IE_MISSING', label: { en: 'Mandatory information element missing', ru: 'Отсутствует обязательный элемент' } },
   { cause: 97, name: 'MESSAGE_TYPE_NONEXIST', label: { en: 'Message type non-existent or not implemented', ru: 'Тип сообщения не существует или не реализован' } },
-  { cause: 98, name: 'WRONG_MESSAGE', label: { en: 'Message not compatible with call state', ru: 'Сообщение не соответствует состоянию вызова' } },
+  { cause: 98, name: 'WRONG_MESSAGE', label: { en: 'Message not compatible with call state, or message type not implemented', ru: 'Сообщение не соответствует состоянию вызова или его тип не реализован' } },
   { cause: 99, name: 'IE_NONEXIST', label: { en: 'Information element non-existent or not implemented', ru: 'Элемент не существует или не реализован' } },
   { cause: 100, name: 'INVALID_IE_CONTENTS', label: { en: 'Invalid information element contents', ru: 'Неверное содержимое элемента' } },
   { cause: 101, name: 'WRONG_CALL_STATE', label: { en: 'Message not compatible with call state', ru: 'Сообщение не соответствует состоянию вызова' } },
@@ -148,16 +148,21 @@ export const FS_INTERNAL_OTHER: readonly string[] = [
   'SRTP_READ_ERROR', 'BOWOUT', 'REJECT_ALL',
 ];
 
-/** Extra spellings seen for Q.850 names: FreeSWITCH's own `UNSPECIFIED` for 0 and Asterisk's names. */
+/**
+ * Extra spellings of Q.850 names: FreeSWITCH's `UNSPECIFIED` for 0, and the short AST_CAUSE_* aliases of
+ * Asterisk's causes.h (AST_CAUSE_CONGESTION is SWITCH_CONGESTION, AST_CAUSE_FAILURE is NETWORK_OUT_OF_ORDER, …).
+ */
 export const Q850_NAME_ALIASES: ReadonlyMap<string, number> = new Map([
   ['UNSPECIFIED', 0],
   ['UNALLOCATED', 1],
   ['NORMAL', 16],
   ['BUSY', 17],
   ['NOANSWER', 19],
-  ['CONGESTION', 34],
+  ['UNREGISTERED', 20],
   ['ANSWERED_ELSEWHERE', 26],
   ['FAILURE', 38],
+  ['CONGESTION', 42],
+  ['CHANUNAVAIL', 44],
 ]);
 
 /**
@@ -169,5 +174,5 @@ export const DISPOSITION_TO_SIP: ReadonlyMap<string, { code: number; note: Text 
   ['NOANSWER', { code: 480, note: { en: 'rang without answer (Q.850 19 → 480)', ru: 'звонил без ответа (Q.850 19 → 480)' } }],
   ['BUSY', { code: 486, note: { en: 'callee busy', ru: 'абонент занят' } }],
   ['FAILED', { code: 500, note: { en: 'any other failure; the real response is not in the CDR', ru: 'любой другой отказ; настоящий ответ в CDR не сохраняется' } }],
-  ['CONGESTION', { code: 503, note: { en: 'congestion or no route (Q.850 34 → 503)', ru: 'перегрузка или нет маршрута (Q.850 34 → 503)' } }],
+  ['CONGESTION', { code: 503, note: { en: 'congestion or no route (Q.850 42 → 503)', ru: 'перегрузка или нет маршрута (Q.850 42 → 503)' } }],
 ]);

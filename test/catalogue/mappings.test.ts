@@ -214,3 +214,9 @@ describe('hints', () => {
     }
   });
 });
+
+describe('Asterisk cause aliases', () => {
+  it.each([
+    ['CONGESTION', 42], ['FAILURE', 38], ['BUSY', 17], ['NOANSWER', 19], ['CHANUNAVAIL', 44], ['UNSPECIFIED', 0],
+  ])('%s → %i', (name, cause) => expect(hangupCauseToQ850(name)).toBe(cause));
+});
