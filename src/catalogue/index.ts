@@ -73,10 +73,10 @@ export function isAnswered(code: number): boolean {
   return code >= 200 && code <= 299;
 }
 
-/** RFC 6076 §4.6 SEER: attempts ending in these codes count as effective (the network delivered the call). */
+/** RFC 6076 §4.7 SEER: attempts ending in these codes count as effective (the network delivered the call). */
 export const SEER_EFFECTIVE: ReadonlySet<number> = new Set([200, 480, 486, 600, 603]);
 
-/** RFC 6076 §4.7 ISA (Ineffective Session Attempts): failures attributable to the network or servers. */
+/** RFC 6076 §4.8 ISA (Ineffective Session Attempts): failures attributable to the network or servers. */
 export const ISA_INEFFECTIVE: ReadonlySet<number> = new Set([408, 500, 503, 504]);
 
 /** ITU-T E.425 NER: Q.850 causes that count as effective (the network did its job). */
