@@ -65,6 +65,12 @@ export interface InputAccounting {
   /** Format-specific facts worth telling the user (e.g. `yearInferredFrom`, `codeSource`). */
   notes: string[];
   /**
+   * Named oddities inside units that were still used (e.g. `sip-junk-before-message` in a TCP segment
+   * that also carried a good message, `sip-truncated-stream` at the end of a TCP flow). Informational:
+   * not part of the read/used/ignored/malformed invariant.
+   */
+  warnings?: Record<string, number>;
+  /**
    * Set when the input could not be read at all (unrecognised format, no such file) or stopped being
    * readable part-way (corrupt or truncated compressed data): the units counted above are what was read.
    */
@@ -122,6 +128,12 @@ export interface SipMessage {
   position: Position;
   /** The whole message text, kept only when a post-mortem asks for it. */
   raw?: string;
+  /**
+   * Set when the message has a valid start line but lacks a mandatory header (anomaly name, e.g.
+   * `sip-missing-call-id`, `sip-bad-cseq`). Such messages are still counted on the wire (as tshark does)
+   * but are not turned into calls.
+   */
+  malformed?: string;
 }
 
 /** Bit flags of a CallRecord (a number, so that a million CDR rows cost no arrays). */
@@ -188,6 +200,14 @@ export interface CallRecord {
   pdd?: number;
   /** Answered talk time in ms (answer → end). */
   duration?: number;
+  /** Session disconnect delay (RFC 6076 §4.5) in ms: BYE → its final response, where both were seen. */
+  sdt?: number;
+  /**
+   * True when the source sees every provisional response of the attempt (captures, SIP dumps, Dial
+   * logs with "is ringing"), so that an absent `ringing` means no 18x came. Analysis assumes it for
+   * records with a packet position when unset.
+   */
+  provisionalsSeen?: boolean;
   disconnectedBy?: 'caller' | 'callee' | 'unknown';
   flags: number;
   /** User-Agent/Server of the answering or rejecting side. */

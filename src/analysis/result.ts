@@ -130,6 +130,8 @@ export interface AnalysisResult {
   prefixes?: Array<RouteMetrics & { prefix: string }>;
   spikes: Spike[];
   falseBusy: FalseBusy[];
+  /** How many false-busy pairs were found (the list above keeps the earliest 500). */
+  falseBusyCount?: number;
   fas: FasResult[];
   /** Time span of the data (ISO 8601), null when there were no records. */
   span: { start: string; end: string } | null;

@@ -1,0 +1,200 @@
+/**
+ * From an Aggregator to the AnalysisResult: metrics per route, in total and per bucket; prefixes;
+ * 486 spikes; false busy; FAS; span and the thresholds in force.
+ */
+import type { InputAccounting } from '../types.js';
+import { VERSION } from '../version.js';
+import { ADD_TIME_THRESHOLDS, type Aggregator, type AnalysisOptions, type RouteAgg } from './aggregate.js';
+import { BASE_BUCKET_MS, chooseBucket, groupOf, parseBucket } from './buckets.js';
+import { evaluateFas, type Comparison } from './fas.js';
+import { routeMetrics } from './metrics.js';
+import { Reservoir } from './reservoir.js';
+import type { AnalysisResult, BucketMetrics, FasResult, RouteMetrics, Spike, WireStats } from './result.js';
+import { findSpikes, type BusyBucket } from './spikes.js';
+import { Stats } from './stats.js';
+import { resolveThresholds, type Thresholds } from './thresholds.js';
+
+/** The name of the all-routes row in `totals`. */
+export const TOTAL_ROUTE = 'total';
+/** A series longer than this lists only its non-empty buckets. */
+export const MAX_DENSE_BUCKETS = 2000;
+
+export interface FinishContext {
+  inputs: InputAccounting[];
+  wire: WireStats;
+  options?: AnalysisOptions;
+}
+
+export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
+  const opts = ctx.options ?? {};
+  const t = resolveThresholds(opts.thresholds);
+  // What was applied while adding is what the result rests on.
+  for (const k of ADD_TIME_THRESHOLDS) t[k] = agg.thresholds[k];
+
+  const names = [...agg.routes.keys()];
+  const totalsByRoute = new Map<string, Stats>();
+  for (const n of names) totalsByRoute.set(n, agg.routes.get(n)!.total());
+
+  const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
+  routes.sort((a, b) => (a.asr ?? 2) - (b.asr ?? 2) || b.attempts - a.attempts || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
+  const all = new Stats();
+  for (const s of totalsByRoute.values()) all.merge(s);
+
+  const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
+  const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
+  const bucketSec = opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs);
+
+  const order = routes.map((r) => r.route);
+  const buckets: AnalysisResult['buckets'] = [];
+  const spikes: Spike[] = [];
+  const first = hasSpan ? groupOf(Math.floor(agg.minTime / BASE_BUCKET_MS), bucketSec) : 0;
+  const last = hasSpan ? groupOf(Math.floor(agg.maxTime / BASE_BUCKET_MS), bucketSec) : -1;
+  for (const name of order) {
+    const ra = agg.routes.get(name)!;
+    const grouped = groupBuckets(ra, bucketSec);
+    buckets.push({ route: name, series: series(name, grouped, bucketSec, first, last) });
+    spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
+  }
+  spikes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) || (a.route < b.route ? -1 : 1));
+
+  const fas = fasResults(agg, order, totalsByRoute, t);
+
+  const result: AnalysisResult = {
+    tool: { name: 'sipscope', version: VERSION },
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    inputs: ctx.inputs,
+    wire: ctx.wire,
+    routes,
+    totals: routeMetrics(TOTAL_ROUTE, all),
+    bucketSec,
+    buckets,
+    spikes,
+    falseBusy: agg.falseBusy.results(),
+    falseBusyCount: agg.falseBusy.total,
+    fas,
+    span: hasSpan ? { start: new Date(agg.minTime).toISOString(), end: new Date(agg.maxTime).toISOString() } : null,
+    thresholds: { ...t },
+  };
+  if (agg.prefixDigits > 0) result.prefixes = prefixRows(agg, order);
+  return result;
+}
+
+interface Grouped {
+  stats: Stats;
+  examples: Reservoir;
+}
+
+function groupBuckets(ra: RouteAgg, bucketSec: number): Map<number, Grouped> {
+  const out = new Map<number, Grouped>();
+  for (const [base, s] of ra.buckets) {
+    const g = groupOf(base, bucketSec);
+    let e = out.get(g);
+    if (!e) out.set(g, (e = { stats: new Stats(), examples: new Reservoir(5) }));
+    e.stats.merge(s);
+    const ex = ra.busyExamples.get(base);
+    if (ex) e.examples.merge(ex);
+  }
+  return out;
+}
+
+function series(route: string, grouped: Map<number, Grouped>, bucketSec: number, first: number, last: number): BucketMetrics[] {
+  const indices =
+    last - first + 1 <= MAX_DENSE_BUCKETS
+      ? Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i)
+      : [...grouped.keys()].sort((a, b) => a - b);
+  const empty = new Stats();
+  return indices.map((i) => ({
+    ...routeMetrics(route, grouped.get(i)?.stats ?? empty),
+    start: new Date(i * bucketSec * 1000).toISOString(),
+    end: new Date((i + 1) * bucketSec * 1000).toISOString(),
+  }));
+}
+
+function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {
+  const out: BusyBucket[] = [];
+  for (const [index, { stats, examples }] of grouped) {
+    if (stats.attempts === 0) continue;
+    out.push({ index, attempts: stats.attempts, c486: stats.count(486), c600: stats.count(600), examples: examples.ids() });
+  }
+  return out;
+}
+
+function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, t: Thresholds): FasResult[] {
+  let mediaSeen = false;
+  for (const ra of agg.routes.values()) if (ra.fas.rtpMedia > 0) mediaSeen = true;
+  const all = new Stats();
+  for (const s of totals.values()) all.merge(s);
+  // Per prefix, all routes together (others = all − this route).
+  const prefixAll = new Map<string, Stats>();
+  if (agg.prefixDigits > 0) {
+    for (const ra of agg.routes.values()) {
+      for (const [p, s] of ra.prefixes) {
+        let x = prefixAll.get(p);
+        if (!x) prefixAll.set(p, (x = new Stats()));
+        x.merge(s);
+      }
+    }
+  }
+  const out = order.map((name) => {
+    const ra = agg.routes.get(name)!;
+    const total = totals.get(name)!;
+    const compare = agg.prefixDigits > 0 ? comparePrefixes(ra, prefixAll) : comparePooled(total, all);
+    return evaluateFas({ route: name, counters: ra.fas, total, compare, mediaSeen }, t);
+  });
+  return out.sort((a, b) => Number(b.flagged) - Number(a.flagged) || b.score - a.score || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
+}
+
+interface Counts {
+  attempts: number;
+  answered: number;
+  durKnown: number;
+  durSumMs: number;
+}
+
+function minus(a: Stats, b: Stats): Counts {
+  return { attempts: a.attempts - b.attempts, answered: a.answered - b.answered, durKnown: a.durKnown - b.durKnown, durSumMs: a.durSumMs - b.durSumMs };
+}
+
+function comparePooled(route: Stats, all: Stats): Comparison {
+  const o = minus(all, route);
+  return {
+    asr: o.attempts > 0 ? o.answered / o.attempts : null,
+    acdSec: o.durKnown > 0 ? o.durSumMs / o.durKnown / 1000 : null,
+    attempts: o.attempts,
+    basis: 'all',
+  };
+}
+
+/** Other routes' ASR and ACD per prefix, weighted by this route's attempts (ASR) and answers (ACD) there. */
+function comparePrefixes(ra: RouteAgg, prefixAll: Map<string, Stats>): Comparison {
+  let wAsr = 0;
+  let asrSum = 0;
+  let wAcd = 0;
+  let acdSum = 0;
+  let attempts = 0;
+  for (const [p, mine] of ra.prefixes) {
+    const everyone = prefixAll.get(p);
+    if (!everyone) continue;
+    const o = minus(everyone, mine);
+    if (o.attempts > 0) {
+      wAsr += mine.attempts;
+      asrSum += mine.attempts * (o.answered / o.attempts);
+      attempts += o.attempts;
+    }
+    if (o.durKnown > 0 && mine.answered > 0) {
+      wAcd += mine.answered;
+      acdSum += mine.answered * (o.durSumMs / o.durKnown / 1000);
+    }
+  }
+  return { asr: wAsr > 0 ? asrSum / wAsr : null, acdSec: wAcd > 0 ? acdSum / wAcd : null, attempts, basis: 'prefix' };
+}
+
+function prefixRows(agg: Aggregator, order: string[]): NonNullable<AnalysisResult['prefixes']> {
+  const rows: NonNullable<AnalysisResult['prefixes']> = [];
+  for (const name of order) {
+    const ra = agg.routes.get(name)!;
+    const prefixes = [...ra.prefixes].sort((a, b) => b[1].attempts - a[1].attempts || (a[0] < b[0] ? -1 : 1));
+    for (const [prefix, s] of prefixes) rows.push({ ...routeMetrics(name, s), prefix });
+  }
+  return rows;
+}

@@ -1,0 +1,70 @@
+/**
+ * Bounded example Call-IDs: a bottom-k sample by hash. Each Call-ID is kept when its hash is among
+ * the k smallest seen, so the sample does not depend on the order records arrive in, and merging two
+ * samples gives exactly the sample of all records (what makes worker merges equal to one pass).
+ */
+
+/** FNV-1a 32-bit over the UTF-16 code units of a string. */
+export function hashId(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export interface Sampled {
+  h: number;
+  id: string;
+  /** An optional number carried with the id (a duration, a bin) for later filtering. */
+  v: number;
+}
+
+function before(a: Sampled, b: Sampled): boolean {
+  return a.h < b.h || (a.h === b.h && a.id < b.id);
+}
+
+export class Reservoir {
+  readonly items: Sampled[] = [];
+  constructor(readonly k: number) {}
+
+  /** `h` is `hashId(id)`, passed in so that a record's hash is computed once. */
+  offer(id: string, h: number, v = 0): void {
+    const items = this.items;
+    const item = { h, id, v };
+    if (items.length >= this.k && !before(item, items[items.length - 1])) return;
+    let i = items.length;
+    while (i > 0 && before(item, items[i - 1])) i--;
+    if (i > 0 && items[i - 1].id === id && items[i - 1].h === h) return; // the same call offered twice
+    items.splice(i, 0, item);
+    if (items.length > this.k) items.pop();
+  }
+
+  merge(o: Reservoir): void {
+    for (const it of o.items) this.offer(it.id, it.h, it.v);
+  }
+
+  ids(filter?: (v: number) => boolean, max = this.k): string[] {
+    const out: string[] = [];
+    for (const it of this.items) {
+      if (out.length >= max) break;
+      if (!filter || filter(it.v)) out.push(it.id);
+    }
+    return out;
+  }
+
+  toJSON(): Array<[string, number]> {
+    return this.items.map((it) => [it.id, it.v]);
+  }
+
+  static fromJSON(k: number, j: unknown): Reservoir {
+    const r = new Reservoir(k);
+    if (!Array.isArray(j)) throw new TypeError('Reservoir: expected an array');
+    for (const e of j) {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number') throw new TypeError('Reservoir: bad entry');
+      r.offer(e[0], hashId(e[0]), e[1]);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Mergeable counters of a set of call attempts (a route, a route in one time bucket, a route and a
+ * destination prefix): everything RouteMetrics is computed from. Merging adds field by field.
+ */
+import type { CallRecord } from '../types.js';
+import { isAnsweredCode, isNerCause, isNerEffectiveCode, NO_FINAL, rerouteKind } from './codes.js';
+import { LogHistogram } from './quantiles.js';
+
+/** A record reduced to what the counters need; computed once per record (reused object, no allocation). */
+export interface Classified {
+  code: number;
+  answered: boolean;
+  /** ITU-T E.425 effective. */
+  ner: boolean;
+  reroute: 0 | 1 | 2;
+  /** Answered talk time, −1 when unknown. */
+  durMs: number;
+  /** RFC 6076 successful / failed session setup delay, −1 when not applicable. */
+  pddOk: number;
+  pddFail: number;
+  sdt: number;
+  codeSource: string;
+}
+
+export function newClassified(): Classified {
+  return { code: 0, answered: false, ner: false, reroute: 0, durMs: -1, pddOk: -1, pddFail: -1, sdt: -1, codeSource: 'none' };
+}
+
+/** RFC 6076 §4.2.2: failures measured to the final response, except authentication/payment challenges. */
+function failureSrdCounts(code: number): boolean {
+  return code >= 400 && code < 700 && code !== 401 && code !== 402 && code !== 407;
+}
+
+function nonNegative(v: number | undefined): number {
+  return v !== undefined && v >= 0 && Number.isFinite(v) ? v : -1;
+}
+
+export function classify(r: CallRecord, c: Classified): Classified {
+  // A record with an answer time but no code was answered: count it as 200 rather than "no final".
+  const code = r.finalCode ?? (r.answer !== undefined ? 200 : NO_FINAL);
+  const answered = isAnsweredCode(code);
+  c.code = code;
+  c.answered = answered;
+  // E.425: with a Q.850 cause the cause decides; without, the SIP code's RFC 3398 cause does.
+  c.ner = answered || (r.q850 !== undefined ? isNerCause(r.q850) : isNerEffectiveCode(code));
+  c.reroute = rerouteKind(code);
+  c.durMs = -1;
+  if (answered) {
+    c.durMs = nonNegative(r.duration ?? (r.end !== undefined && r.answer !== undefined ? r.end - r.answer : undefined));
+  }
+  c.pddOk = -1;
+  c.pddFail = -1;
+  if (answered || r.ringing !== undefined) {
+    // RFC 6076 §4.2.1: INVITE → first non-100 provisional, or the 2xx when it comes first.
+    let first = r.ringing;
+    if (r.answer !== undefined && (first === undefined || r.answer < first)) first = r.answer;
+    c.pddOk = nonNegative(r.pdd ?? (first !== undefined ? first - r.start : undefined));
+  } else if (failureSrdCounts(code)) {
+    c.pddFail = nonNegative(r.pdd ?? (r.end !== undefined ? r.end - r.start : undefined));
+  }
+  c.sdt = nonNegative(r.sdt);
+  c.codeSource = r.codeSource;
+  return c;
+}
+
+export class Stats {
+  attempts = 0;
+  answered = 0;
+  ner = 0;
+  reroutable = 0;
+  notReroutable = 0;
+  /** Answered attempts whose duration is known, their sum, and how many were short. */
+  durKnown = 0;
+  durSumMs = 0;
+  under10 = 0;
+  under30 = 0;
+  readonly codes = new Map<number, number>();
+  readonly sources = new Map<string, number>();
+  readonly pddOk = new LogHistogram();
+  readonly pddFail = new LogHistogram();
+  readonly sdt = new LogHistogram();
+
+  add(c: Classified): void {
+    this.attempts++;
+    this.codes.set(c.code, (this.codes.get(c.code) ?? 0) + 1);
+    this.sources.set(c.codeSource, (this.sources.get(c.codeSource) ?? 0) + 1);
+    if (c.answered) {
+      this.answered++;
+      if (c.durMs >= 0) {
+        this.durKnown++;
+        this.durSumMs += c.durMs;
+        if (c.durMs < 10_000) this.under10++;
+        if (c.durMs < 30_000) this.under30++;
+      }
+    }
+    if (c.ner) this.ner++;
+    if (c.reroute === 1) this.reroutable++;
+    else if (c.reroute === 2) this.notReroutable++;
+    if (c.pddOk >= 0) this.pddOk.add(c.pddOk);
+    if (c.pddFail >= 0) this.pddFail.add(c.pddFail);
+    if (c.sdt >= 0) this.sdt.add(c.sdt);
+  }
+
+  merge(o: Stats): void {
+    this.attempts += o.attempts;
+    this.answered += o.answered;
+    this.ner += o.ner;
+    this.reroutable += o.reroutable;
+    this.notReroutable += o.notReroutable;
+    this.durKnown += o.durKnown;
+    this.durSumMs += o.durSumMs;
+    this.under10 += o.under10;
+    this.under30 += o.under30;
+    for (const [k, n] of o.codes) this.codes.set(k, (this.codes.get(k) ?? 0) + n);
+    for (const [k, n] of o.sources) this.sources.set(k, (this.sources.get(k) ?? 0) + n);
+    this.pddOk.merge(o.pddOk);
+    this.pddFail.merge(o.pddFail);
+    this.sdt.merge(o.sdt);
+  }
+
+  count(code: number): number {
+    return this.codes.get(code) ?? 0;
+  }
+
+  toJSON(): StatsJSON {
+    return {
+      n: [this.attempts, this.answered, this.ner, this.reroutable, this.notReroutable, this.durKnown, this.durSumMs, this.under10, this.under30],
+      codes: [...this.codes].sort((a, b) => a[0] - b[0]),
+      sources: [...this.sources].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      pddOk: this.pddOk.toJSON(),
+      pddFail: this.pddFail.toJSON(),
+      sdt: this.sdt.toJSON(),
+    };
+  }
+
+  static fromJSON(j: unknown): Stats {
+    const o = j as StatsJSON;
+    if (!o || !Array.isArray(o.n) || o.n.length !== 9 || !Array.isArray(o.codes) || !Array.isArray(o.sources)) {
+      throw new TypeError('Stats: bad JSON');
+    }
+    const s = new Stats();
+    [s.attempts, s.answered, s.ner, s.reroutable, s.notReroutable, s.durKnown, s.durSumMs, s.under10, s.under30] = o.n;
+    for (const [k, n] of o.codes) s.codes.set(k, n);
+    for (const [k, n] of o.sources) s.sources.set(k, n);
+    s.pddOk.merge(LogHistogram.fromJSON(o.pddOk));
+    s.pddFail.merge(LogHistogram.fromJSON(o.pddFail));
+    s.sdt.merge(LogHistogram.fromJSON(o.sdt));
+    return s;
+  }
+}
+
+export interface StatsJSON {
+  n: number[];
+  codes: Array<[number, number]>;
+  sources: Array<[string, number]>;
+  pddOk: unknown;
+  pddFail: unknown;
+  sdt: unknown;
+}
