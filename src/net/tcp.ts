@@ -24,6 +24,8 @@ export class TcpFlow {
   parked: TcpSegmentParked[] = [];
   parkedBytes = 0;
   lastTs = 0;
+  /** Bytes were handed on since the consumer was last told the stream ended. */
+  delivered = false;
   readonly key: string;
 
   constructor(
@@ -120,7 +122,7 @@ export class TcpReassembler {
       if (rel + len <= 0) {
         this.sink.tcpIgnore('tcp-retransmission', packet, false);
       } else if (rel <= 0) {
-        const out = this.sink.tcpDeliver(flow, buf.subarray(start - rel, end));
+        const out = this.deliver(flow, buf.subarray(start - rel, end));
         this.sink.tcpCount(out, packet, false);
         flow.nextSeq = (dataSeq + len) >>> 0;
         this.drain(flow);
@@ -171,7 +173,7 @@ export class TcpReassembler {
         this.sink.tcpIgnore('tcp-retransmission', s.packet, true);
         continue;
       }
-      const out = this.sink.tcpDeliver(flow, s.data.subarray(-rel));
+      const out = this.deliver(flow, s.data.subarray(-rel));
       flow.nextSeq = (s.seq + s.data.length) >>> 0;
       this.sink.tcpCount(out, s.packet, true);
     }
@@ -181,15 +183,27 @@ export class TcpReassembler {
   private skipGap(flow: TcpFlow): void {
     const first = flow.parked[0];
     if (first === undefined) return;
-    this.sink.tcpFlowEnd(flow);
+    this.endStream(flow);
     flow.nextSeq = first.seq;
     this.drain(flow);
   }
 
   private close(flow: TcpFlow): void {
     while (flow.parked.length > 0) this.skipGap(flow);
-    this.sink.tcpFlowEnd(flow);
+    this.endStream(flow);
     this.remove(flow);
+  }
+
+  private deliver(flow: TcpFlow, data: Uint8Array): number {
+    flow.delivered = true;
+    return this.sink.tcpDeliver(flow, data);
+  }
+
+  /** Tells the consumer that the stream ended (or jumped a gap), when it was given anything. */
+  private endStream(flow: TcpFlow): void {
+    if (!flow.delivered) return;
+    flow.delivered = false;
+    this.sink.tcpFlowEnd(flow);
   }
 
   private find(hash: number, ver: number, src: Uint8Array, dst: Uint8Array, sport: number, dport: number): TcpFlow | null {

@@ -15,15 +15,9 @@ export interface Seen {
   tunneled: boolean;
 }
 
-const SIP_VERSION = Buffer.from(' SIP/2.0\r\n');
-
-/** A SIP start line: `SIP/2.0 ` (response) or a request line ending in ` SIP/2.0`. */
+/** A SIP start: `SIP/2.0 ` (response) or `METHOD sip:` (request). Enough for a test stand-in. */
 export function startsLikeSip(d: Uint8Array): boolean {
-  if (d.length < 12) return false;
-  if (d[0] === 0x53 && d[1] === 0x49 && d[2] === 0x50 && d[3] === 0x2f && d[7] === 0x20) return true;
-  const eol = Buffer.from(d.buffer, d.byteOffset, Math.min(d.length, 2048)).indexOf(0x0d);
-  if (eol < 10) return false;
-  return Buffer.from(d.buffer, d.byteOffset + eol - 8, 10).equals(SIP_VERSION);
+  return /^(?:[A-Z]{3,10} sips?:|SIP\/2\.0 )/.test(Buffer.from(d.buffer, d.byteOffset, Math.min(d.length, 16)).toString('latin1'));
 }
 
 /**
