@@ -1,0 +1,435 @@
+/**
+ * Call attempts from app_dial's verbose lines.
+ *
+ * A context is one call as Asterisk tags it: the `[C-0000012a]` call marker, else (old versions) the thread id
+ * of the line, else one console context. Within a context, each `Executing [..] Dial(...)` opens a Dial group,
+ * each `-- Called TECH/...` line adds one attempt to it (a Dial to several peers prints one Called line per
+ * peer). Per-channel lines (`SIP/alpha-0000001a is ringing`, `... answered ...`, `... is busy`) are matched to
+ * an attempt by the channel name once bound, else by the peer part of the name among the group's unbound
+ * attempts. `Got SIP response NNN "phrase" back from addr` is printed by another thread (same marker) just
+ * before the channel's busy/congestion line: it is queued on the context and taken by the next failure of an
+ * attempt there.
+ */
+import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
+import { channelPeer, channelTech, type DialTarget } from './channel.js';
+
+export interface Attempt {
+  id: string;
+  group: DialGroup;
+  tech: string;
+  peer: string;
+  route: string;
+  callee?: string;
+  chan?: string;
+  start: number;
+  ringing?: number;
+  earlyMedia: boolean;
+  answer?: number;
+  end?: number;
+  code?: number;
+  reason?: string;
+  codeSource: CodeSource;
+  disposition?: string;
+  dstAddr?: string;
+  disconnectedBy?: 'caller' | 'callee' | 'unknown';
+  flags: number;
+  line: number;
+  emitted: boolean;
+}
+
+export interface DialGroup {
+  ctx: Context;
+  callerChan?: string;
+  caller?: string;
+  exten?: string;
+  attempts: Attempt[];
+  open: boolean;
+}
+
+interface PendingResponse {
+  code: number;
+  reason: string;
+  addr: string;
+  ts: number;
+}
+
+export interface Context {
+  key: string;
+  marker: string;
+  callerChan?: string;
+  caller?: string;
+  group?: DialGroup;
+  responses: PendingResponse[];
+  lastTs: number;
+}
+
+/** Standard reason phrases for the codes this module infers (the catalogue annotates the rest). */
+const PHRASE: Record<number, string> = {
+  200: 'OK',
+  480: 'Temporarily Unavailable',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  503: 'Service Unavailable',
+};
+
+/** Dial status (DIALSTATUS / Auto fallthrough) → SIP code. */
+const STATUS_CODE: Record<string, number> = {
+  ANSWER: 200,
+  BUSY: 486,
+  NOANSWER: 480,
+  CANCEL: 487,
+  CONGESTION: 503,
+  CHANUNAVAIL: 503,
+};
+
+const MAX_CONTEXTS = 20_000;
+const ORPHAN_RESPONSE_MS = 2_000;
+
+export interface DialOptions {
+  routeOf?: (addr: string) => string | undefined;
+  file: string;
+  /** Receives each finished attempt (the caller may drop it when a SIP dump covers the same call). */
+  emit: (r: CallRecord, a: Attempt) => void;
+}
+
+export class DialTracker {
+  private readonly contexts = new Map<string, Context>();
+  private readonly byChan = new Map<string, Attempt>();
+  private readonly byCallerChan = new Map<string, Context>();
+  private orphan: PendingResponse | undefined;
+  private seq = 0;
+
+  constructor(private readonly o: DialOptions) {}
+
+  context(key: string, marker: string, create: boolean): Context | undefined {
+    let c = this.contexts.get(key);
+    if (c === undefined && create) {
+      if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
+      c = { key, marker, responses: [], lastTs: 0 };
+      this.contexts.set(key, c);
+    }
+    return c;
+  }
+
+  contextOfCaller(chan: string): Context | undefined {
+    return this.byCallerChan.get(chan);
+  }
+
+  /** `Executing [exten@ctx:prio] Dial("CALLER", "ARGS")`. */
+  dialApp(c: Context, callerChan: string, exten: string, ts: number): void {
+    if (c.group?.open) this.closeGroup(c.group, ts, 'redial');
+    c.callerChan = callerChan;
+    this.byCallerChan.set(callerChan, c);
+    c.group = { ctx: c, callerChan, caller: c.caller ?? callerEndpoint(callerChan), exten, attempts: [], open: true };
+    c.lastTs = ts;
+  }
+
+  /** CallerID set in the dialplan (`Set(CALLERID(num)=…)`). */
+  callerId(c: Context, num: string): void {
+    c.caller = num;
+    if (c.group?.open) c.group.caller = num;
+  }
+
+  /** `-- Called TECH/...`: one attempt. */
+  called(c: Context, t: DialTarget, ts: number, line: number): void {
+    let g = c.group;
+    if (g === undefined || !g.open) {
+      g = { ctx: c, attempts: [], open: true };
+      if (c.callerChan !== undefined) g.callerChan = c.callerChan;
+      if (c.caller !== undefined) g.caller = c.caller;
+      c.group = g;
+    }
+    const route = this.o.routeOf?.(t.peer) ?? t.peer;
+    const a: Attempt = {
+      id: '',
+      group: g,
+      tech: t.tech,
+      peer: t.peer,
+      route,
+      start: ts,
+      earlyMedia: false,
+      codeSource: 'none',
+      flags: 0,
+      line,
+      emitted: false,
+    };
+    const callee = t.number ?? g.exten;
+    if (callee !== undefined) a.callee = callee;
+    this.seq++;
+    a.id = `${c.marker !== '' ? c.marker : `L${line}`}/${t.tech}/${t.peer}#${g.attempts.length + 1}`;
+    g.attempts.push(a);
+    c.lastTs = ts;
+  }
+
+  /** Finds the attempt a channel-named line is about. */
+  attemptForChannel(c: Context | undefined, chan: string): Attempt | undefined {
+    const bound = this.byChan.get(chan);
+    if (bound !== undefined) return bound;
+    const g = c?.group ?? this.groupForUnmarked();
+    if (g === undefined) return undefined;
+    const tech = channelTech(chan);
+    const peer = channelPeer(chan);
+    let sameTech: Attempt | undefined;
+    let sameTechCount = 0;
+    for (const a of g.attempts) {
+      if (a.chan !== undefined || a.tech !== tech) continue;
+      if (peer !== undefined && a.peer === peer) return this.bind(a, chan);
+      sameTech ??= a;
+      sameTechCount++;
+    }
+    if (sameTechCount === 1 && sameTech !== undefined) return this.bind(sameTech, chan);
+    return undefined;
+  }
+
+  private groupForUnmarked(): DialGroup | undefined {
+    // A console excerpt has a single context.
+    return this.contexts.get('console')?.group;
+  }
+
+  private bind(a: Attempt, chan: string): Attempt {
+    a.chan = chan;
+    this.byChan.set(chan, a);
+    return a;
+  }
+
+  ringing(a: Attempt, ts: number, progress: boolean): void {
+    a.ringing ??= ts;
+    if (progress) {
+      a.earlyMedia = true;
+      a.flags |= CallFlag.EarlyMedia;
+    }
+  }
+
+  answered(a: Attempt, ts: number): void {
+    if (a.answer !== undefined) return;
+    a.answer = ts;
+    a.code = 200;
+    a.reason = PHRASE[200];
+    a.codeSource = 'disposition';
+    a.disposition = 'ANSWERED';
+    // The other peers of the same Dial are cancelled by Asterisk.
+    for (const o of a.group.attempts) {
+      if (o !== a && o.code === undefined) this.fail(o, ts, 487, 'CANCEL', 'caller', CallFlag.Cancelled);
+    }
+  }
+
+  /** `Got SIP response …`: queued on the context (or kept as an orphan when the context has no Dial). */
+  sipResponse(c: Context | undefined, code: number, reason: string, addr: string, ts: number): boolean {
+    const r = { code, reason, addr, ts };
+    if (c?.group?.open) {
+      c.responses.push(r);
+      if (c.responses.length > 16) c.responses.shift();
+      return true;
+    }
+    this.orphan = r;
+    return true;
+  }
+
+  /** `is busy` (486), `is circuit-busy` (503): a failure reported for one channel. */
+  channelFailure(a: Attempt, ts: number, busy: boolean): void {
+    if (a.code !== undefined) return;
+    this.fail(a, ts, busy ? 486 : 503, busy ? 'BUSY' : 'CONGESTION', 'callee', 0);
+  }
+
+  /** `Nobody picked up in N ms`: every unresolved attempt of the group timed out unanswered. */
+  noAnswer(c: Context, ts: number): void {
+    const g = c.group;
+    if (g === undefined) return;
+    for (const a of g.attempts) if (a.code === undefined) this.fail(a, ts, 480, 'NOANSWER', 'caller', 0);
+    this.closeGroup(g, ts, 'done');
+  }
+
+  /** `Everyone is busy/congested at this time (n:b/c/u)`. */
+  everyoneBusy(c: Context, ts: number, busy: number, congested: number): void {
+    const g = c.group;
+    if (g === undefined) return;
+    for (const a of g.attempts) {
+      if (a.code !== undefined) continue;
+      const asBusy = busy > 0 || congested === 0;
+      this.fail(a, ts, asBusy ? 486 : 503, asBusy ? 'BUSY' : 'CONGESTION', 'callee', 0);
+      if (asBusy) busy--;
+      else congested--;
+    }
+    this.closeGroup(g, ts, 'done');
+  }
+
+  /** `Auto fallthrough, channel 'X' status is 'BUSY'`. */
+  fallthrough(c: Context, status: string, ts: number): void {
+    const g = c.group;
+    if (g === undefined) return;
+    const code = STATUS_CODE[status];
+    if (code !== undefined && code !== 200) {
+      for (const a of g.attempts) {
+        if (a.code === undefined) this.fail(a, ts, code, status, code === 487 || code === 480 ? 'caller' : 'callee', code === 487 ? CallFlag.Cancelled : 0);
+      }
+    }
+    this.closeGroup(g, ts, 'done');
+  }
+
+  /** A callee channel left its bridge or hung up. */
+  channelGone(a: Attempt, ts: number): void {
+    if (a.answer !== undefined && a.end === undefined) {
+      a.end = ts;
+      a.disconnectedBy ??= 'callee';
+      this.maybeEmit(a);
+    }
+  }
+
+  /** The caller's channel left the bridge / hung up / its dialplan ended (`Spawn extension … exited non-zero`). */
+  callerGone(c: Context, ts: number, final: boolean): void {
+    const g = c.group;
+    if (g !== undefined) {
+      for (const a of g.attempts) {
+        if (a.answer !== undefined && a.end === undefined) {
+          a.end = ts;
+          a.disconnectedBy ??= 'caller';
+          this.maybeEmit(a);
+        } else if (a.code === undefined) {
+          this.fail(a, ts, 487, 'CANCEL', 'caller', CallFlag.Cancelled);
+        }
+      }
+      if (final) this.closeGroup(g, ts, 'done');
+    }
+    if (final) this.dropContext(c);
+  }
+
+  /** The caller's dialplan moved on after Dial (next application): the Dial returned. */
+  dialReturned(c: Context, ts: number): void {
+    const g = c.group;
+    if (g === undefined || !g.open || g.attempts.length === 0) return;
+    this.closeGroup(g, ts, 'done');
+  }
+
+  hasOpenGroup(c: Context): boolean {
+    return c.group?.open === true && c.group.attempts.length > 0;
+  }
+
+  private fail(a: Attempt, ts: number, code: number, disposition: string, by: 'caller' | 'callee', flags: number): void {
+    a.end = ts;
+    a.disposition = disposition;
+    a.flags |= flags;
+    a.disconnectedBy = by;
+    const r = code === 487 ? undefined : this.takeResponse(a.group.ctx, ts);
+    if (r !== undefined) {
+      a.code = r.code;
+      a.reason = r.reason;
+      a.codeSource = 'sip';
+      a.dstAddr = r.addr;
+      if (a.route === '') a.route = this.o.routeOf?.(r.addr) ?? r.addr;
+    } else {
+      a.code = code;
+      a.reason = PHRASE[code];
+      a.codeSource = 'disposition';
+    }
+    this.maybeEmit(a);
+  }
+
+  private takeResponse(c: Context, ts: number): PendingResponse | undefined {
+    const r = c.responses.shift();
+    if (r !== undefined) return r;
+    const o = this.orphan;
+    if (o !== undefined && ts - o.ts <= ORPHAN_RESPONSE_MS && ts >= o.ts) {
+      this.orphan = undefined;
+      return o;
+    }
+    return undefined;
+  }
+
+  private closeGroup(g: DialGroup, ts: number, why: 'done' | 'redial'): void {
+    if (!g.open) return;
+    g.open = false;
+    for (const a of g.attempts) {
+      if (a.code === undefined && a.answer === undefined) {
+        // Dial returned without a per-channel outcome: the pending SIP response, if any, is the outcome.
+        const r = this.takeResponse(g.ctx, ts);
+        if (r !== undefined) {
+          a.code = r.code;
+          a.reason = r.reason;
+          a.codeSource = 'sip';
+          a.dstAddr = r.addr;
+          a.end = ts;
+          a.disconnectedBy = 'callee';
+        } else {
+          a.end = ts;
+        }
+      } else if (a.answer !== undefined && a.end === undefined && why === 'done') {
+        a.end = ts;
+        a.disconnectedBy ??= 'unknown';
+      }
+      this.maybeEmit(a, true);
+    }
+    g.ctx.responses.length = 0;
+  }
+
+  private maybeEmit(a: Attempt, force = false): void {
+    if (a.emitted) return;
+    const complete = a.code !== undefined && (a.answer === undefined || a.end !== undefined);
+    if (!complete && !force) return;
+    this.emitAttempt(a, 0);
+  }
+
+  private emitAttempt(a: Attempt, extraFlags: number): void {
+    a.emitted = true;
+    if (a.chan !== undefined) this.byChan.delete(a.chan);
+    const g = a.group;
+    const r: CallRecord = {
+      callId: a.id,
+      route: a.route,
+      start: a.start,
+      codeSource: a.codeSource,
+      flags: a.flags | extraFlags,
+      source: { file: this.o.file, line: a.line },
+    };
+    if (g.caller !== undefined) r.caller = g.caller;
+    if (a.callee !== undefined) r.callee = a.callee;
+    if (a.ringing !== undefined) r.ringing = a.ringing;
+    if (a.earlyMedia) r.earlyMedia = true;
+    if (a.answer !== undefined) r.answer = a.answer;
+    if (a.end !== undefined) r.end = a.end;
+    if (a.code !== undefined) r.finalCode = a.code;
+    if (a.reason !== undefined) r.finalReason = a.reason;
+    const firstResponse = a.ringing ?? a.answer ?? (a.code !== undefined && a.code >= 300 ? a.end : undefined);
+    if (firstResponse !== undefined) r.pdd = Math.max(0, firstResponse - a.start);
+    if (a.answer !== undefined && a.end !== undefined) r.duration = Math.max(0, a.end - a.answer);
+    if (a.disconnectedBy !== undefined) r.disconnectedBy = a.disconnectedBy;
+    if (a.dstAddr !== undefined) r.dstAddr = a.dstAddr;
+    if (a.disposition !== undefined) r.disposition = a.disposition;
+    this.o.emit(r, a);
+  }
+
+  private dropContext(c: Context): void {
+    this.contexts.delete(c.key);
+    if (c.callerChan !== undefined && this.byCallerChan.get(c.callerChan) === c) this.byCallerChan.delete(c.callerChan);
+  }
+
+  private evictOldest(): void {
+    const first = this.contexts.values().next();
+    if (first.done) return;
+    const c = first.value;
+    if (c.group !== undefined) this.flushGroup(c.group);
+    this.dropContext(c);
+  }
+
+  /** Emits what is left of a group as unfinished. */
+  private flushGroup(g: DialGroup): void {
+    g.open = false;
+    for (const a of g.attempts) {
+      if (a.emitted) continue;
+      this.emitAttempt(a, CallFlag.Unfinished);
+    }
+  }
+
+  /** End of input: every attempt not yet emitted is emitted with the Unfinished flag. */
+  finish(): void {
+    for (const c of this.contexts.values()) if (c.group !== undefined) this.flushGroup(c.group);
+    this.contexts.clear();
+    this.byChan.clear();
+    this.byCallerChan.clear();
+  }
+}
+
+/** `SIP/100-00000001` → `100`: the calling endpoint, used as the caller when no CallerID is visible. */
+function callerEndpoint(chan: string): string | undefined {
+  const p = channelPeer(chan);
+  return p === undefined || p === '' ? undefined : p;
+}

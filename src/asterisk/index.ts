@@ -1,0 +1,1044 @@
+/**
+ * Asterisk log reader: `/var/log/asterisk/full` and `messages` (plain, syslog-wrapped, journald, JSON logger
+ * format, console excerpts) → CallRecords (from app_dial verbose lines and from SIP message dumps through
+ * the SIP scanner and call tracker), SipMessages and SecurityEvents.
+ *
+ * Every line lands in one accounting bucket: used (it contributed to a record, a message or a security
+ * event), ignored with a reason, or malformed with an anomaly name and its line number.
+ * The hot path works on bytes: lines are classified by a few byte compares after the prefix; strings are
+ * made only for the lines that matter.
+ */
+import {
+  countAnomaly,
+  countIgnored,
+  newAccounting,
+  type CallRecord,
+  type InputAccounting,
+  type RecordSink,
+  type SipMessage,
+  type SourceOptions,
+  type SourceParser,
+} from '../types.js';
+import { scanSipMessage, type MessageMeta, type ScanProblem } from '../sip/scanner.js';
+import { CallTracker } from '../sip/tracker.js';
+import { LineSplitter } from './lines.js';
+import {
+  looksLikeBracketStamp,
+  monthAt,
+  newStamp,
+  readBracketStamp,
+  readIsoStamp,
+  readSyslogStamp,
+  stampAsUtc,
+  zoneConverter,
+  type Stamp,
+} from './time.js';
+import { DialTracker, type Attempt, type Context } from './dial.js';
+import { isLocalChannel, parseDialTarget } from './channel.js';
+import { matchSecurity, bareAddress } from './security.js';
+import { DumpBuffer, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
+
+export { parseDialTarget, channelPeer } from './channel.js';
+export { matchSecurity } from './security.js';
+
+// ─── levels ──────────────────────────────────────────────────────────────────────────────────────────
+const LV_NONE = 0;
+const LV_DEBUG = 1;
+const LV_VERBOSE = 2;
+const LV_DTMF = 3;
+const LV_OTHER = 4; // NOTICE, WARNING, ERROR, SECURITY, …
+
+const USED = 'used';
+
+/** Ignore reasons. */
+const R_BLANK = 'blank';
+const R_COMMENT = 'comment';
+const R_DEBUG = 'debug';
+const R_NOT_CALL = 'not-call-related';
+const R_NO_CALL_INFO = 'no-call-info';
+const R_LOCAL = 'local-channel';
+const R_SECURITY_INFO = 'security-informational';
+
+function lit(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s, 'latin1'));
+}
+
+const K_CALLED = lit('Called ');
+const K_CALL_FROM = lit('Call from ');
+const K_CHANNEL = lit('Channel ');
+const K_GOT_SIP = lit('Got SIP response ');
+const K_EXECUTING = lit('Executing [');
+const K_EVERYONE = lit('Everyone is busy/congested at this time (');
+const K_NOBODY = lit('Nobody picked up in ');
+const K_SPAWN = lit('Spawn extension (');
+const K_AUTO = lit('Auto fallthrough, channel ');
+const K_HUNGUP = lit('Hungup ');
+const K_DUMP = lit('<--- ');
+const K_TRANSMITTING = lit('Transmitting (');
+const K_RELIABLY = lit('Reliably Transmitting (');
+const K_SECURITY_EVENT = lit('SecurityEvent=');
+const K_IS_RINGING = lit(' is ringing');
+const K_IS_PROGRESS = lit(' is making progress');
+const K_IS_PROCEEDING = lit(' is proceeding');
+const K_ANSWERED = lit(' answered ');
+const K_IS_BUSY = lit(' is busy');
+const K_IS_CIRCUIT_BUSY = lit(' is circuit-busy');
+const K_LEFT = lit(" left '");
+const K_JOINED = lit(" joined '");
+
+function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean {
+  if (e - p < k.length) return false;
+  for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
+  return true;
+}
+
+function findBytes(b: Uint8Array, p: number, e: number, k: Uint8Array): number {
+  const k0 = k[0]!;
+  const last = e - k.length;
+  outer: for (let i = p; i <= last; i++) {
+    if (b[i] !== k0) continue;
+    for (let j = 1; j < k.length; j++) if (b[i + j] !== k[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+function str(b: Uint8Array, s: number, e: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}
+
+function isUpper(c: number | undefined): boolean {
+  return c !== undefined && c >= 65 && c <= 90;
+}
+
+function isDigitByte(c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57;
+}
+
+/** What a year-less `[Nov 14 22:13:20]` stamp takes its year from. */
+type YearSource = 'option' | 'full-date line' | 'EventTV' | 'clock';
+
+const YEAR_NOTE: Record<YearSource, string> = {
+  option: 'the --year option',
+  'full-date line': 'the nearest earlier line with a full date in this file',
+  EventTV: 'the EventTV of a security event in this file',
+  clock: "the current year (the previous one when the date would be in the future): no full date seen earlier in this file",
+};
+
+interface JsonLine {
+  timestamp?: unknown;
+  identifiers?: { lwp?: unknown; callid?: unknown };
+  logmsg?: { level?: unknown; message?: unknown };
+}
+
+/** A dumped outgoing INVITE, for telling Dial attempts already covered by SIP dumps. */
+interface DumpedInvite {
+  ts: number;
+  user: string | undefined;
+}
+
+const DEDUP_WINDOW_MS = 2_000;
+
+/**
+ * Streaming reader for one Asterisk log. `file` names the input in positions; no file access here.
+ */
+export function createAsteriskLogSource(file: string, sink: RecordSink, opts: SourceOptions = {}): SourceParser {
+  const acc: InputAccounting = newAccounting(file, 'asterisk-log', 'line');
+  const toUtc = zoneConverter(opts.tz);
+  const yearUse: Record<YearSource, number> = { option: 0, 'full-date line': 0, EventTV: 0, clock: 0 };
+
+  // The last stamped line's stamp; `cur` is the scratch one (swapped on success, no copies).
+  let last: Stamp = newStamp();
+  let cur: Stamp = newStamp();
+  let haveStamp = false;
+  let lastTsLine = -1;
+  let lastTs = 0;
+  let refYear = 0;
+  let refMonth = 0;
+  let refSource: YearSource = 'full-date line';
+  let unstampedUsed = 0;
+  let jsonLines = 0;
+  let plainLines = 0;
+  let syslogLines = 0;
+  let grepPrefixed = 0;
+  let droppedDial = 0;
+  let dialRecords = 0;
+
+  // Per-line context (reused).
+  let lineNo = 0;
+  let lineOffset = 0;
+  let level = LV_NONE;
+  let tidS = -1;
+  let tidE = -1;
+  let mkS = -1;
+  let mkE = -1;
+  let lineBuf: Uint8Array = new Uint8Array(0);
+  /** JSON lines carry marker and thread id as strings. */
+  let jsonMarker: string | undefined;
+  let jsonTid: string | undefined;
+
+  const dumpedMarkers = new Map<string, true>();
+  const dumpedInvites: DumpedInvite[] = [];
+
+  const recordSink: RecordSink = {
+    record(r: CallRecord) {
+      acc.records++;
+      sink.record(r);
+    },
+  };
+  const tracker = new CallTracker(recordSink, opts);
+
+  const dial = new DialTracker({
+    file,
+    ...(opts.routeOf ? { routeOf: opts.routeOf } : {}),
+    emit(r: CallRecord, a: Attempt) {
+      if (coveredByDump(a)) {
+        droppedDial++;
+        return;
+      }
+      dialRecords++;
+      recordSink.record(r);
+    },
+  });
+
+  const dump = new DumpBuffer();
+  /** Lines after a finished dump that still belong to it (blank line, end marker). */
+  let absorbAfterDump = 0;
+  /** A stamped line with an empty message, waiting to see if a dump header follows (chan_sip). */
+  let pendingEmpty = false;
+  const problem: ScanProblem = {};
+
+  // ─── time ────────────────────────────────────────────────────────────────────────────────────────
+  function resolveYear(s: Stamp): number {
+    if (s.hasYear) return s.year;
+    if (opts.year !== undefined) {
+      yearUse.option++;
+      return opts.year;
+    }
+    if (refYear !== 0) {
+      let y = refYear;
+      if (s.month < refMonth - 6) y++;
+      else if (s.month > refMonth + 6) y--;
+      refYear = y;
+      refMonth = s.month;
+      yearUse[refSource]++;
+      return y;
+    }
+    yearUse.clock++;
+    const now = Date.now();
+    let y = new Date(now).getUTCFullYear();
+    if (stampAsUtc(s, y) > now + 86_400_000) y--;
+    refYear = y;
+    refMonth = s.month;
+    refSource = 'clock';
+    return y;
+  }
+
+  function epochOf(s: Stamp): number {
+    const local = stampAsUtc(s, resolveYear(s));
+    return Number.isNaN(s.zoneMin) ? toUtc(local) : local - s.zoneMin * 60_000;
+  }
+
+  /** Time of the current line: its own stamp, else the last stamp seen (console excerpts: 0). */
+  function lineTs(): number {
+    if (lastTsLine === lineNo) return lastTs;
+    if (!haveStamp) {
+      unstampedUsed++;
+      lastTs = 0;
+      lastTsLine = lineNo;
+      return 0;
+    }
+    lastTs = epochOf(last);
+    lastTsLine = lineNo;
+    return lastTs;
+  }
+
+  function noteFullDate(s: Stamp): void {
+    if (s.hasYear) {
+      refYear = s.year;
+      refMonth = s.month;
+      refSource = 'full-date line';
+    }
+  }
+
+  /** `EventTV="2021-12-21T12:57:01.209+0000"` or `EventTV="1368439853-500975"`: a year hint. */
+  function noteEventTv(msg: string): void {
+    if (refYear !== 0 && refSource !== 'clock') return;
+    const i = msg.indexOf('EventTV="');
+    if (i < 0) return;
+    const v = msg.slice(i + 9, i + 29);
+    let y = 0;
+    let mo = 0;
+    if (/^\d{4}-\d{2}-/.test(v)) {
+      y = Number(v.slice(0, 4));
+      mo = Number(v.slice(5, 7));
+    } else if (/^\d{9,11}-/.test(v)) {
+      const d = new Date(Number(v.slice(0, v.indexOf('-'))) * 1000);
+      y = d.getUTCFullYear();
+      mo = d.getUTCMonth() + 1;
+    }
+    if (y >= 1970 && mo >= 1 && mo <= 12) {
+      refYear = y;
+      refMonth = mo;
+      refSource = 'EventTV';
+    }
+  }
+
+  // ─── helpers ─────────────────────────────────────────────────────────────────────────────────────
+  function markerStr(): string {
+    if (jsonMarker !== undefined) return jsonMarker;
+    return mkS >= 0 ? str(lineBuf, mkS, mkE) : '';
+  }
+
+  function contextKey(): string {
+    const m = markerStr();
+    if (m !== '') return m;
+    if (jsonTid !== undefined) return `T${jsonTid}`;
+    if (tidS >= 0) return `T${str(lineBuf, tidS, tidE)}`;
+    return 'console';
+  }
+
+  function ctx(create: boolean): Context | undefined {
+    return dial.context(contextKey(), markerStr(), create);
+  }
+
+  function coveredByDump(a: Attempt): boolean {
+    if (dumpedMarkers.size === 0 && dumpedInvites.length === 0) return false;
+    const m = a.group.ctx.marker;
+    if (m !== '' && dumpedMarkers.has(m)) return true;
+    for (const d of dumpedInvites) {
+      if (Math.abs(d.ts - a.start) <= DEDUP_WINDOW_MS && d.user !== undefined && d.user === a.callee) return true;
+    }
+    return false;
+  }
+
+  function rememberInvite(m: SipMessage, marker: string): void {
+    if (marker !== '') {
+      dumpedMarkers.set(marker, true);
+      if (dumpedMarkers.size > 50_000) dumpedMarkers.delete(dumpedMarkers.keys().next().value!);
+    }
+    let user: string | undefined;
+    const uri = m.requestUri;
+    if (uri !== undefined) {
+      const colon = uri.indexOf(':');
+      const at = uri.indexOf('@');
+      if (colon >= 0 && at > colon) user = uri.slice(colon + 1, at);
+    }
+    user ??= m.toUser;
+    dumpedInvites.push({ ts: m.ts, user });
+    // Keep only what a Dial attempt could still match.
+    while (dumpedInvites.length > 0 && (dumpedInvites.length > 1000 || m.ts - dumpedInvites[0]!.ts > 600_000)) dumpedInvites.shift();
+  }
+
+  // ─── dumps ───────────────────────────────────────────────────────────────────────────────────────
+  /** Scans the collected dump; returns true when it gave a SIP message. `countLines`: plain-line accounting. */
+  function finishDump(countLines: boolean): boolean {
+    const h = dump.header!;
+    let ok = false;
+    let anomaly = 'sip-dump-too-long';
+    if (!dump.tooBig) {
+      const { buf, len } = dump.message();
+      const meta: MessageMeta = {
+        ts: dump.ts,
+        src: h.incoming ? h.addr : LOCAL_SIDE,
+        srcPort: h.incoming ? h.port : 0,
+        dst: h.incoming ? LOCAL_SIDE : h.addr,
+        dstPort: h.incoming ? 0 : h.port,
+        transport: h.transport,
+        position: { file, line: dump.line, offset: dump.offset },
+      };
+      problem.anomaly = undefined;
+      const m = scanSipMessage(buf, 0, len, meta, opts.keepRaw, problem);
+      if (m !== null) {
+        ok = true;
+        acc.sipMessages++;
+        sink.message?.(m);
+        if (!h.incoming && m.isRequest && m.method === 'INVITE' && m.toTag === undefined) rememberInvite(m, dump.marker);
+        tracker.add(m);
+      } else {
+        anomaly = problem.anomaly ?? 'bad-sip-dump';
+      }
+    }
+    if (countLines) {
+      const n = dump.lines;
+      if (ok) acc.used += n;
+      else for (let i = 0; i < n; i++) countAnomaly(acc, anomaly, { file, line: dump.line + i }, i === 0 ? 'SIP message dump could not be read' : undefined);
+      acc.read += 0; // lines were already counted as read
+    }
+    dump.reset();
+    absorbAfterDump = h.oldStyle ? 0 : 2;
+    return ok;
+  }
+
+  function beginDump(text: string, lineForDump: number, offset: number): boolean {
+    const h = parseDumpHeader(text);
+    if (h === undefined) return false;
+    dump.begin(h, lineTs(), markerStr(), lineForDump, offset);
+    return true;
+  }
+
+  // ─── message classification ──────────────────────────────────────────────────────────────────────
+  /** Classifies the message text b[p, e) of the current line; returns USED or an ignore reason. */
+  function classify(b: Uint8Array, p: number, e: number): string {
+    // Skip the verbose decorations: spaces, `-- `, `== `, `> `, and a quote (FreePBX NoOp/Log text).
+    while (p < e && (b[p] === 32 || b[p] === 9)) p++;
+    if (p + 2 < e && ((b[p] === 45 && b[p + 1] === 45) || (b[p] === 61 && b[p + 1] === 61)) && b[p + 2] === 32) p += 3;
+    else if (p + 1 < e && b[p] === 62 && b[p + 1] === 32) p += 2;
+    while (p < e && b[p] === 32) p++;
+    if (p < e && b[p] === 34) p++;
+    if (p >= e) return R_BLANK;
+    const c = b[p]!;
+    switch (c) {
+      case 60: // <
+        if (startsWith(b, p, e, K_DUMP)) {
+          return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
+        }
+        break;
+      case 67: // C
+        if (startsWith(b, p, e, K_CALLED)) return onCalled(b, p + K_CALLED.length, e);
+        if (startsWith(b, p, e, K_CHANNEL)) return onBridge(b, p + K_CHANNEL.length, e);
+        if (startsWith(b, p, e, K_CALL_FROM)) return onSecurity(b, p, e);
+        break;
+      case 71: // G
+        if (startsWith(b, p, e, K_GOT_SIP)) return onSipResponse(str(b, p + K_GOT_SIP.length, e));
+        break;
+      case 69: // E
+        if (startsWith(b, p, e, K_EXECUTING)) return onExecuting(b, p + K_EXECUTING.length, e);
+        if (startsWith(b, p, e, K_EVERYONE)) return onEveryone(str(b, p + K_EVERYONE.length, e));
+        break;
+      case 78: // N
+        if (startsWith(b, p, e, K_NOBODY)) {
+          const x = ctx(false);
+          if (x === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+          dial.noAnswer(x, lineTs());
+          return USED;
+        }
+        break;
+      case 83: // S
+        if (startsWith(b, p, e, K_SPAWN)) return onSpawn(str(b, p, e));
+        if (startsWith(b, p, e, K_SECURITY_EVENT)) return onSecurity(b, p, e);
+        break;
+      case 65: // A
+        if (startsWith(b, p, e, K_AUTO)) return onFallthrough(str(b, p + K_AUTO.length, e));
+        break;
+      case 72: // H
+        if (startsWith(b, p, e, K_HUNGUP)) return onGone(between(str(b, p, e), "'", "'"));
+        break;
+      case 82: // R
+        if (startsWith(b, p, e, K_RELIABLY)) return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
+        break;
+      case 84: // T
+        if (startsWith(b, p, e, K_TRANSMITTING)) return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
+        break;
+      default:
+        break;
+    }
+    // `TECH/name-0000001a is ringing|answered|is busy|…`
+    if (isUpper(c)) {
+      let q = p + 1;
+      const lim = Math.min(e, p + 12);
+      while (q < lim && b[q] !== 47 && b[q] !== 32) q++;
+      if (q < lim && b[q] === 47) {
+        const sp = b.indexOf(32, q);
+        if (sp > 0 && sp < e) {
+          const r = onChannelLine(b, p, sp, e);
+          if (r !== undefined) return r;
+        }
+      }
+    }
+    if (level === LV_VERBOSE || level === LV_DTMF) return R_NOT_CALL;
+    return onSecurity(b, p, e);
+  }
+
+  function onCalled(b: Uint8Array, p: number, e: number): string {
+    let q = p;
+    while (q < e && b[q] !== 32) q++;
+    const dest = str(b, p, q);
+    if (isLocalChannel(dest)) return R_LOCAL;
+    const t = parseDialTarget(dest);
+    if (t === undefined) return R_NO_CALL_INFO;
+    dial.called(ctx(true)!, t, lineTs(), lineNo);
+    return USED;
+  }
+
+  function onChannelLine(b: Uint8Array, p: number, sp: number, e: number): string | undefined {
+    let kind = 0;
+    if (startsWith(b, sp, e, K_IS_RINGING)) kind = 1;
+    else if (startsWith(b, sp, e, K_IS_PROGRESS)) kind = 2;
+    else if (startsWith(b, sp, e, K_ANSWERED)) kind = 3;
+    else if (startsWith(b, sp, e, K_IS_BUSY)) kind = 4;
+    else if (startsWith(b, sp, e, K_IS_CIRCUIT_BUSY)) kind = 5;
+    else if (startsWith(b, sp, e, K_IS_PROCEEDING)) kind = 6;
+    else return undefined;
+    const chan = str(b, p, sp);
+    const a = dial.attemptForChannel(ctx(false), chan);
+    if (a === undefined) return R_NO_CALL_INFO;
+    const ts = lineTs();
+    switch (kind) {
+      case 1: dial.ringing(a, ts, false); break;
+      case 2: dial.ringing(a, ts, true); break;
+      case 3: dial.answered(a, ts); break;
+      case 4: dial.channelFailure(a, ts, true); break;
+      case 5: dial.channelFailure(a, ts, false); break;
+      default: break;
+    }
+    return USED;
+  }
+
+  /** `Channel SIP/alpha-0000001a joined|left 'simple_bridge' basic-bridge <id>`. */
+  function onBridge(b: Uint8Array, p: number, e: number): string {
+    const sp = b.indexOf(32, p);
+    if (sp < 0 || sp >= e) return R_NOT_CALL;
+    if (startsWith(b, sp, e, K_JOINED)) {
+      const chan = str(b, p, sp);
+      return dial.attemptForChannel(ctx(false), chan) !== undefined || dial.contextOfCaller(chan) !== undefined ? USED : R_NO_CALL_INFO;
+    }
+    if (!startsWith(b, sp, e, K_LEFT)) return R_NOT_CALL;
+    return onGone(str(b, p, sp));
+  }
+
+  /** A channel left its bridge or hung up: the callee of an attempt, or a caller. */
+  function onGone(chan: string | undefined): string {
+    if (chan === undefined) return R_NOT_CALL;
+    const ts = lineTs();
+    const x = dial.contextOfCaller(chan);
+    if (x !== undefined) {
+      dial.callerGone(x, ts, false);
+      return USED;
+    }
+    const a = dial.attemptForChannel(undefined, chan);
+    if (a !== undefined) {
+      dial.channelGone(a, ts);
+      return USED;
+    }
+    return R_NO_CALL_INFO;
+  }
+
+  /** `486 "Busy Here" back from 54.172.60.3:5060`. */
+  function onSipResponse(t: string): string {
+    const code = Number(t.slice(0, 3));
+    if (!Number.isInteger(code) || code < 100 || code > 699) return R_NO_CALL_INFO;
+    const reason = between(t, '"', '"') ?? '';
+    const bf = t.indexOf('back from ');
+    const addr = bf >= 0 ? bareAddress(t.slice(bf + 10).trim()) : '';
+    dial.sipResponse(ctx(false), code, reason, addr, lineTs());
+    return USED;
+  }
+
+  /** `[exten@context:prio] App("CHANNEL", "args") in new stack`. */
+  function onExecuting(b: Uint8Array, p: number, e: number): string {
+    const t = str(b, p, e);
+    const close = t.indexOf('] ');
+    if (close < 0) return R_NOT_CALL;
+    const at = t.indexOf('@');
+    const exten = at >= 0 && at < close ? t.slice(0, at) : '';
+    const open = t.indexOf('(', close);
+    if (open < 0) return R_NOT_CALL;
+    const app = t.slice(close + 2, open);
+    const chan = between(t.slice(open), '"', '"') ?? '';
+    const argsStart = t.indexOf('", "', open);
+    const argsEnd = t.lastIndexOf('")');
+    const args = argsStart >= 0 && argsEnd > argsStart ? t.slice(argsStart + 4, argsEnd) : '';
+    const ts = lineTs();
+    if (app === 'Dial') {
+      const x = ctx(true)!;
+      dial.dialApp(x, chan, exten, ts);
+      return USED;
+    }
+    if (app === 'Set' || app === 'MSet') {
+      const num = callerIdOf(args);
+      if (num !== undefined) {
+        dial.callerId(ctx(true)!, num);
+        return USED;
+      }
+    }
+    const x = ctx(false) ?? dial.contextOfCaller(chan);
+    if (x !== undefined && dial.hasOpenGroup(x) && x.group!.callerChan === chan) {
+      if (exten === 'h') dial.callerGone(x, ts, false);
+      else dial.dialReturned(x, ts);
+      return USED;
+    }
+    return R_NOT_CALL;
+  }
+
+  function onEveryone(t: string): string {
+    // n:b/c/u)
+    const colon = t.indexOf(':');
+    const s1 = t.indexOf('/', colon);
+    const s2 = t.indexOf('/', s1 + 1);
+    if (colon < 0 || s1 < 0 || s2 < 0) return R_NO_CALL_INFO;
+    const busy = Number(t.slice(colon + 1, s1));
+    const congested = Number(t.slice(s1 + 1, s2));
+    const x = ctx(false);
+    if (x === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+    dial.everyoneBusy(x, lineTs(), Number.isFinite(busy) ? busy : 0, Number.isFinite(congested) ? congested : 0);
+    return USED;
+  }
+
+  /** `Spawn extension (ctx, exten, prio) exited non-zero on 'SIP/100-00000001'`. */
+  function onSpawn(t: string): string {
+    const q = t.lastIndexOf(" on '");
+    const chan = q >= 0 ? between(t.slice(q), "'", "'") : undefined;
+    const x = (chan !== undefined ? dial.contextOfCaller(chan) : undefined) ?? ctx(false);
+    if (x === undefined) return R_NOT_CALL;
+    const had = dial.hasOpenGroup(x);
+    dial.callerGone(x, lineTs(), true);
+    return had ? USED : R_NOT_CALL;
+  }
+
+  /** `'SIP/100-00000001' status is 'BUSY'`. */
+  function onFallthrough(t: string): string {
+    const chan = between(t, "'", "'");
+    const st = t.indexOf("status is '");
+    const status = st >= 0 ? between(t.slice(st + 10), "'", "'") : undefined;
+    const x = (chan !== undefined ? dial.contextOfCaller(chan) : undefined) ?? ctx(false);
+    if (x === undefined || status === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+    dial.fallthrough(x, status, lineTs());
+    return USED;
+  }
+
+  function onSecurity(b: Uint8Array, p: number, e: number): string {
+    const msg = str(b, p, e);
+    const m = matchSecurity(msg);
+    if (m === undefined) return R_NOT_CALL;
+    if (m === null) return R_SECURITY_INFO;
+    noteEventTv(msg);
+    const ev: Parameters<NonNullable<RecordSink['security']>>[0] = {
+      ts: lineTs(),
+      address: m.address,
+      kind: m.kind,
+      detail: m.detail,
+      position: { file, line: lineNo },
+    };
+    if (m.user !== undefined) ev.user = m.user;
+    if (m.userAgent !== undefined) ev.userAgent = m.userAgent;
+    sink.security?.(ev);
+    return USED;
+  }
+
+  // ─── line prefix ─────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Reads `LEVEL[tid][C-marker]…: ` at p; sets level/tid/marker and returns where the message starts.
+   * Lines with no level (`Asterisk 18 built by…`, console `    -- Called …`) start at p.
+   */
+  function readLevel(b: Uint8Array, p: number, e: number): number {
+    level = LV_NONE;
+    tidS = tidE = mkS = mkE = -1;
+    let q = p;
+    while (q < e && q - p < 10 && isUpper(b[q])) q++;
+    const n = q - p;
+    if (n < 4) return p;
+    let r = q;
+    if (b[r] === 32 && b[r + 1] === 91) r++; // `NOTICE [22382]`
+    if (b[r] !== 91) {
+      // `NOTICE: …` without a thread id (rare); otherwise not a level word.
+      if (b[r] !== 58) return p;
+    } else {
+      let t = r + 1;
+      while (t < e && isDigitByte(b[t])) t++;
+      if (b[t] !== 93 || t === r + 1) return p;
+      tidS = r + 1;
+      tidE = t;
+      r = t + 1;
+      if (b[r] === 91 && b[r + 1] === 67 && b[r + 2] === 45) {
+        const close = b.indexOf(93, r);
+        if (close > 0 && close < e && close - r < 40) {
+          mkS = r + 1;
+          mkE = close;
+          r = close + 1;
+        }
+      }
+    }
+    const c0 = b[p];
+    if (c0 === 68 && n === 5 && b[p + 1] === 69) level = LV_DEBUG; // DEBUG
+    else if (c0 === 86 && n === 7) level = LV_VERBOSE; // VERBOSE
+    else if (c0 === 68 && n === 4 && b[p + 1] === 84) level = LV_DTMF; // DTMF
+    else level = LV_OTHER;
+    if (level === LV_DEBUG) return r;
+    // The message follows the first ": " (after `file.c`, or `file.c:123 func`).
+    if (b[r] === 58) r++;
+    for (let i = r; i + 1 < e; i++) {
+      if (b[i] === 58 && b[i + 1] === 32) return i + 2;
+    }
+    return r;
+  }
+
+  /** Processes a line body (after any syslog wrapper): `[stamp] LEVEL[…] file: message` or a bare message. */
+  function body(b: Uint8Array, p: number, e: number, stamped: boolean): string {
+    if (b[p] === 91 && looksLikeBracketStamp(b, p, e)) {
+      const q = readBracketStamp(b, p, e, cur);
+      if (q < 0) return 'bad-timestamp';
+      takeStamp();
+      stamped = true;
+      p = q;
+      while (p < e && b[p] === 32) p++;
+    }
+    const m = readLevel(b, p, e);
+    if (level === LV_DEBUG) return R_DEBUG;
+    if (stamped && m >= e && level !== LV_NONE) {
+      pendingEmpty = true;
+      return 'pending';
+    }
+    return classify(b, m, e);
+  }
+
+  function takeStamp(): void {
+    const t = last;
+    last = cur;
+    cur = t;
+    haveStamp = true;
+    if (last.hasYear) noteFullDate(last);
+  }
+
+  /** `Nov 14 22:13:20 host tag[pid]: rest` / RFC 5424 / journald short-iso: returns where `rest` starts. */
+  function afterSyslogHeader(b: Uint8Array, q: number, e: number): number {
+    // host, then tag up to ": " (bounded, so that a non-syslog line is not scanned far).
+    if (b[q] !== 32) return -1;
+    q++;
+    const hostEnd = b.indexOf(32, q);
+    if (hostEnd < 0 || hostEnd >= e || hostEnd - q > 255) return -1;
+    const lim = Math.min(e - 1, hostEnd + 128);
+    for (let i = hostEnd + 1; i < lim; i++) {
+      if (b[i] === 58 && b[i + 1] === 32) return i + 2;
+      if (b[i] === 32) return -1;
+    }
+    return -1;
+  }
+
+  function rfc5424(b: Uint8Array, p: number, e: number): number {
+    // <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD]|- MSG
+    let q = p + 1;
+    while (q < e && isDigitByte(b[q])) q++;
+    if (b[q] !== 62) return -1;
+    q++;
+    if (b[q] === 49 && b[q + 1] === 32) {
+      const t = readIsoStamp(b, q + 2, e, cur);
+      if (t < 0) return -1;
+      takeStamp();
+      let r = t;
+      for (let field = 0; field < 4; field++) {
+        if (b[r] !== 32) return -1;
+        const sp = b.indexOf(32, r + 1);
+        if (sp < 0 || sp >= e) return e;
+        r = sp;
+      }
+      r++;
+      if (b[r] === 91) {
+        // structured data: [id k="v"]… (a quoted value may hold an escaped bracket)
+        while (r < e && b[r] === 91) {
+          r++;
+          let inQ = false;
+          while (r < e) {
+            const c = b[r];
+            if (c === 92) { r += 2; continue; }
+            if (c === 34) inQ = !inQ;
+            else if (c === 93 && !inQ) break;
+            r++;
+          }
+          r++;
+        }
+      } else if (b[r] === 45) {
+        r++;
+      }
+      if (b[r] === 32) r++;
+      // Skip a UTF-8 BOM before MSG.
+      if (b[r] === 0xef && b[r + 1] === 0xbb && b[r + 2] === 0xbf) r += 3;
+      return r;
+    }
+    // RFC 3164 with a PRI: <13>Nov 14 22:13:20 host tag: msg
+    const t = readSyslogStamp(b, q, e, cur);
+    if (t < 0) return -1;
+    takeStamp();
+    return afterSyslogHeader(b, t, e);
+  }
+
+  function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
+    acc.read++;
+    lineNo = n;
+    lineOffset = offset;
+    lineBuf = b;
+    jsonMarker = jsonTid = undefined;
+    if (tooLong) {
+      if (dump.active) finishDump(true);
+      absorbAfterDump = 0;
+      flushPendingEmpty(false);
+      countAnomaly(acc, 'line-too-long', { file, line: n, offset });
+      return;
+    }
+    if (dump.active) {
+      if (!startsNewEntry(b, s, e)) {
+        if (isDumpEndMarker(b, s, e) || (dump.header!.oldStyle && e - s === 3 && b[s] === 45 && b[s + 1] === 45 && b[s + 2] === 45)) {
+          dump.lines++;
+          finishDump(true);
+          absorbAfterDump = 0;
+          return;
+        }
+        if (dump.add(b, s, e)) finishDump(true);
+        return;
+      }
+      finishDump(true);
+      absorbAfterDump = 0;
+    }
+    if (absorbAfterDump > 0) {
+      if (s === e) {
+        absorbAfterDump--;
+        acc.used++;
+        return;
+      }
+      absorbAfterDump = 0;
+      if (isDumpEndMarker(b, s, e)) {
+        acc.used++;
+        return;
+      }
+    }
+    if (s === e) {
+      flushPendingEmpty(false);
+      countIgnored(acc, R_BLANK);
+      return;
+    }
+    const hadPending = pendingEmpty;
+    pendingEmpty = false;
+    const v = plainLine(b, s, e);
+    if (hadPending) {
+      if (v === 'dump') acc.used++;
+      else countIgnored(acc, 'empty-message');
+    }
+    if (v === 'dump' || v === 'pending') return; // a dump is counted when it ends; a pending line by the next one
+    count(v);
+  }
+
+  /** The empty-message line before a chan_sip dump header belongs to the dump. */
+  function flushPendingEmpty(partOfDump: boolean): void {
+    if (!pendingEmpty) return;
+    pendingEmpty = false;
+    if (partOfDump) acc.used++;
+    else countIgnored(acc, 'empty-message');
+  }
+
+  function count(v: string): void {
+    if (v === USED) acc.used++;
+    else if (v === 'bad-timestamp' || v === 'bad-json' || v === 'bad-syslog') countAnomaly(acc, v, { file, line: lineNo, offset: lineOffset });
+    else countIgnored(acc, v);
+  }
+
+  /** Does this line start a new log entry (which ends an open dump)? */
+  function startsNewEntry(b: Uint8Array, s: number, e: number): boolean {
+    const c = b[s];
+    if (c === 91) return looksLikeBracketStamp(b, s, e);
+    if (c === 123) return true;
+    if (c === 60) return startsWith(b, s, e, K_DUMP) || (isDigitByte(b[s + 1]) && b.indexOf(62, s) < s + 5);
+    if (isUpper(c) && monthAt(b, s) !== 0 && b[s + 3] === 32 && isDigitByte(b[s + 7] === 58 ? b[s + 6] : b[s + 5])) {
+      // `Nov 14 22:13:20 host …` (a SIP header line never starts with a month name and a space)
+      return readSyslogStamp(b, s, e, newStamp()) > 0;
+    }
+    return false;
+  }
+
+  /** One line outside a dump: prefix forms, then the body. Returns USED, 'dump', 'pending', a reason or an anomaly. */
+  function plainLine(b: Uint8Array, s: number, e: number): string {
+    const c = b[s]!;
+    if (c === 91) {
+      plainLines++;
+      return body(b, s, e, false);
+    }
+    if (c === 35) return R_COMMENT;
+    if (c === 123) return jsonLine(b, s, e);
+    if (c === 60 && isDigitByte(b[s + 1])) {
+      const r = rfc5424(b, s, e);
+      if (r < 0) return 'bad-syslog';
+      syslogLines++;
+      return body(b, r, e, true);
+    }
+    if (isUpper(c) && monthAt(b, s) !== 0) {
+      const q = readSyslogStamp(b, s, e, cur);
+      if (q > 0) {
+        takeStamp();
+        const r = afterSyslogHeader(b, q, e);
+        if (r < 0) return classify(b, q, e);
+        syslogLines++;
+        return body(b, r, e, true);
+      }
+    }
+    if (isDigitByte(c)) {
+      const q = readIsoStamp(b, s, e, cur);
+      if (q > 0) {
+        takeStamp();
+        const r = afterSyslogHeader(b, q, e);
+        if (r >= 0) {
+          syslogLines++;
+          return body(b, r, e, true);
+        }
+        // A log of another program with an ISO stamp (FreeSWITCH): only security lines could matter.
+        level = LV_OTHER;
+        return R_NOT_CALL;
+      }
+    }
+    // `grep -H` output: `messages-20150513:[May 12 14:59:23] VERBOSE…`
+    if (c !== 32 && c !== 9) {
+      const lim = Math.min(e, s + 256);
+      for (let i = s; i + 1 < lim; i++) {
+        if (b[i] === 32) break;
+        if (b[i] === 58 && b[i + 1] === 91 && looksLikeBracketStamp(b, i + 1, e)) {
+          grepPrefixed++;
+          plainLines++;
+          return body(b, i + 1, e, false);
+        }
+      }
+    }
+    // No stamp: journald (`NOTICE[566]: chan_sip.c…`), console excerpt (`    -- Called …`), dump header.
+    return body(b, s, e, false);
+  }
+
+  function jsonLine(b: Uint8Array, s: number, e: number): string {
+    let o: JsonLine;
+    try {
+      o = JSON.parse(str(b, s, e)) as JsonLine;
+    } catch {
+      return 'bad-json';
+    }
+    if (o === null || typeof o !== 'object' || typeof o.logmsg !== 'object' || o.logmsg === null) return 'bad-json';
+    jsonLines++;
+    const tsText = typeof o.timestamp === 'string' ? o.timestamp : '';
+    if (tsText !== '') {
+      const tb = Buffer.from(tsText, 'latin1');
+      const q = isDigitByte(tb[0]) ? readIsoStamp(tb, 0, tb.length, cur) : readSyslogStamp(tb, 0, tb.length, cur);
+      if (q < 0) return 'bad-timestamp';
+      takeStamp();
+    }
+    const lv = typeof o.logmsg.level === 'string' ? o.logmsg.level : '';
+    level = lv === 'DEBUG' ? LV_DEBUG : lv === 'VERBOSE' ? LV_VERBOSE : lv === 'DTMF' ? LV_DTMF : lv === '' ? LV_NONE : LV_OTHER;
+    if (level === LV_DEBUG) return R_DEBUG;
+    const callid = typeof o.identifiers?.callid === 'string' ? o.identifiers.callid : '';
+    jsonMarker = callid.startsWith('[') && callid.endsWith(']') ? callid.slice(1, -1) : callid;
+    const lwp = o.identifiers?.lwp;
+    jsonTid = typeof lwp === 'number' || typeof lwp === 'string' ? String(lwp) : undefined;
+    tidS = tidE = mkS = mkE = -1;
+    const message = typeof o.logmsg.message === 'string' ? o.logmsg.message : '';
+    const mb = Buffer.from(message, 'utf8');
+    // A message may hold several lines (a SIP dump): the first classified line decides, a dump inside the
+    // message is collected and scanned here.
+    let verdict = R_BLANK;
+    let p = 0;
+    while (p <= mb.length) {
+      let nl = mb.indexOf(10, p);
+      if (nl < 0) nl = mb.length;
+      let le = nl;
+      if (le > p && mb[le - 1] === 13) le--;
+      if (dump.active) {
+        if (isDumpEndMarker(mb, p, le)) {
+          dump.lines++;
+          if (finishDump(false)) verdict = USED;
+        } else if (dump.add(mb, p, le)) {
+          if (finishDump(false)) verdict = USED;
+        }
+      } else if (le > p && !isDumpEndMarker(mb, p, le)) {
+        const v = classify(mb, p, le);
+        if (v === 'dump' || v === USED) verdict = v === 'dump' ? verdict : USED;
+        else if (verdict === R_BLANK) verdict = v;
+      }
+      p = nl + 1;
+    }
+    if (dump.active && finishDump(false)) verdict = USED;
+    absorbAfterDump = 0;
+    return verdict;
+  }
+
+  const splitter = new LineSplitter(onLine);
+
+  return {
+    accounting: acc,
+    push(chunk: Uint8Array): void {
+      acc.bytes += chunk.length;
+      try {
+        splitter.push(chunk);
+      } catch (err) {
+        // A bug must not take the run down: name it, keep the numbers consistent, go on with the next chunk.
+        countAnomaly(acc, 'internal-error', { file, line: lineNo }, err instanceof Error ? err.message : String(err));
+        acc.read++;
+      }
+    },
+    end(): void {
+      try {
+        splitter.end();
+        if (dump.active) finishDump(true);
+        flushPendingEmpty(false);
+        dial.finish();
+        tracker.end();
+      } catch (err) {
+        countAnomaly(acc, 'internal-error', { file, line: lineNo }, err instanceof Error ? err.message : String(err));
+        acc.read++;
+      }
+      if (jsonLines > plainLines) acc.format = 'asterisk-json-log';
+      const notes = acc.notes;
+      const yearLines = yearUse.option + yearUse['full-date line'] + yearUse.EventTV + yearUse.clock;
+      if (yearLines > 0) {
+        for (const k of Object.keys(yearUse) as YearSource[]) {
+          if (yearUse[k] > 0) notes.push(`yearInferredFrom: ${yearUse[k]} year-less timestamps took their year from ${YEAR_NOTE[k]}`);
+        }
+      }
+      if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
+      if (unstampedUsed > 0) notes.push(`${unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or 0`);
+      if (syslogLines > 0) notes.push(`${syslogLines} lines unwrapped from a syslog prefix`);
+      if (grepPrefixed > 0) notes.push(`${grepPrefixed} lines carried a grep file-name prefix`);
+      if (dialRecords > 0) notes.push(`codeSource: ${dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
+      if (droppedDial > 0) notes.push(`${droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
+    },
+  };
+}
+
+function between(t: string, open: string, close: string): string | undefined {
+  const i = t.indexOf(open);
+  if (i < 0) return undefined;
+  const j = t.indexOf(close, i + open.length);
+  return j < 0 ? undefined : t.slice(i + open.length, j);
+}
+
+/** `CALLERID(num)=5551000`, `CALLERID(all)="Bob" <5551000>` → the number. */
+function callerIdOf(args: string): string | undefined {
+  const i = args.indexOf('CALLERID(');
+  if (i < 0) return undefined;
+  const close = args.indexOf(')=', i);
+  if (close < 0) return undefined;
+  const what = args.slice(i + 9, close).toLowerCase();
+  let v = args.slice(close + 2);
+  const comma = v.indexOf(',');
+  if (comma >= 0 && what !== 'all') v = v.slice(0, comma);
+  if (what === 'all') {
+    const lt = v.lastIndexOf('<');
+    const gt = v.lastIndexOf('>');
+    v = lt >= 0 && gt > lt ? v.slice(lt + 1, gt) : v;
+  } else if (what !== 'num' && what !== 'number') {
+    return undefined;
+  }
+  v = v.trim();
+  return v === '' ? undefined : v;
+}
+
+/**
+ * Sniffs the first ≤ 64 KiB (decompressed) of an input: true when it reads as an Asterisk log (any of the
+ * supported forms).
+ */
+export function isAsteriskLog(head: Uint8Array): boolean {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.length);
+  for (const marker of HEAD_MARKERS) if (b.indexOf(marker) >= 0) return true;
+  return false;
+}
+
+const HEAD_MARKERS = [
+  '] VERBOSE[',
+  '] NOTICE[',
+  '] WARNING[',
+  '] ERROR[',
+  '] DEBUG[',
+  '] SECURITY[',
+  '] DTMF[',
+  ' asterisk[',
+  '"logmsg":{',
+  '-- Executing [',
+  '-- Called ',
+  'Everyone is busy/congested',
+  '<--- SIP read from ',
+  '<--- Received SIP ',
+  '<--- Transmitting SIP ',
+  'res_security_log.c',
+].map((s) => Buffer.from(s, 'latin1'));

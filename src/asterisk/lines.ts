@@ -1,0 +1,112 @@
+/**
+ * Push-based line splitter over bytes: chunks of any size in, one callback per line out.
+ *
+ * Lines are handed out as (buffer, start, end) views without the terminating LF or CR LF; the view is valid
+ * only during the callback. A line that does not fit in `maxLine` bytes is reported once as too long
+ * (with its first `maxLine` bytes) and the rest of it is skipped, so memory stays bounded whatever the input.
+ */
+
+export type LineHandler = (buf: Uint8Array, start: number, end: number, lineNo: number, offset: number, tooLong: boolean) => void;
+
+export const DEFAULT_MAX_LINE = 64 * 1024;
+
+export class LineSplitter {
+  private carry: Uint8Array;
+  private carryLen = 0;
+  /** Inside an over-long line: skipping until the next LF. */
+  private skipping = false;
+  private lineNo = 0;
+  /** Byte offset of the start of the line being assembled. */
+  private lineOffset = 0;
+  private consumed = 0;
+
+  constructor(private readonly onLine: LineHandler, private readonly maxLine = DEFAULT_MAX_LINE) {
+    this.carry = new Uint8Array(Math.min(4096, maxLine));
+  }
+
+  /** Lines delivered so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Uint8Array): void {
+    const n = chunk.length;
+    let pos = 0;
+    const base = this.consumed;
+    this.consumed += n;
+    while (pos < n) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) {
+        this.stash(chunk, pos, n, base);
+        return;
+      }
+      if (this.skipping) {
+        this.skipping = false;
+        this.carryLen = 0;
+        pos = nl + 1;
+        this.lineOffset = base + pos;
+        continue;
+      }
+      if (this.carryLen === 0) {
+        if (nl - pos > this.maxLine) this.emit(chunk, pos, pos + this.maxLine, base + pos, true);
+        else this.emit(chunk, pos, nl, base + pos, false);
+      } else if (this.carryLen + (nl - pos) > this.maxLine) {
+        this.emit(this.carry, 0, this.carryLen, this.lineOffset, true);
+        this.carryLen = 0;
+      } else {
+        this.append(chunk, pos, nl);
+        this.emit(this.carry, 0, this.carryLen, this.lineOffset, false);
+        this.carryLen = 0;
+      }
+      pos = nl + 1;
+      this.lineOffset = base + pos;
+    }
+  }
+
+  /** Flush a last line that has no newline. */
+  end(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.carryLen = 0;
+      return;
+    }
+    if (this.carryLen > 0) {
+      this.emit(this.carry, 0, this.carryLen, this.lineOffset, false);
+      this.carryLen = 0;
+    }
+  }
+
+  private stash(chunk: Uint8Array, from: number, to: number, base: number): void {
+    if (this.skipping) return;
+    if (this.carryLen === 0) this.lineOffset = base + from;
+    if (this.carryLen + (to - from) > this.maxLine) {
+      // Report the over-long line now (first maxLine bytes) and skip to its end.
+      const room = this.maxLine - this.carryLen;
+      if (room > 0) this.append(chunk, from, from + room);
+      this.emit(this.carry, 0, this.carryLen, this.lineOffset, true);
+      this.carryLen = 0;
+      this.skipping = true;
+      return;
+    }
+    this.append(chunk, from, to);
+  }
+
+  private append(src: Uint8Array, from: number, to: number): void {
+    const need = this.carryLen + (to - from);
+    if (need > this.carry.length) {
+      let size = this.carry.length * 2;
+      while (size < need) size *= 2;
+      const next = new Uint8Array(Math.min(Math.max(size, need), this.maxLine));
+      next.set(this.carry.subarray(0, this.carryLen));
+      this.carry = next;
+    }
+    this.carry.set(src.subarray(from, to), this.carryLen);
+    this.carryLen = need;
+  }
+
+  private emit(buf: Uint8Array, start: number, end: number, offset: number, tooLong: boolean): void {
+    this.lineNo++;
+    if (!tooLong && end > start && buf[end - 1] === 13) end--;
+    this.onLine(buf, start, end, this.lineNo, offset, tooLong);
+  }
+}
