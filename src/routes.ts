@@ -1,0 +1,107 @@
+/**
+ * `--routes FILE`: maps next-hop addresses to vendor route names.
+ *
+ *   # comment
+ *   match,route
+ *   203.0.113.7,VendorA
+ *   198.51.100.0/24,VendorB
+ *   2001:db8::/32,VendorC
+ *
+ * `match` is an IPv4/IPv6 address or CIDR block; the longest matching prefix wins.
+ */
+import { InputError } from './errors.js';
+import { parseIp } from './sip/rtp.js';
+
+interface Table {
+  /** Prefix lengths present, longest first. */
+  lengths: number[];
+  byLength: Map<number, Map<string, string>>;
+}
+
+function newTable(): Table {
+  return { lengths: [], byLength: new Map() };
+}
+
+/** Key of the first `bits` bits of an address. */
+function prefixKey(a: Uint8Array, bits: number): string {
+  let k = '';
+  const full = bits >> 3;
+  for (let i = 0; i < full; i++) k += a[i]!.toString(16).padStart(2, '0');
+  const rem = bits & 7;
+  if (rem) k += (a[full]! & ((0xff << (8 - rem)) & 0xff)).toString(16).padStart(2, '0');
+  return k;
+}
+
+function unquote(s: string): string {
+  s = s.trim();
+  if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) return s.slice(1, -1).replace(/""/g, '"').trim();
+  return s;
+}
+
+/** Splits a CSV line of two fields (the route may be quoted and contain commas). */
+function splitTwo(line: string): [string, string] | undefined {
+  const comma = line.indexOf(',');
+  if (comma < 0) return undefined;
+  return [unquote(line.slice(0, comma)), unquote(line.slice(comma + 1))];
+}
+
+export function loadRoutes(text: string, file: string): (addr: string) => string | undefined {
+  const v4 = newTable();
+  const v6 = newTable();
+  let header = false;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '').replace(/^\uFEFF/, '');
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const where = `line ${i + 1}`;
+    const f = splitTwo(t);
+    if (!header) {
+      if (!f || f[0].toLowerCase() !== 'match' || f[1].toLowerCase() !== 'route') {
+        throw new InputError(file, `${where}: expected the header "match,route", found "${t.slice(0, 60)}"`);
+      }
+      header = true;
+      continue;
+    }
+    if (!f) throw new InputError(file, `${where}: expected "match,route", found "${t.slice(0, 60)}"`);
+    const [match, route] = f;
+    if (!route) throw new InputError(file, `${where}: empty route name for "${match}"`);
+    const slash = match.indexOf('/');
+    const addrText = slash < 0 ? match : match.slice(0, slash);
+    const addr = parseIp(addrText);
+    if (!addr) throw new InputError(file, `${where}: "${match}" is not an IPv4/IPv6 address or CIDR`);
+    const max = addr.length * 8;
+    let bits = max;
+    if (slash >= 0) {
+      const b = match.slice(slash + 1);
+      if (!/^\d{1,3}$/.test(b) || Number(b) > max) throw new InputError(file, `${where}: bad prefix length in "${match}"`);
+      bits = Number(b);
+    }
+    const table = addr.length === 4 ? v4 : v6;
+    let m = table.byLength.get(bits);
+    if (!m) {
+      table.byLength.set(bits, (m = new Map()));
+      table.lengths.push(bits);
+      table.lengths.sort((x, y) => y - x);
+    }
+    m.set(prefixKey(addr, bits), route);
+  }
+  if (!header) throw new InputError(file, 'no "match,route" header: the file is empty');
+
+  const cache = new Map<string, string | undefined>();
+  return (addrText: string): string | undefined => {
+    if (cache.has(addrText)) return cache.get(addrText);
+    const a = parseIp(addrText);
+    let found: string | undefined;
+    if (a) {
+      const table = a.length === 4 ? v4 : v6;
+      for (const bits of table.lengths) {
+        const r = table.byLength.get(bits)!.get(prefixKey(a, bits));
+        if (r !== undefined) { found = r; break; }
+      }
+    }
+    if (cache.size > 100_000) cache.clear();
+    cache.set(addrText, found);
+    return found;
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Byte helpers for the SIP scanner: ASCII case folding, ranges, and turning only the kept ranges
+ * into strings. Everything works on [start, end) offsets into one buffer; nothing is copied.
+ */
+
+export const CR = 13;
+export const LF = 10;
+export const SP = 32;
+export const HT = 9;
+export const COLON = 58;
+export const SEMI = 59;
+export const COMMA = 44;
+export const DQUOTE = 34;
+export const LT = 60;
+export const GT = 62;
+export const AT = 64;
+export const EQ = 61;
+
+/** ASCII lower case of one byte (other bytes unchanged). */
+export function lc(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Whitespace inside a header value, folding included (CR/LF only occur there before SP/HT). */
+export function isWs(c: number): boolean {
+  return c === SP || c === HT || c === CR || c === LF;
+}
+
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** RFC 3261 `token` characters (alphanum and -.!%*_+`'~). */
+export function isTokenChar(c: number): boolean {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
+  return c === 45 || c === 46 || c === 33 || c === 37 || c === 42 || c === 95 || c === 43 || c === 96 || c === 39 || c === 126;
+}
+
+/** Lower-case ASCII bytes of a literal, for eqCI. */
+export function lit(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = lc(s.charCodeAt(i));
+  return out;
+}
+
+/** Case-insensitive compare of buf[s, e) with a lower-case literal. */
+export function eqCI(buf: Uint8Array, s: number, e: number, l: Uint8Array): boolean {
+  if (e - s !== l.length) return false;
+  for (let i = 0; i < l.length; i++) if (lc(buf[s + i]!) !== l[i]) return false;
+  return true;
+}
+
+/** Whether buf[s, …) starts with the lower-case literal, case-insensitively, within `end`. */
+export function startsCI(buf: Uint8Array, s: number, end: number, l: Uint8Array): boolean {
+  if (end - s < l.length) return false;
+  for (let i = 0; i < l.length; i++) if (lc(buf[s + i]!) !== l[i]) return false;
+  return true;
+}
+
+/** Exact byte prefix match. */
+export function startsWithBytes(buf: Uint8Array, s: number, end: number, l: Uint8Array): boolean {
+  if (end - s < l.length) return false;
+  for (let i = 0; i < l.length; i++) if (buf[s + i] !== l[i]) return false;
+  return true;
+}
+
+export function skipWs(buf: Uint8Array, p: number, e: number): number {
+  while (p < e && isWs(buf[p]!)) p++;
+  return p;
+}
+
+export function trimEnd(buf: Uint8Array, s: number, e: number): number {
+  while (e > s && isWs(buf[e - 1]!)) e--;
+  return e;
+}
+
+/** First index of byte `c` in [s, e), or -1. */
+export function indexOfByte(buf: Uint8Array, c: number, s: number, e: number): number {
+  for (let i = s; i < e; i++) if (buf[i] === c) return i;
+  return -1;
+}
+
+/** Unsigned decimal at buf[s, e) after leading whitespace; -1 when there are no digits. */
+export function parseUint(buf: Uint8Array, s: number, e: number): number {
+  let p = skipWs(buf, s, e);
+  if (p >= e || !isDigit(buf[p]!)) return -1;
+  let n = 0;
+  while (p < e && isDigit(buf[p]!) && n < 1e15) n = n * 10 + (buf[p++]! - 48);
+  return n;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * The text of buf[s, e), trimmed; folded continuation lines (CRLF + whitespace) become one space
+ * (RFC 3261 §7.3.1). Only called for fields that are kept.
+ */
+export function text(buf: Uint8Array, s: number, e: number): string {
+  s = skipWs(buf, s, e);
+  e = trimEnd(buf, s, e);
+  if (s >= e) return '';
+  let folded = false;
+  let ascii = true;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c === LF || c === CR) folded = true;
+    else if (c >= 0x80) ascii = false;
+  }
+  if (!folded) {
+    if (ascii && e - s < 64) {
+      // Short ASCII: fromCharCode avoids the decoder call overhead.
+      let out = '';
+      for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]!);
+      return out;
+    }
+    return decoder.decode(buf.subarray(s, e));
+  }
+  const parts: string[] = [];
+  let i = s;
+  while (i < e) {
+    let j = i;
+    while (j < e && buf[j] !== CR && buf[j] !== LF) j++;
+    parts.push(decoder.decode(buf.subarray(i, j)));
+    while (j < e && isWs(buf[j]!)) j++;
+    i = j;
+  }
+  return parts.join(' ');
+}

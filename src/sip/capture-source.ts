@@ -1,0 +1,148 @@
+/**
+ * Captures (pcap/pcapng) → SIP messages → call records. The capture decoder (capture/ + net/) turns
+ * packets into transport payloads; this handler says what each payload is ('sip', 'rtp', 'other',
+ * 'malformed'), frames SIP over TCP by Content-Length, and feeds messages to the call tracker.
+ */
+import { createCaptureDecoder } from '../capture/decoder.js';
+import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from '../net/payload.js';
+import { newAccounting, type InputAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
+import { LF } from './bytes.js';
+import { SipStreamFramer } from './framer.js';
+import { countWarning, createSipFeed, type SipFeed } from './feed.js';
+import { looksLikeRtp } from './rtp.js';
+import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
+
+/** How far into a non-SIP-looking payload we look for a start line after junk. */
+const JUNK_SEARCH_BYTES = 2048;
+
+/** Offset of the first line after `from` that is a SIP start line, or -1. */
+export function findStartLine(d: Uint8Array, from: number, end: number): number {
+  const lim = Math.min(end, from + JUNK_SEARCH_BYTES);
+  for (let i = from; i < lim; i++) {
+    if (d[i] === LF && i + 1 < end && startLineEnd(d, i + 1, end) >= 0) return i + 1;
+  }
+  return -1;
+}
+
+export class SipPayloadHandler implements PayloadHandler {
+  private readonly framers = new Map<string, SipStreamFramer>();
+  private readonly problem: ScanProblem = {};
+  private cur: TransportPayload | undefined;
+  private curMessages = 0;
+  private curAnomalies: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly feed: SipFeed,
+    private readonly acc: InputAccounting,
+  ) {}
+
+  private meta(p: TransportPayload): MessageMeta {
+    return {
+      ts: p.ts,
+      src: addrToString(p.srcAddr),
+      srcPort: p.srcPort,
+      dst: addrToString(p.dstAddr),
+      dstPort: p.dstPort,
+      transport: p.proto,
+      position: { file: this.file, packet: p.packet },
+    };
+  }
+
+  onPayload(p: TransportPayload): PayloadVerdict {
+    return p.proto === 'tcp' ? this.tcp(p) : this.udp(p);
+  }
+
+  private udp(p: TransportPayload): PayloadVerdict {
+    const d = p.data;
+    const n = d.length;
+    if (startLineEnd(d, 0, n) >= 0) {
+      this.problem.anomaly = undefined;
+      const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem);
+      if (m) return 'sip';
+      p.anomaly = this.problem.anomaly ?? 'sip-malformed';
+      return 'malformed';
+    }
+    if (this.feed.tracker.rtp(p)) return 'rtp';
+    // Junk (or a keep-alive prefix) before a start line inside the datagram.
+    if (n > 16 && d[0] !== 0x80 && d[0] !== 0x90) {
+      const q = findStartLine(d, 0, n);
+      if (q > 0) {
+        const m = this.feed.feedBytes(d, q, n, this.meta(p), this.problem);
+        if (m) {
+          countWarning(this.acc, 'sip-junk-before-message');
+          return 'sip';
+        }
+      }
+    }
+    return looksLikeRtp(d) ? 'rtp' : 'other';
+  }
+
+  private tcp(p: TransportPayload): PayloadVerdict {
+    const d = p.data;
+    let framer = this.framers.get(p.flowKey);
+    if (!framer) {
+      // A flow becomes SIP when a chunk starts with (or, mid-stream, contains) a start line.
+      if (startLineEnd(d, 0, d.length) < 0 && findStartLine(d, 0, d.length) < 0) return 'other';
+      framer = new SipStreamFramer({
+        message: (buf, s, e) => {
+          const cur = this.cur!;
+          this.curMessages++;
+          this.feed.feedBytes(buf, s, e, this.meta(cur), this.problem);
+        },
+        anomaly: (name) => {
+          if (this.cur) this.curAnomalies.push(name);
+          else countWarning(this.acc, name);
+        },
+      });
+      this.framers.set(p.flowKey, framer);
+    }
+    this.cur = p;
+    this.curMessages = 0;
+    this.curAnomalies.length = 0;
+    framer.push(d);
+    this.cur = undefined;
+    const anomalies = this.curAnomalies;
+    if (this.curMessages === 0 && framer.buffered === 0 && (anomalies.length > 0 || framer.inJunk)) {
+      // Nothing but junk in this chunk: the packet is malformed rather than used.
+      p.anomaly = anomalies[0] ?? 'sip-junk-before-message';
+      for (let i = 1; i < anomalies.length; i++) countWarning(this.acc, anomalies[i]!);
+      return 'malformed';
+    }
+    for (const a of anomalies) countWarning(this.acc, a);
+    return 'sip'; // messages, part of one, or keep-alive CRLFs
+  }
+
+  onFlowEnd(flowKey: string): void {
+    const f = this.framers.get(flowKey);
+    if (!f) return;
+    if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
+    this.framers.delete(flowKey);
+  }
+
+  /** End of capture: flows never closed still hold partial messages. */
+  end(): void {
+    for (const key of [...this.framers.keys()]) this.onFlowEnd(key);
+  }
+}
+
+/** A SourceParser for one capture file: decoder → SIP handler → tracker → sink. */
+export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): SourceParser {
+  const acc = newAccounting(file, 'unknown', 'packet');
+  const feed = createSipFeed(sink, opts, acc);
+  const handler = new SipPayloadHandler(file, feed, acc);
+  const decoder = createCaptureDecoder(file, handler, acc);
+  return {
+    accounting: acc,
+    push(chunk: Uint8Array): void {
+      decoder.push(chunk);
+      if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
+    },
+    end(): void {
+      decoder.end();
+      if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
+      handler.end();
+      feed.end();
+    },
+  };
+}

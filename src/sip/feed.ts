@@ -1,0 +1,70 @@
+/**
+ * Feeding SIP messages into the pipeline from any source: scan the bytes or text, hand the message to
+ * `sink.message` (wire counts, flows), and to a CallTracker (call records). Captures use it through
+ * capture-source.ts; log readers use it for SIP messages dumped in logs (see docs/sip.md).
+ */
+import type { InputAccounting, RecordSink, SipMessage, SourceOptions } from '../types.js';
+import { scanSipMessage, type MessageMeta, type ScanProblem } from './scanner.js';
+import { CallTracker } from './tracker.js';
+
+/** Counts a named oddity inside a unit that was still used (not part of the unit invariant). */
+export function countWarning(acc: InputAccounting, name: string): void {
+  const w = (acc.warnings ??= {});
+  w[name] = (w[name] ?? 0) + 1;
+}
+
+export interface SipFeed {
+  /** The tracker behind the feed (RTP accounting uses it directly). */
+  readonly tracker: CallTracker;
+  /**
+   * Scans one message at buf[start, end) and feeds it. Returns the message, or null when there is no
+   * valid start line (`problem.anomaly` says why; the caller decides how to count the unit).
+   */
+  feedBytes(buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
+  /** Same for a message given as text (e.g. a SIP dump from a log; LF or CRLF line ends both work). */
+  feedText(text: string, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
+  /** Feeds an already scanned message. */
+  feedMessage(m: SipMessage): void;
+  /** Closes the calls still open (Unfinished) and flushes records. */
+  end(): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A feed that counts into `acc`: `sipMessages` per message, `records` per call record, and
+ * malformed messages (no Call-ID/CSeq) under `acc.warnings` (they still reach `sink.message`).
+ */
+export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputAccounting): SipFeed {
+  const counting: RecordSink = {
+    record(r) {
+      acc.records++;
+      sink.record(r);
+    },
+  };
+  const tracker = new CallTracker(counting, opts);
+  const keepRaw = opts.keepRaw === true;
+  const feedMessage = (m: SipMessage): void => {
+    acc.sipMessages++;
+    sink.message?.(m);
+    if (m.malformed) countWarning(acc, m.malformed);
+    else tracker.add(m);
+  };
+  const feedBytes = (buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem): SipMessage | null => {
+    const m = scanSipMessage(buf, start, end, meta, keepRaw, problem);
+    if (m) feedMessage(m);
+    return m;
+  };
+  return {
+    tracker,
+    feedBytes,
+    feedText(text, meta, problem) {
+      const b = encoder.encode(text);
+      return feedBytes(b, 0, b.length, meta, problem);
+    },
+    feedMessage,
+    end() {
+      tracker.end();
+    },
+  };
+}

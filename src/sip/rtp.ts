@@ -1,0 +1,190 @@
+/**
+ * RTP accounting for calls seen in a capture: which UDP packets go to the media addresses that the
+ * call's SDP offer/answer announced, and a cheap ringback-tone detector on the callee's first seconds
+ * of G.711 audio after answer (a FAS signal: "answered" calls that still play ringback).
+ */
+
+/** RFC 3550 §5.1 sanity check: version 2, a payload type that is not RTCP (72–76 with marker). */
+export function looksLikeRtp(d: Uint8Array): boolean {
+  if (d.length < 12) return false;
+  const b0 = d[0]!;
+  if (b0 >> 6 !== 2) return false;
+  const pt = d[1]! & 0x7f;
+  if (pt >= 72 && pt <= 76) return false; // RTCP SR/RR/SDES/BYE/APP
+  const cc = b0 & 0x0f;
+  let hl = 12 + cc * 4;
+  if (b0 & 0x10) {
+    if (d.length < hl + 4) return false;
+    hl += 4 + ((d[hl + 2]! << 8) | d[hl + 3]!) * 4;
+  }
+  return d.length >= hl;
+}
+
+/** Offset of the RTP payload (after CSRCs and header extension), or -1. */
+export function rtpPayloadOffset(d: Uint8Array): number {
+  const b0 = d[0]!;
+  let hl = 12 + (b0 & 0x0f) * 4;
+  if (b0 & 0x10) {
+    if (d.length < hl + 4) return -1;
+    hl += 4 + ((d[hl + 2]! << 8) | d[hl + 3]!) * 4;
+  }
+  let end = d.length;
+  if (b0 & 0x20) end -= d[d.length - 1]!; // padding
+  return hl <= end ? hl : -1;
+}
+
+/** Parses a textual IPv4 or IPv6 address into bytes, or undefined. */
+export function parseIp(s: string): Uint8Array | undefined {
+  if (s.includes(':')) return parseIpv6(s);
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+function parseIpv6(s: string): Uint8Array | undefined {
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  const dbl = s.indexOf('::');
+  if (dbl !== s.lastIndexOf('::')) return undefined;
+  const head = dbl >= 0 ? s.slice(0, dbl) : s;
+  const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
+  const groups = (x: string): number[] | undefined => {
+    if (x === '') return [];
+    const out: number[] = [];
+    const parts = x.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseIp(p);
+        if (!v4 || v4.length !== 4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
+        out.push(parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  const h = groups(head);
+  const t = groups(dbl >= 0 ? tail : '');
+  if (!h || !t) return undefined;
+  let all: number[];
+  if (dbl >= 0) {
+    if (h.length + t.length > 7) return undefined;
+    all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  } else {
+    if (h.length !== 8) return undefined;
+    all = h;
+  }
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[i * 2] = all[i]! >> 8;
+    out[i * 2 + 1] = all[i]! & 0xff;
+  }
+  return out;
+}
+
+export function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// G.711 decoding tables (ITU-T G.711), built once.
+const ULAW = new Int16Array(256);
+const ALAW = new Int16Array(256);
+for (let i = 0; i < 256; i++) {
+  const u = ~i & 0xff;
+  let t = ((u & 0x0f) << 3) + 0x84;
+  t <<= (u & 0x70) >> 4;
+  ULAW[i] = u & 0x80 ? 0x84 - t : t - 0x84;
+  const a = i ^ 0x55;
+  const seg = (a & 0x70) >> 4;
+  let v = (a & 0x0f) << 4;
+  if (seg === 0) v += 8;
+  else if (seg === 1) v += 0x108;
+  else v = (v + 0x108) << (seg - 1);
+  ALAW[i] = a & 0x80 ? v : -v;
+}
+
+/** Ringback tone frequencies used around the world (Hz): 400 (UK/RU dual), 425 (EU/RU), 440/480 (NANP), 450. */
+export const RINGBACK_HZ = [400, 425, 440, 450, 480] as const;
+const SAMPLE_RATE = 8000;
+/** 100 ms frames. */
+const FRAME = 800;
+/** Seconds of callee audio analysed after answer. */
+export const RINGBACK_WINDOW_SEC = 3;
+/** Share of a frame's energy that one ringback frequency must hold for the frame to count as tone. */
+const TONE_SHARE = 0.5;
+/** Frames quieter than this mean square amplitude (≈ −50 dBm0) count as silence, not tone. */
+const SILENCE_MS = 100;
+
+const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RATE));
+
+/**
+ * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
+ * The result is the share of frames where a ringback frequency dominates the frame energy.
+ */
+export class RingbackDetector {
+  private s1 = new Float64Array(RINGBACK_HZ.length);
+  private s2 = new Float64Array(RINGBACK_HZ.length);
+  private energy = 0;
+  private n = 0;
+  frames = 0;
+  toneFrames = 0;
+
+  get done(): boolean {
+    return this.frames >= RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
+  }
+
+  /** Feeds G.711 bytes (pt 0 = PCMU, 8 = PCMA) from `off`. */
+  feed(d: Uint8Array, off: number, end: number, pt: number): void {
+    const table = pt === 0 ? ULAW : ALAW;
+    const k = COEFF.length;
+    for (let i = off; i < end && !this.done; i++) {
+      const x = table[d[i]!]!;
+      this.energy += x * x;
+      for (let j = 0; j < k; j++) {
+        const s = x + COEFF[j]! * this.s1[j]! - this.s2[j]!;
+        this.s2[j] = this.s1[j]!;
+        this.s1[j] = s;
+      }
+      if (++this.n === FRAME) this.closeFrame();
+    }
+  }
+
+  private closeFrame(): void {
+    this.frames++;
+    const meanSquare = this.energy / FRAME;
+    if (meanSquare > SILENCE_MS) {
+      let best = 0;
+      for (let j = 0; j < COEFF.length; j++) {
+        const a = this.s1[j]!;
+        const b = this.s2[j]!;
+        const p = a * a + b * b - COEFF[j]! * a * b;
+        if (p > best) best = p;
+      }
+      // |X(f)|² of a sinusoid of amplitude A over N samples is (A·N/2)²; its energy is A²·N/2.
+      // So power share = 2·|X|² / (N · energy).
+      const share = (2 * best) / (FRAME * this.energy);
+      if (share >= TONE_SHARE) this.toneFrames++;
+    }
+    this.s1.fill(0);
+    this.s2.fill(0);
+    this.energy = 0;
+    this.n = 0;
+  }
+
+  /** Share of analysed frames with ringback tone, or undefined when no full frame was seen. */
+  result(): number | undefined {
+    return this.frames === 0 ? undefined : this.toneFrames / this.frames;
+  }
+}

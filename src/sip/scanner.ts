@@ -1,0 +1,608 @@
+/**
+ * SIP message scanner: reads the start line and only the headers the analysis needs, straight from
+ * the bytes (RFC 3261 §7). Header names are matched by a byte loop in full and compact form (§7.3.3),
+ * any case; folded continuation lines (§7.3.1) are part of the value. Strings are made only for the
+ * fields that are kept. Unknown methods are fine (they are tokens like any other).
+ */
+import type { SdpSummary, SipMessage } from '../types.js';
+import {
+  AT, COLON, COMMA, CR, DQUOTE, EQ, GT, HT, LF, LT, SEMI, SP,
+  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, skipWs, startsCI, startsWithBytes, text, trimEnd,
+} from './bytes.js';
+
+/** Where a message was seen: the SipMessage fields that come from the packet (or log line), not the text. */
+export type MessageMeta = Pick<SipMessage, 'ts' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'position'>;
+
+/** Why `scanSipMessage` returned null (or which mandatory header a message lacks). */
+export interface ScanProblem {
+  anomaly?: string;
+}
+
+
+const SIP20_EXACT = new Uint8Array([83, 73, 80, 47, 50, 46, 48]); // "SIP/2.0"
+
+/** Longest request method token we accept on a start line (fuzzers send kilobytes of 'a'). */
+const MAX_START_LINE = 8192;
+
+/**
+ * Cheap first-bytes check: a status line (`SIP/2.0 NNN`) or a request line (`TOKEN SP scheme:… SP SIP/2.0`).
+ * Looks at the first line only.
+ */
+export function looksLikeSip(buf: Uint8Array, start: number, end: number): boolean {
+  return startLineEnd(buf, start, end) >= 0;
+}
+
+/**
+ * End offset (index of the LF or CR ending it) of a valid start line at `start`, or -1.
+ * A request line is `token SP request-uri SP SIP/2.0`; the URI must start with a scheme.
+ */
+export function startLineEnd(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 12) return -1;
+  const limit = Math.min(end, start + MAX_START_LINE);
+  if (startsWithBytes(buf, start, end, SIP20_EXACT)) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
+    if (buf[start + 7] !== SP || !isDigit(buf[start + 8]!) || !isDigit(buf[start + 9]!) || !isDigit(buf[start + 10]!)) return -1;
+    const c = buf[start + 11];
+    if (c !== SP && c !== CR && c !== LF && c !== HT) return -1;
+    for (let i = start + 11; i < limit; i++) {
+      const b = buf[i]!;
+      if (b === CR || b === LF) return i;
+      if (b === 0) return -1;
+    }
+    return -1;
+  }
+  let p = start;
+  while (p < limit && isTokenChar(buf[p]!)) p++;
+  if (p === start || p >= limit || buf[p] !== SP) return -1;
+  p++;
+  // URI scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+  const us = p;
+  let b = buf[p]!;
+  if (!((b >= 97 && b <= 122) || (b >= 65 && b <= 90))) return -1;
+  while (p < limit) {
+    b = buf[p]!;
+    if ((b >= 97 && b <= 122) || (b >= 65 && b <= 90) || isDigit(b) || b === 43 || b === 45 || b === 46) p++;
+    else break;
+  }
+  if (p >= limit || buf[p] !== COLON || p - us > 32) return -1;
+  while (p < limit && buf[p] !== SP && buf[p] !== CR && buf[p] !== LF) p++;
+  if (p >= limit || buf[p] !== SP) return -1;
+  p++;
+  if (!startsWithBytes(buf, p, limit, SIP20_EXACT)) return -1;
+  p += 7;
+  while (p < limit && (buf[p] === SP || buf[p] === HT)) p++;
+  if (p < limit && (buf[p] === CR || buf[p] === LF)) return p;
+  return -1;
+}
+
+// Header kinds, by the byte loop in `headerKind`.
+const H_OTHER = 0;
+const H_CALLID = 1;
+const H_CSEQ = 2;
+const H_FROM = 3;
+const H_TO = 4;
+const H_VIA = 5;
+const H_CONTACT = 6;
+const H_REASON = 7;
+const H_UA = 8;
+const H_SERVER = 9;
+const H_CLEN = 10;
+const H_CTYPE = 11;
+const H_RETRY = 12;
+const H_X = 13;
+
+const L_CALLID = lit('call-id');
+const L_CSEQ = lit('cseq');
+const L_FROM = lit('from');
+const L_TO = lit('to');
+const L_VIA = lit('via');
+const L_CONTACT = lit('contact');
+const L_REASON = lit('reason');
+const L_UA = lit('user-agent');
+const L_SERVER = lit('server');
+const L_CLEN = lit('content-length');
+const L_CTYPE = lit('content-type');
+const L_RETRY = lit('retry-after');
+
+/** Header kind of the name at buf[s, e) (full or compact form, any case). */
+export function headerKind(buf: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  const c0 = lc(buf[s]!);
+  if (n === 1) {
+    switch (c0) {
+      case 105: return H_CALLID; // i
+      case 102: return H_FROM; // f
+      case 116: return H_TO; // t
+      case 118: return H_VIA; // v
+      case 109: return H_CONTACT; // m
+      case 108: return H_CLEN; // l
+      case 99: return H_CTYPE; // c
+      default: return H_OTHER;
+    }
+  }
+  switch (c0) {
+    case 99: // c
+      if (n === 7) return eqCI(buf, s, e, L_CALLID) ? H_CALLID : eqCI(buf, s, e, L_CONTACT) ? H_CONTACT : H_OTHER;
+      if (n === 4) return eqCI(buf, s, e, L_CSEQ) ? H_CSEQ : H_OTHER;
+      if (n === 14) return eqCI(buf, s, e, L_CLEN) ? H_CLEN : H_OTHER;
+      if (n === 12) return eqCI(buf, s, e, L_CTYPE) ? H_CTYPE : H_OTHER;
+      return H_OTHER;
+    case 102: return n === 4 && eqCI(buf, s, e, L_FROM) ? H_FROM : H_OTHER;
+    case 116: return n === 2 && eqCI(buf, s, e, L_TO) ? H_TO : H_OTHER;
+    case 118: return n === 3 && eqCI(buf, s, e, L_VIA) ? H_VIA : H_OTHER;
+    case 114:
+      if (n === 6) return eqCI(buf, s, e, L_REASON) ? H_REASON : H_OTHER;
+      if (n === 11) return eqCI(buf, s, e, L_RETRY) ? H_RETRY : H_OTHER;
+      return H_OTHER;
+    case 117: return n === 10 && eqCI(buf, s, e, L_UA) ? H_UA : H_OTHER;
+    case 115: return n === 6 && eqCI(buf, s, e, L_SERVER) ? H_SERVER : H_OTHER;
+    case 120: return n > 2 && buf[s + 1] === 45 ? H_X : H_OTHER; // x-
+    default: return H_OTHER;
+  }
+}
+
+/** X- header names (lower case, after `x-`) whose value is a call correlation id between B2BUA legs. */
+const CORRELATION_WORDS = [lit('call'), lit('cid'), lit('correl'), lit('uuid'), lit('session'), lit('leg'), lit('ucid')];
+
+function isCorrelationName(buf: Uint8Array, s: number, e: number): boolean {
+  for (const w of CORRELATION_WORDS) {
+    for (let i = s + 2; i + w.length <= e; i++) if (startsCI(buf, i, e, w)) return true;
+  }
+  return false;
+}
+
+const METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'UPDATE', 'INFO', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'MESSAGE', 'PUBLISH'];
+const METHOD_BYTES = METHODS.map((m) => new Uint8Array(Array.from(m, (ch) => ch.charCodeAt(0))));
+
+/** Method token as a string; the common ones come from a table (no allocation). */
+export function methodString(buf: Uint8Array, s: number, e: number): string {
+  const n = e - s;
+  for (let k = 0; k < METHODS.length; k++) {
+    const m = METHOD_BYTES[k]!;
+    if (m.length !== n) continue;
+    let same = true;
+    for (let i = 0; i < n; i++) if (buf[s + i] !== m[i]) { same = false; break; }
+    if (same) return METHODS[k]!;
+  }
+  return text(buf, s, e);
+}
+
+/** Parts of a From/To value. */
+interface NameAddr {
+  display?: string;
+  user?: string;
+  tag?: string;
+}
+
+const L_TAG = lit('tag');
+const L_BRANCH = lit('branch');
+const L_CAUSE = lit('cause');
+const L_Q850 = lit('q.850');
+const L_TEL = lit('tel');
+const L_SDP = lit('application/sdp');
+const L_MULTIPART = lit('multipart/');
+
+/** Value of the parameter `name` in `;a=b;name=value…` over buf[s, e), or undefined. Stops at `stop` byte. */
+function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): [number, number] | undefined {
+  let p = s;
+  while (p < e) {
+    // Find next ';'
+    while (p < e && buf[p] !== SEMI) {
+      if (buf[p] === stop) return undefined;
+      p++;
+    }
+    if (p >= e) return undefined;
+    p = skipWs(buf, p + 1, e);
+    const ns = p;
+    while (p < e && buf[p] !== EQ && buf[p] !== SEMI && buf[p] !== stop && !isWs(buf[p]!)) p++;
+    const ne = p;
+    p = skipWs(buf, p, e);
+    if (eqCI(buf, ns, ne, name) && p < e && buf[p] === EQ) {
+      let vs = skipWs(buf, p + 1, e);
+      let ve: number;
+      if (vs < e && buf[vs] === DQUOTE) {
+        vs++;
+        ve = vs;
+        while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
+        return [vs, Math.min(ve, e)];
+      }
+      ve = vs;
+      while (ve < e && buf[ve] !== SEMI && buf[ve] !== stop && !isWs(buf[ve]!)) ve++;
+      return [vs, ve];
+    }
+  }
+  return undefined;
+}
+
+/** From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. */
+function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
+  const out: NameAddr = {};
+  let p = skipWs(buf, s, e);
+  let uriStart: number;
+  let uriEnd: number;
+  let paramsStart: number;
+  if (p < e && buf[p] === DQUOTE) {
+    let q = p + 1;
+    while (q < e && buf[q] !== DQUOTE) q += buf[q] === 92 ? 2 : 1;
+    if (q > p + 1) out.display = text(buf, p + 1, Math.min(q, e));
+    p = q + 1;
+  }
+  const lt = indexOfByte(buf, LT, p, e);
+  if (lt >= 0) {
+    if (out.display === undefined && lt > p) {
+      const d = text(buf, p, lt);
+      if (d) out.display = d;
+    }
+    uriStart = lt + 1;
+    const gt = indexOfByte(buf, GT, uriStart, e);
+    uriEnd = gt < 0 ? e : gt;
+    paramsStart = gt < 0 ? e : gt + 1;
+  } else {
+    uriStart = skipWs(buf, p, e);
+    const semi = indexOfByte(buf, SEMI, uriStart, e);
+    uriEnd = semi < 0 ? trimEnd(buf, uriStart, e) : semi;
+    paramsStart = semi < 0 ? e : semi;
+  }
+  const colon = indexOfByte(buf, COLON, uriStart, uriEnd);
+  if (colon > uriStart) {
+    const us = colon + 1;
+    if (eqCI(buf, uriStart, colon, L_TEL)) {
+      let ue = us;
+      while (ue < uriEnd && buf[ue] !== SEMI) ue++;
+      if (ue > us) out.user = text(buf, us, ue);
+    } else {
+      const at = indexOfByte(buf, AT, us, uriEnd);
+      if (at > us) {
+        let ue = us;
+        while (ue < at && buf[ue] !== COLON && buf[ue] !== SEMI) ue++;
+        if (ue > us) out.user = text(buf, us, ue);
+      }
+    }
+  }
+  const tag = paramRange(buf, paramsStart, e, L_TAG, COMMA);
+  if (tag && tag[1] > tag[0]) out.tag = text(buf, tag[0], tag[1]);
+  return out;
+}
+
+/** Result of reading a Reason header value list. */
+interface ReasonInfo {
+  q850?: number;
+  text?: string;
+}
+
+/** RFC 3326: `Q.850 ;cause=16 ;text="Normal call clearing", SIP ;cause=200`. */
+function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo): void {
+  let p = s;
+  while (p < e) {
+    p = skipWs(buf, p, e);
+    // One reason-value ends at a ',' outside quotes.
+    let q = p;
+    let inQ = false;
+    while (q < e && (inQ || buf[q] !== COMMA)) {
+      if (buf[q] === DQUOTE) inQ = !inQ;
+      else if (inQ && buf[q] === 92) q++;
+      q++;
+    }
+    q = Math.min(q, e);
+    let t = p;
+    while (t < q && isTokenChar(buf[t]!)) t++;
+    if (eqCI(buf, p, t, L_Q850)) {
+      const cause = paramRange(buf, t, q, L_CAUSE, COMMA);
+      if (cause && into.q850 === undefined) {
+        const n = parseUint(buf, cause[0], cause[1]);
+        if (n >= 0 && n < 1000) {
+          into.q850 = n;
+          into.text = text(buf, p, q);
+        }
+      }
+    } else if (into.text === undefined && t > p) {
+      into.text = text(buf, p, q);
+    }
+    p = q + 1;
+  }
+}
+
+/** One line of SDP or headers: [s, e) without the line terminator; returns the next line start. */
+function lineEnd(buf: Uint8Array, p: number, end: number): number {
+  while (p < end && buf[p] !== LF && buf[p] !== CR) p++;
+  return p;
+}
+
+function nextLine(buf: Uint8Array, p: number, end: number): number {
+  if (p < end && buf[p] === CR) p++;
+  if (p < end && buf[p] === LF) p++;
+  return p;
+}
+
+const MAX_CODECS = 16;
+
+/** The audio part of an SDP body (RFC 4566): c=, the first m=audio, a=rtpmap for its formats. */
+export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | undefined {
+  let sessionAddr: string | undefined;
+  let mediaAddr: string | undefined;
+  let port: number | undefined;
+  let inAudio = false;
+  let seenAudio = false;
+  const fmts: string[] = [];
+  let names: Map<string, string> | undefined;
+  let p = s;
+  while (p < e) {
+    const le = lineEnd(buf, p, e);
+    if (le - p >= 2 && buf[p + 1] === EQ) {
+      const k = buf[p];
+      if (k === 109) { // m=
+        if (seenAudio) { inAudio = false; if (port !== undefined) break; }
+        if (startsCI(buf, p + 2, le, AUDIO)) {
+          inAudio = true;
+          seenAudio = true;
+          let q = p + 2 + AUDIO.length;
+          const pv = parseUint(buf, q, le);
+          if (pv >= 0 && pv < 65536) port = pv;
+          q = skipWs(buf, q, le);
+          while (q < le && buf[q] !== SP) q++; // port[/n]
+          q = skipWs(buf, q, le);
+          while (q < le && buf[q] !== SP) q++; // proto
+          while (q < le && fmts.length < MAX_CODECS) {
+            q = skipWs(buf, q, le);
+            const fs = q;
+            while (q < le && buf[q] !== SP) q++;
+            if (q > fs) fmts.push(text(buf, fs, q));
+          }
+        }
+      } else if (k === 99) { // c=IN IP4 addr[/ttl]
+        let q = p + 2;
+        for (let f = 0; f < 2; f++) {
+          while (q < le && buf[q] !== SP) q++;
+          q = skipWs(buf, q, le);
+        }
+        let ae = q;
+        while (ae < le && buf[ae] !== SP && buf[ae] !== 47) ae++;
+        if (ae > q) {
+          const a = text(buf, q, ae);
+          if (inAudio) mediaAddr = a;
+          else if (!seenAudio) sessionAddr = a;
+        }
+      } else if (k === 97 && inAudio && startsCI(buf, p + 2, le, RTPMAP)) { // a=rtpmap:pt name/rate
+        let q = p + 2 + RTPMAP.length;
+        const ps = q;
+        while (q < le && isDigit(buf[q]!)) q++;
+        const pt = text(buf, ps, q);
+        q = skipWs(buf, q, le);
+        const nsStart = q;
+        while (q < le && buf[q] !== 47 && buf[q] !== SP) q++;
+        if (q > nsStart && pt) (names ??= new Map()).set(pt, text(buf, nsStart, q));
+      }
+    }
+    p = nextLine(buf, le, e);
+    if (p === le) p++; // lone CR handled by nextLine; guard against no progress
+  }
+  if (!seenAudio && sessionAddr === undefined) return undefined;
+  const out: SdpSummary = { codecs: names ? fmts.map((f) => names!.get(f) ?? f) : fmts };
+  const addr = mediaAddr ?? sessionAddr;
+  if (addr !== undefined) out.addr = addr;
+  if (port !== undefined) out.port = port;
+  return out;
+}
+
+const AUDIO = lit('audio');
+const rawDecoder = new TextDecoder('utf-8');
+const RTPMAP = lit('rtpmap:');
+const V0 = lit('v=0');
+
+/**
+ * Reads one SIP message at buf[start, end). `end` is the end of the datagram or of the framed stream
+ * message. Returns null when there is no valid start line (`problem.anomaly` says why). A message that
+ * lacks Call-ID or CSeq is still returned (tshark counts it on the wire) with `malformed` set.
+ */
+export function scanSipMessage(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  meta: MessageMeta,
+  keepRaw?: boolean,
+  problem?: ScanProblem,
+): SipMessage | null {
+  const sl = startLineEnd(buf, start, end);
+  if (sl < 0) {
+    if (problem) problem.anomaly = end - start < 12 ? 'sip-truncated' : 'sip-bad-start-line';
+    return null;
+  }
+  const m: SipMessage = {
+    ts: meta.ts,
+    src: meta.src,
+    srcPort: meta.srcPort,
+    dst: meta.dst,
+    dstPort: meta.dstPort,
+    transport: meta.transport,
+    isRequest: false,
+    callId: '',
+    cseq: -1,
+    cseqMethod: '',
+    position: meta.position,
+  };
+  if (startsWithBytes(buf, start, end, SIP20_EXACT)) {
+    m.status = (buf[start + 8]! - 48) * 100 + (buf[start + 9]! - 48) * 10 + (buf[start + 10]! - 48);
+    m.reason = text(buf, start + 11, sl);
+  } else {
+    m.isRequest = true;
+    let p = start;
+    while (buf[p] !== SP) p++;
+    m.method = methodString(buf, start, p);
+    const us = p + 1;
+    let ue = us;
+    while (buf[ue] !== SP) ue++;
+    m.requestUri = text(buf, us, ue);
+  }
+
+  // Headers: name ':' value, continuation lines start with SP/HT.
+  let p = nextLine(buf, sl, end);
+  let ctype = 0; // 0 unknown, 1 sdp, 2 multipart, 3 other
+  let viaSeen = false;
+  let headersEnd = -1;
+  let bodyStart = end;
+  let reason: ReasonInfo | undefined;
+  while (p < end) {
+    const c = buf[p]!;
+    if (c === CR || c === LF) {
+      headersEnd = p;
+      bodyStart = nextLine(buf, p, end);
+      break;
+    }
+    // Header name up to ':' (whitespace allowed before the colon).
+    const ns = p;
+    while (p < end && buf[p] !== COLON && buf[p] !== CR && buf[p] !== LF) p++;
+    if (p >= end || buf[p] !== COLON) {
+      // A line without a colon: skip it (tolerant, like most stacks).
+      p = nextLine(buf, lineEnd(buf, p, end), end);
+      continue;
+    }
+    const ne = trimEnd(buf, ns, p);
+    const vs = p + 1;
+    // Value to the end of line, plus folded continuation lines.
+    let ve = lineEnd(buf, vs, end);
+    let nl = nextLine(buf, ve, end);
+    while (nl < end && (buf[nl] === SP || buf[nl] === HT)) {
+      ve = lineEnd(buf, nl, end);
+      nl = nextLine(buf, ve, end);
+    }
+    if (ne > ns) {
+      switch (headerKind(buf, ns, ne)) {
+        case H_CALLID:
+          if (!m.callId) m.callId = text(buf, vs, ve);
+          break;
+        case H_CSEQ: {
+          if (m.cseq >= 0) break;
+          const q0 = skipWs(buf, vs, ve);
+          let q = q0;
+          while (q < ve && isDigit(buf[q]!)) q++;
+          if (q > q0 && q - q0 <= 10) {
+            m.cseq = parseUint(buf, q0, q);
+            const ms = skipWs(buf, q, ve);
+            let me = ms;
+            while (me < ve && isTokenChar(buf[me]!)) me++;
+            if (me > ms) m.cseqMethod = methodString(buf, ms, me);
+          }
+          break;
+        }
+        case H_FROM: {
+          if (m.fromTag !== undefined || m.fromUser !== undefined) break;
+          const a = parseNameAddr(buf, vs, ve);
+          if (a.user !== undefined) m.fromUser = a.user;
+          if (a.display !== undefined) m.fromDisplay = a.display;
+          if (a.tag !== undefined) m.fromTag = a.tag;
+          break;
+        }
+        case H_TO: {
+          if (m.toTag !== undefined || m.toUser !== undefined) break;
+          const a = parseNameAddr(buf, vs, ve);
+          if (a.user !== undefined) m.toUser = a.user;
+          if (a.tag !== undefined) m.toTag = a.tag;
+          break;
+        }
+        case H_VIA: {
+          if (viaSeen) break;
+          viaSeen = true;
+          const br = paramRange(buf, vs, ve, L_BRANCH, COMMA);
+          if (br && br[1] > br[0]) m.viaBranch = text(buf, br[0], br[1]);
+          break;
+        }
+        case H_CONTACT: {
+          if (m.contact !== undefined) break;
+          const lt = indexOfByte(buf, LT, vs, ve);
+          if (lt >= 0) {
+            const gt = indexOfByte(buf, GT, lt, ve);
+            m.contact = text(buf, lt + 1, gt < 0 ? ve : gt);
+          } else {
+            let q = skipWs(buf, vs, ve);
+            const cs = q;
+            while (q < ve && buf[q] !== SEMI && buf[q] !== COMMA) q++;
+            m.contact = text(buf, cs, q);
+          }
+          break;
+        }
+        case H_REASON:
+          parseReason(buf, vs, ve, (reason ??= {}));
+          break;
+        case H_UA:
+          if (m.isRequest && m.userAgent === undefined) m.userAgent = text(buf, vs, ve);
+          break;
+        case H_SERVER:
+          if (!m.isRequest && m.userAgent === undefined) m.userAgent = text(buf, vs, ve);
+          break;
+        case H_CLEN: {
+          const n = parseUint(buf, vs, ve);
+          if (n >= 0 && m.contentLength === undefined) m.contentLength = n;
+          break;
+        }
+        case H_CTYPE: {
+          const q = skipWs(buf, vs, ve);
+          ctype = startsCI(buf, q, ve, L_SDP) ? 1 : startsCI(buf, q, ve, L_MULTIPART) ? 2 : 3;
+          break;
+        }
+        case H_RETRY: {
+          const n = parseUint(buf, vs, ve);
+          if (n >= 0 && m.retryAfter === undefined) m.retryAfter = n;
+          break;
+        }
+        case H_X:
+          if (m.correlation === undefined && isCorrelationName(buf, ns, ne)) {
+            const v = text(buf, vs, ve);
+            if (v) m.correlation = v;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    p = nl;
+  }
+  if (reason) {
+    if (reason.q850 !== undefined) m.q850 = reason.q850;
+    if (reason.text !== undefined) m.reasonHeader = reason.text;
+  }
+
+  let msgEnd = end;
+  if (headersEnd >= 0) {
+    let bodyEnd = end;
+    if (m.contentLength !== undefined && bodyStart + m.contentLength < end) bodyEnd = bodyStart + m.contentLength;
+    msgEnd = bodyEnd;
+    if (bodyEnd > bodyStart) {
+      if (ctype === 1 || (ctype === 0 && startsCI(buf, bodyStart, bodyEnd, V0))) {
+        const sdp = scanSdp(buf, bodyStart, bodyEnd);
+        if (sdp) m.sdp = sdp;
+      } else if (ctype === 2) {
+        // multipart/mixed (e.g. SDP + ISUP): parse from the first "v=0" line.
+        const v = findLine(buf, bodyStart, bodyEnd, V0);
+        if (v >= 0) {
+          const sdp = scanSdp(buf, v, bodyEnd);
+          if (sdp) m.sdp = sdp;
+        }
+      }
+    }
+  }
+
+  if (!m.callId) {
+    m.malformed = 'sip-missing-call-id';
+  } else if (m.cseq < 0 || !m.cseqMethod) {
+    m.malformed = 'sip-bad-cseq';
+  }
+  if (keepRaw) m.raw = rawDecoder.decode(buf.subarray(start, msgEnd));
+  return m;
+}
+
+/** Start of the first line in [s, e) that begins with the lower-case literal, or -1. */
+function findLine(buf: Uint8Array, s: number, e: number, l: Uint8Array): number {
+  let p = s;
+  while (p < e) {
+    if (startsCI(buf, p, e, l)) return p;
+    p = nextLine(buf, lineEnd(buf, p, e), e);
+  }
+  return -1;
+}
+
+/** Whether the byte at p starts a line (start of range or after LF). */
+export function isLineStart(buf: Uint8Array, p: number, s: number): boolean {
+  return p === s || buf[p - 1] === LF;
+}
+
+

@@ -1,0 +1,536 @@
+/**
+ * Call tracker: SIP messages in, one CallRecord per call attempt out (RFC 3261 transactions and
+ * dialogs, reduced to what route statistics need).
+ *
+ * - An attempt is one initial INVITE chain on one hop (the pair of signalling endpoints the INVITE went
+ *   between). A 401/407 challenge followed by the INVITE retried on the same Call-ID with a higher CSeq is
+ *   the same attempt; its final is the retried one (flag AuthChallenged).
+ * - The same Call-ID on another hop (a proxy forwarding the INVITE, both legs captured) is another attempt
+ *   on the route it was sent to.
+ * - Retransmissions (same CSeq INVITE, the same response again) are flagged, never counted twice.
+ * - Forked early dialogs (18x/2xx with different To-tags) stay one attempt (flag Forked).
+ * - Re-INVITEs inside a dialog are not attempts (flag ReInvite on the call).
+ * - Finished calls leave the table; a capped tombstone set keeps late retransmissions, ACKs and BYEs
+ *   from creating anything. Calls idle for `callTimeoutMs` of capture time are closed as TimedOut;
+ *   calls still open at end() are emitted as Unfinished.
+ */
+import type { TransportPayload } from '../net/payload.js';
+import { CallFlag } from '../types.js';
+import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessage, SourceOptions } from '../types.js';
+import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset, sameAddr } from './rtp.js';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
+/** How long a challenged attempt waits for the INVITE with credentials (RFC 3261 Timer B, 64·T1). */
+export const AUTH_RETRY_GRACE_MS = 32_000;
+/** Finished Call-IDs remembered to swallow late retransmissions and BYEs. */
+export const TOMBSTONE_CAP = 20_000;
+/** Distinct response keys remembered per INVITE transaction for retransmission detection. */
+const MAX_RESPONSE_KEYS = 32;
+
+type Side = 0 | 1; // 0 = caller, 1 = callee
+
+interface MediaRef {
+  addr: Uint8Array;
+  port: number;
+  leg: Leg;
+  /** Whose SDP announced this endpoint: packets sent TO it come from the other side. */
+  owner: Side;
+}
+
+interface Leg {
+  callId: string;
+  a: string;
+  aPort: number;
+  b: string;
+  bPort: number;
+  route: string;
+  start: number;
+  inviteTs: number;
+  cseq: number;
+  branches: string[];
+  caller?: string;
+  callee?: string;
+  inviteUA?: string;
+  respUA?: string;
+  ringing?: number;
+  earlyMedia: boolean;
+  answer?: number;
+  end?: number;
+  finalCode?: number;
+  finalReason?: string;
+  q850?: number;
+  /** Q.850 from a BYE/CANCEL Reason, used when the final response carried none. */
+  q850Late?: number;
+  pdd?: number;
+  flags: number;
+  firstToTag?: string;
+  answeredToTag?: string;
+  /** The INVITE's From-tag (the caller's side of the dialog). */
+  fromTag?: string;
+  ackSeen: boolean;
+  disconnectedBy?: 'caller' | 'callee' | 'unknown';
+  /** BYE time while waiting for its final response (for SDT). */
+  byeTs?: number;
+  sdt?: number;
+  challenged: boolean;
+  lastTs: number;
+  respSeen: string[];
+  position: Position;
+  media: MediaRef[];
+  rtp?: RtpSummary;
+  ringback?: RingbackDetector;
+  finished: boolean;
+}
+
+export interface CallTrackerOptions extends SourceOptions {
+  /** Override the tombstone cap (tests). */
+  tombstoneCap?: number;
+}
+
+export class CallTracker {
+  private readonly calls = new Map<string, Leg[]>();
+  private readonly tombstones = new Map<string, string>();
+  private readonly mediaByPort = new Map<number, MediaRef[]>();
+  private readonly timeout: number;
+  private readonly tombstoneCap: number;
+  private nextSweep = -Infinity;
+  private lastTs = -Infinity;
+  /** Attempts emitted so far. */
+  emitted = 0;
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly opts: CallTrackerOptions = {},
+  ) {
+    this.timeout = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.tombstoneCap = opts.tombstoneCap ?? TOMBSTONE_CAP;
+  }
+
+  /** Calls currently open (for memory checks). */
+  get open(): number {
+    let n = 0;
+    for (const legs of this.calls.values()) n += legs.length;
+    return n;
+  }
+
+  add(m: SipMessage): void {
+    if (m.malformed || !m.callId) return;
+    if (m.ts > this.lastTs) this.lastTs = m.ts;
+    if (m.ts >= this.nextSweep) this.sweep(m.ts);
+    if (m.isRequest) this.request(m);
+    else this.response(m);
+  }
+
+  /** Closes everything still open: challenged attempts keep their 401/407, the rest are Unfinished. */
+  end(): void {
+    for (const legs of [...this.calls.values()]) {
+      for (const leg of [...legs]) {
+        if (leg.challenged || leg.byeTs !== undefined) this.finish(leg, 0);
+        else this.finish(leg, CallFlag.Unfinished);
+      }
+    }
+  }
+
+  /**
+   * A UDP payload that may be RTP of a known call. Returns true when it went to or came from a media
+   * endpoint announced in a call's SDP and looks like RTP (then it is counted for that call).
+   */
+  rtp(p: TransportPayload): boolean {
+    // Both legs of a proxied call announce the same media: the packet counts for each of them.
+    let refs = this.lookupMedia(p.dstAddr, p.dstPort);
+    let toOwner = true;
+    if (!refs) {
+      refs = this.lookupMedia(p.srcAddr, p.srcPort);
+      toOwner = false;
+    }
+    if (!refs || !looksLikeRtp(p.data)) return false;
+    for (const ref of refs) this.countRtp(ref, p, toOwner);
+    return true;
+  }
+
+  private countRtp(ref: MediaRef, p: TransportPayload, toOwner: boolean): void {
+    const leg = ref.leg;
+    // Sent to the caller's endpoint (or from the callee's) = from the callee.
+    const fromCallee = toOwner ? ref.owner === 0 : ref.owner === 1;
+    if (p.ts > leg.lastTs) leg.lastTs = p.ts;
+    if (leg.answer === undefined || p.ts < leg.answer) return;
+    const r = (leg.rtp ??= { fromCallee: 0, fromCaller: 0 });
+    if (!fromCallee) {
+      r.fromCaller++;
+      return;
+    }
+    r.fromCallee++;
+    if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = p.ts - leg.answer;
+    const pt = p.data[1]! & 0x7f;
+    if (pt === 0 || pt === 8) {
+      const det = (leg.ringback ??= new RingbackDetector());
+      if (!det.done) {
+        const off = rtpPayloadOffset(p.data);
+        let end = p.data.length;
+        if (p.data[0]! & 0x20) end -= p.data[end - 1]!;
+        if (off >= 0 && end > off) det.feed(p.data, off, end, pt);
+      }
+    }
+  }
+
+  private lookupMedia(addr: Uint8Array, port: number): MediaRef[] | undefined {
+    const refs = this.mediaByPort.get(port);
+    if (!refs) return undefined;
+    let out: MediaRef[] | undefined;
+    for (const r of refs) if (sameAddr(r.addr, addr)) (out ??= []).push(r);
+    return out;
+  }
+
+  /** Which side sent a message: by dialog tags first (robust through proxies), then by address. */
+  private sideOf(leg: Leg, m: SipMessage): Side | undefined {
+    if (m.fromTag !== undefined && leg.fromTag !== undefined) {
+      // A request's From-tag is its sender's; a response carries the requester's From-tag.
+      const byCaller = m.fromTag === leg.fromTag;
+      const byCallee = !byCaller && (m.fromTag === leg.answeredToTag || m.fromTag === leg.firstToTag);
+      if (byCaller || byCallee) return m.isRequest === byCaller ? 0 : 1;
+    }
+    if (m.src === leg.a && m.srcPort === leg.aPort) return 0;
+    if (m.src === leg.b && m.srcPort === leg.bPort) return 1;
+    if (m.src === leg.a && m.src !== leg.b) return 0;
+    if (m.src === leg.b && m.src !== leg.a) return 1;
+    return undefined;
+  }
+
+  private setMedia(leg: Leg, owner: Side, sdp: SdpSummary | undefined): void {
+    if (!sdp || sdp.addr === undefined || !sdp.port) return;
+    const addr = parseIp(sdp.addr);
+    if (!addr || addr.every((b) => b === 0)) return; // 0.0.0.0 = hold
+    for (const r of leg.media) {
+      if (r.owner === owner) {
+        if (r.port === sdp.port && sameAddr(r.addr, addr)) return;
+        this.dropMedia(r);
+      }
+    }
+    leg.media = leg.media.filter((r) => r.owner !== owner);
+    const ref: MediaRef = { addr, port: sdp.port, leg, owner };
+    leg.media.push(ref);
+    let list = this.mediaByPort.get(sdp.port);
+    if (!list) this.mediaByPort.set(sdp.port, (list = []));
+    list.push(ref);
+  }
+
+  private dropMedia(r: MediaRef): void {
+    const list = this.mediaByPort.get(r.port);
+    if (!list) return;
+    const i = list.indexOf(r);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.mediaByPort.delete(r.port);
+  }
+
+  /**
+   * The legs of a known call that a message belongs to: by Via branch (responses, CANCEL, non-2xx ACK),
+   * by the hop it travelled in the expected direction, by the hop in any direction, then by dialog tags
+   * (in-dialog requests that bypass a proxy which did not record-route: they end every leg).
+   */
+  private findLegs(legs: Leg[], m: SipMessage, byBranch: boolean): Leg[] {
+    if (byBranch && m.viaBranch) {
+      for (const leg of legs) if (leg.branches.includes(m.viaBranch)) return [leg];
+    }
+    if (legs.length === 1) {
+      const leg = legs[0]!;
+      if (this.onHop(leg, m) || this.inDialog(leg, m)) return [leg];
+      return [];
+    }
+    for (const leg of legs) {
+      const side = this.sideOf(leg, m);
+      if (side === undefined) continue;
+      // Sent by the caller side travels a→b, by the callee side b→a.
+      const fromA = side === 0;
+      if (fromA && m.src === leg.a && m.srcPort === leg.aPort && m.dst === leg.b && m.dstPort === leg.bPort) return [leg];
+      if (!fromA && m.src === leg.b && m.srcPort === leg.bPort && m.dst === leg.a && m.dstPort === leg.aPort) return [leg];
+    }
+    for (const leg of legs) if (this.onHop(leg, m)) return [leg];
+    return legs.filter((leg) => this.inDialog(leg, m));
+  }
+
+  private onHop(leg: Leg, m: SipMessage): boolean {
+    return (m.src === leg.a && m.dst === leg.b) || (m.src === leg.b && m.dst === leg.a);
+  }
+
+  private inDialog(leg: Leg, m: SipMessage): boolean {
+    if (leg.fromTag === undefined) return true;
+    return m.fromTag === leg.fromTag || m.toTag === leg.fromTag;
+  }
+
+  private request(m: SipMessage): void {
+    const legs = this.calls.get(m.callId);
+    if (m.method === 'INVITE' && m.toTag === undefined) {
+      this.initialInvite(m, legs);
+      return;
+    }
+    if (!legs) return; // orphan (capture started mid-call, or a finished call's late request)
+    for (const leg of this.findLegs(legs, m, m.method === 'CANCEL' || m.method === 'ACK')) this.inDialogRequest(leg, m);
+  }
+
+  private inDialogRequest(leg: Leg, m: SipMessage): void {
+    if (m.ts > leg.lastTs) leg.lastTs = m.ts;
+    const side = this.sideOf(leg, m);
+    switch (m.method) {
+      case 'INVITE': // re-INVITE inside the dialog
+        if (leg.answer !== undefined || leg.firstToTag !== undefined) leg.flags |= CallFlag.ReInvite;
+        if (side !== undefined) this.setMedia(leg, side, m.sdp);
+        break;
+      case 'ACK':
+        if (leg.answer !== undefined && m.cseq === leg.cseq) {
+          leg.ackSeen = true;
+          if (side !== undefined) this.setMedia(leg, side, m.sdp); // late offer answered in the ACK
+        }
+        break;
+      case 'BYE':
+        if (leg.byeTs !== undefined) break; // retransmitted BYE
+        leg.end = m.ts;
+        leg.byeTs = m.ts;
+        leg.disconnectedBy = side === 0 ? 'caller' : side === 1 ? 'callee' : 'unknown';
+        if (m.q850 !== undefined) leg.q850Late ??= m.q850;
+        // Wait for the BYE's final response (session disconnect delay), see response().
+        break;
+      case 'CANCEL':
+        if (leg.answer === undefined && leg.finalCode === undefined) {
+          leg.flags |= CallFlag.Cancelled;
+          leg.end = m.ts;
+          if (m.q850 !== undefined) leg.q850Late ??= m.q850;
+        }
+        break;
+      case 'UPDATE':
+      case 'PRACK':
+        if (side !== undefined) this.setMedia(leg, side, m.sdp);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private initialInvite(m: SipMessage, legs: Leg[] | undefined): void {
+    if (legs) {
+      for (const leg of legs) {
+        if (!(m.src === leg.a && m.srcPort === leg.aPort && m.dst === leg.b && m.dstPort === leg.bPort)) continue;
+        if (m.ts > leg.lastTs) leg.lastTs = m.ts;
+        if (m.cseq === leg.cseq || (m.viaBranch !== undefined && leg.branches.includes(m.viaBranch))) {
+          leg.flags |= CallFlag.Retransmitted;
+        } else if (m.cseq > leg.cseq && leg.answer === undefined) {
+          // The same call retried on this hop: with credentials after 401/407, or after 422/491.
+          leg.cseq = m.cseq;
+          leg.inviteTs = m.ts;
+          if (m.viaBranch !== undefined && leg.branches.length < 16) leg.branches.push(m.viaBranch);
+          leg.challenged = false;
+          leg.finalCode = undefined;
+          leg.finalReason = undefined;
+          leg.q850 = undefined;
+          leg.ringing = undefined;
+          leg.pdd = undefined;
+          leg.earlyMedia = false;
+          leg.firstToTag = undefined;
+          leg.respUA = undefined;
+          leg.respSeen = [];
+          if (m.userAgent !== undefined) leg.inviteUA = m.userAgent;
+          this.setMedia(leg, 0, m.sdp);
+        }
+        return;
+      }
+    }
+    const pair = `${m.src}:${m.srcPort}>${m.dst}:${m.dstPort}`;
+    if (!legs && this.tombstones.get(m.callId) === pair) return; // late retransmission of a finished call
+    const leg: Leg = {
+      callId: m.callId,
+      a: m.src,
+      aPort: m.srcPort,
+      b: m.dst,
+      bPort: m.dstPort,
+      route: this.opts.routeOf?.(m.dst) ?? m.dst,
+      start: m.ts,
+      inviteTs: m.ts,
+      cseq: m.cseq,
+      branches: m.viaBranch !== undefined ? [m.viaBranch] : [],
+      earlyMedia: false,
+      flags: 0,
+      ackSeen: false,
+      challenged: false,
+      lastTs: m.ts,
+      respSeen: [],
+      position: m.position,
+      media: [],
+      finished: false,
+    };
+    if (m.fromUser !== undefined) leg.caller = m.fromUser;
+    if (m.fromTag !== undefined) leg.fromTag = m.fromTag;
+    if (m.toUser !== undefined) leg.callee = m.toUser;
+    if (m.userAgent !== undefined) leg.inviteUA = m.userAgent;
+    if (legs) legs.push(leg);
+    else this.calls.set(m.callId, [leg]);
+    this.setMedia(leg, 0, m.sdp);
+  }
+
+  private response(m: SipMessage): void {
+    if (m.cseqMethod !== 'INVITE' || m.status === undefined) {
+      const legs = this.calls.get(m.callId);
+      if (legs) {
+        for (const leg of this.findLegs(legs, m, true)) {
+          if (m.ts > leg.lastTs) leg.lastTs = m.ts;
+          if (m.cseqMethod === 'BYE' && leg.byeTs !== undefined && m.status !== undefined && m.status >= 200) {
+            leg.sdt = m.ts - leg.byeTs;
+            this.finish(leg, 0);
+            continue;
+          }
+          // 2xx to UPDATE/PRACK may carry the callee's SDP answer.
+          if (m.sdp && (m.cseqMethod === 'UPDATE' || m.cseqMethod === 'PRACK')) {
+            const side = this.sideOf(leg, m);
+            if (side !== undefined) this.setMedia(leg, side, m.sdp);
+          }
+        }
+      }
+      return;
+    }
+    const legs = this.calls.get(m.callId);
+    if (!legs) return; // orphan response: on the wire only
+    const leg = this.findLegs(legs, m, true)[0];
+    if (!leg) return;
+    if (m.ts > leg.lastTs) leg.lastTs = m.ts;
+    const status = m.status;
+    if (m.cseq !== leg.cseq) {
+      // A response to a re-INVITE (or a late one to the challenged INVITE).
+      if (leg.answer !== undefined && status >= 200 && status < 300) {
+        const side = this.sideOf(leg, m);
+        if (side !== undefined) this.setMedia(leg, side, m.sdp);
+      }
+      return;
+    }
+    const key = `${status}|${m.toTag ?? ''}`;
+    if (leg.respSeen.includes(key)) {
+      leg.flags |= CallFlag.Retransmitted;
+      return;
+    }
+    if (leg.respSeen.length < MAX_RESPONSE_KEYS) leg.respSeen.push(key);
+    if (m.toTag !== undefined && status > 100) {
+      if (leg.firstToTag === undefined) leg.firstToTag = m.toTag;
+      else if (m.toTag !== leg.firstToTag) leg.flags |= CallFlag.Forked;
+    }
+    if (status < 200) {
+      if (status === 100) return;
+      if (leg.answer !== undefined || leg.finalCode !== undefined) return;
+      if (leg.ringing === undefined) {
+        leg.ringing = m.ts;
+        leg.pdd ??= m.ts - leg.inviteTs;
+      }
+      if (status === 183 || m.sdp) {
+        leg.earlyMedia = true;
+        leg.flags |= CallFlag.EarlyMedia;
+      }
+      this.setMedia(leg, 1, m.sdp);
+      return;
+    }
+    if (status < 300) {
+      if (leg.answer !== undefined) return; // a second fork answered as well (Forked is set above)
+      leg.answer = m.ts;
+      leg.finalCode = status;
+      leg.finalReason = m.reason;
+      leg.q850 = m.q850;
+      if (m.userAgent !== undefined) leg.respUA = m.userAgent;
+      leg.pdd ??= m.ts - leg.inviteTs;
+      leg.answeredToTag = m.toTag;
+      leg.flags &= ~CallFlag.Cancelled;
+      leg.end = undefined;
+      this.setMedia(leg, 1, m.sdp);
+      return;
+    }
+    if (leg.answer !== undefined) return;
+    leg.finalCode = status;
+    leg.finalReason = m.reason;
+    leg.q850 = m.q850;
+    if (m.userAgent !== undefined) leg.respUA = m.userAgent;
+    if (status === 401 || status === 407) {
+      // Wait for the INVITE with credentials; the attempt's final will be the retried one.
+      leg.challenged = true;
+      leg.flags |= CallFlag.AuthChallenged;
+      leg.end = m.ts;
+      return;
+    }
+    if (status < 400) leg.flags |= CallFlag.Redirected;
+    leg.pdd ??= m.ts - leg.inviteTs;
+    if (!(leg.flags & CallFlag.Cancelled) || leg.end === undefined) leg.end = m.ts;
+    this.finish(leg, 0);
+  }
+
+  /** Closes idle calls (capture time) and challenged attempts whose retry never came. */
+  private sweep(now: number): void {
+    this.nextSweep = now + Math.max(1000, Math.min(this.timeout / 10, 10_000));
+    for (const legs of [...this.calls.values()]) {
+      for (const leg of [...legs]) {
+        const idle = now - leg.lastTs;
+        if (leg.byeTs !== undefined && now - leg.byeTs > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
+        else if (leg.challenged && idle > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
+        else if (idle > this.timeout) this.finish(leg, CallFlag.TimedOut);
+      }
+    }
+  }
+
+  private finish(leg: Leg, extraFlags: number): void {
+    if (leg.finished) return;
+    leg.finished = true;
+    const legs = this.calls.get(leg.callId);
+    if (legs) {
+      const i = legs.indexOf(leg);
+      if (i >= 0) legs.splice(i, 1);
+      if (legs.length === 0) this.calls.delete(leg.callId);
+    }
+    for (const r of leg.media) this.dropMedia(r);
+    leg.media = [];
+    this.tombstones.delete(leg.callId);
+    this.tombstones.set(leg.callId, `${leg.a}:${leg.aPort}>${leg.b}:${leg.bPort}`);
+    if (this.tombstones.size > this.tombstoneCap) {
+      const oldest = this.tombstones.keys().next().value;
+      if (oldest !== undefined) this.tombstones.delete(oldest);
+    }
+    this.sink.record(this.toRecord(leg, extraFlags));
+    this.emitted++;
+  }
+
+  private toRecord(leg: Leg, extraFlags: number): CallRecord {
+    let flags = leg.flags | extraFlags;
+    // A 2xx never ACKed: certain once the dialog ended or Timer H (32 s) passed without an ACK.
+    if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > AUTH_RETRY_GRACE_MS)) {
+      flags |= CallFlag.NoAck;
+    }
+    const r: CallRecord = {
+      callId: leg.callId,
+      route: leg.route,
+      start: leg.start,
+      codeSource: leg.finalCode !== undefined ? 'sip' : 'none',
+      flags,
+      srcAddr: leg.a,
+      dstAddr: leg.b,
+      source: leg.position,
+      provisionalsSeen: true,
+    };
+    if (leg.sdt !== undefined) r.sdt = leg.sdt;
+    if (leg.caller !== undefined) r.caller = leg.caller;
+    if (leg.callee !== undefined) r.callee = leg.callee;
+    if (leg.ringing !== undefined) r.ringing = leg.ringing;
+    if (leg.earlyMedia) r.earlyMedia = true;
+    if (leg.answer !== undefined) r.answer = leg.answer;
+    if (leg.end !== undefined) r.end = leg.end;
+    if (leg.finalCode !== undefined) r.finalCode = leg.finalCode;
+    if (leg.finalReason !== undefined) r.finalReason = leg.finalReason;
+    const q850 = leg.q850 ?? leg.q850Late;
+    if (q850 !== undefined) r.q850 = q850;
+    if (leg.pdd !== undefined) r.pdd = leg.pdd;
+    if (leg.answer !== undefined && leg.end !== undefined && leg.disconnectedBy !== undefined) {
+      r.duration = leg.end - leg.answer;
+    }
+    if (leg.disconnectedBy !== undefined) r.disconnectedBy = leg.disconnectedBy;
+    const ua = leg.respUA ?? leg.inviteUA;
+    if (ua !== undefined) r.userAgent = ua;
+    if (leg.rtp) {
+      const rtp: RtpSummary = { ...leg.rtp };
+      const rb = leg.ringback?.result();
+      if (rb !== undefined) rtp.ringbackAfterAnswer = rb;
+      r.rtp = rtp;
+      if (leg.answer !== undefined && rtp.fromCaller > 0 && rtp.fromCallee === 0) r.flags |= CallFlag.NoRtpFromCallee;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { RingbackDetector, looksLikeRtp, parseIp } from '../../src/sip/rtp.js';
+
+/** ITU-T G.711 μ-law encoder (for building test audio). */
+function ulaw(sample: number): number {
+  const BIAS = 0x84;
+  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  s += BIAS;
+  let exp = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exp > 0; mask >>= 1) exp--;
+  const mant = (s >> (exp + 3)) & 0x0f;
+  return ~(sign | (exp << 4) | mant) & 0xff;
+}
+
+function audio(seconds: number, f: (t: number) => number): Uint8Array {
+  const n = Math.round(seconds * 8000);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = ulaw(f(i / 8000));
+  return out;
+}
+
+function share(a: Uint8Array): number | undefined {
+  const d = new RingbackDetector();
+  for (let i = 0; i < a.length; i += 160) d.feed(a, i, Math.min(a.length, i + 160), 0);
+  return d.result();
+}
+
+describe('RingbackDetector', () => {
+  it('425 Hz continuous tone → all frames', () => {
+    expect(share(audio(3, (t) => 8000 * Math.sin(2 * Math.PI * 425 * t)))).toBe(1);
+  });
+  it('NANP 440+480 ringback, 2 s on 4 s off → the on part only', () => {
+    const r = share(audio(3, (t) => (t < 2 ? 4000 * (Math.sin(2 * Math.PI * 440 * t) + Math.sin(2 * Math.PI * 480 * t)) : 0)))!;
+    expect(r).toBeGreaterThan(0.6);
+    expect(r).toBeLessThan(0.7);
+  });
+  it('speech-like noise and a 1 kHz tone are not ringback', () => {
+    let seed = 1;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1;
+    expect(share(audio(3, () => 6000 * rnd()))).toBe(0);
+    expect(share(audio(3, (t) => 8000 * Math.sin(2 * Math.PI * 1000 * t)))).toBe(0);
+  });
+  it('stops after 3 s of audio and needs one full frame', () => {
+    const d = new RingbackDetector();
+    const a = audio(10, (t) => 8000 * Math.sin(2 * Math.PI * 400 * t));
+    d.feed(a, 0, a.length, 0);
+    expect(d.frames).toBe(30);
+    expect(new RingbackDetector().result()).toBeUndefined();
+  });
+});
+
+describe('rtp helpers', () => {
+  it('looksLikeRtp', () => {
+    const p = new Uint8Array(172);
+    p[0] = 0x80;
+    p[1] = 0x08;
+    expect(looksLikeRtp(p)).toBe(true);
+    p[1] = 0xc8; // RTCP SR
+    expect(looksLikeRtp(p)).toBe(false);
+    p[0] = 0x40;
+    p[1] = 0x00;
+    expect(looksLikeRtp(p)).toBe(false);
+  });
+  it('parseIp', () => {
+    expect(Array.from(parseIp('192.0.2.1')!)).toEqual([192, 0, 2, 1]);
+    expect(parseIp('256.0.0.1')).toBeUndefined();
+    expect(Array.from(parseIp('::1')!)).toEqual([...new Array(15).fill(0), 1]);
+    expect(Array.from(parseIp('::ffff:10.0.0.1')!).slice(10)).toEqual([255, 255, 10, 0, 0, 1]);
+    expect(parseIp('1::2::3')).toBeUndefined();
+  });
+});

@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { flagNames, type CallRecord } from '../../src/types.js';
+import { A, B, Call, runTcp, runUdp, sdp, type Wire, T0 } from './scenario.js';
+
+interface Scenario {
+  name: string;
+  wire: Wire[];
+  check(records: CallRecord[]): void;
+  opts?: { callTimeoutMs?: number; routeOf?: (a: string) => string | undefined };
+}
+
+const scenarios: Scenario[] = [];
+function scenario(name: string, wire: Wire[], check: (r: CallRecord[]) => void, opts?: Scenario['opts']): void {
+  scenarios.push({ name, wire, check, opts });
+}
+
+scenario(
+  'answered call with BYE from the caller',
+  new Call('c-answered')
+    .invite(0, { sdp: sdp(A.addr, 20000) })
+    .resp(20, 100, 'Trying')
+    .resp(1500, 180, 'Ringing')
+    .resp(9500, 200, 'OK', { sdp: sdp(B.addr, 30000) })
+    .ack(9520)
+    .bye(69500, false, { reason: 'Q.850;cause=16;text="Normal call clearing"' })
+    .byeOk(69530, false).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    const c = r[0]!;
+    expect(c).toMatchObject({
+      callId: 'c-answered', route: B.addr, caller: '1001', callee: '4951234567', start: T0, ringing: T0 + 1500,
+      answer: T0 + 9500, end: T0 + 69500, finalCode: 200, finalReason: 'OK', codeSource: 'sip', pdd: 1500,
+      duration: 60000, disconnectedBy: 'caller', q850: 16, sdt: 30, userAgent: 'TestGW/2.0', srcAddr: A.addr, dstAddr: B.addr,
+    });
+    expect(c.flags).toBe(0);
+  },
+);
+
+scenario(
+  'busy 486 with Reason Q.850 17',
+  new Call('c-busy')
+    .invite(0)
+    .resp(10, 100, 'Trying')
+    .resp(800, 486, 'Busy Here', { headers: 'Reason: Q.850;cause=17;text="User busy"\r\n' })
+    .ack(810, { branch: 'z9hG4bK-inv1' }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 486, finalReason: 'Busy Here', q850: 17, pdd: 800, end: T0 + 800 });
+    expect(r[0]!.answer).toBeUndefined();
+    expect(r[0]!.ringing).toBeUndefined();
+    expect(r[0]!.flags).toBe(0);
+  },
+);
+
+scenario(
+  'cancelled while ringing: 487, Cancelled, PDD to the 180',
+  new Call('c-cancel')
+    .invite(0)
+    .resp(300, 180, 'Ringing')
+    .cancel(5000)
+    .resp(5010, 200, 'OK', { method: 'CANCEL' })
+    .resp(5020, 487, 'Request Terminated')
+    .ack(5030, { branch: 'z9hG4bK-inv1' }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 487, pdd: 300, ringing: T0 + 300, end: T0 + 5000 });
+    expect(flagNames(r[0]!.flags)).toEqual(['Cancelled']);
+  },
+);
+
+scenario(
+  '407 challenge then INVITE with credentials answered = one attempt',
+  new Call('c-auth')
+    .invite(0, { cseq: 1, branch: 'z9hG4bK-a1' })
+    .resp(15, 407, 'Proxy Authentication Required', { cseq: 1, branch: 'z9hG4bK-a1', toTag: 'chal' })
+    .ack(20, { cseq: 1, branch: 'z9hG4bK-a1', toTag: 'chal' })
+    .invite(40, { cseq: 2, branch: 'z9hG4bK-a2', auth: true })
+    .resp(60, 100, 'Trying', { cseq: 2, branch: 'z9hG4bK-a2' })
+    .resp(1040, 183, 'Session Progress', { cseq: 2, branch: 'z9hG4bK-a2', sdp: sdp(B.addr, 30000) })
+    .resp(4040, 200, 'OK', { cseq: 2, branch: 'z9hG4bK-a2', sdp: sdp(B.addr, 30000) })
+    .ack(4050, { cseq: 2 })
+    .bye(10040, true, { cseq: 1 })
+    .byeOk(10050, true, { cseq: 1 }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, start: T0, pdd: 1000, answer: T0 + 4040, duration: 6000, disconnectedBy: 'callee', earlyMedia: true });
+    expect(flagNames(r[0]!.flags)).toEqual(['AuthChallenged', 'EarlyMedia']);
+  },
+);
+
+scenario(
+  '401 challenge never retried: final 401, not unfinished',
+  new Call('c-401').invite(0).resp(10, 401, 'Unauthorized').ack(12, { branch: 'z9hG4bK-inv1' }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]!.finalCode).toBe(401);
+    expect(flagNames(r[0]!.flags)).toEqual(['AuthChallenged']);
+  },
+);
+
+scenario(
+  'retransmitted INVITE and 200 are not double counted',
+  new Call('c-retx')
+    .invite(0)
+    .invite(500)
+    .invite(1500)
+    .resp(1600, 100, 'Trying')
+    .resp(2000, 180, 'Ringing')
+    .resp(2100, 180, 'Ringing')
+    .resp(3000, 200, 'OK')
+    .resp(3500, 200, 'OK')
+    .ack(3510)
+    .bye(8000, false)
+    .bye(8500, false)
+    .byeOk(8600, false).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, pdd: 2000, answer: T0 + 3000, duration: 5000, sdt: 600 });
+    expect(flagNames(r[0]!.flags)).toEqual(['Retransmitted']);
+  },
+);
+
+scenario(
+  'forked 180s with different To-tags are one attempt',
+  new Call('c-fork')
+    .invite(0)
+    .resp(200, 180, 'Ringing', { toTag: 'fork-a' })
+    .resp(250, 180, 'Ringing', { toTag: 'fork-b' })
+    .resp(4000, 200, 'OK', { toTag: 'fork-b' })
+    .ack(4010, { toTag: 'fork-b' })
+    .bye(6000, false, { toTag: 'fork-b' })
+    .byeOk(6010, false, { toTag: 'fork-b' }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, pdd: 200, duration: 2000 });
+    expect(flagNames(r[0]!.flags)).toEqual(['Forked']);
+  },
+);
+
+scenario(
+  're-INVITE inside the dialog is not a new attempt',
+  new Call('c-reinv')
+    .invite(0, { sdp: sdp(A.addr, 20000) })
+    .resp(100, 200, 'OK', { sdp: sdp(B.addr, 30000) })
+    .ack(110)
+    .invite(5000, { cseq: 2, branch: 'z9hG4bK-re', toTag: 'ttag-1', sdp: sdp(A.addr, 20002) })
+    .resp(5050, 200, 'OK', { cseq: 2, branch: 'z9hG4bK-re', sdp: sdp(B.addr, 30000) })
+    .ack(5060, { cseq: 2 })
+    .bye(9000, false, { cseq: 3 })
+    .byeOk(9010, false, { cseq: 3 }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, answer: T0 + 100, duration: 8900 });
+    expect(flagNames(r[0]!.flags)).toEqual(['ReInvite']);
+  },
+);
+
+scenario(
+  '200 never ACKed: NoAck',
+  new Call('c-noack').invite(0).resp(100, 200, 'OK').resp(600, 200, 'OK').resp(1600, 200, 'OK').bye(33000, true).byeOk(33010, true).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]!.disconnectedBy).toBe('callee');
+    expect(flagNames(r[0]!.flags)).toEqual(['Retransmitted', 'NoAck']);
+  },
+);
+
+scenario(
+  'idle call is closed as timed out, the next one still counts',
+  [
+    ...new Call('c-idle').invite(0).resp(100, 200, 'OK').ack(110).wire,
+    ...new Call('c-later').invite(700_000).resp(700_100, 603, 'Decline').wire,
+  ],
+  (r) => {
+    expect(r.map((x) => x.callId)).toEqual(['c-idle', 'c-later']);
+    expect(flagNames(r[0]!.flags)).toEqual(['TimedOut']);
+    expect(r[0]!.duration).toBeUndefined();
+    expect(r[1]!.finalCode).toBe(603);
+  },
+);
+
+scenario(
+  'call still ringing at the end of the capture is Unfinished, not dropped',
+  new Call('c-open').invite(0).resp(100, 180, 'Ringing').wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]!.finalCode).toBeUndefined();
+    expect(r[0]!.codeSource).toBe('none');
+    expect(flagNames(r[0]!.flags)).toEqual(['Unfinished']);
+  },
+);
+
+scenario(
+  'orphan responses, ACK and BYE without an INVITE make no attempt',
+  new Call('c-orphan').resp(0, 180, 'Ringing').resp(100, 200, 'OK').ack(110).bye(5000, false).byeOk(5010, false).wire,
+  (r) => expect(r).toHaveLength(0),
+);
+
+scenario(
+  'late retransmissions after the final do not create a second attempt',
+  new Call('c-late').invite(0).resp(100, 486, 'Busy Here').invite(400).resp(500, 486, 'Busy Here').wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]!.finalCode).toBe(486);
+  },
+);
+
+scenario(
+  'route comes from routeOf on the INVITE destination',
+  new Call('c-route').invite(0).resp(50, 503, 'Service Unavailable').wire,
+  (r) => expect(r[0]!.route).toBe('VendorB'),
+  { routeOf: (a) => (a === B.addr ? 'VendorB' : undefined) },
+);
+
+scenario(
+  'a proxy capture: the same Call-ID on two hops is two attempts, each on its route',
+  (() => {
+    const P = { addr: '203.0.113.5', port: 5060 };
+    const leg1 = new Call('c-proxy', A, P);
+    const leg2 = new Call('c-proxy', P, B);
+    (leg2 as { fromTag: string }).fromTag = leg1.fromTag;
+    leg1.invite(0, { branch: 'z9hG4bK-l1' });
+    leg2.invite(10, { branch: 'z9hG4bK-l2' });
+    leg2.resp(300, 180, 'Ringing', { branch: 'z9hG4bK-l2' });
+    leg1.resp(310, 180, 'Ringing', { branch: 'z9hG4bK-l1' });
+    leg2.resp(2000, 200, 'OK', { branch: 'z9hG4bK-l2' });
+    leg1.resp(2010, 200, 'OK', { branch: 'z9hG4bK-l1' });
+    // ACK and BYE go end to end (the proxy did not record-route).
+    const direct = new Call('c-proxy', A, B);
+    (direct as { fromTag: string }).fromTag = leg1.fromTag;
+    direct.ack(2020).bye(7000, true).byeOk(7010, true);
+    return [...leg1.wire, ...leg2.wire, ...direct.wire].sort((x, y) => x.ts - y.ts);
+  })(),
+  (r) => {
+    expect(r.map((x) => x.route).sort()).toEqual([B.addr, '203.0.113.5'].sort());
+    for (const c of r) {
+      expect(c.finalCode).toBe(200);
+      expect(c.disconnectedBy).toBe('callee');
+      expect(c.flags).toBe(0);
+    }
+  },
+);
+
+describe('CallTracker scenarios (UDP)', () => {
+  for (const s of scenarios) it(s.name, () => s.check(runUdp(s.wire, s.opts)));
+});
+
+describe('CallTracker scenarios through the TCP framer', () => {
+  for (const chunk of [1, 7, 1000]) {
+    for (const s of scenarios) it(`${s.name} (${chunk}-byte chunks)`, () => s.check(runTcp(s.wire, chunk, s.opts)));
+  }
+});
+
+describe('CallTracker memory', () => {
+  it('finished calls leave the table and tombstones stay capped', async () => {
+    const { CallTracker } = await import('../../src/sip/tracker.js');
+    const { scanAll } = await import('./scenario.js');
+    let n = 0;
+    const t = new CallTracker({ record: () => n++ }, { tombstoneCap: 100 });
+    for (let i = 0; i < 2000; i++) {
+      for (const m of scanAll(new Call(`mem-${i}`).invite(i * 10).resp(i * 10 + 5, 486, 'Busy Here').wire)) t.add(m);
+    }
+    expect(t.open).toBe(0);
+    expect(n).toBe(2000);
+    expect((t as unknown as { tombstones: Map<string, string> }).tombstones.size).toBe(100);
+  });
+});
