@@ -1,0 +1,94 @@
+/**
+ * CSV (RFC 4180): one row per route, or with `by: 'bucket'` one row per route and time bucket.
+ *
+ * Cells are quoted when they hold a comma, a double quote, CR or LF (quotes doubled), and records end in CRLF.
+ * A text cell that starts with `=`, `+`, `-`, `@`, tab or CR is neutralised with a leading apostrophe so that a
+ * spreadsheet shows it instead of evaluating it (route names, reason phrases and Call-IDs come from the wire).
+ * Numbers are written as numbers (ratios 0..1, no thousands separators); missing values are empty cells.
+ */
+import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
+import { fasOf, routesWorstFirst, spikesOf, topFailures } from './format.js';
+
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** Characters that make a spreadsheet treat a cell as a formula (or hide what follows). */
+function startsDangerously(s: string): boolean {
+  const c = s.charCodeAt(0);
+  // = + - @ TAB CR
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+}
+
+/**
+ * One CSV cell, ready to join with commas: RFC 4180 quoting, and formula neutralisation of text.
+ * Finite numbers are written as they are (a number cannot carry a formula); non-finite numbers, null and
+ * undefined become an empty cell.
+ */
+export function csvCell(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  let s = value;
+  if (s.length > 0 && startsDangerously(s)) s = "'" + s;
+  let needsQuotes = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2c || c === 0x22 || c === 0x0a || c === 0x0d) {
+      needsQuotes = true;
+      break;
+    }
+  }
+  return needsQuotes ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One CSV record (CRLF-terminated) from its cells. */
+export function csvRow(cells: readonly CsvValue[]): string {
+  return cells.map(csvCell).join(',') + '\r\n';
+}
+
+const METRIC_COLUMNS = [
+  'attempts', 'answered', 'asr', 'ser', 'seer', 'isa', 'ner', 'acd_sec', 'minutes',
+  'pdd_p50_ms', 'pdd_p95_ms', 'pdd_mean_ms', 'pdd_count', 'pdd_fail_p50_ms', 'pdd_fail_p95_ms',
+  'sdt_p50_ms', 'short_under_10s', 'short_under_30s', 'reroutable', 'not_reroutable', 'top_failures',
+] as const;
+
+function metricCells(m: RouteMetrics): CsvValue[] {
+  return [
+    m.attempts, m.answered, m.asr, m.ser, m.seer, m.isa, m.ner, m.acdSec, m.minutes,
+    m.pddSuccess.medianMs, m.pddSuccess.p95Ms, m.pddSuccess.meanMs, m.pddSuccess.count,
+    m.pddFailure.medianMs, m.pddFailure.p95Ms, m.sdt.medianMs, m.shortUnder10s, m.shortUnder30s,
+    m.reroutable, m.notReroutable,
+    // `486 Busy Here:367;480 Temporarily Unavailable:235` — one cell, so a filter can search it.
+    topFailures(m, 5).map((c) => `${c.code === 0 ? 'none' : c.code} ${c.reason}:${c.count}`).join(';'),
+  ];
+}
+
+export const CSV_ROUTE_COLUMNS = ['route', ...METRIC_COLUMNS, 'spikes', 'fas_flagged', 'fas_score'] as const;
+export const CSV_BUCKET_COLUMNS = ['route', 'bucket_start', 'bucket_end', ...METRIC_COLUMNS, 'spike'] as const;
+
+export interface CsvOptions {
+  by?: 'route' | 'bucket';
+}
+
+export function renderCsv(result: AnalysisResult, opts: CsvOptions = {}): string {
+  const routes = routesWorstFirst(result.routes);
+  if (opts.by === 'bucket') {
+    let out = csvRow(CSV_BUCKET_COLUMNS);
+    for (const r of routes) {
+      const spikes = spikesOf(result, r.route);
+      const series = result.buckets.find((b) => b.route === r.route)?.series ?? [];
+      for (const b of series) {
+        const t0 = Date.parse(b.start);
+        // The bucket lies in a spike window when it starts inside [spike.start, spike.end).
+        const inSpike = spikes.some((s) => t0 >= Date.parse(s.start) && t0 < Date.parse(s.end));
+        out += csvRow([r.route, b.start, b.end, ...metricCells(b), inSpike ? 1 : 0]);
+      }
+    }
+    return out;
+  }
+  let out = csvRow(CSV_ROUTE_COLUMNS);
+  for (const r of routes) {
+    const fas = fasOf(result, r.route);
+    out += csvRow([r.route, ...metricCells(r), spikesOf(result, r.route).length, fas ? (fas.flagged ? 1 : 0) : 0, fas?.score ?? null]);
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+/**
+ * Number, time and code formatting shared by the human-readable renderers (table, md, html).
+ * Machine formats (json, csv, prom) write raw numbers instead.
+ */
+import type { AnalysisResult, CodeShare, FasResult, RouteMetrics, Spike } from '../analysis/result.js';
+
+/** What a missing value (no attempts, nothing measured) looks like to a person. */
+export const NONE = '–';
+
+/** `1234567` → `1,234,567` (locale-independent, so golden files do not depend on the machine). */
+export function int(n: number): string {
+  const s = String(Math.round(n));
+  const neg = s.startsWith('-');
+  const digits = neg ? s.slice(1) : s;
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return neg ? '-' + out : out;
+}
+
+/** Ratio 0..1 → `52.3%`. */
+export function pct(r: number | null | undefined, digits = 1): string {
+  return r === null || r === undefined || !Number.isFinite(r) ? NONE : `${(r * 100).toFixed(digits)}%`;
+}
+
+/** Seconds → `93s`, or `1h02m` for long averages. */
+export function secs(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return NONE;
+  if (s < 3600) return `${Math.round(s)}s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** A bucket size in seconds → `5 min`, `1 h`, `1 day`. */
+export function bucketLabel(sec: number): string {
+  if (sec % 86400 === 0) return `${sec / 86400} day${sec === 86400 ? '' : 's'}`;
+  if (sec % 3600 === 0) return `${sec / 3600} h`;
+  if (sec % 60 === 0) return `${sec / 60} min`;
+  return `${sec} s`;
+}
+
+/** Milliseconds → `2.4s` (delays such as PDD), or `850ms` under a second. */
+export function delay(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NONE;
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** ISO 8601 → `2026-11-23 14:00` (UTC, minutes). Unparseable text is returned as it came. */
+export function when(iso: string): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return iso;
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A window `2026-11-23 14:00–16:00` (the date is repeated only when it changes). */
+export function window(startIso: string, endIso: string): string {
+  const a = when(startIso);
+  const b = when(endIso);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
+}
+
+/** `486 Busy Here`; code 0 is the result's "no final response". */
+export function codeLabel(code: number, reason?: string): string {
+  if (code === 0) return 'no final response';
+  return reason ? `${code} ${reason}` : String(code);
+}
+
+/** The failure codes of a route, most frequent first (2xx left out: a route's answers are its ASR). */
+export function topFailures(m: RouteMetrics, n: number): CodeShare[] {
+  return m.codeMix
+    .filter((c) => c.code < 200 || c.code >= 300)
+    .slice()
+    .sort((a, b) => b.count - a.count || a.code - b.code)
+    .slice(0, n);
+}
+
+/** Routes worst ASR first (routes without attempts last), then busiest first, then by name. */
+export function routesWorstFirst(routes: readonly RouteMetrics[]): RouteMetrics[] {
+  return routes.slice().sort((a, b) => {
+    const x = a.asr ?? Infinity;
+    const y = b.asr ?? Infinity;
+    if (x !== y) return x - y;
+    if (a.attempts !== b.attempts) return b.attempts - a.attempts;
+    return a.route < b.route ? -1 : a.route > b.route ? 1 : 0;
+  });
+}
+
+export function spikesOf(result: AnalysisResult, route: string): Spike[] {
+  return result.spikes.filter((s) => s.route === route);
+}
+
+export function fasOf(result: AnalysisResult, route: string): FasResult | undefined {
+  return result.fas.find((f) => f.route === route);
+}
+
+/** A name → count map, most frequent first, then by name (so the output never depends on insertion order). */
+export function byCount(map: Record<string, number>): Array<[string, number]> {
+  return Object.entries(map).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
+/** Totals over all inputs, for the one-line summaries. */
+export interface InputTotals {
+  files: number;
+  bytes: number;
+  read: number;
+  used: number;
+  ignored: number;
+  malformed: number;
+  records: number;
+  /** Anomaly name → count over all inputs, most frequent first. */
+  anomalies: Array<[string, number]>;
+  /** Format → number of inputs. */
+  formats: Array<[string, number]>;
+  /** Warning name → count over all inputs (oddities inside units that were still used). */
+  warnings: Array<[string, number]>;
+  /** Inputs that could not be read (wholly or from some point on), with the reason. */
+  errors: Array<{ file: string; error: string }>;
+}
+
+export function inputTotals(result: AnalysisResult): InputTotals {
+  const anomalies = new Map<string, number>();
+  const formats = new Map<string, number>();
+  const warnings = new Map<string, number>();
+  const t: InputTotals = { files: 0, bytes: 0, read: 0, used: 0, ignored: 0, malformed: 0, records: 0, anomalies: [], formats: [], warnings: [], errors: [] };
+  for (const a of result.inputs) {
+    t.files++;
+    t.bytes += a.bytes;
+    t.read += a.read;
+    t.used += a.used;
+    t.ignored += a.ignored;
+    t.malformed += a.malformed;
+    t.records += a.records;
+    formats.set(a.format, (formats.get(a.format) ?? 0) + 1);
+    for (const [k, v] of Object.entries(a.anomalies)) anomalies.set(k, (anomalies.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(a.warnings ?? {})) warnings.set(k, (warnings.get(k) ?? 0) + v);
+    if (a.error !== undefined) t.errors.push({ file: a.file, error: a.error });
+  }
+  const byCount = (x: [string, number], y: [string, number]) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1);
+  t.anomalies = [...anomalies].sort(byCount);
+  t.formats = [...formats].sort(byCount);
+  t.warnings = [...warnings].sort(byCount);
+  return t;
+}
+
+/** `1.2 MiB`. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * One line about the inputs: `3 inputs (2 pcap, 1 cdr-csv), 12,345 units read: 10,000 used, 2,300 ignored,
+ * 45 malformed (truncated-packet 40, bad-ip-length 5)`.
+ */
+export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
+  const t = inputTotals(result);
+  const formats = t.formats.map(([f, n]) => `${n} ${f}`).join(', ');
+  let line = `${t.files} input${t.files === 1 ? '' : 's'}${formats ? ` (${formats})` : ''}, ${bytes(t.bytes)}, ${int(t.read)} units read: ${int(t.used)} used, ${int(t.ignored)} ignored, ${int(t.malformed)} malformed`;
+  if (t.anomalies.length > 0) {
+    const shown = t.anomalies.slice(0, maxAnomalies).map(([k, v]) => `${k} ${int(v)}`);
+    if (t.anomalies.length > maxAnomalies) shown.push(`${t.anomalies.length - maxAnomalies} more`);
+    line += ` (${shown.join(', ')})`;
+  }
+  if (t.errors.length > 0) line += `; ${t.errors.length} input${t.errors.length === 1 ? '' : 's'} not read to the end`;
+  return line;
+}
+
+/** `1,234 attempts on 4 routes, 2026-11-23 00:00 – 2026-11-24 00:00 UTC`. */
+export function scopeLine(result: AnalysisResult): string {
+  const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : ', no call records';
+  return `${int(result.totals.attempts)} attempts on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}`;
+}
+
+/**
+ * A FAS signal's value or threshold: shares (a threshold within 0..1) as a percentage, other numbers as they are.
+ * The signal's own `text` says what is measured; this only keeps the two numbers readable side by side.
+ */
+export function signalNumber(v: number | null, threshold: number): string {
+  if (v === null || !Number.isFinite(v)) return NONE;
+  if (threshold > 0 && threshold <= 1 && v >= 0 && v <= 1) return pct(v);
+  return Number.isInteger(v) ? int(v) : v.toFixed(2);
+}
+
+/**
+ * Text from the wire made safe for a terminal or a one-line cell: control characters (C0, DEL, C1, which
+ * include ESC and so ANSI sequences that could rewrite the screen) become U+FFFD.
+ */
+export function printable(s: string): string {
+  // A single character class: linear, no backtracking.
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+}

@@ -1,0 +1,134 @@
+/**
+ * Attacker-controlled strings (route names, reason phrases, User-Agents, Call-IDs, file names and display
+ * numbers come from the wire or from files) must come out inert in every format.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { AnalysisResult } from '../../src/analysis/result.js';
+import { csvCell, csvRow } from '../../src/report/csv.js';
+import { escapeHtml } from '../../src/report/escape.js';
+import { CSP } from '../../src/report/html.js';
+import { render } from '../../src/report/index.js';
+import { mdText } from '../../src/report/md.js';
+
+const hostile = JSON.parse(readFileSync(new URL('../../fixtures/report/hostile.json', import.meta.url), 'utf8')) as AnalysisResult;
+const XSS = '<script>alert(1)</script>';
+const FORMULA = "=cmd|' /C calc'!A0";
+
+describe('escapeHtml', () => {
+  it('escapes markup and quotes, and replaces control characters', () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml('a\u0000b\u001bc\td\ne\u007f')).toBe('a\uFFFDb\uFFFDc\td\ne\uFFFD');
+  });
+  it('is linear on long hostile input', () => {
+    const s = '<'.repeat(1_000_000);
+    const t0 = performance.now();
+    expect(escapeHtml(s).length).toBe(4_000_000);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('HTML', () => {
+  const html = render(hostile, 'html');
+  it('contains no markup from the data', () => {
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<svg onload');
+    expect(html).not.toContain('</style><style>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;@h');
+    expect(html).toContain('&quot;&gt;&lt;svg onload=alert(3)&gt;');
+  });
+  it('has no event-handler attribute and no javascript: URL at all', () => {
+    // Outside of escaped text, an attribute would look like ` onxxx=`; escaped text has no raw `<`, so
+    // any ` on…=` in the output is inside a text node. Check the tags themselves.
+    const tags = html.match(/<[a-zA-Z][^>]*>/g) ?? [];
+    for (const tag of tags) {
+      expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
+      expect(tag).not.toMatch(/javascript:/i);
+      expect(tag, 'nothing is loaded').not.toMatch(/\s(src|href|srcset|action|formaction|xlink:href)\s*=/i);
+    }
+    expect(tags.length).toBeGreaterThan(500);
+  });
+  it('has a strict Content-Security-Policy and loads nothing', () => {
+    expect(CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`);
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
+    expect(html).not.toMatch(/<(script|link|img|iframe|object|embed|base|form)\b/i);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(style).not.toMatch(/url\(|@import/i);
+  });
+});
+
+describe('CSV', () => {
+  it('csvCell neutralises formula starters and quotes per RFC 4180', () => {
+    expect(csvCell(FORMULA)).toBe(`'${FORMULA}`);
+    expect(csvCell('+1-555')).toBe("'+1-555");
+    expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\tcmd')).toBe("'\tcmd");
+    expect(csvCell('\rcmd')).toBe(`"'\rcmd"`);
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('')).toBe('');
+    expect(csvCell(-3.5)).toBe('-3.5');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(Number.NaN)).toBe('');
+    expect(csvCell(true)).toBe('true');
+    expect(csvRow(['a', 1, null])).toBe('a,1,\r\n');
+  });
+
+  it.each([['route', {}], ['bucket', { by: 'bucket' as const }]])('the %s CSV parses back (RFC 4180) and no cell starts a formula', (_n, opts) => {
+    const text = render(hostile, 'csv', opts);
+    const rows = parse(text, { relax_column_count: false, record_delimiter: '\r\n' }) as string[][];
+    expect(rows.length).toBeGreaterThan(4);
+    const width = rows[0].length;
+    for (const row of rows) {
+      expect(row.length).toBe(width);
+      for (const cell of row) if (cell.length > 0 && /^[-=+@\t\r]/.test(cell)) expect(Number.isFinite(Number(cell)), `cell ${JSON.stringify(cell)}`).toBe(true);
+    }
+    const routes = rows.slice(1).map((r) => r[0]);
+    expect(routes).toContain(`'${FORMULA}`);
+    expect(routes).toContain(XSS);
+    expect(routes).toContain('\'-2+3 "quoted" \\ back\nslash');
+    expect(routes).toContain("'@SUM(A1)\tx");
+  });
+});
+
+describe('Markdown', () => {
+  const md = render(hostile, 'md');
+  it('mdText escapes markup, pipes and HTML', () => {
+    expect(mdText(FORMULA)).toBe("=cmd\\|' /C calc'!A0");
+    expect(mdText(XSS)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mdText('*a* _b_ [c](d) `e` ~f~ \\')).toBe('\\*a\\* \\_b\\_ \\[c\\](d) \\`e\\` \\~f\\~ \\\\');
+    expect(mdText('line\nbreak')).toBe('line\uFFFDbreak');
+  });
+  it('keeps every table row to its column count and carries no raw HTML from the data', () => {
+    expect(md).not.toContain('<script');
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    let columns = 0;
+    for (const line of md.split('\n')) {
+      if (!line.startsWith('|')) {
+        columns = 0;
+        continue;
+      }
+      // Unescaped pipes separate cells.
+      const cells = line.replace(/\\\\/g, '').split(/(?<!\\)\|/).length;
+      if (columns === 0) columns = cells;
+      expect(cells, line).toBe(columns);
+    }
+  });
+});
+
+describe('terminal table', () => {
+  it('shows no control character from the data (no ANSI injection)', () => {
+    const out = render({ ...hostile, routes: hostile.routes.map((r, i) => (i === 0 ? { ...r, route: 'evil\u001b[2J\u001b]0;pwned\u0007' } : r)) }, 'table');
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(out).toContain('evil\uFFFD[2J\uFFFD]0;pwned\uFFFD');
+  });
+});

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { AnalysisResult } from '../../src/analysis/result.js';
+import { renderJson } from '../../src/report/json.js';
+import { defProperties, describedPaths, presentPaths, resolveRef, validate, type Schema } from './json-schema.js';
+
+const repo = new URL('../../', import.meta.url);
+const schema = JSON.parse(readFileSync(new URL('schema/analysis.schema.json', repo), 'utf8')) as Schema;
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/report/${name}.json`, repo), 'utf8')) as AnalysisResult;
+const FIXTURES = ['day', 'hostile', 'empty'];
+
+describe('the small JSON Schema validator', () => {
+  const day = fixture('day');
+  it('accepts a valid result and rejects broken ones', () => {
+    expect(validate(schema, day)).toEqual([]);
+    const broken = structuredClone(day) as unknown as Record<string, any>;
+    broken.routes[0].asr = 1.5;
+    broken.routes[1].attempts = '12';
+    delete broken.spikes[0].share;
+    broken.buckets[0].series[0].surprise = 1;
+    broken.generatedAt = '24/11/2026';
+    broken.inputs[0].format = 'wav';
+    const messages = validate(schema, broken).map((e) => `${e.path}: ${e.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.routes\[0\]\.asr: 1\.5 > maximum 1/),
+        expect.stringMatching(/^\$\.routes\[1\]\.attempts: expected integer/),
+        expect.stringMatching(/^\$\.spikes\[0\]: missing required share/),
+        expect.stringMatching(/^\$\.buckets\[0\]\.series\[0\]: property surprise is not described/),
+        expect.stringMatching(/^\$\.generatedAt: not an RFC 3339 date-time/),
+        expect.stringMatching(/^\$\.inputs\[0\]\.format: not one of/),
+      ]),
+    );
+  });
+
+  it('refuses keywords it does not implement', () => {
+    expect(() => validate({ oneOf: [] }, 1)).toThrow(/unsupported keyword oneOf/);
+  });
+});
+
+describe('schema/analysis.schema.json', () => {
+  it.each(FIXTURES)('validates the JSON output of %s', (name) => {
+    const out = JSON.parse(renderJson(fixture(name)));
+    expect(validate(schema, out)).toEqual([]);
+  });
+
+  it('describes every field of the fully populated fixture, and the fixture has every described field', () => {
+    // validate() already fails on any property the schema does not describe; this shows the converse, so
+    // that "every key present is described" is checked against every key there can be.
+    const out = JSON.parse(renderJson(fixture('day')));
+    const present = presentPaths(schema, out);
+    const missing = [...describedPaths(schema)].filter((p) => !present.has(p));
+    expect(missing).toEqual([]);
+  });
+
+  /** Interfaces of the TypeScript contract and the schema definition that documents each. */
+  const CONTRACT: Array<[file: string, iface: string, def: string]> = [
+    ['src/analysis/result.ts', 'AnalysisResult', '#'],
+    ['src/analysis/result.ts', 'Quantiles', '#/$defs/quantiles'],
+    ['src/analysis/result.ts', 'CodeShare', '#/$defs/codeShare'],
+    ['src/analysis/result.ts', 'RouteMetrics', '#/$defs/routeMetrics'],
+    ['src/analysis/result.ts', 'BucketMetrics', '#/$defs/bucketMetrics'],
+    ['src/analysis/result.ts', 'Spike', '#/$defs/spike'],
+    ['src/analysis/result.ts', 'FalseBusy', '#/$defs/falseBusy'],
+    ['src/analysis/result.ts', 'FasSignal', '#/$defs/fasSignal'],
+    ['src/analysis/result.ts', 'FasResult', '#/$defs/fasResult'],
+    ['src/analysis/result.ts', 'WireStats', '#/$defs/wireStats'],
+    ['src/types.ts', 'InputAccounting', '#/$defs/inputAccounting'],
+    ['src/types.ts', 'AnomalySample', '#/$defs/anomalySample'],
+    ['src/types.ts', 'Position', '#/$defs/position'],
+  ];
+
+  /** Field names (and whether optional) of each `export interface` in a TypeScript file, parents included. */
+  function interfaces(file: string): Map<string, Map<string, boolean>> {
+    const text = readFileSync(new URL(file, repo), 'utf8');
+    const out = new Map<string, Map<string, boolean>>();
+    const parents = new Map<string, string[]>();
+    let current: Map<string, boolean> | null = null;
+    for (const line of text.split('\n')) {
+      const head = /^export interface (\w+)(?: extends ([\w, ]+))? \{/.exec(line);
+      if (head) {
+        current = new Map();
+        out.set(head[1], current);
+        if (head[2]) parents.set(head[1], head[2].split(',').map((s) => s.trim()));
+        continue;
+      }
+      if (line.startsWith('}')) current = null;
+      const field = current && /^ {2}(\w+)(\?)?:/.exec(line);
+      if (field && current) current.set(field[1], field[2] === '?');
+    }
+    for (const [name, ps] of parents) for (const p of ps) for (const [k, opt] of out.get(p) ?? []) out.get(name)?.set(k, opt);
+    return out;
+  }
+
+  it.each(CONTRACT)('%s %s is described field by field, optional fields as optional', (file, iface, def) => {
+    const fields = interfaces(file).get(iface);
+    expect(fields, `${iface} not found in ${file}`).toBeDefined();
+    const target = def === '#' ? schema : resolveRef(schema, def);
+    const { names, required } = defProperties(schema, target);
+    for (const [name, optional] of fields!) {
+      expect(names.has(name), `${iface}.${name} is missing from ${def}`).toBe(true);
+      expect(required.has(name), `${iface}.${name} is ${optional ? 'optional' : 'required'} in TypeScript`).toBe(!optional);
+    }
+    // And nothing in the schema that the contract does not have.
+    for (const name of names) expect(fields!.has(name), `${def} describes ${name}, which ${iface} does not have`).toBe(true);
+  });
+});
