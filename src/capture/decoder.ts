@@ -7,7 +7,7 @@
  * and reused), so memory stays at one record whatever the file size.
  */
 import { InputError } from '../errors.js';
-import { u16, u32 } from '../net/bytes.js';
+import { u16, u32, u32be, u32le } from '../net/bytes.js';
 import { PacketDecoder } from '../net/decode.js';
 import type { PayloadHandler } from '../net/payload.js';
 import { countAnomaly, type InputAccounting } from '../types.js';
@@ -82,15 +82,21 @@ class CaptureReader implements CaptureDecoder {
     return this.container;
   }
 
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
     if (this.ended) return;
+    // A plain Uint8Array view: Buffer#subarray is several times slower than the typed-array one,
+    // and the payload views handed on are made from this.
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.acc.bytes += chunk.length;
     if (this.state === DEAD) return;
     const n = chunk.length;
     let pos = 0;
     while (this.carryLen > 0 && pos < n) {
       const size = this.unitSize(this.carry, 0, this.carryLen);
-      if (size === -2) return this.corrupt();
+      if (size === -2) {
+        this.corrupt();
+        break;
+      }
       const want = size < 0 ? this.headerNeed() : size;
       const take = Math.min(want - this.carryLen, n - pos);
       this.append(chunk, pos, take);
@@ -99,13 +105,20 @@ class CaptureReader implements CaptureDecoder {
         this.carryLen = 0;
         this.process(this.carry, 0, size);
         this.offset += size;
-        if (this.state === DEAD) return;
+        if (this.state === DEAD) break;
       }
     }
-    while (pos < n) {
+    while (pos < n && this.state !== DEAD) {
+      if (this.state === PCAP) {
+        pos = this.pcapRun(chunk, pos, n);
+        if (pos >= n) break;
+      }
       const avail = n - pos;
       const size = this.unitSize(chunk, pos, avail);
-      if (size === -2) return this.corrupt();
+      if (size === -2) {
+        this.corrupt();
+        break;
+      }
       if (size < 0 || size > avail) {
         this.append(chunk, pos, avail);
         break;
@@ -113,8 +126,30 @@ class CaptureReader implements CaptureDecoder {
       this.process(chunk, pos, size);
       this.offset += size;
       pos += size;
-      if (this.state === DEAD) return;
+      if (this.state === DEAD) break;
     }
+    this.net.flush();
+  }
+
+  /** The hot loop for pcap: every whole record in `b[pos, n)`; returns where it stopped. */
+  private pcapRun(b: Uint8Array, pos: number, n: number): number {
+    const le = this.le;
+    const hdr = this.recHdr;
+    const div = this.nanos ? 1e6 : 1e3;
+    const lt = this.linktype;
+    const net = this.net;
+    while (n - pos >= 16) {
+      const caplen = le ? u32le(b, pos + 8) : u32be(b, pos + 8);
+      const size = hdr + caplen;
+      if (caplen > MAX_RECORD || size > n - pos) break;
+      const sec = le ? u32le(b, pos) : u32be(b, pos);
+      const frac = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
+      const origlen = le ? u32le(b, pos + 12) : u32be(b, pos + 12);
+      net.packet(b, pos + hdr, caplen, origlen, lt, sec * 1000 + frac / div, ++this.no);
+      pos += size;
+      this.offset += size;
+    }
+    return pos;
   }
 
   end(): void {
@@ -139,6 +174,7 @@ class CaptureReader implements CaptureDecoder {
       this.carryLen = 0;
     }
     this.net.end();
+    this.net.flush();
   }
 
   // ── framing ─────────────────────────────────────────────────────────────────────────────────

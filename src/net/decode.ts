@@ -84,9 +84,28 @@ export class PacketDecoder implements TcpSink {
 
   // ── accounting ──────────────────────────────────────────────────────────────────────────────
 
+  /** Ignored packets of one reason in a row, added to `acc` by `flush()` (a property update per packet costs). */
+  private pendReason = '';
+  private pendCount = 0;
+
+  /** Brings `acc` up to date; the reader calls it at the end of every chunk and at the end. */
+  flush(): void {
+    if (this.pendCount === 0) return;
+    const acc = this.acc;
+    acc.ignored += this.pendCount;
+    acc.ignoredBy[this.pendReason] = (acc.ignoredBy[this.pendReason] ?? 0) + this.pendCount;
+    this.pendCount = 0;
+  }
+
   private count(out: number): void {
     if (out === USED) this.acc.used++;
-    else if (out === IGNORED) countIgnored(this.acc, this.reason);
+    else if (out === IGNORED) {
+      if (this.reason !== this.pendReason) {
+        this.flush();
+        this.pendReason = this.reason;
+      }
+      this.pendCount++;
+    }
     else if (out === ANOMALY) countAnomaly(this.acc, this.reason, { file: this.file, packet: this.no }, this.detail);
   }
 
