@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Records SIP fixtures from real stacks on loopback (127.0.0.0/8 only): kamailio as the next hop
+# (scripts/record/kamailio.cfg picks each answer from the called number), baresip as the calling
+# and answering user agents, sipsak for OPTIONS and a hand-written INVITE, tcpdump capturing.
+#
+#   bash scripts/record/record.sh [outdir]      (default: fixtures/recorded)
+#
+# KEEP=1 keeps the UAs' and kamailio's logs. Needs root (tcpdump) and the Debian packages kamailio, baresip, sipsak, tcpdump.
+# Addresses: caller UA 127.0.0.10:5070, kamailio 127.0.0.1:5060, answering UA 127.0.0.2:5080,
+# ringing UA 127.0.0.3:5082. Captures filtered on the caller's address show one leg per call.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$(realpath -m "${1:-$here/../../fixtures/recorded}")"
+work="$(mktemp -d /tmp/sipscope-record.XXXXXX)"
+mkdir -p "$out"
+for t in kamailio baresip sipsak tcpdump; do
+  command -v "$t" >/dev/null || { echo "missing: $t (apt-get install -y $t)" >&2; exit 1; }
+done
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "${KEEP:-}" ]; then echo "logs kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# baresip_conf DIR LISTEN TRANSPORT ACCOUNT
+baresip_conf() {
+  mkdir -p "$1"
+  cat > "$1/config" <<CONF
+poll_method epoll
+sip_listen $2
+sip_trans_def $3
+net_interface ${2%:*}
+audio_player aufile,/dev/null
+audio_source ausine,440
+ausrc_srate 48000
+auplay_srate 48000
+ausrc_channels 2
+auplay_channels 2
+audio_alert aufile,/dev/null
+rtp_ports 31000-31999
+module_path /usr/lib/baresip/modules
+module g711.so
+module ausine.so
+module aufile.so
+module_app account.so
+module_app menu.so
+module_app contact.so
+CONF
+  echo "$4" > "$1/accounts"
+  : > "$1/contacts"
+}
+
+baresip_conf "$work/callee" 127.0.0.2:5080 udp '<sip:answer@127.0.0.2:5080>;regint=0;answermode=auto'
+baresip_conf "$work/ringer" 127.0.0.3:5082 udp '<sip:ring@127.0.0.3:5082>;regint=0;answermode=manual'
+baresip_conf "$work/caller" 127.0.0.10:5070 udp '<sip:caller@127.0.0.10>;regint=0;auth_user=caller;auth_pass=secret;outbound="sip:127.0.0.1:5060"'
+baresip_conf "$work/caller-tcp" 127.0.0.10:5070 tcp '<sip:caller@127.0.0.10;transport=tcp>;regint=0;auth_user=caller;auth_pass=secret;outbound="sip:127.0.0.1:5060;transport=tcp"'
+
+kamailio -f "$here/kamailio.cfg" -DD -E >"$work/kamailio.log" 2>&1 &
+pids+=($!)
+baresip -f "$work/callee" >"$work/callee.log" 2>&1 &
+pids+=($!)
+baresip -f "$work/ringer" >"$work/ringer.log" 2>&1 &
+pids+=($!)
+sleep 1.5
+
+# capture NAME IFACE FILTER — starts tcpdump; stop_capture ends it.
+capture() {
+  tcpdump -Z root -i "$2" -U -s 0 -w "$out/$1" "$3" >"$work/tcpdump-$1.log" 2>&1 &
+  cap_pid=$!
+  sleep 1
+}
+stop_capture() {
+  sleep 1
+  kill "$cap_pid"
+  wait "$cap_pid" 2>/dev/null || true
+}
+
+# call CONF URI SECONDS — one baresip process dials once and quits after SECONDS (BYE or CANCEL).
+call() {
+  timeout $(( $3 + 5 )) baresip -f "$work/$1" -e "/dial $2" -t "$3" >>"$work/$1.log" 2>&1 || true
+  sleep 0.5
+}
+
+echo "recording loopback-udp.pcap"
+capture loopback-udp.pcap lo 'host 127.0.0.10'
+call caller sip:answer100@127.0.0.1 4     # 200, RTP both ways, caller hangs up (BYE)
+call caller sip:486100@127.0.0.1 2        # 486 Busy Here
+call caller sip:480100@127.0.0.1 2        # 480 Temporarily Unavailable
+call caller sip:503100@127.0.0.1 2        # 503 Service Unavailable
+call caller sip:404100@127.0.0.1 2        # 404 Not Found
+call caller sip:auth100@127.0.0.1 4       # 407 challenge, INVITE with credentials, 200 (one attempt)
+call caller sip:ring100@127.0.0.1 3       # 180 Ringing, caller gives up: CANCEL, 487
+stop_capture
+
+echo "recording loopback-tcp.pcap"
+# baresip connects its TCP socket from 127.0.0.1, so the filter takes kamailio's TCP port too.
+capture loopback-tcp.pcap lo 'host 127.0.0.10 or tcp port 5060'
+call caller-tcp sip:answer200@127.0.0.1 3 # 200 over TCP
+call caller-tcp sip:486200@127.0.0.1 2    # 486 over TCP
+stop_capture
+
+echo "recording any-sll2.pcap (tcpdump -i any: Linux cooked v2 headers)"
+capture any-sll2.pcap any 'host 127.0.0.10'
+call caller sip:answer300@127.0.0.1 3     # 200
+call caller sip:503300@127.0.0.1 2        # 503
+stop_capture
+
+echo "recording proxy-both-legs.pcap (both legs through kamailio)"
+capture proxy-both-legs.pcap lo 'udp port 5060 or udp port 5080'
+call caller sip:answer400@127.0.0.1 3     # leg 1 caller->kamailio, leg 2 kamailio->answering UA
+stop_capture
+
+echo "recording sipsak.pcap"
+capture sipsak.pcap lo 'udp port 5060'
+sipsak -s sip:127.0.0.1:5060 -k 127.0.0.11 >"$work/sipsak.log" 2>&1 || true   # OPTIONS ping: 200, no call
+cat >"$work/invite.txt" <<'SIP'
+INVITE sip:486500@127.0.0.1 SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.11;branch=z9hG4bK-sipsak-486500
+From: <sip:sipsak@127.0.0.11>;tag=sipsak500
+To: <sip:486500@127.0.0.1>
+Call-ID: sipsak-486500@127.0.0.11
+CSeq: 1 INVITE
+Contact: <sip:sipsak@127.0.0.11>
+Max-Forwards: 70
+Content-Length: 0
+
+SIP
+sipsak -f "$work/invite.txt" -s sip:486500@127.0.0.1 -k 127.0.0.11 >>"$work/sipsak.log" 2>&1 || true  # 486
+stop_capture
+
+echo "done: $(ls "$out")"

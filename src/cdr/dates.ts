@@ -1,0 +1,315 @@
+/**
+ * CDR timestamps parsed by digit arithmetic on bytes (no Date.parse, no regex per row).
+ *
+ * Accepted shapes (see docs/cdr.md):
+ *   Y-m-d H:i[:s[.f]]  Y/m/d …  Y.m.d …  with ` ` or `T`, optional `Z`, `±hh[:mm]`, ` UTC`/` GMT`
+ *   d/m/Y or m/d/Y (order chosen per file from the values seen, see `guessDayFirst`), d.m.Y, d-m-Y,
+ *   two-digit years (20yy), 12-hour times with AM/PM,
+ *   epoch seconds (9–10 digits, optional fraction), epoch ms (12–13 digits), compact YYYYMMDDHHMMSS.
+ * Empty cells, `NULL`, `\N` and all-zero MySQL dates are "no date" (NO_DATE), not errors.
+ */
+
+/** Returned for an empty cell, NULL or `0000-00-00 00:00:00`. */
+export const NO_DATE = Number.NEGATIVE_INFINITY;
+
+/** How local wall-clock times turn into UTC: a fixed offset or an IANA zone. */
+export interface ZoneRule {
+  /** Text of the option, for notes. */
+  name: string;
+  /** Offset (ms, local − UTC) in force at a local wall-clock time given as if it were UTC. */
+  offsetAtLocal(localMs: number): number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Parse `--tz`: `UTC`, `Z`, `+03:00`, `-0530`, `+3`, or an IANA zone name. Throws a readable error otherwise. */
+export function parseZone(tz: string | undefined): ZoneRule | undefined {
+  if (tz === undefined || tz === '') return undefined;
+  const t = tz.trim();
+  if (t === 'UTC' || t === 'Z' || t === 'GMT' || t === 'Etc/UTC') return undefined;
+  const sign = t.charCodeAt(0);
+  if (sign === 43 || sign === 45) {
+    const body = t.slice(1).replace(':', '');
+    if (!/^[0-9]{1,4}$/.test(body)) throw new Error(`bad time zone offset "${tz}" (use ±hh:mm or an IANA name)`);
+    const hh = body.length <= 2 ? Number(body) : Number(body.slice(0, body.length - 2));
+    const mm = body.length <= 2 ? 0 : Number(body.slice(body.length - 2));
+    if (hh > 14 || mm > 59) throw new Error(`bad time zone offset "${tz}"`);
+    const off = (sign === 45 ? -1 : 1) * (hh * HOUR + mm * 60_000);
+    return { name: t, offsetAtLocal: () => off };
+  }
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: t,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    throw new Error(`unknown time zone "${tz}" (use an IANA name such as Europe/Moscow, or ±hh:mm)`);
+  }
+  /** Offset of the zone at a UTC instant. */
+  const offsetAtUtc = (utc: number): number => {
+    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    for (const p of fmt.formatToParts(utc)) {
+      switch (p.type) {
+        case 'year': y = Number(p.value); break;
+        case 'month': mo = Number(p.value); break;
+        case 'day': d = Number(p.value); break;
+        case 'hour': h = Number(p.value); break;
+        case 'minute': mi = Number(p.value); break;
+        case 'second': s = Number(p.value); break;
+      }
+    }
+    const asUtc = daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * 60_000 + s * 1000;
+    return asUtc - Math.floor(utc / 1000) * 1000;
+  };
+  // One lookup per local hour: offsets change on hour boundaries in every zone in use.
+  let lastKey = NaN;
+  let lastOff = 0;
+  return {
+    name: t,
+    offsetAtLocal(localMs: number): number {
+      const key = Math.floor(localMs / HOUR);
+      if (key === lastKey) return lastOff;
+      const probe = key * HOUR;
+      const first = offsetAtUtc(probe);
+      let off = offsetAtUtc(probe - first);
+      // In the gap of a spring-forward the second guess disagrees; keep the offset before the change.
+      if (off !== first) off = Math.max(off, first);
+      lastKey = key;
+      lastOff = off;
+      return off;
+    },
+  };
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Per-file state of the date parser: day order, zone and the cache of the last date prefix. */
+export class DateParser {
+  /** For `a/b/Y` dates: true = d/m/Y, false = m/d/Y. */
+  dayFirst = true;
+  zone: ZoneRule | undefined;
+  private lastYmd = -1;
+  private lastDays = 0;
+
+  constructor(zone?: ZoneRule, dayFirst = true) {
+    this.zone = zone;
+    this.dayFirst = dayFirst;
+  }
+
+  /** ms since the epoch (UTC), NO_DATE for an empty/NULL/zero cell, NaN when unreadable. */
+  parse(b: Uint8Array, s: number, e: number): number {
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+    if (s === e) return NO_DATE;
+    let c = b[s];
+    if (c === 78 /* N */ || c === 110 /* n */) {
+      if (e - s === 4 && (b[s + 1] | 32) === 117 && (b[s + 2] | 32) === 108 && (b[s + 3] | 32) === 108) return NO_DATE;
+      return NaN;
+    }
+    if (c === 92 /* \N */ && e - s === 2 && b[s + 1] === 78) return NO_DATE;
+    // First number.
+    let p = s;
+    let n1 = 0;
+    while (p < e && (c = b[p]) >= 48 && c <= 57) {
+      n1 = n1 * 10 + (c - 48);
+      p++;
+    }
+    const d1 = p - s;
+    if (d1 === 0) return NaN;
+    if (p === e || b[p] === 46 /* . fraction of an epoch */ && d1 >= 9) {
+      return this.epoch(b, s, e, n1, d1, p);
+    }
+    const sep = b[p];
+    if (sep !== 45 && sep !== 47 && sep !== 46) return NaN;
+    p++;
+    let n2 = 0;
+    const p2 = p;
+    while (p < e && (c = b[p]) >= 48 && c <= 57) {
+      n2 = n2 * 10 + (c - 48);
+      p++;
+    }
+    if (p - p2 === 0 || p - p2 > 2 || p >= e || b[p] !== sep) return NaN;
+    p++;
+    let n3 = 0;
+    const p3 = p;
+    while (p < e && (c = b[p]) >= 48 && c <= 57) {
+      n3 = n3 * 10 + (c - 48);
+      p++;
+    }
+    const d3 = p - p3;
+    let y: number, mo: number, d: number;
+    if (d1 === 4 && d3 >= 1 && d3 <= 2) {
+      y = n1;
+      mo = n2;
+      d = n3;
+    } else if (d1 <= 2 && (d3 === 4 || d3 === 2)) {
+      y = d3 === 4 ? n3 : 2000 + n3;
+      if (sep === 46 || this.dayFirst) {
+        d = n1;
+        mo = n2;
+      } else {
+        mo = n1;
+        d = n2;
+      }
+    } else return NaN;
+    if (y === 0 && mo === 0 && d === 0) return NO_DATE;
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+    const ymd = y * 10000 + mo * 100 + d;
+    let days: number;
+    if (ymd === this.lastYmd) days = this.lastDays;
+    else {
+      days = daysFromCivil(y, mo, d);
+      this.lastYmd = ymd;
+      this.lastDays = days;
+    }
+    let ms = days * DAY;
+    if (p === e) return this.local(ms);
+    c = b[p];
+    if (c !== 32 && c !== 84 /* T */) return NaN;
+    p++;
+    while (p < e && b[p] === 32) p++;
+    // Time of day.
+    let h = 0;
+    const ph = p;
+    while (p < e && (c = b[p]) >= 48 && c <= 57) {
+      h = h * 10 + (c - 48);
+      p++;
+    }
+    if (p - ph === 0 || p - ph > 2 || p >= e || b[p] !== 58) return NaN;
+    p++;
+    if (p + 2 > e || !isD(b[p]) || !isD(b[p + 1])) return NaN;
+    const mi = (b[p] - 48) * 10 + (b[p + 1] - 48);
+    p += 2;
+    let sec = 0;
+    let frac = 0;
+    if (p < e && b[p] === 58) {
+      p++;
+      if (p + 2 > e || !isD(b[p]) || !isD(b[p + 1])) return NaN;
+      sec = (b[p] - 48) * 10 + (b[p + 1] - 48);
+      p += 2;
+      if (p < e && (b[p] === 46 || b[p] === 44) && p + 1 < e && isD(b[p + 1])) {
+        p++;
+        let scale = 100;
+        while (p < e && isD((c = b[p]))) {
+          frac += (c - 48) * scale;
+          scale /= 10;
+          p++;
+        }
+      }
+    }
+    if (p < e && b[p] === 32 && p + 3 <= e && (b[p + 2] | 32) === 109 /* m */) {
+      // 12-hour clock: " AM" / " PM".
+      const ap = b[p + 1] | 32;
+      if ((ap !== 97 && ap !== 112) || h < 1 || h > 12) return NaN;
+      if (ap === 97 && h === 12) h = 0;
+      else if (ap === 112 && h !== 12) h += 12;
+      p += 3;
+    }
+    if (h > 23 || mi > 59 || sec > 60) return NaN;
+    ms += h * HOUR + mi * 60_000 + sec * 1000 + frac;
+    if (p === e) return this.local(ms);
+    // Explicit zone: Z, ±hh[:mm], ±hhmm, UTC/GMT (optionally after a space).
+    if (b[p] === 32) p++;
+    c = b[p];
+    if (c === 90 /* Z */ && p + 1 === e) return ms;
+    if ((c === 85 || c === 71) && e - p === 3) return ms; // UTC / GMT
+    if (c === 43 || c === 45) {
+      const sign = c === 45 ? -1 : 1;
+      p++;
+      if (p + 2 > e || !isD(b[p]) || !isD(b[p + 1])) return NaN;
+      const oh = (b[p] - 48) * 10 + (b[p + 1] - 48);
+      p += 2;
+      let om = 0;
+      if (p < e && b[p] === 58) p++;
+      if (p < e) {
+        if (p + 2 !== e || !isD(b[p]) || !isD(b[p + 1])) return NaN;
+        om = (b[p] - 48) * 10 + (b[p + 1] - 48);
+      }
+      return ms - sign * (oh * HOUR + om * 60_000);
+    }
+    return NaN;
+  }
+
+  private local(ms: number): number {
+    return this.zone === undefined ? ms : ms - this.zone.offsetAtLocal(ms);
+  }
+
+  private epoch(b: Uint8Array, s: number, e: number, n: number, digits: number, p: number): number {
+    let frac = 0;
+    if (p < e) {
+      // '.' then digits: fractions of a second (or of a millisecond).
+      p++;
+      let scale = 0.1;
+      let c: number;
+      while (p < e && isD((c = b[p]))) {
+        frac += (c - 48) * scale;
+        scale /= 10;
+        p++;
+      }
+      if (p !== e) return NaN;
+    }
+    if (digits === 9 || digits === 10) return (n + frac) * 1000;
+    if (digits === 12 || digits === 13) return n + frac;
+    if (digits === 14 && p === e) {
+      // Compact YYYYMMDDHHMMSS, local time.
+      const y = Math.floor(n / 1e10);
+      const mo = Math.floor(n / 1e8) % 100;
+      const d = Math.floor(n / 1e6) % 100;
+      const h = Math.floor(n / 1e4) % 100;
+      const mi = Math.floor(n / 100) % 100;
+      const sec = n % 100;
+      if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60) return NaN;
+      return this.local(daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * 60_000 + sec * 1000);
+    }
+    void s;
+    return NaN;
+  }
+}
+
+function isD(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * For dates written `a/b/Y`: does the data say day-first? Looks at the two leading numbers of every
+ * sample: a first number over 12 proves d/m, a second over 12 proves m/d. Returns undefined when the
+ * samples prove neither (the caller then keeps d/m/Y and says so) or when they contradict each other.
+ */
+export function guessDayFirst(samples: readonly string[]): { dayFirst: boolean | undefined; seen: number } {
+  let dm = 0;
+  let md = 0;
+  let seen = 0;
+  for (const v of samples) {
+    const m = /^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})(?:\s|T|$)/.exec(v);
+    if (!m) continue;
+    seen++;
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (a > 12 && b <= 12) dm++;
+    else if (b > 12 && a <= 12) md++;
+  }
+  if (dm > 0 && md === 0) return { dayFirst: true, seen };
+  if (md > 0 && dm === 0) return { dayFirst: false, seen };
+  return { dayFirst: undefined, seen };
+}

@@ -1,0 +1,455 @@
+/**
+ * What kind of CDR export a file is, from its first bytes: the delimiter, whether the first record is a
+ * header, and which column feeds which CallRecord field.
+ *
+ * Header files (FreePBX/MySQL exports, carrier exports in any column order) are mapped by header names
+ * and their aliases; header-less files are matched against the fixed layouts of Asterisk cdr-csv
+ * (Master.csv, 16–21 columns), the Asterisk cdr_custom sample template, and FreeSWITCH mod_cdr_csv's
+ * default template, by checking that dates and dispositions/hangup causes sit where each layout puts them.
+ * `--map field=column` (SourceOptions.columnMap) overrides any of it.
+ */
+import { DateParser, NO_DATE, guessDayFirst } from './dates.js';
+import { FastSplitter } from './split.js';
+import { fieldString, type Row } from './row.js';
+
+export const FIELDS = [
+  'start',
+  'answer',
+  'end',
+  'callId',
+  'linkedId',
+  'caller',
+  'callee',
+  'route',
+  'dstChannel',
+  'sipCode',
+  'reason',
+  'cause',
+  'disposition',
+  'duration',
+  'billsec',
+  'pdd',
+  'ring',
+] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** Header names (normalised: lower case, letters and digits only) per field, best first. */
+export const ALIASES: Record<Field, readonly string[]> = {
+  start: ['calldate', 'start', 'starttime', 'startdate', 'startstamp', 'setuptime', 'setup', 'setupdate', 'callstart', 'callstarttime', 'invitetime', 'seizuretime', 'datetime', 'timestamp', 'calltime', 'begintime', 'date'],
+  answer: ['answer', 'answertime', 'answerstamp', 'answerdate', 'connecttime', 'connect', 'connectdate', 'connected', 'answeredat'],
+  end: ['end', 'endtime', 'endstamp', 'enddate', 'disconnecttime', 'disconnect', 'disconnectdate', 'releasetime', 'hanguptime', 'stoptime', 'callend'],
+  callId: ['callid', 'sipcallid', 'calluuid', 'uniqueid', 'uuid', 'sessionid'],
+  linkedId: ['linkedid'],
+  caller: ['src', 'caller', 'callerid', 'callernumber', 'callingnumber', 'calling', 'cli', 'ani', 'anumber', 'from', 'fromnumber', 'origin', 'source', 'srcnumber', 'cgpn', 'calleridnumber'],
+  callee: ['dst', 'callee', 'callednumber', 'called', 'dnis', 'cld', 'bnumber', 'to', 'tonumber', 'destination', 'destnumber', 'destinationnumber', 'dialednumber', 'dialed', 'cdpn'],
+  route: ['vendor', 'route', 'trunk', 'carrier', 'supplier', 'term', 'terminator', 'termcarrier', 'termination', 'terminationcarrier', 'vendorname', 'routename', 'trunkname', 'carriername', 'suppliername', 'provider', 'gateway', 'egresstrunk', 'outtrunk', 'outboundtrunk', 'termvendor'],
+  dstChannel: ['dstchannel', 'dstchan', 'destchannel', 'destinationchannel'],
+  sipCode: ['sipcode', 'sipstatus', 'sipstatuscode', 'sipresponse', 'sipresponsecode', 'termcode', 'terminationcode', 'responsecode', 'finalcode', 'statuscode', 'siperror'],
+  reason: ['reason', 'sipreason', 'reasonphrase', 'sipreasonphrase', 'responsetext', 'disconnectreason', 'releasereason'],
+  cause: ['q850', 'q850cause', 'q850code', 'cause', 'causecode', 'releasecause', 'disconnectcause', 'hangupcause', 'isdncause'],
+  disposition: ['disposition', 'callstatus', 'status', 'result', 'callresult', 'disp'],
+  duration: ['duration', 'totalduration', 'durationsec', 'callduration'],
+  billsec: ['billsec', 'billableseconds', 'billable', 'billduration', 'billedduration', 'billsecs', 'billedsec', 'talktime', 'talkduration', 'conversationtime'],
+  pdd: ['pdd', 'postdialdelay', 'setupdelay'],
+  ring: ['ringtime', 'ringingtime', 'alerttime', 'alerting', 'progresstime', 'ringstart'],
+};
+
+const ALIAS_INDEX = new Map<string, { field: Field; rank: number }>();
+for (const f of FIELDS) ALIASES[f].forEach((a, rank) => ALIAS_INDEX.set(a, { field: f, rank }));
+
+/** Unit suffixes people put on header names (`PDD (ms)`, `Start Time UTC`). */
+const SUFFIXES = ['utc', 'gmt', 'local', 'ms', 'msec', 'millis', 'sec', 'secs', 'seconds', 's'];
+
+export function normaliseName(h: string): string {
+  let out = '';
+  for (const ch of h.toLowerCase()) if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) out += ch;
+  return out;
+}
+
+/** The field a header name feeds, and the unit its suffix states (ms or s), if any. */
+export function fieldOfHeader(h: string): { field: Field; rank: number; unit?: 'ms' | 's' } | undefined {
+  const n = normaliseName(h);
+  const hit = ALIAS_INDEX.get(n);
+  if (hit) return hit;
+  for (const suf of SUFFIXES) {
+    if (n.length > suf.length && n.endsWith(suf)) {
+      const h2 = ALIAS_INDEX.get(n.slice(0, n.length - suf.length));
+      if (h2) return { ...h2, unit: suf.startsWith('m') ? 'ms' : suf.startsWith('s') ? 's' : undefined };
+    }
+  }
+  return undefined;
+}
+
+export type FormatName = 'asterisk-cdr-csv' | 'asterisk-cdr-custom' | 'freeswitch-cdr-csv' | 'header' | 'unknown';
+
+export interface Layout {
+  format: FormatName;
+  description: string;
+  hasHeader: boolean;
+  /** Column names (the header, or the fixed layout's names). */
+  names: string[];
+  col: Record<Field, number>;
+  /** Further call-id columns, used when the first is empty on a row. */
+  callIdAlt: number[];
+  /** Milliseconds per unit of the duration, billsec and PDD columns. */
+  durUnit: number;
+  billUnit: number;
+  pddUnit: number;
+  dayFirst: boolean;
+  /** A row needs at least this many fields (start and the columns that decide answer and code). */
+  need: number;
+  notes: string[];
+}
+
+const DISPOSITIONS = new Set(['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION']);
+
+const MASTER_NAMES = ['accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel', 'lastapp', 'lastdata', 'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'uniqueid', 'userfield', 'peeraccount', 'linkedid', 'sequence'];
+const CUSTOM_NAMES = ['clid', 'src', 'dst', 'dcontext', 'channel', 'dstchannel', 'lastapp', 'lastdata', 'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'accountcode', 'uniqueid', 'userfield', 'sequence'];
+const FREESWITCH_NAMES = ['caller_id_name', 'caller_id_number', 'destination_number', 'context', 'start_stamp', 'answer_stamp', 'end_stamp', 'duration', 'billsec', 'hangup_cause', 'uuid', 'bleg_uuid', 'accountcode', 'read_codec', 'write_codec'];
+
+/** Fields fed by a fixed layout's names (kept explicit: `clid`, `channel` and the like feed nothing). */
+const FIXED_FIELDS: Record<string, Field> = {
+  src: 'caller',
+  dst: 'callee',
+  dstchannel: 'dstChannel',
+  start: 'start',
+  answer: 'answer',
+  end: 'end',
+  duration: 'duration',
+  billsec: 'billsec',
+  disposition: 'disposition',
+  uniqueid: 'callId',
+  linkedid: 'linkedId',
+  caller_id_number: 'caller',
+  destination_number: 'callee',
+  start_stamp: 'start',
+  answer_stamp: 'answer',
+  end_stamp: 'end',
+  hangup_cause: 'cause',
+  uuid: 'callId',
+};
+
+const DELIMS = [44, 59, 9, 124]; // , ; TAB |
+
+/**
+ * The delimiter of a CSV head: the candidate found the same number of times (outside quotes) on most of
+ * the first lines, preferring the more frequent one. `,` when nothing decides.
+ */
+export function sniffDelimiter(head: Uint8Array): number {
+  const lines: number[][] = [];
+  let counts = [0, 0, 0, 0];
+  let inQuote = false;
+  let any = false;
+  for (let p = 0; p < head.length && lines.length < 30; p++) {
+    const c = head[p];
+    if (c === 34) inQuote = !inQuote;
+    else if (c === 10 && !inQuote) {
+      if (any) lines.push(counts);
+      counts = [0, 0, 0, 0];
+      any = false;
+      continue;
+    } else if (!inQuote) {
+      const i = DELIMS.indexOf(c);
+      if (i >= 0) counts[i]++;
+    }
+    if (c !== 13 && c !== 32) any = true;
+  }
+  if (any && lines.length < 30) lines.push(counts);
+  let best = 44;
+  let bestScore = 0;
+  for (let i = 0; i < DELIMS.length; i++) {
+    const freq = new Map<number, number>();
+    for (const l of lines) if (l[i] > 0) freq.set(l[i], (freq.get(l[i]) ?? 0) + 1);
+    let mode = 0;
+    let modeN = 0;
+    for (const [k, v] of freq) if (v > modeN || (v === modeN && k > mode)) [mode, modeN] = [k, v];
+    if (mode === 0) continue;
+    // Consistency first (lines agreeing on the count), then how many fields it makes.
+    const score = (modeN / lines.length) * 1000 + Math.min(mode, 999);
+    if (score > bestScore) {
+      bestScore = score;
+      best = DELIMS[i];
+    }
+  }
+  return best;
+}
+
+/** The first records of a head (only complete ones unless `final`), as strings. */
+export function headRecords(head: Buffer, delim: number, final: boolean, max = 50): string[][] {
+  const out: string[][] = [];
+  const sp = new FastSplitter(delim, {
+    row(r: Row) {
+      if (out.length >= max) return;
+      const f: string[] = [];
+      for (let i = 0; i < r.n; i++) f.push(fieldString(r, i));
+      out.push(f);
+    },
+    bad() {},
+  });
+  sp.push(head);
+  if (final) sp.end();
+  return out;
+}
+
+function isBlank(rec: string[]): boolean {
+  for (const f of rec) if (f.trim() !== '') return false;
+  return true;
+}
+
+function isComment(rec: string[]): boolean {
+  return rec.length > 0 && rec[0].startsWith('#');
+}
+
+const probe = new DateParser();
+function isDate(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  const b = Buffer.from(v, 'utf8');
+  const t = probe.parse(b, 0, b.length);
+  return t === t && t !== NO_DATE;
+}
+function isDateOrEmpty(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  const b = Buffer.from(v, 'utf8');
+  const t = probe.parse(b, 0, b.length);
+  return t === t; // empty or a date, not NaN
+}
+function isCauseName(v: string | undefined): boolean {
+  return v !== undefined && /^[A-Z][A-Z0-9_]{2,40}$/.test(v);
+}
+
+function emptyCols(): Record<Field, number> {
+  const c = {} as Record<Field, number>;
+  for (const f of FIELDS) c[f] = -1;
+  return c;
+}
+
+function fixedLayout(format: FormatName, description: string, names: string[]): Layout {
+  const col = emptyCols();
+  names.forEach((n, i) => {
+    const f = FIXED_FIELDS[n];
+    if (f !== undefined && col[f] < 0) col[f] = i;
+  });
+  return { format, description, hasHeader: false, names, col, callIdAlt: [], durUnit: 1000, billUnit: 1000, pddUnit: 1000, dayFirst: true, need: 0, notes: [] };
+}
+
+interface Candidate {
+  layout: () => Layout;
+  test: (r: string[]) => boolean;
+}
+
+const CANDIDATES: Candidate[] = [
+  {
+    layout: () => fixedLayout('asterisk-cdr-csv', 'Asterisk cdr-csv Master.csv (no header, fixed column order)', MASTER_NAMES),
+    test: (r) => r.length >= 16 && r.length <= 21 && isDate(r[9]) && isDateOrEmpty(r[10]) && DISPOSITIONS.has(r[14]),
+  },
+  {
+    layout: () => fixedLayout('asterisk-cdr-custom', 'Asterisk cdr_custom Master.csv (sample template: clid first, no header)', CUSTOM_NAMES),
+    test: (r) => r.length >= 16 && r.length <= 19 && isDate(r[8]) && isDateOrEmpty(r[9]) && DISPOSITIONS.has(r[13]),
+  },
+  {
+    layout: () => fixedLayout('freeswitch-cdr-csv', 'FreeSWITCH mod_cdr_csv default template (no header, hangup cause names)', FREESWITCH_NAMES),
+    test: (r) => r.length >= 10 && r.length <= 15 && isDate(r[4]) && isDateOrEmpty(r[5]) && isCauseName(r[9]),
+  },
+];
+
+function looksLikeHeader(rec: string[]): boolean {
+  let known = 0;
+  for (const f of rec) {
+    if (isDate(f)) return false;
+    if (fieldOfHeader(f) !== undefined) known++;
+  }
+  return known >= 2;
+}
+
+export interface DetectOptions {
+  columnMap?: Record<string, string>;
+}
+
+/** Which field names `--map` accepts (canonical names and a few spellings people use). */
+const MAP_KEYS: Record<string, Field> = {
+  start: 'start', setup: 'start', calldate: 'start',
+  answer: 'answer', connect: 'answer',
+  end: 'end', disconnect: 'end',
+  callid: 'callId', uniqueid: 'callId',
+  linkedid: 'linkedId',
+  caller: 'caller', ani: 'caller', src: 'caller', cli: 'caller',
+  callee: 'callee', dnis: 'callee', dst: 'callee', cld: 'callee',
+  route: 'route', vendor: 'route', trunk: 'route', carrier: 'route', supplier: 'route',
+  dstchannel: 'dstChannel',
+  sipcode: 'sipCode', code: 'sipCode', termcode: 'sipCode',
+  reason: 'reason',
+  cause: 'cause', q850: 'cause', hangupcause: 'cause',
+  disposition: 'disposition',
+  duration: 'duration',
+  billsec: 'billsec',
+  pdd: 'pdd',
+  ring: 'ring',
+};
+
+/** Validates `--map` keys; returns the field for a key, 'date' for the date-order key, or undefined. */
+export function mapKey(key: string): Field | 'date' | undefined {
+  const k = normaliseName(key);
+  if (k === 'date' || k === 'dateorder') return 'date';
+  return MAP_KEYS[k];
+}
+
+/**
+ * Detects the layout from the head records. Returns `unknown` (with notes saying why) when neither a header
+ * nor a fixed layout fits and `--map` does not name the start column.
+ */
+export function detectLayout(records: string[][], opts: DetectOptions): Layout {
+  const data = records.filter((r) => !isBlank(r) && !isComment(r));
+  let layout: Layout;
+  const first = data[0];
+  if (first !== undefined && looksLikeHeader(first)) {
+    const col = emptyCols();
+    const rank: Record<string, number> = {};
+    const callIds: { i: number; rank: number }[] = [];
+    const units: Partial<Record<Field, 'ms' | 's'>> = {};
+    first.forEach((h, i) => {
+      const hit = fieldOfHeader(h);
+      if (!hit) return;
+      if (hit.field === 'callId') callIds.push({ i, rank: hit.rank });
+      if (col[hit.field] < 0 || hit.rank < rank[hit.field]) {
+        col[hit.field] = i;
+        rank[hit.field] = hit.rank;
+        if (hit.unit) units[hit.field] = hit.unit;
+      }
+    });
+    callIds.sort((a, b) => a.rank - b.rank);
+    const names = first.slice();
+    const isFreePbx = names.some((n) => normaliseName(n) === 'calldate');
+    layout = {
+      format: 'header',
+      description: isFreePbx ? 'CDR database export with a header (FreePBX/MySQL cdr table)' : 'CDR export with a header (columns mapped by name)',
+      hasHeader: true,
+      names,
+      col,
+      callIdAlt: callIds.slice(1).map((c) => c.i),
+      durUnit: units.duration === 'ms' ? 1 : 1000,
+      billUnit: units.billsec === 'ms' ? 1 : 1000,
+      pddUnit: units.pdd === 'ms' ? 1 : units.pdd === 's' ? 1000 : 0,
+      dayFirst: true,
+      need: 0,
+      notes: [],
+    };
+  } else {
+    let best: Layout | undefined;
+    let bestScore = 0;
+    const rows = data.slice(0, 50);
+    for (const c of CANDIDATES) {
+      let ok = 0;
+      for (const r of rows) if (c.test(r)) ok++;
+      const score = rows.length ? ok / rows.length : 0;
+      if (score > bestScore) {
+        bestScore = score;
+        best = c.layout();
+      }
+    }
+    if (best !== undefined && bestScore >= 0.5) {
+      layout = best;
+      const widths = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
+      layout.notes.push(`${Math.round(bestScore * 100)}% of the first ${rows.length} rows fit; ${widths.join('/')} columns`);
+    } else {
+      layout = {
+        format: 'unknown',
+        description: 'no header and no known fixed layout',
+        hasHeader: false,
+        names: (first ?? []).map((_, i) => `column ${i + 1}`),
+        col: emptyCols(),
+        callIdAlt: [],
+        durUnit: 1000,
+        billUnit: 1000,
+        pddUnit: 1000,
+        dayFirst: true,
+        need: 0,
+        notes: [],
+      };
+    }
+  }
+
+  // --map overrides: a header/layout name (case and punctuation ignored) or a 1-based column number.
+  let dateOrder: boolean | undefined;
+  for (const [key, value] of Object.entries(opts.columnMap ?? {})) {
+    const f = mapKey(key);
+    if (f === undefined) {
+      layout.notes.push(`--map ${key}=${value}: unknown field, ignored`);
+      continue;
+    }
+    if (f === 'date') {
+      const v = normaliseName(value);
+      if (v === 'dmy' || v === 'mdy') dateOrder = v === 'dmy';
+      else layout.notes.push(`--map ${key}=${value}: use dmy or mdy, ignored`);
+      continue;
+    }
+    let idx = -1;
+    if (/^[0-9]{1,4}$/.test(value.trim())) idx = Number(value.trim()) - 1;
+    else {
+      const want = normaliseName(value);
+      idx = layout.names.findIndex((n) => normaliseName(n) === want);
+    }
+    if (value.trim() === '' || value.trim() === '-') {
+      layout.col[f] = -1;
+      layout.notes.push(`--map ${key}: column not used`);
+    } else if (idx < 0) {
+      layout.notes.push(`--map ${key}=${value}: no such column, ignored`);
+    } else {
+      layout.col[f] = idx;
+      if (f === 'callId') layout.callIdAlt = [];
+      if (layout.format === 'unknown' && f === 'start') {
+        layout.format = 'header';
+        layout.description = 'columns given by --map';
+      }
+    }
+  }
+  if (layout.format === 'unknown' || layout.col.start < 0) {
+    layout.format = 'unknown';
+    layout.notes.push('no start/setup time column found: name it with --map start=<column>');
+  }
+
+  // Day order of a/b/Y dates, from the values of the date columns.
+  const samples: string[] = [];
+  const dateCols = [layout.col.start, layout.col.answer, layout.col.end, layout.col.ring].filter((i) => i >= 0);
+  for (const r of data.slice(layout.hasHeader ? 1 : 0)) for (const i of dateCols) if (r[i] !== undefined) samples.push(r[i]);
+  if (dateOrder !== undefined) {
+    layout.dayFirst = dateOrder;
+    layout.notes.push(`a/b/Y dates read as ${dateOrder ? 'd/m/Y' : 'm/d/Y'} (--map date=)`);
+  } else {
+    const g = guessDayFirst(samples);
+    if (g.dayFirst !== undefined) {
+      layout.dayFirst = g.dayFirst;
+      layout.notes.push(`a/b/Y dates read as ${g.dayFirst ? 'd/m/Y' : 'm/d/Y'}: the values of the first rows prove it`);
+    } else if (g.seen > 0) {
+      layout.dayFirst = true;
+      layout.notes.push('a/b/Y dates are ambiguous in the first rows (no day over 12): read as d/m/Y; use --map date=mdy for US order');
+    }
+  }
+
+  // PDD unit when the header does not say: fractions mean seconds, integers of 100 or more mean ms.
+  if (layout.col.pdd >= 0 && layout.pddUnit === 0) {
+    let frac = false;
+    let max = 0;
+    for (const r of data.slice(layout.hasHeader ? 1 : 0)) {
+      const v = r[layout.col.pdd]?.trim() ?? '';
+      if (/^[0-9]+[.,][0-9]+$/.test(v)) frac = true;
+      else if (/^[0-9]+$/.test(v)) max = Math.max(max, Number(v));
+    }
+    layout.pddUnit = !frac && max >= 100 ? 1 : 1000;
+    layout.notes.push(`PDD column read in ${layout.pddUnit === 1 ? 'milliseconds' : 'seconds'} (${frac ? 'fractional values' : `largest value in the first rows ${max}`})`);
+  } else if (layout.pddUnit === 0) layout.pddUnit = 1000;
+
+  const decisive = [layout.col.start, layout.col.sipCode, layout.col.cause, layout.col.disposition];
+  layout.need = Math.max(...decisive) + 1;
+  return layout;
+}
+
+/** Describes the mapping for acc.notes: `start ← calldate (col 11)`. */
+export function describeMapping(l: Layout): string {
+  const parts: string[] = [];
+  for (const f of FIELDS) {
+    const i = l.col[f];
+    if (i >= 0) parts.push(`${f} ← ${l.names[i] ?? '?'} (col ${i + 1})`);
+  }
+  for (const i of l.callIdAlt) parts.push(`callId (fallback) ← ${l.names[i] ?? '?'} (col ${i + 1})`);
+  return parts.join(', ');
+}

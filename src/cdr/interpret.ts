@@ -1,0 +1,336 @@
+/**
+ * One CSV row → one CallRecord (one attempt on one route), with every row accounted for.
+ *
+ * Answered: a SIP code column decides (2xx); else a known disposition (ANSWERED); else an answer time or
+ * billsec > 0. Final code of an unanswered row: the SIP code column, else the Q.850 cause (RFC 3398 via the
+ * catalogue), else the hangup cause name, else the disposition; `codeSource` says which. Route: the
+ * vendor/trunk column, else the peer in dstchannel, else `unknown`. Failover legs are separate rows and so
+ * separate attempts on their own routes.
+ */
+import { countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
+import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
+import { DateParser, NO_DATE } from './dates.js';
+import type { Layout } from './detect.js';
+import { BAD_NUM, NO_NUM, Interner, decode, fieldIsNull, fieldNumber, fieldString, view, RAW, type FieldView, type Row } from './row.js';
+import type { RowHandler } from './split.js';
+
+interface CauseInfo {
+  text: string;
+  q850: number | undefined;
+  sip: number | undefined;
+  source: CodeSource;
+}
+
+interface DispInfo {
+  text: string;
+  /** SIP code the disposition stands for; undefined when it is not a known disposition. */
+  sip: number | undefined;
+}
+
+const IPV4 = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
+
+/** Route name from a dstchannel's `TECH/peer` part (the `-0000001a` suffix already cut off). */
+export function routeFromChannel(text: string, routeOf?: (addr: string) => string | undefined): string {
+  const slash = text.indexOf('/');
+  if (slash < 0) return text === '' ? 'unknown' : text;
+  const tech = text.slice(0, slash).toUpperCase();
+  const rest = text.slice(slash + 1);
+  if (rest === '') return 'unknown';
+  if (tech === 'LOCAL') {
+    const at = rest.indexOf('@');
+    return `Local/${at >= 0 ? rest.slice(at + 1) : rest}`;
+  }
+  if (tech === 'DAHDI' || tech === 'ZAP') return `${text.slice(0, slash)}/${rest}`;
+  // SIP, PJSIP, IAX2 and the rest: the peer name, or a next-hop address mapped through --routes.
+  if (routeOf !== undefined && IPV4.test(rest)) return routeOf(rest) ?? rest;
+  return rest;
+}
+
+export class RowInterpreter implements RowHandler {
+  private headerSeen = false;
+  private readonly col: Layout['col'];
+  private readonly v: FieldView = { b: Buffer.alloc(0), s: 0, e: 0 };
+  private readonly routes: Interner<string>;
+  private readonly channels: Interner<string>;
+  private readonly dispositions = new Interner<DispInfo>((b, s, e) => {
+    const text = decode(b, s, e).trim();
+    return { text, sip: dispositionToSip(text)?.code };
+  });
+  private readonly causes = new Interner<CauseInfo>((b, s, e) => {
+    const text = decode(b, s, e).trim();
+    if (/^[0-9]{1,3}$/.test(text)) {
+      const q = Number(text);
+      return { text, q850: q >= 1 && q <= 127 ? q : undefined, sip: q850ToSip(q), source: 'q850' };
+    }
+    return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause' };
+  });
+  readonly codeSources: Record<string, number> = {};
+  answerAssumed = 0;
+  answerDerived = 0;
+  private readonly fileTag: string;
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: RecordSink,
+    private readonly acc: InputAccounting,
+    private readonly layout: Layout,
+    private readonly dates: DateParser,
+    opts: SourceOptions,
+  ) {
+    this.col = layout.col;
+    this.routes = new Interner((b, s, e) => {
+      const t = decode(b, s, e).trim();
+      return t === '' ? 'unknown' : t;
+    });
+    const routeOf = opts.routeOf;
+    this.channels = new Interner((b, s, e) => routeFromChannel(decode(b, s, e).trim(), routeOf), 10, 900);
+    const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+    this.fileTag = file.slice(slash + 1);
+  }
+
+  bad(line: number, offset: number, name: string, detail: string): void {
+    this.acc.read++;
+    countAnomaly(this.acc, name, { file: this.file, line, offset }, detail);
+  }
+
+  row(r: Row): void {
+    const acc = this.acc;
+    acc.read++;
+    let rec: CallRecord | undefined;
+    try {
+      rec = this.interpret(r);
+    } catch (err) {
+      countAnomaly(acc, 'internal-error', { file: this.file, line: r.line }, String(err));
+      return;
+    }
+    if (rec !== undefined) {
+      acc.used++;
+      acc.records++;
+      this.sink.record(rec);
+    }
+  }
+
+  private malformed(r: Row, name: string, detail: () => string): undefined {
+    countAnomaly(this.acc, name, { file: this.file, line: r.line, offset: r.offset }, this.acc.samples.length < MAX_ANOMALY_SAMPLES ? detail() : undefined);
+    return undefined;
+  }
+
+  private date(r: Row, i: number): number {
+    if (i < 0 || i >= r.n) return NO_DATE;
+    if (r.fk[i] === RAW) return this.dates.parse(r.buf, r.fs[i], r.fe[i]);
+    const v = view(r, i, this.v);
+    return this.dates.parse(v.b, v.s, v.e);
+  }
+
+  private num(r: Row, i: number, leading = false): number {
+    if (i < 0 || i >= r.n) return NO_NUM;
+    const n = fieldNumber(r, i, leading);
+    if (n !== BAD_NUM || leading) return n;
+    return clockSeconds(fieldString(r, i));
+  }
+
+  private str(r: Row, i: number): string | undefined {
+    if (i < 0 || i >= r.n || fieldIsNull(r, i)) return undefined;
+    return fieldString(r, i).trim();
+  }
+
+  private interpret(r: Row): CallRecord | undefined {
+    const acc = this.acc;
+    const col = this.col;
+    const n = r.n;
+    // Blank and comment rows.
+    if (r.fe[0] === r.fs[0] || fieldIsBlank(r, 0)) {
+      let blank = true;
+      for (let i = 1; i < n; i++) {
+        if (!fieldIsBlank(r, i)) {
+          blank = false;
+          break;
+        }
+      }
+      if (blank) {
+        countIgnored(acc, 'blank');
+        return undefined;
+      }
+    } else {
+      const v0 = view(r, 0, this.v);
+      if (v0.b[v0.s] === 35 /* # */) {
+        countIgnored(acc, 'comment');
+        return undefined;
+      }
+    }
+    if (this.layout.hasHeader && !this.headerSeen) {
+      this.headerSeen = true;
+      countIgnored(acc, 'header');
+      return undefined;
+    }
+    if (this.layout.format === 'unknown') return this.malformed(r, 'unknown-layout', () => 'no start time column (see --map)');
+    if (n < this.layout.need) return this.malformed(r, 'too-few-columns', () => `${n} fields, the layout needs ${this.layout.need}`);
+
+    const start = this.date(r, col.start);
+    if (start !== start || start === NO_DATE) {
+      if (this.layout.hasHeader && fieldString(r, col.start) === this.layout.names[col.start]) {
+        countIgnored(acc, 'header');
+        return undefined;
+      }
+      return this.malformed(r, start === NO_DATE ? 'missing-date' : 'bad-date', () => `${this.layout.names[col.start]} = ${JSON.stringify(fieldString(r, col.start))}`);
+    }
+    let answerAt = this.date(r, col.answer);
+    let end = this.date(r, col.end);
+    const ring = this.date(r, col.ring);
+    if (answerAt !== answerAt || end !== end || ring !== ring) {
+      const i = answerAt !== answerAt ? col.answer : end !== end ? col.end : col.ring;
+      return this.malformed(r, 'bad-date', () => `${this.layout.names[i]} = ${JSON.stringify(fieldString(r, i))}`);
+    }
+    const billsec = this.num(r, col.billsec);
+    const duration = this.num(r, col.duration);
+    if (billsec === BAD_NUM || duration === BAD_NUM) {
+      const i = billsec === BAD_NUM ? col.billsec : col.duration;
+      return this.malformed(r, 'bad-number', () => `${this.layout.names[i]} = ${JSON.stringify(fieldString(r, i))}`);
+    }
+
+    // What the row says about the outcome.
+    let sip = this.num(r, col.sipCode, true);
+    if (!(sip >= 100 && sip <= 699 && sip === Math.floor(sip))) sip = -1;
+    let disp: DispInfo | undefined;
+    if (col.disposition >= 0 && col.disposition < n && !fieldIsNull(r, col.disposition)) {
+      const v = view(r, col.disposition, this.v);
+      disp = this.dispositions.get(v.b, v.s, v.e);
+    }
+    let cause: CauseInfo | undefined;
+    if (col.cause >= 0 && col.cause < n && !fieldIsNull(r, col.cause)) {
+      const v = view(r, col.cause, this.v);
+      cause = this.causes.get(v.b, v.s, v.e);
+    }
+
+    let answered: boolean;
+    let finalCode: number | undefined;
+    let codeSource: CodeSource;
+    if (sip >= 0) {
+      answered = sip < 300 && sip >= 200;
+      finalCode = sip;
+      codeSource = 'sip';
+    } else {
+      const dispDecides = disp !== undefined && disp.sip !== undefined;
+      answered = dispDecides ? disp!.sip === 200 : answerAt !== NO_DATE || billsec > 0;
+      if (answered) {
+        finalCode = 200;
+        codeSource = dispDecides ? 'disposition' : cause !== undefined ? cause.source : 'none';
+      } else if (cause !== undefined && cause.sip !== undefined && cause.sip >= 300) {
+        finalCode = cause.sip;
+        codeSource = cause.source;
+      } else if (dispDecides && disp!.sip! >= 300) {
+        finalCode = disp!.sip;
+        codeSource = 'disposition';
+      } else {
+        finalCode = undefined;
+        codeSource = 'none';
+      }
+    }
+    this.codeSources[codeSource] = (this.codeSources[codeSource] ?? 0) + 1;
+
+    // Times. End: the column, else start + duration. Answer (answered rows only): the column, else end − billsec.
+    if (end === NO_DATE && duration >= 0) end = start + duration * this.layout.durUnit;
+    let answer: number | undefined;
+    if (answered) {
+      if (answerAt !== NO_DATE) answer = answerAt;
+      else if (end !== NO_DATE && billsec >= 0) {
+        answer = end - billsec * this.layout.billUnit;
+        this.answerDerived++;
+      } else {
+        answer = start;
+        this.answerAssumed++;
+      }
+      if (end === NO_DATE && billsec >= 0) end = answer + billsec * this.layout.billUnit;
+    }
+    let talk: number | undefined;
+    if (answered) {
+      if (billsec >= 0) talk = billsec * this.layout.billUnit;
+      else if (end !== NO_DATE) talk = Math.max(0, end - answer!);
+    }
+    let pdd: number | undefined;
+    const pddRaw = this.num(r, col.pdd);
+    if (pddRaw >= 0) pdd = pddRaw * this.layout.pddUnit;
+    else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
+
+    // Route: vendor/trunk column, else the dstchannel peer.
+    let route = 'unknown';
+    if (col.route >= 0 && col.route < n && !fieldIsNull(r, col.route)) {
+      const v = view(r, col.route, this.v);
+      route = this.routes.get(v.b, v.s, v.e);
+    } else if (col.dstChannel >= 0 && col.dstChannel < n && !fieldIsNull(r, col.dstChannel)) {
+      const v = view(r, col.dstChannel, this.v);
+      route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
+    }
+
+    let callId: string | undefined = this.str(r, col.callId);
+    for (let k = 0; callId === undefined && k < this.layout.callIdAlt.length; k++) callId = this.str(r, this.layout.callIdAlt[k]);
+    if (callId === undefined) callId = `${this.fileTag}:${r.line}`;
+
+    return {
+      callId,
+      route,
+      caller: this.str(r, col.caller),
+      callee: this.str(r, col.callee),
+      start,
+      ringing: ring === NO_DATE ? undefined : ring,
+      answer,
+      end: end === NO_DATE ? undefined : end,
+      finalCode,
+      finalReason: this.str(r, col.reason),
+      codeSource,
+      q850: cause?.q850,
+      pdd,
+      duration: talk,
+      flags: 0,
+      disposition: disp?.text ?? cause?.text,
+      source: { file: this.file, line: r.line },
+    };
+  }
+}
+
+/** Empty or only blanks. */
+function fieldIsBlank(r: Row, i: number): boolean {
+  const b = r.buf;
+  for (let p = r.fs[i]; p < r.fe[i]; p++) {
+    const c = b[p];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return r.fk[i] !== 2;
+}
+
+/**
+ * End of the `TECH/peer` part of a channel name: before `;n` (Local channels) and the last `-suffix`
+ * (the channel's sequence number), e.g. `PJSIP/beta-00000012` → `PJSIP/beta`.
+ */
+export function channelCut(b: Uint8Array, s: number, e: number): number {
+  let end = e;
+  while (end > s && (b[end - 1] === 32 || b[end - 1] === 13)) end--;
+  for (let p = end - 1; p > s; p--) {
+    if (b[p] === 59 /* ; */) {
+      end = p;
+      break;
+    }
+    if (b[p] === 47 /* / */) break;
+  }
+  let slash = -1;
+  for (let p = s; p < end; p++) {
+    if (b[p] === 47) {
+      slash = p;
+      break;
+    }
+  }
+  for (let p = end - 1; p > slash + 1; p--) if (b[p] === 45 /* - */) return p;
+  return end;
+}
+
+/** `h:mm:ss`, `mm:ss` durations → seconds; BAD_NUM otherwise. */
+function clockSeconds(t: string): number {
+  const parts = t.trim().split(':');
+  if (parts.length < 2 || parts.length > 3) return BAD_NUM;
+  let sec = 0;
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p)) return BAD_NUM;
+    sec = sec * 60 + Number(p);
+  }
+  return sec;
+}

@@ -1,0 +1,413 @@
+/**
+ * The two CSV splitters behind the CDR source. Both turn bytes into `Row`s with the same meaning:
+ *
+ * - RFC 4180: fields separated by one delimiter byte, records ended by LF or CRLF (a lone CR is data),
+ *   quoted fields may hold the delimiter, CR/LF and doubled quotes.
+ * - Relaxed quoting (what real exports contain, e.g. a clid written `""Caller 1" <1115>"`): inside a
+ *   quoted field, a quote that is neither doubled nor followed by the delimiter or the end of the
+ *   record ends the quoting; the field then reads `"` + the text so far + the rest as written, up to
+ *   the next delimiter or end of record. A quote inside an unquoted field is data. This is exactly
+ *   csv-parse's `relax_quotes`.
+ * - Records may have any number of fields (relax_column_count); the row interpreter judges them.
+ * - A quoted field still open at the end of the input, or a record over MAX_RECORD_BYTES, is one
+ *   malformed record (`unclosed-quote`, `record-too-large`) at the line where it began; reading resumes
+ *   on the next line, so one stray quote costs one row and not the rest of the file.
+ *
+ * `FastSplitter` does this with byte loops over the chunk and offsets (no string per field);
+ * `ReferenceSplitter` does it with csv-parse, for verification (`--verify-csv`) and as the fallback.
+ */
+import { Parser } from 'csv-parse';
+import { Row } from './row.js';
+
+export const MAX_RECORD_BYTES = 1 << 20;
+/** Records with more fields than this are handed to the reference parser (fields live in fixed arrays). */
+export const MAX_FAST_FIELDS = 256;
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+export interface RowHandler {
+  row(r: Row): void;
+  /** A record that could not be split: counted as malformed by the caller. */
+  bad(line: number, offset: number, name: string, detail: string): void;
+}
+
+export interface Splitter {
+  push(chunk: Buffer): void;
+  end(): void;
+  /** 1-based line where the next record would start (after end(): physical lines + 1). */
+  readonly nextLine: number;
+  /** Records the fast path handed to the reference parser, for notes. */
+  readonly fallbacks: number;
+}
+
+/** csv-parse options of the reference path (shared with the per-record fallback). */
+function csvParseOptions(delimiter: number, bom: boolean): Record<string, unknown> {
+  return {
+    delimiter: String.fromCharCode(delimiter),
+    record_delimiter: ['\r\n', '\n'],
+    relax_quotes: true,
+    relax_column_count: true,
+    bom,
+    max_record_size: MAX_RECORD_BYTES,
+    skip_empty_lines: false,
+  };
+}
+
+/** The synchronous engine inside csv-parse's Parser (`parse(buf, end, push, close)`). */
+interface CsvEngine {
+  parse(buf: Buffer | undefined, end: boolean, push: (rec: string[]) => void, close: () => void): Error | undefined;
+  info: { bytes: number };
+  state: { quoting: boolean };
+}
+
+function newEngine(delimiter: number, bom: boolean): CsvEngine {
+  const p = new Parser(csvParseOptions(delimiter, bom)) as unknown as { api: CsvEngine };
+  return p.api;
+}
+
+function countLf(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) {
+    let i = f.indexOf('\n');
+    while (i !== -1) {
+      n++;
+      i = f.indexOf('\n', i + 1);
+    }
+  }
+  return n;
+}
+
+export class FastSplitter implements Splitter {
+  private pending: Buffer | undefined;
+  private line = 1;
+  /** Byte offset of pending[0] (or of the next chunk) in the input. */
+  private base = 0;
+  private readonly row = new Row(MAX_FAST_FIELDS);
+  private readonly slow = new Row(MAX_FAST_FIELDS);
+  fallbacks = 0;
+
+  constructor(
+    private readonly delim: number,
+    private readonly out: RowHandler,
+  ) {}
+
+  get nextLine(): number {
+    return this.line;
+  }
+
+  push(chunk: Buffer): void {
+    // A record cut by the previous chunk is completed with the first line of this one, so that the rest of
+    // the chunk is split in place instead of being copied behind the tail.
+    while (this.pending !== undefined && chunk.length > 0) {
+      const lf = chunk.indexOf(LF);
+      if (lf < 0 || lf + 1 === chunk.length) break;
+      const joined = Buffer.concat([this.pending, chunk.subarray(0, lf + 1)]);
+      this.pending = undefined;
+      this.run(joined, false);
+      chunk = chunk.subarray(lf + 1);
+    }
+    if (chunk.length === 0) return;
+    const buf = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = undefined;
+    this.run(buf, false);
+  }
+
+  end(): void {
+    const buf = this.pending;
+    this.pending = undefined;
+    if (buf !== undefined && buf.length > 0) this.run(buf, true);
+  }
+
+  /** Splits records from buf; keeps an incomplete tail in `pending` unless final. */
+  private run(buf: Buffer, final: boolean): void {
+    const len = buf.length;
+    const d = this.delim;
+    const row = this.row;
+    const fs = row.fs;
+    const fe = row.fe;
+    const fk = row.fk;
+    const fq = row.fq;
+    row.buf = buf;
+    let pos = 0;
+    // The next LF at or after the scan position (-1: none left in buf). One native search per record
+    // bounds the unquoted scans, so the byte loops compare against one value only.
+    let lf = buf.indexOf(LF, 0);
+    records: while (pos < len) {
+      const recStart = pos;
+      if (lf !== -1 && lf < pos) lf = buf.indexOf(LF, pos);
+      const recLf = lf;
+      let p = pos;
+      let n = 0;
+      let next = -1; // start of the following record, once this one is complete
+      let problem = 0; // 1 = unclosed quote at end of input, 2 = record over the size limit
+      let openQuote = false;
+      fields: for (;;) {
+        if (p < len && buf[p] === QUOTE) {
+          let q = p + 1;
+          let kind = 0;
+          for (;;) {
+            while (q < len && buf[q] !== QUOTE) q++;
+            if (q >= len) {
+              openQuote = true;
+              if (!final) break fields;
+              problem = 1;
+              break fields;
+            }
+            const nx = q + 1 < len ? buf[q + 1] : -1;
+            if (nx === QUOTE) {
+              kind = 1;
+              q += 2;
+              continue;
+            }
+            if (nx === d || nx === LF || nx === -1 || (nx === CR && q + 2 < len && buf[q + 2] === LF)) {
+              if (nx === -1 && !final) {
+                openQuote = true;
+                break fields;
+              }
+              if (n < MAX_FAST_FIELDS) {
+                fs[n] = p + 1;
+                fe[n] = q;
+                fk[n] = kind;
+              }
+              n++;
+              if (nx === d) {
+                p = q + 2;
+                continue fields;
+              }
+              next = nx === -1 ? len : nx === LF ? q + 2 : q + 3;
+              break fields;
+            }
+            if (nx === CR && q + 2 >= len && !final) {
+              openQuote = true;
+              break fields;
+            }
+            // A lone quote: the rest of the field is unquoted text (relaxed quoting).
+            if (lf !== -1 && lf <= q) lf = buf.indexOf(LF, q + 1);
+            const lim = lf < 0 ? len : lf;
+            let x = q + 1;
+            while (x < lim && buf[x] !== d) x++;
+            if (x >= len && !final) break fields;
+            if (n < MAX_FAST_FIELDS) {
+              fs[n] = p + 1;
+              fq[n] = q;
+              fk[n] = 2;
+            }
+            if (x >= len) {
+              if (n < MAX_FAST_FIELDS) fe[n] = len;
+              n++;
+              next = len;
+              break fields;
+            }
+            if (x < lim) {
+              if (n < MAX_FAST_FIELDS) fe[n] = x;
+              n++;
+              p = x + 1;
+              continue fields;
+            }
+            if (n < MAX_FAST_FIELDS) fe[n] = x > q + 1 && buf[x - 1] === CR ? x - 1 : x;
+            n++;
+            next = x + 1;
+            break fields;
+          }
+        }
+        // Unquoted field: up to the delimiter or the LF.
+        if (lf !== -1 && lf < p) lf = buf.indexOf(LF, p);
+        const lim = lf < 0 ? len : lf;
+        let x = p;
+        while (x < lim && buf[x] !== d) x++;
+        if (x >= len) {
+          if (!final) break;
+          if (n < MAX_FAST_FIELDS) {
+            fs[n] = p;
+            fe[n] = len;
+            fk[n] = 0;
+          }
+          n++;
+          next = len;
+          break;
+        }
+        if (n < MAX_FAST_FIELDS) {
+          fs[n] = p;
+          fk[n] = 0;
+        }
+        if (x < lim) {
+          if (n < MAX_FAST_FIELDS) fe[n] = x;
+          n++;
+          p = x + 1;
+          continue;
+        }
+        if (n < MAX_FAST_FIELDS) fe[n] = x > p && buf[x - 1] === CR ? x - 1 : x;
+        n++;
+        next = x + 1;
+        break;
+      }
+
+      if (next < 0) {
+        if (problem === 0) {
+          // Incomplete: wait for more input, unless the record has grown past the limit.
+          if (len - recStart <= MAX_RECORD_BYTES) {
+            this.pending = Buffer.from(buf.subarray(recStart));
+            this.base += recStart;
+            return;
+          }
+          problem = 2;
+        }
+        this.out.bad(
+          this.line,
+          this.base + recStart,
+          openQuote ? 'unclosed-quote' : 'record-too-large',
+          problem === 1 ? 'a quoted field is still open at the end of the input' : `a record runs over ${MAX_RECORD_BYTES} bytes`,
+        );
+        // Resume on the line after the one where the record began.
+        const eol = buf.indexOf(LF, recStart);
+        this.line++;
+        pos = eol < 0 ? len : eol + 1;
+        lf = eol;
+        continue;
+      }
+
+      if (n > MAX_FAST_FIELDS) {
+        this.fallback(buf, recStart, next, this.line, this.base + recStart);
+      } else {
+        row.n = n;
+        row.line = this.line;
+        row.offset = this.base + recStart;
+        this.out.row(row);
+      }
+      // Lines: one, plus the LFs inside quoted fields (only when the first LF is not the terminator).
+      let lines = 1;
+      if (recLf !== -1 && recLf < next - 1) {
+        for (let k = recLf; k < next - 1; k++) if (buf[k] === LF) lines++;
+      }
+      this.line += lines;
+      pos = next;
+    }
+    this.base += len;
+  }
+
+  /** Splits one record with csv-parse (records wider than the fast arrays). */
+  private fallback(buf: Buffer, s: number, e: number, line: number, offset: number): void {
+    this.fallbacks++;
+    const engine = newEngine(this.delim, false);
+    const recs: string[][] = [];
+    const err = engine.parse(buf.subarray(s, e), true, (r) => recs.push(r), () => {});
+    if (err !== undefined || recs.length !== 1) {
+      this.out.bad(line, offset, 'unsplittable', err?.message ?? 'record did not split into one row');
+      return;
+    }
+    this.slow.setStrings(recs[0], line, offset);
+    this.out.row(this.slow);
+    this.row.buf = buf;
+  }
+}
+
+/**
+ * The reference splitter: csv-parse's engine (relax_quotes, relax_column_count, bom), fed chunk by chunk.
+ * On an unclosed quote or an oversized record it applies the same resume-on-next-line rule as the fast path.
+ */
+export class ReferenceSplitter implements Splitter {
+  private engine: CsvEngine;
+  private line = 1;
+  /** Input bytes since the end of the last record (what a resync re-reads). */
+  private held: Buffer[] = [];
+  private heldLen = 0;
+  /** Input offset of held[0][0]. */
+  private heldStart = 0;
+  /** Input offset where the current engine started. */
+  private engineStart = 0;
+  private readonly row = new Row(64);
+  readonly fallbacks = 0;
+
+  constructor(
+    private readonly delim: number,
+    private readonly out: RowHandler,
+    private readonly bom = true,
+  ) {
+    this.engine = newEngine(delim, bom);
+  }
+
+  get nextLine(): number {
+    return this.line;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.held.push(chunk);
+    this.heldLen += chunk.length;
+    this.feed(chunk, false);
+  }
+
+  end(): void {
+    this.feed(undefined, true);
+  }
+
+  private feed(chunk: Buffer | undefined, end: boolean): void {
+    for (;;) {
+      const err = this.engine.parse(chunk, end, (rec) => this.onRecord(rec), () => {});
+      if (err === undefined) {
+        this.trim();
+        return;
+      }
+      const code = (err as Error & { code?: string }).code;
+      const name = code === 'CSV_QUOTE_NOT_CLOSED' || (code === 'CSV_MAX_RECORD_SIZE' && this.engine.state.quoting) ? 'unclosed-quote' : 'record-too-large';
+      this.trim();
+      const all = Buffer.concat(this.held);
+      const lf = all.indexOf(LF);
+      this.out.bad(this.line, this.heldStart, name, err.message);
+      this.line++;
+      if (lf < 0) {
+        // Nothing after the broken record's first line: drop it.
+        this.held = [];
+        this.heldStart += all.length;
+        this.heldLen = 0;
+        this.engine = newEngine(this.delim, false);
+        this.engineStart = this.heldStart;
+        if (end) {
+          chunk = undefined;
+          continue;
+        }
+        return;
+      }
+      const rest = all.subarray(lf + 1);
+      this.heldStart += lf + 1;
+      this.held = rest.length > 0 ? [rest] : [];
+      this.heldLen = rest.length;
+      this.engine = newEngine(this.delim, false);
+      this.engineStart = this.heldStart;
+      chunk = rest.length > 0 ? rest : undefined;
+      if (chunk === undefined && !end) return;
+    }
+  }
+
+  private onRecord(rec: string[]): void {
+    this.row.setStrings(rec, this.line, this.recordEnd);
+    this.out.row(this.row);
+    this.line += 1 + countLf(rec);
+    // Bytes consumed so far by this engine include the record delimiter of this record.
+    this.recordEnd = this.engineStart + this.engine.info.bytes;
+  }
+
+  private recordEnd = 0;
+
+  /** Drops held bytes before the end of the last record. */
+  private trim(): void {
+    let drop = this.recordEnd - this.heldStart;
+    if (drop <= 0) return;
+    while (drop > 0 && this.held.length > 0) {
+      const h = this.held[0];
+      if (h.length <= drop) {
+        this.held.shift();
+        this.heldStart += h.length;
+        this.heldLen -= h.length;
+        drop -= h.length;
+      } else {
+        this.held[0] = h.subarray(drop);
+        this.heldStart += drop;
+        this.heldLen -= drop;
+        drop = 0;
+      }
+    }
+  }
+}

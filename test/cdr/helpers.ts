@@ -1,0 +1,38 @@
+import { gunzipSync } from 'node:zlib';
+import { createCdrSource, type CdrOptions } from '../../src/cdr/index.js';
+import type { CallRecord, InputAccounting, SourceOptions } from '../../src/types.js';
+
+export interface Run {
+  records: CallRecord[];
+  acc: InputAccounting;
+}
+
+/** Feeds bytes to a CDR source in chunks of `chunk` bytes (0 = all at once). */
+export function runCdr(file: string, bytes: Uint8Array, opts: SourceOptions = {}, cdr: CdrOptions = {}, chunk = 0): Run {
+  const records: CallRecord[] = [];
+  const src = createCdrSource(file, { record: (r) => records.push(r) }, opts, cdr);
+  const data = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  if (chunk <= 0) src.push(data);
+  else for (let i = 0; i < data.length; i += chunk) src.push(data.subarray(i, Math.min(i + chunk, data.length)));
+  src.end();
+  return { records, acc: src.accounting };
+}
+
+export function reconciled(acc: InputAccounting): boolean {
+  const ign = Object.values(acc.ignoredBy).reduce((a, b) => a + b, 0);
+  const mal = Object.values(acc.anomalies).reduce((a, b) => a + b, 0);
+  return acc.read === acc.used + acc.ignored + acc.malformed && ign === acc.ignored && mal === acc.malformed && acc.records === acc.used;
+}
+
+/** Per route: attempts, answered, codes. */
+export function perRoute(records: CallRecord[]): Record<string, { attempts: number; answered: number; codes: Record<string, number> }> {
+  const out: Record<string, { attempts: number; answered: number; codes: Record<string, number> }> = {};
+  for (const r of records) {
+    const e = (out[r.route] ??= { attempts: 0, answered: 0, codes: {} });
+    e.attempts++;
+    if (r.answer !== undefined) e.answered++;
+    const k = String(r.finalCode ?? 0);
+    e.codes[k] = (e.codes[k] ?? 0) + 1;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, test } from 'vitest';
+import { FastSplitter, ReferenceSplitter, type Splitter } from '../../src/cdr/split.js';
+import { fieldString, type Row } from '../../src/cdr/row.js';
+
+type Out = (string[] | string)[];
+
+function split(kind: 'fast' | 'ref', input: Buffer, delim = 44, chunk = 0): Out {
+  const out: Out = [];
+  const h = {
+    row(r: Row) {
+      const f: string[] = [];
+      for (let i = 0; i < r.n; i++) f.push(fieldString(r, i));
+      out.push([`@${r.line}`, ...f]);
+    },
+    bad(line: number, _o: number, name: string) {
+      out.push(`${name}@${line}`);
+    },
+  };
+  const s: Splitter = kind === 'fast' ? new FastSplitter(delim, h) : new ReferenceSplitter(delim, h, false);
+  if (chunk <= 0) s.push(input);
+  else for (let i = 0; i < input.length; i += chunk) s.push(input.subarray(i, i + chunk));
+  s.end();
+  return out;
+}
+
+/** Deterministic pseudo-random generator for the fuzz cases. */
+function rng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+describe('CSV splitters', () => {
+  test('RFC 4180 basics', () => {
+    const input = Buffer.from('a,"b,c","d""e"\r\n"x\ny",,z\n');
+    expect(split('fast', input)).toEqual([
+      ['@1', 'a', 'b,c', 'd"e'],
+      ['@2', 'x\ny', '', 'z'],
+    ]);
+  });
+
+  test('relaxed quoting keeps the text as csv-parse relax_quotes does', () => {
+    const input = Buffer.from('1,""Caller 1" <1115>",3\n2,""" <2484605333>",4\n3,"a""b"c,d\n4,ab"c,5\n');
+    const want = parse(input, { relax_quotes: true, relax_column_count: true });
+    const fast = split('fast', input).map((r) => (r as string[]).slice(1));
+    expect(fast).toEqual(want);
+    expect(fast[0][1]).toBe('""Caller 1" <1115>"');
+  });
+
+  test('unclosed quote: one malformed record, reading resumes on the next line', () => {
+    const input = Buffer.from('a,b\n"open,c\nd,e\nf,g\n');
+    const want = ['@1', 'a', 'b'];
+    for (const kind of ['fast', 'ref'] as const) {
+      expect(split(kind, input)).toEqual([want, 'unclosed-quote@2', ['@3', 'd', 'e'], ['@4', 'f', 'g']]);
+    }
+  });
+
+  test('fuzz: fast path = csv-parse reference on random inputs, whole and in 1-byte chunks', () => {
+    const rnd = rng(12345);
+    const alphabet = ['a', 'b', ',', ',', '"', '"', '\n', '\r\n', '\r', ' ', ';', 'é', '1'];
+    for (let k = 0; k < 3000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 40);
+      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+      const input = Buffer.from(s, 'utf8');
+      const ref = split('ref', input);
+      const fast = split('fast', input);
+      expect(fast, JSON.stringify(s)).toEqual(ref);
+      expect(split('fast', input, 44, 1), JSON.stringify(s)).toEqual(ref);
+      expect(split('ref', input, 44, 1), JSON.stringify(s)).toEqual(ref);
+    }
+  });
+
+  test('fuzz with ; and tab delimiters', () => {
+    const rnd = rng(777);
+    for (const d of [';', '\t', '|']) {
+      const alphabet = ['x', d, d, '"', '\n', '\r\n', ','];
+      for (let k = 0; k < 1000; k++) {
+        let s = '';
+        const n = Math.floor(rnd() * 30);
+        for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+        const input = Buffer.from(s);
+        expect(split('fast', input, d.charCodeAt(0)), JSON.stringify(s)).toEqual(split('ref', input, d.charCodeAt(0)));
+      }
+    }
+  });
+
+  test('records wider than the fast arrays go through csv-parse', () => {
+    const wide = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? `"q${i}"` : `v${i}`)).join(',');
+    const input = Buffer.from(`a,b\n${wide}\nc,d\n`);
+    const out = split('fast', input);
+    expect(out).toEqual(split('ref', input));
+    expect((out[1] as string[]).length).toBe(301);
+  });
+});
