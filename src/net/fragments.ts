@@ -91,13 +91,14 @@ export class FragmentReassembler {
     if (this.out.length < total) this.out = new Uint8Array(Math.max(total, this.out.length * 2));
     for (const p of parts) {
       const room = total - p.off;
+      if (room <= 0) continue; // bytes past the end the last fragment announced
       this.out.set(room >= p.data.length ? p.data : p.data.subarray(0, room), p.off);
     }
     this.remove(set);
     return total;
   }
 
-  /** Packet numbers of the set completed by the last `add` other than the completing one are not tracked further. */
+  /** End of capture: every set still waiting is dropped. */
   end(): void {
     for (const set of [...this.sets.values()]) this.drop(set, 'end');
   }
