@@ -8,85 +8,28 @@
  *   epoch seconds (9–10 digits, optional fraction), epoch ms (12–13 digits), compact YYYYMMDDHHMMSS.
  * Empty cells, `NULL`, `\N` and all-zero MySQL dates are "no date" (NO_DATE), not errors.
  */
+import { zoneConverter, type ZoneConverter } from '../asterisk/time.js';
 
 /** Returned for an empty cell, NULL or `0000-00-00 00:00:00`. */
 export const NO_DATE = Number.NEGATIVE_INFINITY;
 
-/** How local wall-clock times turn into UTC: a fixed offset or an IANA zone. */
+/** How local wall-clock times turn into UTC (the same `--tz` rules as the Asterisk log reader). */
 export interface ZoneRule {
   /** Text of the option, for notes. */
   name: string;
-  /** Offset (ms, local − UTC) in force at a local wall-clock time given as if it were UTC. */
-  offsetAtLocal(localMs: number): number;
+  /** UTC ms of a local wall-clock time given as if it were UTC. */
+  toUtc: ZoneConverter;
 }
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-/** Parse `--tz`: `UTC`, `Z`, `+03:00`, `-0530`, `+3`, or an IANA zone name. Throws a readable error otherwise. */
+/** Parse `--tz`: `UTC`, `+03:00`, `-0530`, or an IANA zone name; undefined for UTC. Throws on an unknown zone. */
 export function parseZone(tz: string | undefined): ZoneRule | undefined {
-  if (tz === undefined || tz === '') return undefined;
+  if (tz === undefined) return undefined;
   const t = tz.trim();
-  if (t === 'UTC' || t === 'Z' || t === 'GMT' || t === 'Etc/UTC') return undefined;
-  const sign = t.charCodeAt(0);
-  if (sign === 43 || sign === 45) {
-    const body = t.slice(1).replace(':', '');
-    if (!/^[0-9]{1,4}$/.test(body)) throw new Error(`bad time zone offset "${tz}" (use ±hh:mm or an IANA name)`);
-    const hh = body.length <= 2 ? Number(body) : Number(body.slice(0, body.length - 2));
-    const mm = body.length <= 2 ? 0 : Number(body.slice(body.length - 2));
-    if (hh > 14 || mm > 59) throw new Error(`bad time zone offset "${tz}"`);
-    const off = (sign === 45 ? -1 : 1) * (hh * HOUR + mm * 60_000);
-    return { name: t, offsetAtLocal: () => off };
-  }
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: t,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    throw new Error(`unknown time zone "${tz}" (use an IANA name such as Europe/Moscow, or ±hh:mm)`);
-  }
-  /** Offset of the zone at a UTC instant. */
-  const offsetAtUtc = (utc: number): number => {
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    for (const p of fmt.formatToParts(utc)) {
-      switch (p.type) {
-        case 'year': y = Number(p.value); break;
-        case 'month': mo = Number(p.value); break;
-        case 'day': d = Number(p.value); break;
-        case 'hour': h = Number(p.value); break;
-        case 'minute': mi = Number(p.value); break;
-        case 'second': s = Number(p.value); break;
-      }
-    }
-    const asUtc = daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * 60_000 + s * 1000;
-    return asUtc - Math.floor(utc / 1000) * 1000;
-  };
-  // One lookup per local hour: offsets change on hour boundaries in every zone in use.
-  let lastKey = NaN;
-  let lastOff = 0;
-  return {
-    name: t,
-    offsetAtLocal(localMs: number): number {
-      const key = Math.floor(localMs / HOUR);
-      if (key === lastKey) return lastOff;
-      const probe = key * HOUR;
-      const first = offsetAtUtc(probe);
-      let off = offsetAtUtc(probe - first);
-      // In the gap of a spring-forward the second guess disagrees; keep the offset before the change.
-      if (off !== first) off = Math.max(off, first);
-      lastKey = key;
-      lastOff = off;
-      return off;
-    },
-  };
+  if (t === '' || t === 'UTC' || t === 'utc' || t === 'Z' || t === 'GMT' || t === 'Etc/UTC') return undefined;
+  return { name: t, toUtc: zoneConverter(t) };
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -252,7 +195,7 @@ export class DateParser {
   }
 
   private local(ms: number): number {
-    return this.zone === undefined ? ms : ms - this.zone.offsetAtLocal(ms);
+    return this.zone === undefined ? ms : this.zone.toUtc(ms);
   }
 
   private epoch(b: Uint8Array, s: number, e: number, n: number, digits: number, p: number): number {

@@ -4,6 +4,7 @@
  * so a run can be checked against them.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { Prng } from '../gen/prng.js';
 
 const ROUTES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'];
@@ -13,19 +14,6 @@ export interface GenTruth {
   bytes: number;
   /** route → [attempts, answered] */
   routes: Record<string, [number, number]>;
-}
-
-/** xorshift32: small, fast, the same on every platform. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
 }
 
 function pad(n: number, w: number): string {
@@ -38,7 +26,8 @@ function stamp(ms: number): string {
 }
 
 export function writeMasterCsv(path: string, rows = 1_000_000, seed = 42): GenTruth {
-  const rnd = rng(seed);
+  const prng = new Prng(seed);
+  const rnd = (): number => prng.next();
   const fd = openSync(path, 'w');
   const truth: GenTruth = { rows, bytes: 0, routes: {} };
   let t = Date.UTC(2024, 2, 5, 0, 0, 0);

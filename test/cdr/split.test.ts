@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
 import { FastSplitter, ReferenceSplitter, type Splitter } from '../../src/cdr/split.js';
 import { fieldString, type Row } from '../../src/cdr/row.js';
+import { Prng } from '../../src/gen/prng.js';
 
 type Out = (string[] | string)[];
 
@@ -24,17 +25,10 @@ function split(kind: 'fast' | 'ref', input: Buffer, delim = 44, chunk = 0): Out 
   return out;
 }
 
-/** Deterministic pseudo-random generator for the fuzz cases. */
+/** Deterministic pseudo-random numbers for the fuzz cases. */
 function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 describe('CSV splitters', () => {
