@@ -3,12 +3,15 @@ import { ExitCode, SipscopeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerCatalogue } from './catalogue.js';
+import { register as registerAnalyze } from './analyze.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /** Whether stdout is a terminal (colours, default table format). */
+  /** Whether stdout is a terminal (colours). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress bar). */
+  stderrIsTTY?: boolean;
   stdin?: NodeJS.ReadableStream;
 }
 
@@ -16,6 +19,7 @@ export const defaultIo = (): CliIo => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
   stdin: process.stdin,
 });
 
@@ -47,6 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
     '\nExit codes: 0 success, 2 usage error or unreadable input, 3 a --fail-on threshold broken.\n' +
       'Examples:\n  sipscope analyze fixtures/sample/carrier-day.pcap\n  sipscope explain 486 --lang ru',
   );
+  registerAnalyze(program, ctx);
   registerExplain(program, ctx);
   registerCatalogue(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });

@@ -1,0 +1,134 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { loadConfig, type ConfigFile } from '../config.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { evaluateFailOn, parseFailOn } from '../failon.js';
+import type { CliContext } from './main.js';
+
+export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
+export type Format = (typeof FORMATS)[number];
+export const BUCKETS = ['5m', '15m', '1h', '1d'] as const;
+
+interface AnalyzeFlags {
+  format?: Format;
+  out?: string;
+  routes?: string;
+  bucket?: string;
+  prefixDigits?: string;
+  by?: 'route' | 'bucket';
+  minAttempts?: string;
+  failOn?: string;
+  config?: string;
+  tz?: string;
+  year?: string;
+  map?: string[];
+  callTimeout?: string;
+  threshold?: string[];
+  progress: boolean;
+  jobs?: string;
+}
+
+function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${value}'`);
+  return n;
+}
+
+export function parsePairs(name: string, items: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`${name} expects name=value, not '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('analyze')
+    .description('Per-route report (ASR, SEER, NER, ACD, PDD, code mix, 486 spikes, FAS) from captures, Asterisk logs and CDR exports')
+    .argument('<inputs...>', 'files, folders (recursed), globs, or - for stdin; .gz is read transparently; formats are detected by content')
+    .addOption(new Option('-f, --format <format>', 'output format (e.g. --format html)').choices(FORMATS))
+    .option('-o, --out <file>', 'write the report to a file instead of stdout (e.g. --out today.html)')
+    .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses or CIDRs to route names (e.g. --routes routes.csv)')
+    .addOption(new Option('--bucket <size>', 'time bucket for the per-route series (default: chosen from the data span; e.g. --bucket 1h)').choices(BUCKETS))
+    .option('--prefix-digits <n>', 'also group each route by the first N digits of the callee (e.g. --prefix-digits 3)')
+    .addOption(new Option('--by <what>', 'CSV rows: one per route, or per route and bucket (e.g. --by bucket)').choices(['route', 'bucket']))
+    .option('--min-attempts <n>', 'routes with fewer attempts are not judged by --fail-on rate rules (default 20; e.g. --min-attempts 50)')
+    .option('--fail-on <rules>', 'exit 3 when broken: asr<N, seer<N, ner<N (percent), acd<SEC, pdd>SEC, spike, fas, unreadable (e.g. --fail-on "asr<35,spike")')
+    .option('--config <file>', 'JSON file with routes, thresholds and defaults (e.g. --config /etc/sipscope.json)')
+    .option('--tz <zone>', 'time zone of local-time logs and CDRs, IANA name or offset (e.g. --tz Europe/Moscow, --tz +03:00)')
+    .option('--year <yyyy>', 'year for log stamps that have none, like [Nov 14 22:13:20] (e.g. --year 2023)')
+    .option('--map <field=column>', 'CDR column for a field, repeatable (e.g. --map route=Supplier --map code=TermCode)', collectList)
+    .option('--call-timeout <sec>', 'captures: close a call with no traffic for this long as timed out (default 600; e.g. --call-timeout 120)')
+    .option('--threshold <name=value>', 'override a spike/FAS threshold, repeatable (e.g. --threshold spikeMinAttempts=30)', collectList)
+    .option('-j, --jobs <n>', 'worker threads for several input files (default: one per core; e.g. --jobs 1)')
+    .option('--no-progress', 'no progress bar on stderr (it is shown only when stderr is a terminal)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  sipscope analyze fixtures/sample/carrier-day.pcap --routes fixtures/sample/routes.csv\n' +
+        '  sipscope analyze /var/log/asterisk/full* --format md\n' +
+        '  zcat cdr.csv.gz | sipscope analyze - --map route=Vendor --format json\n' +
+        '  sipscope analyze --config nightly.json cdr/ --format html --out report.html --fail-on "asr<35,spike,fas"\n',
+    )
+    .action(async (inputs: string[], flags: AnalyzeFlags) => {
+      const cfg: ConfigFile = flags.config ? loadConfig(flags.config) : {};
+      const format = (flags.format ?? (cfg.format as Format | undefined) ?? 'table') as Format;
+      if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (one of ${FORMATS.join(', ')})`);
+      const bucket = flags.bucket ?? cfg.bucket;
+      if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket)) throw new UsageError(`--bucket must be one of ${BUCKETS.join(', ')}`);
+      const minAttempts = intOption('--min-attempts', flags.minAttempts, 0, 1e9) ?? cfg.minAttempts ?? 20;
+      const failSpec = flags.failOn ?? cfg.failOn;
+      const rules = failSpec ? parseFailOn(failSpec) : undefined;
+      const thresholds: Record<string, number> = { ...(cfg.thresholds ?? {}) };
+      for (const [k, v] of Object.entries(parsePairs('--threshold', flags.threshold))) {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new UsageError(`--threshold ${k} needs a number, not '${v}'`);
+        thresholds[k] = n;
+      }
+      const callTimeoutSec = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7) ?? cfg.callTimeoutSec;
+      const year = intOption('--year', flags.year, 1970, 2200) ?? cfg.year;
+      const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfg.prefixDigits;
+      const out = flags.out ?? cfg.out;
+
+      const [{ analyze }, { render }, { createProgressBar, silentProgress }] = await Promise.all([
+        import('../pipeline.js'),
+        import('../report/index.js'),
+        import('../input/progress.js'),
+      ]);
+      const progress = flags.progress && ctx.io.stderrIsTTY ? createProgressBar(0, ctx.io.stderr) : silentProgress;
+
+      const result = await analyze(inputs, {
+        stdin: ctx.io.stdin,
+        progress,
+        routesFile: flags.routes ?? (typeof cfg.routes === 'string' ? cfg.routes : undefined),
+        routeMap: typeof cfg.routes === 'object' ? cfg.routes : undefined,
+        bucket: bucket as (typeof BUCKETS)[number] | undefined,
+        prefixDigits,
+        thresholds,
+        tz: flags.tz ?? cfg.tz,
+        year,
+        columnMap: { ...(cfg.map ?? {}), ...parsePairs('--map', flags.map) },
+        callTimeoutMs: callTimeoutSec === undefined ? undefined : callTimeoutSec * 1000,
+        jobs: intOption('--jobs', flags.jobs, 1, 256),
+      });
+      if (rules) result.failures = evaluateFailOn(result, rules, minAttempts);
+
+      const color = ctx.io.isTTY && !out && !process.env.NO_COLOR;
+      const text = render(result, format, { color, by: flags.by ?? 'route' });
+      if (out) writeFileSync(out, text);
+      else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
+
+      for (const i of result.inputs) if (i.error) ctx.io.stderr(`sipscope: ${i.file}: ${i.error}\n`);
+      if (result.inputs.some((i) => i.error)) ctx.exitCode = ExitCode.Usage;
+      else if (result.failures && result.failures.length > 0) {
+        for (const f of result.failures) ctx.io.stderr(`sipscope: --fail-on ${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}\n`);
+        ctx.exitCode = ExitCode.ThresholdBroken;
+      }
+    });
+}

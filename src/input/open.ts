@@ -1,0 +1,161 @@
+/**
+ * Opens one input as a stream of decompressed chunks and sniffs its format from the first bytes,
+ * never from the file name: pcap/pcapng magic, then Asterisk log, then CDR CSV.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { InputError } from '../errors.js';
+import { isAsteriskLog } from '../asterisk/index.js';
+import { isCdrCsv } from '../cdr/index.js';
+import type { InputSpec } from './expand.js';
+
+export type SourceKind = 'capture' | 'asterisk-log' | 'cdr-csv';
+
+/** Bytes of decompressed input looked at to decide the format. */
+export const SNIFF_BYTES = 64 * 1024;
+const READ_CHUNK = 1 << 20;
+
+export interface OpenedInput {
+  kind: SourceKind;
+  compressed?: 'gzip' | 'zstd';
+  /** Decompressed chunks, starting with the sniffed head. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
+const PCAPNG_SHB = 0x0a0d0d0a;
+
+/** Names of containers people feed by mistake, so the error says what the file is. */
+function describeForeign(head: Uint8Array): string | undefined {
+  const ascii = Buffer.from(head.subarray(0, 8)).toString('latin1');
+  if (ascii.startsWith('GMBU')) return 'a Microsoft Network Monitor capture (save it as pcapng in Wireshark first)';
+  if (ascii.startsWith('snoop')) return 'a Solaris snoop capture (convert it with editcap first)';
+  if (ascii.startsWith('PK')) return 'a zip archive (unpack it first)';
+  if (ascii.startsWith('BZh')) return 'a bzip2 file (decompress it first)';
+  if (head[0] === 0xfd && ascii.startsWith('\xfd7zXZ')) return 'an xz file (decompress it first)';
+  if (head.length >= 4 && u32(head, 0) === 0x28b52ffd) return 'a zstd file (this Node version cannot decompress zstd: run `zstd -d` first)';
+  return undefined;
+}
+
+/** Decides the format of decompressed input from its first bytes. */
+export function sniffKind(head: Uint8Array): SourceKind | undefined {
+  if (head.length >= 4) {
+    const m = u32(head, 0);
+    if (PCAP_MAGICS.has(m) || m === PCAPNG_SHB) return 'capture';
+  }
+  if (isAsteriskLog(head)) return 'asterisk-log';
+  if (isCdrCsv(head)) return 'cdr-csv';
+  return undefined;
+}
+
+/** Reads from an async iterator until at least `want` bytes are buffered (or the end). */
+async function peek(it: AsyncIterator<Uint8Array>, want: number): Promise<{ head: Uint8Array[]; size: number; done: boolean }> {
+  const head: Uint8Array[] = [];
+  let size = 0;
+  while (size < want) {
+    const r = await it.next();
+    if (r.done) return { head, size, done: true };
+    const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    head.push(chunk);
+    size += chunk.length;
+  }
+  return { head, size, done: false };
+}
+
+async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array>, done: boolean): AsyncGenerator<Uint8Array> {
+  for (const h of head) yield h;
+  if (done) return;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/**
+ * Opens an input. `onRawBytes` is told how many bytes were read from disk/stdin (before decompression),
+ * for progress. Throws InputError when the file cannot be read or its format is not recognised.
+ */
+export async function openInput(
+  spec: InputSpec,
+  opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void } = {},
+): Promise<OpenedInput> {
+  let raw: NodeJS.ReadableStream;
+  if (spec.path === '-') {
+    if (!opts.stdin) throw new InputError(spec.display, 'standard input is not available');
+    raw = opts.stdin;
+  } else {
+    raw = createReadStream(spec.path, { highWaterMark: READ_CHUNK });
+  }
+  const counted = opts.onRawBytes
+    ? Readable.from(
+        (async function* () {
+          for await (const c of raw as AsyncIterable<Uint8Array>) {
+            opts.onRawBytes!(c.length);
+            yield c;
+          }
+        })(),
+        { objectMode: false, highWaterMark: READ_CHUNK },
+      )
+    : (raw as Readable);
+
+  const rawIt = (counted as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  let first;
+  try {
+    first = await peek(rawIt, 4);
+  } catch (err) {
+    throw new InputError(spec.display, readErrorText(err));
+  }
+  const firstBytes = Buffer.concat(first.head);
+  if (firstBytes.length === 0) throw new InputError(spec.display, 'empty input');
+
+  let compressed: OpenedInput['compressed'];
+  let dataIt: AsyncIterator<Uint8Array>;
+  if (firstBytes[0] === 0x1f && firstBytes[1] === 0x8b) {
+    compressed = 'gzip';
+    const gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
+    Readable.from(replay(first.head, rawIt, first.done), { objectMode: false }).pipe(gunzip);
+    dataIt = (gunzip as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  } else if (firstBytes.length >= 4 && u32(firstBytes, 0) === 0x28b52ffd) {
+    const make = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+    if (!make) throw new InputError(spec.display, describeForeign(firstBytes)!);
+    compressed = 'zstd';
+    const dec = make();
+    Readable.from(replay(first.head, rawIt, first.done), { objectMode: false }).pipe(dec);
+    dataIt = (dec as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  } else {
+    dataIt = replay(first.head, rawIt, first.done);
+  }
+
+  let sniffed;
+  try {
+    sniffed = await peek(dataIt, SNIFF_BYTES);
+  } catch (err) {
+    throw new InputError(spec.display, readErrorText(err));
+  }
+  const head = Buffer.concat(sniffed.head);
+  if (head.length === 0) throw new InputError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
+  const kind = sniffKind(head);
+  if (!kind) {
+    const foreign = describeForeign(head);
+    throw new InputError(
+      spec.display,
+      foreign ? `not supported: this is ${foreign}` : 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export',
+    );
+  }
+  return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) } };
+}
+
+export function readErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file';
+  if (e?.code === 'EACCES') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'is a folder';
+  if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt compressed data (${e.message})`;
+  return e?.message ?? String(err);
+}

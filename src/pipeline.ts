@@ -1,0 +1,224 @@
+/**
+ * The pipeline: inputs → sources → CallRecords → Aggregator → AnalysisResult.
+ * Each input is opened, decompressed and sniffed in input/, then fed chunk by chunk to the source parser
+ * for its format. A bad input is recorded in its accounting (`error`) and the others are still read.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError, SipscopeError } from './errors.js';
+import { expandInputs, type InputSpec } from './input/expand.js';
+import { openInput, readErrorText, type SourceKind } from './input/open.js';
+import { silentProgress, type Progress } from './input/progress.js';
+import { createCaptureSource } from './sip/capture-source.js';
+import { createAsteriskLogSource } from './asterisk/index.js';
+import { createCdrSource } from './cdr/index.js';
+import { WireCounter } from './sip/wire.js';
+import { loadRoutes } from './routes.js';
+import { Aggregator, finish, type AnalysisOptions } from './analysis/index.js';
+import type { AnalysisResult } from './analysis/result.js';
+import {
+  newAccounting,
+  type InputAccounting,
+  type InputFormat,
+  type RecordSink,
+  type SourceOptions,
+  type SourceParser,
+} from './types.js';
+
+export interface ReadOptions extends SourceOptions {
+  /** Standard input, for the input `-`. */
+  stdin?: NodeJS.ReadableStream;
+  progress?: Progress;
+}
+
+type SourceFactory = (file: string, sink: RecordSink, opts: SourceOptions) => SourceParser;
+
+const FACTORIES: Record<SourceKind, SourceFactory> = {
+  capture: createCaptureSource,
+  'asterisk-log': createAsteriskLogSource,
+  'cdr-csv': createCdrSource,
+};
+
+function failedInput(file: string, message: string): InputAccounting {
+  const acc = newAccounting(file, 'unknown', 'packet');
+  acc.error = message;
+  return acc;
+}
+
+/** Reads one input into the sink; never throws for a bad input (its accounting says what happened). */
+export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting> {
+  const progress = opts.progress ?? silentProgress;
+  progress.file(spec.display);
+  let opened;
+  try {
+    opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n) });
+  } catch (err) {
+    if (err instanceof SipscopeError) return failedInput(spec.display, err instanceof InputError ? err.message.slice(spec.display.length + 2) : err.message);
+    return failedInput(spec.display, readErrorText(err));
+  }
+  let parser: SourceParser;
+  try {
+    parser = FACTORIES[opened.kind](spec.display, sink, opts);
+  } catch (err) {
+    return failedInput(spec.display, (err as Error).message);
+  }
+  try {
+    for await (const chunk of opened.chunks) parser.push(chunk);
+  } catch (err) {
+    // The input stopped being readable part-way (truncated gzip, I/O error, a container error):
+    // keep what was read, say where it stopped.
+    const msg = err instanceof InputError ? err.message.slice(spec.display.length + 2) : readErrorText(err);
+    parser.accounting.error = `stopped after ${parser.accounting.bytes} bytes: ${msg}`;
+  }
+  try {
+    parser.end();
+  } catch (err) {
+    parser.accounting.error ??= (err as Error).message;
+  }
+  if (opened.compressed) parser.accounting.compressed = opened.compressed;
+  return parser.accounting;
+}
+
+export interface AnalyzeOptions extends ReadOptions, AnalysisOptions {
+  /** A `match,route` CSV file (see routes.ts); or give `routeOf` directly. */
+  routesFile?: string;
+  /** Inline route map from a config file: address or CIDR → route name. */
+  routeMap?: Record<string, string>;
+  /**
+   * Worker threads for several input files (default: one per core, at most one per file; 1 = no workers).
+   * Each worker aggregates its files and the mergeable aggregates are added up.
+   */
+  jobs?: number;
+}
+
+/** Builds the address → route function from a routes file or an inline map. */
+export function resolveRoutes(opts: Pick<AnalyzeOptions, 'routesFile' | 'routeMap' | 'routeOf'>): SourceOptions['routeOf'] {
+  if (opts.routeOf) return opts.routeOf;
+  if (opts.routesFile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.routesFile, 'utf8');
+    } catch (err) {
+      throw new InputError(opts.routesFile, `cannot read routes file: ${readErrorText(err)}`);
+    }
+    return loadRoutes(text, opts.routesFile);
+  }
+  if (opts.routeMap) {
+    const lines = ['match,route', ...Object.entries(opts.routeMap).map(([m, r]) => `${m},${r}`)];
+    return loadRoutes(lines.join('\n'), '<config routes>');
+  }
+  return undefined;
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Options a worker thread can receive (functions and streams stay in the main thread). */
+function cloneable(opts: AnalyzeOptions): AnalyzeOptions {
+  const { stdin: _stdin, progress: _progress, routeOf: _routeOf, ...rest } = opts;
+  return rest;
+}
+
+async function collectParallel(
+  specs: readonly InputSpec[],
+  opts: AnalyzeOptions,
+  jobs: number,
+): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
+  const agg = new Aggregator(opts);
+  const wire = new WireCounter();
+  const inputs: InputAccounting[] = new Array(specs.length);
+  const progress = opts.progress ?? silentProgress;
+  let next = 0;
+  const workers = Array.from({ length: jobs }, () => new Worker(WORKER_FILE, { workerData: cloneable(opts) }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let current = -1;
+            const give = (): void => {
+              if (next >= specs.length) return resolve();
+              current = next++;
+              progress.file(specs[current]!.display);
+              w.postMessage({ spec: specs[current] });
+            };
+            w.on('message', (msg: import('./worker.js').WorkerReply) => {
+              if (msg.type === 'progress') progress.add(msg.bytes);
+              else if (msg.type === 'crash') reject(new Error(`${specs[current]!.display}: ${msg.message}`));
+              else {
+                inputs[current] = msg.accounting;
+                agg.merge(Aggregator.fromJSON(msg.agg));
+                wire.merge(WireCounter.fromJSON(msg.wire));
+                give();
+              }
+            });
+            w.on('error', reject);
+            give();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return { agg, wire, inputs };
+}
+
+/**
+ * Reads the inputs into one aggregate; the wire counts and accounting come along. Several files are
+ * read in worker threads (when running from the built package) and their aggregates merged.
+ */
+export async function collect(
+  specs: readonly InputSpec[],
+  opts: AnalyzeOptions,
+): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
+  const files = specs.filter((s) => s.path !== '-');
+  const jobs = Math.min(opts.jobs ?? availableParallelism(), files.length);
+  if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, opts, jobs);
+  return collectSerial(specs, opts);
+}
+
+async function collectSerial(
+  specs: readonly InputSpec[],
+  opts: AnalyzeOptions,
+): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
+  const agg = new Aggregator(opts);
+  const wire = new WireCounter();
+  const sink: RecordSink = {
+    record: (r) => agg.add(r),
+    message: (m) => wire.add(m),
+  };
+  const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
+  const inputs: InputAccounting[] = [];
+  for (const spec of specs) inputs.push(await readInput(spec, sink, sourceOpts));
+  return { agg, wire, inputs };
+}
+
+/**
+ * The library's main entry: analyse captures, logs and CDR exports (paths, folders, globs or `-`)
+ * and return the per-route report.
+ */
+export async function analyze(inputs: ReadonlyArray<string | InputSpec>, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const specs: InputSpec[] = [];
+  const unreadable: InputAccounting[] = [];
+  for (const i of inputs) {
+    if (typeof i !== 'string') {
+      specs.push(i);
+      continue;
+    }
+    // One argument at a time: a missing file among good ones is reported, the others are still analysed.
+    try {
+      specs.push(...(await expandInputs([i])));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      unreadable.push(failedInput(i, err.message.slice(i.length + 2)));
+    }
+  }
+  opts.progress?.setTotal(specs.some((s) => s.size === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));
+  const { agg, wire, inputs: accounting } = await collect(specs, opts);
+  accounting.push(...unreadable);
+  (opts.progress ?? silentProgress).done();
+  return finish(agg, { inputs: accounting, wire: wire.toJSON(), options: opts });
+}
+
+export type { InputFormat };
