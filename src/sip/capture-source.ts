@@ -24,8 +24,25 @@ export function findStartLine(d: Uint8Array, from: number, end: number): number 
   return -1;
 }
 
+/** Longest first line held while deciding whether a TCP flow is SIP. */
+const PROBE_BYTES = 512;
+
+/** Whether bytes without a line end yet may still become a SIP start line (letters first, printable ASCII). */
+function couldBeStartLine(d: Uint8Array): boolean {
+  if (d.length === 0 || d.length >= PROBE_BYTES) return false;
+  const c0 = d[0]!;
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  for (let i = 0; i < d.length; i++) {
+    const c = d[i]!;
+    if (c === LF || c === 13 || c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 export class SipPayloadHandler implements PayloadHandler {
   private readonly framers = new Map<string, SipStreamFramer>();
+  /** First bytes of TCP flows whose first line has not fully arrived yet. */
+  private readonly probes = new Map<string, Uint8Array>();
   private readonly problem: ScanProblem = {};
   private cur: TransportPayload | undefined;
   private curMessages = 0;
@@ -81,9 +98,25 @@ export class SipPayloadHandler implements PayloadHandler {
   private tcp(p: TransportPayload): PayloadVerdict {
     const d = p.data;
     let framer = this.framers.get(p.flowKey);
+    let data = d;
     if (!framer) {
-      // A flow becomes SIP when a chunk starts with (or, mid-stream, contains) a start line.
-      if (startLineEnd(d, 0, d.length) < 0 && findStartLine(d, 0, d.length) < 0) return 'other';
+      // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
+      // line split over segments is held (up to PROBE_BYTES) until it can be judged.
+      const held = this.probes.get(p.flowKey);
+      if (held) {
+        data = new Uint8Array(held.length + d.length);
+        data.set(held);
+        data.set(d, held.length);
+      }
+      if (startLineEnd(data, 0, data.length) < 0 && findStartLine(data, 0, data.length) < 0) {
+        if (couldBeStartLine(data)) {
+          this.probes.set(p.flowKey, data === d ? d.slice() : data);
+          return 'sip';
+        }
+        this.probes.delete(p.flowKey);
+        return 'other';
+      }
+      this.probes.delete(p.flowKey);
       framer = new SipStreamFramer({
         message: (buf, s, e) => {
           const cur = this.cur!;
@@ -100,7 +133,7 @@ export class SipPayloadHandler implements PayloadHandler {
     this.cur = p;
     this.curMessages = 0;
     this.curAnomalies.length = 0;
-    framer.push(d);
+    framer.push(data);
     this.cur = undefined;
     const anomalies = this.curAnomalies;
     if (this.curMessages === 0 && framer.buffered === 0 && (anomalies.length > 0 || framer.inJunk)) {
@@ -114,6 +147,7 @@ export class SipPayloadHandler implements PayloadHandler {
   }
 
   onFlowEnd(flowKey: string): void {
+    this.probes.delete(flowKey);
     const f = this.framers.get(flowKey);
     if (!f) return;
     if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
@@ -123,6 +157,7 @@ export class SipPayloadHandler implements PayloadHandler {
   /** End of capture: flows never closed still hold partial messages. */
   end(): void {
     for (const key of [...this.framers.keys()]) this.onFlowEnd(key);
+    this.probes.clear();
   }
 }
 

@@ -34,14 +34,16 @@ export function sdp(addr: string, port: number, pts = '0 8 101'): string {
 /** One call between A (caller) and B (callee) with a fixed Call-ID and tags. */
 export class Call {
   readonly wire: Wire[] = [];
-  readonly fromTag = 'ftag-' + Math.random().toString(36).slice(2, 8);
+  fromTag: string;
   constructor(
     readonly callId: string,
     readonly caller: Ep = A,
     readonly callee: Ep = B,
     readonly from = '1001',
     readonly to = '4951234567',
-  ) {}
+  ) {
+    this.fromTag = `ftag-${callId}`;
+  }
 
   private push(ms: number, up: boolean, text: string): this {
     this.wire.push({ ts: T0 + ms, from: up ? this.caller : this.callee, to: up ? this.callee : this.caller, text });

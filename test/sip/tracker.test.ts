@@ -218,7 +218,7 @@ scenario(
     const P = { addr: '203.0.113.5', port: 5060 };
     const leg1 = new Call('c-proxy', A, P);
     const leg2 = new Call('c-proxy', P, B);
-    (leg2 as { fromTag: string }).fromTag = leg1.fromTag;
+    leg2.fromTag = leg1.fromTag;
     leg1.invite(0, { branch: 'z9hG4bK-l1' });
     leg2.invite(10, { branch: 'z9hG4bK-l2' });
     leg2.resp(300, 180, 'Ringing', { branch: 'z9hG4bK-l2' });
@@ -227,7 +227,7 @@ scenario(
     leg1.resp(2010, 200, 'OK', { branch: 'z9hG4bK-l1' });
     // ACK and BYE go end to end (the proxy did not record-route).
     const direct = new Call('c-proxy', A, B);
-    (direct as { fromTag: string }).fromTag = leg1.fromTag;
+    direct.fromTag = leg1.fromTag;
     direct.ack(2020).bye(7000, true).byeOk(7010, true);
     return [...leg1.wire, ...leg2.wire, ...direct.wire].sort((x, y) => x.ts - y.ts);
   })(),
