@@ -1,0 +1,118 @@
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../../src/cli/main.js';
+import { FORMATS } from '../../src/cli/analyze.js';
+import { REPORT_FORMATS } from '../../src/report/index.js';
+import type { AnalysisResult } from '../../src/analysis/result.js';
+
+const fx = (name: string): string => new URL(`../../fixtures/gen/${name}`, import.meta.url).pathname;
+const ROUTES = fx('alpha-beta.routes.csv');
+
+async function run(args: string[], stdinFile?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    isTTY: false,
+    stderrIsTTY: false,
+    stdin: stdinFile ? createReadStream(stdinFile) : undefined,
+  };
+  const code = await main(['node', 'sipscope', ...args], io);
+  return { code, out, err };
+}
+
+function routesOf(json: string): Record<string, { attempts: number; answered: number; codes: Record<string, number> }> {
+  const r = JSON.parse(json) as AnalysisResult;
+  return Object.fromEntries(r.routes.map((x) => [x.route, { attempts: x.attempts, answered: x.answered, codes: x.codes }]));
+}
+
+const EXPECTED = {
+  alpha: { attempts: 3, answered: 2, codes: { '200': 2, '486': 1 } },
+  beta: { attempts: 2, answered: 0, codes: { '480': 1, '503': 1 } },
+};
+
+describe('sipscope analyze (in-process)', () => {
+  it('offers the formats the renderers have', () => {
+    expect([...FORMATS]).toEqual([...REPORT_FORMATS]);
+  });
+
+  it.each(['alpha-beta.pcap', 'alpha-beta.pcap.gz', 'alpha-beta.pcapng', 'alpha-beta.log', 'alpha-beta.log.gz', 'alpha-beta.Master.csv', 'alpha-beta.carrier.csv.gz'])(
+    '%s gives the known routes, attempts and codes',
+    async (name) => {
+      const { code, out, err } = await run(['analyze', fx(name), '--routes', ROUTES, '--format', 'json']);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      expect(routesOf(out)).toEqual(EXPECTED);
+    },
+  );
+
+  it('stdin, gzip and plain give identical reports', async () => {
+    const strip = (s: string): unknown => {
+      const j = JSON.parse(s) as AnalysisResult;
+      return { ...j, generatedAt: '', inputs: j.inputs.map((i) => ({ ...i, file: '', compressed: undefined, bytes: 0 })) };
+    };
+    const plain = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json']);
+    const gz = await run(['analyze', fx('alpha-beta.pcap.gz'), '--routes', ROUTES, '--format', 'json']);
+    const stdin = await run(['analyze', '-', '--routes', ROUTES, '--format', 'json'], fx('alpha-beta.pcap.gz'));
+    expect(strip(gz.out)).toEqual(strip(plain.out));
+    expect(strip(stdin.out)).toEqual(strip(plain.out));
+    expect((JSON.parse(stdin.out) as AnalysisResult).inputs[0]!.file).toBe('<stdin>');
+  });
+
+  it('a capture, a log and a CDR of the same calls merge into one report', async () => {
+    const { code, out } = await run(['analyze', fx('alpha-beta.pcap'), fx('alpha-beta.log'), fx('alpha-beta.Master.csv'), '--routes', ROUTES, '--format', 'json']);
+    expect(code).toBe(0);
+    const r = routesOf(out);
+    expect(r.alpha!.attempts).toBe(9);
+    expect(r.beta!.codes).toEqual({ '480': 3, '503': 3 });
+  });
+
+  it('exit 3 when a --fail-on rule breaks, and the report is still written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const out = join(dir, 'r.json');
+    const res = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--out', out, '--fail-on', 'asr<35', '--min-attempts', '1']);
+    expect(res.code).toBe(3);
+    expect(res.err).toMatch(/--fail-on asr<35 \[beta\]: asr 0\.0 over 2 attempts/);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as AnalysisResult;
+    expect(written.failures).toHaveLength(1);
+    const ok = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--fail-on', 'asr<35']);
+    expect(ok.code).toBe(0); // routes under the default --min-attempts are not judged
+  });
+
+  it('exit 2 for a bad file among good ones, which are still analysed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const junk = join(dir, 'junk.bin');
+    writeFileSync(junk, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    const res = await run(['analyze', fx('alpha-beta.pcap'), junk, join(dir, 'missing.pcap'), '--routes', ROUTES, '--format', 'json']);
+    expect(res.code).toBe(2);
+    expect(res.err).toContain(`sipscope: ${junk}: not recognised`);
+    expect(res.err).toContain('missing.pcap: no such file or folder');
+    expect(res.err.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(res.err).not.toMatch(/\s+at /); // no stack trace
+    expect(routesOf(res.out)).toEqual(EXPECTED);
+  });
+
+  it('exit 2 for usage errors, with one line', async () => {
+    for (const args of [['analyze'], ['analyze', fx('alpha-beta.pcap'), '--format', 'xml'], ['analyze', fx('alpha-beta.pcap'), '--fail-on', 'asr<<'], ['analyze', fx('alpha-beta.pcap'), '--bucket', '7m']]) {
+      const res = await run(args);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.err.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads a config file, and command-line options win over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ routes: { '203.0.113.10': 'A', '198.51.100.20': 'B' }, format: 'csv', failOn: 'asr<35', minAttempts: 1 }));
+    const res = await run(['analyze', fx('alpha-beta.pcap'), '--config', cfg]);
+    expect(res.code).toBe(3);
+    expect(res.out.split('\n')[0]).toMatch(/^route,attempts/);
+    expect(res.out).toMatch(/^B,2,0/m);
+    const json = await run(['analyze', fx('alpha-beta.pcap'), '--config', cfg, '--format', 'json', '--min-attempts', '5']);
+    expect(json.code).toBe(0);
+    expect(Object.keys(routesOf(json.out)).sort()).toEqual(['A', 'B']);
+  });
+});
