@@ -66,6 +66,8 @@ class CaptureReader implements CaptureDecoder {
   private snaplen = 0;
   private ifaces: NgInterface[] = [];
   private sections = 0;
+  private lastTs = 0;
+  private spbNoted = false;
   private corruptName = '';
   private corruptDetail = '';
 
@@ -346,6 +348,7 @@ class CaptureReader implements CaptureDecoder {
         const origlen = u32(b, o + 24, le);
         if (caplen > len - 32) return this.badPacketBlock(`captured length ${caplen} beyond block of ${len} bytes`);
         const ts = this.ngTime(iface, u32(b, o + 12, le), u32(b, o + 16, le));
+        this.lastTs = ts;
         this.net.packet(b, o + 28, caplen, origlen, iface.linktype, ts, ++this.no);
         return;
       }
@@ -356,8 +359,12 @@ class CaptureReader implements CaptureDecoder {
         const origlen = u32(b, o + 8, le);
         let caplen = Math.min(origlen, len - 16);
         if (iface.snaplen > 0 && caplen > iface.snaplen) caplen = iface.snaplen;
-        // A simple packet block has no timestamp.
-        this.net.packet(b, o + 12, caplen, origlen, iface.linktype, 0, ++this.no);
+        // A simple packet block has no timestamp: the previous packet's time is the best estimate.
+        if (!this.spbNoted) {
+          this.spbNoted = true;
+          this.acc.notes.push('simple packet blocks carry no time: each got the time of the packet before it');
+        }
+        this.net.packet(b, o + 12, caplen, origlen, iface.linktype, this.lastTs, ++this.no);
         return;
       }
       default:

@@ -85,7 +85,8 @@ describe('containers', () => {
     expect(r.seen[0]!.ts).toBe(T0 + 0.5);
     expect(r.seen[1]!.ts).toBeCloseTo(T0 + 1000.000123, 5);
     expect(r.seen[1]).toMatchObject({ ipVersion: 6, src: '2001:db8::1' });
-    expect(r.seen[2]).toMatchObject({ ts: 0, text: OK });
+    expect(r.seen[2]).toMatchObject({ ts: r.seen[1]!.ts, text: OK }); // no time in an SPB: the previous packet's
+    expect(r.acc.notes).toHaveLength(1);
     expect(r.seen[3]!.ts).toBe(T0 + 2000.25);
     // 2^-20 s resolution: within one tick.
     expect(Math.abs(r.seen[4]!.ts - (T0 + 3000.5))).toBeLessThan(0.001);
