@@ -97,6 +97,7 @@ export class DialTracker {
   private readonly byChan = new Map<string, Attempt>();
   private readonly byCallerChan = new Map<string, Context>();
   private orphan: PendingResponse | undefined;
+  private openGroups = 0;
   private seq = 0;
 
   constructor(private readonly o: DialOptions) {}
@@ -121,6 +122,7 @@ export class DialTracker {
     c.callerChan = callerChan;
     this.byCallerChan.set(callerChan, c);
     c.group = { ctx: c, callerChan, caller: c.caller ?? callerEndpoint(callerChan), exten, attempts: [], open: true };
+    this.openGroups++;
     c.lastTs = ts;
   }
 
@@ -135,6 +137,7 @@ export class DialTracker {
     let g = c.group;
     if (g === undefined || !g.open) {
       g = { ctx: c, attempts: [], open: true };
+      this.openGroups++;
       if (c.callerChan !== undefined) g.callerChan = c.callerChan;
       if (c.caller !== undefined) g.caller = c.caller;
       c.group = g;
@@ -300,6 +303,11 @@ export class DialTracker {
     this.closeGroup(g, ts, 'done');
   }
 
+  /** Is any Dial group open (attempts in progress) anywhere? */
+  anyOpen(): boolean {
+    return this.openGroups > 0;
+  }
+
   hasOpenGroup(c: Context): boolean {
     return c.group?.open === true && c.group.attempts.length > 0;
   }
@@ -338,6 +346,7 @@ export class DialTracker {
   private closeGroup(g: DialGroup, ts: number, why: 'done' | 'redial'): void {
     if (!g.open) return;
     g.open = false;
+    this.openGroups--;
     for (const a of g.attempts) {
       if (a.code === undefined && a.answer === undefined) {
         // Dial returned without a per-channel outcome: the pending SIP response, if any, is the outcome.
@@ -412,6 +421,7 @@ export class DialTracker {
 
   /** Emits what is left of a group as unfinished. */
   private flushGroup(g: DialGroup): void {
+    if (g.open) this.openGroups--;
     g.open = false;
     for (const a of g.attempts) {
       if (a.emitted) continue;

@@ -84,6 +84,10 @@ const K_ANSWERED = lit(' answered ');
 const K_IS_BUSY = lit(' is busy');
 const K_IS_CIRCUIT_BUSY = lit(' is circuit-busy');
 const K_LEFT = lit(" left '");
+const K_APP_DIAL = lit('] Dial(');
+const K_CALLERID_BYTES = Buffer.from('CALLERID(', 'latin1');
+const K_APP_SET = lit('] Set(');
+const K_APP_MSET = lit('] MSet(');
 const K_JOINED = lit(" joined '");
 
 function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean {
@@ -92,19 +96,43 @@ function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean
   return true;
 }
 
-function findBytes(b: Uint8Array, p: number, e: number, k: Uint8Array): number {
-  const k0 = k[0]!;
-  const last = e - k.length;
-  outer: for (let i = p; i <= last; i++) {
-    if (b[i] !== k0) continue;
-    for (let j = 1; j < k.length; j++) if (b[i + j] !== k[j]) continue outer;
-    return i;
-  }
-  return -1;
+function str(b: Uint8Array, s: number, e: number): string {
+  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
 }
 
-function str(b: Uint8Array, s: number, e: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+/**
+ * Byte prefilter for security lines: true when the text holds one of the words every known form has
+ * (`fail`, `Secu`rityEvent, re`ject`, `No r`egistration, `nonex`istent, `hack`ing, `Frie`ndly).
+ */
+function maybeSecurity(b: Uint8Array, p: number, e: number): boolean {
+  for (let i = p; i + 3 < e; i++) {
+    switch (b[i]) {
+      case 102: // fail
+        if (b[i + 1] === 97 && b[i + 2] === 105 && b[i + 3] === 108) return true;
+        break;
+      case 83: // Secu
+        if (b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 117) return true;
+        break;
+      case 106: // eject
+        if (b[i - 1] === 101 && b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 116) return true;
+        break;
+      case 78: // No r
+        if (b[i + 1] === 111 && b[i + 2] === 32 && b[i + 3] === 114) return true;
+        break;
+      case 110: // nonex
+        if (b[i + 1] === 111 && b[i + 2] === 110 && b[i + 3] === 101) return true;
+        break;
+      case 104: // hack
+        if (b[i + 1] === 97 && b[i + 2] === 99 && b[i + 3] === 107) return true;
+        break;
+      case 70: // Frie
+        if (b[i + 1] === 114 && b[i + 2] === 105 && b[i + 3] === 101) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 function isUpper(c: number | undefined): boolean {
@@ -163,6 +191,11 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   let grepPrefixed = 0;
   let droppedDial = 0;
   let dialRecords = 0;
+  // Hot counters, added into `acc` at the end of every chunk (see sync()).
+  let nRead = 0;
+  let nUsed = 0;
+  let nDebug = 0;
+  let nNotCall = 0;
 
   // Per-line context (reused).
   let lineNo = 0;
@@ -176,6 +209,10 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   /** JSON lines carry marker and thread id as strings. */
   let jsonMarker: string | undefined;
   let jsonTid: string | undefined;
+
+  const cachedMarker = new Uint8Array(40);
+  let cachedMarkerLen = -1;
+  let cachedMarkerStr = '';
 
   const dumpedMarkers = new Map<string, true>();
   const dumpedInvites: DumpedInvite[] = [];
@@ -285,9 +322,25 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   // ─── helpers ─────────────────────────────────────────────────────────────────────────────────────
+  /** The call marker of the line (`C-0000012a`), '' when none; the last one is cached (lines of one call cluster). */
   function markerStr(): string {
     if (jsonMarker !== undefined) return jsonMarker;
-    return mkS >= 0 ? str(lineBuf, mkS, mkE) : '';
+    if (mkS < 0) return '';
+    const n = mkE - mkS;
+    if (n === cachedMarkerLen && n <= cachedMarker.length) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (lineBuf[mkS + i] !== cachedMarker[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cachedMarkerStr;
+    }
+    cachedMarkerStr = str(lineBuf, mkS, mkE);
+    cachedMarkerLen = n;
+    if (n <= cachedMarker.length) cachedMarker.set(lineBuf.subarray(mkS, mkE));
+    return cachedMarkerStr;
   }
 
   function contextKey(): string {
@@ -363,7 +416,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       const n = dump.lines;
       if (ok) acc.used += n;
       else for (let i = 0; i < n; i++) countAnomaly(acc, anomaly, { file, line: dump.line + i }, i === 0 ? 'SIP message dump could not be read' : undefined);
-      acc.read += 0; // lines were already counted as read
     }
     dump.reset();
     absorbAfterDump = h.oldStyle ? 0 : 2;
@@ -446,7 +498,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         }
       }
     }
-    if (level === LV_VERBOSE || level === LV_DTMF) return R_NOT_CALL;
+    if (level === LV_VERBOSE || level === LV_DTMF || !maybeSecurity(b, p, e)) return R_NOT_CALL;
     return onSecurity(b, p, e);
   }
 
@@ -527,32 +579,48 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
 
   /** `[exten@context:prio] App("CHANNEL", "args") in new stack`. */
   function onExecuting(b: Uint8Array, p: number, e: number): string {
-    const t = str(b, p, e);
-    const close = t.indexOf('] ');
-    if (close < 0) return R_NOT_CALL;
-    const at = t.indexOf('@');
-    const exten = at >= 0 && at < close ? t.slice(0, at) : '';
-    const open = t.indexOf('(', close);
-    if (open < 0) return R_NOT_CALL;
-    const app = t.slice(close + 2, open);
-    const chan = between(t.slice(open), '"', '"') ?? '';
-    const argsStart = t.indexOf('", "', open);
-    const argsEnd = t.lastIndexOf('")');
-    const args = argsStart >= 0 && argsEnd > argsStart ? t.slice(argsStart + 4, argsEnd) : '';
-    const ts = lineTs();
-    if (app === 'Dial') {
-      const x = ctx(true)!;
-      dial.dialApp(x, chan, exten, ts);
-      return USED;
-    }
-    if (app === 'Set' || app === 'MSet') {
-      const num = callerIdOf(args);
-      if (num !== undefined) {
-        dial.callerId(ctx(true)!, num);
-        return USED;
+    // `exten@context:prio] App("CHANNEL", "args") in new stack`: decide on bytes before making strings.
+    let close = -1;
+    for (let i = p, lim = Math.min(e, p + 512); i < lim; i++) {
+      if (b[i] === 93) {
+        close = i;
+        break;
       }
     }
-    const x = ctx(false) ?? dial.contextOfCaller(chan);
+    if (close < 0) return R_NOT_CALL;
+    const isDial = startsWith(b, close, e, K_APP_DIAL);
+    const isSet = !isDial && (startsWith(b, close, e, K_APP_SET) || startsWith(b, close, e, K_APP_MSET));
+    if (isSet && Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(K_CALLERID_BYTES, close) < 0) return R_NOT_CALL;
+    let known: Context | undefined;
+    if (!isDial && !isSet) {
+      // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).
+      if (!dial.anyOpen()) return R_NOT_CALL;
+      known = ctx(false);
+      if (known === undefined ? mkS >= 0 || jsonMarker !== undefined && jsonMarker !== '' : !dial.hasOpenGroup(known)) return R_NOT_CALL;
+    }
+    const t = str(b, p, e);
+    const tc = close - p;
+    const at = t.indexOf('@');
+    const exten = at >= 0 && at < tc ? t.slice(0, at) : '';
+    const open = t.indexOf('(', tc);
+    if (open < 0) return R_NOT_CALL;
+    const q1 = t.indexOf('"', open);
+    const q2 = q1 >= 0 ? t.indexOf('"', q1 + 1) : -1;
+    const chan = q2 > q1 ? t.slice(q1 + 1, q2) : '';
+    const ts = lineTs();
+    if (isDial) {
+      dial.dialApp(ctx(true)!, chan, exten, ts);
+      return USED;
+    }
+    if (isSet) {
+      const argsStart = t.indexOf('", "', open);
+      const argsEnd = t.lastIndexOf('")');
+      const num = argsStart >= 0 && argsEnd > argsStart ? callerIdOf(t.slice(argsStart + 4, argsEnd)) : undefined;
+      if (num === undefined) return R_NOT_CALL;
+      dial.callerId(ctx(true)!, num);
+      return USED;
+    }
+    const x = known ?? dial.contextOfCaller(chan);
     if (x !== undefined && dial.hasOpenGroup(x) && x.group!.callerChan === chan) {
       if (exten === 'h') dial.callerGone(x, ts, false);
       else dial.dialReturned(x, ts);
@@ -673,6 +741,11 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       p = q;
       while (p < e && b[p] === 32) p++;
     }
+    return afterStamp(b, p, e, stamped);
+  }
+
+  /** The rest of a line after its stamp (or the whole body when it has none). */
+  function afterStamp(b: Uint8Array, p: number, e: number, stamped: boolean): string {
     const m = readLevel(b, p, e);
     if (level === LV_DEBUG) return R_DEBUG;
     if (stamped && m >= e && level !== LV_NONE) {
@@ -687,6 +760,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     last = cur;
     cur = t;
     haveStamp = true;
+    lastTsLine = -1;
     if (last.hasYear) noteFullDate(last);
   }
 
@@ -753,7 +827,29 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
-    acc.read++;
+    nRead++;
+    // Fast path for the bulk of a `full` log: `[stamp] DEBUG[…` lines are validated and counted, nothing more.
+    if (b[s] === 91 && !tooLong && !dump.active && absorbAfterDump === 0 && !pendingEmpty) {
+      const q = readBracketStamp(b, s, e, cur);
+      if (q > 0) {
+        takeStamp();
+        const p = b[q] === 32 ? q + 1 : q;
+        if (b[p] === 68 && b[p + 1] === 69 && b[p + 2] === 66 && b[p + 3] === 85 && b[p + 4] === 71 && b[p + 5] === 91) {
+          nDebug++;
+          plainLines++;
+          return;
+        }
+        lineNo = n;
+        lineOffset = offset;
+        lineBuf = b;
+        jsonMarker = jsonTid = undefined;
+        plainLines++;
+        const v = afterStamp(b, p, e, true);
+        if (v === 'pending') return;
+        if (v !== 'dump') count(v);
+        return;
+      }
+    }
     lineNo = n;
     lineOffset = offset;
     lineBuf = b;
@@ -816,7 +912,9 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   function count(v: string): void {
-    if (v === USED) acc.used++;
+    if (v === USED) nUsed++;
+    else if (v === R_DEBUG) nDebug++;
+    else if (v === R_NOT_CALL) nNotCall++;
     else if (v === 'bad-timestamp' || v === 'bad-json' || v === 'bad-syslog') countAnomaly(acc, v, { file, line: lineNo, offset: lineOffset });
     else countIgnored(acc, v);
   }
@@ -945,16 +1043,42 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
 
   const splitter = new LineSplitter(onLine);
 
+  function sync(): void {
+    acc.read += nRead;
+    acc.used += nUsed;
+    if (nDebug > 0) {
+      acc.ignored += nDebug;
+      acc.ignoredBy[R_DEBUG] = (acc.ignoredBy[R_DEBUG] ?? 0) + nDebug;
+    }
+    if (nNotCall > 0) {
+      acc.ignored += nNotCall;
+      acc.ignoredBy[R_NOT_CALL] = (acc.ignoredBy[R_NOT_CALL] ?? 0) + nNotCall;
+    }
+    nRead = nUsed = nDebug = nNotCall = 0;
+  }
+
+  /** A bug met while reading must not take the run down: it is named, and the line totals stay consistent. */
+  function internalError(err: unknown): void {
+    sync();
+    countAnomaly(acc, 'internal-error', { file, line: lineNo }, err instanceof Error ? err.message : String(err));
+    const diff = acc.read - (acc.used + acc.ignored + acc.malformed);
+    if (diff > 0) {
+      acc.malformed += diff;
+      acc.anomalies['internal-error'] = (acc.anomalies['internal-error'] ?? 0) + diff;
+    } else if (diff < 0) {
+      acc.read -= diff;
+    }
+  }
+
   return {
     accounting: acc,
     push(chunk: Uint8Array): void {
       acc.bytes += chunk.length;
       try {
         splitter.push(chunk);
+        sync();
       } catch (err) {
-        // A bug must not take the run down: name it, keep the numbers consistent, go on with the next chunk.
-        countAnomaly(acc, 'internal-error', { file, line: lineNo }, err instanceof Error ? err.message : String(err));
-        acc.read++;
+        internalError(err);
       }
     },
     end(): void {
@@ -964,9 +1088,9 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         flushPendingEmpty(false);
         dial.finish();
         tracker.end();
+        sync();
       } catch (err) {
-        countAnomaly(acc, 'internal-error', { file, line: lineNo }, err instanceof Error ? err.message : String(err));
-        acc.read++;
+        internalError(err);
       }
       if (jsonLines > plainLines) acc.format = 'asterisk-json-log';
       const notes = acc.notes;

@@ -6,12 +6,12 @@
  * (with its first `maxLine` bytes) and the rest of it is skipped, so memory stays bounded whatever the input.
  */
 
-export type LineHandler = (buf: Uint8Array, start: number, end: number, lineNo: number, offset: number, tooLong: boolean) => void;
+export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number, offset: number, tooLong: boolean) => void;
 
 export const DEFAULT_MAX_LINE = 64 * 1024;
 
 export class LineSplitter {
-  private carry: Uint8Array;
+  private carry: Buffer;
   private carryLen = 0;
   /** Inside an over-long line: skipping until the next LF. */
   private skipping = false;
@@ -21,7 +21,7 @@ export class LineSplitter {
   private consumed = 0;
 
   constructor(private readonly onLine: LineHandler, private readonly maxLine = DEFAULT_MAX_LINE) {
-    this.carry = new Uint8Array(Math.min(4096, maxLine));
+    this.carry = Buffer.allocUnsafe(Math.min(4096, maxLine));
   }
 
   /** Lines delivered so far. */
@@ -29,7 +29,9 @@ export class LineSplitter {
     return this.lineNo;
   }
 
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // Lines are handed out as Buffer views so that the few that become strings need no wrapper per line.
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.length);
     const n = chunk.length;
     let pos = 0;
     const base = this.consumed;
@@ -76,7 +78,7 @@ export class LineSplitter {
     }
   }
 
-  private stash(chunk: Uint8Array, from: number, to: number, base: number): void {
+  private stash(chunk: Buffer, from: number, to: number, base: number): void {
     if (this.skipping) return;
     if (this.carryLen === 0) this.lineOffset = base + from;
     if (this.carryLen + (to - from) > this.maxLine) {
@@ -96,7 +98,7 @@ export class LineSplitter {
     if (need > this.carry.length) {
       let size = this.carry.length * 2;
       while (size < need) size *= 2;
-      const next = new Uint8Array(Math.min(Math.max(size, need), this.maxLine));
+      const next = Buffer.allocUnsafe(Math.min(Math.max(size, need), this.maxLine));
       next.set(this.carry.subarray(0, this.carryLen));
       this.carry = next;
     }
@@ -104,7 +106,7 @@ export class LineSplitter {
     this.carryLen = need;
   }
 
-  private emit(buf: Uint8Array, start: number, end: number, offset: number, tooLong: boolean): void {
+  private emit(buf: Buffer, start: number, end: number, offset: number, tooLong: boolean): void {
     this.lineNo++;
     if (!tooLong && end > start && buf[end - 1] === 13) end--;
     this.onLine(buf, start, end, this.lineNo, offset, tooLong);

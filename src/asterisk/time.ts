@@ -24,29 +24,33 @@ export function newStamp(): Stamp {
   return { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, hasYear: false, zoneMin: NaN };
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
 /** Month number (1..12) of a three-letter English abbreviation at `p`, any case; 0 when none. */
 export function monthAt(b: Uint8Array, p: number): number {
   if (p + 3 > b.length) return 0;
-  const c0 = b[p]! | 0x20;
-  const c1 = b[p + 1]! | 0x20;
-  const c2 = b[p + 2]! | 0x20;
-  for (let i = 0; i < 12; i++) {
-    const m = MONTHS[i]!;
-    if (m.charCodeAt(0) === c0 && m.charCodeAt(1) === c1 && m.charCodeAt(2) === c2) return i + 1;
+  // The three lower-cased letters as one number, compared with constants (no strings per line).
+  const k = ((b[p]! | 0x20) << 16) | ((b[p + 1]! | 0x20) << 8) | (b[p + 2]! | 0x20);
+  switch (k) {
+    case 0x6a616e: return 1; // jan
+    case 0x666562: return 2; // feb
+    case 0x6d6172: return 3; // mar
+    case 0x617072: return 4; // apr
+    case 0x6d6179: return 5; // may
+    case 0x6a756e: return 6; // jun
+    case 0x6a756c: return 7; // jul
+    case 0x617567: return 8; // aug
+    case 0x736570: return 9; // sep
+    case 0x6f6374: return 10; // oct
+    case 0x6e6f76: return 11; // nov
+    case 0x646563: return 12; // dec
+    default: return 0;
   }
-  return 0;
 }
 
-function digits(b: Uint8Array, p: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = b[p + i]! - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
+/** Two ASCII digits at p (the caller has checked the bounds); -1 when not digits. */
+function d2(b: Uint8Array, p: number): number {
+  const x = b[p]! - 48;
+  const y = b[p + 1]! - 48;
+  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : -1;
 }
 
 function isDigit(c: number | undefined): boolean {
@@ -56,9 +60,9 @@ function isDigit(c: number | undefined): boolean {
 /** `HH:MM:SS` with optional `.fff…` (or `,fff`); returns the offset after it or -1. */
 function readClock(b: Uint8Array, p: number, end: number, s: Stamp): number {
   if (p + 8 > end || b[p + 2] !== 58 || b[p + 5] !== 58) return -1;
-  const h = digits(b, p, 2);
-  const mi = digits(b, p + 3, 2);
-  const se = digits(b, p + 6, 2);
+  const h = d2(b, p);
+  const mi = d2(b, p + 3);
+  const se = d2(b, p + 6);
   if (h < 0 || mi < 0 || se < 0 || h > 23 || mi > 59 || se > 60) return -1;
   s.hour = h;
   s.minute = mi;
@@ -82,9 +86,11 @@ function readClock(b: Uint8Array, p: number, end: number, s: Stamp): number {
 /** `YYYY-MM-DD` then a separator (space or T) and a clock. */
 function readIsoDateTime(b: Uint8Array, p: number, end: number, s: Stamp): number {
   if (p + 19 > end || b[p + 4] !== 45 || b[p + 7] !== 45) return -1;
-  const y = digits(b, p, 4);
-  const mo = digits(b, p + 5, 2);
-  const d = digits(b, p + 8, 2);
+  const y0 = d2(b, p);
+  const y1 = d2(b, p + 2);
+  const y = y0 < 0 || y1 < 0 ? -1 : y0 * 100 + y1;
+  const mo = d2(b, p + 5);
+  const d = d2(b, p + 8);
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
   const sep = b[p + 10];
   if (sep !== 32 && sep !== 84) return -1;
@@ -156,14 +162,14 @@ export function readIsoStamp(b: Uint8Array, p: number, end: number, s: Stamp): n
   if (b[q] === 90 || b[q] === 122) return q + 1;
   if ((b[q] === 43 || b[q] === 45) && isDigit(b[q + 1])) {
     const sign = b[q] === 45 ? -1 : 1;
-    const hh = digits(b, q + 1, 2);
+    const hh = d2(b, q + 1);
     let mm = 0;
     let r = q + 3;
     if (b[r] === 58) {
-      mm = digits(b, r + 1, 2);
+      mm = d2(b, r + 1);
       r += 3;
     } else if (isDigit(b[r])) {
-      mm = digits(b, r, 2);
+      mm = d2(b, r);
       r += 2;
     }
     if (hh < 0 || mm < 0) return q;

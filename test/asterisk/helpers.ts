@@ -65,6 +65,7 @@ export function byRoute(records: CallRecord[]): Record<string, RouteSummary> {
 
 /** A stable text of everything a run produced (for comparing chunkings and formats). */
 export function digest(r: Run): string {
-  const acc = { ...r.acc, samples: r.acc.samples };
+  const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const acc = { ...r.acc, ignoredBy: sorted(r.acc.ignoredBy), anomalies: sorted(r.acc.anomalies) };
   return JSON.stringify({ records: r.records, messages: r.messages, security: r.security, acc });
 }
