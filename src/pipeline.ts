@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, SipscopeError } from './errors.js';
 import { expandInputs, type InputSpec } from './input/expand.js';
-import { openInput, readErrorText, type SourceKind } from './input/open.js';
+import { openInput, readErrorText, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
 import { createAsteriskLogSource } from './asterisk/index.js';
@@ -55,6 +55,11 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
   try {
     opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n) });
   } catch (err) {
+    if (err instanceof UnknownFormatError && spec.found) {
+      const acc = newAccounting(spec.display, 'unknown', 'packet');
+      acc.skipped = err.message.slice(spec.display.length + 2);
+      return acc;
+    }
     if (err instanceof SipscopeError) return failedInput(spec.display, err instanceof InputError ? err.message.slice(spec.display.length + 2) : err.message);
     return failedInput(spec.display, readErrorText(err));
   }

@@ -75,6 +75,8 @@ export interface InputAccounting {
    * readable part-way (corrupt or truncated compressed data): the units counted above are what was read.
    */
   error?: string;
+  /** Set when a file found under a folder or by a glob is of no known format and was skipped (not an error). */
+  skipped?: string;
 }
 
 export type Transport = 'udp' | 'tcp' | 'tls' | 'sctp' | 'ws' | 'log';
@@ -200,7 +202,7 @@ export interface CallRecord {
   pdd?: number;
   /** Answered talk time in ms (answer → end). */
   duration?: number;
-  /** Session disconnect delay (RFC 6076 §4.5) in ms: BYE → its final response, where both were seen. */
+  /** Session disconnect delay (RFC 6076 §4.4, "SDD") in ms: BYE → its final response, where both were seen. */
   sdt?: number;
   /**
    * True when the source sees every provisional response of the attempt (captures, SIP dumps, Dial

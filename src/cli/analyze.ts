@@ -125,6 +125,9 @@ export function register(program: Command, ctx: CliContext): void {
       else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
 
       for (const i of result.inputs) if (i.error) ctx.io.stderr(`sipscope: ${i.file}: ${i.error}\n`);
+      const skipped = result.inputs.filter((i) => i.skipped);
+      if (skipped.length > 0)
+        ctx.io.stderr(`sipscope: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of no known format found in folders or globs (e.g. ${skipped[0]!.file})\n`);
       if (result.inputs.some((i) => i.error)) ctx.exitCode = ExitCode.Usage;
       else if (result.failures && result.failures.length > 0) {
         for (const f of result.failures) ctx.io.stderr(`sipscope: --fail-on ${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}\n`);

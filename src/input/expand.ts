@@ -13,6 +13,11 @@ export interface InputSpec {
   display: string;
   /** Size in bytes when known (for progress). */
   size?: number;
+  /**
+   * Found by walking a folder or a glob rather than named: a file of no known format is then skipped
+   * (and listed as skipped), not an error.
+   */
+  found?: boolean;
 }
 
 const GLOB_CHARS = /[*?[]/;
@@ -138,13 +143,13 @@ export async function expandInputs(args: readonly string[]): Promise<InputSpec[]
       const files: string[] = [];
       await walk(arg, files);
       if (files.length === 0) throw new InputError(arg, 'folder holds no files');
-      for (const f of files) out.push({ path: f, display: f, size: (await stat(f)).size });
+      for (const f of files) out.push({ path: f, display: f, size: (await stat(f)).size, found: true });
     } else if (st?.isFile()) {
       out.push({ path: arg, display: arg, size: st.size });
     } else if (GLOB_CHARS.test(arg)) {
       const files = await expandGlob(arg);
       if (files.length === 0) throw new InputError(arg, 'no file matches this pattern');
-      for (const f of files) out.push({ path: f, display: f.startsWith('.' + sep) ? f.slice(2) : f, size: (await stat(f)).size });
+      for (const f of files) out.push({ path: f, display: f.startsWith('.' + sep) ? f.slice(2) : f, size: (await stat(f)).size, found: true });
     } else {
       throw new InputError(arg, st ? 'not a regular file or folder' : 'no such file or folder');
     }

@@ -12,6 +12,9 @@ import type { InputSpec } from './expand.js';
 
 export type SourceKind = 'capture' | 'asterisk-log' | 'cdr-csv';
 
+/** The format of an input is not one sipscope reads (as opposed to a file that cannot be read). */
+export class UnknownFormatError extends InputError {}
+
 /** Bytes of decompressed input looked at to decide the format. */
 export const SNIFF_BYTES = 64 * 1024;
 const READ_CHUNK = 1 << 20;
@@ -123,7 +126,7 @@ export async function openInput(
     dataIt = (gunzip as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   } else if (firstBytes.length >= 4 && u32(firstBytes, 0) === 0x28b52ffd) {
     const make = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-    if (!make) throw new InputError(spec.display, describeForeign(firstBytes)!);
+    if (!make) throw new UnknownFormatError(spec.display, describeForeign(firstBytes)!);
     compressed = 'zstd';
     const dec = make();
     Readable.from(replay(first.head, rawIt, first.done), { objectMode: false }).pipe(dec);
@@ -143,7 +146,7 @@ export async function openInput(
   const kind = sniffKind(head);
   if (!kind) {
     const foreign = describeForeign(head);
-    throw new InputError(
+    throw new UnknownFormatError(
       spec.display,
       foreign ? `not supported: this is ${foreign}` : 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export',
     );

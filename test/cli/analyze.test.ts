@@ -95,6 +95,18 @@ describe('sipscope analyze (in-process)', () => {
     expect(routesOf(res.out)).toEqual(EXPECTED);
   });
 
+  it('skips files of no known format found in a folder, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    writeFileSync(join(dir, 'notes.txt'), 'nothing to see here\n');
+    writeFileSync(join(dir, 'a.pcap'), readFileSync(fx('alpha-beta.pcap')));
+    const res = await run(['analyze', dir, '--routes', ROUTES, '--format', 'json']);
+    expect(res.code).toBe(0);
+    expect(res.err).toBe(`sipscope: skipped 1 file of no known format found in folders or globs (e.g. ${join(dir, 'notes.txt')})\n`);
+    const j = JSON.parse(res.out) as AnalysisResult;
+    expect(j.inputs.find((i) => i.file.endsWith('notes.txt'))!.skipped).toMatch(/not recognised/);
+    expect(routesOf(res.out)).toEqual(EXPECTED);
+  });
+
   it('exit 2 for usage errors, with one line', async () => {
     for (const args of [['analyze'], ['analyze', fx('alpha-beta.pcap'), '--format', 'xml'], ['analyze', fx('alpha-beta.pcap'), '--fail-on', 'asr<<'], ['analyze', fx('alpha-beta.pcap'), '--bucket', '7m']]) {
       const res = await run(args);
