@@ -10,11 +10,11 @@ export const BENCH_DEFAULTS = {
   /** Calls in the SIP-only and the RTP captures (~250 MB SIP-only). */
   captureCalls: 100_000,
   /** Calls in the Asterisk log (≥ 1,000,000 lines). */
-  logCalls: 160_000,
+  logCalls: 110_000,
   /** Rows of Master.csv and of the carrier CDR. */
   csvRows: 1_000_000,
   /** Seconds of RTP per answered call and direction in the RTP capture (≥ 1 GB at full size). */
-  rtpMaxSec: 6,
+  rtpMaxSec: 1.2,
 } as const;
 
 const MIX = [

@@ -172,7 +172,7 @@ export function writeBenchInputs(dir: string, scale = 1, only?: Set<BenchInput['
     });
   }
   if (want('asterisk-log')) {
-    // ~6.5 lines per call with the default noise: 160,000 calls ≈ 1,000,000+ lines.
+    // ~9.3 lines per call with the default noise: 110,000 calls ≈ 1,000,000+ lines.
     const n = Math.max(10, Math.round(BENCH_DEFAULTS.logCalls * scale));
     const s = benchScenario(n, 7);
     timed('asterisk-log', 'full.log', n, (f) => {

@@ -3,7 +3,7 @@
  * by heart (alpha/beta), one per special case (challenge, retransmission, CANCEL, timeouts), and the
  * bundled "carrier day" sample with a 486 spike and a false-answer route.
  */
-import { type GenCall, type Scenario, type ScenarioSpec, Q850_OF, REASON, fixedScenario, randomScenario } from './scenario.js';
+import { type GenCall, type RouteProfile, type Scenario, type ScenarioSpec, Q850_OF, REASON, chainScenarios, fixedScenario } from './scenario.js';
 
 /** 2024-03-05 09:00:00 UTC: the fixtures' clock. */
 export const FIXTURE_EPOCH = Date.UTC(2024, 2, 5, 9, 0, 0);
@@ -100,12 +100,15 @@ export const SAMPLE_ROUTES = [
 ] as const;
 
 /**
- * A small carrier day: ~400 attempts over 6 hours on 4 vendor routes; vendor-b has a 486 spike
- * between 12:00 and 13:00, vendor-fas answers too fast with short fixed durations and no audio back.
+ * A small carrier day, 09:00–15:30 UTC on 4 vendor routes: a quiet morning, a busy period 11:00–14:00
+ * and a quiet afternoon. vendor-b has a 486 spike between 12:00 and 13:00; vendor-fas answers too
+ * fast (no ringing, ~300 ms), with durations on a few exact values and no audio back.
+ * The span is over 6 h so that the default bucket is 15 min and the busy period gives every bucket of
+ * vendor-b at least the attempts a spike needs.
  */
-export function sampleSpec(calls = 400): ScenarioSpec {
-  const start = FIXTURE_EPOCH;
+export function sampleSpecs(): ScenarioSpec[] {
   const hour = 3_600_000;
+  const start = FIXTURE_EPOCH;
   const honest = [
     [200, 48],
     [486, 14],
@@ -116,24 +119,23 @@ export function sampleSpec(calls = 400): ScenarioSpec {
     [408, 3],
     [403, 2],
   ] as const;
-  return {
-    seed: 20240305,
-    start,
-    calls,
-    spanMs: 6 * hour,
-    challengeShare: 0.05,
-    retransmitShare: 0.03,
-    routes: [
-      { ...SAMPLE_ROUTES[0], weight: 35, codes: honest, pddMs: 2500, ringMs: 9000, acdSec: 150 },
-      { ...SAMPLE_ROUTES[1], weight: 30, codes: honest, pddMs: 3000, ringMs: 10000, acdSec: 170, spike: { from: 3 * hour, to: 4 * hour, share: 0.7 } },
-      { ...SAMPLE_ROUTES[2], weight: 20, codes: honest, pddMs: 2200, ringMs: 8000, acdSec: 140 },
-      { ...SAMPLE_ROUTES[3], weight: 15, codes: [[200, 85], [486, 5], [503, 10]], pddMs: 400, ringMs: 400, acdSec: 10, fas: true },
-    ],
-  };
+  const routes = (spikeFrom: number, spikeTo: number): RouteProfile[] => [
+    { ...SAMPLE_ROUTES[0], weight: 25, codes: honest, pddMs: 2500, ringMs: 9000, acdSec: 150 },
+    { ...SAMPLE_ROUTES[1], weight: 45, codes: honest, pddMs: 3000, ringMs: 10000, acdSec: 170, spike: { from: spikeFrom, to: spikeTo, share: 0.8 } },
+    { ...SAMPLE_ROUTES[2], weight: 15, codes: honest, pddMs: 2200, ringMs: 8000, acdSec: 140 },
+    { ...SAMPLE_ROUTES[3], weight: 15, codes: [[200, 85], [486, 5], [503, 10]], pddMs: 400, ringMs: 400, acdSec: 10, fas: true },
+  ];
+  const common = { challengeShare: 0.05, retransmitShare: 0.03 };
+  return [
+    { ...common, seed: 20240305, start, calls: 80, spanMs: 2 * hour, routes: routes(0, 0) },
+    // Busy period 11:00–14:00; the spike is 1 h after its start.
+    { ...common, seed: 20240306, start: start + 2 * hour, calls: 820, spanMs: 3 * hour, routes: routes(hour, 2 * hour) },
+    { ...common, seed: 20240307, start: start + 5 * hour, calls: 60, spanMs: 1.5 * hour, routes: routes(0, 0) },
+  ];
 }
 
-export function sampleScenario(calls = 400): Scenario {
-  return randomScenario('sample-day', sampleSpec(calls));
+export function sampleScenario(): Scenario {
+  return chainScenarios('sample-day', sampleSpecs());
 }
 
 /** The `routes.csv` naming the sample's next hops (format of `--routes`). */

@@ -12,6 +12,7 @@ export {
   dispositionOf,
   fixedScenario,
   randomScenario,
+  chainScenarios,
   groundTruth,
   billsec,
   REASON,

@@ -170,8 +170,10 @@ export interface ScenarioSpec {
   bigInviteShare?: number;
   /** Share of answered calls with RTP rendered (captures with media). */
   rtpShare?: number;
-  /** Cap on the rendered talk time in s (keeps long calls' RTP bounded); signalling keeps the full time. */
+  /** Cap on the talk time in s. */
   maxDurationSec?: number;
+  /** Index of the first call (when scenarios are chained). Default 0. */
+  firstIndex?: number;
 }
 
 export interface Scenario {
@@ -188,6 +190,34 @@ export function fixedScenario(name: string, list: GenCall[]): Scenario {
 
 const DEFAULT_LOCAL = '10.0.0.1';
 
+/**
+ * Random scenarios one after another in time (e.g. a quiet morning, a busy hour, a quiet evening):
+ * each spec's `start` must not be before the previous one's end; indices continue across them.
+ */
+export function chainScenarios(name: string, specs: ScenarioSpec[]): Scenario {
+  const chained: ScenarioSpec[] = [];
+  let next = 0;
+  for (const s of specs) {
+    chained.push({ ...s, firstIndex: next });
+    next += s.calls;
+  }
+  return {
+    name,
+    size: next,
+    *calls() {
+      let last = -Infinity;
+      for (const s of chained) {
+        for (const c of generateCalls(s)) {
+          // Keep start order across the joint even if a spec's last arrival spills past the next start.
+          if (c.start < last) c.start = last;
+          last = c.start;
+          yield c;
+        }
+      }
+    },
+  };
+}
+
 /** A random scenario from a spec: the same spec always gives the same calls. */
 export function randomScenario(name: string, spec: ScenarioSpec): Scenario {
   return { name, size: spec.calls, calls: () => generateCalls(spec) };
@@ -198,8 +228,9 @@ function* generateCalls(spec: ScenarioSpec): Generator<GenCall> {
   const routeTable = spec.routes.map((r, i) => [i, r.weight] as const);
   const local = spec.local ?? DEFAULT_LOCAL;
   const meanGap = spec.spanMs / Math.max(1, spec.calls);
+  const first = spec.firstIndex ?? 0;
   let t = spec.start;
-  for (let i = 0; i < spec.calls; i++) {
+  for (let i = first; i < first + spec.calls; i++) {
     // Exponential inter-arrival times (a Poisson process) around the mean gap.
     t += Math.round(-Math.log(1 - rnd.next()) * meanGap);
     const route = spec.routes[rnd.weighted(routeTable)]!;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createAsteriskLogSource } from '../../src/asterisk/index.js';
 import { dispositionToSip } from '../../src/catalogue/index.js';
 import { createCdrSource } from '../../src/cdr/index.js';
-import { type GroundTruth, type Scenario, alphaBeta, edgeCases, groundTruth, randomScenario, renderToBuffer, sampleScenario, sampleSpec, writeAsteriskLog, writeCapture, writeCarrierCsv, writeMasterCsv } from '../../src/gen/index.js';
+import { type GroundTruth, type Scenario, alphaBeta, edgeCases, groundTruth, randomScenario, renderToBuffer, sampleScenario, sampleSpecs, writeAsteriskLog, writeCapture, writeCarrierCsv, writeMasterCsv } from '../../src/gen/index.js';
 import { loadRoutes } from '../../src/routes.js';
 import { createCaptureSource } from '../../src/sip/capture-source.js';
 import type { CallRecord, RecordSink, SourceOptions, SourceParser } from '../../src/types.js';
@@ -122,7 +122,7 @@ describe('captures of generated calls give the ground truth', () => {
   });
 
   it('a random mix (challenges, retransmissions, TCP, fragments, RTP) of 300 calls', () => {
-    const s = randomScenario('mix', { ...sampleSpec(300), seed: 99, tcpShare: 0.15, bigInviteShare: 0.15, rtpShare: 0.3, challengeShare: 0.1, retransmitShare: 0.1 });
+    const s = randomScenario('mix', { ...sampleSpecs()[1]!, calls: 300, seed: 99, tcpShare: 0.15, bigInviteShare: 0.15, rtpShare: 0.3, challengeShare: 0.1, retransmitShare: 0.1 });
     const data = renderToBuffer((out) => writeCapture(s, out, { rtpMaxSec: 1 }));
     const routes = loadRoutes('match,route\n203.0.113.10,vendor-a\n198.51.100.20,vendor-b\n192.0.2.30,vendor-c\n203.0.113.77,vendor-fas\n', 'r.csv');
     const seen = feed(createCaptureSource, 'mix.pcap', data, 'odd', { routeOf: routes, callTimeoutMs: LONG_CALLS });
