@@ -11,6 +11,7 @@
 import type { FalseBusy } from './result.js';
 
 interface Ev {
+  busy: boolean;
   route: string;
   /** Busy: when the busy came back; answer: when the answered call started. */
   t: number;
@@ -18,8 +19,20 @@ interface Ev {
 }
 
 interface CalleeEvents {
+  /** Latest first. */
   busy: Ev[];
   ans: Ev[];
+}
+
+/** Most callees are seen once: their entry is the event itself (one object), lists come with a second. */
+type Entry = Ev | CalleeEvents;
+
+function isEv(e: Entry): e is Ev {
+  return (e as Ev).callId !== undefined;
+}
+
+function lists(e: Entry): CalleeEvents {
+  return isEv(e) ? (e.busy ? { busy: [e], ans: [] } : { busy: [], ans: [e] }) : e;
 }
 
 const PER_CALLEE = 2;
@@ -32,7 +45,13 @@ interface Found {
 }
 
 export class FalseBusyTracker {
-  private readonly callees = new Map<string, CalleeEvents>();
+  /**
+   * Callees in two generations: new and refreshed ones go to `recent`; when it holds half the cap,
+   * it becomes `older` and the previous `older` is forgotten. An approximate LRU with O(1) steps
+   * (a Map used as an LRU with deletes slows down as its table fills with holes).
+   */
+  private recent = new Map<string, Entry>();
+  private older = new Map<string, Entry>();
   private readonly found = new Map<string, Found>();
   /** Pairs found, including those beyond the kept list. */
   total = 0;
@@ -43,31 +62,56 @@ export class FalseBusyTracker {
   ) {}
 
   busy(callee: string, route: string, t: number, callId: string): void {
-    const ev = this.touch(callee);
-    const b = { route, t, callId };
-    for (const a of ev.ans) this.check(callee, b, a);
-    keepLatest(ev.busy, b);
+    this.event(callee, { busy: true, route, t, callId });
   }
 
   answered(callee: string, route: string, t: number, callId: string): void {
-    const ev = this.touch(callee);
-    const a = { route, t, callId };
-    for (const b of ev.busy) this.check(callee, b, a);
-    keepLatest(ev.ans, a);
+    this.event(callee, { busy: false, route, t, callId });
+  }
+
+  /** Records an event; `pairs` false when its pairs with the events already here were counted elsewhere. */
+  private event(callee: string, x: Ev, pairs = true): void {
+    let e = this.recent.get(callee);
+    if (e === undefined) {
+      e = this.older.get(callee);
+      if (e === undefined) {
+        this.put(callee, x);
+        return;
+      }
+      this.older.delete(callee);
+    }
+    const ev = lists(e);
+    if (ev !== e || this.recent.get(callee) !== ev) this.put(callee, ev);
+    if (x.busy) {
+      if (pairs) for (const a of ev.ans) this.check(callee, x, a);
+      keepLatest(ev.busy, x);
+    } else {
+      if (pairs) for (const b of ev.busy) this.check(callee, b, x);
+      keepLatest(ev.ans, x);
+    }
+  }
+
+  private put(callee: string, e: Entry): void {
+    if (!this.recent.has(callee) && this.recent.size >= Math.max(1, this.maxCallees >> 1)) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(callee, e);
   }
 
   merge(o: FalseBusyTracker): void {
     for (const f of o.found.values()) this.keep(f);
     this.total += o.total - o.found.size;
-    for (const [callee, oe] of o.callees) {
-      const ev = this.callees.get(callee);
-      if (ev) {
+    for (const [callee, oe] of o.callees()) {
+      // Pairs between the other's events and ours are new; pairs among its own are in o.found.
+      const mine = this.recent.get(callee) ?? this.older.get(callee);
+      if (mine) {
+        const ev = lists(mine);
         for (const b of oe.busy) for (const a of ev.ans) this.check(callee, b, a);
         for (const a of oe.ans) for (const b of ev.busy) this.check(callee, b, a);
       }
-      const into = this.touch(callee);
-      for (const b of oe.busy) keepLatest(into.busy, b);
-      for (const a of oe.ans) keepLatest(into.ans, a);
+      for (const b of oe.busy) this.event(callee, b, false);
+      for (const a of oe.ans) this.event(callee, a, false);
     }
   }
 
@@ -86,19 +130,10 @@ export class FalseBusyTracker {
       }));
   }
 
-  private touch(callee: string): CalleeEvents {
-    let ev = this.callees.get(callee);
-    if (ev) {
-      this.callees.delete(callee);
-    } else {
-      ev = { busy: [], ans: [] };
-      if (this.callees.size >= this.maxCallees) {
-        const oldest = this.callees.keys().next();
-        if (!oldest.done) this.callees.delete(oldest.value);
-      }
-    }
-    this.callees.set(callee, ev);
-    return ev;
+  /** Callees remembered, oldest generation first. */
+  private *callees(): Iterable<[string, CalleeEvents]> {
+    for (const [c, e] of this.older) yield [c, lists(e)];
+    for (const [c, e] of this.recent) yield [c, lists(e)];
   }
 
   private check(callee: string, b: Ev, a: Ev): void {
@@ -132,7 +167,7 @@ export class FalseBusyTracker {
       maxCallees: this.maxCallees,
       total: this.total,
       found: [...this.found.values()].map((f) => [f.callee, evJSON(f.busy), evJSON(f.ans)]),
-      callees: [...this.callees].map(([c, e]) => [c, e.busy.map(evJSON), e.ans.map(evJSON)]),
+      callees: [...this.callees()].map(([c, e]) => [c, e.busy.map(evJSON), e.ans.map(evJSON)]),
     };
   }
 
@@ -142,9 +177,12 @@ export class FalseBusyTracker {
       throw new TypeError('FalseBusyTracker: bad JSON');
     }
     const t = new FalseBusyTracker(o.windowMs, o.maxCallees);
-    for (const [callee, b, a] of o.found) t.found.set(`${b[2]}\n${a[2]}`, { callee, busy: evFrom(b), ans: evFrom(a) });
+    for (const [callee, b, a] of o.found) t.found.set(`${b[2]}\n${a[2]}`, { callee, busy: evFrom(b, true), ans: evFrom(a, false) });
     t.total = o.total;
-    for (const [c, busy, ans] of o.callees) t.callees.set(c, { busy: busy.map(evFrom), ans: ans.map(evFrom) });
+    for (const [c, busy, ans] of o.callees) {
+      for (const b of busy) t.event(c, evFrom(b, true), false);
+      for (const a of ans) t.event(c, evFrom(a, false), false);
+    }
     return t;
   }
 }
@@ -163,8 +201,8 @@ function evJSON(e: Ev): EvJSON {
   return [e.route, e.t, e.callId];
 }
 
-function evFrom(e: EvJSON): Ev {
-  return { route: e[0], t: e[1], callId: e[2] };
+function evFrom(e: EvJSON, busy: boolean): Ev {
+  return { busy, route: e[0], t: e[1], callId: e[2] };
 }
 
 function later(x: Found, y: Found): boolean {
@@ -173,10 +211,16 @@ function later(x: Found, y: Found): boolean {
 
 /** Keeps the PER_CALLEE latest events (by time, then Call-ID), ignoring the same call twice. */
 function keepLatest(list: Ev[], e: Ev): void {
+  let i = list.length;
   for (const x of list) if (x.callId === e.callId && x.t === e.t) return;
-  list.push(e);
-  list.sort((x, y) => y.t - x.t || (x.callId < y.callId ? 1 : x.callId > y.callId ? -1 : 0));
+  while (i > 0 && newer(e, list[i - 1])) i--;
+  if (i >= PER_CALLEE) return;
+  list.splice(i, 0, e);
   if (list.length > PER_CALLEE) list.length = PER_CALLEE;
+}
+
+function newer(x: Ev, y: Ev): boolean {
+  return x.t > y.t || (x.t === y.t && x.callId > y.callId);
 }
 
 /** A number as compared across routes: without `+` and without an international `00` prefix. */

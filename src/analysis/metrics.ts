@@ -1,9 +1,9 @@
 /**
  * RouteMetrics from mergeable counters. Definitions (docs/analysis.md has the full text):
  *   ASR  = answered / attempts                                   (ITU-T E.411)
- *   SER  = answered / (attempts − 3xx)                           (RFC 6076 §4.7)
- *   SEER = (200, 480, 486, 600, 603) / (attempts − 3xx)          (RFC 6076 §4.8)
- *   ISA  = (408, 500, 503, 504) / attempts                       (RFC 6076 §4.9)
+ *   SER  = answered / (attempts − 3xx)                           (RFC 6076 §4.6)
+ *   SEER = (200, 480, 486, 600, 603) / (attempts − 3xx)          (RFC 6076 §4.7)
+ *   ISA  = (408, 500, 503, 504) / attempts                       (RFC 6076 §4.8)
  *   NER  = (answer, user busy, no answer, terminal reject) / attempts (ITU-T E.425)
  * A ratio whose denominator is 0 is null, never NaN.
  */

@@ -30,11 +30,11 @@ export interface RouteMetrics {
   answered: number;
   /** Answered / attempts (ITU-T E.411). */
   asr: number | null;
-  /** RFC 6076 §4.7: answered / (attempts − 3xx). */
+  /** RFC 6076 §4.6 SER: answered / (attempts − 3xx). */
   ser: number | null;
-  /** RFC 6076 §4.8: (200,480,486,600,603) / (attempts − 3xx). */
+  /** RFC 6076 §4.7 SEER: (200,480,486,600,603) / (attempts − 3xx). */
   seer: number | null;
-  /** RFC 6076 §4.9: (408,500,503,504) / attempts. */
+  /** RFC 6076 §4.8 ISA: (408,500,503,504) / attempts. */
   isa: number | null;
   /** ITU-T E.425: answer, user busy, no answer, terminal reject / attempts. */
   ner: number | null;
@@ -42,11 +42,14 @@ export interface RouteMetrics {
   acdSec: number | null;
   /** Total answered minutes. */
   minutes: number;
-  /** RFC 6076 SRD/PDD of successful setups (to first 18x, or 200 when first). */
+  /** RFC 6076 §4.3.1 SRD/PDD of successful setups (to first 18x, or 200 when first). */
   pddSuccess: Quantiles;
-  /** RFC 6076 failed-session setup delay (to the 4xx/5xx/6xx final, 401/402/407 excluded). */
+  /** RFC 6076 §4.3.2 failed-session setup delay (to the 4xx/5xx/6xx final, 401/402/407 excluded). */
   pddFailure: Quantiles;
-  /** RFC 6076 session disconnect delay (BYE → 200) where seen. */
+  /**
+   * RFC 6076 §4.4 session disconnect delay (BYE → its final response) where seen. (RFC 6076 calls this SDD;
+   * its SDT, §4.5, is the session duration, summarised here by acdSec and the short-call shares.)
+   */
   sdt: Quantiles;
   /** Share of answered calls shorter than 10 s and 30 s. */
   shortUnder10s: number | null;

@@ -26,7 +26,7 @@ export function newClassified(): Classified {
   return { code: 0, answered: false, ner: false, reroute: 0, durMs: -1, pddOk: -1, pddFail: -1, sdt: -1, codeSource: 'none' };
 }
 
-/** RFC 6076 §4.2.2: failures measured to the final response, except authentication/payment challenges. */
+/** RFC 6076 §4.3.2: failures measured to the final response, except authentication/payment challenges. */
 function failureSrdCounts(code: number): boolean {
   return code >= 400 && code < 700 && code !== 401 && code !== 402 && code !== 407;
 }
@@ -51,7 +51,7 @@ export function classify(r: CallRecord, c: Classified): Classified {
   c.pddOk = -1;
   c.pddFail = -1;
   if (answered || r.ringing !== undefined) {
-    // RFC 6076 §4.2.1: INVITE → first non-100 provisional, or the 2xx when it comes first.
+    // RFC 6076 §4.3.1: INVITE → first non-100 provisional, or the 2xx when it comes first.
     let first = r.ringing;
     if (r.answer !== undefined && (first === undefined || r.answer < first)) first = r.answer;
     c.pddOk = nonNegative(r.pdd ?? (first !== undefined ? first - r.start : undefined));

@@ -56,7 +56,7 @@ describe('metrics edge cases', () => {
   type Row = [string, CallRecord[], Partial<Record<keyof RouteMetrics, unknown>>];
   const rows: Row[] = [
     ['all failures', [rec(486), rec(503), rec(404)], { attempts: 3, answered: 0, asr: 0, ser: 0, seer: 0.3333, acdSec: null, minutes: 0, shortUnder10s: null }],
-    // RFC 6076 §4.7/4.8: 3xx leave the SER/SEER denominator, not the ASR one.
+    // RFC 6076 §4.6/4.7: 3xx leave the SER/SEER denominator, not the ASR one.
     ['3xx excluded from SER and SEER', [rec(200), rec(302), rec(301), rec(486)], { attempts: 4, asr: 0.25, ser: 0.5, seer: 1, isa: 0 }],
     ['only 3xx: SER/SEER have no denominator', [rec(302), rec(302)], { asr: 0, ser: null, seer: null, isa: 0 }],
     ['ISA counts 408, 500, 503, 504', [rec(408), rec(500), rec(503), rec(504), rec(502), rec(200)], { isa: 0.6667, seer: 0.1667 }],
@@ -100,7 +100,7 @@ describe('metrics edge cases', () => {
     const m = route([
       rec(200, { ringing: T0 + 2000, answer: T0 + 9000 }),
       rec(200, { ringing: undefined, answer: T0 + 400 }),
-      rec(486, { ringing: T0 + 3000, end: T0 + 8000 }), // rang first: a successful setup (RFC 6076 §4.2.1)
+      rec(486, { ringing: T0 + 3000, end: T0 + 8000 }), // rang first: a successful setup (RFC 6076 §4.3.1)
       rec(486, { end: T0 + 700 }),
       rec(503, { end: T0 + 1500 }),
       rec(407, { end: T0 + 50 }),
