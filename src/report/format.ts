@@ -117,14 +117,20 @@ export interface InputTotals {
   warnings: Array<[string, number]>;
   /** Inputs that could not be read (wholly or from some point on), with the reason. */
   errors: Array<{ file: string; error: string }>;
+  /** Files found under a folder or by a glob that are of no known format (not an error). */
+  skipped: number;
 }
 
 export function inputTotals(result: AnalysisResult): InputTotals {
   const anomalies = new Map<string, number>();
   const formats = new Map<string, number>();
   const warnings = new Map<string, number>();
-  const t: InputTotals = { files: 0, bytes: 0, read: 0, used: 0, ignored: 0, malformed: 0, records: 0, anomalies: [], formats: [], warnings: [], errors: [] };
+  const t: InputTotals = { files: 0, bytes: 0, read: 0, used: 0, ignored: 0, malformed: 0, records: 0, anomalies: [], formats: [], warnings: [], errors: [], skipped: 0 };
   for (const a of result.inputs) {
+    if (a.skipped !== undefined) {
+      t.skipped++;
+      continue;
+    }
     t.files++;
     t.bytes += a.bytes;
     t.read += a.read;
@@ -171,6 +177,7 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
     line += ` (${shown.join(', ')})`;
   }
   if (t.errors.length > 0) line += `; ${t.errors.length} input${t.errors.length === 1 ? '' : 's'} not read to the end`;
+  if (t.skipped > 0) line += `; ${t.skipped} file${t.skipped === 1 ? '' : 's'} of no known format skipped`;
   return line;
 }
 

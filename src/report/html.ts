@@ -14,7 +14,7 @@ import {
   NONE, bucketLabel, byCount, bytes, codeLabel, delay, fasOf, inputTotals, int, pct, routesWorstFirst, scopeLine, secs, signalNumber,
   spikesOf, topFailures, when, window,
 } from './format.js';
-import { OTHER_COLOUR, asrChart, codeColours, codeMixChart, type CodeMixRow } from './svg.js';
+import { MIN_ATTEMPTS_PER_POINT, OTHER_COLOUR, asrChart, chartBinSec, codeColours, codeMixChart, rebin, type CodeMixRow } from './svg.js';
 
 export interface HtmlOptions {
   title?: string;
@@ -57,7 +57,8 @@ tr.hit td{background:var(--badbg)}
 .bad{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.ok{color:var(--ok)}
 .code{display:block;width:fit-content;max-width:340px;border-bottom:1px dotted #9ca3af;cursor:help;overflow-wrap:anywhere}
 .muted{color:var(--muted)}.small{font-size:12px}
-code,.id{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+code,.id{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+td.ids{min-width:230px}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}
 .chartbox{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}
 .chartbox h3{font-size:13px;margin:0 0 2px;display:flex;justify-content:space-between;gap:8px}
@@ -98,6 +99,7 @@ function codeSpan(c: CodeShare, withShare = true): string {
   return `<span class="code" title="${e(codeTooltip(c))}">${e(codeLabel(c.code, c.reason))}${withShare ? ` <span class="muted">${e(pct(c.share))}</span>` : ''}</span>`;
 }
 
+/** Example Call-IDs, one a line. */
 function ids(list: readonly string[], n = 3): string {
   if (list.length === 0) return `<span class="muted">${NONE}</span>`;
   return list
@@ -120,7 +122,7 @@ function summary(result: AnalysisResult): string {
     card('Attempts', int(t.attempts)) +
     card('Answered', int(t.answered)) +
     card('ASR', pct(t.asr), false, 'Answer-seizure ratio: answered / attempts (ITU-T E.411)') +
-    card('SEER', pct(t.seer), false, 'RFC 6076 §4.8: 200/480/486/600/603 over attempts without 3xx') +
+    card('SEER', pct(t.seer), false, 'RFC 6076 §4.7: 200/480/486/600/603 over attempts without 3xx') +
     card('NER', pct(t.ner), false, 'Network effectiveness ratio (ITU-T E.425)') +
     card('ACD', secs(t.acdSec), false, 'Average duration of answered calls') +
     card('PDD p50', delay(t.pddSuccess.medianMs), false, 'Post-dial delay of successful setups, median (RFC 6076 SRD)') +
@@ -139,9 +141,9 @@ function routeTable(result: AnalysisResult, warn: number): string {
     th('Attempts', true) +
     th('Answered', true) +
     th('ASR', true, 'answered / attempts (ITU-T E.411)') +
-    th('SEER', true, 'RFC 6076 §4.8') +
+    th('SEER', true, 'RFC 6076 §4.7') +
     th('NER', true, 'ITU-T E.425') +
-    th('ISA', true, 'RFC 6076 §4.9: 408/500/503/504 over attempts') +
+    th('ISA', true, 'RFC 6076 §4.8: 408/500/503/504 over attempts') +
     th('ACD', true, 'average answered duration') +
     th('PDD p50', true, 'post-dial delay of successful setups, median') +
     th('PDD p95', true) +
@@ -179,22 +181,6 @@ function routeTable(result: AnalysisResult, warn: number): string {
   return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** ASR of all routes together per bucket start. */
-function overallAsr(result: AnalysisResult): Map<number, number | null> {
-  const sums = new Map<number, { attempts: number; answered: number }>();
-  for (const b of result.buckets)
-    for (const s of b.series) {
-      const k = Date.parse(s.start);
-      const acc = sums.get(k) ?? { attempts: 0, answered: 0 };
-      acc.attempts += s.attempts;
-      acc.answered += s.answered;
-      sums.set(k, acc);
-    }
-  const out = new Map<number, number | null>();
-  for (const [k, v] of sums) out.set(k, v.attempts ? v.answered / v.attempts : null);
-  return out;
-}
-
 function charts(result: AnalysisResult, max: number): string {
   const series = new Map(result.buckets.map((b) => [b.route, b.series] as const));
   const routes = routesWorstFirst(result.routes).filter((r) => (series.get(r.route)?.length ?? 0) > 0);
@@ -214,21 +200,35 @@ function charts(result: AnalysisResult, max: number): string {
       t0 = Math.min(t0, Date.parse(b.start));
       t1 = Math.max(t1, Date.parse(b.end));
     }
-  const overall = overallAsr(result);
+  const everything = result.buckets.flatMap((b) => b.series);
   const boxes: string[] = [];
+  const binSizes = new Set<number>();
   routes.forEach((r, i) => {
     if (!charted.has(r.route)) return;
     const colour = ROUTE_COLOURS[i % ROUTE_COLOURS.length];
-    const svg = asrChart({ route: r.route, series: series.get(r.route) as BucketMetrics[], overall, spikes: spikesOf(result, r.route), t0, t1, colour });
+    const binSec = chartBinSec(result.bucketSec, t1 - t0, r.attempts);
+    binSizes.add(binSec);
+    const svg = asrChart({
+      route: r.route,
+      bins: rebin(series.get(r.route) as BucketMetrics[], binSec),
+      overall: rebin(everything, binSec),
+      spikes: spikesOf(result, r.route),
+      t0,
+      t1,
+      colour,
+    });
     boxes.push(
-      `<div class="chartbox"><h3><span><i style="color:${colour}">■</i> ${e(r.route)}</span><span class="muted small">ASR ${e(pct(r.asr))} · ${e(int(r.attempts))} attempts</span></h3>${svg}</div>`,
+      `<div class="chartbox"><h3><span><i style="color:${colour}">■</i> ${e(r.route)}</span><span class="muted small">${e(`ASR ${pct(r.asr)} · ${int(r.attempts)} attempts · per ${bucketLabel(binSec)}`)}</span></h3>${svg}</div>`,
     );
   });
   const legend =
-    '<div class="legend"><span><i style="background:#2563eb"></i>route ASR per bucket</span><span><i style="background:#9ca3af"></i>all routes (dashed)</span>' +
-    '<span><i style="background:#e5e7eb"></i>attempts per bucket</span><span><i style="background:#fde2e2"></i>busy spike window</span></div>';
+    '<div class="legend"><span><i style="background:#2563eb"></i>route ASR</span><span><i style="background:#9ca3af"></i>all routes (dashed)</span>' +
+    '<span><i style="background:#e5e7eb"></i>attempts</span><span><i style="background:#fde2e2"></i>busy spike window</span></div>';
   const more = routes.length > charted.size ? `<p class="muted small">${e(`${routes.length - charted.size} quieter routes are not charted.`)}</p>` : '';
-  return `<p class="muted small">Bucket: ${e(bucketLabel(result.bucketSec))}; times in UTC.</p><div class="charts">${boxes.join('')}</div>${legend}${more}`;
+  const coarser = [...binSizes].some((s) => s !== result.bucketSec)
+    ? ` Thin routes are charted in larger steps, so that each point rests on about ${MIN_ATTEMPTS_PER_POINT} attempts or more (the JSON and CSV keep every bucket).`
+    : '';
+  return `<p class="muted small">${e(`Buckets of ${bucketLabel(result.bucketSec)}; times in UTC.${coarser}`)}</p><div class="charts">${boxes.join('')}</div>${legend}${more}`;
 }
 
 function codeMix(result: AnalysisResult): string {
@@ -259,7 +259,7 @@ function spikes(result: AnalysisResult): string {
       td(`${int(s.count)} / ${int(s.attempts)}`, true) +
       td(pct(s.share), true, 'bad') +
       td(pct(s.baselineShare), true) +
-      tdHtml(ids(s.exampleCallIds)) +
+      tdHtml(ids(s.exampleCallIds), false, 'ids') +
       '</tr>',
   );
   return `<table><thead><tr>${th('Route')}${th('Code')}${th('Window')}${th('Count / attempts', true)}${th('Share', true)}${th('Baseline', true, "the route's usual share (median of its other buckets)")}${th('Example Call-IDs')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -275,7 +275,7 @@ function falseBusy(result: AnalysisResult): string {
       td(when(f.busyAt)) +
       td(f.answeredRoute) +
       td(when(f.answeredAt)) +
-      tdHtml(`${ids([f.busyCallId])}<br>${ids([f.answeredCallId])}`) +
+      tdHtml(`${ids([f.busyCallId])}<br>${ids([f.answeredCallId])}`, false, 'ids') +
       '</tr>',
   );
   const found = Math.max(result.falseBusyCount ?? 0, result.falseBusy.length);
@@ -302,7 +302,7 @@ function fas(result: AnalysisResult): string {
         td(signalNumber(s.threshold, s.threshold), true) +
         td(int(s.calls), true) +
         td(s.text) +
-        tdHtml(ids(s.exampleCallIds)) +
+        tdHtml(ids(s.exampleCallIds), false, 'ids') +
         '</tr>',
     );
     parts.push(
@@ -338,6 +338,7 @@ function inputs(result: AnalysisResult): string {
       tdHtml(
         `<span class="id">${e(a.file)}</span>` +
           (a.error !== undefined ? `<div class="bad small">${e(`Not read to the end: ${a.error}`)}</div>` : '') +
+          (a.skipped !== undefined ? `<div class="muted small">${e(`Skipped: ${a.skipped}`)}</div>` : '') +
           (a.notes.length ? `<div class="muted small">${a.notes.map(e).join('<br>')}</div>` : ''),
         false,
         'file',
@@ -386,11 +387,11 @@ function wireAndThresholds(result: AnalysisResult): string {
 
 const DEFINITIONS: Array<[string, string]> = [
   ['ASR', 'Answer-seizure ratio: answered attempts / all attempts (ITU-T E.411). A 401/407 challenge and its retry are one attempt.'],
-  ['SEER', 'Session establishment effectiveness ratio (RFC 6076 §4.8): attempts ending in 200, 480, 486, 600 or 603 / attempts not ending in 3xx.'],
-  ['ISA', 'Ineffective session attempts (RFC 6076 §4.9): attempts ending in 408, 500, 503 or 504 / all attempts.'],
+  ['SEER', 'Session establishment effectiveness ratio (RFC 6076 §4.7): attempts ending in 200, 480, 486, 600 or 603 / attempts not ending in 3xx.'],
+  ['ISA', 'Ineffective session attempts (RFC 6076 §4.8): attempts ending in 408, 500, 503 or 504 / all attempts.'],
   ['NER', 'Network effectiveness ratio (ITU-T E.425): answer, user busy, no answer and terminal reject over all attempts.'],
   ['ACD', 'Average call duration: answered talk time / answered attempts.'],
-  ['PDD', 'Post-dial delay (RFC 6076 SRD): INVITE to the first 180/183, or to the 200 when no ringing came; failures to their final response.'],
+  ['PDD', 'Post-dial delay (RFC 6076 §4.3 SRD): INVITE to the first 180/183, or to the 200 when no ringing came; failures to their final response.'],
   ['Busy spike', "A time bucket whose share of 486/600 rises far above the route's own baseline (median and MAD of its other buckets)."],
   ['FAS', 'False answer supervision: a vendor answering calls that nobody answered (to bill them). Flagged when several signals agree.'],
 ];

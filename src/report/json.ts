@@ -14,7 +14,7 @@ import { routesWorstFirst } from './format.js';
 const ORDER = {
   result: ['tool', 'generatedAt', 'inputs', 'wire', 'routes', 'totals', 'bucketSec', 'buckets', 'prefixes', 'spikes', 'falseBusy', 'falseBusyCount', 'fas', 'span', 'thresholds', 'failures'],
   tool: ['name', 'version'],
-  input: ['file', 'format', 'unit', 'compressed', 'bytes', 'read', 'used', 'ignored', 'malformed', 'ignoredBy', 'anomalies', 'samples', 'sipMessages', 'records', 'notes', 'warnings', 'error'],
+  input: ['file', 'format', 'unit', 'compressed', 'bytes', 'read', 'used', 'ignored', 'malformed', 'ignoredBy', 'anomalies', 'samples', 'sipMessages', 'records', 'notes', 'warnings', 'error', 'skipped'],
   sample: ['name', 'position', 'detail'],
   position: ['file', 'packet', 'line', 'offset'],
   wire: ['responses', 'requests'],

@@ -137,7 +137,7 @@ export function renderMd(result: AnalysisResult, opts: MdOptions = {}): string {
         ['File', 'Format', 'Size', 'Read', 'Used', 'Ignored', 'Malformed', 'Records'],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
         result.inputs.map((a) => [
-          mdText(a.file) + (a.error !== undefined ? ` **(not read to the end: ${mdText(a.error)})**` : ''),
+          mdText(a.file) + (a.error !== undefined ? ` **(not read to the end: ${mdText(a.error)})**` : '') + (a.skipped !== undefined ? ` (skipped: ${mdText(a.skipped)})` : ''),
           mdText(a.format + (a.compressed ? ` (${a.compressed})` : '')),
           bytes(a.bytes),
           `${int(a.read)} ${a.unit}s`,

@@ -76,7 +76,7 @@ export function renderProm(result: AnalysisResult): string {
   f.add('sipscope_attempts', 'gauge', 'Call attempts in the analysed period (one per initial INVITE chain, auth challenges folded in).', per((m) => m.attempts));
   f.add('sipscope_answered', 'gauge', 'Answered call attempts in the analysed period.', per((m) => m.answered));
   f.add('sipscope_asr_ratio', 'gauge', 'Answer-seizure ratio, answered / attempts (ITU-T E.411), 0..1.', per((m) => m.asr));
-  f.add('sipscope_seer_ratio', 'gauge', 'Session establishment effectiveness ratio (RFC 6076 4.8): 200/480/486/600/603 over attempts without 3xx, 0..1.', per((m) => m.seer));
+  f.add('sipscope_seer_ratio', 'gauge', 'Session establishment effectiveness ratio (RFC 6076 section 4.7): 200/480/486/600/603 over attempts without 3xx, 0..1.', per((m) => m.seer));
   f.add('sipscope_ner_ratio', 'gauge', 'Network effectiveness ratio (ITU-T E.425), 0..1.', per((m) => m.ner));
   f.add('sipscope_acd_seconds', 'gauge', 'Average duration of answered calls, in seconds.', per((m) => m.acdSec));
   f.add('sipscope_minutes', 'gauge', 'Answered minutes in the analysed period.', per((m) => m.minutes));
@@ -101,7 +101,7 @@ export function renderProm(result: AnalysisResult): string {
     const fas = result.fas.find((x) => x.route === m.route);
     return fas ? [{ labels: { route: m.route }, value: fas.score }] : [];
   });
-  f.add('sipscope_fas_score', 'gauge', 'FAS score of the route (0..1; flagged at the configured threshold).', scored);
+  f.add('sipscope_fas_score', 'gauge', 'FAS score of the route: the summed weights of the signals that hit (flagged from the fasScore threshold on).', scored);
 
   // One series per file name: the same path given twice must not become a duplicate series (the textfile
   // collector rejects the whole file then).

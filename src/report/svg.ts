@@ -5,7 +5,7 @@
  * Plain SVG strings rather than a charting library: no dependency, a few kilobytes in the report, no script
  * (so the page keeps a script-free CSP), and every label passes through the same `escapeHtml()`.
  */
-import type { BucketMetrics, CodeShare, Spike } from '../analysis/result.js';
+import type { CodeShare, Spike } from '../analysis/result.js';
 import { escapeHtml } from './escape.js';
 import { codeLabel, int, pct, when, window } from './format.js';
 
@@ -29,11 +29,57 @@ function tickLabel(t: number, step: number): string {
   return step >= DAY ? iso.slice(5, 10) : iso.slice(11, 16) === '00:00' ? iso.slice(5, 10) : iso.slice(11, 16);
 }
 
+/** Attempts and answers in one time bin of a chart (bins with no attempts are simply absent). */
+export interface ChartBin {
+  start: number;
+  end: number;
+  attempts: number;
+  answered: number;
+}
+
+/** Bin sizes a chart may use (seconds): round durations, so that points fall on familiar times. */
+const BIN_SIZES = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+/** A chart point should rest on at least this many attempts, so that its ASR is not noise… */
+export const MIN_ATTEMPTS_PER_POINT = 20;
+/** …unless that would leave fewer points than this; and never more points than MAX_POINTS. */
+const MIN_POINTS = 12;
+const MAX_POINTS = 72;
+
+/**
+ * The bin size for a route's chart: the result's own bucket when each bucket holds enough attempts, else
+ * the smallest round multiple of it that does (exact: ASR of a bin is its answers over its attempts).
+ */
+export function chartBinSec(bucketSec: number, spanMs: number, attempts: number): number {
+  const sizes = BIN_SIZES.filter((s) => s >= bucketSec && s % bucketSec === 0);
+  if (sizes.length === 0 || sizes[0] !== bucketSec) sizes.unshift(bucketSec);
+  for (const s of sizes) {
+    const bins = Math.max(1, Math.ceil(spanMs / (s * 1000)));
+    if (bins > MAX_POINTS) continue;
+    if (attempts / bins >= MIN_ATTEMPTS_PER_POINT || bins <= MIN_POINTS) return s;
+  }
+  return sizes[sizes.length - 1];
+}
+
+/** Adds bucket counts into bins of `binSec` aligned on UTC multiples of the bin size. */
+export function rebin(series: ReadonlyArray<{ start: string; attempts: number; answered: number }>, binSec: number): ChartBin[] {
+  const binMs = binSec * 1000;
+  const bins = new Map<number, ChartBin>();
+  for (const b of series) {
+    if (b.attempts === 0) continue;
+    const start = Math.floor(Date.parse(b.start) / binMs) * binMs;
+    const bin = bins.get(start) ?? { start, end: start + binMs, attempts: 0, answered: 0 };
+    bin.attempts += b.attempts;
+    bin.answered += b.answered;
+    bins.set(start, bin);
+  }
+  return [...bins.values()].sort((a, b) => a.start - b.start);
+}
+
 export interface AsrChartInput {
   route: string;
-  series: readonly BucketMetrics[];
-  /** ASR of all routes per bucket start (ms), for the dashed reference line. */
-  overall: ReadonlyMap<number, number | null>;
+  bins: readonly ChartBin[];
+  /** All routes together, in the same bins, for the dashed reference line. */
+  overall: readonly ChartBin[];
   spikes: readonly Spike[];
   /** Time domain of every chart, so that small multiples line up. */
   t0: number;
@@ -45,28 +91,30 @@ const W = 560;
 const H = 180;
 const M = { l: 38, r: 10, t: 14, b: 24 };
 
-/** Points of a line, broken where buckets are missing or have no ASR. */
-function linePaths(points: Array<{ x: number; y: number | null; gap: boolean }>): string[] {
+/** Polylines through bin midpoints, broken where a bin is missing (no attempts). */
+function linePaths(bins: readonly ChartBin[], x: (t: number) => number, y: (r: number) => number): string[] {
   const paths: string[] = [];
   let cur: string[] = [];
-  for (const p of points) {
-    if (p.y === null || p.gap) {
-      if (cur.length > 1) paths.push(cur.join(' '));
+  let prevEnd = NaN;
+  for (const b of bins) {
+    if (b.start !== prevEnd && cur.length > 0) {
+      paths.push(cur.length === 1 ? `${cur[0]} ${cur[0]}` : cur.join(' '));
       cur = [];
-      if (p.y === null) continue;
     }
-    cur.push(`${f1(p.x)},${f1(p.y)}`);
+    cur.push(`${f1(x((b.start + b.end) / 2))},${f1(y(b.answered / b.attempts))}`);
+    prevEnd = b.end;
   }
-  if (cur.length > 1) paths.push(cur.join(' '));
-  else if (cur.length === 1) paths.push(cur[0] + ' ' + cur[0]);
+  if (cur.length > 0) paths.push(cur.length === 1 ? `${cur[0]} ${cur[0]}` : cur.join(' '));
   return paths;
 }
+
+const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 export function asrChart(c: AsrChartInput): string {
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
   const span = Math.max(1, c.t1 - c.t0);
-  const x = (t: number) => M.l + ((t - c.t0) / span) * pw;
+  const x = (t: number) => M.l + ((Math.min(Math.max(t, c.t0), c.t1) - c.t0) / span) * pw;
   const y = (r: number) => M.t + (1 - r) * ph;
   const out: string[] = [];
   out.push(`<svg class="chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeHtml(`ASR over time on ${c.route}`)}">`);
@@ -96,45 +144,26 @@ export function asrChart(c: AsrChartInput): string {
     out.push(`<text x="${f1(x(t))}" y="${H - 6}" class="axis" text-anchor="${anchor}">${escapeHtml(tickLabel(t, step))}</text>`);
   }
 
-  // Attempts as faint bars in the lower third, scaled to this route's busiest bucket.
-  const maxAttempts = c.series.reduce((m, b) => Math.max(m, b.attempts), 0);
+  // Attempts as faint bars in the lower third, scaled to this route's busiest bin.
+  const maxAttempts = c.bins.reduce((m, b) => Math.max(m, b.attempts), 0);
   if (maxAttempts > 0) {
-    for (const b of c.series) {
-      const a = Date.parse(b.start);
-      const e = Date.parse(b.end);
+    for (const b of c.bins) {
       const h = (b.attempts / maxAttempts) * ph * 0.33;
       out.push(
-        `<rect x="${f1(x(a) + 0.5)}" y="${f1(M.t + ph - h)}" width="${f1(Math.max(1, x(e) - x(a) - 1))}" height="${f1(h)}" class="vol">` +
-          `<title>${escapeHtml(`${when(b.start)}–${when(b.end).slice(11)} UTC: ${int(b.attempts)} attempts, ${int(b.answered)} answered, ASR ${pct(b.asr)}`)}</title></rect>`,
+        `<rect x="${f1(x(b.start) + 0.5)}" y="${f1(M.t + ph - h)}" width="${f1(Math.max(1, x(b.end) - x(b.start) - 1))}" height="${f1(h)}" class="vol">` +
+          `<title>${escapeHtml(`${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ${int(b.attempts)} attempts, ${int(b.answered)} answered, ASR ${pct(b.answered / b.attempts)}`)}</title></rect>`,
       );
     }
-    out.push(`<text x="${W - M.r}" y="${M.t + ph - 2}" class="axis" text-anchor="end">${escapeHtml(`max ${int(maxAttempts)} attempts/bucket`)}</text>`);
+    out.push(`<text x="${W - M.r - 3}" y="${M.t + ph - 3}" class="axis" text-anchor="end">${escapeHtml(`max ${int(maxAttempts)} attempts/point`)}</text>`);
   }
 
   // The dashed all-routes reference, then the route's own line on top.
-  const mid = (b: BucketMetrics) => (Date.parse(b.start) + Date.parse(b.end)) / 2;
-  const ref = [...c.overall].sort((p, q) => p[0] - q[0]);
-  const bucketMs = c.series.length ? Date.parse(c.series[0].end) - Date.parse(c.series[0].start) : 0;
-  let prevRef = -Infinity;
-  const refPoints = ref.map(([start, asr]) => {
-    const gap = start - prevRef > bucketMs * 1.5;
-    prevRef = start;
-    return { x: x(start + bucketMs / 2), y: asr === null ? null : y(asr), gap };
-  });
-  for (const p of linePaths(refPoints)) out.push(`<polyline points="${p}" class="ref"/>`);
-
-  let prevEnd = -Infinity;
-  const own = c.series.map((b) => {
-    const gap = Date.parse(b.start) > prevEnd && prevEnd !== -Infinity;
-    prevEnd = Date.parse(b.end);
-    return { x: x(mid(b)), y: b.asr === null ? null : y(b.asr), gap };
-  });
-  for (const p of linePaths(own)) out.push(`<polyline points="${p}" fill="none" stroke="${c.colour}" stroke-width="2" stroke-linejoin="round"/>`);
-  if (c.series.length <= 48) {
-    for (const b of c.series) {
-      if (b.asr === null) continue;
+  for (const p of linePaths(c.overall, x, y)) out.push(`<polyline points="${p}" class="ref"/>`);
+  for (const p of linePaths(c.bins, x, y)) out.push(`<polyline points="${p}" fill="none" stroke="${c.colour}" stroke-width="2" stroke-linejoin="round"/>`);
+  if (c.bins.length <= 48) {
+    for (const b of c.bins) {
       out.push(
-        `<circle cx="${f1(x(mid(b)))}" cy="${f1(y(b.asr))}" r="2.5" fill="${c.colour}"><title>${escapeHtml(`${when(b.start)} UTC: ASR ${pct(b.asr)} of ${int(b.attempts)} attempts`)}</title></circle>`,
+        `<circle cx="${f1(x((b.start + b.end) / 2))}" cy="${f1(y(b.answered / b.attempts))}" r="2.5" fill="${c.colour}"><title>${escapeHtml(`${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ASR ${pct(b.answered / b.attempts)} of ${int(b.attempts)} attempts`)}</title></circle>`,
       );
     }
   }

@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
 import {
-  NONE, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs, signalNumber,
+  NONE, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs,
   spikesOf, topFailures, when, window,
 } from './format.js';
 
@@ -102,8 +102,9 @@ export function renderTable(result: AnalysisResult, opts: TableOptions = {}): st
       lines.push(`  ${c.red(printable(f.route))}  ${c.red('FLAGGED')}  score ${f.score.toFixed(2)}`);
       for (const s of f.signals) {
         if (!s.hit) continue;
+        // The signal's text states the value, the threshold and the calls.
         lines.push(
-          `    ${s.id}: ${signalNumber(s.value, s.threshold)} (threshold ${signalNumber(s.threshold, s.threshold)}, ${int(s.calls)} calls) ${printable(s.text)}` +
+          `    ${printable(s.id)}: ${printable(s.text)}` +
             (s.exampleCallIds.length ? c.dim(`  e.g. ${s.exampleCallIds.slice(0, 2).map(printable).join(', ')}`) : ''),
         );
       }
