@@ -90,6 +90,8 @@ export function parseUint(buf: Uint8Array, s: number, e: number): number {
 }
 
 const decoder = new TextDecoder('utf-8');
+/** Node's native one-byte decoder (works on any Uint8Array); ASCII only reaches it. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }).latin1Slice;
 
 /**
  * The text of buf[s, e), trimmed; folded continuation lines (CRLF + whitespace) become one space
@@ -106,15 +108,7 @@ export function text(buf: Uint8Array, s: number, e: number): string {
     if (c === LF || c === CR) folded = true;
     else if (c >= 0x80) ascii = false;
   }
-  if (!folded) {
-    if (ascii && e - s < 64) {
-      // Short ASCII: fromCharCode avoids the decoder call overhead.
-      let out = '';
-      for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]!);
-      return out;
-    }
-    return decoder.decode(buf.subarray(s, e));
-  }
+  if (!folded) return ascii ? latin1Slice.call(buf, s, e) : decoder.decode(buf.subarray(s, e));
   const parts: string[] = [];
   let i = s;
   while (i < e) {

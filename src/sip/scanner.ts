@@ -308,6 +308,16 @@ function lineEnd(buf: Uint8Array, p: number, end: number): number {
   return p;
 }
 
+/**
+ * Header lines end in CRLF (or LF in log dumps): find the LF natively, then step back over a CR.
+ * A bare CR inside a header value is kept as part of it.
+ */
+function headerLineEnd(buf: Uint8Array, p: number, end: number): number {
+  let le = buf.indexOf(LF, p);
+  if (le < 0 || le > end) le = end;
+  return le > p && buf[le - 1] === CR ? le - 1 : le;
+}
+
 function nextLine(buf: Uint8Array, p: number, end: number): number {
   if (p < end && buf[p] === CR) p++;
   if (p < end && buf[p] === LF) p++;
@@ -407,6 +417,8 @@ export function scanSipMessage(
     if (problem) problem.anomaly = end - start < 12 ? 'sip-truncated' : 'sip-bad-start-line';
     return null;
   }
+  // Every field declared up front: one object shape for all messages (optional ones stay undefined,
+  // which JSON output omits).
   const m: SipMessage = {
     ts: meta.ts,
     src: meta.src,
@@ -415,10 +427,30 @@ export function scanSipMessage(
     dstPort: meta.dstPort,
     transport: meta.transport,
     isRequest: false,
+    method: undefined,
+    requestUri: undefined,
+    status: undefined,
+    reason: undefined,
     callId: '',
     cseq: -1,
     cseqMethod: '',
+    fromUser: undefined,
+    fromDisplay: undefined,
+    fromTag: undefined,
+    toUser: undefined,
+    toTag: undefined,
+    viaBranch: undefined,
+    contact: undefined,
+    q850: undefined,
+    reasonHeader: undefined,
+    userAgent: undefined,
+    retryAfter: undefined,
+    contentLength: undefined,
+    sdp: undefined,
+    correlation: undefined,
     position: meta.position,
+    raw: undefined,
+    malformed: undefined,
   };
   if (startsWithBytes(buf, start, end, SIP20_EXACT)) {
     m.status = (buf[start + 8]! - 48) * 100 + (buf[start + 9]! - 48) * 10 + (buf[start + 10]! - 48);
@@ -459,10 +491,10 @@ export function scanSipMessage(
     const ne = trimEnd(buf, ns, p);
     const vs = p + 1;
     // Value to the end of line, plus folded continuation lines.
-    let ve = lineEnd(buf, vs, end);
+    let ve = headerLineEnd(buf, vs, end);
     let nl = nextLine(buf, ve, end);
     while (nl < end && (buf[nl] === SP || buf[nl] === HT)) {
-      ve = lineEnd(buf, nl, end);
+      ve = headerLineEnd(buf, nl, end);
       nl = nextLine(buf, ve, end);
     }
     if (ne > ns) {
