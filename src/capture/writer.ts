@@ -543,6 +543,11 @@ export function gre(payload: Uint8Array, g: GreInit = {}): Uint8Array {
   return cat(...parts, payload);
 }
 
+/** A VXLAN header (RFC 7348) and its Ethernet frame: use as the payload of UDP to port 4789. */
+export function vxlan(frame: Uint8Array, vni = 1): Uint8Array {
+  return cat(Uint8Array.of(0x08, 0, 0, 0), Uint8Array.of((vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff, 0), frame);
+}
+
 export interface HepInit {
   src: string;
   dst: string;

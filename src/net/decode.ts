@@ -375,6 +375,8 @@ export class PacketDecoder implements TcpSink {
     const start = o + 8;
     const stop = o + ulen;
     if (stop === start) return this.ignore('not-sip');
+    // VXLAN (RFC 7348) on its IANA port, as cloud traffic mirroring delivers it: I flag set, then Ethernet.
+    if (u16be(b, o + 2) === 4789 && stop - start >= 8 + 14 && (b[start]! & 0x08) !== 0 && this.nested()) return this.ether(b, start + 8, stop);
     const hv = hepVersion(b, start, stop);
     if (hv !== 0 && this.depth < MAX_DEPTH) return this.hepPayload(b, start, stop, hv);
     const p = this.p;

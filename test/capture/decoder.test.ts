@@ -317,6 +317,12 @@ describe('tunnels', () => {
     expect(r.acc.used).toBe(4);
   });
 
+  it('VXLAN on port 4789 (cloud traffic mirroring)', () => {
+    const r = decode(pcap([w.ethernet(w.udpPacket({ src: '10.0.0.1', dst: '10.0.0.2', sport: 51000, dport: 4789, payload: w.vxlan(w.ethernet(v4(), { vlans: [9] }), 77) }))]));
+    expect(r.seen[0]).toMatchObject({ src: '192.0.2.1', dst: '192.0.2.2', text: INVITE, tunneled: true });
+    expect(r.acc.used).toBe(1);
+  });
+
   it('HEP3 (plain and gzip-compressed payload, IPv4 and IPv6) and HEP2/HEP1 carry the original addresses and time', () => {
     const hepTs = T0 - 5000 + 0.123;
     const carry = (hep: Uint8Array) => w.ethernet(w.udpPacket({ src: '10.1.1.1', dst: '10.1.1.2', sport: 40000, dport: 9060, payload: hep }));
