@@ -62,6 +62,47 @@ export class DateParser {
 
   /** ms since the epoch (UTC), NO_DATE for an empty/NULL/zero cell, NaN when unreadable. */
   parse(b: Uint8Array, s: number, e: number): number {
+    if (e - s === 19 && b[s + 4] === 45 && b[s + 7] === 45 && b[s + 10] === 32 && b[s + 13] === 58 && b[s + 16] === 58) {
+      const t = this.ymdHms(b, s);
+      if (t === t) return t;
+    }
+    return this.general(b, s, e);
+  }
+
+  /** The common `YYYY-MM-DD HH:MM:SS` shape at fixed positions (Asterisk, MySQL). NaN sends it to `general`. */
+  private ymdHms(b: Uint8Array, s: number): number {
+    const y0 = b[s] - 48, y1 = b[s + 1] - 48, y2 = b[s + 2] - 48, y3 = b[s + 3] - 48;
+    const m0 = b[s + 5] - 48, m1 = b[s + 6] - 48, d0 = b[s + 8] - 48, d1 = b[s + 9] - 48;
+    const h0 = b[s + 11] - 48, h1 = b[s + 12] - 48, i0 = b[s + 14] - 48, i1 = b[s + 15] - 48;
+    const s0 = b[s + 17] - 48, s1 = b[s + 18] - 48;
+    // `>>> 0` turns a byte below '0' into a huge number, so one comparison per position checks a digit.
+    if (
+      y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 ||
+      d1 >>> 0 > 9 || h0 >>> 0 > 9 || h1 >>> 0 > 9 || i0 >>> 0 > 9 || i1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9
+    ) {
+      return NaN;
+    }
+    const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+    const mo = m0 * 10 + m1;
+    const d = d0 * 10 + d1;
+    const ymd = y * 10000 + mo * 100 + d;
+    let days: number;
+    if (ymd === this.lastYmd) days = this.lastDays;
+    else {
+      if (y === 0 && mo === 0 && d === 0) return NaN;
+      if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+      days = daysFromCivil(y, mo, d);
+      this.lastYmd = ymd;
+      this.lastDays = days;
+    }
+    const h = h0 * 10 + h1;
+    const mi = i0 * 10 + i1;
+    const sec = s0 * 10 + s1;
+    if (h > 23 || mi > 59 || sec > 60) return NaN;
+    return this.local(days * DAY + h * HOUR + mi * 60_000 + sec * 1000);
+  }
+
+  private general(b: Uint8Array, s: number, e: number): number {
     while (s < e && (b[s] === 32 || b[s] === 9)) s++;
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
     if (s === e) return NO_DATE;

@@ -11,7 +11,7 @@ import { countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type 
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
-import { BAD_NUM, NO_NUM, Interner, decode, fieldIsNull, fieldNumber, fieldString, view, RAW, type FieldView, type Row } from './row.js';
+import { BAD_NUM, NO_NUM, Interner, decode, fieldIsNull, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
 import type { RowHandler } from './split.js';
 
 interface CauseInfo {
@@ -129,9 +129,22 @@ export class RowInterpreter implements RowHandler {
     return clockSeconds(fieldString(r, i));
   }
 
+  /** Text of field i without surrounding blanks; undefined when empty or NULL. */
   private str(r: Row, i: number): string | undefined {
-    if (i < 0 || i >= r.n || fieldIsNull(r, i)) return undefined;
-    return fieldString(r, i).trim();
+    if (i < 0 || i >= r.n) return undefined;
+    let b = r.buf;
+    let s = r.fs[i];
+    let e = r.fe[i];
+    if (r.fk[i] !== RAW) {
+      const v = view(r, i, this.v);
+      b = v.b;
+      s = v.s;
+      e = v.e;
+    }
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+    if (s === e || ((e - s === 4 || e - s === 2) && isNullBytes(b, s, e))) return undefined;
+    return decode(b, s, e);
   }
 
   private interpret(r: Row): CallRecord | undefined {

@@ -86,6 +86,8 @@ export class FastSplitter implements Splitter {
   private base = 0;
   private readonly row = new Row(MAX_FAST_FIELDS);
   private readonly slow = new Row(MAX_FAST_FIELDS);
+  /** Width of each column on the last row (picks the scan method for quoted fields). */
+  private readonly widths = new Int32Array(MAX_FAST_FIELDS);
   fallbacks = 0;
 
   constructor(
@@ -129,6 +131,7 @@ export class FastSplitter implements Splitter {
     const fe = row.fe;
     const fk = row.fk;
     const fq = row.fq;
+    const widths = this.widths;
     row.buf = buf;
     let pos = 0;
     // The next LF at or after the scan position (-1: none left in buf). One native search per record
@@ -147,8 +150,14 @@ export class FastSplitter implements Splitter {
         if (p < len && buf[p] === QUOTE) {
           let q = p + 1;
           let kind = 0;
+          // Long quoted columns (lastdata, clid) are searched natively; short ones by a byte loop, which is
+          // cheaper than a call. The choice follows the width this column had on the previous row.
+          const wide = n < MAX_FAST_FIELDS && widths[n] > 16;
           for (;;) {
-            while (q < len && buf[q] !== QUOTE) q++;
+            if (wide) {
+              q = buf.indexOf(QUOTE, q);
+              if (q < 0) q = len;
+            } else while (q < len && buf[q] !== QUOTE) q++;
             if (q >= len) {
               openQuote = true;
               if (!final) break fields;
@@ -170,6 +179,7 @@ export class FastSplitter implements Splitter {
                 fs[n] = p + 1;
                 fe[n] = q;
                 fk[n] = kind;
+                widths[n] = q - p;
               }
               n++;
               if (nx === d) {
@@ -216,7 +226,10 @@ export class FastSplitter implements Splitter {
         if (lf !== -1 && lf < p) lf = buf.indexOf(LF, p);
         const lim = lf < 0 ? len : lf;
         let x = p;
-        while (x < lim && buf[x] !== d) x++;
+        if (n < MAX_FAST_FIELDS && widths[n] > 16) {
+          x = buf.indexOf(d, p);
+          if (x < 0 || x > lim) x = lim;
+        } else while (x < lim && buf[x] !== d) x++;
         if (x >= len) {
           if (!final) break;
           if (n < MAX_FAST_FIELDS) {
@@ -233,7 +246,10 @@ export class FastSplitter implements Splitter {
           fk[n] = 0;
         }
         if (x < lim) {
-          if (n < MAX_FAST_FIELDS) fe[n] = x;
+          if (n < MAX_FAST_FIELDS) {
+            fe[n] = x;
+            widths[n] = x - p;
+          }
           n++;
           p = x + 1;
           continue;
