@@ -145,6 +145,7 @@ class CaptureReader implements CaptureDecoder {
       const size = hdr + caplen;
       if (caplen > MAX_RECORD || size > n - pos) break;
       const sec = le ? u32le(b, pos) : u32be(b, pos);
+      if ((sec & 0xffff0000) === 0xa1b20000 || (sec & 0xffff) === 0xb2a1 || sec === 0x0a0d0d0a) break; // maybe a joined file's header
       const frac = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
       const origlen = le ? u32le(b, pos + 12) : u32be(b, pos + 12);
       net.packet(b, pos + hdr, caplen, origlen, lt, sec * 1000 + frac / div, ++this.no);
@@ -219,6 +220,12 @@ class CaptureReader implements CaptureDecoder {
         return 24;
       case PCAP: {
         if (avail < 16) return -1;
+        if (joinedHeader(b, o)) {
+          // Another capture's header where a record should start: files joined with `cat`. Follow it.
+          this.acc.notes.push(`a second capture header at byte ${this.offset} (files joined with cat?): read on`);
+          this.state = SNIFF;
+          return this.unitSize(b, o, avail);
+        }
         const caplen = u32(b, o + 8, this.le);
         if (caplen > MAX_RECORD) {
           this.corruptName = 'bad-record-length';
@@ -386,4 +393,13 @@ class CaptureReader implements CaptureDecoder {
   private badPacketBlock(detail: string, name = 'bad-pcapng-block'): void {
     this.malformedPacket(name, detail);
   }
+}
+
+/** Does a capture file header (pcap version 2.x, or a pcapng SHB with its byte-order magic) start at `b[o]` (≥ 16 bytes)? */
+function joinedHeader(b: Uint8Array, o: number): boolean {
+  const c = sniffCapture(b.subarray(o, o + 4));
+  if (c === null) return false;
+  if (c.kind === 'pcap') return u16(b, o + 4, c.littleEndian) === 2;
+  const m = u32(b, o + 8, true);
+  return m === 0x1a2b3c4d || m === 0x4d3c2b1a;
 }

@@ -134,6 +134,17 @@ describe('containers', () => {
     expect(r2.acc).toMatchObject({ read: 2, used: 1, anomalies: { 'truncated-record': 1 } });
   });
 
+  it('follows a second capture header (files joined with cat), pcap or pcapng', () => {
+    const a = pcap([w.ethernet(v4())]);
+    const b = w.writePcap([{ ts: T0, data: v6() }], { linktype: LinkType.RAW, nanos: true, bigEndian: true });
+    const c = w.writePcapng({ interfaces: [{ linktype: LinkType.LINUX_SLL }], packets: [{ ts: T0, data: w.sll(v4(OK)) }] });
+    const joined = new Uint8Array([...a, ...b, ...c]);
+    const r = decode(joined);
+    expect(r.seen.map((s) => s.text)).toEqual([INVITE, OK, OK]);
+    expect(r.acc).toMatchObject({ read: 3, used: 3, malformed: 0 });
+    expect(r.acc.notes).toHaveLength(2);
+  });
+
   it('stops at a record length that cannot be a packet, counting one anomaly', () => {
     const good = pcap([w.ethernet(v4())]);
     const junk = new Uint8Array(good.length + 32);
