@@ -11,6 +11,7 @@
  * attempt there.
  */
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
+import { getEntry } from '../catalogue/index.js';
 import { channelPeer, channelTech, type DialTarget } from './channel.js';
 
 export interface Attempt {
@@ -63,16 +64,12 @@ export interface Context {
   lastTs: number;
 }
 
-/** Standard reason phrases for the codes this module infers (the catalogue annotates the rest). */
-const PHRASE: Record<number, string> = {
-  200: 'OK',
-  480: 'Temporarily Unavailable',
-  486: 'Busy Here',
-  487: 'Request Terminated',
-  503: 'Service Unavailable',
-};
+/** Default reason phrase of an inferred code, from the catalogue. */
+function phrase(code: number): string | undefined {
+  return getEntry(code)?.reason;
+}
 
-/** Dial status (DIALSTATUS / Auto fallthrough) → SIP code. */
+/** Dial status (app_dial's DIALSTATUS, printed by Auto fallthrough) → the SIP code it most likely stood for. */
 const STATUS_CODE: Record<string, number> = {
   ANSWER: 200,
   BUSY: 486,
@@ -207,7 +204,7 @@ export class DialTracker {
     if (a.answer !== undefined) return;
     a.answer = ts;
     a.code = 200;
-    a.reason = PHRASE[200];
+    a.reason = phrase(200);
     a.codeSource = 'disposition';
     a.disposition = 'ANSWERED';
     // The other peers of the same Dial are cancelled by Asterisk.
@@ -326,7 +323,7 @@ export class DialTracker {
       if (a.route === '') a.route = this.o.routeOf?.(r.addr) ?? r.addr;
     } else {
       a.code = code;
-      a.reason = PHRASE[code];
+      a.reason = phrase(code);
       a.codeSource = 'disposition';
     }
     this.maybeEmit(a);

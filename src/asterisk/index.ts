@@ -35,18 +35,12 @@ import {
 } from './time.js';
 import { DialTracker, type Attempt, type Context } from './dial.js';
 import { isLocalChannel, parseDialTarget } from './channel.js';
-import { matchSecurity, bareAddress } from './security.js';
+import { bareAddress, matchSecurity, maybeSecurity } from './security.js';
 import { DumpBuffer, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
+import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
 
 export { parseDialTarget, channelPeer } from './channel.js';
 export { matchSecurity } from './security.js';
-
-// ─── levels ──────────────────────────────────────────────────────────────────────────────────────────
-const LV_NONE = 0;
-const LV_DEBUG = 1;
-const LV_VERBOSE = 2;
-const LV_DTMF = 3;
-const LV_OTHER = 4; // NOTICE, WARNING, ERROR, SECURITY, …
 
 const USED = 'used';
 
@@ -89,6 +83,9 @@ const K_CALLERID_BYTES = Buffer.from('CALLERID(', 'latin1');
 const K_APP_SET = lit('] Set(');
 const K_APP_MSET = lit('] MSet(');
 const K_JOINED = lit(" joined '");
+/** How the JSON logger's objects begin (a JSON body inside a SIP dump does not end the dump). */
+const K_JSON_HOSTNAME = lit('{"hostname":');
+const K_JSON_TIMESTAMP = lit('{"timestamp":');
 
 function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean {
   if (e - p < k.length) return false;
@@ -98,41 +95,6 @@ function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean
 
 function str(b: Uint8Array, s: number, e: number): string {
   return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
-}
-
-/**
- * Byte prefilter for security lines: true when the text holds one of the words every known form has
- * (`fail`, `Secu`rityEvent, re`ject`, `No r`egistration, `nonex`istent, `hack`ing, `Frie`ndly).
- */
-function maybeSecurity(b: Uint8Array, p: number, e: number): boolean {
-  for (let i = p; i + 3 < e; i++) {
-    switch (b[i]) {
-      case 102: // fail
-        if (b[i + 1] === 97 && b[i + 2] === 105 && b[i + 3] === 108) return true;
-        break;
-      case 83: // Secu
-        if (b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 117) return true;
-        break;
-      case 106: // eject
-        if (b[i - 1] === 101 && b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 116) return true;
-        break;
-      case 78: // No r
-        if (b[i + 1] === 111 && b[i + 2] === 32 && b[i + 3] === 114) return true;
-        break;
-      case 110: // nonex
-        if (b[i + 1] === 111 && b[i + 2] === 110 && b[i + 3] === 101) return true;
-        break;
-      case 104: // hack
-        if (b[i + 1] === 97 && b[i + 2] === 99 && b[i + 3] === 107) return true;
-        break;
-      case 70: // Frie
-        if (b[i + 1] === 114 && b[i + 2] === 105 && b[i + 3] === 101) return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
 }
 
 function isUpper(c: number | undefined): boolean {
@@ -200,11 +162,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   // Per-line context (reused).
   let lineNo = 0;
   let lineOffset = 0;
-  let level = LV_NONE;
-  let tidS = -1;
-  let tidE = -1;
-  let mkS = -1;
-  let mkE = -1;
+  const pre: LinePrefix = newPrefix();
   let lineBuf: Uint8Array = new Uint8Array(0);
   /** JSON lines carry marker and thread id as strings. */
   let jsonMarker: string | undefined;
@@ -325,21 +283,21 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   /** The call marker of the line (`C-0000012a`), '' when none; the last one is cached (lines of one call cluster). */
   function markerStr(): string {
     if (jsonMarker !== undefined) return jsonMarker;
-    if (mkS < 0) return '';
-    const n = mkE - mkS;
+    if (pre.mkS < 0) return '';
+    const n = pre.mkE - pre.mkS;
     if (n === cachedMarkerLen && n <= cachedMarker.length) {
       let same = true;
       for (let i = 0; i < n; i++) {
-        if (lineBuf[mkS + i] !== cachedMarker[i]) {
+        if (lineBuf[pre.mkS + i] !== cachedMarker[i]) {
           same = false;
           break;
         }
       }
       if (same) return cachedMarkerStr;
     }
-    cachedMarkerStr = str(lineBuf, mkS, mkE);
+    cachedMarkerStr = str(lineBuf, pre.mkS, pre.mkE);
     cachedMarkerLen = n;
-    if (n <= cachedMarker.length) cachedMarker.set(lineBuf.subarray(mkS, mkE));
+    if (n <= cachedMarker.length) cachedMarker.set(lineBuf.subarray(pre.mkS, pre.mkE));
     return cachedMarkerStr;
   }
 
@@ -347,7 +305,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     const m = markerStr();
     if (m !== '') return m;
     if (jsonTid !== undefined) return `T${jsonTid}`;
-    if (tidS >= 0) return `T${str(lineBuf, tidS, tidE)}`;
+    if (pre.tidS >= 0) return `T${str(lineBuf, pre.tidS, pre.tidE)}`;
     return 'console';
   }
 
@@ -498,7 +456,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         }
       }
     }
-    if (level === LV_VERBOSE || level === LV_DTMF || !maybeSecurity(b, p, e)) return R_NOT_CALL;
+    if (pre.level === LV_VERBOSE || pre.level === LV_DTMF || !maybeSecurity(b, p, e)) return R_NOT_CALL;
     return onSecurity(b, p, e);
   }
 
@@ -596,7 +554,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).
       if (!dial.anyOpen()) return R_NOT_CALL;
       known = ctx(false);
-      if (known === undefined ? mkS >= 0 || jsonMarker !== undefined && jsonMarker !== '' : !dial.hasOpenGroup(known)) return R_NOT_CALL;
+      if (known === undefined ? pre.mkS >= 0 || jsonMarker !== undefined && jsonMarker !== '' : !dial.hasOpenGroup(known)) return R_NOT_CALL;
     }
     const t = str(b, p, e);
     const tc = close - p;
@@ -685,52 +643,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   // ─── line prefix ─────────────────────────────────────────────────────────────────────────────────
-  /**
-   * Reads `LEVEL[tid][C-marker]…: ` at p; sets level/tid/marker and returns where the message starts.
-   * Lines with no level (`Asterisk 18 built by…`, console `    -- Called …`) start at p.
-   */
-  function readLevel(b: Uint8Array, p: number, e: number): number {
-    level = LV_NONE;
-    tidS = tidE = mkS = mkE = -1;
-    let q = p;
-    while (q < e && q - p < 10 && isUpper(b[q])) q++;
-    const n = q - p;
-    if (n < 4) return p;
-    let r = q;
-    if (b[r] === 32 && b[r + 1] === 91) r++; // `NOTICE [22382]`
-    if (b[r] !== 91) {
-      // `NOTICE: …` without a thread id (rare); otherwise not a level word.
-      if (b[r] !== 58) return p;
-    } else {
-      let t = r + 1;
-      while (t < e && isDigitByte(b[t])) t++;
-      if (b[t] !== 93 || t === r + 1) return p;
-      tidS = r + 1;
-      tidE = t;
-      r = t + 1;
-      if (b[r] === 91 && b[r + 1] === 67 && b[r + 2] === 45) {
-        const close = b.indexOf(93, r);
-        if (close > 0 && close < e && close - r < 40) {
-          mkS = r + 1;
-          mkE = close;
-          r = close + 1;
-        }
-      }
-    }
-    const c0 = b[p];
-    if (c0 === 68 && n === 5 && b[p + 1] === 69) level = LV_DEBUG; // DEBUG
-    else if (c0 === 86 && n === 7) level = LV_VERBOSE; // VERBOSE
-    else if (c0 === 68 && n === 4 && b[p + 1] === 84) level = LV_DTMF; // DTMF
-    else level = LV_OTHER;
-    if (level === LV_DEBUG) return r;
-    // The message follows the first ": " (after `file.c`, or `file.c:123 func`).
-    if (b[r] === 58) r++;
-    for (let i = r; i + 1 < e; i++) {
-      if (b[i] === 58 && b[i + 1] === 32) return i + 2;
-    }
-    return r;
-  }
-
   /** Processes a line body (after any syslog wrapper): `[stamp] LEVEL[…] file: message` or a bare message. */
   function body(b: Uint8Array, p: number, e: number, stamped: boolean): string {
     if (b[p] === 91 && looksLikeBracketStamp(b, p, e)) {
@@ -746,9 +658,9 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
 
   /** The rest of a line after its stamp (or the whole body when it has none). */
   function afterStamp(b: Uint8Array, p: number, e: number, stamped: boolean): string {
-    const m = readLevel(b, p, e);
-    if (level === LV_DEBUG) return R_DEBUG;
-    if (stamped && m >= e && level !== LV_NONE) {
+    const m = readLevel(b, p, e, pre);
+    if (pre.level === LV_DEBUG) return R_DEBUG;
+    if (stamped && m >= e && pre.level !== LV_NONE) {
       pendingEmpty = true;
       return 'pending';
     }
@@ -762,68 +674,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     haveStamp = true;
     lastTsLine = -1;
     if (last.hasYear) noteFullDate(last);
-  }
-
-  /** `Nov 14 22:13:20 host tag[pid]: rest` / RFC 5424 / journald short-iso: returns where `rest` starts. */
-  function afterSyslogHeader(b: Uint8Array, q: number, e: number): number {
-    // host, then tag up to ": " (bounded, so that a non-syslog line is not scanned far).
-    if (b[q] !== 32) return -1;
-    q++;
-    const hostEnd = b.indexOf(32, q);
-    if (hostEnd < 0 || hostEnd >= e || hostEnd - q > 255) return -1;
-    const lim = Math.min(e - 1, hostEnd + 128);
-    for (let i = hostEnd + 1; i < lim; i++) {
-      if (b[i] === 58 && b[i + 1] === 32) return i + 2;
-      if (b[i] === 32) return -1;
-    }
-    return -1;
-  }
-
-  function rfc5424(b: Uint8Array, p: number, e: number): number {
-    // <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD]|- MSG
-    let q = p + 1;
-    while (q < e && isDigitByte(b[q])) q++;
-    if (b[q] !== 62) return -1;
-    q++;
-    if (b[q] === 49 && b[q + 1] === 32) {
-      const t = readIsoStamp(b, q + 2, e, cur);
-      if (t < 0) return -1;
-      takeStamp();
-      let r = t;
-      for (let field = 0; field < 4; field++) {
-        if (b[r] !== 32) return -1;
-        const sp = b.indexOf(32, r + 1);
-        if (sp < 0 || sp >= e) return e;
-        r = sp;
-      }
-      r++;
-      if (b[r] === 91) {
-        // structured data: [id k="v"]… (a quoted value may hold an escaped bracket)
-        while (r < e && b[r] === 91) {
-          r++;
-          let inQ = false;
-          while (r < e) {
-            const c = b[r];
-            if (c === 92) { r += 2; continue; }
-            if (c === 34) inQ = !inQ;
-            else if (c === 93 && !inQ) break;
-            r++;
-          }
-          r++;
-        }
-      } else if (b[r] === 45) {
-        r++;
-      }
-      if (b[r] === 32) r++;
-      // Skip a UTF-8 BOM before MSG.
-      if (b[r] === 0xef && b[r + 1] === 0xbb && b[r + 2] === 0xbf) r += 3;
-      return r;
-    }
-    // RFC 3164 with a PRI: <13>Nov 14 22:13:20 host tag: msg
-    const t = readSyslogStamp(b, q, e, cur);
-    if (t < 0) return -1;
-    takeStamp();
-    return afterSyslogHeader(b, t, e);
   }
 
   function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
@@ -923,8 +773,12 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   function startsNewEntry(b: Uint8Array, s: number, e: number): boolean {
     const c = b[s];
     if (c === 91) return looksLikeBracketStamp(b, s, e);
-    if (c === 123) return true;
-    if (c === 60) return startsWith(b, s, e, K_DUMP) || (isDigitByte(b[s + 1]) && b.indexOf(62, s) < s + 5);
+    if (c === 123) return startsWith(b, s, e, K_JSON_HOSTNAME) || startsWith(b, s, e, K_JSON_TIMESTAMP);
+    if (c === 60) {
+      if (startsWith(b, s, e, K_DUMP)) return true;
+      const gt = b.indexOf(62, s);
+      return isDigitByte(b[s + 1]) && gt > s && gt < s + 5;
+    }
     if (isUpper(c) && monthAt(b, s) !== 0 && b[s + 3] === 32 && isDigitByte(b[s + 7] === 58 ? b[s + 6] : b[s + 5])) {
       // `Nov 14 22:13:20 host …` (a SIP header line never starts with a month name and a space)
       return readSyslogStamp(b, s, e, newStamp()) > 0;
@@ -942,8 +796,9 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     if (c === 35) return R_COMMENT;
     if (c === 123) return jsonLine(b, s, e);
     if (c === 60 && isDigitByte(b[s + 1])) {
-      const r = rfc5424(b, s, e);
+      const r = afterPriSyslog(b, s, e, cur);
       if (r < 0) return 'bad-syslog';
+      takeStamp();
       syslogLines++;
       return body(b, r, e, true);
     }
@@ -967,7 +822,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
           return body(b, r, e, true);
         }
         // A log of another program with an ISO stamp (FreeSWITCH): only security lines could matter.
-        level = LV_OTHER;
+        pre.level = LV_OTHER;
         return R_NOT_CALL;
       }
     }
@@ -1004,13 +859,13 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       takeStamp();
     }
     const lv = typeof o.logmsg.level === 'string' ? o.logmsg.level : '';
-    level = lv === 'DEBUG' ? LV_DEBUG : lv === 'VERBOSE' ? LV_VERBOSE : lv === 'DTMF' ? LV_DTMF : lv === '' ? LV_NONE : LV_OTHER;
-    if (level === LV_DEBUG) return R_DEBUG;
+    pre.level = lv === 'DEBUG' ? LV_DEBUG : lv === 'VERBOSE' ? LV_VERBOSE : lv === 'DTMF' ? LV_DTMF : lv === '' ? LV_NONE : LV_OTHER;
+    if (pre.level === LV_DEBUG) return R_DEBUG;
     const callid = typeof o.identifiers?.callid === 'string' ? o.identifiers.callid : '';
     jsonMarker = callid.startsWith('[') && callid.endsWith(']') ? callid.slice(1, -1) : callid;
     const lwp = o.identifiers?.lwp;
     jsonTid = typeof lwp === 'number' || typeof lwp === 'string' ? String(lwp) : undefined;
-    tidS = tidE = mkS = mkE = -1;
+    pre.tidS = pre.tidE = pre.mkS = pre.mkE = -1;
     const message = typeof o.logmsg.message === 'string' ? o.logmsg.message : '';
     const mb = Buffer.from(message, 'utf8');
     // A message may hold several lines (a SIP dump): the first classified line decides, a dump inside the

@@ -227,3 +227,38 @@ export function matchSecurity(msg: string): SecurityMatch | null | undefined {
   if (scanner !== undefined) return { kind: 'probe', address: scanner, userAgent: 'friendly-scanner', detail: 'friendly-scanner' };
   return undefined;
 }
+
+/**
+ * Byte prefilter for security lines: true when the text holds one of the words every known form has
+ * (`fail`, `Secu`rityEvent, re`ject`, `No r`egistration, `nonex`istent, `hack`ing, `Frie`ndly).
+ */
+export function maybeSecurity(b: Uint8Array, p: number, e: number): boolean {
+  for (let i = p; i + 3 < e; i++) {
+    switch (b[i]) {
+      case 102: // fail
+        if (b[i + 1] === 97 && b[i + 2] === 105 && b[i + 3] === 108) return true;
+        break;
+      case 83: // Secu
+        if (b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 117) return true;
+        break;
+      case 106: // eject
+        if (b[i - 1] === 101 && b[i + 1] === 101 && b[i + 2] === 99 && b[i + 3] === 116) return true;
+        break;
+      case 78: // No r
+        if (b[i + 1] === 111 && b[i + 2] === 32 && b[i + 3] === 114) return true;
+        break;
+      case 110: // nonex
+        if (b[i + 1] === 111 && b[i + 2] === 110 && b[i + 3] === 101) return true;
+        break;
+      case 104: // hack
+        if (b[i + 1] === 97 && b[i + 2] === 99 && b[i + 3] === 107) return true;
+        break;
+      case 70: // Frie
+        if (b[i + 1] === 114 && b[i + 2] === 105 && b[i + 3] === 101) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
