@@ -84,7 +84,7 @@ describe('scenario from Dial lines', () => {
 });
 
 describe('scenario with SIP message dumps', () => {
-  for (const name of ['scenario-chansip-debug.log', 'scenario-pjsip-logger.log']) {
+  for (const name of ['scenario-chansip-debug.log', 'scenario-pjsip-logger.log', 'scenario-chansip-debug.json']) {
     it(`${name}: records come from the dumps, Dial attempts of the same calls are not counted twice`, () => {
       const r = run(fixture(name), 0, { routeOf });
       reconciled(r.acc);
@@ -108,7 +108,7 @@ describe('scenario with SIP message dumps', () => {
 });
 
 describe('chunked feeding', () => {
-  const names = [...DIAL_FILES, 'scenario-chansip-debug.log', 'scenario-pjsip-logger.log'];
+  const names = [...DIAL_FILES, 'scenario-chansip-debug.log', 'scenario-pjsip-logger.log', 'scenario-chansip-debug.json'];
   for (const name of names) {
     it(`${name}: 1-byte and odd-size chunks give identical results`, () => {
       const data = fixture(name);
