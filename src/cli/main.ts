@@ -4,6 +4,9 @@ import { VERSION } from '../version.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerCatalogue } from './catalogue.js';
 import { register as registerAnalyze } from './analyze.js';
+import { register as registerCalls } from './calls.js';
+import { register as registerFlow } from './flow.js';
+import { register as registerScanners } from './scanners.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -54,6 +57,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerAnalyze(program, ctx);
   registerExplain(program, ctx);
   registerCatalogue(program, ctx);
+  registerCalls(program, ctx);
+  registerFlow(program, ctx);
+  registerScanners(program, ctx);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   return program;
 }

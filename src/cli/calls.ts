@@ -1,0 +1,89 @@
+import { Option, type Command } from 'commander';
+import { ExitCode, UsageError } from '../errors.js';
+import type { CliContext } from './main.js';
+
+interface CallsFlags {
+  route?: string;
+  code?: string;
+  number?: string;
+  since?: string;
+  until?: string;
+  format: 'table' | 'csv' | 'json';
+  routes?: string;
+  limit?: string;
+  callTimeout?: string;
+  tz?: string;
+  year?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('calls')
+    .description('One row per call attempt: start, route, numbers, final code and its meaning, PDD, answer, duration, who hung up, flags, Call-ID')
+    .argument('<inputs...>', 'captures, Asterisk logs or CDR exports (files, folders, globs, - for stdin)')
+    .option('--route <name>', 'only this route (e.g. --route vendorA)')
+    .option('--code <code>', 'only this final code or class; "none" for no final response (e.g. --code 486, --code 5xx)')
+    .option('--number <digits>', 'only calls whose caller or callee contains this (e.g. --number 7495)')
+    .option('--since <time>', 'only calls starting at or after (ISO 8601 or epoch; e.g. --since 2024-05-01T10:00Z)')
+    .option('--until <time>', 'only calls starting before (e.g. --until 2024-05-01T11:00Z)')
+    .addOption(new Option('-f, --format <format>', 'table (sorted by start), csv or json (streamed as found)').choices(['table', 'csv', 'json']).default('table'))
+    .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses to route names')
+    .option('--limit <n>', 'stop after N rows (e.g. --limit 100)')
+    .option('--call-timeout <sec>', 'captures: close a call with no traffic for this long as timed out (default 600)')
+    .option('--tz <zone>', 'time zone of local-time logs and CDRs (e.g. --tz Europe/Moscow)')
+    .option('--year <yyyy>', 'year for log stamps that have none')
+    .addHelpText('after', '\nExamples:\n  sipscope calls capture.pcap --code 486\n  sipscope calls /var/log/asterisk/full --number 7495 --format csv > calls.csv\n')
+    .action(async (inputs: string[], flags: CallsFlags) => {
+      const { makeFilter, parseTime, parseCodeFilter, callRow, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
+      const { specsOf, readAll } = await import('../postmortem/collect.js');
+      const time = (name: string, v: string | undefined): number | undefined => {
+        if (v === undefined) return undefined;
+        const t = parseTime(v);
+        if (t === undefined) throw new UsageError(`${name} expects an ISO 8601 time or epoch seconds, not '${v}'`);
+        return t;
+      };
+      const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${v}'`);
+        return n;
+      };
+      if (flags.code !== undefined && !parseCodeFilter(flags.code)) throw new UsageError(`--code expects a code (486), a class (4xx) or none, not '${flags.code}'`);
+      const filter = makeFilter({ route: flags.route, code: flags.code, number: flags.number, since: time('--since', flags.since), until: time('--until', flags.until) });
+      const limit = int('--limit', flags.limit, 1, 1e9) ?? Infinity;
+      const callTimeout = int('--call-timeout', flags.callTimeout, 1, 86400 * 7);
+      const specs = await specsOf(inputs);
+      const io = ctx.io;
+      const rows: ReturnType<typeof callRow>[] = [];
+      let n = 0;
+      if (flags.format === 'csv') io.stdout(csvHeader());
+      if (flags.format === 'json') io.stdout('[');
+      const accounting = await readAll(
+        specs,
+        {
+          record: (r) => {
+            if (n >= limit || !filter(r)) return;
+            const row = callRow(r);
+            if (flags.format === 'csv') io.stdout(csvCallRow(row));
+            else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + JSON.stringify(row));
+            else rows.push(row);
+            n++;
+          },
+        },
+        {
+          stdin: io.stdin,
+          routesFile: flags.routes,
+          callTimeoutMs: callTimeout === undefined ? undefined : callTimeout * 1000,
+          tz: flags.tz,
+          year: int('--year', flags.year, 1970, 2200),
+        },
+      );
+      if (flags.format === 'json') io.stdout(n ? '\n]\n' : ']\n');
+      if (flags.format === 'table') {
+        rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+        io.stdout(rows.length ? callsTable(rows) : 'No call attempts matched.\n');
+      }
+      for (const a of accounting) if (a.error) io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
+    });
+}

@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { ExitCode } from '../errors.js';
+import type { CliContext } from './main.js';
+
+interface FlowFlags {
+  callId: string;
+  format: 'text' | 'json' | 'html';
+  lang: 'en' | 'ru';
+  out?: string;
+  link: boolean;
+  routes?: string;
+  callTimeout?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('flow')
+    .description('The SIP ladder of one call (all its legs), the meaning of each response, and a diagnosis in plain words')
+    .argument('<inputs...>', 'captures or Asterisk logs with SIP dumps (files, folders, globs, - for stdin)')
+    .requiredOption('--call-id <id>', 'the Call-ID of the call (see `sipscope calls`)')
+    .addOption(new Option('-f, --format <format>', 'text ladder, JSON (messages with raw text, diagnosis) or a self-contained HTML page with an SVG ladder').choices(['text', 'json', 'html']).default('text'))
+    .addOption(new Option('--lang <lang>', 'language of meanings and diagnosis in text and html').choices(['en', 'ru']).default('en'))
+    .option('-o, --out <file>', 'write to a file instead of stdout (e.g. --out call.html)')
+    .option('--no-link', 'do not look for the other legs of the call (B2BUA/proxy) by numbers, time and X- correlation headers')
+    .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses to route names')
+    .addHelpText('after', '\nExamples:\n  sipscope flow capture.pcap --call-id a84b4c76e66710@pc33\n  sipscope flow capture.pcap --call-id a84b4c76e66710@pc33 --format html --out call.html\n')
+    .action(async (inputs: string[], flags: FlowFlags) => {
+      const { specsOf, collectCall } = await import('../postmortem/collect.js');
+      const { buildFlow, flowHtml, flowJson, flowText } = await import('../postmortem/ladder.js');
+      const specs = await specsOf(inputs);
+      const got = await collectCall(specs, flags.callId, {
+        stdin: ctx.io.stdin,
+        routesFile: flags.routes,
+        keepRaw: true, // stale=true in a challenge is only in the raw text
+        link: flags.link,
+      });
+      const flow = buildFlow(flags.callId, got.legs, got.note);
+      const text =
+        flags.format === 'json' ? JSON.stringify(flowJson(flow), null, 2) + '\n' : flags.format === 'html' ? flowHtml(flow, flags.lang) : flowText(flow, { lang: flags.lang });
+      if (flags.out) writeFileSync(flags.out, text);
+      else ctx.io.stdout(text);
+      for (const a of got.inputs) if (a.error) ctx.io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      if (got.inputs.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
+      else if (flow.messages.length === 0) {
+        ctx.io.stderr(`sipscope: no SIP message with Call-ID '${flags.callId}' in the inputs\n`);
+        ctx.exitCode = ExitCode.Failure;
+      }
+    });
+}

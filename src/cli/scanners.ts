@@ -1,0 +1,53 @@
+import { Option, type Command } from 'commander';
+import { ExitCode, UsageError } from '../errors.js';
+import type { CliContext } from './main.js';
+
+interface ScannersFlags {
+  format: 'table' | 'json';
+  all: boolean;
+  minTargets?: string;
+  minFailures?: string;
+  year?: string;
+  tz?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('scanners')
+    .description('Scanners, extension enumeration and registration brute force per source address, from captures and Asterisk security lines')
+    .argument('<inputs...>', 'captures or Asterisk logs (files, folders, globs, - for stdin)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--all', 'also list addresses judged ok')
+    .option('--min-targets <n>', 'distinct target users from one address that make an enumeration (default 10)')
+    .option('--min-failures <n>', 'authentication failures from one address that make a brute force (default 10)')
+    .option('--tz <zone>', 'time zone of local-time logs')
+    .option('--year <yyyy>', 'year for log stamps that have none')
+    .addHelpText('after', '\nExamples:\n  sipscope scanners /var/log/asterisk/full /var/log/asterisk/security\n  sipscope scanners edge.pcap --format json\n')
+    .action(async (inputs: string[], flags: ScannersFlags) => {
+      const { ScannerDetector, DEFAULT_SCANNER_THRESHOLDS } = await import('../postmortem/scanners.js');
+      const { scannersJson, scannersTable } = await import('../postmortem/scanners-render.js');
+      const { specsOf, readAll } = await import('../postmortem/collect.js');
+      const int = (name: string, v: string | undefined, min: number): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < min || n > 1e9) throw new UsageError(`${name} must be a whole number of at least ${min}, not '${v}'`);
+        return n;
+      };
+      const thresholds = {
+        minTargets: int('--min-targets', flags.minTargets, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minTargets,
+        minAuthFailures: int('--min-failures', flags.minFailures, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minAuthFailures,
+      };
+      const det = new ScannerDetector();
+      const specs = await specsOf(inputs);
+      const accounting = await readAll(
+        specs,
+        { record: () => {}, message: (m) => det.message(m), security: (e) => det.security(e) },
+        { stdin: ctx.io.stdin, tz: flags.tz, year: int('--year', flags.year, 1970) },
+      );
+      const all = det.result(thresholds);
+      const shown = flags.all ? all : all.filter((s) => s.verdict !== 'ok');
+      ctx.io.stdout(flags.format === 'json' ? JSON.stringify(scannersJson(shown, all.length, thresholds), null, 2) + '\n' : scannersTable(shown, all.length));
+      for (const a of accounting) if (a.error) ctx.io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
+    });
+}

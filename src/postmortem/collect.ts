@@ -1,0 +1,100 @@
+/**
+ * Reading inputs for the post-mortem commands: the same sources as `analyze` (readInput), with sinks that
+ * keep only what one command needs.
+ */
+import { InputError } from '../errors.js';
+import { expandInputs, type InputSpec } from '../input/expand.js';
+import { readInput, resolveRoutes, type ReadOptions } from '../pipeline.js';
+import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
+import { LegIndex, type LinkedLeg } from './legs.js';
+
+export interface PostmortemReadOptions extends ReadOptions {
+  routesFile?: string;
+}
+
+/** Expands input arguments; a missing one is an InputError (exit 2) since a post-mortem needs all its inputs. */
+export async function specsOf(inputs: readonly string[]): Promise<InputSpec[]> {
+  const specs = await expandInputs(inputs);
+  if (specs.length === 0) throw new InputError(inputs.join(' '), 'no input files found');
+  return specs;
+}
+
+/** Reads every input into the sink; returns their accounting. */
+export async function readAll(specs: readonly InputSpec[], sink: RecordSink, opts: PostmortemReadOptions): Promise<InputAccounting[]> {
+  const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
+  const acc: InputAccounting[] = [];
+  for (const s of specs) acc.push(await readInput(s, sink, sourceOpts));
+  return acc;
+}
+
+export interface CallLeg {
+  callId: string;
+  /** How this leg is tied to the asked one (`self` for the asked Call-ID). */
+  by: 'self' | LinkedLeg['by'];
+  messages: SipMessage[];
+  records: CallRecord[];
+}
+
+export interface CollectedCall {
+  legs: CallLeg[];
+  inputs: InputAccounting[];
+  /** Why legs could not be linked (standard input is read once). */
+  note?: string;
+}
+
+/** Capture order within one input; by time across inputs (stable). */
+function ordered(ms: SipMessage[]): SipMessage[] {
+  const files = new Set(ms.map((m) => m.position.file));
+  if (files.size <= 1) return ms;
+  return ms.map((m, i) => ({ m, i })).sort((a, b) => a.m.ts - b.m.ts || a.i - b.i).map((x) => x.m);
+}
+
+/**
+ * Collects the messages and records of one Call-ID and of the legs linked to it. The first pass keeps the
+ * asked Call-ID's messages and a one-entry-per-call index of INVITEs; a second pass (files only) fetches
+ * the linked legs.
+ */
+export async function collectCall(
+  specs: readonly InputSpec[],
+  callId: string,
+  opts: PostmortemReadOptions & { link?: boolean },
+): Promise<CollectedCall> {
+  const index = new LegIndex();
+  const mine: CallLeg = { callId, by: 'self', messages: [], records: [] };
+  const link = opts.link !== false;
+  const inputs = await readAll(
+    specs,
+    {
+      record: (r) => {
+        if (r.callId === callId) mine.records.push(r);
+      },
+      message: (m) => {
+        if (m.callId === callId) mine.messages.push(m);
+        if (link) index.add(m);
+      },
+    },
+    opts,
+  );
+  mine.messages = ordered(mine.messages);
+  const legs: CallLeg[] = [mine];
+  if (!link) return { legs, inputs };
+  const linked = index.linked(callId);
+  if (linked.length === 0) return { legs, inputs };
+  if (specs.some((s) => s.path === '-')) {
+    return { legs, inputs, note: `${linked.length} linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them` };
+  }
+  const byId = new Map<string, CallLeg>(linked.map((l) => [l.callId, { callId: l.callId, by: l.by, messages: [], records: [] }]));
+  await readAll(
+    specs,
+    {
+      record: (r) => void byId.get(r.callId)?.records.push(r),
+      message: (m) => void byId.get(m.callId)?.messages.push(m),
+    },
+    opts,
+  );
+  for (const l of byId.values()) {
+    l.messages = ordered(l.messages);
+    legs.push(l);
+  }
+  return { legs, inputs };
+}

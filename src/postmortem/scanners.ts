@@ -1,0 +1,206 @@
+/**
+ * Scanner and brute-force detection per source address, from SIP messages (captures, log dumps) and
+ * Asterisk security events.
+ *
+ * - Requests (REGISTER, INVITE, OPTIONS, …) are counted per sending address with their distinct target users
+ *   (To user, else Request-URI user) and User-Agents.
+ * - 401/407 challenges and 403 refusals are counted for the address they are sent to (the requester);
+ *   2xx answers to its REGISTERs as successes.
+ * - Security events (failed registrations, unknown peers, ACL denials, probes) count for their address.
+ *
+ * Verdicts: `scanner` (a known scanning tool's User-Agent), `brute-force` (many refusals, no or few
+ * successes), `enumeration` (many distinct target users from one address), else `ok`.
+ * Memory: one entry per source address, target and UA sets capped.
+ */
+import type { SecurityEvent, SipMessage } from '../types.js';
+
+/** Lower-case User-Agent fragments of known scanning and attack tools. */
+export const SCANNER_AGENTS = [
+  'friendly-scanner',
+  'sipvicious',
+  'sipcli',
+  'vaxsipuseragent',
+  'pplsip',
+  'sip-scan',
+  'sipsak',
+  'sundayddr',
+  'iwar',
+  'sivus',
+  'smap',
+  'sipptk',
+  'sip auditor',
+  'voip-scanner',
+  'nmap',
+  'masscan',
+  'cirpack',
+  'avlnet',
+] as const;
+
+export interface ScannerThresholds {
+  /** Distinct target users from one address that make it an enumeration. Default 10. */
+  minTargets: number;
+  /** Refusals (403, failed-auth events) or unanswered challenges that make a brute force. Default 10. */
+  minAuthFailures: number;
+}
+
+export const DEFAULT_SCANNER_THRESHOLDS: ScannerThresholds = { minTargets: 10, minAuthFailures: 10 };
+
+const MAX_TARGETS = 10_000;
+const MAX_AGENTS = 10;
+const MAX_USERS_SHOWN = 20;
+
+export type Verdict = 'scanner' | 'brute-force' | 'enumeration' | 'ok';
+
+export interface ScannerSource {
+  address: string;
+  verdict: Verdict;
+  /** Why the verdict. */
+  reasons: string[];
+  requests: Record<string, number>;
+  totalRequests: number;
+  /** Distinct target users (capped at 10 000, `targetsCapped` then). */
+  targets: number;
+  targetsCapped?: boolean;
+  /** A few of the targets, for the report. */
+  sampleTargets: string[];
+  challenges: number;
+  refusals: number;
+  successes: number;
+  /** Security events from logs, by kind. */
+  events: Record<string, number>;
+  userAgents: string[];
+  firstSeen: number;
+  lastSeen: number;
+}
+
+interface Entry {
+  address: string;
+  requests: Record<string, number>;
+  total: number;
+  targets: Set<string>;
+  capped: boolean;
+  challenges: number;
+  refusals: number;
+  successes: number;
+  events: Record<string, number>;
+  agents: Set<string>;
+  first: number;
+  last: number;
+}
+
+/** User part of a SIP URI (`sip:100@host` → `100`), without regex. */
+function uriUser(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  const colon = uri.indexOf(':');
+  const s = colon >= 0 && colon < 5 ? uri.slice(colon + 1) : uri;
+  const at = s.indexOf('@');
+  return at > 0 ? s.slice(0, at) : undefined;
+}
+
+export function isScannerAgent(ua: string | undefined): string | undefined {
+  if (!ua) return undefined;
+  const l = ua.toLowerCase();
+  return SCANNER_AGENTS.find((a) => l.includes(a));
+}
+
+export class ScannerDetector {
+  private readonly by = new Map<string, Entry>();
+
+  private entry(address: string, ts: number): Entry {
+    let e = this.by.get(address);
+    if (!e) {
+      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, events: {}, agents: new Set(), first: ts, last: ts };
+      this.by.set(address, e);
+    }
+    if (ts < e.first) e.first = ts;
+    if (ts > e.last) e.last = ts;
+    return e;
+  }
+
+  private target(e: Entry, user: string | undefined): void {
+    if (user === undefined || user === '') return;
+    if (e.targets.size < MAX_TARGETS) e.targets.add(user.length > 64 ? user.slice(0, 64) : user);
+    else if (!e.targets.has(user)) e.capped = true;
+  }
+
+  private agent(e: Entry, ua: string | undefined): void {
+    if (ua && e.agents.size < MAX_AGENTS) e.agents.add(ua.length > 120 ? ua.slice(0, 120) : ua);
+  }
+
+  message(m: SipMessage): void {
+    if (m.isRequest) {
+      const method = m.method ?? '?';
+      if (method === 'ACK' || method === 'BYE' || method === 'CANCEL' || method === 'PRACK') {
+        return; // in-dialog traffic says nothing about probing
+      }
+      const e = this.entry(m.src, m.ts);
+      e.requests[method] = (e.requests[method] ?? 0) + 1;
+      e.total++;
+      this.target(e, m.toUser ?? uriUser(m.requestUri));
+      this.agent(e, m.userAgent);
+      return;
+    }
+    const st = m.status ?? 0;
+    if (st === 401 || st === 407) this.entry(m.dst, m.ts).challenges++;
+    else if (st === 403) this.entry(m.dst, m.ts).refusals++;
+    else if (st >= 200 && st < 300 && m.cseqMethod === 'REGISTER') this.entry(m.dst, m.ts).successes++;
+  }
+
+  security(ev: SecurityEvent): void {
+    const e = this.entry(ev.address, ev.ts);
+    e.events[ev.kind] = (e.events[ev.kind] ?? 0) + 1;
+    this.target(e, ev.user);
+    this.agent(e, ev.userAgent);
+  }
+
+  /** Every address with its verdict; suspicious ones first (most requests/failures first). */
+  result(t: ScannerThresholds = DEFAULT_SCANNER_THRESHOLDS): ScannerSource[] {
+    const out: ScannerSource[] = [];
+    for (const e of this.by.values()) {
+      const reasons: string[] = [];
+      let verdict: Verdict = 'ok';
+      const tool = [...e.agents].map(isScannerAgent).find((x) => x !== undefined);
+      const failedEvents = (e.events['auth-failed'] ?? 0) + (e.events['no-such-peer'] ?? 0) + (e.events['acl-denied'] ?? 0);
+      // a challenge is normal once per transaction; challenges beyond twice the successes are failures
+      const unanswered = Math.max(0, e.challenges - 2 * e.successes);
+      const failures = e.refusals + failedEvents + (e.successes === 0 ? unanswered : 0);
+      if (tool) {
+        verdict = 'scanner';
+        reasons.push(`User-Agent of a scanning tool (${tool})`);
+      }
+      if (failures >= t.minAuthFailures) {
+        if (verdict === 'ok') verdict = 'brute-force';
+        reasons.push(`${failures} authentication failures${e.successes ? ` against ${e.successes} successes` : ''}`);
+      }
+      if (e.targets.size >= t.minTargets) {
+        if (verdict === 'ok') verdict = 'enumeration';
+        reasons.push(`${e.targets.size}${e.capped ? '+' : ''} distinct target users`);
+      }
+      if ((e.events['probe'] ?? 0) > 0 && verdict === 'ok') {
+        verdict = 'scanner';
+        reasons.push('reported as a scanner by the PBX');
+      }
+      const src: ScannerSource = {
+        address: e.address,
+        verdict,
+        reasons,
+        requests: e.requests,
+        totalRequests: e.total,
+        targets: e.targets.size,
+        sampleTargets: [...e.targets].slice(0, MAX_USERS_SHOWN),
+        challenges: e.challenges,
+        refusals: e.refusals,
+        successes: e.successes,
+        events: e.events,
+        userAgents: [...e.agents],
+        firstSeen: e.first,
+        lastSeen: e.last,
+      };
+      if (e.capped) src.targetsCapped = true;
+      out.push(src);
+    }
+    const rank = (v: Verdict): number => (v === 'ok' ? 1 : 0);
+    const weight = (s: ScannerSource): number => s.totalRequests + s.refusals + s.challenges + Object.values(s.events).reduce((a, b) => a + b, 0);
+    return out.sort((a, b) => rank(a.verdict) - rank(b.verdict) || weight(b) - weight(a) || (a.address < b.address ? -1 : 1));
+  }
+}
