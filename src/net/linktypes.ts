@@ -15,7 +15,6 @@ export const LinkType = {
   IPV6: 229,
   LINUX_SLL2: 276,
 } as const;
-export type LinkTypeName = keyof typeof LinkType;
 
 export const EtherType = {
   IPV4: 0x0800,
@@ -34,7 +33,3 @@ export const EtherType = {
   QINQ_OLD: 0x9100,
   QINQ_OLD2: 0x9200,
 } as const;
-
-export function isKnownLinkType(lt: number): boolean {
-  return Object.values(LinkType).includes(lt as never);
-}
