@@ -27,6 +27,8 @@ interface DispInfo {
   sip: number | undefined;
 }
 
+const CODE_SOURCES: readonly CodeSource[] = ['sip', 'q850', 'hangup-cause', 'disposition', 'none'];
+
 const IPV4 = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
 
 /** Route name from a dstchannel's `TECH/peer` part (the `-0000001a` suffix already cut off). */
@@ -64,7 +66,8 @@ export class RowInterpreter implements RowHandler {
     }
     return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause' };
   });
-  readonly codeSources: Record<string, number> = {};
+  /** Records per code source (counters, not a keyed object: this runs once per row). */
+  private readonly sourceCounts = new Float64Array(CODE_SOURCES.length);
   answerAssumed = 0;
   answerDerived = 0;
   private readonly fileTag: string;
@@ -86,6 +89,15 @@ export class RowInterpreter implements RowHandler {
     this.channels = new Interner((b, s, e) => routeFromChannel(decode(b, s, e).trim(), routeOf), 10, 900);
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     this.fileTag = file.slice(slash + 1);
+  }
+
+  /** What the final codes rest on: code source → records. */
+  get codeSources(): Record<string, number> {
+    const out: Record<string, number> = {};
+    CODE_SOURCES.forEach((k, i) => {
+      if (this.sourceCounts[i] > 0) out[k] = this.sourceCounts[i];
+    });
+    return out;
   }
 
   bad(line: number, offset: number, name: string, detail: string): void {
@@ -135,16 +147,18 @@ export class RowInterpreter implements RowHandler {
     let b = r.buf;
     let s = r.fs[i];
     let e = r.fe[i];
+    let ascii = r.ascii;
     if (r.fk[i] !== RAW) {
       const v = view(r, i, this.v);
       b = v.b;
       s = v.s;
       e = v.e;
+      ascii = false;
     }
     while (s < e && (b[s] === 32 || b[s] === 9)) s++;
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
     if (s === e || ((e - s === 4 || e - s === 2) && isNullBytes(b, s, e))) return undefined;
-    return decode(b, s, e);
+    return decode(b, s, e, ascii);
   }
 
   private interpret(r: Row): CallRecord | undefined {
@@ -239,7 +253,7 @@ export class RowInterpreter implements RowHandler {
         codeSource = 'none';
       }
     }
-    this.codeSources[codeSource] = (this.codeSources[codeSource] ?? 0) + 1;
+    this.sourceCounts[CODE_SOURCES.indexOf(codeSource)]++;
 
     // Times. End: the column, else start + duration. Answer (answered rows only): the column, else end − billsec.
     if (end === NO_DATE && duration >= 0) end = start + duration * this.layout.durUnit;

@@ -21,6 +21,8 @@ export class Row {
   line = 0;
   /** Byte offset of the record in the (decompressed) input. */
   offset = 0;
+  /** The whole buffer is ASCII (strings need no UTF-8 check). */
+  ascii = false;
   fs: Int32Array;
   fe: Int32Array;
   fq: Int32Array;
@@ -57,6 +59,7 @@ export class Row {
       this.fk[i] = RAW;
     }
     this.buf = buf;
+    this.ascii = false;
     this.n = fields.length;
     this.line = line;
     this.offset = offset;
@@ -115,7 +118,8 @@ interface FastSlices extends Buffer {
 }
 
 /** UTF-8 text of b[s..e), with a cheap path for short ASCII. */
-export function decode(b: Buffer, s: number, e: number): string {
+export function decode(b: Buffer, s: number, e: number, ascii = false): string {
+  if (ascii) return (b as FastSlices).latin1Slice(s, e);
   if (e - s <= 32) {
     let or = 0;
     for (let p = s; p < e; p++) or |= b[p];

@@ -16,6 +16,7 @@
  * `FastSplitter` does this with byte loops over the chunk and offsets (no string per field);
  * `ReferenceSplitter` does it with csv-parse, for verification (`--verify-csv`) and as the fallback.
  */
+import { isAscii } from 'node:buffer';
 import { Parser } from 'csv-parse';
 import { Row } from './row.js';
 
@@ -133,6 +134,8 @@ export class FastSplitter implements Splitter {
     const fq = row.fq;
     const widths = this.widths;
     row.buf = buf;
+    // One native check per chunk spares a per-string UTF-8 test on the (usual) all-ASCII exports.
+    row.ascii = isAscii(buf);
     let pos = 0;
     // The next LF at or after the scan position (-1: none left in buf). One native search per record
     // bounds the unquoted scans, so the byte loops compare against one value only.
@@ -315,7 +318,6 @@ export class FastSplitter implements Splitter {
     }
     this.slow.setStrings(recs[0], line, offset);
     this.out.row(this.slow);
-    this.row.buf = buf;
   }
 }
 

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { detectLayout, fieldOfHeader, headRecords, sniffDelimiter } from '../../src/cdr/detect.js';
+import { isCdrCsv } from '../../src/cdr/index.js';
+import { channelCut, routeFromChannel } from '../../src/cdr/interpret.js';
+import { runCdr } from './helpers.js';
+
+describe('CDR detection', () => {
+  test('delimiter sniffing ignores delimiters inside quotes', () => {
+    expect(sniffDelimiter(Buffer.from('a;b;c\n1;"x,y,z";3\n4;5;6\n'))).toBe(59);
+    expect(sniffDelimiter(Buffer.from('a\tb\tc\n1\t2\t3\n'))).toBe(9);
+    expect(sniffDelimiter(Buffer.from('a|b|c\n1|2|3\n'))).toBe(124);
+    expect(sniffDelimiter(Buffer.from('"a,b","c"\n"d","e,f"\n'))).toBe(44);
+  });
+
+  test('header aliases, with unit suffixes', () => {
+    expect(fieldOfHeader('Setup Time')?.field).toBe('start');
+    expect(fieldOfHeader('DNIS')?.field).toBe('callee');
+    expect(fieldOfHeader('Q.850')?.field).toBe('cause');
+    expect(fieldOfHeader('sip_status')?.field).toBe('sipCode');
+    expect(fieldOfHeader('Supplier')?.field).toBe('route');
+    expect(fieldOfHeader('Post Dial Delay')?.field).toBe('pdd');
+    expect(fieldOfHeader('PDD (ms)')).toEqual({ field: 'pdd', rank: 0, unit: 'ms' });
+    expect(fieldOfHeader('Start Time UTC')?.field).toBe('start');
+    expect(fieldOfHeader('favourite colour')).toBeUndefined();
+  });
+
+  test('ambiguous a/b/Y dates are read d/m/Y and said so; --map date=mdy overrides', () => {
+    const recs = headRecords(Buffer.from('start,vendor,disposition\n01/02/2024 10:00,a,BUSY\n'), 44, true);
+    const l = detectLayout(recs, {});
+    expect(l.dayFirst).toBe(true);
+    expect(l.notes.join(' ')).toContain('ambiguous');
+    expect(detectLayout(recs, { columnMap: { date: 'mdy' } }).dayFirst).toBe(false);
+  });
+
+  test('no header, no known layout: unknown until --map names the columns', () => {
+    const text = '2024-03-05 10:00:00|alpha|486\n2024-03-05 10:01:00|beta|200\n';
+    const bare = runCdr('x.csv', Buffer.from(text));
+    expect(bare.acc.anomalies).toEqual({ 'unknown-layout': 2 });
+    const mapped = runCdr('x.csv', Buffer.from(text), { columnMap: { start: '1', route: '2', sipcode: '3' } });
+    expect(mapped.records.map((r) => [r.route, r.finalCode, r.answer !== undefined])).toEqual([
+      ['alpha', 486, false],
+      ['beta', 200, true],
+    ]);
+  });
+
+  test('isCdrCsv says no to logs, captures and prose', () => {
+    expect(isCdrCsv(Buffer.from('[2023-11-14 22:13:20] VERBOSE[1234][C-0000012a] app_dial.c: -- Called PJSIP/alpha/123\n'))).toBe(false);
+    expect(isCdrCsv(Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0]))).toBe(false);
+    expect(isCdrCsv(Buffer.from('Hello, world.\nThis is, I think, not a CDR.\n'))).toBe(false);
+    expect(isCdrCsv(readFileSync(new URL('../../fixtures/cdr/carrier.csv', import.meta.url)))).toBe(true);
+  });
+
+  test('route from the dstchannel peer', () => {
+    const cut = (s: string) => {
+      const b = Buffer.from(s);
+      return routeFromChannel(b.subarray(0, channelCut(b, 0, b.length)).toString());
+    };
+    expect(cut('SIP/alpha-0000001a')).toBe('alpha');
+    expect(cut('PJSIP/beta-00000012')).toBe('beta');
+    expect(cut('PJSIP/my-trunk-00000012')).toBe('my-trunk');
+    expect(cut('IAX2/gamma-1234')).toBe('gamma');
+    expect(cut('DAHDI/1-1')).toBe('DAHDI/1');
+    expect(cut('Local/1141@callback-agent-00000012;1')).toBe('Local/callback-agent');
+    expect(routeFromChannel('SIP/10.0.0.7', (a) => (a === '10.0.0.7' ? 'delta' : undefined))).toBe('delta');
+  });
+
+  test('UTF-8 text survives both paths', () => {
+    const text = 'start,trunk,caller,disposition\n2024-03-05 10:00:00,Ростелеком,Иван,ANSWERED\n2024-03-05 10:01:00,alpha,"Zoë ""Z""",BUSY\n';
+    const fast = runCdr('u.csv', Buffer.from(text));
+    expect(fast.records.map((r) => [r.route, r.caller])).toEqual([
+      ['Ростелеком', 'Иван'],
+      ['alpha', 'Zoë "Z"'],
+    ]);
+    expect(runCdr('u.csv', Buffer.from(text), {}, { path: 'reference' }).records).toEqual(fast.records);
+    expect(runCdr('u.csv', Buffer.from(text), {}, {}, 1).records).toEqual(fast.records);
+  });
+});
