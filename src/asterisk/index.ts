@@ -33,10 +33,11 @@ import {
   zoneConverter,
   type Stamp,
 } from './time.js';
+import { YearResolver } from './year.js';
 import { DialTracker, type Attempt, type Context } from './dial.js';
 import { isLocalChannel, parseDialTarget } from './channel.js';
 import { bareAddress, matchSecurity, maybeSecurity } from './security.js';
-import { DumpBuffer, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
+import { DumpBuffer, DumpedInvites, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
 import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
 
 export { parseDialTarget, channelPeer } from './channel.js';
@@ -105,29 +106,11 @@ function isDigitByte(c: number | undefined): boolean {
   return c !== undefined && c >= 48 && c <= 57;
 }
 
-/** What a year-less `[Nov 14 22:13:20]` stamp takes its year from. */
-type YearSource = 'option' | 'full-date line' | 'EventTV' | 'clock';
-
-const YEAR_NOTE: Record<YearSource, string> = {
-  option: 'the --year option',
-  'full-date line': 'the nearest earlier line with a full date in this file',
-  EventTV: 'the EventTV of a security event in this file',
-  clock: "the current year (the previous one when the date would be in the future): no full date seen earlier in this file",
-};
-
 interface JsonLine {
   timestamp?: unknown;
   identifiers?: { lwp?: unknown; callid?: unknown };
   logmsg?: { level?: unknown; message?: unknown };
 }
-
-/** A dumped outgoing INVITE, for telling Dial attempts already covered by SIP dumps. */
-interface DumpedInvite {
-  ts: number;
-  user: string | undefined;
-}
-
-const DEDUP_WINDOW_MS = 2_000;
 
 /**
  * Streaming reader for one Asterisk log. `file` names the input in positions; no file access here.
@@ -135,7 +118,7 @@ const DEDUP_WINDOW_MS = 2_000;
 export function createAsteriskLogSource(file: string, sink: RecordSink, opts: SourceOptions = {}): SourceParser {
   const acc: InputAccounting = newAccounting(file, 'asterisk-log', 'line');
   const toUtc = zoneConverter(opts.tz);
-  const yearUse: Record<YearSource, number> = { option: 0, 'full-date line': 0, EventTV: 0, clock: 0 };
+  const years = new YearResolver(opts.year);
 
   // The last stamped line's stamp; `cur` is the scratch one (swapped on success, no copies).
   let last: Stamp = newStamp();
@@ -143,9 +126,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   let haveStamp = false;
   let lastTsLine = -1;
   let lastTs = 0;
-  let refYear = 0;
-  let refMonth = 0;
-  let refSource: YearSource = 'full-date line';
   let unstampedUsed = 0;
   let jsonLines = 0;
   let plainLines = 0;
@@ -172,8 +152,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   let cachedMarkerLen = -1;
   let cachedMarkerStr = '';
 
-  const dumpedMarkers = new Map<string, true>();
-  const dumpedInvites: DumpedInvite[] = [];
+  const dumped = new DumpedInvites();
 
   const recordSink: RecordSink = {
     record(r: CallRecord) {
@@ -187,7 +166,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     file,
     ...(opts.routeOf ? { routeOf: opts.routeOf } : {}),
     emit(r: CallRecord, a: Attempt) {
-      if (coveredByDump(a)) {
+      if (dumped.covers(a.group.ctx.marker, a.start, a.callee)) {
         droppedDial++;
         return;
       }
@@ -204,33 +183,8 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   const problem: ScanProblem = {};
 
   // ─── time ────────────────────────────────────────────────────────────────────────────────────────
-  function resolveYear(s: Stamp): number {
-    if (s.hasYear) return s.year;
-    if (opts.year !== undefined) {
-      yearUse.option++;
-      return opts.year;
-    }
-    if (refYear !== 0) {
-      let y = refYear;
-      if (s.month < refMonth - 6) y++;
-      else if (s.month > refMonth + 6) y--;
-      refYear = y;
-      refMonth = s.month;
-      yearUse[refSource]++;
-      return y;
-    }
-    yearUse.clock++;
-    const now = Date.now();
-    let y = new Date(now).getUTCFullYear();
-    if (stampAsUtc(s, y) > now + 86_400_000) y--;
-    refYear = y;
-    refMonth = s.month;
-    refSource = 'clock';
-    return y;
-  }
-
   function epochOf(s: Stamp): number {
-    const local = stampAsUtc(s, resolveYear(s));
+    const local = stampAsUtc(s, years.yearOf(s));
     return Number.isNaN(s.zoneMin) ? toUtc(local) : local - s.zoneMin * 60_000;
   }
 
@@ -246,37 +200,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     lastTs = epochOf(last);
     lastTsLine = lineNo;
     return lastTs;
-  }
-
-  function noteFullDate(s: Stamp): void {
-    if (s.hasYear) {
-      refYear = s.year;
-      refMonth = s.month;
-      refSource = 'full-date line';
-    }
-  }
-
-  /** `EventTV="2021-12-21T12:57:01.209+0000"` or `EventTV="1368439853-500975"`: a year hint. */
-  function noteEventTv(msg: string): void {
-    if (refYear !== 0 && refSource !== 'clock') return;
-    const i = msg.indexOf('EventTV="');
-    if (i < 0) return;
-    const v = msg.slice(i + 9, i + 29);
-    let y = 0;
-    let mo = 0;
-    if (/^\d{4}-\d{2}-/.test(v)) {
-      y = Number(v.slice(0, 4));
-      mo = Number(v.slice(5, 7));
-    } else if (/^\d{9,11}-/.test(v)) {
-      const d = new Date(Number(v.slice(0, v.indexOf('-'))) * 1000);
-      y = d.getUTCFullYear();
-      mo = d.getUTCMonth() + 1;
-    }
-    if (y >= 1970 && mo >= 1 && mo <= 12) {
-      refYear = y;
-      refMonth = mo;
-      refSource = 'EventTV';
-    }
   }
 
   // ─── helpers ─────────────────────────────────────────────────────────────────────────────────────
@@ -313,34 +236,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     return dial.context(contextKey(), markerStr(), create);
   }
 
-  function coveredByDump(a: Attempt): boolean {
-    if (dumpedMarkers.size === 0 && dumpedInvites.length === 0) return false;
-    const m = a.group.ctx.marker;
-    if (m !== '' && dumpedMarkers.has(m)) return true;
-    for (const d of dumpedInvites) {
-      if (Math.abs(d.ts - a.start) <= DEDUP_WINDOW_MS && d.user !== undefined && d.user === a.callee) return true;
-    }
-    return false;
-  }
-
-  function rememberInvite(m: SipMessage, marker: string): void {
-    if (marker !== '') {
-      dumpedMarkers.set(marker, true);
-      if (dumpedMarkers.size > 50_000) dumpedMarkers.delete(dumpedMarkers.keys().next().value!);
-    }
-    let user: string | undefined;
-    const uri = m.requestUri;
-    if (uri !== undefined) {
-      const colon = uri.indexOf(':');
-      const at = uri.indexOf('@');
-      if (colon >= 0 && at > colon) user = uri.slice(colon + 1, at);
-    }
-    user ??= m.toUser;
-    dumpedInvites.push({ ts: m.ts, user });
-    // Keep only what a Dial attempt could still match.
-    while (dumpedInvites.length > 0 && (dumpedInvites.length > 1000 || m.ts - dumpedInvites[0]!.ts > 600_000)) dumpedInvites.shift();
-  }
-
   // ─── dumps ───────────────────────────────────────────────────────────────────────────────────────
   /** Scans the collected dump; returns true when it gave a SIP message. `countLines`: plain-line accounting. */
   function finishDump(countLines: boolean): boolean {
@@ -364,7 +259,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         ok = true;
         acc.sipMessages++;
         sink.message?.(m);
-        if (!h.incoming && m.isRequest && m.method === 'INVITE' && m.toTag === undefined) rememberInvite(m, dump.marker);
+        if (!h.incoming && m.isRequest && m.method === 'INVITE' && m.toTag === undefined) dumped.add(m.ts, m.requestUri, m.toUser, dump.marker);
         tracker.add(m);
       } else {
         anomaly = problem.anomaly ?? 'bad-sip-dump';
@@ -628,7 +523,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     const m = matchSecurity(msg);
     if (m === undefined) return R_NOT_CALL;
     if (m === null) return R_SECURITY_INFO;
-    noteEventTv(msg);
+    years.eventTv(msg);
     const ev: Parameters<NonNullable<RecordSink['security']>>[0] = {
       ts: lineTs(),
       address: m.address,
@@ -673,7 +568,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     cur = t;
     haveStamp = true;
     lastTsLine = -1;
-    if (last.hasYear) noteFullDate(last);
+    years.fullDate(last);
   }
 
   function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
@@ -949,12 +844,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       }
       if (jsonLines > plainLines) acc.format = 'asterisk-json-log';
       const notes = acc.notes;
-      const yearLines = yearUse.option + yearUse['full-date line'] + yearUse.EventTV + yearUse.clock;
-      if (yearLines > 0) {
-        for (const k of Object.keys(yearUse) as YearSource[]) {
-          if (yearUse[k] > 0) notes.push(`yearInferredFrom: ${yearUse[k]} year-less timestamps took their year from ${YEAR_NOTE[k]}`);
-        }
-      }
+      notes.push(...years.notes());
       if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
       if (unstampedUsed > 0) notes.push(`${unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or 0`);
       if (syslogLines > 0) notes.push(`${syslogLines} lines unwrapped from a syslog prefix`);

@@ -1,0 +1,102 @@
+/**
+ * The year of `[Nov 14 22:13:20]` stamps, which have none. In order:
+ *   1. `--year` (SourceOptions.year);
+ *   2. the year of the nearest earlier full date in the same file: a `[2023-11-14 …]` stamp (Asterisk writes
+ *      one in the banner at every start and logger reload), an RFC 5424 stamp, or the EventTV of a security
+ *      event. From there the year follows the months: a step back of more than six months (Dec → Jan) is a
+ *      new year, a step forward of more than six months is the year before;
+ *   3. the current year, or the previous one when the date would be more than a day in the future.
+ * Each use is counted by rule, for the input's notes.
+ */
+import { stampAsUtc, type Stamp } from './time.js';
+
+export type YearSource = 'option' | 'full-date line' | 'EventTV' | 'clock';
+
+const YEAR_NOTE: Record<YearSource, string> = {
+  option: 'the --year option',
+  'full-date line': 'the nearest earlier line with a full date in this file',
+  EventTV: 'the EventTV of a security event in this file',
+  clock: 'the current year (the previous one when the date would be in the future): no full date seen earlier in this file',
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-/;
+const EPOCH_DASH = /^\d{9,11}-/;
+
+export class YearResolver {
+  private refYear = 0;
+  private refMonth = 0;
+  private refSource: YearSource = 'full-date line';
+  private readonly uses: Record<YearSource, number> = { option: 0, 'full-date line': 0, EventTV: 0, clock: 0 };
+
+  constructor(
+    private readonly option: number | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The year of a stamp (its own when it has one). */
+  yearOf(s: Stamp): number {
+    if (s.hasYear) return s.year;
+    if (this.option !== undefined) {
+      this.uses.option++;
+      return this.option;
+    }
+    if (this.refYear !== 0) {
+      let y = this.refYear;
+      if (s.month < this.refMonth - 6) y++;
+      else if (s.month > this.refMonth + 6) y--;
+      this.refYear = y;
+      this.refMonth = s.month;
+      this.uses[this.refSource]++;
+      return y;
+    }
+    this.uses.clock++;
+    const now = this.now();
+    let y = new Date(now).getUTCFullYear();
+    if (stampAsUtc(s, y) > now + 86_400_000) y--;
+    this.refYear = y;
+    this.refMonth = s.month;
+    this.refSource = 'clock';
+    return y;
+  }
+
+  /** A stamp with a full date was read (called for every stamped line: two compares, no work otherwise). */
+  fullDate(s: Stamp): void {
+    if (s.hasYear) {
+      this.refYear = s.year;
+      this.refMonth = s.month;
+      this.refSource = 'full-date line';
+    }
+  }
+
+  /** `EventTV="2021-12-21T12:57:01.209+0000"` or `EventTV="1368439853-500975"` in a security line. */
+  eventTv(msg: string): void {
+    if (this.refYear !== 0 && this.refSource !== 'clock') return;
+    const i = msg.indexOf('EventTV="');
+    if (i < 0) return;
+    const v = msg.slice(i + 9, i + 29);
+    let y = 0;
+    let mo = 0;
+    if (ISO_DATE.test(v)) {
+      y = Number(v.slice(0, 4));
+      mo = Number(v.slice(5, 7));
+    } else if (EPOCH_DASH.test(v)) {
+      const d = new Date(Number(v.slice(0, v.indexOf('-'))) * 1000);
+      y = d.getUTCFullYear();
+      mo = d.getUTCMonth() + 1;
+    }
+    if (y >= 1970 && mo >= 1 && mo <= 12) {
+      this.refYear = y;
+      this.refMonth = mo;
+      this.refSource = 'EventTV';
+    }
+  }
+
+  /** One note per rule used: `yearInferredFrom: N year-less timestamps took their year from …`. */
+  notes(): string[] {
+    const out: string[] = [];
+    for (const k of Object.keys(this.uses) as YearSource[]) {
+      if (this.uses[k] > 0) out.push(`yearInferredFrom: ${this.uses[k]} year-less timestamps took their year from ${YEAR_NOTE[k]}`);
+    }
+    return out;
+  }
+}
