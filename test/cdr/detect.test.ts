@@ -75,4 +75,18 @@ describe('CDR detection', () => {
     expect(runCdr('u.csv', Buffer.from(text), {}, { path: 'reference' }).records).toEqual(fast.records);
     expect(runCdr('u.csv', Buffer.from(text), {}, {}, 1).records).toEqual(fast.records);
   });
+
+  test('UTF-16LE exports (Excel "Unicode text") go through the reference splitter', () => {
+    const text = 'start\tvendor\tdisposition\n2024-03-05 10:00:00\talpha\tANSWERED\n2024-03-05 10:01:00\tbeta\tBUSY\n';
+    const buf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(isCdrCsv(buf)).toBe(true);
+    for (const chunk of [0, 1, 5]) {
+      const { records, acc } = runCdr('u16.csv', buf, {}, {}, chunk);
+      expect(records.map((r) => [r.route, r.finalCode])).toEqual([
+        ['alpha', 200],
+        ['beta', 486],
+      ]);
+      expect(acc.notes[1]).toContain('UTF-16LE');
+    }
+  });
 });
