@@ -126,7 +126,7 @@ export class CallTracker {
     for (const legs of [...this.calls.values()]) {
       for (const leg of [...legs]) {
         if (leg.challenged || leg.byeTs !== undefined) this.finish(leg, 0);
-        else this.finish(leg, CallFlag.Unfinished);
+        else this.finish(leg, this.unanswered(leg, this.lastTs) ? CallFlag.TimedOut : CallFlag.Unfinished);
       }
     }
   }
@@ -455,6 +455,11 @@ export class CallTracker {
     this.finish(leg, 0);
   }
 
+  /** An INVITE that got no response at all within Timer B (64·T1 = 32 s): its transaction timed out. */
+  private unanswered(leg: Leg, now: number): boolean {
+    return leg.respSeen.length === 0 && leg.finalCode === undefined && now - leg.inviteTs > AUTH_RETRY_GRACE_MS;
+  }
+
   /** Closes idle calls (capture time) and challenged attempts whose retry never came. */
   private sweep(now: number): void {
     this.nextSweep = now + Math.max(1000, Math.min(this.timeout / 10, 10_000));
@@ -463,7 +468,7 @@ export class CallTracker {
         const idle = now - leg.lastTs;
         if (leg.byeTs !== undefined && now - leg.byeTs > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
         else if (leg.challenged && idle > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
-        else if (idle > this.timeout) this.finish(leg, CallFlag.TimedOut);
+        else if (idle > this.timeout || this.unanswered(leg, now)) this.finish(leg, CallFlag.TimedOut);
       }
     }
   }

@@ -180,6 +180,19 @@ scenario(
 );
 
 scenario(
+  'an INVITE that never gets any response is closed after Timer B as timed out',
+  [
+    ...new Call('c-silent').invite(0).invite(500).invite(1500).invite(3500).wire,
+    ...new Call('c-next').invite(40_000).resp(40_100, 404, 'Not Found').wire,
+  ],
+  (r) => {
+    expect(r.map((x) => x.callId)).toEqual(['c-silent', 'c-next']);
+    expect(r[0]!.finalCode).toBeUndefined();
+    expect(flagNames(r[0]!.flags)).toEqual(['Retransmitted', 'TimedOut']);
+  },
+);
+
+scenario(
   'call still ringing at the end of the capture is Unfinished, not dropped',
   new Call('c-open').invite(0).resp(100, 180, 'Ringing').wire,
   (r) => {
