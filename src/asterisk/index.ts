@@ -15,7 +15,6 @@ import {
   type CallRecord,
   type InputAccounting,
   type RecordSink,
-  type SipMessage,
   type SourceOptions,
   type SourceParser,
 } from '../types.js';
@@ -35,68 +34,31 @@ import {
 } from './time.js';
 import { YearResolver } from './year.js';
 import { DialTracker, type Attempt, type Context } from './dial.js';
-import { isLocalChannel, parseDialTarget } from './channel.js';
-import { bareAddress, matchSecurity, maybeSecurity } from './security.js';
+import { startsWithBytes as startsWith } from '../sip/bytes.js';
+import { CallLines, R_NOT_CALL, USED, ascii, str } from './call-lines.js';
+import { matchSecurity, maybeSecurity } from './security.js';
 import { DumpBuffer, DumpedInvites, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
 import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
 
 export { parseDialTarget, channelPeer } from './channel.js';
 export { matchSecurity } from './security.js';
 
-const USED = 'used';
 
 /** Ignore reasons. */
 const R_BLANK = 'blank';
 const R_COMMENT = 'comment';
 const R_DEBUG = 'debug';
-const R_NOT_CALL = 'not-call-related';
-const R_NO_CALL_INFO = 'no-call-info';
-const R_LOCAL = 'local-channel';
 const R_SECURITY_INFO = 'security-informational';
 
-function lit(s: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(s, 'latin1'));
-}
 
-const K_CALLED = lit('Called ');
-const K_CALL_FROM = lit('Call from ');
-const K_CHANNEL = lit('Channel ');
-const K_GOT_SIP = lit('Got SIP response ');
-const K_EXECUTING = lit('Executing [');
-const K_EVERYONE = lit('Everyone is busy/congested at this time (');
-const K_NOBODY = lit('Nobody picked up in ');
-const K_SPAWN = lit('Spawn extension (');
-const K_AUTO = lit('Auto fallthrough, channel ');
-const K_HUNGUP = lit('Hungup ');
-const K_DUMP = lit('<--- ');
-const K_TRANSMITTING = lit('Transmitting (');
-const K_RELIABLY = lit('Reliably Transmitting (');
-const K_SECURITY_EVENT = lit('SecurityEvent=');
-const K_IS_RINGING = lit(' is ringing');
-const K_IS_PROGRESS = lit(' is making progress');
-const K_IS_PROCEEDING = lit(' is proceeding');
-const K_ANSWERED = lit(' answered ');
-const K_IS_BUSY = lit(' is busy');
-const K_IS_CIRCUIT_BUSY = lit(' is circuit-busy');
-const K_LEFT = lit(" left '");
-const K_APP_DIAL = lit('] Dial(');
-const K_CALLERID_BYTES = Buffer.from('CALLERID(', 'latin1');
-const K_APP_SET = lit('] Set(');
-const K_APP_MSET = lit('] MSet(');
-const K_JOINED = lit(" joined '");
+const K_DUMP = ascii('<--- ');
+const K_TRANSMITTING = ascii('Transmitting (');
+const K_RELIABLY = ascii('Reliably Transmitting (');
 /** How the JSON logger's objects begin (a JSON body inside a SIP dump does not end the dump). */
-const K_JSON_HOSTNAME = lit('{"hostname":');
-const K_JSON_TIMESTAMP = lit('{"timestamp":');
+const K_JSON_HOSTNAME = ascii('{"hostname":');
+const K_JSON_TIMESTAMP = ascii('{"timestamp":');
 
-function startsWith(b: Uint8Array, p: number, e: number, k: Uint8Array): boolean {
-  if (e - p < k.length) return false;
-  for (let i = 0; i < k.length; i++) if (b[p + i] !== k[i]) return false;
-  return true;
-}
 
-function str(b: Uint8Array, s: number, e: number): string {
-  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
-}
 
 function isUpper(c: number | undefined): boolean {
   return c !== undefined && c >= 65 && c <= 90;
@@ -173,6 +135,13 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       dialRecords++;
       recordSink.record(r);
     },
+  });
+
+  const calls = new CallLines(dial, {
+    ts: lineTs,
+    line: () => lineNo,
+    ctx,
+    hasMarker: () => pre.mkS >= 0 || (jsonMarker !== undefined && jsonMarker !== ''),
   });
 
   const dump = new DumpBuffer();
@@ -293,230 +262,15 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     if (p < e && b[p] === 34) p++;
     if (p >= e) return R_BLANK;
     const c = b[p]!;
-    switch (c) {
-      case 60: // <
-        if (startsWith(b, p, e, K_DUMP)) {
-          return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
-        }
-        break;
-      case 67: // C
-        if (startsWith(b, p, e, K_CALLED)) return onCalled(b, p + K_CALLED.length, e);
-        if (startsWith(b, p, e, K_CHANNEL)) return onBridge(b, p + K_CHANNEL.length, e);
-        if (startsWith(b, p, e, K_CALL_FROM)) return onSecurity(b, p, e);
-        break;
-      case 71: // G
-        if (startsWith(b, p, e, K_GOT_SIP)) return onSipResponse(str(b, p + K_GOT_SIP.length, e));
-        break;
-      case 69: // E
-        if (startsWith(b, p, e, K_EXECUTING)) return onExecuting(b, p + K_EXECUTING.length, e);
-        if (startsWith(b, p, e, K_EVERYONE)) return onEveryone(str(b, p + K_EVERYONE.length, e));
-        break;
-      case 78: // N
-        if (startsWith(b, p, e, K_NOBODY)) {
-          const x = ctx(false);
-          if (x === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
-          dial.noAnswer(x, lineTs());
-          return USED;
-        }
-        break;
-      case 83: // S
-        if (startsWith(b, p, e, K_SPAWN)) return onSpawn(str(b, p, e));
-        if (startsWith(b, p, e, K_SECURITY_EVENT)) return onSecurity(b, p, e);
-        break;
-      case 65: // A
-        if (startsWith(b, p, e, K_AUTO)) return onFallthrough(str(b, p + K_AUTO.length, e));
-        break;
-      case 72: // H
-        if (startsWith(b, p, e, K_HUNGUP)) return onGone(between(str(b, p, e), "'", "'"));
-        break;
-      case 82: // R
-        if (startsWith(b, p, e, K_RELIABLY)) return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
-        break;
-      case 84: // T
-        if (startsWith(b, p, e, K_TRANSMITTING)) return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
-        break;
-      default:
-        break;
+    if (c === 60 ? startsWith(b, p, e, K_DUMP) : c === 84 ? startsWith(b, p, e, K_TRANSMITTING) : c === 82 && startsWith(b, p, e, K_RELIABLY)) {
+      return beginDump(str(b, p, e), lineNo, lineOffset) ? 'dump' : R_NOT_CALL;
     }
-    // `TECH/name-0000001a is ringing|answered|is busy|…`
-    if (isUpper(c)) {
-      let q = p + 1;
-      const lim = Math.min(e, p + 12);
-      while (q < lim && b[q] !== 47 && b[q] !== 32) q++;
-      if (q < lim && b[q] === 47) {
-        const sp = b.indexOf(32, q);
-        if (sp > 0 && sp < e) {
-          const r = onChannelLine(b, p, sp, e);
-          if (r !== undefined) return r;
-        }
-      }
-    }
+    const v = calls.read(b, p, e);
+    if (v !== undefined) return v;
     if (pre.level === LV_VERBOSE || pre.level === LV_DTMF || !maybeSecurity(b, p, e)) return R_NOT_CALL;
     return onSecurity(b, p, e);
   }
 
-  function onCalled(b: Uint8Array, p: number, e: number): string {
-    let q = p;
-    while (q < e && b[q] !== 32) q++;
-    const dest = str(b, p, q);
-    if (isLocalChannel(dest)) return R_LOCAL;
-    const t = parseDialTarget(dest);
-    if (t === undefined) return R_NO_CALL_INFO;
-    dial.called(ctx(true)!, t, lineTs(), lineNo);
-    return USED;
-  }
-
-  function onChannelLine(b: Uint8Array, p: number, sp: number, e: number): string | undefined {
-    let kind = 0;
-    if (startsWith(b, sp, e, K_IS_RINGING)) kind = 1;
-    else if (startsWith(b, sp, e, K_IS_PROGRESS)) kind = 2;
-    else if (startsWith(b, sp, e, K_ANSWERED)) kind = 3;
-    else if (startsWith(b, sp, e, K_IS_BUSY)) kind = 4;
-    else if (startsWith(b, sp, e, K_IS_CIRCUIT_BUSY)) kind = 5;
-    else if (startsWith(b, sp, e, K_IS_PROCEEDING)) kind = 6;
-    else return undefined;
-    const chan = str(b, p, sp);
-    const a = dial.attemptForChannel(ctx(false), chan);
-    if (a === undefined) return R_NO_CALL_INFO;
-    const ts = lineTs();
-    switch (kind) {
-      case 1: dial.ringing(a, ts, false); break;
-      case 2: dial.ringing(a, ts, true); break;
-      case 3: dial.answered(a, ts); break;
-      case 4: dial.channelFailure(a, ts, true); break;
-      case 5: dial.channelFailure(a, ts, false); break;
-      default: break;
-    }
-    return USED;
-  }
-
-  /** `Channel SIP/alpha-0000001a joined|left 'simple_bridge' basic-bridge <id>`. */
-  function onBridge(b: Uint8Array, p: number, e: number): string {
-    const sp = b.indexOf(32, p);
-    if (sp < 0 || sp >= e) return R_NOT_CALL;
-    if (startsWith(b, sp, e, K_JOINED)) {
-      const chan = str(b, p, sp);
-      return dial.attemptForChannel(ctx(false), chan) !== undefined || dial.contextOfCaller(chan) !== undefined ? USED : R_NO_CALL_INFO;
-    }
-    if (!startsWith(b, sp, e, K_LEFT)) return R_NOT_CALL;
-    return onGone(str(b, p, sp));
-  }
-
-  /** A channel left its bridge or hung up: the callee of an attempt, or a caller. */
-  function onGone(chan: string | undefined): string {
-    if (chan === undefined) return R_NOT_CALL;
-    const ts = lineTs();
-    const x = dial.contextOfCaller(chan);
-    if (x !== undefined) {
-      dial.callerGone(x, ts, false);
-      return USED;
-    }
-    const a = dial.attemptForChannel(undefined, chan);
-    if (a !== undefined) {
-      dial.channelGone(a, ts);
-      return USED;
-    }
-    return R_NO_CALL_INFO;
-  }
-
-  /** `486 "Busy Here" back from 54.172.60.3:5060`. */
-  function onSipResponse(t: string): string {
-    const code = Number(t.slice(0, 3));
-    if (!Number.isInteger(code) || code < 100 || code > 699) return R_NO_CALL_INFO;
-    const reason = between(t, '"', '"') ?? '';
-    const bf = t.indexOf('back from ');
-    const addr = bf >= 0 ? bareAddress(t.slice(bf + 10).trim()) : '';
-    dial.sipResponse(ctx(false), code, reason, addr, lineTs());
-    return USED;
-  }
-
-  /** `[exten@context:prio] App("CHANNEL", "args") in new stack`. */
-  function onExecuting(b: Uint8Array, p: number, e: number): string {
-    // `exten@context:prio] App("CHANNEL", "args") in new stack`: decide on bytes before making strings.
-    let close = -1;
-    for (let i = p, lim = Math.min(e, p + 512); i < lim; i++) {
-      if (b[i] === 93) {
-        close = i;
-        break;
-      }
-    }
-    if (close < 0) return R_NOT_CALL;
-    const isDial = startsWith(b, close, e, K_APP_DIAL);
-    const isSet = !isDial && (startsWith(b, close, e, K_APP_SET) || startsWith(b, close, e, K_APP_MSET));
-    if (isSet && Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(K_CALLERID_BYTES, close) < 0) return R_NOT_CALL;
-    let known: Context | undefined;
-    if (!isDial && !isSet) {
-      // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).
-      if (!dial.anyOpen()) return R_NOT_CALL;
-      known = ctx(false);
-      if (known === undefined ? pre.mkS >= 0 || jsonMarker !== undefined && jsonMarker !== '' : !dial.hasOpenGroup(known)) return R_NOT_CALL;
-    }
-    const t = str(b, p, e);
-    const tc = close - p;
-    const at = t.indexOf('@');
-    const exten = at >= 0 && at < tc ? t.slice(0, at) : '';
-    const open = t.indexOf('(', tc);
-    if (open < 0) return R_NOT_CALL;
-    const q1 = t.indexOf('"', open);
-    const q2 = q1 >= 0 ? t.indexOf('"', q1 + 1) : -1;
-    const chan = q2 > q1 ? t.slice(q1 + 1, q2) : '';
-    const ts = lineTs();
-    if (isDial) {
-      dial.dialApp(ctx(true)!, chan, exten, ts);
-      return USED;
-    }
-    if (isSet) {
-      const argsStart = t.indexOf('", "', open);
-      const argsEnd = t.lastIndexOf('")');
-      const num = argsStart >= 0 && argsEnd > argsStart ? callerIdOf(t.slice(argsStart + 4, argsEnd)) : undefined;
-      if (num === undefined) return R_NOT_CALL;
-      dial.callerId(ctx(true)!, num);
-      return USED;
-    }
-    const x = known ?? dial.contextOfCaller(chan);
-    if (x !== undefined && dial.hasOpenGroup(x) && x.group!.callerChan === chan) {
-      if (exten === 'h') dial.callerGone(x, ts, false);
-      else dial.dialReturned(x, ts);
-      return USED;
-    }
-    return R_NOT_CALL;
-  }
-
-  function onEveryone(t: string): string {
-    // n:b/c/u)
-    const colon = t.indexOf(':');
-    const s1 = t.indexOf('/', colon);
-    const s2 = t.indexOf('/', s1 + 1);
-    if (colon < 0 || s1 < 0 || s2 < 0) return R_NO_CALL_INFO;
-    const busy = Number(t.slice(colon + 1, s1));
-    const congested = Number(t.slice(s1 + 1, s2));
-    const x = ctx(false);
-    if (x === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
-    dial.everyoneBusy(x, lineTs(), Number.isFinite(busy) ? busy : 0, Number.isFinite(congested) ? congested : 0);
-    return USED;
-  }
-
-  /** `Spawn extension (ctx, exten, prio) exited non-zero on 'SIP/100-00000001'`. */
-  function onSpawn(t: string): string {
-    const q = t.lastIndexOf(" on '");
-    const chan = q >= 0 ? between(t.slice(q), "'", "'") : undefined;
-    const x = (chan !== undefined ? dial.contextOfCaller(chan) : undefined) ?? ctx(false);
-    if (x === undefined) return R_NOT_CALL;
-    const had = dial.hasOpenGroup(x);
-    dial.callerGone(x, lineTs(), true);
-    return had ? USED : R_NOT_CALL;
-  }
-
-  /** `'SIP/100-00000001' status is 'BUSY'`. */
-  function onFallthrough(t: string): string {
-    const chan = between(t, "'", "'");
-    const st = t.indexOf("status is '");
-    const status = st >= 0 ? between(t.slice(st + 10), "'", "'") : undefined;
-    const x = (chan !== undefined ? dial.contextOfCaller(chan) : undefined) ?? ctx(false);
-    if (x === undefined || status === undefined || !dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
-    dial.fallthrough(x, status, lineTs());
-    return USED;
-  }
 
   function onSecurity(b: Uint8Array, p: number, e: number): string {
     const msg = str(b, p, e);
@@ -853,34 +607,6 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       if (droppedDial > 0) notes.push(`${droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
     },
   };
-}
-
-function between(t: string, open: string, close: string): string | undefined {
-  const i = t.indexOf(open);
-  if (i < 0) return undefined;
-  const j = t.indexOf(close, i + open.length);
-  return j < 0 ? undefined : t.slice(i + open.length, j);
-}
-
-/** `CALLERID(num)=5551000`, `CALLERID(all)="Bob" <5551000>` → the number. */
-function callerIdOf(args: string): string | undefined {
-  const i = args.indexOf('CALLERID(');
-  if (i < 0) return undefined;
-  const close = args.indexOf(')=', i);
-  if (close < 0) return undefined;
-  const what = args.slice(i + 9, close).toLowerCase();
-  let v = args.slice(close + 2);
-  const comma = v.indexOf(',');
-  if (comma >= 0 && what !== 'all') v = v.slice(0, comma);
-  if (what === 'all') {
-    const lt = v.lastIndexOf('<');
-    const gt = v.lastIndexOf('>');
-    v = lt >= 0 && gt > lt ? v.slice(lt + 1, gt) : v;
-  } else if (what !== 'num' && what !== 'number') {
-    return undefined;
-  }
-  v = v.trim();
-  return v === '' ? undefined : v;
 }
 
 /**

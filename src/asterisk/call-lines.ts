@@ -1,0 +1,315 @@
+/**
+ * app_dial and channel lines → DialTracker events. Each method takes the message text of one line (after
+ * the prefix and the `-- ` decoration) and returns `used` or the reason the line was ignored.
+ *
+ *   Called SIP/alpha/5551234                          → an attempt
+ *   SIP/alpha-0000001a is ringing | answered … | is busy | is circuit-busy | is making progress …
+ *   Got SIP response 486 "Busy Here" back from 1.2.3.4:5060
+ *   Executing [exten@ctx:1] Dial(…) / Set(CALLERID…) / the next application on the caller after a Dial
+ *   Nobody picked up in N ms, Everyone is busy/congested at this time (n:b/c/u), Auto fallthrough …,
+ *   Channel X joined|left '…', Hungup 'X', Spawn extension (…) exited non-zero on 'X'
+ */
+import { startsWithBytes as startsWith } from '../sip/bytes.js';
+import { isLocalChannel, parseDialTarget } from './channel.js';
+import type { Context, DialTracker } from './dial.js';
+import { bareAddress } from './security.js';
+
+export const USED = 'used';
+export const R_NOT_CALL = 'not-call-related';
+export const R_NO_CALL_INFO = 'no-call-info';
+export const R_LOCAL = 'local-channel';
+
+/** Case-preserving bytes of an ASCII literal. */
+export function ascii(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s, 'latin1'));
+}
+
+/** The UTF-8 text of b[s, e) (lines are Buffer views: no wrapper per call). */
+export function str(b: Uint8Array, s: number, e: number): string {
+  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}
+
+const K_CALLED = ascii('Called ');
+const K_CHANNEL = ascii('Channel ');
+const K_GOT_SIP = ascii('Got SIP response ');
+const K_EXECUTING = ascii('Executing [');
+const K_EVERYONE = ascii('Everyone is busy/congested at this time (');
+const K_NOBODY = ascii('Nobody picked up in ');
+const K_SPAWN = ascii('Spawn extension (');
+const K_AUTO = ascii('Auto fallthrough, channel ');
+const K_HUNGUP = ascii('Hungup ');
+const K_IS_RINGING = ascii(' is ringing');
+const K_IS_PROGRESS = ascii(' is making progress');
+const K_IS_PROCEEDING = ascii(' is proceeding');
+const K_ANSWERED = ascii(' answered ');
+const K_IS_BUSY = ascii(' is busy');
+const K_IS_CIRCUIT_BUSY = ascii(' is circuit-busy');
+const K_LEFT = ascii(" left '");
+const K_JOINED = ascii(" joined '");
+const K_APP_DIAL = ascii('] Dial(');
+const K_APP_SET = ascii('] Set(');
+const K_APP_MSET = ascii('] MSet(');
+const K_CALLERID = Buffer.from('CALLERID(', 'latin1');
+
+/** What the call-line reader needs to know about the current line. */
+export interface LineView {
+  /** Time of the line (ms since the epoch). */
+  ts(): number;
+  /** 1-based line number. */
+  line(): number;
+  /** The call context of the line (its marker, else its thread, else the console context). */
+  ctx(create: boolean): Context | undefined;
+  /** Does the line carry a call marker? */
+  hasMarker(): boolean;
+}
+
+function isUpper(c: number | undefined): boolean {
+  return c !== undefined && c >= 65 && c <= 90;
+}
+
+export class CallLines {
+  constructor(
+    private readonly dial: DialTracker,
+    private readonly v: LineView,
+  ) {}
+
+  /** A call line starting at b[p] (first byte `c`); undefined when the text is not one. */
+  read(b: Uint8Array, p: number, e: number): string | undefined {
+    switch (b[p]) {
+      case 67: // C
+        if (startsWith(b, p, e, K_CALLED)) return this.called(b, p + K_CALLED.length, e);
+        if (startsWith(b, p, e, K_CHANNEL)) return this.bridge(b, p + K_CHANNEL.length, e);
+        break;
+      case 71: // G
+        if (startsWith(b, p, e, K_GOT_SIP)) return this.sipResponse(str(b, p + K_GOT_SIP.length, e));
+        break;
+      case 69: // E
+        if (startsWith(b, p, e, K_EXECUTING)) return this.executing(b, p + K_EXECUTING.length, e);
+        if (startsWith(b, p, e, K_EVERYONE)) return this.everyone(str(b, p + K_EVERYONE.length, e));
+        break;
+      case 78: // N
+        if (startsWith(b, p, e, K_NOBODY)) return this.nobody();
+        break;
+      case 83: // S
+        if (startsWith(b, p, e, K_SPAWN)) return this.spawn(str(b, p, e));
+        break;
+      case 65: // A
+        if (startsWith(b, p, e, K_AUTO)) return this.fallthrough(str(b, p + K_AUTO.length, e));
+        break;
+      case 72: // H
+        if (startsWith(b, p, e, K_HUNGUP)) return this.gone(between(str(b, p, e), "'", "'"));
+        break;
+      default:
+        break;
+    }
+    // `TECH/name-0000001a is ringing|answered|is busy|…`
+    if (isUpper(b[p])) {
+      let q = p + 1;
+      const lim = Math.min(e, p + 12);
+      while (q < lim && b[q] !== 47 && b[q] !== 32) q++;
+      if (q < lim && b[q] === 47) {
+        while (q < e && b[q] !== 32) q++;
+        if (q < e) return this.channelLine(b, p, q, e);
+      }
+    }
+    return undefined;
+  }
+
+  private nobody(): string {
+    const x = this.v.ctx(false);
+    if (x === undefined || !this.dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+    this.dial.noAnswer(x, this.v.ts());
+    return USED;
+  }
+
+  private called(b: Uint8Array, p: number, e: number): string {
+    let q = p;
+    while (q < e && b[q] !== 32) q++;
+    const dest = str(b, p, q);
+    if (isLocalChannel(dest)) return R_LOCAL;
+    const t = parseDialTarget(dest);
+    if (t === undefined) return R_NO_CALL_INFO;
+    this.dial.called(this.v.ctx(true)!, t, this.v.ts(), this.v.line());
+    return USED;
+  }
+
+  private channelLine(b: Uint8Array, p: number, sp: number, e: number): string | undefined {
+    let kind = 0;
+    if (startsWith(b, sp, e, K_IS_RINGING)) kind = 1;
+    else if (startsWith(b, sp, e, K_IS_PROGRESS)) kind = 2;
+    else if (startsWith(b, sp, e, K_ANSWERED)) kind = 3;
+    else if (startsWith(b, sp, e, K_IS_BUSY)) kind = 4;
+    else if (startsWith(b, sp, e, K_IS_CIRCUIT_BUSY)) kind = 5;
+    else if (startsWith(b, sp, e, K_IS_PROCEEDING)) kind = 6;
+    else return undefined;
+    const chan = str(b, p, sp);
+    const a = this.dial.attemptForChannel(this.v.ctx(false), chan);
+    if (a === undefined) return R_NO_CALL_INFO;
+    const ts = this.v.ts();
+    switch (kind) {
+      case 1: this.dial.ringing(a, ts, false); break;
+      case 2: this.dial.ringing(a, ts, true); break;
+      case 3: this.dial.answered(a, ts); break;
+      case 4: this.dial.channelFailure(a, ts, true); break;
+      case 5: this.dial.channelFailure(a, ts, false); break;
+      default: break;
+    }
+    return USED;
+  }
+
+  /** `Channel SIP/alpha-0000001a joined|left 'simple_bridge' basic-bridge <id>`. */
+  private bridge(b: Uint8Array, p: number, e: number): string {
+    const sp = b.indexOf(32, p);
+    if (sp < 0 || sp >= e) return R_NOT_CALL;
+    if (startsWith(b, sp, e, K_JOINED)) {
+      const chan = str(b, p, sp);
+      return this.dial.attemptForChannel(this.v.ctx(false), chan) !== undefined || this.dial.contextOfCaller(chan) !== undefined ? USED : R_NO_CALL_INFO;
+    }
+    if (!startsWith(b, sp, e, K_LEFT)) return R_NOT_CALL;
+    return this.gone(str(b, p, sp));
+  }
+
+  /** A channel left its bridge or hung up: the callee of an attempt, or a caller. */
+  private gone(chan: string | undefined): string {
+    if (chan === undefined) return R_NOT_CALL;
+    const ts = this.v.ts();
+    const x = this.dial.contextOfCaller(chan);
+    if (x !== undefined) {
+      this.dial.callerGone(x, ts, false);
+      return USED;
+    }
+    const a = this.dial.attemptForChannel(undefined, chan);
+    if (a !== undefined) {
+      this.dial.channelGone(a, ts);
+      return USED;
+    }
+    return R_NO_CALL_INFO;
+  }
+
+  /** `486 "Busy Here" back from 54.172.60.3:5060`. */
+  private sipResponse(t: string): string {
+    const code = Number(t.slice(0, 3));
+    if (!Number.isInteger(code) || code < 100 || code > 699) return R_NO_CALL_INFO;
+    const reason = between(t, '"', '"') ?? '';
+    const bf = t.indexOf('back from ');
+    const addr = bf >= 0 ? bareAddress(t.slice(bf + 10).trim()) : '';
+    this.dial.sipResponse(this.v.ctx(false), code, reason, addr, this.v.ts());
+    return USED;
+  }
+
+  /** `[exten@context:prio] App("CHANNEL", "args") in new stack`. */
+  private executing(b: Uint8Array, p: number, e: number): string {
+    // `exten@context:prio] App("CHANNEL", "args") in new stack`: decide on bytes before making strings.
+    let close = -1;
+    for (let i = p, lim = Math.min(e, p + 512); i < lim; i++) {
+      if (b[i] === 93) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) return R_NOT_CALL;
+    const isDial = startsWith(b, close, e, K_APP_DIAL);
+    const isSet = !isDial && (startsWith(b, close, e, K_APP_SET) || startsWith(b, close, e, K_APP_MSET));
+    if (isSet && Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(K_CALLERID, close) < 0) return R_NOT_CALL;
+    let known: Context | undefined;
+    if (!isDial && !isSet) {
+      // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).
+      if (!this.dial.anyOpen()) return R_NOT_CALL;
+      known = this.v.ctx(false);
+      if (known === undefined ? this.v.hasMarker() : !this.dial.hasOpenGroup(known)) return R_NOT_CALL;
+    }
+    const t = str(b, p, e);
+    const tc = close - p;
+    const at = t.indexOf('@');
+    const exten = at >= 0 && at < tc ? t.slice(0, at) : '';
+    const open = t.indexOf('(', tc);
+    if (open < 0) return R_NOT_CALL;
+    const q1 = t.indexOf('"', open);
+    const q2 = q1 >= 0 ? t.indexOf('"', q1 + 1) : -1;
+    const chan = q2 > q1 ? t.slice(q1 + 1, q2) : '';
+    const ts = this.v.ts();
+    if (isDial) {
+      this.dial.dialApp(this.v.ctx(true)!, chan, exten, ts);
+      return USED;
+    }
+    if (isSet) {
+      const argsStart = t.indexOf('", "', open);
+      const argsEnd = t.lastIndexOf('")');
+      const num = argsStart >= 0 && argsEnd > argsStart ? callerIdOf(t.slice(argsStart + 4, argsEnd)) : undefined;
+      if (num === undefined) return R_NOT_CALL;
+      this.dial.callerId(this.v.ctx(true)!, num);
+      return USED;
+    }
+    const x = known ?? this.dial.contextOfCaller(chan);
+    if (x !== undefined && this.dial.hasOpenGroup(x) && x.group!.callerChan === chan) {
+      if (exten === 'h') this.dial.callerGone(x, ts, false);
+      else this.dial.dialReturned(x, ts);
+      return USED;
+    }
+    return R_NOT_CALL;
+  }
+
+  private everyone(t: string): string {
+    // n:b/c/u)
+    const colon = t.indexOf(':');
+    const s1 = t.indexOf('/', colon);
+    const s2 = t.indexOf('/', s1 + 1);
+    if (colon < 0 || s1 < 0 || s2 < 0) return R_NO_CALL_INFO;
+    const busy = Number(t.slice(colon + 1, s1));
+    const congested = Number(t.slice(s1 + 1, s2));
+    const x = this.v.ctx(false);
+    if (x === undefined || !this.dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+    this.dial.everyoneBusy(x, this.v.ts(), Number.isFinite(busy) ? busy : 0, Number.isFinite(congested) ? congested : 0);
+    return USED;
+  }
+
+  /** `Spawn extension (ctx, exten, prio) exited non-zero on 'SIP/100-00000001'`. */
+  private spawn(t: string): string {
+    const q = t.lastIndexOf(" on '");
+    const chan = q >= 0 ? between(t.slice(q), "'", "'") : undefined;
+    const x = (chan !== undefined ? this.dial.contextOfCaller(chan) : undefined) ?? this.v.ctx(false);
+    if (x === undefined) return R_NOT_CALL;
+    const had = this.dial.hasOpenGroup(x);
+    this.dial.callerGone(x, this.v.ts(), true);
+    return had ? USED : R_NOT_CALL;
+  }
+
+  /** `'SIP/100-00000001' status is 'BUSY'`. */
+  private fallthrough(t: string): string {
+    const chan = between(t, "'", "'");
+    const st = t.indexOf("status is '");
+    const status = st >= 0 ? between(t.slice(st + 10), "'", "'") : undefined;
+    const x = (chan !== undefined ? this.dial.contextOfCaller(chan) : undefined) ?? this.v.ctx(false);
+    if (x === undefined || status === undefined || !this.dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
+    this.dial.fallthrough(x, status, this.v.ts());
+    return USED;
+  }
+}
+
+export function between(t: string, open: string, close: string): string | undefined {
+  const i = t.indexOf(open);
+  if (i < 0) return undefined;
+  const j = t.indexOf(close, i + open.length);
+  return j < 0 ? undefined : t.slice(i + open.length, j);
+}
+
+/** `CALLERID(num)=5551000`, `CALLERID(all)="Bob" <5551000>` → the number. */
+function callerIdOf(args: string): string | undefined {
+  const i = args.indexOf('CALLERID(');
+  if (i < 0) return undefined;
+  const close = args.indexOf(')=', i);
+  if (close < 0) return undefined;
+  const what = args.slice(i + 9, close).toLowerCase();
+  let v = args.slice(close + 2);
+  const comma = v.indexOf(',');
+  if (comma >= 0 && what !== 'all') v = v.slice(0, comma);
+  if (what === 'all') {
+    const lt = v.lastIndexOf('<');
+    const gt = v.lastIndexOf('>');
+    v = lt >= 0 && gt > lt ? v.slice(lt + 1, gt) : v;
+  } else if (what !== 'num' && what !== 'number') {
+    return undefined;
+  }
+  v = v.trim();
+  return v === '' ? undefined : v;
+}
