@@ -47,6 +47,15 @@ export class RouteAgg {
   readonly fas = new FasCounters();
   /** Destination prefix → counters (with prefixDigits). */
   readonly prefixes = new Map<string, Stats>();
+  /** The bucket of the last record: consecutive records of a route mostly share one. */
+  private lastBase = Number.NaN;
+  private lastStats: Stats | undefined;
+
+  bucket(base: number): Stats {
+    if (base === this.lastBase && this.lastStats) return this.lastStats;
+    this.lastBase = base;
+    return (this.lastStats = statsAt(this.buckets, base));
+  }
 
   /** All the route's counters added together. */
   total(): Stats {
@@ -137,7 +146,7 @@ export class Aggregator {
     const dated = Number.isFinite(r.start);
     const base = dated ? baseBucketOf(r.start) : 0;
     if (dated) {
-      statsAt(ra.buckets, base).add(c);
+      ra.bucket(base).add(c);
       if (r.start < this.minTime) this.minTime = r.start;
       const last = r.end ?? r.answer ?? r.start;
       if (last > this.maxTime && Number.isFinite(last)) this.maxTime = last;

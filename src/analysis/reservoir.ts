@@ -32,8 +32,11 @@ export class Reservoir {
   /** `h` is `hashId(id)`, passed in so that a record's hash is computed once. */
   offer(id: string, h: number, v = 0): void {
     const items = this.items;
+    if (items.length >= this.k) {
+      const last = items[items.length - 1];
+      if (h > last.h || (h === last.h && id >= last.id)) return; // the common case: no allocation
+    }
     const item = { h, id, v };
-    if (items.length >= this.k && !before(item, items[items.length - 1])) return;
     let i = items.length;
     while (i > 0 && before(item, items[i - 1])) i--;
     if (i > 0 && items[i - 1].id === id && items[i - 1].h === h) return; // the same call offered twice

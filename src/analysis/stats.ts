@@ -75,7 +75,21 @@ export class Stats {
   under10 = 0;
   under30 = 0;
   readonly codes = new Map<number, number>();
-  readonly sources = new Map<string, number>();
+  private readonly sourceCounts = new Map<string, number>();
+  /** A run of records with the same code source is counted here and folded into the map on change. */
+  private lastSource = '';
+  private lastSourceCount = 0;
+
+  private flushSource(): void {
+    if (this.lastSourceCount > 0) this.sourceCounts.set(this.lastSource, (this.sourceCounts.get(this.lastSource) ?? 0) + this.lastSourceCount);
+    this.lastSourceCount = 0;
+  }
+
+  /** What the codes rest on → attempts. */
+  get sources(): Map<string, number> {
+    this.flushSource();
+    return this.sourceCounts;
+  }
   readonly pddOk = new LogHistogram();
   readonly pddFail = new LogHistogram();
   readonly sdt = new LogHistogram();
@@ -83,7 +97,13 @@ export class Stats {
   add(c: Classified): void {
     this.attempts++;
     this.codes.set(c.code, (this.codes.get(c.code) ?? 0) + 1);
-    this.sources.set(c.codeSource, (this.sources.get(c.codeSource) ?? 0) + 1);
+    const src = c.codeSource;
+    if (src === this.lastSource) this.lastSourceCount++;
+    else {
+      this.flushSource();
+      this.lastSource = src;
+      this.lastSourceCount = 1;
+    }
     if (c.answered) {
       this.answered++;
       if (c.durMs >= 0) {
@@ -112,7 +132,8 @@ export class Stats {
     this.under10 += o.under10;
     this.under30 += o.under30;
     for (const [k, n] of o.codes) this.codes.set(k, (this.codes.get(k) ?? 0) + n);
-    for (const [k, n] of o.sources) this.sources.set(k, (this.sources.get(k) ?? 0) + n);
+    const mine = this.sources;
+    for (const [k, n] of o.sources) mine.set(k, (mine.get(k) ?? 0) + n);
     this.pddOk.merge(o.pddOk);
     this.pddFail.merge(o.pddFail);
     this.sdt.merge(o.sdt);
