@@ -7,7 +7,7 @@
  * Numbers are written as numbers (ratios 0..1, no thousands separators); missing values are empty cells.
  */
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
-import { fasOf, routesWorstFirst, spikesOf, topFailures } from './format.js';
+import { fasOf, prefixesInOrder, routesWorstFirst, spikesOf, topFailures } from './format.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -64,9 +64,11 @@ function metricCells(m: RouteMetrics): CsvValue[] {
 
 export const CSV_ROUTE_COLUMNS = ['route', ...METRIC_COLUMNS, 'spikes', 'fas_flagged', 'fas_score'] as const;
 export const CSV_BUCKET_COLUMNS = ['route', 'bucket_start', 'bucket_end', ...METRIC_COLUMNS, 'spike'] as const;
+export const CSV_PREFIX_COLUMNS = ['route', 'prefix', ...METRIC_COLUMNS] as const;
 
 export interface CsvOptions {
-  by?: 'route' | 'bucket';
+  /** One row per route (default), per route and time bucket, or per route and destination prefix. */
+  by?: 'route' | 'bucket' | 'prefix';
 }
 
 export function renderCsv(result: AnalysisResult, opts: CsvOptions = {}): string {
@@ -83,6 +85,12 @@ export function renderCsv(result: AnalysisResult, opts: CsvOptions = {}): string
         out += csvRow([r.route, b.start, b.end, ...metricCells(b), inSpike ? 1 : 0]);
       }
     }
+    return out;
+  }
+  if (opts.by === 'prefix') {
+    // Header only without --prefix-digits.
+    let out = csvRow(CSV_PREFIX_COLUMNS);
+    for (const p of prefixesInOrder(result)) out += csvRow([p.route, p.prefix, ...metricCells(p)]);
     return out;
   }
   let out = csvRow(CSV_ROUTE_COLUMNS);

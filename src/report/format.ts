@@ -87,6 +87,14 @@ export function routesWorstFirst(routes: readonly RouteMetrics[]): RouteMetrics[
   });
 }
 
+/** Per-prefix rows (with --prefix-digits) in route-table order, busiest prefix first within a route. */
+export function prefixesInOrder(result: AnalysisResult): Array<RouteMetrics & { prefix: string }> {
+  const rank = new Map(routesWorstFirst(result.routes).map((r, i) => [r.route, i] as const));
+  return (result.prefixes ?? [])
+    .slice()
+    .sort((a, b) => (rank.get(a.route) ?? Infinity) - (rank.get(b.route) ?? Infinity) || b.attempts - a.attempts || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+}
+
 export function spikesOf(result: AnalysisResult, route: string): Spike[] {
   return result.spikes.filter((s) => s.route === route);
 }

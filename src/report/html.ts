@@ -11,7 +11,7 @@ import type { InputAccounting } from '../types.js';
 import { codeTooltip } from './codes.js';
 import { escapeHtml as e } from './escape.js';
 import {
-  NONE, bucketLabel, byCount, bytes, codeLabel, delay, fasOf, inputTotals, int, pct, routesWorstFirst, scopeLine, secs, signalNumber,
+  NONE, bucketLabel, byCount, bytes, codeLabel, delay, fasOf, inputTotals, int, pct, prefixesInOrder, routesWorstFirst, scopeLine, secs, signalNumber,
   spikesOf, topFailures, when, window,
 } from './format.js';
 import { MIN_ATTEMPTS_PER_POINT, OTHER_COLOUR, asrChart, chartBinSec, codeColours, codeMixChart, rebin, type CodeMixRow } from './svg.js';
@@ -185,14 +185,8 @@ function charts(result: AnalysisResult, max: number): string {
   const series = new Map(result.buckets.map((b) => [b.route, b.series] as const));
   const routes = routesWorstFirst(result.routes).filter((r) => (series.get(r.route)?.length ?? 0) > 0);
   if (routes.length === 0) return '<p class="muted">No time buckets.</p>';
-  // Busiest routes get a chart when there are more than `max`, shown in the route table's order.
-  const charted = new Set(
-    routes
-      .slice()
-      .sort((a, b) => b.attempts - a.attempts)
-      .slice(0, max)
-      .map((r) => r.route),
-  );
+  // The busiest routes get a chart when there are more than `max`, shown in the route table's order.
+  const charted = new Set(busiest({ ...result, routes }, max).shown.map((r) => r.route));
   let t0 = Infinity;
   let t1 = -Infinity;
   for (const r of routes)
@@ -231,8 +225,17 @@ function charts(result: AnalysisResult, max: number): string {
   return `<p class="muted small">${e(`Buckets of ${bucketLabel(result.bucketSec)}; times in UTC.${coarser}`)}</p><div class="charts">${boxes.join('')}</div>${legend}${more}`;
 }
 
-function codeMix(result: AnalysisResult): string {
-  const rows: CodeMixRow[] = routesWorstFirst(result.routes).map((r) => ({ label: r.route, attempts: r.attempts, mix: r.codeMix }));
+/** The `max` busiest routes, kept in the route table's order. */
+function busiest(result: AnalysisResult, max: number): { shown: RouteMetrics[]; hidden: number } {
+  const ordered = routesWorstFirst(result.routes);
+  if (ordered.length <= max) return { shown: ordered, hidden: 0 };
+  const keep = new Set(ordered.slice().sort((a, b) => b.attempts - a.attempts).slice(0, max));
+  return { shown: ordered.filter((r) => keep.has(r)), hidden: ordered.length - max };
+}
+
+function codeMix(result: AnalysisResult, max: number): string {
+  const { shown, hidden } = busiest(result, max);
+  const rows: CodeMixRow[] = shown.map((r) => ({ label: r.route, attempts: r.attempts, mix: r.codeMix }));
   rows.push({ label: 'all routes', attempts: result.totals.attempts, mix: result.totals.codeMix, strong: true });
   const colours = codeColours(rows);
   const svg = codeMixChart(rows, colours, (c) => `${codeTooltip(c)}\n${int(c.count)} attempts (${pct(c.share)})`);
@@ -245,7 +248,32 @@ function codeMix(result: AnalysisResult): string {
       return `<span${c ? ` title="${e(codeTooltip(c))}"` : ''}><i style="background:${colour}"></i>${e(label)}</span>`;
     });
   legend.push(`<span><i style="background:${OTHER_COLOUR}"></i>other codes</span>`);
-  return `${svg}<div class="legend">${legend.join('')}</div>`;
+  const more = hidden ? `<p class="muted small">${e(`${hidden} quieter routes are not shown (they are in the route table and in all routes).`)}</p>` : '';
+  return `${svg}<div class="legend">${legend.join('')}</div>${more}`;
+}
+
+function prefixes(result: AnalysisResult, warn: number, max = 300): string {
+  const rows = prefixesInOrder(result);
+  if (rows.length === 0) return '';
+  const body = rows.slice(0, max).map(
+    (p) =>
+      '<tr>' +
+      td(p.route, false, 'route') +
+      td(p.prefix) +
+      td(int(p.attempts), true) +
+      td(int(p.answered), true) +
+      td(pct(p.asr), true, asrClass(p.asr, warn)) +
+      td(pct(p.seer), true) +
+      td(secs(p.acdSec), true) +
+      td(delay(p.pddSuccess.medianMs), true) +
+      tdHtml(topFailures(p, 2).map((c) => codeSpan(c)).join('') || `<span class="muted">${NONE}</span>`) +
+      '</tr>',
+  );
+  const more = rows.length > max ? `<p class="muted small">${e(`${rows.length - max} more in the JSON and CSV (--by prefix) output.`)}</p>` : '';
+  return (
+    '<h2 id="prefixes">Routes by destination prefix</h2>' +
+    `<table><thead><tr>${th('Route')}${th('Prefix')}${th('Attempts', true)}${th('Answered', true)}${th('ASR', true)}${th('SEER', true)}${th('ACD', true)}${th('PDD p50', true)}${th('Top failures')}</tr></thead><tbody>${body.join('')}</tbody></table>${more}`
+  );
 }
 
 function spikes(result: AnalysisResult): string {
@@ -412,10 +440,11 @@ export function renderHtml(result: AnalysisResult, opts: HtmlOptions = {}): stri
       ? '<h2 id="routes">Routes, worst ASR first</h2>' +
         routeTable(result, warn) +
         '<p class="muted small">Hover a code for its meaning from the catalogue.</p>' +
+        prefixes(result, warn) +
         '<h2 id="asr">ASR over time</h2>' +
         charts(result, opts.maxCharts ?? 40) +
         '<h2 id="codes">Final response codes</h2>' +
-        codeMix(result) +
+        codeMix(result, opts.maxCharts ?? 40) +
         '<h2 id="spikes">Busy spikes</h2>' +
         spikes(result) +
         falseBusy(result) +

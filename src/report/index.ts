@@ -19,8 +19,8 @@ export function isReportFormat(s: string): s is ReportFormat {
 export interface RenderOptions {
   /** table: ANSI colours (the CLI passes `stdout is a TTY && !NO_COLOR`). Default false. */
   color?: boolean;
-  /** csv: one row per route (default) or per route and time bucket. */
-  by?: 'route' | 'bucket';
+  /** csv: one row per route (default), per route and time bucket, or per route and destination prefix. */
+  by?: 'route' | 'bucket' | 'prefix';
   /** md, html: the title. Default `sipscope report`. */
   title?: string;
   /** table: ASR below this ratio is red (below 1.5× it yellow). Default 0.35. */

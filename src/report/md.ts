@@ -5,7 +5,7 @@
  */
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
 import {
-  NONE, byCount, bytes, codeLabel, delay, fasOf, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs,
+  NONE, byCount, bytes, codeLabel, delay, fasOf, inputsLine, int, pct, prefixesInOrder, printable, routesWorstFirst, scopeLine, secs,
   signalNumber, spikesOf, topFailures, when, window,
 } from './format.js';
 
@@ -83,6 +83,29 @@ export function renderMd(result: AnalysisResult, opts: MdOptions = {}): string {
     });
     rows.push(routeRow(result.totals, '**all routes**'));
     out.push(...table(['Route', 'Attempts', 'Answered', 'ASR', 'SEER', 'NER', 'ACD', 'PDD p50', 'PDD p95', 'Top failures'], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], rows), '');
+  }
+
+  const byPrefix = prefixesInOrder(result);
+  if (byPrefix.length > 0) {
+    out.push('## By destination prefix', '');
+    out.push(
+      ...table(
+        ['Route', 'Prefix', 'Attempts', 'ASR', 'SEER', 'ACD', 'PDD p50', 'Top failures'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+        byPrefix.slice(0, 30).map((p) => [
+          mdText(p.route),
+          mdText(p.prefix),
+          int(p.attempts),
+          pct(p.asr),
+          pct(p.seer),
+          secs(p.acdSec),
+          delay(p.pddSuccess.medianMs),
+          topFailures(p, 2).map((x) => `${mdText(codeLabel(x.code, x.reason))} ${pct(x.share)}`).join('; ') || NONE,
+        ]),
+      ),
+    );
+    if (byPrefix.length > 30) out.push('', `… and ${int(byPrefix.length - 30)} more (CSV with --by prefix).`);
+    out.push('');
   }
 
   if (result.spikes.length > 0) {

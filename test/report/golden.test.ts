@@ -19,6 +19,7 @@ const CASES: Array<[suffix: string, format: ReportFormat, opts: RenderOptions]> 
   ['json', 'json', {}],
   ['csv', 'csv', {}],
   ['bucket.csv', 'csv', { by: 'bucket' }],
+  ['prefix.csv', 'csv', { by: 'prefix' }],
   ['md', 'md', {}],
   ['html', 'html', {}],
   ['prom', 'prom', {}],
