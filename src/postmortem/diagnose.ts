@@ -7,7 +7,7 @@
  * gets none.
  */
 import { describeCode, getHint, type Hint, type Text } from '../catalogue/index.js';
-import type { CallRecord, SipMessage } from '../types.js';
+import { CallFlag, type CallRecord, type SipMessage } from '../types.js';
 
 export const DIAGNOSIS_IDS = [
   'no-ack',
@@ -127,6 +127,10 @@ function isStale(m: SipMessage): boolean {
   return false;
 }
 
+/** RFC 3551 static payload types, for SDP without a=rtpmap. */
+const STATIC_PT: Record<string, string> = { '0': 'PCMU', '3': 'GSM', '4': 'G723', '8': 'PCMA', '9': 'G722', '18': 'G729' };
+const codecName = (c: string): string => (STATIC_PT[c] ? `${STATIC_PT[c]} (${c})` : c);
+
 const CODEC_CODES = new Set([415, 488, 606]);
 const NO_ROUTE_CODES = new Set([404, 484, 604]);
 const QUOTA_WORDS = ['quota', 'limit', 'cps', 'capacity', 'overload', 'too many'];
@@ -160,11 +164,22 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
 
   // ── no-ack: 200 OK retransmitted, no ACK, BYE ~32 s after ──────────────────────────────────────────
   if (answeredFinal !== undefined) {
-    const ok = list[answeredFinal]!;
-    const oks = all((m) => isInviteFinal(m) && (m.status ?? 0) < 300 && m.cseq === ok.cseq);
-    const ackAt = idx((m) => m.isRequest && m.method === 'ACK' && m.cseq === ok.cseq, answeredFinal);
-    if (ackAt < 0 && oks.length >= 2) {
-      const bye = idx((m) => m.isRequest && m.method === 'BYE', answeredFinal);
+    // per hop: a proxy relaying the 200 OK is not a retransmission
+    const hops = new Map<string, number[]>();
+    for (const i of finals) {
+      const m = list[i]!;
+      if ((m.status ?? 0) >= 300) continue;
+      const k = `${m.cseq} ${m.src}:${m.srcPort}>${m.dst}:${m.dstPort}`;
+      const l = hops.get(k);
+      if (l) l.push(i);
+      else hops.set(k, [i]);
+    }
+    for (const oks of hops.values()) {
+      if (oks.length < 2) continue;
+      const ok = list[oks[0]!]!;
+      const ackAt = idx((m) => m.isRequest && m.method === 'ACK' && m.cseq === ok.cseq && m.src === ok.dst, oks[0]!);
+      if (ackAt >= 0) continue;
+      const bye = idx((m) => m.isRequest && m.method === 'BYE', oks[0]!);
       const after = bye >= 0 ? list[bye]!.ts - ok.ts : undefined;
       const near = after !== undefined && after >= TIMER_H_MS - 8000 && after <= TIMER_H_MS + 8000;
       const evidence = [ev(list, oks[0]!, 'answer'), ev(list, oks[oks.length - 1]!, `retransmission ${oks.length - 1} of the 200 OK, no ACK`)];
@@ -174,17 +189,18 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
         severity: 'error',
         text: {
           en:
-            `The 200 OK was sent ${oks.length} times and no ACK was seen` +
+            `The 200 OK was sent ${oks.length} times by ${ok.src} and no ACK came back` +
             (bye >= 0 ? `; the call was torn down ${secs(after!)} s after answer${near ? ' (64×T1 = 32 s: the callee gave up waiting for the ACK)' : ''}` : '') +
             '. The ACK is lost on its way back: NAT, a SIP ALG or a firewall between the caller and the callee.',
           ru:
-            `200 OK отправлен ${oks.length} раз(а), ACK не пришёл` +
+            `200 OK отправлен ${oks.length} раз(а) с ${ok.src}, ACK не вернулся` +
             (bye >= 0 ? `; вызов разорван через ${secs(after!)} с после ответа${near ? ' (64×T1 = 32 с: вызываемая сторона перестала ждать ACK)' : ''}` : '') +
             '. ACK теряется по дороге: NAT, SIP ALG или межсетевой экран между сторонами.',
         },
         evidence,
         hint: hintOf('no-ack-30s'),
       });
+      break;
     }
   }
 
@@ -204,9 +220,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
       evidence,
       hint: hintOf('timeout-transport'),
     });
-  } else if (invites.length && finals.length === 0 && cancels.length === 0) {
+  } else if (invites.length && finals.length === 0 && cancels.length === 0 && noAnswerLongEnough(list, invites, recs)) {
     const first = invites[0]!;
-    const retrans = invites.filter((i) => list[i]!.cseq === list[first]!.cseq).length;
+    const retrans = invites.filter((i) => list[i]!.cseq === list[first]!.cseq && list[i]!.src === list[first]!.src).length;
     const evidence = [ev(list, first, 'no final response came')];
     if (retrans > 1) evidence.push(ev(list, invites[retrans - 1]!, `sent ${retrans} times`));
     const last = list[list.length - 1]!;
@@ -303,9 +319,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   const codec = finals.find((i) => CODEC_CODES.has(list[i]!.status ?? 0));
   if (codec !== undefined) {
     const inv = [...invites].reverse().find((i) => i < codec && list[i]!.sdp) ?? invites.find((i) => list[i]!.sdp);
-    const offered = inv !== undefined ? list[inv]!.sdp!.codecs : [];
+    const offered = inv !== undefined ? list[inv]!.sdp!.codecs.map(codecName) : [];
     const r = list[codec]!;
-    const accepted = r.sdp?.codecs ?? [];
+    const accepted = (r.sdp?.codecs ?? []).map(codecName);
     const evidence = [];
     if (inv !== undefined) evidence.push(ev(list, inv, `offered ${offered.join(', ') || 'no codec'}`));
     evidence.push(ev(list, codec, accepted.length ? `the far end accepts ${accepted.join(', ')}` : 'no common codec'));
@@ -331,7 +347,7 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const phrase = lower(r.reason);
     const routePhrase = code === 403 && (hints.includes('no-route') || ROUTE_WORDS.some((w) => phrase.includes(w)));
     if (NO_ROUTE_CODES.has(code) || routePhrase) {
-      const hint = code === 484 ? hintOf('number-incomplete') : hintOf(hints.includes('no-route') || code !== 404 ? 'no-route' : 'dnd', 'no-route');
+      const hint = code === 484 ? hintOf('number-incomplete', ...hints) : code === 403 ? hintOf('no-route') : hintOf(...hints, 'no-route');
       const evidence = [];
       const inv = invites.length ? invites[0]! : -1;
       if (inv >= 0) evidence.push(ev(list, inv, `to ${list[inv]!.toUser ?? list[inv]!.requestUri ?? '?'}`));
@@ -406,6 +422,18 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   return out;
 }
 
+/**
+ * A missing final response is a timeout only when the call had the time to get one: the INVITE was
+ * retransmitted, or the messages span Timer B (32 s), or the tracker closed the call as timed out. A capture
+ * that simply ends early is not a timeout.
+ */
+function noAnswerLongEnough(list: readonly SipMessage[], invites: number[], recs: readonly CallRecord[]): boolean {
+  const first = list[invites[0]!]!;
+  if (invites.some((i) => i !== invites[0] && list[i]!.cseq === first.cseq && list[i]!.src === first.src)) return true;
+  if (list[list.length - 1]!.ts - first.ts >= TIMER_H_MS) return true;
+  return recs.some((r) => (r.flags & CallFlag.TimedOut) !== 0);
+}
+
 function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: number[]): Diagnosis {
   // The 486 that came from furthest: on several hops, the one whose sender received an INVITE but did not
   // forward it (it is the device); the others are relays of it.
@@ -419,7 +447,9 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
   if (busy.length > 1 && busy.some((i) => i !== deepest && list[i]!.src !== r.src)) {
     reasons.push({ en: `it was relayed over ${busy.length} hops and originated at ${r.src}, the last hop`, ru: `он прошёл ${busy.length} участка и возник на ${r.src}, последнем узле` });
   }
-  if (inv !== undefined) {
+  // a Request-URI naming the sender is the device's contact only on a forwarded INVITE: on the first hop it
+  // names the proxy's domain
+  if (inv !== undefined && forwarded.size > 1) {
     const host = uriHost(list[inv]!.requestUri);
     if (host && host === r.src) {
       reasons.push({ en: `${r.src} is the device's own contact address (the INVITE's Request-URI)`, ru: `${r.src} — собственный адрес устройства (Request-URI в INVITE)` });

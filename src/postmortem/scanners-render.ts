@@ -2,7 +2,8 @@
 import { sanitize } from './ladder.js';
 import type { ScannerSource, ScannerThresholds } from './scanners.js';
 
-const iso = (t: number): string => new Date(t).toISOString();
+const iso = (t: number | undefined): string | null => (t === undefined ? null : new Date(t).toISOString());
+const when = (t: number | undefined): string => (t === undefined ? '—' : new Date(t).toISOString().replace('T', ' ').replace('Z', ''));
 
 export function scannersJson(rows: readonly ScannerSource[], addresses: number, thresholds: ScannerThresholds): unknown {
   return {
@@ -29,8 +30,8 @@ export function scannersTable(rows: readonly ScannerSource[], addresses: number)
     String(r.challenges),
     String(r.refusals),
     Object.entries(r.events).map(([k, n]) => `${k} ${n}`).join(', '),
-    iso(r.firstSeen).replace('T', ' ').replace('Z', ''),
-    iso(r.lastSeen).replace('T', ' ').replace('Z', ''),
+    when(r.firstSeen),
+    when(r.lastSeen),
     clip(r.userAgents.map(sanitize).join(' | '), 60),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((x) => x[i]!.length)));

@@ -69,8 +69,9 @@ export interface ScannerSource {
   /** Security events from logs, by kind. */
   events: Record<string, number>;
   userAgents: string[];
-  firstSeen: number;
-  lastSeen: number;
+  /** Undefined when no message or event of the address had a time. */
+  firstSeen?: number;
+  lastSeen?: number;
 }
 
 interface Entry {
@@ -109,11 +110,12 @@ export class ScannerDetector {
   private entry(address: string, ts: number): Entry {
     let e = this.by.get(address);
     if (!e) {
-      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, events: {}, agents: new Set(), first: ts, last: ts };
+      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, events: {}, agents: new Set(), first: Infinity, last: -Infinity };
       this.by.set(address, e);
     }
-    if (ts < e.first) e.first = ts;
-    if (ts > e.last) e.last = ts;
+    // a log line without a usable date has ts 0: it does not move the first/last times
+    if (ts > 0 && ts < e.first) e.first = ts;
+    if (ts > 0 && ts > e.last) e.last = ts;
     return e;
   }
 
@@ -193,9 +195,11 @@ export class ScannerDetector {
         successes: e.successes,
         events: e.events,
         userAgents: [...e.agents],
-        firstSeen: e.first,
-        lastSeen: e.last,
       };
+      if (Number.isFinite(e.first)) {
+        src.firstSeen = e.first;
+        src.lastSeen = e.last;
+      }
       if (e.capped) src.targetsCapped = true;
       out.push(src);
     }

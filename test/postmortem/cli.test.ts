@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { scenarios } from './scenarios.js';
 
 const fx = (name: string): string => new URL(`../../fixtures/postmortem/${name}`, import.meta.url).pathname;
-
-export async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false, stderrIsTTY: false };
-  const code = await main(['node', 'sipscope', ...args], io);
-  return { code, out, err };
-}
 
 interface FlowJson {
   callId: string;
@@ -40,4 +32,110 @@ describe('flow: one diagnosis per generated capture', () => {
       expect(j.messages.every((m) => typeof m.raw === 'string' && m.raw.startsWith(m.label.split(' ')[0]!) || m.raw!.startsWith('SIP/2.0'))).toBe(true);
     });
   }
+});
+
+describe('flow: legs, formats, errors', () => {
+  it('links the B2BUA leg by its X- correlation header, not the unrelated call', async () => {
+    const r = await run(['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10', '--format', 'json']);
+    const j = JSON.parse(r.out) as FlowJson;
+    expect(j.legs.map((l) => [l.callId, l.linkedBy])).toEqual([['b2bA-4f1c@198.51.100.10', 'self'], ['legB-9911@203.0.113.5', 'correlation']]);
+    expect(j.messages.map((m) => `${m.leg} ${m.label}`)).toEqual([
+      'A INVITE', 'A 100 Trying', 'B INVITE', 'B 100 Trying', 'B 480 Temporarily Unavailable', 'B ACK', 'A 480 Temporarily Unavailable', 'A ACK',
+    ]);
+    const text = await run(['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10']);
+    expect(text.out).toContain('leg B: legB-9911@203.0.113.5 (linked by correlation, 4 messages)');
+    expect(text.out).toMatch(/#5 +B +\|/);
+  });
+
+  it('text ladder: columns per endpoint, arrows both ways, offsets, meanings, diagnosis and hint', async () => {
+    const r = await run(['flow', fx('no-ack.pcap'), '--call-id', 'noack-4f1c@198.51.100.10']);
+    const lines = r.out.split('\n');
+    expect(lines[2]).toMatch(/198\.51\.100\.10:5060 +203\.0\.113\.5:5060/);
+    expect(lines.find((l) => l.includes('#1 '))).toMatch(/\+0\.000s +#1 +\|-+ INVITE -+>\|/);
+    expect(lines.find((l) => l.includes('#4 '))).toMatch(/\+2\.000s +#4 +\|<-+ 200 OK -+\| +The request succeeded/);
+    expect(r.out).toContain('[error] no-ack');
+    expect(r.out).toContain('hint (no-ack-30s)');
+    const ru = await run(['flow', fx('no-ack.pcap'), '--call-id', 'noack-4f1c@198.51.100.10', '--lang', 'ru']);
+    expect(ru.out).toContain('Диагноз:');
+    expect(ru.out).toContain('ACK не вернулся');
+  });
+
+  it('html: a self-contained page with an SVG ladder', async () => {
+    const r = await run(['flow', fx('busy-at-device.pcap'), '--call-id', 'busydev-4f1c@198.51.100.10', '--format', 'html']);
+    expect(r.out.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(r.out).toContain('Content-Security-Policy');
+    expect(r.out).toContain('<svg');
+    expect((r.out.match(/<line x1=/g) ?? []).length).toBeGreaterThanOrEqual(9);
+    expect(r.out).toContain('busy-at-device');
+    expect(r.out).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it('unknown Call-ID: exit 1 with a message; missing input: exit 2', async () => {
+    const r = await run(['flow', fx('normal.pcap'), '--call-id', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no SIP message with Call-ID 'nope'");
+    const m = await run(['flow', fx('missing.pcap'), '--call-id', 'x']);
+    expect(m.code).toBe(2);
+  });
+});
+
+describe('calls', () => {
+  const all = scenarios().map((s) => fx(`${s.name}.pcap`));
+
+  it('csv: one row per attempt, filters by code, header and formula-safe cells', async () => {
+    const r = await run(['calls', ...all, '--format', 'csv']);
+    expect(r.code).toBe(0);
+    const rows = r.out.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('start,route,caller,callee,code,reason,meaning,pdd_ms,answered,duration_sec,hangup,flags,call_id,source');
+    // busy-at-device has two hops of one Call-ID, the B2BUA capture three calls
+    expect(rows.length - 1).toBe(scenarios().length + 1 + 2);
+    expect(r.out).toContain(",'+74951230001,'+74957770002,480,");
+    const busy = await run(['calls', ...all, '--format', 'csv', '--code', '486']);
+    expect(busy.out.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[4])).toEqual(['486', '486']);
+    const c5 = await run(['calls', ...all, '--format', 'csv', '--code', '5xx']);
+    expect(c5.out.trimEnd().split('\r\n').length).toBe(2);
+  });
+
+  it('json: a streamed array of rows with flags and meanings; --number, --since/--until, --limit', async () => {
+    const r = await run(['calls', fx('no-ack.pcap'), fx('normal.pcap'), '--format', 'json']);
+    const rows = JSON.parse(r.out) as Array<{ code: number; flags: string[]; answered: boolean; durationSec: number | null; hangup: string | null; callId: string }>;
+    expect(rows).toHaveLength(2);
+    const noack = rows.find((x) => x.callId.startsWith('noack'))!;
+    expect(noack.flags).toContain('NoAck');
+    const normal = rows.find((x) => x.callId.startsWith('normal'))!;
+    expect(normal).toMatchObject({ code: 200, answered: true, durationSec: 10, hangup: 'caller' });
+    expect(JSON.parse((await run(['calls', ...all, '--format', 'json', '--number', '9999'])).out)).toHaveLength(1);
+    expect(JSON.parse((await run(['calls', ...all, '--format', 'json', '--since', '2024-05-14T09:31:00Z'])).out)).toHaveLength(0);
+    expect(JSON.parse((await run(['calls', ...all, '--format', 'json', '--until', '2024-05-14T09:31:00Z', '--limit', '3'])).out)).toHaveLength(3);
+  });
+
+  it('table sorted by start; bad options are usage errors', async () => {
+    const r = await run(['calls', fx('cancelled.pcap'), fx('codec.pcap')]);
+    expect(r.out).toMatch(/^start +route +caller/);
+    expect(r.out).toContain('487 Request Terminated');
+    expect((await run(['calls', fx('codec.pcap'), '--code', 'abc'])).code).toBe(2);
+    expect((await run(['calls', fx('codec.pcap'), '--since', 'yesterday-ish'])).code).toBe(2);
+  });
+});
+
+describe('scanners', () => {
+  it('generated capture: friendly-scanner sweep, REGISTER brute force, a normal phone left out', async () => {
+    const r = await run(['scanners', fx('scanners.pcap'), '--format', 'json']);
+    const j = JSON.parse(r.out) as { addresses: number; sources: Array<{ address: string; verdict: string; targets: number; refusals: number; userAgents: string[]; requests: Record<string, number> }> };
+    expect(j.addresses).toBe(3);
+    expect(j.sources.map((s) => [s.address, s.verdict])).toEqual([['185.53.88.7', 'brute-force'], ['45.134.26.11', 'scanner']]);
+    const scan = j.sources[1]!;
+    expect(scan).toMatchObject({ targets: 40, userAgents: ['friendly-scanner'], requests: { REGISTER: 20, OPTIONS: 20 } });
+    expect(j.sources[0]!.refusals).toBe(15);
+    const all = JSON.parse((await run(['scanners', fx('scanners.pcap'), '--format', 'json', '--all'])).out) as typeof j;
+    expect(all.sources.find((s) => s.address === '198.51.100.33')?.verdict).toBe('ok');
+    const table = await run(['scanners', fx('scanners.pcap')]);
+    expect(table.out).toContain('45.134.26.11: scanner — User-Agent of a scanning tool (friendly-scanner)');
+    expect(table.out).toContain('2 suspicious of 3 source addresses.');
+  });
+
+  it('a clean capture has none', async () => {
+    const r = await run(['scanners', fx('normal.pcap')]);
+    expect(r.out).toContain('No scanner or brute force found (1 source address seen).');
+  });
 });
