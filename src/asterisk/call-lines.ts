@@ -193,8 +193,7 @@ export class CallLines {
     const reason = between(t, '"', '"') ?? '';
     const bf = t.indexOf('back from ');
     const addr = bf >= 0 ? bareAddress(t.slice(bf + 10).trim()) : '';
-    this.dial.sipResponse(this.v.ctx(false), code, reason, addr, this.v.ts());
-    return USED;
+    return this.dial.sipResponse(this.v.ctx(false), this.v.hasMarker(), code, reason, addr, this.v.ts()) ? USED : R_NO_CALL_INFO;
   }
 
   /** `[exten@context:prio] App("CHANNEL", "args") in new stack`. */

@@ -213,14 +213,21 @@ export class DialTracker {
     }
   }
 
-  /** `Got SIP response …`: queued on the context (or kept as an orphan when the context has no Dial). */
-  sipResponse(c: Context | undefined, code: number, reason: string, addr: string, ts: number): boolean {
+  /**
+   * `Got SIP response …` (a final failure: 1xx/2xx and the 401/407 challenges chan_sip answers itself are
+   * not outcomes): queued on the context with an open Dial. A line without a call marker (old Asterisk, where
+   * the SIP monitor thread's lines carry no context) is kept as an orphan for the next failure within 2 s.
+   * Returns false when the line has nowhere to go.
+   */
+  sipResponse(c: Context | undefined, hasMarker: boolean, code: number, reason: string, addr: string, ts: number): boolean {
+    if (code < 300 || code === 401 || code === 407) return false;
     const r = { code, reason, addr, ts };
     if (c?.group?.open) {
       c.responses.push(r);
       if (c.responses.length > 16) c.responses.shift();
       return true;
     }
+    if (hasMarker) return false;
     this.orphan = r;
     return true;
   }
@@ -314,7 +321,7 @@ export class DialTracker {
     a.disposition = disposition;
     a.flags |= flags;
     a.disconnectedBy = by;
-    const r = code === 487 ? undefined : this.takeResponse(a.group.ctx, ts);
+    const r = code === 487 ? undefined : this.takeResponse(a.group.ctx, ts, code === 486 ? true : code === 503 ? false : undefined);
     if (r !== undefined) {
       a.code = r.code;
       a.reason = r.reason;
@@ -329,9 +336,20 @@ export class DialTracker {
     this.maybeEmit(a);
   }
 
-  private takeResponse(c: Context, ts: number): PendingResponse | undefined {
-    const r = c.responses.shift();
-    if (r !== undefined) return r;
+  /**
+   * The queued response a failure stands for: the first one of the matching kind (486/600/603 for a busy
+   * channel, any other for congestion) when the Dial had several peers, else the first one.
+   */
+  private takeResponse(c: Context, ts: number, busy?: boolean): PendingResponse | undefined {
+    const q = c.responses;
+    if (q.length > 0) {
+      let i = 0;
+      if (busy !== undefined && q.length > 1) {
+        const k = q.findIndex((r) => isBusyCode(r.code) === busy);
+        if (k >= 0) i = k;
+      }
+      return q.splice(i, 1)[0];
+    }
     const o = this.orphan;
     if (o !== undefined && ts - o.ts <= ORPHAN_RESPONSE_MS && ts >= o.ts) {
       this.orphan = undefined;
@@ -433,6 +451,11 @@ export class DialTracker {
     this.byChan.clear();
     this.byCallerChan.clear();
   }
+}
+
+/** chan_sip turns these into AST_CONTROL_BUSY (`is busy`); other failures into congestion. */
+function isBusyCode(code: number): boolean {
+  return code === 486 || code === 600 || code === 603;
 }
 
 /** `SIP/100-00000001` → `100`: the calling endpoint, used as the caller when no CallerID is visible. */
