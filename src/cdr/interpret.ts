@@ -141,6 +141,28 @@ export class RowInterpreter implements RowHandler {
     return clockSeconds(fieldString(r, i));
   }
 
+  /** Sets this.v to field i without surrounding blanks; false when absent, empty or NULL. */
+  private span(r: Row, i: number): boolean {
+    if (i < 0 || i >= r.n) return false;
+    const v = r.fk[i] === RAW ? this.raw(r, i) : view(r, i, this.v);
+    const b = v.b;
+    let s = v.s;
+    let e = v.e;
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+    v.s = s;
+    v.e = e;
+    return s < e && !((e - s === 4 || e - s === 2) && isNullBytes(b, s, e));
+  }
+
+  private raw(r: Row, i: number): FieldView {
+    const v = this.v;
+    v.b = r.buf;
+    v.s = r.fs[i];
+    v.e = r.fe[i];
+    return v;
+  }
+
   /** Text of field i without surrounding blanks; undefined when empty or NULL. */
   private str(r: Row, i: number): string | undefined {
     if (i < 0 || i >= r.n) return undefined;
@@ -219,15 +241,10 @@ export class RowInterpreter implements RowHandler {
     let sip = this.num(r, col.sipCode, true);
     if (!(sip >= 100 && sip <= 699 && sip === Math.floor(sip))) sip = -1;
     let disp: DispInfo | undefined;
-    if (col.disposition >= 0 && col.disposition < n && !fieldIsNull(r, col.disposition)) {
-      const v = view(r, col.disposition, this.v);
-      disp = this.dispositions.get(v.b, v.s, v.e);
-    }
+    const v = this.v;
+    if (this.span(r, col.disposition)) disp = this.dispositions.get(v.b, v.s, v.e);
     let cause: CauseInfo | undefined;
-    if (col.cause >= 0 && col.cause < n && !fieldIsNull(r, col.cause)) {
-      const v = view(r, col.cause, this.v);
-      cause = this.causes.get(v.b, v.s, v.e);
-    }
+    if (this.span(r, col.cause)) cause = this.causes.get(v.b, v.s, v.e);
 
     let answered: boolean;
     let finalCode: number | undefined;
@@ -281,13 +298,8 @@ export class RowInterpreter implements RowHandler {
 
     // Route: vendor/trunk column, else the dstchannel peer.
     let route = 'unknown';
-    if (col.route >= 0 && col.route < n && !fieldIsNull(r, col.route)) {
-      const v = view(r, col.route, this.v);
-      route = this.routes.get(v.b, v.s, v.e);
-    } else if (col.dstChannel >= 0 && col.dstChannel < n && !fieldIsNull(r, col.dstChannel)) {
-      const v = view(r, col.dstChannel, this.v);
-      route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
-    }
+    if (this.span(r, col.route)) route = this.routes.get(v.b, v.s, v.e);
+    else if (this.span(r, col.dstChannel)) route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
 
     let callId: string | undefined = this.str(r, col.callId);
     for (let k = 0; callId === undefined && k < this.layout.callIdAlt.length; k++) callId = this.str(r, this.layout.callIdAlt[k]);
@@ -330,24 +342,26 @@ function fieldIsBlank(r: Row, i: number): boolean {
  * (the channel's sequence number), e.g. `PJSIP/beta-00000012` → `PJSIP/beta`.
  */
 export function channelCut(b: Uint8Array, s: number, e: number): number {
-  let end = e;
-  while (end > s && (b[end - 1] === 32 || b[end - 1] === 13)) end--;
-  for (let p = end - 1; p > s; p--) {
-    if (b[p] === 59 /* ; */) {
-      end = p;
-      break;
-    }
-    if (b[p] === 47 /* / */) break;
-  }
+  // One pass: the first '/', the last ';' after it, and the last '-' before that ';'.
   let slash = -1;
-  for (let p = s; p < end; p++) {
-    if (b[p] === 47) {
-      slash = p;
-      break;
+  let dash = -1;
+  let dashBeforeSemi = -1;
+  let semi = -1;
+  for (let p = s; p < e; p++) {
+    const c = b[p];
+    if (c === 45 /* - */) {
+      if (slash >= 0 && p > slash + 1) dash = p;
+    } else if (c === 47 /* / */) {
+      if (slash < 0) slash = p;
+    } else if (c === 59 /* ; */ && slash >= 0) {
+      semi = p;
+      dashBeforeSemi = dash;
     }
   }
-  for (let p = end - 1; p > slash + 1; p--) if (b[p] === 45 /* - */) return p;
-  return end;
+  if (semi >= 0) return dashBeforeSemi >= 0 ? dashBeforeSemi : semi;
+  if (dash >= 0) return dash;
+  while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
+  return e;
 }
 
 /** `h:mm:ss`, `mm:ss` durations → seconds; BAD_NUM otherwise. */

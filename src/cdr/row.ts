@@ -212,11 +212,13 @@ export class Interner<T> {
   }
 
   get(b: Buffer, s: number, e: number): T {
-    let h = 0x811c9dc5;
-    for (let p = s; p < e; p++) h = Math.imul(h ^ b[p], 0x01000193);
-    let slot = h & this.mask;
+    // A hash of the length and three bytes is enough to spread the few values such columns hold; the byte
+    // comparison below settles equality, so the value is read once.
     const len = e - s;
-    for (let probe = 0; probe < 8; probe++) {
+    let slot = 0;
+    if (len > 0) slot = Math.imul(len * 31 + b[s], 0x9e3779b1) ^ Math.imul(b[e - 1] * 131 + b[s + (len >> 1)], 0x85ebca6b);
+    slot = (slot ^ (slot >>> 15)) & this.mask;
+    for (let probe = 0; probe < 16; probe++) {
       const k = this.keys[slot];
       if (k === undefined) {
         const v = this.make(b, s, e);

@@ -14,7 +14,8 @@
  *   on the next line, so one stray quote costs one row and not the rest of the file.
  *
  * `FastSplitter` does this with byte loops over the chunk and offsets (no string per field);
- * `ReferenceSplitter` does it with csv-parse, for verification (`--verify-csv`) and as the fallback.
+ * `ReferenceSplitter` does it with csv-parse: for verification (CdrOptions.path = 'reference'), for UTF-16
+ * input, and per record as the fast path's fallback for records wider than its arrays.
  */
 import { isAscii } from 'node:buffer';
 import { Parser } from 'csv-parse';
