@@ -39,6 +39,26 @@ function couldBeStartLine(d: Uint8Array): boolean {
   return true;
 }
 
+const SIP_VERSION = [83, 73, 80, 47, 50, 46, 48]; // "SIP/2.0"
+const SIP_URI = [115, 105, 112]; // "sip"
+
+/**
+ * For a datagram without a valid start line: the anomaly name when it still clearly meant to be SIP
+ * (`SIP/2.0` first, or `METHOD sip:`/`sips:` with an upper-case method), else undefined.
+ */
+export function brokenStart(d: Uint8Array): string | undefined {
+  const n = d.length;
+  let i = 0;
+  while (i < 7 && i < n && d[i] === SIP_VERSION[i]) i++;
+  if (i === 7 || (i === n && n > 3)) return n < 12 ? 'sip-truncated' : 'sip-bad-start-line';
+  let t = 0;
+  while (t < n && t < 16 && d[t]! >= 65 && d[t]! <= 90) t++;
+  if (t < 3 || t >= 16 || d[t] !== 32) return undefined;
+  for (let k = 0; k < 3; k++) if ((d[t + 1 + k]! | 0x20) !== SIP_URI[k]) return undefined;
+  const c = d[t + 4];
+  return c === 58 || (c! | 0x20) === 115 ? (n < 12 ? 'sip-truncated' : 'sip-bad-start-line') : undefined;
+}
+
 export class SipPayloadHandler implements PayloadHandler {
   private readonly framers = new Map<string, SipStreamFramer>();
   /** First bytes of TCP flows whose first line has not fully arrived yet. */
@@ -81,6 +101,11 @@ export class SipPayloadHandler implements PayloadHandler {
       return 'malformed';
     }
     if (this.feed.tracker.rtp(p)) return 'rtp';
+    const broken = brokenStart(d);
+    if (broken) {
+      p.anomaly = broken;
+      return 'malformed';
+    }
     // Junk (or a keep-alive prefix) before a start line inside the datagram.
     if (n > 16 && d[0] !== 0x80 && d[0] !== 0x90) {
       const q = findStartLine(d, 0, n);

@@ -182,34 +182,37 @@ const L_TEL = lit('tel');
 const L_SDP = lit('application/sdp');
 const L_MULTIPART = lit('multipart/');
 
-/** Value of the parameter `name` in `;a=b;name=value…` over buf[s, e), or undefined. Stops at `stop` byte. */
+/**
+ * [start, end) of the value of parameter `name` (lower case) in `;a=b;name=value…` over buf[s, e), or
+ * undefined. The search stops at the `stop` byte (the comma between header values). Quoted values are
+ * returned without their quotes.
+ */
 function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): [number, number] | undefined {
+  const n = name.length;
   let p = s;
   while (p < e) {
-    // Find next ';'
-    while (p < e && buf[p] !== SEMI) {
-      if (buf[p] === stop) return undefined;
-      p++;
+    let c = buf[p]!;
+    if (c === stop) return undefined;
+    p++;
+    if (c !== SEMI) continue;
+    while (p < e && ((c = buf[p]!) === SP || c === HT || c === CR || c === LF)) p++;
+    // Compare the parameter name in place.
+    let k = 0;
+    while (k < n && p + k < e && lc(buf[p + k]!) === name[k]) k++;
+    if (k !== n) continue;
+    let q = p + n;
+    while (q < e && ((c = buf[q]!) === SP || c === HT)) q++;
+    if (q >= e || buf[q] !== EQ) continue;
+    q = skipWs(buf, q + 1, e);
+    if (q < e && buf[q] === DQUOTE) {
+      const vs = q + 1;
+      let ve = vs;
+      while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
+      return [vs, Math.min(ve, e)];
     }
-    if (p >= e) return undefined;
-    p = skipWs(buf, p + 1, e);
-    const ns = p;
-    while (p < e && buf[p] !== EQ && buf[p] !== SEMI && buf[p] !== stop && !isWs(buf[p]!)) p++;
-    const ne = p;
-    p = skipWs(buf, p, e);
-    if (eqCI(buf, ns, ne, name) && p < e && buf[p] === EQ) {
-      let vs = skipWs(buf, p + 1, e);
-      let ve: number;
-      if (vs < e && buf[vs] === DQUOTE) {
-        vs++;
-        ve = vs;
-        while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
-        return [vs, Math.min(ve, e)];
-      }
-      ve = vs;
-      while (ve < e && buf[ve] !== SEMI && buf[ve] !== stop && !isWs(buf[ve]!)) ve++;
-      return [vs, ve];
-    }
+    let ve = q;
+    while (ve < e && (c = buf[ve]!) !== SEMI && c !== stop && c !== SP && c !== HT && c !== CR && c !== LF) ve++;
+    return [q, ve];
   }
   return undefined;
 }

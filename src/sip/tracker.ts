@@ -90,7 +90,7 @@ export interface CallTrackerOptions extends SourceOptions {
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   private readonly tombstones = new Map<string, string>();
-  private readonly mediaByPort = new Map<number, MediaRef[]>();
+  private readonly mediaByPort = new Map<number, Set<MediaRef>>();
   private readonly timeout: number;
   private readonly tombstoneCap: number;
   private nextSweep = -Infinity;
@@ -209,18 +209,18 @@ export class CallTracker {
     leg.media = leg.media.filter((r) => r.owner !== owner);
     const ref: MediaRef = { addr, port: sdp.port, leg, owner };
     leg.media.push(ref);
-    let list = this.mediaByPort.get(sdp.port);
-    if (!list) this.mediaByPort.set(sdp.port, (list = []));
-    list.push(ref);
+    let set = this.mediaByPort.get(sdp.port);
+    if (!set) this.mediaByPort.set(sdp.port, (set = new Set()));
+    set.add(ref);
   }
 
   private dropMedia(r: MediaRef): void {
-    const list = this.mediaByPort.get(r.port);
-    if (!list) return;
-    const i = list.indexOf(r);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.mediaByPort.delete(r.port);
+    const set = this.mediaByPort.get(r.port);
+    if (!set) return;
+    set.delete(r);
+    if (set.size === 0) this.mediaByPort.delete(r.port);
   }
+
 
   /**
    * The legs of a known call that a message belongs to: by Via branch (responses, CANCEL, non-2xx ACK),

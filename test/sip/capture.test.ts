@@ -132,9 +132,15 @@ describe('junk and broken SIP in captures', () => {
       { ts: T0 + 1, data: eth('\x00\x00junk\r\nOPTIONS sip:x@y SIP/2.0\r\nCall-ID: b\r\nCSeq: 1 OPTIONS\r\n\r\n') },
       { ts: T0 + 2, data: eth('SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\n\r\n') },
       { ts: T0 + 3, data: eth('hello, not sip at all', 1234, 4321) },
+      { ts: T0 + 4, data: eth('SIP/2.0 2') },
+      { ts: T0 + 5, data: eth('INVITE sip:a@b SIP/2.0 trailing junk\r\nCall-ID: c\r\n\r\n') },
     ]);
     const r = run(data, 3);
-    expect(r.acc).toMatchObject({ read: 4, used: 3, ignored: 1, malformed: 0, sipMessages: 3, ignoredBy: { 'not-sip': 1 } });
+    expect(r.acc).toMatchObject({
+      read: 6, used: 3, ignored: 1, malformed: 2, sipMessages: 3, ignoredBy: { 'not-sip': 1 },
+      anomalies: { 'sip-truncated': 1, 'sip-bad-start-line': 1 },
+    });
+    expect(r.acc.samples.map((x) => x.position.packet)).toEqual([5, 6]);
     expect(r.acc.warnings).toEqual({ 'sip-junk-before-message': 1, 'sip-missing-call-id': 1 });
     expect(r.wire.toJSON()).toEqual({ responses: { '200': 2 }, requests: { OPTIONS: 1 } });
   });
