@@ -11,7 +11,7 @@ import { countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type 
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
-import { BAD_NUM, NO_NUM, Interner, decode, fieldIsNull, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
+import { BAD_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
 import type { RowHandler } from './split.js';
 
 interface CauseInfo {

@@ -342,7 +342,7 @@ export class ReferenceSplitter implements Splitter {
   constructor(
     private readonly delim: number,
     private readonly out: RowHandler,
-    private readonly bom = true,
+    bom = true,
   ) {
     this.engine = newEngine(delim, bom);
   }
