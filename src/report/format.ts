@@ -205,6 +205,13 @@ export function signalNumber(v: number | null, threshold: number): string {
   return Number.isInteger(v) ? int(v) : v.toFixed(2);
 }
 
+/** At most `max` characters (code points), with `…` when cut: keeps a table readable whatever a name holds. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+}
+
 /**
  * Text from the wire made safe for a terminal or a one-line cell: control characters (C0, DEL, C1, which
  * include ESC and so ANSI sequences that could rewrite the screen) become U+FFFD.

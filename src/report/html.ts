@@ -49,13 +49,14 @@ th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertic
 th{background:#f1f5f9;font-size:12px;font-weight:600;color:#374151;white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.n .small{white-space:normal}
-td.route{min-width:150px;max-width:260px;overflow-wrap:anywhere}td.file{min-width:220px;max-width:360px}
+td.route{min-width:150px;max-width:260px;overflow-wrap:anywhere}td.codes{min-width:250px}
+.scroll{overflow-x:auto}td.file{min-width:220px;max-width:360px}
 tr.total td{font-weight:600;background:#f8fafc}
 tr.hit td{background:var(--badbg)}
 .badge{display:inline-block;font-size:11px;font-weight:600;padding:0 6px;border-radius:9px;margin-left:6px;vertical-align:1px}
 .badge.fas{background:#b91c1c;color:#fff}.badge.spike{background:#fde68a;color:#78350f}
 .bad{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.ok{color:var(--ok)}
-.code{display:block;width:fit-content;max-width:340px;border-bottom:1px dotted #9ca3af;cursor:help;overflow-wrap:anywhere}
+.code{display:block;width:fit-content;max-width:360px;border-bottom:1px dotted #9ca3af;cursor:help;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .muted{color:var(--muted)}.small{font-size:12px}
 code,.id{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 td.ids{min-width:230px}
@@ -157,7 +158,7 @@ function routeTable(result: AnalysisResult, warn: number): string {
       ? ''
       : (fas?.flagged ? `<span class="badge fas" title="${e(`FAS score ${fas.score.toFixed(2)}`)}">FAS</span>` : '') +
         (spikesOf(result, m.route).length ? '<span class="badge spike">spike</span>' : '');
-    const codes = topFailures(m, 4).map((c) => codeSpan(c)).join('') || `<span class="muted">${NONE}</span>`;
+    const codes = topFailures(m, 3).map((c) => codeSpan(c)).join('') || `<span class="muted">${NONE}</span>`;
     return (
       `<tr${total ? ' class="total"' : ''}>` +
       tdHtml(e(name) + badges, false, 'route') +
@@ -172,13 +173,13 @@ function routeTable(result: AnalysisResult, warn: number): string {
       td(delay(m.pddSuccess.p95Ms), true) +
       td(delay(m.pddFailure.medianMs), true) +
       td(pct(m.shortUnder10s), true) +
-      tdHtml(codes) +
+      tdHtml(codes, false, 'codes') +
       '</tr>'
     );
   };
   const rows = routesWorstFirst(result.routes).map((m) => row(m, m.route));
   rows.push(row(result.totals, 'all routes', true));
-  return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function charts(result: AnalysisResult, max: number): string {
@@ -266,7 +267,7 @@ function prefixes(result: AnalysisResult, warn: number, max = 300): string {
       td(pct(p.seer), true) +
       td(secs(p.acdSec), true) +
       td(delay(p.pddSuccess.medianMs), true) +
-      tdHtml(topFailures(p, 2).map((c) => codeSpan(c)).join('') || `<span class="muted">${NONE}</span>`) +
+      tdHtml(topFailures(p, 2).map((c) => codeSpan(c)).join('') || `<span class="muted">${NONE}</span>`, false, 'codes') +
       '</tr>',
   );
   const more = rows.length > max ? `<p class="muted small">${e(`${rows.length - max} more in the JSON and CSV (--by prefix) output.`)}</p>` : '';

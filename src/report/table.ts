@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
 import {
-  NONE, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs,
+  NONE, clip, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs,
   spikesOf, topFailures, when, window,
 } from './format.js';
 
@@ -63,12 +63,12 @@ export function renderTable(result: AnalysisResult, opts: TableOptions = {}): st
       delay(m.pddSuccess.medianMs),
       delay(m.pddSuccess.p95Ms),
       topFailures(m, topN)
-        .map((x) => `${printable(codeLabel(x.code, x.reason))} ${pct(x.share)}`)
+        .map((x) => `${clip(printable(codeLabel(x.code, x.reason)), 36)} ${pct(x.share)}`)
         .join('\n') || NONE,
     ];
     for (const m of routesWorstFirst(result.routes)) {
       const marks = [fasOf(result, m.route)?.flagged ? 'FAS' : '', spikesOf(result, m.route).length ? 'spike' : ''].filter(Boolean);
-      const name = printable(m.route) + (marks.length ? ' ' + c.red(`[${marks.join(', ')}]`) : '');
+      const name = clip(printable(m.route), 40) + (marks.length ? ' ' + c.red(`[${marks.join(', ')}]`) : '');
       table.push(row(m, name));
     }
     table.push(row(result.totals, c.bold('all routes')));

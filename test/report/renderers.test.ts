@@ -41,6 +41,16 @@ describe('table', () => {
   });
 });
 
+describe('table width', () => {
+  it('clips very long names so that the table stays readable', () => {
+    const day = load('day');
+    const long = { ...day, routes: day.routes.map((r, i) => (i === 0 ? { ...r, route: 'x'.repeat(500) } : r)) };
+    const widest = Math.max(...render(long, 'table').split('\n').filter((l) => l.startsWith('│')).map((l) => [...l].length));
+    expect(widest).toBeLessThan(160);
+    expect(render(long, 'table')).toContain('x'.repeat(39) + '…');
+  });
+});
+
 describe('dispatch', () => {
   it('knows its formats', () => {
     expect([...REPORT_FORMATS]).toEqual(['table', 'json', 'csv', 'md', 'html', 'prom']);
