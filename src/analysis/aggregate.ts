@@ -1,12 +1,17 @@
 /**
- * The Aggregator folds CallRecords into mergeable counters: per route and 5-minute base bucket
+ * The Aggregator folds CallRecords into mergeable counters: per route and base time bucket
  * (Stats), per route (FAS counters, examples), per route and destination prefix (with
  * `prefixDigits`), and a bounded per-callee memory for "false busy". `merge` adds two aggregators
  * (files, worker threads, days); `toJSON`/`fromJSON` carry one across a thread or a file.
  * Adding records in any order, in any split, and merging gives the same result as one pass.
+ *
+ * The base bucket is 5 minutes. When the (route, bucket) counters outnumber `maxBucketStats`
+ * (weeks of data over many routes), the base is coarsened to 15 minutes, 1 hour, then 1 day by adding
+ * buckets together, so memory stays bounded whatever the span; the reported buckets can then be no
+ * finer than the base.
  */
 import type { CallRecord } from '../types.js';
-import { baseBucketOf } from './buckets.js';
+import { BASE_LEVELS_MS } from './buckets.js';
 import { FalseBusyTracker, normalizeNumber } from './falsebusy.js';
 import { FasCounters } from './fas.js';
 import { hashId, Reservoir } from './reservoir.js';
@@ -22,7 +27,11 @@ export interface AnalysisOptions {
   thresholds?: Readonly<Record<string, number>>;
   /** Fixed `generatedAt` (reproducible output). */
   now?: Date;
+  /** Coarsen the base bucket when there are more (route, bucket) counters than this. Default 100,000 (~130 MB). */
+  maxBucketStats?: number;
 }
+
+export const MAX_BUCKET_STATS = 100_000;
 
 /** Thresholds applied while records are added (the rest apply in `finish`). */
 export const ADD_TIME_THRESHOLDS: readonly ThresholdName[] = [
@@ -57,6 +66,18 @@ export class RouteAgg {
     return (this.lastStats = statsAt(this.buckets, base));
   }
 
+  /** Re-keys the buckets to a base `factor` times coarser. */
+  coarsen(factor: number): void {
+    const buckets = [...this.buckets];
+    const examples = [...this.busyExamples];
+    this.buckets.clear();
+    this.busyExamples.clear();
+    for (const [k, s] of buckets) statsAt(this.buckets, Math.floor(k / factor)).merge(s);
+    for (const [k, r] of examples) reservoirAt(this.busyExamples, Math.floor(k / factor)).merge(r);
+    this.lastBase = Number.NaN;
+    this.lastStats = undefined;
+  }
+
   /** All the route's counters added together. */
   total(): Stats {
     const s = new Stats();
@@ -65,10 +86,13 @@ export class RouteAgg {
     return s;
   }
 
-  merge(o: RouteAgg): void {
-    for (const [k, b] of o.buckets) statsAt(this.buckets, k).merge(b);
+  /** Adds another route's counters; `factor` = this base / its base (its buckets may be finer). */
+  merge(o: RouteAgg, factor = 1): void {
+    for (const [k, b] of o.buckets) statsAt(this.buckets, Math.floor(k / factor)).merge(b);
     if (o.undated) (this.undated ??= new Stats()).merge(o.undated);
-    for (const [k, r] of o.busyExamples) reservoirAt(this.busyExamples, k).merge(r);
+    for (const [k, r] of o.busyExamples) reservoirAt(this.busyExamples, Math.floor(k / factor)).merge(r);
+    this.lastBase = Number.NaN;
+    this.lastStats = undefined;
     this.fas.merge(o.fas);
     for (const [k, s] of o.prefixes) statsAt(this.prefixes, k).merge(s);
   }
@@ -113,6 +137,11 @@ export class Aggregator {
   readonly prefixDigits: number;
   readonly routes = new Map<string, RouteAgg>();
   readonly falseBusy: FalseBusyTracker;
+  /** The base bucket in ms (5 min, coarsened when the counters grow too many). */
+  baseMs = BASE_LEVELS_MS[0];
+  readonly maxBucketStats: number;
+  /** (route, base bucket) counters held. */
+  private bucketStats = 0;
   records = 0;
   /** Earliest start and latest start/answer/end seen (ms), for the span. */
   minTime = Infinity;
@@ -122,7 +151,8 @@ export class Aggregator {
   private lastRoute: string | undefined;
   private lastAgg: RouteAgg | undefined;
 
-  constructor(opts: Pick<AnalysisOptions, 'prefixDigits' | 'thresholds'> = {}) {
+  constructor(opts: Pick<AnalysisOptions, 'prefixDigits' | 'thresholds' | 'maxBucketStats'> = {}) {
+    this.maxBucketStats = opts.maxBucketStats ?? MAX_BUCKET_STATS;
     this.thresholds = resolveThresholds(opts.thresholds);
     const pd = opts.prefixDigits ?? 0;
     if (!Number.isInteger(pd) || pd < 0) throw new TypeError(`prefixDigits must be a non-negative integer, not ${pd}`);
@@ -144,9 +174,11 @@ export class Aggregator {
     const ra = this.route(r.route);
     this.records++;
     const dated = Number.isFinite(r.start);
-    const base = dated ? baseBucketOf(r.start) : 0;
+    const base = dated ? Math.floor(r.start / this.baseMs) : 0;
     if (dated) {
+      const before = ra.buckets.size;
       ra.bucket(base).add(c);
+      if (ra.buckets.size !== before && ++this.bucketStats > this.maxBucketStats) this.coarsen();
       if (r.start < this.minTime) this.minTime = r.start;
       const last = r.end ?? r.answer ?? r.start;
       if (last > this.maxTime && Number.isFinite(last)) this.maxTime = last;
@@ -162,11 +194,27 @@ export class Aggregator {
     if (!busy && !c.answered) return;
     const h = hashId(r.callId);
     if (busy) {
-      if (dated) reservoirAt(ra.busyExamples, base).offer(r.callId, h);
+      if (dated) reservoirAt(ra.busyExamples, Math.floor(r.start / this.baseMs)).offer(r.callId, h);
       if (callee && dated) this.falseBusy.busy(callee, r.route, r.end ?? r.start, r.callId);
     } else {
       ra.fas.addAnswered(r, c, h, this.thresholds);
       if (callee && dated) this.falseBusy.answered(callee, r.route, r.start, r.callId);
+    }
+  }
+
+  /** Coarsens the base one level at a time until the counters fit (or the base is a day). */
+  private coarsen(target = 0): void {
+    for (;;) {
+      const next = BASE_LEVELS_MS.find((ms) => ms > this.baseMs);
+      if (next === undefined) return;
+      if (this.baseMs >= target && this.bucketStats <= this.maxBucketStats) return;
+      const factor = next / this.baseMs;
+      this.bucketStats = 0;
+      for (const ra of this.routes.values()) {
+        ra.coarsen(factor);
+        this.bucketStats += ra.buckets.size;
+      }
+      this.baseMs = next;
     }
   }
 
@@ -175,15 +223,18 @@ export class Aggregator {
     for (const k of ADD_TIME_THRESHOLDS) {
       if (o.thresholds[k] !== this.thresholds[k]) throw new Error(`cannot merge aggregates built with different ${k}`);
     }
+    if (o.baseMs > this.baseMs) this.coarsen(o.baseMs);
+    const factor = this.baseMs / o.baseMs;
     for (const [name, ra] of o.routes) {
-      const mine = this.routes.get(name);
-      if (mine) mine.merge(ra);
-      else {
-        const copy = new RouteAgg();
-        copy.merge(ra);
-        this.routes.set(name, copy);
-      }
+      let mine = this.routes.get(name);
+      if (!mine) this.routes.set(name, (mine = new RouteAgg()));
+      mine.merge(ra, factor);
     }
+    this.lastRoute = undefined;
+    this.lastAgg = undefined;
+    this.bucketStats = 0;
+    for (const ra of this.routes.values()) this.bucketStats += ra.buckets.size;
+    if (this.bucketStats > this.maxBucketStats) this.coarsen();
     this.falseBusy.merge(o.falseBusy);
     this.records += o.records;
     if (o.minTime < this.minTime) this.minTime = o.minTime;
@@ -196,6 +247,8 @@ export class Aggregator {
     return {
       v: JSON_VERSION,
       prefixDigits: this.prefixDigits,
+      baseMs: this.baseMs,
+      maxBucketStats: this.maxBucketStats,
       thresholds,
       records: this.records,
       minTime: Number.isFinite(this.minTime) ? this.minTime : null,
@@ -209,6 +262,8 @@ export class Aggregator {
     const o = j as {
       v: number;
       prefixDigits: number;
+      baseMs: number;
+      maxBucketStats: number;
       thresholds: Record<string, number>;
       records: number;
       minTime: number | null;
@@ -216,12 +271,19 @@ export class Aggregator {
       routes: Array<[string, unknown]>;
       falseBusy: unknown;
     };
-    if (!o || o.v !== JSON_VERSION || !Array.isArray(o.routes)) throw new TypeError('Aggregator: not an aggregate of this version');
-    const a = new Aggregator({ prefixDigits: o.prefixDigits, thresholds: o.thresholds });
+    if (!o || o.v !== JSON_VERSION || !Array.isArray(o.routes) || !BASE_LEVELS_MS.includes(o.baseMs)) {
+      throw new TypeError('Aggregator: not an aggregate of this version');
+    }
+    const a = new Aggregator({ prefixDigits: o.prefixDigits, thresholds: o.thresholds, maxBucketStats: o.maxBucketStats });
+    a.baseMs = o.baseMs;
     a.records = o.records;
     a.minTime = o.minTime ?? Infinity;
     a.maxTime = o.maxTime ?? -Infinity;
-    for (const [k, r] of o.routes) a.routes.set(k, RouteAgg.fromJSON(r));
+    for (const [k, r] of o.routes) {
+      const ra = RouteAgg.fromJSON(r);
+      a.routes.set(k, ra);
+      a.bucketStats += ra.buckets.size;
+    }
     a.falseBusy.merge(FalseBusyTracker.fromJSON(o.falseBusy));
     return a;
   }

@@ -6,13 +6,11 @@
 import { UsageError } from '../errors.js';
 
 export const BASE_BUCKET_MS = 5 * 60_000;
+/** Base bucket sizes the aggregator coarsens through when it holds too many counters. */
+export const BASE_LEVELS_MS: readonly number[] = [BASE_BUCKET_MS, 15 * 60_000, 3_600_000, 86_400_000];
 
 export const BUCKET_SIZES = { '5m': 300, '15m': 900, '1h': 3600, '1d': 86_400 } as const;
 export type BucketName = keyof typeof BUCKET_SIZES;
-
-export function baseBucketOf(ms: number): number {
-  return Math.floor(ms / BASE_BUCKET_MS);
-}
 
 /** Bucket size in seconds from a name (`5m`, `15m`, `1h`, `1d`) or a number of seconds. */
 export function parseBucket(b: string | number): number {
@@ -39,9 +37,15 @@ export function chooseBucket(spanMs: number): number {
   return BUCKET_SIZES['1d'];
 }
 
-/** The reported bucket index of a base bucket. */
-export function groupOf(base: number, bucketSec: number): number {
-  return Math.floor(base / ((bucketSec * 1000) / BASE_BUCKET_MS));
+/** The reported bucket index of a base bucket (`bucketSec` is a multiple of the base). */
+export function groupOf(base: number, baseMs: number, bucketSec: number): number {
+  return Math.floor(base / ((bucketSec * 1000) / baseMs));
+}
+
+/** A requested bucket size made a whole multiple of the base, at least one base. */
+export function fitBucket(bucketSec: number, baseMs: number): number {
+  const baseSec = baseMs / 1000;
+  return Math.max(1, Math.ceil(bucketSec / baseSec)) * baseSec;
 }
 
 export function bucketStartMs(index: number, bucketSec: number): number {

@@ -5,7 +5,7 @@
 import type { InputAccounting } from '../types.js';
 import { VERSION } from '../version.js';
 import { ADD_TIME_THRESHOLDS, type Aggregator, type AnalysisOptions, type RouteAgg } from './aggregate.js';
-import { BASE_BUCKET_MS, chooseBucket, groupOf, parseBucket } from './buckets.js';
+import { chooseBucket, fitBucket, groupOf, parseBucket } from './buckets.js';
 import { evaluateFas, type Comparison } from './fas.js';
 import { routeMetrics } from './metrics.js';
 import { Reservoir } from './reservoir.js';
@@ -42,16 +42,17 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
 
   const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
   const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
-  const bucketSec = opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs);
+  // Never finer than the aggregate's base (coarsened for long spans).
+  const bucketSec = fitBucket(opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs), agg.baseMs);
 
   const order = routes.map((r) => r.route);
   const buckets: AnalysisResult['buckets'] = [];
   const spikes: Spike[] = [];
-  const first = hasSpan ? groupOf(Math.floor(agg.minTime / BASE_BUCKET_MS), bucketSec) : 0;
-  const last = hasSpan ? groupOf(Math.floor(agg.maxTime / BASE_BUCKET_MS), bucketSec) : -1;
+  const first = hasSpan ? Math.floor(agg.minTime / (bucketSec * 1000)) : 0;
+  const last = hasSpan ? Math.floor(agg.maxTime / (bucketSec * 1000)) : -1;
   for (const name of order) {
     const ra = agg.routes.get(name)!;
-    const grouped = groupBuckets(ra, bucketSec);
+    const grouped = groupBuckets(ra, agg.baseMs, bucketSec);
     buckets.push({ route: name, series: series(name, grouped, bucketSec, first, last) });
     spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
   }
@@ -84,10 +85,10 @@ interface Grouped {
   examples: Reservoir;
 }
 
-function groupBuckets(ra: RouteAgg, bucketSec: number): Map<number, Grouped> {
+function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<number, Grouped> {
   const out = new Map<number, Grouped>();
   for (const [base, s] of ra.buckets) {
-    const g = groupOf(base, bucketSec);
+    const g = groupOf(base, baseMs, bucketSec);
     let e = out.get(g);
     if (!e) out.set(g, (e = { stats: new Stats(), examples: new Reservoir(5) }));
     e.stats.merge(s);

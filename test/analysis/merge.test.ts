@@ -42,6 +42,26 @@ describe('merge and JSON', () => {
     });
   }
 
+  it('with a small cap the base coarsens (5 min → 15 min → 1 h), merges still equal one pass, and buckets are never finer than the base', () => {
+    const opts = { maxBucketStats: 100 };
+    const whole = aggOf(records, opts);
+    expect(whole.baseMs).toBe(3_600_000); // 5 routes × 26 quarter-hours is more than 100; × 7 hours is not
+    const res = result(whole, { ...opts, bucket: '5m' }) as { bucketSec: number; routes: unknown; spikes: unknown[] };
+    expect(res.bucketSec).toBe(3600);
+    expect((result(whole, { ...opts, bucket: '1h' }) as { routes: unknown }).routes).toEqual((result(aggOf(records), { bucket: '1h' }) as { routes: unknown }).routes);
+    const parts = split(records, 3, 5).map((p) => aggOf(p, opts));
+    const fine = aggOf(records.slice(0, 200), opts);
+    expect(fine.baseMs).toBe(300_000);
+    fine.merge(parts[0]);
+    fine.merge(parts[1]);
+    fine.merge(parts[2]);
+    const extra = aggOf(records.slice(0, 200), opts);
+    const together = aggOf([...records, ...records.slice(0, 200)], opts);
+    expect(result(fine, opts)).toEqual(result(together, opts));
+    expect(Aggregator.fromJSON(JSON.parse(JSON.stringify(fine.toJSON()))).baseMs).toBe(fine.baseMs);
+    expect(extra.baseMs).toBe(300_000);
+  });
+
   it('toJSON → fromJSON gives the same result, also through JSON text and after merging', () => {
     const opts = { prefixDigits: 2 };
     const whole = aggOf(records, opts);
