@@ -51,6 +51,31 @@ describe('table width', () => {
   });
 });
 
+describe('odd but possible results', () => {
+  const day = load('day');
+  const route0 = day.routes[0];
+  const nothing = { count: 0, medianMs: null, p95Ms: null, meanMs: null };
+  const silent = { ...route0, route: 'silent', attempts: 0, answered: 0, asr: null, ser: null, seer: null, isa: null, ner: null, acdSec: null, minutes: 0, pddSuccess: nothing, pddFailure: nothing, sdt: nothing, shortUnder10s: null, shortUnder30s: null, codes: {}, codeMix: [], reroutable: 0, notReroutable: 0, codeSources: {} };
+  const cases: Array<[string, AnalysisResult]> = [
+    ['a route without attempts', { ...day, routes: [...day.routes, silent] }],
+    ['only unanswered calls', { ...day, routes: [{ ...route0, answered: 0, asr: 0, acdSec: null, codeMix: route0.codeMix.filter((c) => c.code !== 200) }] }],
+    ['buckets and spikes of a route not in the list', { ...day, routes: day.routes.slice(1) }],
+    ['no buckets at all', { ...day, buckets: [] }],
+    ['one bucket', { ...day, buckets: day.buckets.map((b) => ({ ...b, series: b.series.slice(0, 1) })) }],
+    ['a FAS result without signals', { ...day, fas: [{ route: route0.route, flagged: true, score: 0, signals: [] }] }],
+    ['a spike outside the buckets', { ...day, spikes: [{ ...day.spikes[0], start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' }] }],
+    ['no inputs', { ...day, inputs: [] }],
+    ['an unparseable time', { ...day, generatedAt: 'yesterday' }],
+  ];
+  it.each(cases)('%s renders in every format', (_name, result) => {
+    for (const f of REPORT_FORMATS) {
+      const out = render(result, f, { by: 'bucket' });
+      expect(out.length).toBeGreaterThan(50);
+      expect(out).not.toMatch(/NaN|undefined|\[object Object\]/);
+    }
+  });
+});
+
 describe('dispatch', () => {
   it('knows its formats', () => {
     expect([...REPORT_FORMATS]).toEqual(['table', 'json', 'csv', 'md', 'html', 'prom']);
