@@ -34,6 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
         return n;
       };
       const thresholds = {
+        ...DEFAULT_SCANNER_THRESHOLDS,
         minTargets: int('--min-targets', flags.minTargets, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minTargets,
         minAuthFailures: int('--min-failures', flags.minFailures, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minAuthFailures,
       };

@@ -5,11 +5,13 @@
  * - Requests (REGISTER, INVITE, OPTIONS, …) are counted per sending address with their distinct target users
  *   (To user, else Request-URI user) and User-Agents.
  * - 401/407 challenges and 403 refusals are counted for the address they are sent to (the requester);
- *   2xx answers to its REGISTERs as successes.
+ *   2xx answers to its REGISTERs as successes; 18x/2xx answers to any of its requests as useful answers.
  * - Security events (failed registrations, unknown peers, ACL denials, probes) count for their address.
  *
- * Verdicts: `scanner` (a known scanning tool's User-Agent), `brute-force` (many refusals, no or few
- * successes), `enumeration` (many distinct target users from one address), else `ok`.
+ * Verdicts: `scanner` (a known scanning tool's User-Agent), `brute-force` (many REGISTER refusals or
+ * unanswered REGISTER challenges, failed-auth log events), `enumeration` (many distinct target users from one
+ * address, with few useful answers: a carrier trunk calling thousands of numbers gets its calls answered),
+ * else `ok`.
  * Memory: one entry per source address, target and UA sets capped.
  */
 import type { SecurityEvent, SipMessage } from '../types.js';
@@ -41,9 +43,11 @@ export interface ScannerThresholds {
   minTargets: number;
   /** Refusals (403, failed-auth events) or unanswered challenges that make a brute force. Default 10. */
   minAuthFailures: number;
+  /** Share of requests answered with 18x/2xx below which many targets make an enumeration. Default 0.2. */
+  maxAnsweredShare: number;
 }
 
-export const DEFAULT_SCANNER_THRESHOLDS: ScannerThresholds = { minTargets: 10, minAuthFailures: 10 };
+export const DEFAULT_SCANNER_THRESHOLDS: ScannerThresholds = { minTargets: 10, minAuthFailures: 10, maxAnsweredShare: 0.2 };
 
 const MAX_TARGETS = 10_000;
 const MAX_AGENTS = 10;
@@ -63,9 +67,15 @@ export interface ScannerSource {
   targetsCapped?: boolean;
   /** A few of the targets, for the report. */
   sampleTargets: string[];
+  /** 401/407 and 403 answers to any request of the address. */
   challenges: number;
   refusals: number;
+  /** REGISTERs answered 2xx. */
   successes: number;
+  /** Requests answered 18x or 2xx. */
+  answered: number;
+  /** Authentication failures the brute-force verdict rests on (REGISTER refusals, unanswered REGISTER challenges, log events). */
+  authFailures: number;
   /** Security events from logs, by kind. */
   events: Record<string, number>;
   userAgents: string[];
@@ -83,6 +93,9 @@ interface Entry {
   challenges: number;
   refusals: number;
   successes: number;
+  answered: number;
+  regChallenges: number;
+  regRefusals: number;
   events: Record<string, number>;
   agents: Set<string>;
   first: number;
@@ -110,7 +123,7 @@ export class ScannerDetector {
   private entry(address: string, ts: number): Entry {
     let e = this.by.get(address);
     if (!e) {
-      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, events: {}, agents: new Set(), first: Infinity, last: -Infinity };
+      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), first: Infinity, last: -Infinity };
       this.by.set(address, e);
     }
     // a log line without a usable date has ts 0: it does not move the first/last times
@@ -143,9 +156,22 @@ export class ScannerDetector {
       return;
     }
     const st = m.status ?? 0;
-    if (st === 401 || st === 407) this.entry(m.dst, m.ts).challenges++;
-    else if (st === 403) this.entry(m.dst, m.ts).refusals++;
-    else if (st >= 200 && st < 300 && m.cseqMethod === 'REGISTER') this.entry(m.dst, m.ts).successes++;
+    const reg = m.cseqMethod === 'REGISTER';
+    if (st === 401 || st === 407) {
+      const e = this.entry(m.dst, m.ts);
+      e.challenges++;
+      if (reg) e.regChallenges++;
+    } else if (st === 403) {
+      const e = this.entry(m.dst, m.ts);
+      e.refusals++;
+      if (reg) e.regRefusals++;
+    } else if (st >= 180 && st < 300) {
+      // only for an address seen asking (answers to in-dialog requests of the far side do not count)
+      const e = this.by.get(m.dst);
+      if (!e) return;
+      e.answered++;
+      if (reg && st >= 200) e.successes++;
+    }
   }
 
   security(ev: SecurityEvent): void {
@@ -163,9 +189,9 @@ export class ScannerDetector {
       let verdict: Verdict = 'ok';
       const tool = [...e.agents].map(isScannerAgent).find((x) => x !== undefined);
       const failedEvents = (e.events['auth-failed'] ?? 0) + (e.events['no-such-peer'] ?? 0) + (e.events['acl-denied'] ?? 0);
-      // a challenge is normal once per transaction; challenges beyond twice the successes are failures
-      const unanswered = Math.max(0, e.challenges - 2 * e.successes);
-      const failures = e.refusals + failedEvents + (e.successes === 0 ? unanswered : 0);
+      // a challenge is normal once per registration; challenges beyond twice the successes are failures
+      const unanswered = Math.max(0, e.regChallenges - 2 * e.successes);
+      const failures = e.regRefusals + failedEvents + (e.successes === 0 ? unanswered : 0);
       if (tool) {
         verdict = 'scanner';
         reasons.push(`User-Agent of a scanning tool (${tool})`);
@@ -174,9 +200,10 @@ export class ScannerDetector {
         if (verdict === 'ok') verdict = 'brute-force';
         reasons.push(`${failures} authentication failures${e.successes ? ` against ${e.successes} successes` : ''}`);
       }
-      if (e.targets.size >= t.minTargets) {
+      const fewAnswers = e.total === 0 || e.answered < t.maxAnsweredShare * e.total;
+      if (e.targets.size >= t.minTargets && fewAnswers) {
         if (verdict === 'ok') verdict = 'enumeration';
-        reasons.push(`${e.targets.size}${e.capped ? '+' : ''} distinct target users`);
+        reasons.push(`${e.targets.size}${e.capped ? '+' : ''} distinct target users, ${e.answered} of ${e.total} requests answered`);
       }
       if ((e.events['probe'] ?? 0) > 0 && verdict === 'ok') {
         verdict = 'scanner';
@@ -193,6 +220,8 @@ export class ScannerDetector {
         challenges: e.challenges,
         refusals: e.refusals,
         successes: e.successes,
+        answered: e.answered,
+        authFailures: failures,
         events: e.events,
         userAgents: [...e.agents],
       };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { run } from './run.js';
 import { scenarios } from './scenarios.js';
 
@@ -137,5 +139,32 @@ describe('scanners', () => {
   it('a clean capture has none', async () => {
     const r = await run(['scanners', fx('normal.pcap')]);
     expect(r.out).toContain('No scanner or brute force found (1 source address seen).');
+  });
+});
+
+describe('standard input, fed in 1-byte and odd-size chunks', () => {
+  const chunks = (buf: Buffer, size: number): Readable => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < buf.length; i += size) parts.push(buf.subarray(i, i + size));
+    return Readable.from(parts);
+  };
+  for (const size of [1, 7, 13]) {
+    it(`no-ack.pcap in ${size}-byte chunks gives the same flow`, async () => {
+      const whole = JSON.parse((await run(['flow', fx('no-ack.pcap'), '--call-id', 'noack-4f1c@198.51.100.10', '--format', 'json'])).out) as FlowJson;
+      const r = await run(['flow', '-', '--call-id', 'noack-4f1c@198.51.100.10', '--format', 'json'], chunks(readFileSync(fx('no-ack.pcap')), size));
+      const j = JSON.parse(r.out) as FlowJson;
+      expect(j.diagnosis).toEqual(whole.diagnosis);
+      expect(j.messages.map((m) => m.label)).toEqual(whole.messages.map((m) => m.label));
+    });
+  }
+  it('linked legs cannot be fetched from standard input: said so', async () => {
+    const r = await run(['flow', '-', '--call-id', 'b2bA-4f1c@198.51.100.10', '--format', 'json'], chunks(readFileSync(fx('b2bua-legs.pcap')), 64));
+    const j = JSON.parse(r.out) as FlowJson & { note?: string };
+    expect(j.legs).toHaveLength(1);
+    expect(j.note).toContain('standard input cannot be read twice');
+  });
+  it('calls from standard input', async () => {
+    const r = await run(['calls', '-', '--format', 'json'], chunks(readFileSync(fx('cancelled.pcap')), 5));
+    expect((JSON.parse(r.out) as Array<{ code: number }>).map((x) => x.code)).toEqual([487]);
   });
 });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ScannerDetector, isScannerAgent } from '../../src/postmortem/scanners.js';
+import type { SipMessage } from '../../src/types.js';
+
+const msg = (o: Partial<SipMessage>): SipMessage => ({
+  ts: 1_700_000_000_000, src: '1.1.1.1', srcPort: 5060, dst: '2.2.2.2', dstPort: 5060, transport: 'udp', isRequest: true, callId: 'x', cseq: 1, cseqMethod: 'INVITE', position: { file: 'f' }, ...o,
+});
+
+describe('ScannerDetector', () => {
+  it('behaviour alone: INVITEs to many extensions that get no useful answer make an enumeration', () => {
+    const d = new ScannerDetector();
+    for (let i = 0; i < 12; i++) {
+      d.message(msg({ method: 'INVITE', toUser: String(1000 + i), userAgent: 'Asterisk PBX' }));
+      d.message(msg({ isRequest: false, status: 404, src: '2.2.2.2', dst: '1.1.1.1' }));
+    }
+    const [r] = d.result();
+    expect(r).toMatchObject({ address: '1.1.1.1', verdict: 'enumeration', targets: 12, answered: 0 });
+  });
+
+  it('a carrier trunk calling many numbers, most answered or ringing, is not flagged', () => {
+    const d = new ScannerDetector();
+    for (let i = 0; i < 50; i++) {
+      d.message(msg({ method: 'INVITE', toUser: `7495${1000000 + i}` }));
+      d.message(msg({ isRequest: false, status: i % 3 ? 180 : 486, src: '2.2.2.2', dst: '1.1.1.1' }));
+      d.message(msg({ isRequest: false, status: i % 2 ? 403 : 200, src: '2.2.2.2', dst: '1.1.1.1' }));
+    }
+    const [r] = d.result();
+    expect(r!.verdict).toBe('ok');
+    expect(r!.refusals).toBe(25);
+    expect(r!.authFailures).toBe(0);
+  });
+
+  it('security events: counts by kind, targets from user names, undated events do not set the times', () => {
+    const d = new ScannerDetector();
+    for (let i = 0; i < 10; i++) d.security({ ts: 0, address: '9.9.9.9', kind: 'auth-failed', user: `u${i % 3}`, position: { file: 'l' } });
+    const [r] = d.result();
+    expect(r).toMatchObject({ verdict: 'brute-force', events: { 'auth-failed': 10 }, targets: 3, authFailures: 10 });
+    expect(r!.firstSeen).toBeUndefined();
+  });
+
+  it('known tool names, case-insensitive; target sets capped', () => {
+    expect(isScannerAgent('SIPVicious/0.3')).toBe('sipvicious');
+    expect(isScannerAgent('VaxSIPUserAgent/3.1')).toBe('vaxsipuseragent');
+    expect(isScannerAgent('Yealink SIP-T46S')).toBeUndefined();
+    const d = new ScannerDetector();
+    for (let i = 0; i < 10_050; i++) d.message(msg({ method: 'OPTIONS', toUser: String(i) }));
+    const [r] = d.result();
+    expect(r).toMatchObject({ targets: 10_000, targetsCapped: true, verdict: 'enumeration' });
+    expect(r!.sampleTargets).toHaveLength(20);
+  });
+});
