@@ -391,7 +391,9 @@ export class CallTracker {
     if (!leg) return;
     if (m.ts > leg.lastTs) leg.lastTs = m.ts;
     const status = m.status;
-    if (m.cseq !== leg.cseq) {
+    // Responses carry the requester's From-tag: another tag means a callee-initiated re-INVITE.
+    const calleeRequest = leg.fromTag !== undefined && m.fromTag !== undefined && m.fromTag !== leg.fromTag;
+    if (m.cseq !== leg.cseq || calleeRequest) {
       // A response to a re-INVITE (or a late one to the challenged INVITE).
       if (leg.answer !== undefined && status >= 200 && status < 300) {
         const side = this.sideOf(leg, m);

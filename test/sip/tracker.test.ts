@@ -156,6 +156,23 @@ scenario(
 );
 
 scenario(
+  'a re-INVITE from the callee with the same CSeq number is not a fork or a new answer',
+  (() => {
+    const c = new Call('c-callee-reinv').invite(0).resp(100, 200, 'OK').ack(110);
+    const reinvite = `INVITE sip:1001@${A.addr} SIP/2.0\r\nVia: SIP/2.0/UDP ${B.addr};branch=z9hG4bK-cre\r\n` +
+      `From: <sip:4951234567@${B.addr}>;tag=ttag-1\r\nTo: <sip:1001@${A.addr}>;tag=${c.fromTag}\r\nCall-ID: c-callee-reinv\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+    const ok = `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP ${B.addr};branch=z9hG4bK-cre\r\n` +
+      `From: <sip:4951234567@${B.addr}>;tag=ttag-1\r\nTo: <sip:1001@${A.addr}>;tag=${c.fromTag}\r\nCall-ID: c-callee-reinv\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+    return c.raw(5000, false, reinvite).raw(5010, true, ok).bye(8000, false).byeOk(8010, false).wire;
+  })(),
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, answer: T0 + 100, duration: 7900 });
+    expect(flagNames(r[0]!.flags)).toEqual(['ReInvite']);
+  },
+);
+
+scenario(
   '200 never ACKed: NoAck',
   new Call('c-noack').invite(0).resp(100, 200, 'OK').resp(600, 200, 'OK').resp(1600, 200, 'OK').bye(33000, true).byeOk(33010, true).wire,
   (r) => {
