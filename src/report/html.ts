@@ -49,7 +49,7 @@ th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertic
 th{background:#f1f5f9;font-size:12px;font-weight:600;color:#374151;white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.n .small{white-space:normal}
-td.route{min-width:150px;max-width:260px;overflow-wrap:anywhere}td.codes{min-width:250px}
+td.route{min-width:150px;max-width:260px;overflow-wrap:anywhere}td.codes{min-width:250px}td.sig{white-space:nowrap}
 .scroll{overflow-x:auto}td.file{min-width:220px;max-width:360px}
 tr.total td{font-weight:600;background:#f8fafc}
 tr.hit td{background:var(--badbg)}
@@ -325,7 +325,7 @@ function fas(result: AnalysisResult): string {
     const rows = f.signals.map(
       (s) =>
         `<tr${s.hit ? ' class="hit"' : ''}>` +
-        td(s.id) +
+        td(s.id, false, 'sig') +
         td(s.hit ? 'yes' : 'no', false, s.hit ? 'bad' : 'muted') +
         td(signalNumber(s.value, s.threshold), true) +
         td(signalNumber(s.threshold, s.threshold), true) +
