@@ -72,16 +72,18 @@ export class FalseBusyTracker {
   /** Records an event; `pairs` false when its pairs with the events already here were counted elsewhere. */
   private event(callee: string, x: Ev, pairs = true): void {
     let e = this.recent.get(callee);
-    if (e === undefined) {
-      e = this.older.get(callee);
+    const inRecent = e !== undefined;
+    if (!inRecent) {
+      e = this.older.size > 0 ? this.older.get(callee) : undefined;
       if (e === undefined) {
-        this.put(callee, x);
+        this.insert(callee, x);
         return;
       }
       this.older.delete(callee);
     }
-    const ev = lists(e);
-    if (ev !== e || this.recent.get(callee) !== ev) this.put(callee, ev);
+    const ev = lists(e!);
+    if (!inRecent) this.insert(callee, ev);
+    else if (ev !== e) this.recent.set(callee, ev);
     if (x.busy) {
       if (pairs) for (const a of ev.ans) this.check(callee, x, a);
       keepLatest(ev.busy, x);
@@ -91,8 +93,9 @@ export class FalseBusyTracker {
     }
   }
 
-  private put(callee: string, e: Entry): void {
-    if (!this.recent.has(callee) && this.recent.size >= Math.max(1, this.maxCallees >> 1)) {
+  /** Adds a callee that is not in the recent generation. */
+  private insert(callee: string, e: Entry): void {
+    if (this.recent.size >= Math.max(1, this.maxCallees >> 1)) {
       this.older = this.recent;
       this.recent = new Map();
     }

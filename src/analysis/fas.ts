@@ -180,10 +180,10 @@ export interface FasInput {
 export function evaluateFas(inp: FasInput, t: Thresholds): FasResult {
   const f = inp.counters;
   const signals: FasSignal[] = [];
-  const share = (id: string, n: number, calls: number, threshold: number, ex: string[], what: string, weightless = false): void => {
+  const share = (id: string, n: number, calls: number, threshold: number, ex: string[], what: string): void => {
     const value = calls > 0 ? round4(n / calls) : null;
     const enough = calls >= t.fasMinCalls;
-    const hit = !weightless && enough && value !== null && value >= threshold;
+    const hit = enough && value !== null && value >= threshold;
     const text =
       calls === 0
         ? 'not measurable: the data has no answered calls with this information'
