@@ -24,7 +24,6 @@ export const SCANNER_AGENTS = [
   'vaxsipuseragent',
   'pplsip',
   'sip-scan',
-  'sipsak',
   'sundayddr',
   'iwar',
   'sivus',
@@ -34,8 +33,6 @@ export const SCANNER_AGENTS = [
   'voip-scanner',
   'nmap',
   'masscan',
-  'cirpack',
-  'avlnet',
 ] as const;
 
 export interface ScannerThresholds {
