@@ -131,7 +131,10 @@ const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RAT
 
 /**
  * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
- * The result is the share of frames where a ringback frequency dominates the frame energy.
+ * The result is the share of the non-silent frames where a ringback frequency dominates the frame
+ * energy: a ringback signal is tone bursts and silent gaps (1 s on / 4 s off, 2 s on / 4 s off…), so
+ * counting only the frames that carry sound makes the measure independent of the cadence: played
+ * ringback gives ≈ 1, speech ≈ 0.
  */
 export class RingbackDetector {
   private s1 = new Float64Array(RINGBACK_HZ.length);
@@ -139,6 +142,8 @@ export class RingbackDetector {
   private energy = 0;
   private n = 0;
   frames = 0;
+  /** Frames above the silence threshold. */
+  voicedFrames = 0;
   toneFrames = 0;
 
   get done(): boolean {
@@ -165,6 +170,7 @@ export class RingbackDetector {
     this.frames++;
     const meanSquare = this.energy / FRAME;
     if (meanSquare > SILENCE_MS) {
+      this.voicedFrames++;
       let best = 0;
       for (let j = 0; j < COEFF.length; j++) {
         const a = this.s1[j]!;
@@ -183,8 +189,12 @@ export class RingbackDetector {
     this.n = 0;
   }
 
-  /** Share of analysed frames with ringback tone, or undefined when no full frame was seen. */
+  /**
+   * Share of the non-silent analysed frames with ringback tone (0 when all were silent), or undefined
+   * when no full frame was seen.
+   */
   result(): number | undefined {
-    return this.frames === 0 ? undefined : this.toneFrames / this.frames;
+    if (this.frames === 0) return undefined;
+    return this.voicedFrames === 0 ? 0 : this.toneFrames / this.voicedFrames;
   }
 }

@@ -31,10 +31,21 @@ describe('RingbackDetector', () => {
   it('425 Hz continuous tone → all frames', () => {
     expect(share(audio(3, (t) => 8000 * Math.sin(2 * Math.PI * 425 * t)))).toBe(1);
   });
-  it('NANP 440+480 ringback, 2 s on 4 s off → the on part only', () => {
-    const r = share(audio(3, (t) => (t < 2 ? 4000 * (Math.sin(2 * Math.PI * 440 * t) + Math.sin(2 * Math.PI * 480 * t)) : 0)))!;
-    expect(r).toBeGreaterThan(0.6);
-    expect(r).toBeLessThan(0.7);
+  it('NANP 440+480 ringback, 2 s on 4 s off → every sounding frame is tone', () => {
+    expect(share(audio(3, (t) => (t < 2 ? 4000 * (Math.sin(2 * Math.PI * 440 * t) + Math.sin(2 * Math.PI * 480 * t)) : 0)))).toBe(1);
+  });
+  it('EU 425 Hz ringback, 1 s on 4 s off → every sounding frame is tone', () => {
+    expect(share(audio(3, (t) => (t < 1 ? 6000 * Math.sin(2 * Math.PI * 425 * t) : 0)))).toBe(1);
+  });
+  it('silence only → 0, not undefined', () => {
+    expect(share(audio(3, () => 0))).toBe(0);
+  });
+  it('half speech-like noise, half 400 Hz tone → about half', () => {
+    let seed = 3;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1;
+    const r = share(audio(3, (t) => (t < 1.5 ? 6000 * rnd() : 6000 * Math.sin(2 * Math.PI * 400 * t))))!;
+    expect(r).toBeGreaterThan(0.4);
+    expect(r).toBeLessThan(0.6);
   });
   it('speech-like noise and a 1 kHz tone are not ringback', () => {
     let seed = 1;
