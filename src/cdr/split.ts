@@ -18,7 +18,7 @@
  * input, and per record as the fast path's fallback for records wider than its arrays.
  */
 import { isAscii } from 'node:buffer';
-import { Parser } from 'csv-parse';
+import { createRequire } from 'node:module';
 import { Row } from './row.js';
 
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -64,9 +64,16 @@ interface CsvEngine {
   state: { quoting: boolean };
 }
 
+type ParserClass = new (opts: Record<string, unknown>) => { api: CsvEngine };
+let ParserCtor: ParserClass | undefined;
+
+/**
+ * csv-parse is loaded on first use (the fast path rarely needs it, and start-up time counts); its Parser
+ * wraps the synchronous engine `api`, which is what a push/end source needs.
+ */
 function newEngine(delimiter: number, bom: boolean): CsvEngine {
-  const p = new Parser(csvParseOptions(delimiter, bom)) as unknown as { api: CsvEngine };
-  return p.api;
+  ParserCtor ??= (createRequire(import.meta.url)('csv-parse') as { Parser: ParserClass }).Parser;
+  return new ParserCtor(csvParseOptions(delimiter, bom)).api;
 }
 
 function countLf(fields: readonly string[]): number {
