@@ -49,7 +49,7 @@ const K_JOINED = ascii(" joined '");
 const K_APP_DIAL = ascii('] Dial(');
 const K_APP_SET = ascii('] Set(');
 const K_APP_MSET = ascii('] MSet(');
-const K_CALLERID = Buffer.from('CALLERID(', 'latin1');
+const K_CALLERID = ascii('CALLERID(');
 
 /** What the call-line reader needs to know about the current line. */
 export interface LineView {
@@ -61,6 +61,20 @@ export interface LineView {
   ctx(create: boolean): Context | undefined;
   /** Does the line carry a call marker? */
   hasMarker(): boolean;
+}
+
+/** Does b[s, e) contain the bytes k? (A short bounded scan: no Buffer view per line.) */
+function contains(b: Uint8Array, s: number, e: number, k: Uint8Array): boolean {
+  const k0 = k[0];
+  for (let i = s, last = e - k.length; i <= last; i++) if (b[i] === k0 && startsWith(b, i, e, k)) return true;
+  return false;
+}
+
+/** Do the bytes b[s, e) spell `t` (ASCII)? */
+function sameText(b: Uint8Array, s: number, e: number, t: string | undefined): boolean {
+  if (t === undefined || t.length !== e - s) return false;
+  for (let i = 0; i < t.length; i++) if (b[s + i] !== t.charCodeAt(i)) return false;
+  return true;
 }
 
 function isUpper(c: number | undefined): boolean {
@@ -85,13 +99,13 @@ export class CallLines {
         break;
       case 69: // E
         if (startsWith(b, p, e, K_EXECUTING)) return this.executing(b, p + K_EXECUTING.length, e);
-        if (startsWith(b, p, e, K_EVERYONE)) return this.everyone(str(b, p + K_EVERYONE.length, e));
+        if (startsWith(b, p, e, K_EVERYONE)) return this.everyone(b, p + K_EVERYONE.length, e);
         break;
       case 78: // N
         if (startsWith(b, p, e, K_NOBODY)) return this.nobody();
         break;
       case 83: // S
-        if (startsWith(b, p, e, K_SPAWN)) return this.spawn(str(b, p, e));
+        if (startsWith(b, p, e, K_SPAWN)) return this.spawn(b, p + K_SPAWN.length, e);
         break;
       case 65: // A
         if (startsWith(b, p, e, K_AUTO)) return this.fallthrough(str(b, p + K_AUTO.length, e));
@@ -159,8 +173,9 @@ export class CallLines {
 
   /** `Channel SIP/alpha-0000001a joined|left 'simple_bridge' basic-bridge <id>`. */
   private bridge(b: Uint8Array, p: number, e: number): string {
-    const sp = b.indexOf(32, p);
-    if (sp < 0 || sp >= e) return R_NOT_CALL;
+    let sp = p;
+    while (sp < e && b[sp] !== 32) sp++;
+    if (sp >= e) return R_NOT_CALL;
     if (startsWith(b, sp, e, K_JOINED)) {
       const chan = str(b, p, sp);
       return this.dial.attemptForChannel(this.v.ctx(false), chan) !== undefined || this.dial.contextOfCaller(chan) !== undefined ? USED : R_NO_CALL_INFO;
@@ -209,7 +224,7 @@ export class CallLines {
     if (close < 0) return R_NOT_CALL;
     const isDial = startsWith(b, close, e, K_APP_DIAL);
     const isSet = !isDial && (startsWith(b, close, e, K_APP_SET) || startsWith(b, close, e, K_APP_MSET));
-    if (isSet && Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(K_CALLERID, close) < 0) return R_NOT_CALL;
+    if (isSet && !contains(b, close, e, K_CALLERID)) return R_NOT_CALL;
     let known: Context | undefined;
     if (!isDial && !isSet) {
       // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).
@@ -217,61 +232,74 @@ export class CallLines {
       known = this.v.ctx(false);
       if (known === undefined ? this.v.hasMarker() : !this.dial.hasOpenGroup(known)) return R_NOT_CALL;
     }
-    const t = str(b, p, e);
-    const tc = close - p;
-    const at = t.indexOf('@');
-    const exten = at >= 0 && at < tc ? t.slice(0, at) : '';
-    const open = t.indexOf('(', tc);
-    if (open < 0) return R_NOT_CALL;
-    const q1 = t.indexOf('"', open);
-    const q2 = q1 >= 0 ? t.indexOf('"', q1 + 1) : -1;
-    const chan = q2 > q1 ? t.slice(q1 + 1, q2) : '';
+    // App("CHANNEL", …): the channel is the first quoted string after the parenthesis.
+    let q1 = close;
+    while (q1 < e && b[q1] !== 34) q1++;
+    let q2 = q1 + 1;
+    while (q2 < e && b[q2] !== 34) q2++;
+    if (q2 >= e) return R_NOT_CALL;
+    let at = p;
+    while (at < close && b[at] !== 64) at++;
     const ts = this.v.ts();
     if (isDial) {
-      this.dial.dialApp(this.v.ctx(true)!, chan, exten, ts);
+      this.dial.dialApp(this.v.ctx(true)!, str(b, q1 + 1, q2), at < close ? str(b, p, at) : '', ts);
       return USED;
     }
     if (isSet) {
-      const argsStart = t.indexOf('", "', open);
+      const t = str(b, q2 + 1, e);
+      const argsStart = t.indexOf('"');
       const argsEnd = t.lastIndexOf('")');
-      const num = argsStart >= 0 && argsEnd > argsStart ? callerIdOf(t.slice(argsStart + 4, argsEnd)) : undefined;
+      const num = argsStart >= 0 && argsEnd > argsStart ? callerIdOf(t.slice(argsStart + 1, argsEnd)) : undefined;
       if (num === undefined) return R_NOT_CALL;
       this.dial.callerId(this.v.ctx(true)!, num);
       return USED;
     }
-    const x = known ?? this.dial.contextOfCaller(chan);
-    if (x !== undefined && this.dial.hasOpenGroup(x) && x.group!.callerChan === chan) {
-      if (exten === 'h') this.dial.callerGone(x, ts, false);
+    const x = known ?? this.dial.contextOfCaller(str(b, q1 + 1, q2));
+    if (x !== undefined && this.dial.hasOpenGroup(x) && sameText(b, q1 + 1, q2, x.group!.callerChan)) {
+      if (at === p + 1 && b[p] === 104) this.dial.callerGone(x, ts, false); // the `h` extension
       else this.dial.dialReturned(x, ts);
       return USED;
     }
     return R_NOT_CALL;
   }
 
-  private everyone(t: string): string {
-    // n:b/c/u)
-    const colon = t.indexOf(':');
-    const s1 = t.indexOf('/', colon);
-    const s2 = t.indexOf('/', s1 + 1);
-    if (colon < 0 || s1 < 0 || s2 < 0) return R_NO_CALL_INFO;
-    const busy = Number(t.slice(colon + 1, s1));
-    const congested = Number(t.slice(s1 + 1, s2));
+  /** `n:b/c/u)`: dialled, busy, congested, unavailable counts. */
+  private everyone(b: Uint8Array, p: number, e: number): string {
+    let q = p;
+    const num = (): number => {
+      let v = 0;
+      const from = q;
+      while (q < e && b[q]! >= 48 && b[q]! <= 57 && q - from < 6) v = v * 10 + (b[q++]! - 48);
+      return q > from ? v : -1;
+    };
+    num();
+    if (b[q++] !== 58) return R_NO_CALL_INFO;
+    const busy = num();
+    if (b[q++] !== 47) return R_NO_CALL_INFO;
+    const congested = num();
+    if (busy < 0 || congested < 0) return R_NO_CALL_INFO;
     const x = this.v.ctx(false);
     if (x === undefined || !this.dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
-    this.dial.everyoneBusy(x, this.v.ts(), Number.isFinite(busy) ? busy : 0, Number.isFinite(congested) ? congested : 0);
+    this.dial.everyoneBusy(x, this.v.ts(), busy, congested);
     return USED;
   }
 
+
   /** `Spawn extension (ctx, exten, prio) exited non-zero on 'SIP/100-00000001'`. */
-  private spawn(t: string): string {
-    const q = t.lastIndexOf(" on '");
-    const chan = q >= 0 ? between(t.slice(q), "'", "'") : undefined;
-    const x = (chan !== undefined ? this.dial.contextOfCaller(chan) : undefined) ?? this.v.ctx(false);
+  /** `(ctx, exten, prio) exited non-zero on 'SIP/100-00000001'`: the caller's dialplan ended. */
+  private spawn(b: Uint8Array, p: number, e: number): string {
+    let q2 = e - 1;
+    while (q2 > p && b[q2] !== 39) q2--;
+    let q1 = q2 - 1;
+    while (q1 > p && b[q1] !== 39) q1--;
+    let x = this.v.ctx(false);
+    if (q1 > p && (x === undefined || !sameText(b, q1 + 1, q2, x.callerChan))) x = this.dial.contextOfCaller(str(b, q1 + 1, q2)) ?? x;
     if (x === undefined) return R_NOT_CALL;
     const had = this.dial.hasOpenGroup(x);
     this.dial.callerGone(x, this.v.ts(), true);
     return had ? USED : R_NOT_CALL;
   }
+
 
   /** `'SIP/100-00000001' status is 'BUSY'`. */
   private fallthrough(t: string): string {

@@ -62,6 +62,8 @@ export interface Context {
   group?: DialGroup;
   responses: PendingResponse[];
   lastTs: number;
+  /** Time the context became idle (no open Dial); -1 while a Dial is open. */
+  idleSince: number;
 }
 
 /** Default reason phrase of an inferred code, from the catalogue. */
@@ -80,6 +82,8 @@ const STATUS_CODE: Record<string, number> = {
 };
 
 const MAX_CONTEXTS = 20_000;
+/** A context with no open Dial is forgotten after this long (its caller ID still serves a failover Dial). */
+const IDLE_MS = 120_000;
 const ORPHAN_RESPONSE_MS = 2_000;
 
 export interface DialOptions {
@@ -94,19 +98,44 @@ export class DialTracker {
   private readonly byChan = new Map<string, Attempt>();
   private readonly byCallerChan = new Map<string, Context>();
   private orphan: PendingResponse | undefined;
+  private idle: Array<{ c: Context; since: number }> = [];
+  private idleHead = 0;
   private openGroups = 0;
   private seq = 0;
 
   constructor(private readonly o: DialOptions) {}
 
-  context(key: string, marker: string, create: boolean): Context | undefined {
+  /** The context of `key`; `create` makes it (at time `now`) when it does not exist. */
+  context(key: string, marker: string, create: boolean, now = 0): Context | undefined {
     let c = this.contexts.get(key);
     if (c === undefined && create) {
+      this.expireIdle(now);
       if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-      c = { key, marker, responses: [], lastTs: 0 };
+      c = { key, marker, responses: [], lastTs: now, idleSince: -1 };
       this.contexts.set(key, c);
+      this.markIdle(c, now);
     }
     return c;
+  }
+
+  private markIdle(c: Context, ts: number): void {
+    c.idleSince = ts;
+    this.idle.push({ c, since: ts });
+  }
+
+  /** Forgets contexts idle for IDLE_MS (calls whose log ends without a `Spawn extension` line). */
+  private expireIdle(now: number): void {
+    const q = this.idle;
+    while (this.idleHead < q.length) {
+      const it = q[this.idleHead]!;
+      if (now - it.since < IDLE_MS) break;
+      this.idleHead++;
+      if (it.c.idleSince === it.since && this.contexts.get(it.c.key) === it.c) this.dropContext(it.c);
+    }
+    if (this.idleHead > 4096 && this.idleHead * 2 > q.length) {
+      this.idle = q.slice(this.idleHead);
+      this.idleHead = 0;
+    }
   }
 
   contextOfCaller(chan: string): Context | undefined {
@@ -120,6 +149,7 @@ export class DialTracker {
     this.byCallerChan.set(callerChan, c);
     c.group = { ctx: c, callerChan, caller: c.caller ?? callerEndpoint(callerChan), exten, attempts: [], open: true };
     this.openGroups++;
+    c.idleSince = -1;
     c.lastTs = ts;
   }
 
@@ -135,6 +165,7 @@ export class DialTracker {
     if (g === undefined || !g.open) {
       g = { ctx: c, attempts: [], open: true };
       this.openGroups++;
+      c.idleSince = -1;
       if (c.callerChan !== undefined) g.callerChan = c.callerChan;
       if (c.caller !== undefined) g.caller = c.caller;
       c.group = g;
@@ -362,6 +393,7 @@ export class DialTracker {
     if (!g.open) return;
     g.open = false;
     this.openGroups--;
+    this.markIdle(g.ctx, ts);
     for (const a of g.attempts) {
       if (a.code === undefined && a.answer === undefined) {
         // Dial returned without a per-channel outcome: the pending SIP response, if any, is the outcome.
@@ -448,6 +480,8 @@ export class DialTracker {
   finish(): void {
     for (const c of this.contexts.values()) if (c.group !== undefined) this.flushGroup(c.group);
     this.contexts.clear();
+    this.idle = [];
+    this.idleHead = 0;
     this.byChan.clear();
     this.byCallerChan.clear();
   }

@@ -202,7 +202,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   function ctx(create: boolean): Context | undefined {
-    return dial.context(contextKey(), markerStr(), create);
+    return dial.context(contextKey(), markerStr(), create, create ? lineTs() : 0);
   }
 
   // ─── dumps ───────────────────────────────────────────────────────────────────────────────────────
@@ -425,8 +425,10 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     if (c === 123) return startsWith(b, s, e, K_JSON_HOSTNAME) || startsWith(b, s, e, K_JSON_TIMESTAMP);
     if (c === 60) {
       if (startsWith(b, s, e, K_DUMP)) return true;
-      const gt = b.indexOf(62, s);
-      return isDigitByte(b[s + 1]) && gt > s && gt < s + 5;
+      // `<PRI>` of a syslog line: 1 to 3 digits then `>`
+      let q = s + 1;
+      while (q < e && q < s + 4 && isDigitByte(b[q])) q++;
+      return q > s + 1 && b[q] === 62;
     }
     if (isUpper(c) && monthAt(b, s) !== 0 && b[s + 3] === 32 && isDigitByte(b[s + 7] === 58 ? b[s + 6] : b[s + 5])) {
       // `Nov 14 22:13:20 host …` (a SIP header line never starts with a month name and a space)
