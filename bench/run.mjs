@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, freemem, totalmem, tmpdir, release } from 'node:os';
+import { availableParallelism, cpus, freemem, loadavg, totalmem, tmpdir, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -182,7 +182,7 @@ function machine() {
 }
 
 const MiB = 2 ** 20;
-const results = { date: new Date().toISOString(), machine: machine(), scale, runs, rows: [], memory: [], startup: undefined, parallel: undefined, notes: [] };
+const results = { date: new Date().toISOString(), machine: machine(), scale, runs, loadAvgStart: loadavg(), loadAvgEnd: undefined, rows: [], memory: [], startup: undefined, parallel: undefined, notes: [] };
 if (!TIME) results.notes.push('peak RSS sampled from /proc/<pid>/status VmHWM every 10 ms (GNU time not found)');
 
 const ins = inputs();
@@ -267,18 +267,24 @@ if (want('parallel')) {
 
 // ── report ────────────────────────────────────────────────────────────────────────────────────
 
+results.loadAvgEnd = loadavg();
+// A busy machine makes every wall time longer: say how busy it was (1-minute load average vs cores).
+if (Math.max(results.loadAvgStart[0], results.loadAvgEnd[0]) > results.machine.nproc) {
+  results.notes.push(`the machine was busy (load average ${results.loadAvgStart[0].toFixed(1)} at start, ${results.loadAvgEnd[0].toFixed(1)} at end, ${results.machine.nproc} cores): wall times are pessimistic`);
+}
 const f1 = (v, d = 1) => (v === undefined ? '—' : v.toFixed(d));
 const lines = [];
 lines.push(`sipscope benchmark ${results.date} — ${results.machine.nproc} × ${results.machine.cpuModel}, ${results.machine.memGiB} GiB, node ${results.machine.node}, scale ${scale}, best of ${runs}`);
 lines.push('');
-lines.push(`${'input'.padEnd(13)} ${'size MiB'.padStart(8)}  ${'tool'.padEnd(24)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(7)} ${'k units/s'.padStart(10)} ${'RSS MiB'.padStart(8)} ${'vs sipscope'.padStart(12)}  check`);
+lines.push(`${'input'.padEnd(13)} ${'size MiB'.padStart(8)}  ${'tool'.padEnd(24)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(7)} ${'k units/s'.padStart(10)} ${'RSS MiB'.padStart(8)} ${'sipscope is'.padStart(13)}  check`);
 for (const row of results.rows) {
   const ours = row.tools[0];
   for (const t of row.tools) {
-    const ratio = t !== ours && t.wallMs && ours.wallMs ? `${(t.wallMs / ours.wallMs).toFixed(2)}× ${t.wallMs > ours.wallMs ? 'slower' : 'faster'}` : '';
+    // Read as "sipscope is N× faster (or slower) than this tool".
+    const ratio = t !== ours && t.wallMs && ours.wallMs ? (t.wallMs >= ours.wallMs ? `${(t.wallMs / ours.wallMs).toFixed(2)}× faster` : `${(ours.wallMs / t.wallMs).toFixed(2)}× slower`) : '';
     const check = t === ours ? (t.error ? `ERROR ${t.error}` : t.correct ? 'totals = truth' : `MISMATCH ${JSON.stringify(t.got)} vs ${JSON.stringify(t.truth)}`) : t.skipped ? `skipped: ${t.skipped}` : t.error ? `ERROR ${t.error}` : '';
     lines.push(
-      `${(t === ours ? row.kind : '').padEnd(13)} ${(t === ours ? f1(row.bytes / MiB, 0) : '').padStart(8)}  ${t.tool.padEnd(24)} ${f1(t.wallMs && t.wallMs / 1000, 2).padStart(7)} ${f1(t.mbPerSec).padStart(7)} ${(t === ours ? f1(t.unitsPerSec && t.unitsPerSec / 1000) : '').padStart(10)} ${f1(t.peakRssMiB, 0).padStart(8)} ${ratio.padStart(12)}  ${check}`,
+      `${(t === ours ? row.kind : '').padEnd(13)} ${(t === ours ? f1(row.bytes / MiB, 0) : '').padStart(8)}  ${t.tool.padEnd(24)} ${f1(t.wallMs && t.wallMs / 1000, 2).padStart(7)} ${f1(t.mbPerSec).padStart(7)} ${(t === ours ? f1(t.unitsPerSec && t.unitsPerSec / 1000) : '').padStart(10)} ${f1(t.peakRssMiB, 0).padStart(8)} ${ratio.padStart(13)}  ${check}`,
     );
   }
 }
