@@ -225,7 +225,7 @@ export function evaluateFas(inp: FasInput, t: Thresholds): FasResult {
     `answered calls lasted ${t.fasShortCallSec} s or less`,
   );
 
-  const top = f.durations.ranked().slice(0, 3);
+  const top = f.durations.ranked().filter(([sec]) => sec <= t.fasDurationClusterMaxSec).slice(0, 3);
   const topSet = new Set(top.map(([s]) => s));
   share(
     'duration-cluster',

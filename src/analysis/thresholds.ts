@@ -35,9 +35,11 @@ export const DEFAULT_THRESHOLDS = {
   fasRingAnswerClusterShare: 0.4,
   /** An answered call this short or shorter counts as a short call. */
   fasShortCallSec: 15,
-  fasShortCallShare: 0.5,
-  /** Share of answered calls on the three most common exact durations (1 s resolution). */
-  fasDurationClusterShare: 0.3,
+  fasShortCallShare: 0.6,
+  /** Share of answered calls on the three most common exact durations (1 s resolution)… */
+  fasDurationClusterShare: 0.4,
+  /** …among durations up to this long (a script hangs up early; repeated long durations are duplicate CDR rows). */
+  fasDurationClusterMaxSec: 60,
   /** ASR must be at least this many times the other routes' on the same destinations… */
   fasAsrRatio: 1.3,
   /** …and at least this much in absolute terms… */
