@@ -49,7 +49,8 @@ export interface CallFlow {
   note?: string;
 }
 
-const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+/** `addr:port` (`[v6]:port`); a log source without ports (port 0) shows the name alone. */
+const endpoint = (addr: string, port: number): string => (port === 0 ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
 /** C0 controls, DEL and C1 controls become U+FFFD: no terminal escape sequence from the wire reaches the screen. */
 export function sanitize(s: string): string {
@@ -67,6 +68,8 @@ export function sanitize(s: string): string {
 
 function meaningOf(m: SipMessage): Text | undefined {
   if (m.isRequest || m.status === undefined) return undefined;
+  // the catalogue speaks of INVITE outcomes: a 200 to a BYE needs no explanation
+  if (m.cseqMethod !== 'INVITE' && m.status < 300) return undefined;
   const d = describeCode(m.status, m.reason);
   if (!d) return undefined;
   return d.variant?.description ?? d.description;
@@ -165,6 +168,18 @@ export function flowJson(f: CallFlow): unknown {
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
+/** The wording when no rule matched: a failed call is not "nothing wrong". */
+function noDiagnosis(f: CallFlow, lang: Lang): string {
+  const failed = f.messages.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 300 && m.message.status !== 401 && m.message.status !== 407);
+  const answered = f.messages.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 200 && (m.message.status ?? 0) < 300);
+  if (failed && !answered) {
+    return lang === 'ru'
+      ? 'ни одно правило диагноза не подошло; окончательный ответ и его смысл — в лестнице выше.'
+      : 'no diagnosis rule matched; the final response and its meaning are in the ladder above.';
+  }
+  return lang === 'ru' ? 'нарушений не найдено.' : 'nothing wrong found.';
+}
+
 // ── text ────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface TextOptions {
@@ -238,7 +253,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     lines.push(line);
   }
   lines.push('');
-  if (f.diagnosis.length === 0) lines.push(lang === 'ru' ? 'Диагноз: нарушений не найдено.' : 'Diagnosis: nothing wrong found.');
+  if (f.diagnosis.length === 0) lines.push(`${lang === 'ru' ? 'Диагноз' : 'Diagnosis'}: ${noDiagnosis(f, lang)}`);
   else {
     lines.push(lang === 'ru' ? 'Диагноз:' : 'Diagnosis:');
     for (const d of f.diagnosis) {
@@ -325,7 +340,10 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   }
   if (f.note) p.push(`<p class="sub">${e(f.note)}</p>`);
   p.push(`<h2>${lang === 'ru' ? 'Диагноз' : 'Diagnosis'}</h2>`);
-  if (f.diagnosis.length === 0) p.push(`<p>${lang === 'ru' ? 'Нарушений не найдено.' : 'Nothing wrong found.'}</p>`);
+  if (f.diagnosis.length === 0) {
+    const t = noDiagnosis(f, lang);
+    p.push(`<p>${e(t[0]!.toUpperCase() + t.slice(1))}</p>`);
+  }
   else {
     p.push('<ul>');
     for (const d of f.diagnosis) {

@@ -47,6 +47,9 @@ describe('flow: legs, formats, errors', () => {
     const text = await run(['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10']);
     expect(text.out).toContain('leg B: legB-9911@203.0.113.5 (linked by correlation, 4 messages)');
     expect(text.out).toMatch(/#5 +B +\|/);
+    expect(text.out).toContain('Diagnosis: no diagnosis rule matched');
+    const normal = await run(['flow', fx('normal.pcap'), '--call-id', 'normal-4f1c@198.51.100.10']);
+    expect(normal.out).toContain('Diagnosis: nothing wrong found.');
   });
 
   it('text ladder: columns per endpoint, arrows both ways, offsets, meanings, diagnosis and hint', async () => {

@@ -38,3 +38,16 @@ describe('calls against generated ground truth', () => {
     expect(got).toEqual({ '200': [], '487': ['cancelled'], '408': ['timeout'], '404': ['no-route'] });
   });
 });
+
+describe('flow from an Asterisk log with SIP dumps', () => {
+  it('ladder with the log endpoint, 486 diagnosed', async () => {
+    const log = new URL('../../fixtures/asterisk/scenario-chansip-debug.log', import.meta.url).pathname;
+    const rows = JSON.parse((await run(['calls', log, '--format', 'json', '--code', '486'])).out) as Row[];
+    expect(rows).toHaveLength(1);
+    const j = JSON.parse((await run(['flow', log, '--call-id', rows[0]!.callId, '--format', 'json'])).out) as { columns: string[]; messages: Array<{ label: string }>; diagnosis: Array<{ id: string }> };
+    expect(j.messages[0]!.label).toBe('INVITE');
+    expect(j.messages.map((m) => m.label)).toContain('486 Busy Here');
+    expect(j.diagnosis.map((d) => d.id)).toHaveLength(1);
+    expect(['busy', 'busy-at-device']).toContain(j.diagnosis[0]!.id);
+  });
+});
