@@ -20,8 +20,8 @@ import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessa
 import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset, sameAddr } from './rtp.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
-/** How long a challenged attempt waits for the INVITE with credentials (RFC 3261 Timer B, 64·T1). */
-export const AUTH_RETRY_GRACE_MS = 32_000;
+/** RFC 3261 Timer B / Timer H (64·T1): an INVITE with no response, or a 2xx without ACK, gives up. */
+export const TIMER_B_MS = 32_000;
 /** Finished Call-IDs remembered to swallow late retransmissions and BYEs. */
 export const TOMBSTONE_CAP = 20_000;
 /** Distinct response keys remembered per INVITE transaction for retransmission detection. */
@@ -89,7 +89,8 @@ export interface CallTrackerOptions extends SourceOptions {
 
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
-  private readonly tombstones = new Map<string, string>();
+  /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
+  private readonly tombstones = new Map<string, { pair: string; cseq: number }>();
   private readonly mediaByPort = new Map<number, Set<MediaRef>>();
   private readonly timeout: number;
   private readonly tombstoneCap: number;
@@ -334,7 +335,8 @@ export class CallTracker {
       }
     }
     const pair = `${m.src}:${m.srcPort}>${m.dst}:${m.dstPort}`;
-    if (!legs && this.tombstones.get(m.callId) === pair) return; // late retransmission of a finished call
+    const tomb = legs ? undefined : this.tombstones.get(m.callId);
+    if (tomb && tomb.pair === pair && m.cseq <= tomb.cseq) return; // late retransmission of a finished call
     const leg: Leg = {
       callId: m.callId,
       a: m.src,
@@ -459,7 +461,7 @@ export class CallTracker {
 
   /** An INVITE that got no response at all within Timer B (64·T1 = 32 s): its transaction timed out. */
   private unanswered(leg: Leg, now: number): boolean {
-    return leg.respSeen.length === 0 && leg.finalCode === undefined && now - leg.inviteTs > AUTH_RETRY_GRACE_MS;
+    return leg.respSeen.length === 0 && leg.finalCode === undefined && now - leg.inviteTs > TIMER_B_MS;
   }
 
   /** Closes idle calls (capture time) and challenged attempts whose retry never came. */
@@ -468,8 +470,9 @@ export class CallTracker {
     for (const legs of [...this.calls.values()]) {
       for (const leg of [...legs]) {
         const idle = now - leg.lastTs;
-        if (leg.byeTs !== undefined && now - leg.byeTs > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
-        else if (leg.challenged && idle > AUTH_RETRY_GRACE_MS) this.finish(leg, 0);
+        if (leg.byeTs !== undefined && now - leg.byeTs > TIMER_B_MS) this.finish(leg, 0);
+        // A challenged attempt waits like any idle call: people type passwords (a minute is common).
+        else if (leg.challenged && idle > this.timeout) this.finish(leg, 0);
         else if (idle > this.timeout || this.unanswered(leg, now)) this.finish(leg, CallFlag.TimedOut);
       }
     }
@@ -487,7 +490,7 @@ export class CallTracker {
     for (const r of leg.media) this.dropMedia(r);
     leg.media = [];
     this.tombstones.delete(leg.callId);
-    this.tombstones.set(leg.callId, `${leg.a}:${leg.aPort}>${leg.b}:${leg.bPort}`);
+    this.tombstones.set(leg.callId, { pair: `${leg.a}:${leg.aPort}>${leg.b}:${leg.bPort}`, cseq: leg.cseq });
     if (this.tombstones.size > this.tombstoneCap) {
       const oldest = this.tombstones.keys().next().value;
       if (oldest !== undefined) this.tombstones.delete(oldest);
@@ -499,7 +502,7 @@ export class CallTracker {
   private toRecord(leg: Leg, extraFlags: number): CallRecord {
     let flags = leg.flags | extraFlags;
     // A 2xx never ACKed: certain once the dialog ended or Timer H (32 s) passed without an ACK.
-    if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > AUTH_RETRY_GRACE_MS)) {
+    if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > TIMER_B_MS)) {
       flags |= CallFlag.NoAck;
     }
     const r: CallRecord = {

@@ -89,6 +89,33 @@ scenario(
 );
 
 scenario(
+  'credentials typed after 50 s are still the same attempt',
+  new Call('c-slow-auth')
+    .invite(0, { cseq: 1, branch: 'z9hG4bK-s1' })
+    .resp(150, 407, 'Proxy Authentication Required', { cseq: 1, branch: 'z9hG4bK-s1', toTag: 'c' })
+    .ack(155, { cseq: 1, branch: 'z9hG4bK-s1', toTag: 'c' })
+    .invite(51_000, { cseq: 2, branch: 'z9hG4bK-s2', auth: true })
+    .resp(51_200, 403, 'Forbidden', { cseq: 2, branch: 'z9hG4bK-s2' }).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 403, pdd: 200, start: T0 });
+    expect(flagNames(r[0]!.flags)).toEqual(['AuthChallenged']);
+  },
+);
+
+scenario(
+  'a retry after the challenged attempt was closed by the idle timeout is a new attempt, not swallowed',
+  new Call('c-very-slow-auth')
+    .invite(0, { cseq: 1, branch: 'z9hG4bK-v1' })
+    .resp(100, 401, 'Unauthorized', { cseq: 1, branch: 'z9hG4bK-v1', toTag: 'c' })
+    .invite(700_000, { cseq: 2, branch: 'z9hG4bK-v2', auth: true })
+    .resp(700_100, 200, 'OK', { cseq: 2, branch: 'z9hG4bK-v2' }).wire,
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([401, 200]);
+  },
+);
+
+scenario(
   '401 challenge never retried: final 401, not unfinished',
   new Call('c-401').invite(0).resp(10, 401, 'Unauthorized').ack(12, { branch: 'z9hG4bK-inv1' }).wire,
   (r) => {
