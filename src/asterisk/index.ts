@@ -113,6 +113,8 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   const cachedMarker = new Uint8Array(40);
   let cachedMarkerLen = -1;
   let cachedMarkerStr = '';
+  /** Line whose marker `cachedMarkerStr` is (markers are asked for several times per line). */
+  let markerLine = -1;
 
   const dumped = new DumpedInvites();
 
@@ -176,6 +178,8 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   function markerStr(): string {
     if (jsonMarker !== undefined) return jsonMarker;
     if (pre.mkS < 0) return '';
+    if (markerLine === lineNo) return cachedMarkerStr;
+    markerLine = lineNo;
     const n = pre.mkE - pre.mkS;
     if (n === cachedMarkerLen && n <= cachedMarker.length) {
       let same = true;
