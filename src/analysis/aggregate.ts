@@ -32,6 +32,9 @@ export interface AnalysisOptions {
 }
 
 export const MAX_BUCKET_STATS = 100_000;
+/** (route, prefix) groups kept; prefixes first seen after that are counted under OTHER_PREFIX. */
+export const MAX_PREFIX_STATS = 20_000;
+export const OTHER_PREFIX = 'other';
 
 /** Thresholds applied while records are added (the rest apply in `finish`). */
 export const ADD_TIME_THRESHOLDS: readonly ThresholdName[] = [
@@ -87,14 +90,21 @@ export class RouteAgg {
   }
 
   /** Adds another route's counters; `factor` = this base / its base (its buckets may be finer). */
-  merge(o: RouteAgg, factor = 1): void {
+  merge(o: RouteAgg, factor = 1, prefixRoom = Infinity): void {
     for (const [k, b] of o.buckets) statsAt(this.buckets, Math.floor(k / factor)).merge(b);
     if (o.undated) (this.undated ??= new Stats()).merge(o.undated);
     for (const [k, r] of o.busyExamples) reservoirAt(this.busyExamples, Math.floor(k / factor)).merge(r);
     this.lastBase = Number.NaN;
     this.lastStats = undefined;
     this.fas.merge(o.fas);
-    for (const [k, s] of o.prefixes) statsAt(this.prefixes, k).merge(s);
+    for (const [k, s] of o.prefixes) {
+      const known = this.prefixes.has(k);
+      if (!known && prefixRoom <= 0) statsAt(this.prefixes, OTHER_PREFIX).merge(s);
+      else {
+        if (!known) prefixRoom--;
+        statsAt(this.prefixes, k).merge(s);
+      }
+    }
   }
 
   toJSON(): unknown {
@@ -142,6 +152,8 @@ export class Aggregator {
   readonly maxBucketStats: number;
   /** (route, base bucket) counters held. */
   private bucketStats = 0;
+  /** (route, prefix) groups held. */
+  private prefixStats = 0;
   records = 0;
   /** Earliest start and latest start/answer/end seen (ms), for the span. */
   minTime = Infinity;
@@ -190,7 +202,7 @@ export class Aggregator {
     if (!busy && !c.answered && this.prefixDigits === 0) return;
 
     const callee = r.callee !== undefined && r.callee !== '' ? normalizeNumber(r.callee) : undefined;
-    if (this.prefixDigits > 0) statsAt(ra.prefixes, callee ? callee.slice(0, this.prefixDigits) : 'unknown').add(c);
+    if (this.prefixDigits > 0) this.prefixStatsOf(ra, callee ? callee.slice(0, this.prefixDigits) : 'unknown').add(c);
     if (!busy && !c.answered) return;
     const h = hashId(r.callId);
     if (busy) {
@@ -200,6 +212,19 @@ export class Aggregator {
       ra.fas.addAnswered(r, c, h, this.thresholds);
       if (callee && dated) this.falseBusy.answered(callee, r.route, r.start, r.callId);
     }
+  }
+
+  /** The counters of a destination prefix; past MAX_PREFIX_STATS groups, new prefixes share OTHER_PREFIX. */
+  private prefixStatsOf(ra: RouteAgg, prefix: string): Stats {
+    let s = ra.prefixes.get(prefix);
+    if (s) return s;
+    if (this.prefixStats >= MAX_PREFIX_STATS) prefix = OTHER_PREFIX;
+    s = ra.prefixes.get(prefix);
+    if (!s) {
+      ra.prefixes.set(prefix, (s = new Stats()));
+      this.prefixStats++;
+    }
+    return s;
   }
 
   /** Coarsens the base one level at a time until the counters fit (or the base is a day). */
@@ -228,7 +253,9 @@ export class Aggregator {
     for (const [name, ra] of o.routes) {
       let mine = this.routes.get(name);
       if (!mine) this.routes.set(name, (mine = new RouteAgg()));
-      mine.merge(ra, factor);
+      const before = mine.prefixes.size;
+      mine.merge(ra, factor, MAX_PREFIX_STATS - this.prefixStats);
+      this.prefixStats += mine.prefixes.size - before;
     }
     this.lastRoute = undefined;
     this.lastAgg = undefined;
@@ -283,6 +310,7 @@ export class Aggregator {
       const ra = RouteAgg.fromJSON(r);
       a.routes.set(k, ra);
       a.bucketStats += ra.buckets.size;
+      a.prefixStats += ra.prefixes.size;
     }
     a.falseBusy.merge(FalseBusyTracker.fromJSON(o.falseBusy));
     return a;

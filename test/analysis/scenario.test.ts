@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator, finish, type AnalysisOptions, type AnalysisResult } from '../../src/analysis/index.js';
+import { MAX_PREFIX_STATS, OTHER_PREFIX } from '../../src/analysis/aggregate.js';
 import type { CallRecord } from '../../src/types.js';
 import { ANALYSIS_SCENARIO, generate, type ScenarioSpec } from './gen.js';
 
@@ -113,6 +114,14 @@ describe('generated traffic: honest routes, a 486 spike, a FAS route', () => {
       const rows = p.prefixes!.filter((x) => x.route === m.route);
       expect(rows.reduce((n, x) => n + x.attempts, 0)).toBe(m.attempts);
     }
+  });
+
+  it('bounds the prefix groups: past the cap new prefixes are counted under "other"', () => {
+    const many = [1, 2, 3, 4].flatMap((seed) => generate({ ...ANALYSIS_SCENARIO, seed, start: ANALYSIS_SCENARIO.start + seed * 86_400_000 }).records);
+    const p = run(many, { prefixDigits: 11, bucket: '1d' });
+    expect(p.prefixes!.length).toBeLessThanOrEqual(MAX_PREFIX_STATS + p.routes.length);
+    expect(p.prefixes!.some((x) => x.prefix === OTHER_PREFIX)).toBe(true);
+    expect(p.prefixes!.reduce((n, x) => n + x.attempts, 0)).toBe(many.length);
   });
 
   it('reports the thresholds in force, overridable by name', () => {
