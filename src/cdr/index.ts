@@ -21,6 +21,16 @@ export { DateParser, parseZone } from './dates.js';
 /** Bytes held back to detect the layout. */
 export const HEAD_BYTES = 64 * 1024;
 
+/** Upper bound of the held-back head when its rows are very long. */
+const MAX_HEAD_BYTES = 1 << 20;
+
+/** LF bytes in b, counting no further than `max`. */
+function lineEnds(b: Buffer, max: number): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i >= 0 && n < max; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 export interface CdrOptions {
   /** `fast` (default): byte-level splitter; `reference`: csv-parse, for verification. */
   path?: 'fast' | 'reference';
@@ -50,6 +60,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
   const zone = parseZone(opts.tz);
   let head: Buffer[] = [];
   let headLen = 0;
+  let headLfs = 0;
   let splitter: Splitter | undefined;
   let interp: RowInterpreter | undefined;
   let layout: Layout | undefined;
@@ -94,7 +105,9 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       }
       head.push(Buffer.from(b));
       headLen += b.length;
-      if (headLen >= HEAD_BYTES) start(false);
+      if (headLfs < 3) headLfs += lineEnds(b, 3 - headLfs);
+      // Detection wants a few whole rows: a head of giant rows grows up to MAX_HEAD_BYTES.
+      if (headLen >= MAX_HEAD_BYTES || (headLen >= HEAD_BYTES && headLfs >= 3)) start(false);
     },
     end(): void {
       if (splitter === undefined) {

@@ -90,3 +90,15 @@ describe('CDR detection', () => {
     }
   });
 });
+
+test('a head of very long rows is extended until whole rows are seen', () => {
+  // Master.csv (no header: detection needs whole data rows) whose lastdata runs over the 64 KiB head.
+  const master = readFileSync(new URL('../../fixtures/cdr/master17.csv', import.meta.url), 'utf8');
+  const long = master.replace(/"SIP\/(\d+)@(\w+),60,tT"/g, (_m, n, r) => `"SIP/${n}@${r},60,${'x'.repeat(70_000)}"`);
+  expect(long.length).toBeGreaterThan(350_000);
+  for (const chunk of [0, 4096]) {
+    const { records, acc } = runCdr('Master.csv', Buffer.from(long), {}, {}, chunk);
+    expect(acc.notes[0]).toContain('format: asterisk-cdr-csv');
+    expect(records.map((r) => r.route)).toEqual(['alpha', 'alpha', 'beta', 'beta', 'alpha']);
+  }
+});
