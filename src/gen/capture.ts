@@ -28,6 +28,13 @@ export interface CaptureOptions {
   rtpMaxSec?: number;
   /** TCP: max payload bytes per segment (SIP messages longer than this span several). Default 1000. */
   mss?: number;
+  /** TCP: messages of one direction within 2 ms of each other travel in one segment (e.g. 200 to CANCEL + 487). */
+  coalesce?: boolean;
+  /**
+   * TCP: a message that spans several segments has its segments sent last-first (out of order) and
+   * its first segment sent again (a retransmission), as a receiver sees after loss and reordering.
+   */
+  disorder?: boolean;
 }
 
 export interface CaptureStats {
@@ -429,8 +436,16 @@ class CallCursor implements Cursor {
       return;
     }
     const e = this.events[this.i++]!;
-    const data = Buffer.from(e.text, 'utf8');
+    let text = e.text;
     this.w.countSip(e.text);
+    if (this.tcp && this.o.coalesce) {
+      for (let n = this.events[this.i]; n && n.out === e.out && n.ts - e.ts <= 2; n = this.events[this.i]) {
+        text += n.text;
+        this.w.countSip(n.text);
+        this.i++;
+      }
+    }
+    const data = Buffer.from(text, 'utf8');
     if (!this.tcp) {
       if (e.out) this.w.udp(e.ts, true, this.local, c.localPort, this.remote, c.nextHopPort, data);
       else this.w.udp(e.ts, false, this.remote, c.nextHopPort, this.local, c.localPort, data);
@@ -446,16 +461,20 @@ class CallCursor implements Cursor {
     }
     const mss = this.o.mss ?? 1000;
     // Split into segments: a message longer than the MSS spans several (the receiver must reassemble).
-    for (let off = 0; off < data.length; off += mss) {
-      const seg = data.subarray(off, Math.min(data.length, off + mss));
-      if (e.out) {
-        this.w.tcp(e.ts, true, this.local, this.ephemeral, this.remote, c.nextHopPort, this.seqL, this.seqR, 0x18, seg);
-        this.seqL = (this.seqL + seg.length) >>> 0;
-      } else {
-        this.w.tcp(e.ts, false, this.remote, c.nextHopPort, this.local, this.ephemeral, this.seqR, this.seqL, 0x18, seg);
-        this.seqR = (this.seqR + seg.length) >>> 0;
-      }
+    const base = e.out ? this.seqL : this.seqR;
+    const segs: Array<[number, Buffer]> = [];
+    for (let off = 0; off < data.length; off += mss) segs.push([off, data.subarray(off, Math.min(data.length, off + mss))]);
+    if (this.o.disorder && segs.length > 1) {
+      segs.reverse();
+      segs.push(segs[segs.length - 1]!);
     }
+    for (const [off, seg] of segs) {
+      const seq = (base + off) >>> 0;
+      if (e.out) this.w.tcp(e.ts, true, this.local, this.ephemeral, this.remote, c.nextHopPort, seq, this.seqR, 0x18, seg);
+      else this.w.tcp(e.ts, false, this.remote, c.nextHopPort, this.local, this.ephemeral, seq, this.seqL, 0x18, seg);
+    }
+    if (e.out) this.seqL = (base + data.length) >>> 0;
+    else this.seqR = (base + data.length) >>> 0;
     // The receiver acknowledges the message.
     if (e.out) this.w.tcp(e.ts, false, this.remote, c.nextHopPort, this.local, this.ephemeral, this.seqR, this.seqL, 0x10);
     else this.w.tcp(e.ts, true, this.local, this.ephemeral, this.remote, c.nextHopPort, this.seqL, this.seqR, 0x10);

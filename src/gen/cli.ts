@@ -110,6 +110,8 @@ export function writeFixtures(root: string): Written[] {
   const ec = edgeCases();
   const ecCap = capture(ec, { rtp: false });
   put(dir, 'edge-cases.pcap', ecCap.data, list);
+  // Over TCP: 200-to-CANCEL and 487 share a segment; INVITEs span 3 segments sent last-first plus a retransmission.
+  put(dir, 'edge-cases-tcp.pcap', capture(edgeCases({ transport: 'tcp' }), { rtp: false, mss: 400, coalesce: true, disorder: true }).data, list);
   put(dir, 'edge-cases.log', renderToBuffer((out) => writeAsteriskLog(ec, out)), list);
   put(dir, 'edge-cases.carrier.csv', renderToBuffer((out) => writeCarrierCsv(ec, out)), list);
   put(dir, 'edge-cases.Master.csv', renderToBuffer((out) => writeMasterCsv(ec, out)), list);

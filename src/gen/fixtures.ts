@@ -77,12 +77,12 @@ export function alphaBeta(o: AlphaBetaOptions = {}): Scenario {
  * attempt), a retransmitted INVITE answered (one attempt), a CANCEL while ringing (487), a 408, a
  * 404, and an answered call with no ringing.
  */
-export function edgeCases(): Scenario {
+export function edgeCases(o: { transport?: 'udp' | 'tcp' } = {}): Scenario {
   const t0 = FIXTURE_EPOCH;
-  const a = { route: 'alpha', nextHop: ALPHA_ADDR } as const;
+  const a = { route: 'alpha', nextHop: ALPHA_ADDR, transport: o.transport ?? 'udp' } as const;
   const list = [
     makeCall({ ...a, start: t0, finalCode: 200, challenge: true, durationMs: 20_000 }, 0),
-    makeCall({ ...a, start: t0 + 1_000, finalCode: 200, retransmit: true, durationMs: 12_000, byeFrom: 'callee' }, 1),
+    makeCall({ ...a, start: t0 + 1_000, finalCode: 200, retransmit: a.transport === 'udp', durationMs: 12_000, byeFrom: 'callee' }, 1),
     makeCall({ ...a, start: t0 + 2_000, finalCode: 487, finalAfter: 9_000 }, 2),
     makeCall({ ...a, start: t0 + 3_000, finalCode: 408, finalAfter: 32_000 }, 3),
     makeCall({ ...a, start: t0 + 4_000, finalCode: 404, ringAfter: undefined, finalAfter: 120 }, 4),

@@ -121,6 +121,16 @@ describe('captures of generated calls give the ground truth', () => {
     expect(seen.routes.alpha!.codes).toEqual({ '200': 3, '404': 1, '408': 1, '487': 1 });
   });
 
+  it('edge cases over TCP: coalesced messages, segments out of order and retransmitted', () => {
+    const ec = edgeCases({ transport: 'tcp' });
+    const data = renderToBuffer((out) => writeCapture(ec, out, { rtp: false, mss: 400, coalesce: true, disorder: true }));
+    for (const chunk of [1 << 20, 1, 'odd'] as const) {
+      const seen = feed(createCaptureSource, 'edge-tcp.pcap', data, chunk, capOpts);
+      expect(seen.routes).toEqual(expected(groundTruth(ec)));
+      checkAccounting(seen.parser);
+    }
+  });
+
   it('a random mix (challenges, retransmissions, TCP, fragments, RTP) of 300 calls', () => {
     const s = randomScenario('mix', { ...sampleSpecs()[1]!, calls: 300, seed: 99, tcpShare: 0.15, bigInviteShare: 0.15, rtpShare: 0.3, challengeShare: 0.1, retransmitShare: 0.1 });
     const data = renderToBuffer((out) => writeCapture(s, out, { rtpMaxSec: 1 }));
