@@ -1,4 +1,5 @@
 /** Table and JSON of `sipscope scanners`. User-Agents and user names come from the wire: sanitised. */
+import { getHint } from '../catalogue/index.js';
 import { sanitize } from './ladder.js';
 import type { ScannerSource, ScannerThresholds } from './scanners.js';
 
@@ -10,6 +11,7 @@ export function scannersJson(rows: readonly ScannerSource[], addresses: number, 
     addresses,
     suspicious: rows.filter((r) => r.verdict !== 'ok').length,
     thresholds,
+    ...(rows.some((r) => r.verdict !== 'ok') ? { hint: getHint('ghost-calls') } : {}),
     sources: rows.map((r) => ({ ...r, firstSeen: iso(r.firstSeen), lastSeen: iso(r.lastSeen) })),
   };
 }
@@ -39,5 +41,7 @@ export function scannersTable(rows: readonly ScannerSource[], addresses: number)
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ''];
   for (const r of rows) if (r.reasons.length) out.push(`${sanitize(r.address)}: ${r.verdict} — ${r.reasons.map(sanitize).join('; ')}`);
   out.push(`${suspicious} suspicious of ${addresses} source address${addresses === 1 ? '' : 'es'}.`);
+  const hint = suspicious ? getHint('ghost-calls') : undefined;
+  if (hint) out.push('', `hint (${hint.id}): ${hint.text.en}`);
   return out.join('\n') + '\n';
 }

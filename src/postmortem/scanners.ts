@@ -64,6 +64,8 @@ export interface ScannerSource {
   targetsCapped?: boolean;
   /** A few of the targets, for the report. */
   sampleTargets: string[];
+  /** Caller ids its INVITEs presented (the "ghost calls from 1000/1001"), up to 20. */
+  callerIds: string[];
   /** 401/407 and 403 answers to any request of the address. */
   challenges: number;
   refusals: number;
@@ -95,6 +97,7 @@ interface Entry {
   regRefusals: number;
   events: Record<string, number>;
   agents: Set<string>;
+  callers: Set<string>;
   first: number;
   last: number;
 }
@@ -120,7 +123,7 @@ export class ScannerDetector {
   private entry(address: string, ts: number): Entry {
     let e = this.by.get(address);
     if (!e) {
-      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), first: Infinity, last: -Infinity };
+      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), callers: new Set(), first: Infinity, last: -Infinity };
       this.by.set(address, e);
     }
     // a log line without a usable date has ts 0: it does not move the first/last times
@@ -150,6 +153,7 @@ export class ScannerDetector {
       e.total++;
       this.target(e, m.toUser ?? uriUser(m.requestUri));
       this.agent(e, m.userAgent);
+      if (method === 'INVITE' && m.fromUser && e.callers.size < MAX_USERS_SHOWN) e.callers.add(m.fromUser.length > 64 ? m.fromUser.slice(0, 64) : m.fromUser);
       return;
     }
     const st = m.status ?? 0;
@@ -202,6 +206,7 @@ export class ScannerDetector {
         if (verdict === 'ok') verdict = 'enumeration';
         reasons.push(`${e.targets.size}${e.capped ? '+' : ''} distinct target users, ${e.answered} of ${e.total} requests answered`);
       }
+      if (verdict !== 'ok' && e.callers.size) reasons.push(`its INVITEs present caller ids ${[...e.callers].slice(0, 5).join(', ')}`);
       if ((e.events['probe'] ?? 0) > 0 && verdict === 'ok') {
         verdict = 'scanner';
         reasons.push('reported as a scanner by the PBX');
@@ -214,6 +219,7 @@ export class ScannerDetector {
         totalRequests: e.total,
         targets: e.targets.size,
         sampleTargets: [...e.targets].slice(0, MAX_USERS_SHOWN),
+        callerIds: [...e.callers],
         challenges: e.challenges,
         refusals: e.refusals,
         successes: e.successes,

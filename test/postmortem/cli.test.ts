@@ -137,6 +137,7 @@ describe('scanners', () => {
     const table = await run(['scanners', fx('scanners.pcap')]);
     expect(table.out).toContain('45.134.26.11: scanner — User-Agent of a scanning tool (friendly-scanner)');
     expect(table.out).toContain('2 suspicious of 3 source addresses.');
+    expect(table.out).toContain('hint (ghost-calls):');
   });
 
   it('a clean capture has none', async () => {

@@ -10,11 +10,12 @@ describe('ScannerDetector', () => {
   it('behaviour alone: INVITEs to many extensions that get no useful answer make an enumeration', () => {
     const d = new ScannerDetector();
     for (let i = 0; i < 12; i++) {
-      d.message(msg({ method: 'INVITE', toUser: String(1000 + i), userAgent: 'Asterisk PBX' }));
+      d.message(msg({ method: 'INVITE', toUser: String(1000 + i), fromUser: i % 2 ? '1000' : '1001', userAgent: 'Asterisk PBX' }));
       d.message(msg({ isRequest: false, status: 404, src: '2.2.2.2', dst: '1.1.1.1' }));
     }
     const [r] = d.result();
-    expect(r).toMatchObject({ address: '1.1.1.1', verdict: 'enumeration', targets: 12, answered: 0 });
+    expect(r).toMatchObject({ address: '1.1.1.1', verdict: 'enumeration', targets: 12, answered: 0, callerIds: ['1001', '1000'] });
+    expect(r!.reasons.join('; ')).toContain('caller ids 1001, 1000');
   });
 
   it('a carrier trunk calling many numbers, most answered or ringing, is not flagged', () => {
