@@ -27,11 +27,11 @@ export interface AnalysisOptions {
   thresholds?: Readonly<Record<string, number>>;
   /** Fixed `generatedAt` (reproducible output). */
   now?: Date;
-  /** Coarsen the base bucket when there are more (route, bucket) counters than this. Default 100,000 (~130 MB). */
+  /** Coarsen the base bucket when there are more (route, bucket) counters than this. Default 50,000 (~65 MB). */
   maxBucketStats?: number;
 }
 
-export const MAX_BUCKET_STATS = 100_000;
+export const MAX_BUCKET_STATS = 50_000;
 /** (route, prefix) groups kept; prefixes first seen after that are counted under OTHER_PREFIX. */
 export const MAX_PREFIX_STATS = 20_000;
 export const OTHER_PREFIX = 'other';
