@@ -309,7 +309,12 @@ export class CallTracker {
   private initialInvite(m: SipMessage, legs: Leg[] | undefined): void {
     if (legs) {
       for (const leg of legs) {
-        if (!(m.src === leg.a && m.srcPort === leg.aPort && m.dst === leg.b && m.dstPort === leg.bPort)) continue;
+        // The same hop: the same source and destination sockets, or (clients that open a new socket
+        // or TCP connection per transaction) the same source address and From-tag to the same
+        // destination socket.
+        const sameHop = m.src === leg.a && m.dst === leg.b && m.dstPort === leg.bPort &&
+          (m.srcPort === leg.aPort || (m.fromTag !== undefined && m.fromTag === leg.fromTag));
+        if (!sameHop) continue;
         if (m.ts > leg.lastTs) leg.lastTs = m.ts;
         if (m.cseq === leg.cseq || (m.viaBranch !== undefined && leg.branches.includes(m.viaBranch))) {
           leg.flags |= CallFlag.Retransmitted;
@@ -395,7 +400,10 @@ export class CallTracker {
     const status = m.status;
     // Responses carry the requester's From-tag: another tag means a callee-initiated re-INVITE.
     const calleeRequest = leg.fromTag !== undefined && m.fromTag !== undefined && m.fromTag !== leg.fromTag;
-    if (m.cseq !== leg.cseq || calleeRequest) {
+    // A 2xx to an earlier INVITE of this attempt (a client that re-sent before the answer) still answers it.
+    const earlierAnswer = !calleeRequest && m.cseq < leg.cseq && status >= 200 && status < 300 && leg.answer === undefined &&
+      m.viaBranch !== undefined && leg.branches.includes(m.viaBranch);
+    if ((m.cseq !== leg.cseq || calleeRequest) && !earlierAnswer) {
       // A response to a re-INVITE (or a late one to the challenged INVITE).
       if (leg.answer !== undefined && status >= 200 && status < 300) {
         const side = this.sideOf(leg, m);
@@ -403,7 +411,7 @@ export class CallTracker {
       }
       return;
     }
-    const key = `${status}|${m.toTag ?? ''}`;
+    const key = `${m.cseq}|${status}|${m.toTag ?? ''}`;
     if (leg.respSeen.includes(key)) {
       leg.flags |= CallFlag.Retransmitted;
       return;

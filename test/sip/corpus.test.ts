@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCaptureSource } from '../../src/sip/capture-source.js';
 import { WireCounter, parseSipStat } from '../../src/sip/wire.js';
-import type { CallRecord } from '../../src/types.js';
+import { flagNames, type CallRecord } from '../../src/types.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const pcapDir = `${corpus}pcap/`;
@@ -48,6 +48,149 @@ describe.skipIf(!existsSync(pcapDir))('wire counts equal tshark -z sip,stat (nee
       // Odd-size chunks give the same result.
       const odd = run(file, 997);
       expect(odd.wire.toJSON()).toEqual(wire.toJSON());
+    });
+  }
+});
+
+/**
+ * Call attempts found in the corpus captures: `route callee final-code flags`, reviewed against the
+ * message flows (tshark -Y sip). Captures with no INVITE have no attempts.
+ */
+const ATTEMPTS: Record<string, string[]> = {
+  'Illyaluntik__FIIT-MTAA-zadanie-1__cancel-accepted.pcap': [
+    '192.168.100.207 android 200 Unfinished',
+    '192.168.100.55 android 200 Unfinished',
+  ],
+  'Illyaluntik__FIIT-MTAA-zadanie-1__cancel-not-accepted.pcap': [
+    '192.168.100.207 android 487 Retransmitted+Cancelled',
+    '192.168.100.55 android 487 Cancelled',
+  ],
+  'Illyaluntik__FIIT-MTAA-zadanie-1__conference.pcap': [
+    '192.168.100.207 android 200 Retransmitted',
+    '192.168.100.56 iphone 200 -',
+  ],
+  'NormB__sipnab__Asterisk_ZFONE_XLITE.pcap': [
+    '192.168.10.2 10008 200 AuthChallenged+ReInvite',
+  ],
+  'NormB__sipnab__DTMFsipinfo.pcap': [
+    '213.192.59.75 echo 200 ReInvite+Unfinished',
+  ],
+  'NormB__sipnab__SIP_CALL_RTP_G711.pcap': [
+    '200.57.7.204 francisco 0 Unfinished',
+    '200.57.7.204 francisco 200 Unfinished',
+  ],
+  'NormB__sipnab__SIP_DTMF2.cap': [
+    '192.168.105.105 2504 200 Unfinished+NoRtpFromCallee',
+    '192.168.105.105 2504 603 -',
+    '192.168.105.110 2504 200 Unfinished+NoRtpFromCallee',
+  ],
+  'NormB__sipnab__codec-negotiation.pcap': [
+    '127.0.0.1 bob 200 ReInvite',
+  ],
+  'NormB__sipnab__h263-over-rtp.pcap': [
+    '127.0.0.1 auto 200 Unfinished',
+  ],
+  'NormB__sipnab__invite-opus-bye.pcap': [
+    '127.0.0.1 bob 200 -',
+  ],
+  'NormB__sipnab__metasploit-sip-invite-spoof.pcap': [
+    '10.0.1.45 - 0 Unfinished',
+  ],
+  'NormB__sipnab__register-invite-reinvite-bye.pcap': [
+    '127.0.0.1 bob 200 ReInvite',
+  ],
+  'NormB__sipnab__rtp-protocol.pcap': [
+    '10.33.6.100 101 200 -',
+  ],
+  'NormB__sipnab__sip-488-codec-reject.pcapng': [
+    '192.168.8.13 8802 488 AuthChallenged',
+  ],
+  'NormB__sipnab__sip-over-tcp.pcap': [
+    '10.33.6.101 201 200 -',
+  ],
+  'NormB__sipnab__sip-proxy.pcap': [
+    '10.33.6.100 101 200 -',
+    '10.33.6.102 101 200 -',
+  ],
+  'NormB__sipnab__sip-routing-error.pcapng': [
+    '172.16.98.101 telephone1 404 AuthChallenged',
+    '172.16.98.101 telephone2 404 AuthChallenged',
+  ],
+  'NormB__sipnab__sip-rtp-g711.pcap': [
+    '10.0.2.15 test 200 -',
+    '10.0.2.15 test 200 Unfinished',
+  ],
+  'NormB__sipnab__sip-rtp-g722.pcap': [
+    '10.0.2.15 test 200 -',
+  ],
+  'NormB__sipnab__sip-rtp-g729a.pcap': [
+    '10.0.2.15 test 200 -',
+  ],
+  'NormB__sipnab__sip-rtp-opus-hybrid.pcap': [
+    '10.0.2.15 test 200 Unfinished',
+  ],
+  'NormB__sipnab__sip-sdp-example.pcap': [
+    '10.33.6.100 101 200 -',
+  ],
+  'NormB__sipnab__sip_call.pcap': [
+    '10.0.0.2 1002 200 -',
+  ],
+  'OISF__suricata-verify__sip-body-frames__public-cloudshark-sip-s0.pcap': [
+    '200.57.7.204 francisco 0 Unfinished',
+    '200.57.7.204 francisco 200 Unfinished',
+  ],
+  'OISF__suricata-verify__sip-compact-form__sip_compact_form.pcap': [
+    '2.2.2.2 97239287044 0 Unfinished',
+  ],
+  'OISF__suricata-verify__sip-header-multi-value__sip_header_multi_val.pcap': [
+    '2.2.2.2 97239287044 0 Unfinished',
+  ],
+  'OISF__suricata-verify__sip-sdp__sdp.pcap': [
+    '2.2.2.2 97239287044 200 Unfinished',
+  ],
+  'arkime__arkime__arkime_synthetic.pcap': [
+    '10.0.46.1 bob 0 Unfinished',
+  ],
+  'irontec__sngrep__aaa.pcap': [
+    '200.68.120.81 97239287044 408 Retransmitted+Cancelled',
+    '212.242.33.35 0097239287044 403 AuthChallenged',
+    '212.242.33.35 0097239287044 403 AuthChallenged+Retransmitted',
+    '212.242.33.35 35104724 480 AuthChallenged+EarlyMedia',
+  ],
+  'irontec__sngrep__ipip.pcap': [
+    '10.15.193.31 1bdaa608131517540000 200 NoAck+EarlyMedia',
+  ],
+  'ntop__nDPI__sip.pcap': [
+    '200.68.120.81 97239287044 408 Retransmitted+Cancelled',
+    '212.242.33.35 0097239287044 403 AuthChallenged',
+    '212.242.33.35 0097239287044 403 AuthChallenged+Retransmitted',
+    '212.242.33.35 35104724 480 AuthChallenged+EarlyMedia',
+  ],
+  'sipcapture__hep-wireshark__hep.pcap': [
+    '192.168.1.2 nodejs 407 AuthChallenged',
+  ],
+  'sipcapture__heplify__ipip0.pcap': [
+    '157.161.10.72 +3908351673002 0 Unfinished',
+  ],
+  'zeek__zeek__invalid-content-length.pcap': [
+    '10.0.0.2 bob 200 Unfinished',
+  ],
+  'zeek__zeek__wireshark.pcap': [
+    '200.68.120.81 97239287044 408 Retransmitted+Cancelled',
+    '212.242.33.35 0097239287044 403 AuthChallenged',
+    '212.242.33.35 0097239287044 403 AuthChallenged+Retransmitted',
+    '212.242.33.35 35104724 480 AuthChallenged+EarlyMedia',
+  ],
+};
+
+describe.skipIf(!existsSync(pcapDir))('call attempts in the corpus captures (needs ../shared/corpus)', () => {
+  const files = existsSync(pcapDir) ? readdirSync(pcapDir).sort().filter((f) => !f.includes('c07-sip-r2')) : [];
+  for (const file of files) {
+    it(file, () => {
+      const { records } = run(file, 1 << 16);
+      const got = records.map((r) => `${r.route} ${r.callee ?? '-'} ${r.finalCode ?? 0} ${flagNames(r.flags).join('+') || '-'}`).sort();
+      expect(got).toEqual(ATTEMPTS[file] ?? []);
+      expect(run(file, 1).records).toEqual(records);
     });
   }
 });

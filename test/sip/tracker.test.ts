@@ -116,6 +116,23 @@ scenario(
 );
 
 scenario(
+  'the INVITE with credentials from another source port (new socket) is the same attempt',
+  (() => {
+    const first = new Call('c-newport');
+    first.invite(0, { cseq: 1, branch: 'z9hG4bK-p1' }).resp(20, 401, 'Unauthorized', { cseq: 1, branch: 'z9hG4bK-p1', toTag: 'c' });
+    const second = new Call('c-newport', { addr: A.addr, port: 40123 });
+    second.invite(60, { cseq: 2, branch: 'z9hG4bK-p2', auth: true }).resp(900, 180, 'Ringing', { cseq: 2, branch: 'z9hG4bK-p2' })
+      .resp(3000, 486, 'Busy Here', { cseq: 2, branch: 'z9hG4bK-p2' });
+    return [...first.wire, ...second.wire];
+  })(),
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 486, pdd: 840 });
+    expect(flagNames(r[0]!.flags)).toEqual(['AuthChallenged']);
+  },
+);
+
+scenario(
   '401 challenge never retried: final 401, not unfinished',
   new Call('c-401').invite(0).resp(10, 401, 'Unauthorized').ack(12, { branch: 'z9hG4bK-inv1' }).wire,
   (r) => {
