@@ -86,8 +86,14 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   let last: Stamp = newStamp();
   let cur: Stamp = newStamp();
   let haveStamp = false;
-  let lastTsLine = -1;
+  /** `stampGen` counts stamps taken; `lastTs` is the epoch of stamp number `tsGen`. */
+  let stampGen = 0;
+  let tsGen = -1;
   let lastTs = 0;
+  let unstampedLine = -1;
+  /** Bytes of the last `[…]` stamp read on the fast path: the next line often repeats it exactly. */
+  const stampBytes = new Uint8Array(40);
+  let stampLen = 0;
   let unstampedUsed = 0;
   let jsonLines = 0;
   let plainLines = 0;
@@ -161,15 +167,17 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
 
   /** Time of the current line: its own stamp, else the last stamp seen (console excerpts: 0). */
   function lineTs(): number {
-    if (lastTsLine === lineNo) return lastTs;
     if (!haveStamp) {
-      unstampedUsed++;
-      lastTs = 0;
-      lastTsLine = lineNo;
+      if (unstampedLine !== lineNo) {
+        unstampedLine = lineNo;
+        unstampedUsed++;
+      }
       return 0;
     }
-    lastTs = epochOf(last);
-    lastTsLine = lineNo;
+    if (tsGen !== stampGen) {
+      lastTs = epochOf(last);
+      tsGen = stampGen;
+    }
     return lastTs;
   }
 
@@ -325,17 +333,35 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     last = cur;
     cur = t;
     haveStamp = true;
-    lastTsLine = -1;
+    stampGen++;
+    stampLen = 0;
     years.fullDate(last);
+  }
+
+  /** Is b[s…] the same `[…]` stamp as the last one read on the fast path? Returns its end, or -1. */
+  function repeatedStamp(b: Uint8Array, s: number, e: number): number {
+    const n = stampLen;
+    if (n === 0 || s + n > e) return -1;
+    for (let i = n - 1; i >= 0; i--) if (b[s + i] !== stampBytes[i]) return -1;
+    return s + n;
   }
 
   function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
     nRead++;
     // Fast path for the bulk of a `full` log: `[stamp] DEBUG[…` lines are validated and counted, nothing more.
     if (b[s] === 91 && !tooLong && !dump.active && absorbAfterDump === 0 && !pendingEmpty) {
-      const q = readBracketStamp(b, s, e, cur);
+      let q = repeatedStamp(b, s, e);
+      if (q < 0) {
+        q = readBracketStamp(b, s, e, cur);
+        if (q > 0) {
+          takeStamp();
+          if (q - s <= stampBytes.length) {
+            for (let i = s; i < q; i++) stampBytes[i - s] = b[i]!;
+            stampLen = q - s;
+          }
+        }
+      }
       if (q > 0) {
-        takeStamp();
         const p = b[q] === 32 ? q + 1 : q;
         if (b[p] === 68 && b[p + 1] === 69 && b[p + 2] === 66 && b[p + 3] === 85 && b[p + 4] === 71 && b[p + 5] === 91) {
           nDebug++;
