@@ -122,7 +122,7 @@ export class DateParser {
     const d1 = p - s;
     if (d1 === 0) return NaN;
     if (p === e || b[p] === 46 /* . fraction of an epoch */ && d1 >= 9) {
-      return this.epoch(b, s, e, n1, d1, p);
+      return this.epoch(b, e, n1, d1, p);
     }
     const sep = b[p];
     if (sep !== 45 && sep !== 47 && sep !== 46) return NaN;
@@ -239,7 +239,7 @@ export class DateParser {
     return this.zone === undefined ? ms : this.zone.toUtc(ms);
   }
 
-  private epoch(b: Uint8Array, s: number, e: number, n: number, digits: number, p: number): number {
+  private epoch(b: Uint8Array, e: number, n: number, digits: number, p: number): number {
     let frac = 0;
     if (p < e) {
       // '.' then digits: fractions of a second (or of a millisecond).
@@ -266,7 +266,6 @@ export class DateParser {
       if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60) return NaN;
       return this.local(daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * 60_000 + sec * 1000);
     }
-    void s;
     return NaN;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
 import { DateParser, parseZone } from './dates.js';
-import { describeMapping, detectLayout, headRecords, mapKey, sniffDelimiter, type Layout } from './detect.js';
+import { describeMapping, detectLayout, headRecords, mapKey, sniffDelimiter } from './detect.js';
 import { RowInterpreter } from './interpret.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
 
@@ -63,7 +63,6 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
   let headLfs = 0;
   let splitter: Splitter | undefined;
   let interp: RowInterpreter | undefined;
-  let layout: Layout | undefined;
   let utf8Bom = false;
 
   const start = (final: boolean): void => {
@@ -74,7 +73,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     const text = headText(raw);
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, final);
-    layout = detectLayout(records, { columnMap: opts.columnMap });
+    const layout = detectLayout(records, { columnMap: opts.columnMap });
     const dates = new DateParser(zone, layout.dayFirst);
     interp = new RowInterpreter(file, sink, acc, layout, dates, opts);
     const usePath = cdr.path === 'reference' || bom === 'utf16le' ? 'reference' : 'fast';
@@ -129,7 +128,6 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${i.answerDerived} answered rows`);
       if (i.answerAssumed > 0) acc.notes.push(`answer time unknown (no answer/end/billsec) for ${i.answerAssumed} answered rows: start used`);
       if (splitter!.fallbacks > 0) acc.notes.push(`${splitter!.fallbacks} rows wider than the fast splitter's arrays were split by csv-parse`);
-      void layout;
     },
   };
 }

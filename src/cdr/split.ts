@@ -338,7 +338,6 @@ export class ReferenceSplitter implements Splitter {
   private line = 1;
   /** Input bytes since the end of the last record (what a resync re-reads). */
   private held: Buffer[] = [];
-  private heldLen = 0;
   /** Input offset of held[0][0]. */
   private heldStart = 0;
   /** Input offset where the current engine started. */
@@ -361,7 +360,6 @@ export class ReferenceSplitter implements Splitter {
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.held.push(chunk);
-    this.heldLen += chunk.length;
     this.feed(chunk, false);
   }
 
@@ -387,7 +385,6 @@ export class ReferenceSplitter implements Splitter {
         // Nothing after the broken record's first line: drop it.
         this.held = [];
         this.heldStart += all.length;
-        this.heldLen = 0;
         this.engine = newEngine(this.delim, false);
         this.engineStart = this.heldStart;
         if (end) {
@@ -399,7 +396,6 @@ export class ReferenceSplitter implements Splitter {
       const rest = all.subarray(lf + 1);
       this.heldStart += lf + 1;
       this.held = rest.length > 0 ? [rest] : [];
-      this.heldLen = rest.length;
       this.engine = newEngine(this.delim, false);
       this.engineStart = this.heldStart;
       chunk = rest.length > 0 ? rest : undefined;
@@ -426,12 +422,10 @@ export class ReferenceSplitter implements Splitter {
       if (h.length <= drop) {
         this.held.shift();
         this.heldStart += h.length;
-        this.heldLen -= h.length;
         drop -= h.length;
       } else {
         this.held[0] = h.subarray(drop);
         this.heldStart += drop;
-        this.heldLen -= drop;
         drop = 0;
       }
     }
