@@ -77,6 +77,7 @@ td.ids{min-width:230px}
 details{margin:8px 0}summary{cursor:pointer;color:#374151}
 dl.defs{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;font-size:13px}dl.defs dt{font-weight:600}dl.defs dd{margin:0}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
+@media print{body{background:#fff}main{max-width:none;padding:0}.card,.chartbox,.fasbox,tr{break-inside:avoid}.scroll{overflow:visible}}
 `;
 
 function th(text: string, numeric = false, title?: string): string {

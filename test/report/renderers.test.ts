@@ -76,6 +76,17 @@ describe('odd but possible results', () => {
   });
 });
 
+describe('html tooltips', () => {
+  it('explain each code from the catalogue: meaning, RFC, hints, re-routing', () => {
+    const html = render(load('day'), 'html');
+    const title = /<span class="code" title="(486 Busy Here[^"]*)">486 Busy Here/.exec(html)?.[1] ?? '';
+    expect(title).toMatch(/RFC 3261/);
+    expect(title).toMatch(/Hint: /);
+    expect(title).toMatch(/Not re-routed/);
+    expect(/<span class="code" title="(503 Service Unavailable[^"]*)">/.exec(html)?.[1]).toMatch(/re-route this failure/);
+  });
+});
+
 describe('dispatch', () => {
   it('knows its formats', () => {
     expect([...REPORT_FORMATS]).toEqual(['table', 'json', 'csv', 'md', 'html', 'prom']);
