@@ -394,7 +394,13 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   }
 
   // ── one-way-audio ────────────────────────────────────────────────────────────────────────────────
-  for (const rec of recs) {
+  // Direction is told by the SDP endpoints: when offer and answer announce the same address (a hairpin through
+  // one host, a local call), the packets cannot be attributed to a side and no conclusion is drawn. Nor when
+  // another record of the call (another hop) saw both directions.
+  const offerAddrs = new Set(list.filter((m) => m.isRequest && m.sdp?.addr).map((m) => m.sdp!.addr!));
+  const sharedMedia = list.some((m) => !m.isRequest && m.sdp?.addr !== undefined && offerAddrs.has(m.sdp.addr));
+  const twoWay = recs.some((r) => r.rtp !== undefined && r.rtp.fromCaller > 0 && r.rtp.fromCallee > 0);
+  for (const rec of sharedMedia || twoWay ? [] : recs) {
     const rtp = rec.rtp;
     if (!rtp || rec.answer === undefined) continue;
     const total = rtp.fromCaller + rtp.fromCallee;

@@ -55,6 +55,21 @@ describe.skipIf(!existsSync(corpus))('ladder order matches tshark (needs ../shar
     expect(Object.values(await diag('NormB__sipnab__sip_call.pcap')).flat()).toEqual([]);
   });
 
+  it('one-way audio where tshark -z rtp,streams shows RTP in one direction only, not where it shows both', async () => {
+    const diag = async (file: string, callId: string): Promise<string[]> => {
+      const specs = await specsOf([new URL(`pcap/${file}`, corpus).pathname]);
+      const got = await collectCall(specs, callId, { link: false });
+      return buildFlow(callId, got.legs).diagnosis.map((d) => d.id);
+    };
+    // tshark: only 10.0.2.15 → 10.0.2.20:6000 streams (425 and 414 packets)
+    expect(await diag('NormB__sipnab__sip-rtp-g711.pcap', '1-1966@10.0.2.20')).toEqual(['one-way-audio']);
+    expect(await diag('NormB__sipnab__sip-rtp-g722.pcap', '1-2161@10.0.2.20')).toEqual(['one-way-audio']);
+    // tshark: 200.57.7.196 ⇄ 200.57.7.204 both ways
+    expect(await diag('NormB__sipnab__SIP_CALL_RTP_G711.pcap', '12013223@200.57.7.195')).toEqual([]);
+    // a hairpin through one host (offer and answer on 192.168.105.110): RTP both ways, direction not attributable
+    expect(await diag('NormB__sipnab__SIP_DTMF2.cap', '25672@192.168.105.110')).toEqual([]);
+  });
+
   it('scanners: Asterisk security logs (brute force, user enumeration)', async () => {
     const det = new ScannerDetector();
     const files = ['crowdsecurity__hub__asterisk-bf__asterisk-bf.log', 'crowdsecurity__hub__asterisk-user-enum__asterisk-user-enum.log', 'fail2ban__fail2ban__asterisk.log'];

@@ -134,6 +134,11 @@ describe('diagnose on hand-made message lists', () => {
     expect(d.map((x) => x.id)).toEqual(['one-way-audio']);
     expect(d[0]!.hint?.id).toBe('private-ip');
     expect(ids(ms, record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 0 } }))).toEqual([]);
+    // offer and answer on one host: no attribution, no conclusion
+    const hairpin = [ms[0]!, resp(200, 'OK', { sdp: { addr: '192.168.1.20', port: 4002, codecs: ['PCMU'] } }), ms[2]!];
+    expect(ids(hairpin, record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 300 } }))).toEqual([]);
+    // another hop of the call saw both directions
+    expect(diagnose(ms, [record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 300 } }), record({ answer: 1, rtp: { fromCaller: 5, fromCallee: 300 } })])).toEqual([]);
   });
 
   it('helpers', () => {
