@@ -348,6 +348,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
 
   function onLine(b: Uint8Array, s: number, e: number, n: number, offset: number, tooLong: boolean): void {
     nRead++;
+    if (n === 1 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3; // UTF-8 BOM
     // Fast path for the bulk of a `full` log: `[stamp] DEBUG[…` lines are validated and counted, nothing more.
     if (b[s] === 91 && !tooLong && !dump.active && absorbAfterDump === 0 && !pendingEmpty) {
       let q = repeatedStamp(b, s, e);

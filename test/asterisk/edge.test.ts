@@ -63,6 +63,13 @@ describe('edge cases', () => {
     expect(r.acc.records).toBe(5);
   });
 
+  it('a UTF-8 BOM before the first line is skipped', () => {
+    const line = "[2024-01-02 03:04:05] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '192.0.2.9:5060' - Wrong password\n";
+    const r = run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(line)]));
+    expect(r.security.map((e) => [e.address, new Date(e.ts).toISOString()])).toEqual([['192.0.2.9', '2024-01-02T03:04:05.000Z']]);
+    expect(digest(run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(line)]), 1))).toBe(digest(r));
+  });
+
   it('garbage and binary input never throw and are all accounted for', () => {
     const junk = Buffer.alloc(200_000);
     let x = 12345;
