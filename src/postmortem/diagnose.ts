@@ -155,7 +155,10 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   };
 
   const invites = all((m) => m.isRequest && m.method === 'INVITE' && m.toTag === undefined);
-  const finals = all(isInviteFinal);
+  // finals of the initial INVITE transactions only (a re-INVITE's 491 or 488 inside an answered call is not
+  // how the call ended); when the INVITE itself was not captured, every INVITE final counts
+  const initialCseq = new Set(invites.map((i) => list[i]!.cseq));
+  const finals = all((m) => isInviteFinal(m) && (initialCseq.size === 0 || initialCseq.has(m.cseq)));
   const answeredFinal = finals.find((i) => (list[i]!.status ?? 0) < 300);
   const failureFinals = finals.filter((i) => (list[i]!.status ?? 0) >= 300);
   /** The deciding failure: the last non-challenge failure of the INVITE. */

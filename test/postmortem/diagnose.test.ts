@@ -32,6 +32,12 @@ describe('diagnose on hand-made message lists', () => {
     expect(ids(ms, record({ answer: 1, rtp: { fromCaller: 100, fromCallee: 100 } }))).toEqual([]);
   });
 
+  it('a re-INVITE refused inside an answered call is not how the call ended', () => {
+    t = 0;
+    const ms = [inv(), resp(200, 'OK'), req('ACK', { up: true }), req('INVITE', { up: true, cseq: 2, cseqMethod: 'INVITE' }), resp(488, 'Not Acceptable Here', { cseq: 2 }), req('ACK', { up: true, cseq: 2 })];
+    expect(ids(ms)).toEqual([]);
+  });
+
   it('one challenge answered with credentials is the normal handshake, not auth-failed', () => {
     t = 0;
     expect(ids([inv(), resp(401, 'Unauthorized'), req('ACK', { up: true }), inv({ cseq: 2 }), resp(200, 'OK', { cseq: 2 }), req('ACK', { cseq: 2, up: true })])).toEqual([]);
