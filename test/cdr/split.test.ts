@@ -95,3 +95,16 @@ describe('CSV splitters', () => {
     expect((out[1] as string[]).length).toBe(301);
   });
 });
+
+test('asciiString builds the same text as Buffer for every length', async () => {
+  const { asciiString, decode } = await import('../../src/cdr/row.js');
+  const b = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"; ,');
+  for (let s = 0; s < 5; s++) {
+    for (let e = s; e <= b.length; e++) {
+      expect(asciiString(b, s, e)).toBe(b.toString('latin1', s, e));
+      expect(decode(b, s, e, true)).toBe(b.toString('utf8', s, e));
+    }
+  }
+  const u = Buffer.from('Zoë Иван');
+  expect(decode(u, 0, u.length)).toBe('Zoë Иван');
+});
