@@ -287,8 +287,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   if (busy.length) out.push(diagnoseBusy(list, busy, invites));
 
   // ── cancelled ─────────────────────────────────────────────────────────────────────────────────
-  const r487 = finals.find((i) => list[i]!.status === 487);
-  if (cancels.length && r487 !== undefined && answeredFinal === undefined) {
+  // the 487 proves the INVITE ended by the CANCEL; without it (the capture stops early) the CANCEL's own 200 does
+  const r487 = finals.find((i) => list[i]!.status === 487) ?? list.findIndex((m) => !m.isRequest && m.cseqMethod === 'CANCEL' && m.status === 200);
+  if (cancels.length && r487 >= 0 && answeredFinal === undefined) {
     const c = cancels[0]!;
     const inv = invites.length ? invites[0]! : -1;
     const ring = idx((m) => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200);
@@ -298,7 +299,7 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const evidence = [];
     if (inv >= 0) evidence.push(ev(list, inv, 'request'));
     if (ring >= 0) evidence.push(ev(list, ring, 'ringing began'));
-    evidence.push(ev(list, c, 'caller gave up'), ev(list, r487, 'INVITE terminated'));
+    evidence.push(ev(list, c, 'caller gave up'), ev(list, r487, list[r487]!.status === 487 ? 'INVITE terminated' : 'CANCEL accepted'));
     out.push({
       id: 'cancelled',
       severity: 'info',

@@ -82,7 +82,8 @@ export function buildFlow(callId: string, legs: readonly CallLeg[], note?: strin
   const all: { m: SipMessage; leg: number; i: number }[] = [];
   legs.forEach((l, li) => l.messages.forEach((m, i) => all.push({ m, leg: li, i })));
   if (legs.length > 1) all.sort((a, b) => a.m.ts - b.m.ts || a.leg - b.leg || a.i - b.i);
-  const t0 = all.length ? Math.min(...all.map((x) => x.m.ts)) : 0;
+  let t0 = all.length ? Infinity : 0;
+  for (const x of all) if (x.m.ts < t0) t0 = x.m.ts;
   const columns: string[] = [];
   const col = new Map<string, number>();
   const colOf = (k: string): number => {

@@ -131,6 +131,10 @@ describe('diagnose on hand-made message lists', () => {
     const d = diagnose([inv({ at: 0 }), resp(180, 'Ringing', { at: 1000 }), req('CANCEL', { at: 9000, up: true, toTag: undefined }), resp(487, 'Request Terminated', { at: 9010 })]);
     expect(d.map((x) => x.id)).toEqual(['cancelled']);
     expect(d[0]!.text.en).toContain('8.0 s of ringing');
+    // the capture stops before the 487: the CANCEL's 200 is enough; a CANCEL without any answer is not
+    const cut = [inv({ at: 0 }), req('CANCEL', { at: 3000, up: true, toTag: undefined }), resp(200, 'OK', { at: 3005, cseqMethod: 'CANCEL' })];
+    expect(ids(cut)).toEqual(['cancelled']);
+    expect(ids(cut.slice(0, 2))).toEqual([]);
   });
 
   it('one-way audio from the record, with the private-ip hint when the SDP has one', () => {
