@@ -201,7 +201,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     }
     cachedMarkerStr = str(lineBuf, pre.mkS, pre.mkE);
     cachedMarkerLen = n;
-    if (n <= cachedMarker.length) cachedMarker.set(lineBuf.subarray(pre.mkS, pre.mkE));
+    if (n <= cachedMarker.length) for (let i = 0; i < n; i++) cachedMarker[i] = lineBuf[pre.mkS + i]!;
     return cachedMarkerStr;
   }
 
