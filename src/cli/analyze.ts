@@ -15,7 +15,7 @@ interface AnalyzeFlags {
   routes?: string;
   bucket?: string;
   prefixDigits?: string;
-  by?: 'route' | 'bucket';
+  by?: 'route' | 'bucket' | 'prefix';
   minAttempts?: string;
   failOn?: string;
   config?: string;
@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses or CIDRs to route names (e.g. --routes routes.csv)')
     .addOption(new Option('--bucket <size>', 'time bucket for the per-route series (default: chosen from the data span; e.g. --bucket 1h)').choices(BUCKETS))
     .option('--prefix-digits <n>', 'also group each route by the first N digits of the callee (e.g. --prefix-digits 3)')
-    .addOption(new Option('--by <what>', 'CSV rows: one per route, or per route and bucket (e.g. --by bucket)').choices(['route', 'bucket']))
+    .addOption(new Option('--by <what>', 'CSV rows: one per route, per route and bucket, or per route and prefix (with --prefix-digits; e.g. --by bucket)').choices(['route', 'bucket', 'prefix']))
     .option('--min-attempts <n>', 'routes with fewer attempts are not judged by --fail-on rate rules (default 20; e.g. --min-attempts 50)')
     .option('--fail-on <rules>', 'exit 3 when broken: asr<N, seer<N, ner<N (percent), acd<SEC, pdd>SEC, spike, fas, unreadable (e.g. --fail-on "asr<35,spike")')
     .option('--config <file>', 'JSON file with routes, thresholds and defaults (e.g. --config /etc/sipscope.json)')
