@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createSipFeed } from '../../src/sip/feed.js';
+import { newAccounting, type CallRecord, type SipMessage } from '../../src/types.js';
+
+/** SIP dumped in a log: LF line ends, the local side named `local`, as docs/sip.md describes. */
+describe('createSipFeed (SIP text from logs)', () => {
+  it('turns dumped messages into records and counts them', () => {
+    const acc = newAccounting('full', 'asterisk-log', 'line');
+    const records: CallRecord[] = [];
+    const messages: SipMessage[] = [];
+    const feed = createSipFeed({ record: (r) => records.push(r), message: (m) => messages.push(m) }, {}, acc);
+    const hdr = (cseq: string, to = '') =>
+      `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-log\nFrom: <sip:100@pbx>;tag=a1\nTo: <sip:74951234567@203.0.113.7>${to}\nCall-ID: log-1\nCSeq: ${cseq}\n`;
+    const out = { src: 'local', srcPort: 5060, dst: '203.0.113.7', dstPort: 5060, transport: 'log' as const };
+    const back = { src: '203.0.113.7', srcPort: 5060, dst: 'local', dstPort: 5060, transport: 'log' as const };
+    feed.feedText(`INVITE sip:74951234567@203.0.113.7 SIP/2.0\n${hdr('102 INVITE')}Content-Length: 0\n\n`, { ...out, ts: 1000, position: { file: 'full', line: 10 } });
+    feed.feedText(`SIP/2.0 183 Session Progress\n${hdr('102 INVITE', ';tag=b2')}Content-Length: 0\n\n`, { ...back, ts: 3000, position: { file: 'full', line: 30 } });
+    feed.feedText(`SIP/2.0 486 Busy Here\n${hdr('102 INVITE', ';tag=b2')}Reason: Q.850;cause=17\nContent-Length: 0\n\n`, { ...back, ts: 9000, position: { file: 'full', line: 50 } });
+    expect(feed.feedText('not a SIP message at all\n', { ...out, ts: 9500, position: { file: 'full', line: 60 } })).toBeNull();
+    feed.end();
+    expect(messages.map((m) => m.status ?? m.method)).toEqual(['INVITE', 183, 486]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ callId: 'log-1', route: '203.0.113.7', finalCode: 486, q850: 17, pdd: 2000, earlyMedia: true, source: { line: 10 } });
+    expect(acc).toMatchObject({ sipMessages: 3, records: 1 });
+  });
+});
