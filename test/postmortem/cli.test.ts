@@ -127,8 +127,9 @@ describe('scanners', () => {
   it('generated capture: friendly-scanner sweep, REGISTER brute force, a normal phone left out', async () => {
     const r = await run(['scanners', fx('scanners.pcap'), '--format', 'json']);
     const j = JSON.parse(r.out) as { addresses: number; sources: Array<{ address: string; verdict: string; targets: number; refusals: number; userAgents: string[]; requests: Record<string, number> }> };
-    expect(j.addresses).toBe(3);
-    expect(j.sources.map((s) => [s.address, s.verdict])).toEqual([['185.53.88.7', 'brute-force'], ['45.134.26.11', 'scanner']]);
+    expect(j.addresses).toBe(4);
+    expect(j.sources.map((s) => [s.address, s.verdict])).toEqual([['185.53.88.7', 'brute-force'], ['45.134.26.11', 'scanner'], ['80.82.77.33', 'enumeration']]);
+    expect(j.sources[2]).toMatchObject({ targets: 15, requests: { INVITE: 15 }, callerIds: ['1000', '1001'], userAgents: [] });
     const scan = j.sources[1]!;
     expect(scan).toMatchObject({ targets: 40, userAgents: ['friendly-scanner'], requests: { REGISTER: 20, OPTIONS: 20 } });
     expect(j.sources[0]!.refusals).toBe(15);
@@ -136,7 +137,8 @@ describe('scanners', () => {
     expect(all.sources.find((s) => s.address === '198.51.100.33')?.verdict).toBe('ok');
     const table = await run(['scanners', fx('scanners.pcap')]);
     expect(table.out).toContain('45.134.26.11: scanner — User-Agent of a scanning tool (friendly-scanner)');
-    expect(table.out).toContain('2 suspicious of 3 source addresses.');
+    expect(table.out).toContain('3 suspicious of 4 source addresses.');
+    expect(table.out).toContain('80.82.77.33: enumeration — 15 distinct target users, 0 of 15 requests answered; its INVITEs present caller ids 1000, 1001');
     expect(table.out).toContain('hint (ghost-calls):');
   });
 

@@ -280,6 +280,7 @@ export function scenarios(): Scenario[] {
 export const S1 = '45.134.26.11';
 export const S2 = '185.53.88.7';
 export const PHONE = '198.51.100.33';
+export const S3 = '80.82.77.33';
 
 export function scannerCapture(): CapturedPacket[] {
   const ms: Msg[] = [];
@@ -299,6 +300,14 @@ export function scannerCapture(): CapturedPacket[] {
     ms.push({ t: (t += 2), from: P, to: S2, text: sip({ ...d, toTag: `x${i}` }, { resp: '401 Unauthorized', cseq: 1, cseqMethod: 'REGISTER', from: S2 }) });
     ms.push({ t: (t += 20), from: S2, to: P, text: sip(d, { method: 'REGISTER', cseq: 2, from: S2, toTag: false, headers: ['User-Agent: Zoiper rv2.8'] }) });
     ms.push({ t: (t += 2), from: P, to: S2, text: sip({ ...d, toTag: `y${i}` }, { resp: '403 Forbidden', cseq: 2, cseqMethod: 'REGISTER', from: S2 }) });
+  }
+  // S3: "ghost calls": INVITEs presenting 1000/1001 to 15 extensions, no User-Agent, answered 404
+  for (let i = 0; i < 15; i++) {
+    const ext = String(200 + i);
+    const d: Dialog = { callId: `gh${i}`, from: S3, fromTag: `g${i}`, to: P, caller: i % 2 ? '1001' : '1000', callee: ext, ruri: `sip:${ext}@${P}` };
+    ms.push({ t: (t += 70), from: S3, to: P, text: sip(d, { method: 'INVITE', cseq: 1, from: S3, toTag: false, body: sdp(S3, 10000, [[0, 'PCMU']]) }) });
+    ms.push({ t: (t += 3), from: P, to: S3, text: sip({ ...d, toTag: `h${i}` }, { resp: '404 Not Found', cseq: 1, from: S3 }) });
+    ms.push({ t: (t += 3), from: S3, to: P, text: sip({ ...d, toTag: `h${i}` }, { method: 'ACK', cseq: 1, from: S3 }) });
   }
   // a normal phone registering twice (challenge, then 200)
   for (let i = 0; i < 2; i++) {
