@@ -352,7 +352,7 @@ export class DialTracker {
     a.disposition = disposition;
     a.flags |= flags;
     a.disconnectedBy = by;
-    const r = code === 487 ? undefined : this.takeResponse(a.group.ctx, ts, code === 486 ? true : code === 503 ? false : undefined);
+    const r = code === 487 ? this.takeCancelResponse(a.group.ctx) : this.takeResponse(a.group.ctx, ts, code === 486 ? true : code === 503 ? false : undefined);
     if (r !== undefined) {
       a.code = r.code;
       a.reason = r.reason;
@@ -387,6 +387,12 @@ export class DialTracker {
       return o;
     }
     return undefined;
+  }
+
+  /** A cancelled attempt takes only a queued `487 Request Terminated` (other responses are someone else's). */
+  private takeCancelResponse(c: Context): PendingResponse | undefined {
+    const i = c.responses.findIndex((r) => r.code === 487);
+    return i < 0 ? undefined : c.responses.splice(i, 1)[0];
   }
 
   private closeGroup(g: DialGroup, ts: number, why: 'done' | 'redial'): void {
