@@ -62,14 +62,20 @@ export class DateParser {
 
   /** ms since the epoch (UTC), NO_DATE for an empty/NULL/zero cell, NaN when unreadable. */
   parse(b: Uint8Array, s: number, e: number): number {
-    if (e - s === 19 && b[s + 4] === 45 && b[s + 7] === 45 && b[s + 10] === 32 && b[s + 13] === 58 && b[s + 16] === 58) {
-      const t = this.ymdHms(b, s);
+    const n = e - s;
+    if ((n === 19 || (n === 23 && b[s + 19] === 46)) && b[s + 4] === 45 && b[s + 7] === 45 && (b[s + 10] === 32 || b[s + 10] === 84) && b[s + 13] === 58 && b[s + 16] === 58) {
+      let t = this.ymdHms(b, s);
+      if (n === 23 && t === t) {
+        // `.mmm` milliseconds.
+        const a = b[s + 20] - 48, c = b[s + 21] - 48, d = b[s + 22] - 48;
+        t = a >>> 0 > 9 || c >>> 0 > 9 || d >>> 0 > 9 ? NaN : t + a * 100 + c * 10 + d;
+      }
       if (t === t) return t;
     }
     return this.general(b, s, e);
   }
 
-  /** The common `YYYY-MM-DD HH:MM:SS` shape at fixed positions (Asterisk, MySQL). NaN sends it to `general`. */
+  /** The common `YYYY-MM-DD HH:MM:SS` shape at fixed positions (Asterisk, MySQL, billing exports). NaN sends it to `general`. */
   private ymdHms(b: Uint8Array, s: number): number {
     const y0 = b[s] - 48, y1 = b[s + 1] - 48, y2 = b[s + 2] - 48, y3 = b[s + 3] - 48;
     const m0 = b[s + 5] - 48, m1 = b[s + 6] - 48, d0 = b[s + 8] - 48, d1 = b[s + 9] - 48;

@@ -58,6 +58,8 @@ export class RowInterpreter implements RowHandler {
     const text = decode(b, s, e).trim();
     return { text, sip: dispositionToSip(text)?.code };
   });
+  /** Reason phrases repeat (`Busy Here`): interned like routes. */
+  private readonly reasons = new Interner<string>((b, s, e) => decode(b, s, e));
   private readonly causes = new Interner<CauseInfo>((b, s, e) => {
     const text = decode(b, s, e).trim();
     if (/^[0-9]{1,3}$/.test(text)) {
@@ -315,7 +317,7 @@ export class RowInterpreter implements RowHandler {
       answer,
       end: end === NO_DATE ? undefined : end,
       finalCode,
-      finalReason: this.str(r, col.reason),
+      finalReason: this.span(r, col.reason) ? this.reasons.get(this.v.b, this.v.s, this.v.e) : undefined,
       codeSource,
       q850: cause?.q850,
       pdd,
