@@ -11,7 +11,7 @@ interface CatalogueOptions {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('catalogue')
-    .description('print the whole response-code catalogue: codes, provider phrases, descriptions (en/ru)')
+    .description('The whole response-code catalogue: codes, provider phrases, descriptions (en/ru)')
     .addOption(
       new Option('--format <format>', 'output format (e.g. --format csv)').choices(['table', 'json', 'csv', 'md']).default('table'),
     )

@@ -13,7 +13,7 @@ interface ExplainOptions {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
-    .description('explain a SIP response code or a provider reason phrase, in English or Russian')
+    .description('Explain a SIP response code or a provider reason phrase, in English or Russian')
     .argument('<query...>', 'a code, a code with its phrase, or a status line (e.g. 486, "403 No Money Left on RFC Account", "SIP/2.0 480 DB Timeout")')
     .addOption(new Option('--lang <lang>', 'language of the card (e.g. --lang ru)').choices(['en', 'ru']).default('en'))
     .option('--json', 'print one JSON object with both languages (e.g. sipscope explain 486 --json)')

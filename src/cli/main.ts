@@ -18,7 +18,20 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
 }
 
-export const defaultIo = (): CliIo => ({
+/** A reader that closed the pipe (`sipscope … | head`) is not an error: stop quietly. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+export const defaultIo = (): CliIo => {
+  quietOnClosedPipe(process.stdout);
+  return realIo();
+};
+
+const realIo = (): CliIo => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
@@ -52,7 +65,13 @@ export function buildProgram(ctx: CliContext): Command {
   program.addHelpText(
     'after',
     '\nExit codes: 0 success, 2 usage error or unreadable input, 3 a --fail-on threshold broken.\n' +
-      'Examples:\n  sipscope analyze fixtures/sample/carrier-day.pcap\n  sipscope explain 486 --lang ru',
+      'Examples:\n' +
+        '  sipscope analyze fixtures/sample/carrier-day.pcap.gz --routes fixtures/sample/routes.csv\n' +
+        '  sipscope analyze cdr/*.csv.gz --format html --out report.html --fail-on "asr<35,spike,fas"\n' +
+        '  sipscope calls sbc.pcapng --code 486 --route vendor-b\n' +
+        '  sipscope flow sbc.pcapng --call-id 531dcb22095c23f0@10.0.0.1\n' +
+        '  sipscope scanners /var/log/asterisk/messages*\n' +
+        '  sipscope explain 486 --lang ru',
   );
   registerAnalyze(program, ctx);
   registerExplain(program, ctx);
