@@ -141,6 +141,8 @@ export class FastSplitter implements Splitter {
     const fk = row.fk;
     const fq = row.fq;
     const widths = this.widths;
+    // Fields past MAX_FAST_FIELDS are not stored: a typed-array write past the end is dropped (and a read
+    // gives undefined), so the loops need no capacity checks; such records go to the fallback below.
     row.buf = buf;
     // One native check per chunk spares a per-string UTF-8 test on the (usual) all-ASCII exports.
     row.ascii = isAscii(buf);
@@ -163,7 +165,7 @@ export class FastSplitter implements Splitter {
           let kind = 0;
           // Long quoted columns (lastdata, clid) are searched natively; short ones by a byte loop, which is
           // cheaper than a call. The choice follows the width this column had on the previous row.
-          const wide = n < MAX_FAST_FIELDS && widths[n] > 16;
+          const wide = widths[n] > 16;
           for (;;) {
             if (wide) {
               q = buf.indexOf(QUOTE, q);
@@ -186,12 +188,10 @@ export class FastSplitter implements Splitter {
                 openQuote = true;
                 break fields;
               }
-              if (n < MAX_FAST_FIELDS) {
-                fs[n] = p + 1;
-                fe[n] = q;
-                fk[n] = kind;
-                widths[n] = q - p;
-              }
+              fs[n] = p + 1;
+              fe[n] = q;
+              fk[n] = kind;
+              widths[n] = q - p;
               n++;
               if (nx === d) {
                 p = q + 2;
@@ -210,24 +210,22 @@ export class FastSplitter implements Splitter {
             let x = q + 1;
             while (x < lim && buf[x] !== d) x++;
             if (x >= len && !final) break fields;
-            if (n < MAX_FAST_FIELDS) {
-              fs[n] = p + 1;
-              fq[n] = q;
-              fk[n] = 2;
-            }
+            fs[n] = p + 1;
+            fq[n] = q;
+            fk[n] = 2;
             if (x >= len) {
-              if (n < MAX_FAST_FIELDS) fe[n] = len;
+              fe[n] = len;
               n++;
               next = len;
               break fields;
             }
             if (x < lim) {
-              if (n < MAX_FAST_FIELDS) fe[n] = x;
+              fe[n] = x;
               n++;
               p = x + 1;
               continue fields;
             }
-            if (n < MAX_FAST_FIELDS) fe[n] = x > q + 1 && buf[x - 1] === CR ? x - 1 : x;
+            fe[n] = x > q + 1 && buf[x - 1] === CR ? x - 1 : x;
             n++;
             next = x + 1;
             break fields;
@@ -237,35 +235,29 @@ export class FastSplitter implements Splitter {
         if (lf !== -1 && lf < p) lf = buf.indexOf(LF, p);
         const lim = lf < 0 ? len : lf;
         let x = p;
-        if (n < MAX_FAST_FIELDS && widths[n] > 16) {
+        if (widths[n] > 16) {
           x = buf.indexOf(d, p);
           if (x < 0 || x > lim) x = lim;
         } else while (x < lim && buf[x] !== d) x++;
         if (x >= len) {
           if (!final) break;
-          if (n < MAX_FAST_FIELDS) {
-            fs[n] = p;
-            fe[n] = len;
-            fk[n] = 0;
-          }
+          fs[n] = p;
+          fe[n] = len;
+          fk[n] = 0;
           n++;
           next = len;
           break;
         }
-        if (n < MAX_FAST_FIELDS) {
-          fs[n] = p;
-          fk[n] = 0;
-        }
+        fs[n] = p;
+        fk[n] = 0;
         if (x < lim) {
-          if (n < MAX_FAST_FIELDS) {
-            fe[n] = x;
-            widths[n] = x - p;
-          }
+          fe[n] = x;
+          widths[n] = x - p;
           n++;
           p = x + 1;
           continue;
         }
-        if (n < MAX_FAST_FIELDS) fe[n] = x > p && buf[x - 1] === CR ? x - 1 : x;
+        fe[n] = x > p && buf[x - 1] === CR ? x - 1 : x;
         n++;
         next = x + 1;
         break;
