@@ -128,6 +128,8 @@ const TONE_SHARE = 0.5;
 const SILENCE_MS = 100;
 
 const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RATE));
+const [C0, C1, C2, C3, C4] = COEFF as [number, number, number, number, number];
+const MAX_FRAMES = RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
 
 /**
  * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
@@ -137,9 +139,8 @@ const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RAT
  * ringback gives ≈ 1, speech ≈ 0.
  */
 export class RingbackDetector {
-  private s1 = new Float64Array(RINGBACK_HZ.length);
-  private s2 = new Float64Array(RINGBACK_HZ.length);
-  private energy = 0;
+  /** The current frame's decoded samples: silent frames (most of a ringback cadence) skip the filters. */
+  private readonly buf = new Int16Array(FRAME);
   private n = 0;
   frames = 0;
   /** Frames above the silence threshold. */
@@ -147,46 +148,67 @@ export class RingbackDetector {
   toneFrames = 0;
 
   get done(): boolean {
-    return this.frames >= RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
+    return this.frames >= MAX_FRAMES;
   }
 
   /** Feeds G.711 bytes (pt 0 = PCMU, 8 = PCMA) from `off`. */
   feed(d: Uint8Array, off: number, end: number, pt: number): void {
+    if (this.frames >= MAX_FRAMES) return;
     const table = pt === 0 ? ULAW : ALAW;
-    const k = COEFF.length;
-    for (let i = off; i < end && !this.done; i++) {
-      const x = table[d[i]!]!;
-      this.energy += x * x;
-      for (let j = 0; j < k; j++) {
-        const s = x + COEFF[j]! * this.s1[j]! - this.s2[j]!;
-        this.s2[j] = this.s1[j]!;
-        this.s1[j] = s;
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = off; i < end; i++) {
+      buf[n++] = table[d[i]!]!;
+      if (n === FRAME) {
+        this.closeFrame();
+        n = 0;
+        if (this.frames >= MAX_FRAMES) break;
       }
-      if (++this.n === FRAME) this.closeFrame();
     }
+    this.n = n;
   }
 
+  /**
+   * Energy first; the five Goertzel filters run only on a voiced frame, over the same samples in the
+   * same order as a per-sample update would (identical values), with the filter state in locals.
+   */
   private closeFrame(): void {
     this.frames++;
-    const meanSquare = this.energy / FRAME;
-    if (meanSquare > SILENCE_MS) {
-      this.voicedFrames++;
-      let best = 0;
-      for (let j = 0; j < COEFF.length; j++) {
-        const a = this.s1[j]!;
-        const b = this.s2[j]!;
-        const p = a * a + b * b - COEFF[j]! * a * b;
-        if (p > best) best = p;
-      }
-      // |X(f)|² of a sinusoid of amplitude A over N samples is (A·N/2)²; its energy is A²·N/2.
-      // So power share = 2·|X|² / (N · energy).
-      const share = (2 * best) / (FRAME * this.energy);
-      if (share >= TONE_SHARE) this.toneFrames++;
+    const buf = this.buf;
+    let energy = 0;
+    for (let i = 0; i < FRAME; i++) {
+      const x = buf[i]!;
+      energy += x * x;
     }
-    this.s1.fill(0);
-    this.s2.fill(0);
-    this.energy = 0;
-    this.n = 0;
+    const meanSquare = energy / FRAME;
+    if (!(meanSquare > SILENCE_MS)) return;
+    this.voicedFrames++;
+    const c0 = C0, c1 = C1, c2 = C2, c3 = C3, c4 = C4;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0; // s1 per frequency
+    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0; // s2 per frequency
+    for (let i = 0; i < FRAME; i++) {
+      const x = buf[i]!;
+      let s = x + c0 * a0 - b0; b0 = a0; a0 = s;
+      s = x + c1 * a1 - b1; b1 = a1; a1 = s;
+      s = x + c2 * a2 - b2; b2 = a2; a2 = s;
+      s = x + c3 * a3 - b3; b3 = a3; a3 = s;
+      s = x + c4 * a4 - b4; b4 = a4; a4 = s;
+    }
+    let best = 0;
+    let p = a0 * a0 + b0 * b0 - c0 * a0 * b0;
+    if (p > best) best = p;
+    p = a1 * a1 + b1 * b1 - c1 * a1 * b1;
+    if (p > best) best = p;
+    p = a2 * a2 + b2 * b2 - c2 * a2 * b2;
+    if (p > best) best = p;
+    p = a3 * a3 + b3 * b3 - c3 * a3 * b3;
+    if (p > best) best = p;
+    p = a4 * a4 + b4 * b4 - c4 * a4 * b4;
+    if (p > best) best = p;
+    // |X(f)|² of a sinusoid of amplitude A over N samples is (A·N/2)²; its energy is A²·N/2.
+    // So power share = 2·|X|² / (N · energy).
+    const share = (2 * best) / (FRAME * energy);
+    if (share >= TONE_SHARE) this.toneFrames++;
   }
 
   /**

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { RINGBACK_HZ, RINGBACK_WINDOW_SEC, RingbackDetector } from '../../src/sip/rtp.js';
+
+// The straightforward per-sample detector (filters updated on every sample, silent frames included):
+// the optimised one (energy first, filters only on voiced frames, state in locals) must agree exactly.
+function ulaw(b: number): number {
+  const u = ~b & 0xff;
+  let t = ((u & 0x0f) << 3) + 0x84;
+  t <<= (u & 0x70) >> 4;
+  return u & 0x80 ? 0x84 - t : t - 0x84;
+}
+function alaw(b: number): number {
+  const a = b ^ 0x55;
+  const seg = (a & 0x70) >> 4;
+  let v = (a & 0x0f) << 4;
+  if (seg === 0) v += 8;
+  else if (seg === 1) v += 0x108;
+  else v = (v + 0x108) << (seg - 1);
+  return a & 0x80 ? v : -v;
+}
+function reference(chunks: { d: Uint8Array; pt: number }[]): { frames: number; voiced: number; tone: number } {
+  const coeff = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / 8000));
+  const s1 = new Float64Array(coeff.length);
+  const s2 = new Float64Array(coeff.length);
+  let energy = 0, n = 0, frames = 0, voiced = 0, tone = 0;
+  for (const { d, pt } of chunks) {
+    for (let i = 0; i < d.length && frames < RINGBACK_WINDOW_SEC * 10; i++) {
+      const x = pt === 0 ? ulaw(d[i]!) : alaw(d[i]!);
+      energy += x * x;
+      for (let j = 0; j < coeff.length; j++) {
+        const s = x + coeff[j]! * s1[j]! - s2[j]!;
+        s2[j] = s1[j]!;
+        s1[j] = s;
+      }
+      if (++n === 800) {
+        frames++;
+        if (energy / 800 > 100) {
+          voiced++;
+          let best = 0;
+          for (let j = 0; j < coeff.length; j++) {
+            const a = s1[j]!, b = s2[j]!;
+            const p = a * a + b * b - coeff[j]! * a * b;
+            if (p > best) best = p;
+          }
+          if ((2 * best) / (800 * energy) >= 0.5) tone++;
+        }
+        s1.fill(0); s2.fill(0); energy = 0; n = 0;
+      }
+    }
+  }
+  return { frames, voiced, tone };
+}
+
+describe('RingbackDetector equals the per-sample reference', () => {
+  it('on tone, noise, silence and mixed frames, in odd chunk sizes', () => {
+    let seed = 12345;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+    let tone = 0, voiced = 0, frames = 0;
+    for (let trial = 0; trial < 20; trial++) {
+      const chunks: { d: Uint8Array; pt: number }[] = [];
+      const pt = trial % 2 === 0 ? 0 : 8;
+      let t = 0;
+      while (t < 26000) {
+        const len = 1 + Math.floor(rnd() * 400);
+        const d = new Uint8Array(len);
+        const kind = Math.floor(rnd() * 4);
+        const f = RINGBACK_HZ[Math.floor(rnd() * RINGBACK_HZ.length)]!;
+        for (let i = 0; i < len; i++, t++) {
+          const v = kind === 0 ? 0 : kind === 1 ? 3000 * Math.sin((2 * Math.PI * f * t) / 8000) : kind === 2 ? (rnd() - 0.5) * 8000 : 1500 * Math.sin((2 * Math.PI * f * t) / 8000) + (rnd() - 0.5) * 3000;
+          // Nearest code by search over the table (slow but exact).
+          let bestB = 0, bestE = Infinity;
+          for (let b = 0; b < 256; b++) {
+            const e = Math.abs((pt === 0 ? ulaw(b) : alaw(b)) - v);
+            if (e < bestE) { bestE = e; bestB = b; }
+          }
+          d[i] = bestB;
+        }
+        chunks.push({ d, pt });
+      }
+      const det = new RingbackDetector();
+      for (const c of chunks) det.feed(c.d, 0, c.d.length, c.pt);
+      const ref = reference(chunks);
+      expect({ frames: det.frames, voiced: det.voicedFrames, tone: det.toneFrames }).toEqual(ref);
+      expect(ref.frames).toBe(RINGBACK_WINDOW_SEC * 10);
+      tone += ref.tone; voiced += ref.voiced; frames += ref.frames;
+    }
+    // All three kinds of frame occurred.
+    expect(tone).toBeGreaterThan(0);
+    expect(voiced).toBeGreaterThan(tone);
+    expect(frames).toBeGreaterThan(voiced);
+  });
+});
