@@ -121,6 +121,9 @@ export class DialTracker {
   private markIdle(c: Context, ts: number): void {
     c.idleSince = ts;
     this.idle.push({ c, since: ts });
+    // Logs without time (console excerpts) never expire anything: the context cap bounds them, and the queue
+    // is kept to a few times that size (its oldest entries then name contexts already evicted).
+    if (this.idle.length - this.idleHead > 4 * MAX_CONTEXTS) this.idleHead += MAX_CONTEXTS;
   }
 
   /** Forgets contexts idle for IDLE_MS (calls whose log ends without a `Spawn extension` line). */
