@@ -24,6 +24,9 @@ export function findStartLine(d: Uint8Array, from: number, end: number): number 
   return -1;
 }
 
+/** Distinct IPv4 address texts cached (cleared when full: scans from many sources stay bounded). */
+const ADDR_CACHE_MAX = 4096;
+
 /** Longest first line held while deciding whether a TCP flow is SIP. */
 const PROBE_BYTES = 512;
 
@@ -74,12 +77,27 @@ export class SipPayloadHandler implements PayloadHandler {
     private readonly acc: InputAccounting,
   ) {}
 
+  /** IPv4 address text by its 32-bit value: the same few hops send most messages. */
+  private readonly v4Text = new Map<number, string>();
+
+  private addrText(a: Uint8Array): string {
+    if (a.length !== 4) return addrToString(a);
+    const k = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+    let t = this.v4Text.get(k);
+    if (t === undefined) {
+      if (this.v4Text.size >= ADDR_CACHE_MAX) this.v4Text.clear();
+      t = addrToString(a);
+      this.v4Text.set(k, t);
+    }
+    return t;
+  }
+
   private meta(p: TransportPayload): MessageMeta {
     return {
       ts: p.ts,
-      src: addrToString(p.srcAddr),
+      src: this.addrText(p.srcAddr),
       srcPort: p.srcPort,
-      dst: addrToString(p.dstAddr),
+      dst: this.addrText(p.dstAddr),
       dstPort: p.dstPort,
       transport: p.proto,
       position: { file: this.file, packet: p.packet },

@@ -36,17 +36,24 @@ export function rtpPayloadOffset(d: Uint8Array): number {
 /** Parses a textual IPv4 or IPv6 address into bytes, or undefined. */
 export function parseIp(s: string): Uint8Array | undefined {
   if (s.includes(':')) return parseIpv6(s);
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+  // Dotted quad: four groups of 1–3 ASCII digits, each ≤ 255 (a byte loop, no split or regex).
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let part = 0;
+  let digits = 0;
+  let v = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      v = v * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || v > 255 || part > 3) return undefined;
+      out[part++] = v;
+      digits = 0;
+      v = 0;
+    } else return undefined;
   }
-  return out;
+  return part === 4 ? out : undefined;
 }
 
 function parseIpv6(s: string): Uint8Array | undefined {

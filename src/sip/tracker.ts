@@ -87,11 +87,32 @@ export interface CallTrackerOptions extends SourceOptions {
   tombstoneCap?: number;
 }
 
+/** IPv4: address·65536 + port (exact, < 2^48). IPv6: the four words folded into 32 bits, same layout. */
+function mediaKey(a: Uint8Array, port: number): number {
+  let h: number;
+  if (a.length === 4) h = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+  else {
+    h = 0;
+    for (let i = 0; i < a.length; i += 4) h = (Math.imul(h, 0x9e3779b1) ^ ((a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!)) >>> 0;
+  }
+  return h * 65536 + port;
+}
+
+/** Whether any endpoint of a key's list has this address (IPv6 keys may collide; IPv4 always matches). */
+function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
+  for (let i = 0; i < refs.length; i++) if (sameAddr(refs[i]!.addr, addr)) return true;
+  return false;
+}
+
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
   private readonly tombstones = new Map<string, { pair: string; cseq: number }>();
-  private readonly mediaByPort = new Map<number, Set<MediaRef>>();
+  /**
+   * Announced media endpoints by a numeric key (IPv4 address and port exactly; IPv6 folded, so the
+   * address is compared too): an RTP packet costs one Map lookup, no string.
+   */
+  private readonly mediaByKey = new Map<number, MediaRef[]>();
   private readonly timeout: number;
   private readonly tombstoneCap: number;
   private nextSweep = -Infinity;
@@ -138,14 +159,18 @@ export class CallTracker {
    */
   rtp(p: TransportPayload): boolean {
     // Both legs of a proxied call announce the same media: the packet counts for each of them.
-    let refs = this.lookupMedia(p.dstAddr, p.dstPort);
+    let refs = this.mediaByKey.get(mediaKey(p.dstAddr, p.dstPort));
+    let addr = p.dstAddr;
     let toOwner = true;
-    if (!refs) {
-      refs = this.lookupMedia(p.srcAddr, p.srcPort);
+    if (refs === undefined || !anyAt(refs, addr)) {
+      refs = this.mediaByKey.get(mediaKey(p.srcAddr, p.srcPort));
+      addr = p.srcAddr;
       toOwner = false;
+      if (refs === undefined || !anyAt(refs, addr)) return false;
     }
-    if (!refs || !looksLikeRtp(p.data)) return false;
-    for (const ref of refs) this.countRtp(ref, p, toOwner);
+    if (!looksLikeRtp(p.data)) return false;
+    if (refs.length === 1) this.countRtp(refs[0]!, p, toOwner);
+    else for (const ref of refs) if (sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
     return true;
   }
 
@@ -172,14 +197,6 @@ export class CallTracker {
         if (off >= 0 && end > off) det.feed(p.data, off, end, pt);
       }
     }
-  }
-
-  private lookupMedia(addr: Uint8Array, port: number): MediaRef[] | undefined {
-    const refs = this.mediaByPort.get(port);
-    if (!refs) return undefined;
-    let out: MediaRef[] | undefined;
-    for (const r of refs) if (sameAddr(r.addr, addr)) (out ??= []).push(r);
-    return out;
   }
 
   /** Which side sent a message: by dialog tags first (robust through proxies), then by address. */
@@ -210,16 +227,20 @@ export class CallTracker {
     leg.media = leg.media.filter((r) => r.owner !== owner);
     const ref: MediaRef = { addr, port: sdp.port, leg, owner };
     leg.media.push(ref);
-    let set = this.mediaByPort.get(sdp.port);
-    if (!set) this.mediaByPort.set(sdp.port, (set = new Set()));
-    set.add(ref);
+    const key = mediaKey(addr, sdp.port);
+    const list = this.mediaByKey.get(key);
+    if (list) list.push(ref);
+    else this.mediaByKey.set(key, [ref]);
   }
 
   private dropMedia(r: MediaRef): void {
-    const set = this.mediaByPort.get(r.port);
-    if (!set) return;
-    set.delete(r);
-    if (set.size === 0) this.mediaByPort.delete(r.port);
+    const key = mediaKey(r.addr, r.port);
+    const list = this.mediaByKey.get(key);
+    if (!list) return;
+    const i = list.indexOf(r);
+    if (i < 0) return;
+    if (list.length === 1) this.mediaByKey.delete(key);
+    else list.splice(i, 1);
   }
 
 
