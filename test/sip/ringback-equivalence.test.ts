@@ -60,12 +60,17 @@ describe('RingbackDetector equals the per-sample reference', () => {
       const chunks: { d: Uint8Array; pt: number }[] = [];
       const pt = trial % 2 === 0 ? 0 : 8;
       let t = 0;
+      let kind = 0;
+      let f: number = RINGBACK_HZ[0];
       while (t < 26000) {
         const len = 1 + Math.floor(rnd() * 400);
         const d = new Uint8Array(len);
-        const kind = Math.floor(rnd() * 4);
-        const f = RINGBACK_HZ[Math.floor(rnd() * RINGBACK_HZ.length)]!;
         for (let i = 0; i < len; i++, t++) {
+          // The kind of sound changes every 1,000 samples, so frames are pure or mixed.
+          if (t % 1000 === 0) {
+            kind = Math.floor(rnd() * 4);
+            f = RINGBACK_HZ[Math.floor(rnd() * RINGBACK_HZ.length)]!;
+          }
           const v = kind === 0 ? 0 : kind === 1 ? 3000 * Math.sin((2 * Math.PI * f * t) / 8000) : kind === 2 ? (rnd() - 0.5) * 8000 : 1500 * Math.sin((2 * Math.PI * f * t) / 8000) + (rnd() - 0.5) * 3000;
           // Nearest code by search over the table (slow but exact).
           let bestB = 0, bestE = Infinity;
