@@ -447,15 +447,17 @@ export class DialTracker {
     };
     if (g.caller !== undefined) r.caller = g.caller;
     if (a.callee !== undefined) r.callee = a.callee;
-    if (a.ringing !== undefined) r.ringing = a.ringing;
+    // Undated lines (a console excerpt) give NaN times: such a record keeps its outcome but no times.
+    if (a.ringing !== undefined && Number.isFinite(a.ringing)) r.ringing = a.ringing;
     if (a.earlyMedia) r.earlyMedia = true;
-    if (a.answer !== undefined) r.answer = a.answer;
-    if (a.end !== undefined) r.end = a.end;
+    if (a.answer !== undefined && Number.isFinite(a.answer)) r.answer = a.answer;
+    if (a.end !== undefined && Number.isFinite(a.end)) r.end = a.end;
     if (a.code !== undefined) r.finalCode = a.code;
+    else if (a.answer !== undefined) r.finalCode = 200;
     if (a.reason !== undefined) r.finalReason = a.reason;
-    const firstResponse = a.ringing ?? a.answer ?? (a.code !== undefined && a.code >= 300 ? a.end : undefined);
-    if (firstResponse !== undefined) r.pdd = Math.max(0, firstResponse - a.start);
-    if (a.answer !== undefined && a.end !== undefined) r.duration = Math.max(0, a.end - a.answer);
+    const firstResponse = r.ringing ?? r.answer ?? (a.code !== undefined && a.code >= 300 ? r.end : undefined);
+    if (firstResponse !== undefined && Number.isFinite(a.start)) r.pdd = Math.max(0, firstResponse - a.start);
+    if (r.answer !== undefined && r.end !== undefined) r.duration = Math.max(0, r.end - r.answer);
     if (a.disconnectedBy !== undefined) r.disconnectedBy = a.disconnectedBy;
     if (a.dstAddr !== undefined) r.dstAddr = a.dstAddr;
     if (a.disposition !== undefined) r.disposition = a.disposition;

@@ -89,7 +89,8 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   /** `stampGen` counts stamps taken; `lastTs` is the epoch of stamp number `tsGen`. */
   let stampGen = 0;
   let tsGen = -1;
-  let lastTs = 0;
+  // NaN until the first stamped line: console excerpts with no stamps give undated records, not 1970.
+  let lastTs = NaN;
   let unstampedLine = -1;
   /** Bytes of the last `[…]` stamp read on the fast path: the next line often repeats it exactly. */
   const stampBytes = new Uint8Array(40);
@@ -172,7 +173,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         unstampedLine = lineNo;
         unstampedUsed++;
       }
-      return 0;
+      return NaN;
     }
     if (tsGen !== stampGen) {
       lastTs = epochOf(last);
@@ -633,7 +634,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       const notes = acc.notes;
       notes.push(...years.notes());
       if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
-      if (unstampedUsed > 0) notes.push(`${unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or 0`);
+      if (unstampedUsed > 0) notes.push(`${unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
       if (syslogLines > 0) notes.push(`${syslogLines} lines unwrapped from a syslog prefix`);
       if (grepPrefixed > 0) notes.push(`${grepPrefixed} lines carried a grep file-name prefix`);
       if (dialRecords > 0) notes.push(`codeSource: ${dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);

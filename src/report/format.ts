@@ -191,8 +191,9 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
 
 /** `1,234 attempts on 4 routes, 2026-11-23 00:00 – 2026-11-24 00:00 UTC`. */
 export function scopeLine(result: AnalysisResult): string {
-  const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : ', no call records';
-  return `${int(result.totals.attempts)} attempts on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}`;
+  const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : result.totals.attempts > 0 ? ', no time stamps' : ', no call records';
+  const n = result.totals.attempts;
+  return `${int(n)} attempt${n === 1 ? '' : 's'} on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}`;
 }
 
 /**
