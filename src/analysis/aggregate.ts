@@ -12,7 +12,7 @@
  */
 import type { CallRecord } from '../types.js';
 import { BASE_LEVELS_MS } from './buckets.js';
-import { FalseBusyTracker, normalizeNumber } from './falsebusy.js';
+import { FalseBusyTracker, numberOffset } from './falsebusy.js';
 import { FasCounters } from './fas.js';
 import { hashId, Reservoir } from './reservoir.js';
 import { classify, newClassified, Stats } from './stats.js';
@@ -201,16 +201,20 @@ export class Aggregator {
     const busy = c.code === 486 || c.code === 600;
     if (!busy && !c.answered && this.prefixDigits === 0) return;
 
-    const callee = r.callee !== undefined && r.callee !== '' ? normalizeNumber(r.callee) : undefined;
-    if (this.prefixDigits > 0) this.prefixStatsOf(ra, callee ? callee.slice(0, this.prefixDigits) : 'unknown').add(c);
+    const callee = r.callee;
+    if (this.prefixDigits > 0) {
+      // The first digits of the normalised number (normalizeNumber), without making it.
+      const off = callee === undefined ? 0 : numberOffset(callee);
+      this.prefixStatsOf(ra, callee !== undefined && callee.length > off ? callee.slice(off, off + this.prefixDigits) : 'unknown').add(c);
+    }
     if (!busy && !c.answered) return;
     const h = hashId(r.callId);
     if (busy) {
       if (dated) reservoirAt(ra.busyExamples, Math.floor(r.start / this.baseMs)).offer(r.callId, h);
-      if (callee && dated) this.falseBusy.busy(callee, r.route, r.end ?? r.start, r.callId);
+      if (callee !== undefined && dated) this.falseBusy.record(callee, true, r.route, r.end ?? r.start, r.callId);
     } else {
       ra.fas.addAnswered(r, c, h, this.thresholds);
-      if (callee && dated) this.falseBusy.answered(callee, r.route, r.start, r.callId);
+      if (callee !== undefined && dated) this.falseBusy.record(callee, false, r.route, r.start, r.callId);
     }
   }
 

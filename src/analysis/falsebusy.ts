@@ -7,6 +7,11 @@
  * callee the last two busies and the last two answers are kept and pairs are looked for whenever one
  * side arrives, and again when two aggregates are merged. Memory is bounded by an LRU map of callees;
  * the pairs found are bounded too (the total is still counted).
+ *
+ * Speed: this runs for every answered and every busy record (over half of a CDR). Callees live in
+ * open-addressing tables of typed arrays rather than Maps of objects: a callee seen once (most of
+ * them) costs no allocation at all, its one event is stored inline in the table; the number is
+ * normalised by an offset into the record's own string (no slice) and hashed once.
  */
 import type { FalseBusy } from './result.js';
 
@@ -24,17 +29,6 @@ interface CalleeEvents {
   ans: Ev[];
 }
 
-/** Most callees are seen once: their entry is the event itself (one object), lists come with a second. */
-type Entry = Ev | CalleeEvents;
-
-function isEv(e: Entry): e is Ev {
-  return (e as Ev).callId !== undefined;
-}
-
-function lists(e: Entry): CalleeEvents {
-  return isEv(e) ? (e.busy ? { busy: [e], ans: [] } : { busy: [], ans: [e] }) : e;
-}
-
 const PER_CALLEE = 2;
 export const MAX_FALSE_BUSY = 500;
 
@@ -44,47 +38,242 @@ interface Found {
   ans: Ev;
 }
 
+/** Length of the prefix normalizeNumber drops: 1 for `+`, 2 for `00`, else 0. */
+export function numberOffset(s: string): number {
+  const c = s.charCodeAt(0);
+  if (c === 43 /* + */) return 1;
+  return c === 48 && s.charCodeAt(1) === 48 ? 2 : 0;
+}
+
+/** A number as compared across routes: without `+` and without an international `00` prefix. */
+export function normalizeNumber(s: string): string {
+  const i = numberOffset(s);
+  return i === 0 ? s : s.slice(i);
+}
+
+/** FNV-1a 32-bit of s from `off`. */
+function hashFrom(s: string, off: number): number {
+  let h = 0x811c9dc5;
+  for (let i = off; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Whether s from `so` and t from `to` are the same text. */
+function sameFrom(s: string, so: number, t: string, to: number): boolean {
+  // The same offset means the same dropped prefix (or none): the strings are equal exactly when their rests are.
+  if (so === to) return s === t;
+  const n = s.length - so;
+  if (n !== t.length - to) return false;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(so + i) !== t.charCodeAt(to + i)) return false;
+  return true;
+}
+
+const MIN_SLOTS = 64;
+
+/**
+ * One generation of callees. Entries are appended in insertion order (what the JSON and merges
+ * iterate in) to parallel arrays; an open-addressing table (linear probing, at most half full) maps a
+ * callee's hash to its entry, holding the hash and the entry side by side so that a probe reads one
+ * cache line and an entry is read only when the hashes match. A callee with one event keeps it inline
+ * (`busy`, `route`, `t`, `id`); one with more has its lists in `multi`. Entries are only ever removed
+ * from the older generation, which takes no more inserts, so a removed entry just stays `gone`.
+ */
+class Generation {
+  /** Live entries. */
+  size = 0;
+  /** Entries ever added. */
+  n = 0;
+  mask = MIN_SLOTS - 1;
+  /** Per slot: [hash, entry + 1]; 0 = empty. */
+  table = new Int32Array(MIN_SLOTS * 2);
+  // Entries.
+  keys: string[] = [];
+  route: string[] = [];
+  id: string[] = [];
+  multi: Array<CalleeEvents | undefined> = [];
+  off = new Uint8Array(MIN_SLOTS >> 1);
+  busy = new Uint8Array(MIN_SLOTS >> 1);
+  gone = new Uint8Array(MIN_SLOTS >> 1);
+  t = new Float64Array(MIN_SLOTS >> 1);
+
+  /** The entry of a callee, or −1. */
+  find(key: string, off: number, h: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e1 = table[2 * s + 1];
+      if (e1 === 0) return -1;
+      if (table[2 * s] === h) {
+        const e = e1 - 1;
+        if (this.gone[e] === 0 && sameFrom(this.keys[e], this.off[e], key, off)) return e;
+      }
+    }
+  }
+
+  /** Adds a callee known to be absent, with one event; returns its entry. */
+  add(key: string, off: number, h: number, busy: boolean, route: string, t: number, id: string): number {
+    const e = this.n;
+    if ((e + 1) * 2 > this.mask + 1) this.grow();
+    if (e === this.t.length) this.growEntries();
+    const table = this.table;
+    const mask = this.mask;
+    let s = h & mask;
+    while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+    table[2 * s] = h;
+    table[2 * s + 1] = e + 1;
+    put(this.keys, e, key);
+    put(this.route, e, route);
+    put(this.id, e, id);
+    put(this.multi, e, undefined);
+    this.off[e] = off;
+    this.busy[e] = busy ? 1 : 0;
+    this.gone[e] = 0;
+    this.t[e] = t;
+    this.n = e + 1;
+    this.size++;
+    return e;
+  }
+
+  remove(e: number): void {
+    this.gone[e] = 1;
+    this.size--;
+  }
+
+  /** The callee's events as lists (made from the inline event when there is only one). */
+  lists(e: number): CalleeEvents {
+    const m = this.multi[e];
+    if (m) return m;
+    const x: Ev = { busy: this.busy[e] === 1, route: this.route[e], t: this.t[e], callId: this.id[e] };
+    return x.busy ? { busy: [x], ans: [] } : { busy: [], ans: [x] };
+  }
+
+  callee(e: number): string {
+    const off = this.off[e];
+    return off === 0 ? this.keys[e] : this.keys[e].slice(off);
+  }
+
+  /** Live entries in insertion order. */
+  *entries(): Iterable<number> {
+    for (let e = 0; e < this.n; e++) if (this.gone[e] === 0) yield e;
+  }
+
+  /** Empties the generation for reuse (capacity kept), dropping its strings. */
+  clear(): void {
+    if (this.n === 0) return;
+    this.table.fill(0);
+    const n = this.n;
+    // Overwritten in place (the arrays stay packed), so that the strings can be collected.
+    this.keys.fill('', 0, n);
+    this.route.fill('', 0, n);
+    this.id.fill('', 0, n);
+    this.multi.fill(undefined, 0, n);
+    this.n = 0;
+    this.size = 0;
+  }
+
+  /** Doubles the table and re-inserts the entries' hashes. */
+  private grow(): void {
+    const old = this.table;
+    const cap = (this.mask + 1) * 2;
+    const table = new Int32Array(cap * 2);
+    const mask = cap - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let s = old[i] & mask;
+      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+      table[2 * s] = old[i];
+      table[2 * s + 1] = old[i + 1];
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+
+  private growEntries(): void {
+    const cap = this.t.length * 2;
+    const off = new Uint8Array(cap);
+    off.set(this.off);
+    this.off = off;
+    const busy = new Uint8Array(cap);
+    busy.set(this.busy);
+    this.busy = busy;
+    const gone = new Uint8Array(cap);
+    gone.set(this.gone);
+    this.gone = gone;
+    const t = new Float64Array(cap);
+    t.set(this.t);
+    this.t = t;
+  }
+}
+
+/** a[i] = v for i ≤ a.length, growing by push (a packed array, never a holey one). */
+function put<T>(a: T[], i: number, v: T): void {
+  if (i < a.length) a[i] = v;
+  else a.push(v);
+}
+
 export class FalseBusyTracker {
   /**
    * Callees in two generations: new and refreshed ones go to `recent`; when it holds half the cap,
-   * it becomes `older` and the previous `older` is forgotten. An approximate LRU with O(1) steps
-   * (a Map used as an LRU with deletes slows down as its table fills with holes).
+   * it becomes `older` and the previous `older` is forgotten (its table is reused). An approximate
+   * LRU with O(1) steps.
    */
-  private recent = new Map<string, Entry>();
-  private older = new Map<string, Entry>();
+  private recent = new Generation();
+  private older = new Generation();
+  private readonly half: number;
   private readonly found = new Map<string, Found>();
+  /** The key of the kept pair `keep` would drop next (undefined: not known, compute it). */
+  private latestKey: string | undefined;
   /** Pairs found, including those beyond the kept list. */
   total = 0;
 
   constructor(
     readonly windowMs: number,
     readonly maxCallees: number,
-  ) {}
+  ) {
+    this.half = Math.max(1, maxCallees >> 1);
+  }
 
   busy(callee: string, route: string, t: number, callId: string): void {
-    this.event(callee, { busy: true, route, t, callId });
+    this.event(callee, 0, hashFrom(callee, 0), true, route, t, callId, true);
   }
 
   answered(callee: string, route: string, t: number, callId: string): void {
-    this.event(callee, { busy: false, route, t, callId });
+    this.event(callee, 0, hashFrom(callee, 0), false, route, t, callId, true);
+  }
+
+  /**
+   * An event for a callee number as found in a record (normalised here, as normalizeNumber does);
+   * a number that normalises to nothing is ignored.
+   */
+  record(rawCallee: string, busy: boolean, route: string, t: number, callId: string): void {
+    const off = numberOffset(rawCallee);
+    if (rawCallee.length <= off) return;
+    this.event(rawCallee, off, hashFrom(rawCallee, off), busy, route, t, callId, true);
   }
 
   /** Records an event; `pairs` false when its pairs with the events already here were counted elsewhere. */
-  private event(callee: string, x: Ev, pairs = true): void {
-    let e = this.recent.get(callee);
-    const inRecent = e !== undefined;
-    if (!inRecent) {
-      e = this.older.size > 0 ? this.older.get(callee) : undefined;
-      if (e === undefined) {
-        this.insert(callee, x);
+  private event(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string, pairs: boolean): void {
+    const recent = this.recent;
+    let s = recent.find(key, off, h);
+    let ev: CalleeEvents;
+    if (s >= 0) {
+      ev = recent.lists(s);
+      recent.multi[s] = ev;
+    } else {
+      const older = this.older;
+      const o = older.size > 0 ? older.find(key, off, h) : -1;
+      if (o < 0) {
+        this.insert(key, off, h, busy, route, t, callId);
         return;
       }
-      this.older.delete(callee);
+      ev = older.lists(o);
+      older.remove(o);
+      const slot = this.insert(key, off, h, busy, route, t, callId);
+      this.recent.multi[slot] = ev;
     }
-    const ev = lists(e!);
-    if (!inRecent) this.insert(callee, ev);
-    else if (ev !== e) this.recent.set(callee, ev);
-    if (x.busy) {
+    const x: Ev = { busy, route, t, callId };
+    const callee = (): string => (off === 0 ? key : key.slice(off));
+    if (busy) {
       if (pairs) for (const a of ev.ans) this.check(callee, x, a);
       keepLatest(ev.busy, x);
     } else {
@@ -93,28 +282,40 @@ export class FalseBusyTracker {
     }
   }
 
-  /** Adds a callee that is not in the recent generation. */
-  private insert(callee: string, e: Entry): void {
-    if (this.recent.size >= Math.max(1, this.maxCallees >> 1)) {
+  /** Adds a callee that is not in the recent generation; returns its slot there. */
+  private insert(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string): number {
+    if (this.recent.size >= this.half) {
+      const drop = this.older;
       this.older = this.recent;
-      this.recent = new Map();
+      drop.clear();
+      this.recent = drop;
     }
-    this.recent.set(callee, e);
+    return this.recent.add(key, off, h, busy, route, t, callId);
   }
 
   merge(o: FalseBusyTracker): void {
     for (const f of o.found.values()) this.keep(f);
     this.total += o.total - o.found.size;
-    for (const [callee, oe] of o.callees()) {
+    for (const [g, s] of o.entries()) {
       // Pairs between the other's events and ours are new; pairs among its own are in o.found.
-      const mine = this.recent.get(callee) ?? this.older.get(callee);
-      if (mine) {
-        const ev = lists(mine);
-        for (const b of oe.busy) for (const a of ev.ans) this.check(callee, b, a);
-        for (const a of oe.ans) for (const b of ev.busy) this.check(callee, b, a);
+      const key = g.keys[s]!;
+      const off = g.off[s];
+      const h = hashFrom(key, off);
+      const oe = g.lists(s);
+      let mine: CalleeEvents | undefined;
+      const r = this.recent.find(key, off, h);
+      if (r >= 0) mine = this.recent.lists(r);
+      else {
+        const x = this.older.size > 0 ? this.older.find(key, off, h) : -1;
+        if (x >= 0) mine = this.older.lists(x);
       }
-      for (const b of oe.busy) this.event(callee, b, false);
-      for (const a of oe.ans) this.event(callee, a, false);
+      if (mine) {
+        const callee = (): string => g.callee(s);
+        for (const b of oe.busy) for (const a of mine.ans) this.check(callee, b, a);
+        for (const a of oe.ans) for (const b of mine.busy) this.check(callee, b, a);
+      }
+      for (const b of oe.busy) this.event(key, off, h, true, b.route, b.t, b.callId, false);
+      for (const a of oe.ans) this.event(key, off, h, false, a.route, a.t, a.callId, false);
     }
   }
 
@@ -133,17 +334,18 @@ export class FalseBusyTracker {
       }));
   }
 
-  /** Callees remembered, oldest generation first. */
-  private *callees(): Iterable<[string, CalleeEvents]> {
-    for (const [c, e] of this.older) yield [c, lists(e)];
-    for (const [c, e] of this.recent) yield [c, lists(e)];
+  /** Callees remembered (generation and slot), oldest generation first, each in insertion order. */
+  private entries(): Array<[Generation, number]> {
+    const out: Array<[Generation, number]> = [];
+    for (const g of [this.older, this.recent]) for (const e of g.entries()) out.push([g, e]);
+    return out;
   }
 
-  private check(callee: string, b: Ev, a: Ev): void {
+  private check(callee: () => string, b: Ev, a: Ev): void {
     if (a.route === b.route) return;
     const dt = a.t - b.t;
     if (dt < 0 || dt > this.windowMs) return;
-    this.keep({ callee, busy: b, ans: a });
+    this.keep({ callee: callee(), busy: b, ans: a });
   }
 
   private keep(f: Found): void {
@@ -152,15 +354,26 @@ export class FalseBusyTracker {
     this.total++;
     if (this.found.size < MAX_FALSE_BUSY) {
       this.found.set(key, f);
+      this.latestKey = undefined;
       return;
     }
-    // Keep the earliest pairs, so that the kept list does not depend on arrival order.
-    let latestKey: string | undefined;
-    let latest: Found | undefined;
-    for (const [k, v] of this.found) if (!latest || later(v, latest)) [latestKey, latest] = [k, v];
+    // Keep the earliest pairs, so that the kept list does not depend on arrival order. The latest kept
+    // pair (the first of equals in order) is remembered until the list changes.
+    if (this.latestKey === undefined) {
+      let latest: Found | undefined;
+      for (const [k, v] of this.found) {
+        if (!latest || later(v, latest)) {
+          this.latestKey = k;
+          latest = v;
+        }
+      }
+    }
+    const latestKey = this.latestKey;
+    const latest = latestKey !== undefined ? this.found.get(latestKey) : undefined;
     if (latest && latestKey !== undefined && later(latest, f)) {
       this.found.delete(latestKey);
       this.found.set(key, f);
+      this.latestKey = undefined;
     }
   }
 
@@ -170,7 +383,10 @@ export class FalseBusyTracker {
       maxCallees: this.maxCallees,
       total: this.total,
       found: [...this.found.values()].map((f) => [f.callee, evJSON(f.busy), evJSON(f.ans)]),
-      callees: [...this.callees()].map(([c, e]) => [c, e.busy.map(evJSON), e.ans.map(evJSON)]),
+      callees: this.entries().map(([g, s]) => {
+        const e = g.lists(s);
+        return [g.callee(s), e.busy.map(evJSON), e.ans.map(evJSON)];
+      }),
     };
   }
 
@@ -183,8 +399,9 @@ export class FalseBusyTracker {
     for (const [callee, b, a] of o.found) t.found.set(`${b[2]}\n${a[2]}`, { callee, busy: evFrom(b, true), ans: evFrom(a, false) });
     t.total = o.total;
     for (const [c, busy, ans] of o.callees) {
-      for (const b of busy) t.event(c, evFrom(b, true), false);
-      for (const a of ans) t.event(c, evFrom(a, false), false);
+      const h = hashFrom(c, 0);
+      for (const b of busy) t.event(c, 0, h, true, b[0], b[1], b[2], false);
+      for (const a of ans) t.event(c, 0, h, false, a[0], a[1], a[2], false);
     }
     return t;
   }
@@ -224,12 +441,4 @@ function keepLatest(list: Ev[], e: Ev): void {
 
 function newer(x: Ev, y: Ev): boolean {
   return x.t > y.t || (x.t === y.t && x.callId > y.callId);
-}
-
-/** A number as compared across routes: without `+` and without an international `00` prefix. */
-export function normalizeNumber(s: string): string {
-  let i = 0;
-  if (s.charCodeAt(0) === 43 /* + */) i = 1;
-  else if (s.startsWith('00')) i = 2;
-  return i === 0 ? s : s.slice(i);
 }
