@@ -649,9 +649,19 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
  */
 export function isAsteriskLog(head: Uint8Array): boolean {
   const b = Buffer.from(head.buffer, head.byteOffset, head.length);
-  for (const marker of HEAD_MARKERS) if (b.indexOf(marker) >= 0) return true;
+  for (const marker of HEAD_MARKERS) {
+    // A log's marker sits near the start of its line (after a stamp, a level and perhaps a syslog
+    // prefix); the same words deep inside a long line are text about a log (a TSV, a README).
+    for (let at = b.indexOf(marker); at >= 0; at = b.indexOf(marker, at + 1)) {
+      const lineStart = at === 0 ? 0 : b.lastIndexOf(0x0a, at - 1) + 1;
+      if (at - lineStart <= MARKER_MAX_COLUMN) return true;
+    }
+  }
   return false;
 }
+
+/** How far into its line a marker may start (syslog prefix + stamp + level + thread + call marker + file). */
+const MARKER_MAX_COLUMN = 200;
 
 const HEAD_MARKERS = [
   '] VERBOSE[',
