@@ -1,4 +1,5 @@
 /** Text renderings of the catalogue for `explain` and `catalogue` (pure functions: data in, string out). */
+import { csvCell } from '../report/csv-cell.js';
 import {
   allEntries,
   isReroutable,
@@ -121,27 +122,6 @@ export function catalogueToJson(entries: readonly CatalogueEntry[] = allEntries(
     variants: e.variants.map((v) => ({ reason: v.reason, description: v.description })),
   }));
   return JSON.stringify(rows, null, 2) + '\n';
-}
-
-/**
- * A CSV cell per RFC 4180, safe to open in a spreadsheet: a cell starting with = + - @ TAB or CR is prefixed
- * with an apostrophe so that it is not run as a formula; cells with a quote, comma, CR or LF are quoted.
- */
-export function csvCell(value: string | number | boolean): string {
-  let s = String(value);
-  if (s.length > 0) {
-    const c = s.charCodeAt(0);
-    if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d) s = "'" + s;
-  }
-  let needsQuotes = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) {
-      needsQuotes = true;
-      break;
-    }
-  }
-  return needsQuotes ? '"' + s.split('"').join('""') + '"' : s;
 }
 
 /** `catalogue --format csv`: one row per code and one per provider phrase (kind `variant`), CRLF line ends. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell } from '../../src/catalogue/format.js';
+import { csvCell } from '../../src/report/csv-cell.js';
 import { phraseKey } from '../../src/catalogue/normalize.js';
 import { parseCodeQuery } from '../../src/catalogue/query.js';
 import { parseReasonHeader, parseReasonHeaderValues } from '../../src/catalogue/reason-header.js';
