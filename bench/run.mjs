@@ -14,16 +14,11 @@
  *   SIPSCOPE_BENCH_OUT=file     where to write the results (default bench/results.json)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, freemem, loadavg, totalmem, tmpdir, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'sipscope.js');
-const gen = await import(join(root, 'dist', 'gen', 'cli.js'));
-const { benchScenario, benchRtpScenario, BENCH_DEFAULTS } = await import(join(root, 'dist', 'gen', 'bench-spec.js'));
-const { groundTruth, renderToFile, writeCapture, writeMasterCsv } = await import(join(root, 'dist', 'gen', 'index.js'));
 
 const scale = Number(process.env.SIPSCOPE_BENCH_SCALE ?? '1');
 const runs = Math.max(1, Number(process.env.SIPSCOPE_BENCH_RUNS ?? '3'));
@@ -33,6 +28,21 @@ const keepDir = process.env.SIPSCOPE_BENCH_DIR;
 const dir = keepDir ? resolve(keepDir) : mkdtempSync(join(tmpdir(), 'sipscope-bench-'));
 const outFile = resolve(process.env.SIPSCOPE_BENCH_OUT ?? join(root, 'bench', 'results.json'));
 mkdirSync(dir, { recursive: true });
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * A private copy of the build (dist/, bin/, package.json; node_modules linked), so that a rebuild of
+ * the working tree while the benchmark runs cannot change or break what is measured.
+ */
+const app = join(dir, `app-${process.pid}`);
+cpSync(join(root, 'dist'), join(app, 'dist'), { recursive: true });
+cpSync(join(root, 'bin'), join(app, 'bin'), { recursive: true });
+cpSync(join(root, 'package.json'), join(app, 'package.json'));
+symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
+const bin = join(app, 'bin', 'sipscope.js');
+const gen = await import(join(app, 'dist', 'gen', 'cli.js'));
+const { benchScenario, benchRtpScenario } = await import(join(app, 'dist', 'gen', 'bench-spec.js'));
+const { groundTruth, renderToFile, writeCapture, writeMasterCsv } = await import(join(app, 'dist', 'gen', 'index.js'));
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const have = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
@@ -299,4 +309,5 @@ console.log(lines.join('\n'));
 results.table = lines;
 writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
 log(`\nwrote ${outFile}`);
+rmSync(app, { recursive: true, force: true });
 if (!keepDir) rmSync(dir, { recursive: true, force: true });
