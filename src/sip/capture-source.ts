@@ -92,16 +92,19 @@ export class SipPayloadHandler implements PayloadHandler {
     return t;
   }
 
+  /** Reused for every message: the scanner copies its fields (the position object is new each time). */
+  private readonly m: MessageMeta = { ts: 0, src: '', srcPort: 0, dst: '', dstPort: 0, transport: 'udp', position: { file: '', packet: 0 } };
+
   private meta(p: TransportPayload): MessageMeta {
-    return {
-      ts: p.ts,
-      src: this.addrText(p.srcAddr),
-      srcPort: p.srcPort,
-      dst: this.addrText(p.dstAddr),
-      dstPort: p.dstPort,
-      transport: p.proto,
-      position: { file: this.file, packet: p.packet },
-    };
+    const m = this.m;
+    m.ts = p.ts;
+    m.src = this.addrText(p.srcAddr);
+    m.srcPort = p.srcPort;
+    m.dst = this.addrText(p.dstAddr);
+    m.dstPort = p.dstPort;
+    m.transport = p.proto;
+    m.position = { file: this.file, packet: p.packet };
+    return m;
   }
 
   onPayload(p: TransportPayload): PayloadVerdict {
@@ -111,9 +114,10 @@ export class SipPayloadHandler implements PayloadHandler {
   private udp(p: TransportPayload): PayloadVerdict {
     const d = p.data;
     const n = d.length;
-    if (startLineEnd(d, 0, n) >= 0) {
+    const sl = startLineEnd(d, 0, n);
+    if (sl >= 0) {
       this.problem.anomaly = undefined;
-      const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem);
+      const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem, sl);
       if (m) return 'sip';
       p.anomaly = this.problem.anomaly ?? 'sip-malformed';
       return 'malformed';

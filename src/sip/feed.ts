@@ -19,8 +19,9 @@ export interface SipFeed {
   /**
    * Scans one message at buf[start, end) and feeds it. Returns the message, or null when there is no
    * valid start line (`problem.anomaly` says why; the caller decides how to count the unit).
+   * `startLineEnd`: the start line's end when the caller already found it (saves scanning it twice).
    */
-  feedBytes(buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
+  feedBytes(buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem, startLineEnd?: number): SipMessage | null;
   /** Same for a message given as text (e.g. a SIP dump from a log; LF or CRLF line ends both work). */
   feedText(text: string, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
   /** Feeds an already scanned message. */
@@ -50,8 +51,8 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputA
     if (m.malformed) countWarning(acc, m.malformed);
     else tracker.add(m);
   };
-  const feedBytes = (buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem): SipMessage | null => {
-    const m = scanSipMessage(buf, start, end, meta, keepRaw, problem);
+  const feedBytes = (buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem, sl?: number): SipMessage | null => {
+    const m = scanSipMessage(buf, start, end, meta, keepRaw, problem, sl);
     if (m) feedMessage(m);
     return m;
   };

@@ -169,9 +169,9 @@ export function methodString(buf: Uint8Array, s: number, e: number): string {
 
 /** Parts of a From/To value. */
 interface NameAddr {
-  display?: string;
-  user?: string;
-  tag?: string;
+  display: string | undefined;
+  user: string | undefined;
+  tag: string | undefined;
 }
 
 const L_TAG = lit('tag');
@@ -182,17 +182,21 @@ const L_TEL = lit('tel');
 const L_SDP = lit('application/sdp');
 const L_MULTIPART = lit('multipart/');
 
+/** Value range found by the last successful `paramRange` (module scratch: no tuple per call). */
+let prS = 0;
+let prE = 0;
+
 /**
- * [start, end) of the value of parameter `name` (lower case) in `;a=b;name=value…` over buf[s, e), or
- * undefined. The search stops at the `stop` byte (the comma between header values). Quoted values are
- * returned without their quotes.
+ * Whether parameter `name` (lower case) occurs in `;a=b;name=value…` over buf[s, e); its value is then
+ * at [prS, prE). The search stops at the `stop` byte (the comma between header values). Quoted values
+ * are given without their quotes.
  */
-function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): [number, number] | undefined {
+function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): boolean {
   const n = name.length;
   let p = s;
   while (p < e) {
     let c = buf[p]!;
-    if (c === stop) return undefined;
+    if (c === stop) return false;
     p++;
     if (c !== SEMI) continue;
     while (p < e && ((c = buf[p]!) === SP || c === HT || c === CR || c === LF)) p++;
@@ -208,18 +212,28 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, sto
       const vs = q + 1;
       let ve = vs;
       while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
-      return [vs, Math.min(ve, e)];
+      prS = vs;
+      prE = Math.min(ve, e);
+      return true;
     }
     let ve = q;
     while (ve < e && (c = buf[ve]!) !== SEMI && c !== stop && c !== SP && c !== HT && c !== CR && c !== LF) ve++;
-    return [q, ve];
+    prS = q;
+    prE = ve;
+    return true;
   }
-  return undefined;
+  return false;
 }
 
 /** From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. */
+/** Scratch result of `parseNameAddr`, read at once by the caller (no object per header). */
+const nameAddr: NameAddr = { display: undefined, user: undefined, tag: undefined };
+
 function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
-  const out: NameAddr = {};
+  const out = nameAddr;
+  out.display = undefined;
+  out.user = undefined;
+  out.tag = undefined;
   let p = skipWs(buf, s, e);
   let uriStart: number;
   let uriEnd: number;
@@ -262,8 +276,7 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
       }
     }
   }
-  const tag = paramRange(buf, paramsStart, e, L_TAG, COMMA);
-  if (tag && tag[1] > tag[0]) out.tag = text(buf, tag[0], tag[1]);
+  if (paramRange(buf, paramsStart, e, L_TAG, COMMA) && prE > prS) out.tag = text(buf, prS, prE);
   return out;
 }
 
@@ -290,9 +303,8 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo): v
     let t = p;
     while (t < q && isTokenChar(buf[t]!)) t++;
     if (eqCI(buf, p, t, L_Q850)) {
-      const cause = paramRange(buf, t, q, L_CAUSE, COMMA);
-      if (cause && into.q850 === undefined) {
-        const n = parseUint(buf, cause[0], cause[1]);
+      if (paramRange(buf, t, q, L_CAUSE, COMMA) && into.q850 === undefined) {
+        const n = parseUint(buf, prS, prE);
         if (n >= 0 && n < 1000) {
           into.q850 = n;
           into.text = text(buf, p, q);
@@ -414,8 +426,10 @@ export function scanSipMessage(
   meta: MessageMeta,
   keepRaw?: boolean,
   problem?: ScanProblem,
+  knownStartLineEnd?: number,
 ): SipMessage | null {
-  const sl = startLineEnd(buf, start, end);
+  // A caller that already validated the start line passes its end (`startLineEnd(buf, start, end)`).
+  const sl = knownStartLineEnd ?? startLineEnd(buf, start, end);
   if (sl < 0) {
     if (problem) problem.anomaly = end - start < 12 ? 'sip-truncated' : 'sip-bad-start-line';
     return null;
@@ -537,8 +551,7 @@ export function scanSipMessage(
         case H_VIA: {
           if (viaSeen) break;
           viaSeen = true;
-          const br = paramRange(buf, vs, ve, L_BRANCH, COMMA);
-          if (br && br[1] > br[0]) m.viaBranch = text(buf, br[0], br[1]);
+          if (paramRange(buf, vs, ve, L_BRANCH, COMMA) && prE > prS) m.viaBranch = text(buf, prS, prE);
           break;
         }
         case H_CONTACT: {

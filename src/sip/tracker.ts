@@ -98,6 +98,11 @@ function mediaKey(a: Uint8Array, port: number): number {
   return h * 65536 + port;
 }
 
+function isZeroAddr(a: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
+}
+
 /** Whether any endpoint of a key's list has this address (IPv6 keys may collide; IPv4 always matches). */
 function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
   for (let i = 0; i < refs.length; i++) if (sameAddr(refs[i]!.addr, addr)) return true;
@@ -217,14 +222,15 @@ export class CallTracker {
   private setMedia(leg: Leg, owner: Side, sdp: SdpSummary | undefined): void {
     if (!sdp || sdp.addr === undefined || !sdp.port) return;
     const addr = parseIp(sdp.addr);
-    if (!addr || addr.every((b) => b === 0)) return; // 0.0.0.0 = hold
+    if (!addr || isZeroAddr(addr)) return; // 0.0.0.0 = hold
+    let others = 0;
     for (const r of leg.media) {
       if (r.owner === owner) {
         if (r.port === sdp.port && sameAddr(r.addr, addr)) return;
         this.dropMedia(r);
-      }
+      } else others++;
     }
-    leg.media = leg.media.filter((r) => r.owner !== owner);
+    if (others !== leg.media.length) leg.media = leg.media.filter((r) => r.owner !== owner);
     const ref: MediaRef = { addr, port: sdp.port, leg, owner };
     leg.media.push(ref);
     const key = mediaKey(addr, sdp.port);
@@ -496,8 +502,11 @@ export class CallTracker {
   /** Closes idle calls (capture time) and challenged attempts whose retry never came. */
   private sweep(now: number): void {
     this.nextSweep = now + Math.max(1000, Math.min(this.timeout / 10, 10_000));
-    for (const legs of [...this.calls.values()]) {
-      for (const leg of [...legs]) {
+    // finish() only deletes from the table (never adds), which a Map iteration tolerates; a Call-ID with
+    // several legs is copied because finish() splices its array.
+    for (const legs of this.calls.values()) {
+      for (const leg of legs.length === 1 ? legs : legs.slice()) {
+        if (leg.finished) continue;
         const idle = now - leg.lastTs;
         if (leg.byeTs !== undefined && now - leg.byeTs > TIMER_B_MS) this.finish(leg, 0);
         // A challenged attempt waits like any idle call: people type passwords (a minute is common).
