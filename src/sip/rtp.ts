@@ -137,6 +137,9 @@ const SILENCE_MS = 100;
 const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RATE));
 const [C0, C1, C2, C3, C4] = COEFF as [number, number, number, number, number];
 const MAX_FRAMES = RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
+/** Frame buffers of finished detectors, reused by new ones. */
+const framePool: Int16Array[] = [];
+const FRAME_POOL_MAX = 256;
 
 /**
  * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
@@ -146,8 +149,12 @@ const MAX_FRAMES = RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
  * ringback gives ≈ 1, speech ≈ 0.
  */
 export class RingbackDetector {
-  /** The current frame's decoded samples: silent frames (most of a ringback cadence) skip the filters. */
-  private readonly buf = new Int16Array(FRAME);
+  /**
+   * The current frame's decoded samples: silent frames (most of a ringback cadence) skip the filters.
+   * Taken from a pool on the first sample and given back once the window is full (a typed array of
+   * this size is an off-heap allocation: too dear for every answered call).
+   */
+  private buf: Int16Array | undefined;
   private n = 0;
   frames = 0;
   /** Frames above the silence threshold. */
@@ -161,15 +168,25 @@ export class RingbackDetector {
   /** Feeds G.711 bytes (pt 0 = PCMU, 8 = PCMA) from `off`. */
   feed(d: Uint8Array, off: number, end: number, pt: number): void {
     if (this.frames >= MAX_FRAMES) return;
+    if (off >= end) return;
     const table = pt === 0 ? ULAW : ALAW;
-    const buf = this.buf;
+    const buf = (this.buf ??= framePool.pop() ?? new Int16Array(FRAME));
     let n = this.n;
-    for (let i = off; i < end; i++) {
-      buf[n++] = table[d[i]!]!;
+    let i = off;
+    while (i < end) {
+      // Decode up to the end of the frame in one run (no per-sample frame check).
+      const k = Math.min(end - i, FRAME - n);
+      for (let j = 0; j < k; j++) buf[n + j] = table[d[i + j]!]!;
+      i += k;
+      n += k;
       if (n === FRAME) {
-        this.closeFrame();
+        this.closeFrame(buf);
         n = 0;
-        if (this.frames >= MAX_FRAMES) break;
+        if (this.frames >= MAX_FRAMES) {
+          if (framePool.length < FRAME_POOL_MAX) framePool.push(buf);
+          this.buf = undefined;
+          break;
+        }
       }
     }
     this.n = n;
@@ -179,9 +196,8 @@ export class RingbackDetector {
    * Energy first; the five Goertzel filters run only on a voiced frame, over the same samples in the
    * same order as a per-sample update would (identical values), with the filter state in locals.
    */
-  private closeFrame(): void {
+  private closeFrame(buf: Int16Array): void {
     this.frames++;
-    const buf = this.buf;
     let energy = 0;
     for (let i = 0; i < FRAME; i++) {
       const x = buf[i]!;
