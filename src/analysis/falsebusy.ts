@@ -51,32 +51,29 @@ export function normalizeNumber(s: string): string {
   return i === 0 ? s : s.slice(i);
 }
 
-/** FNV-1a 32-bit of s from `off`. */
+/** FNV-1a 32-bit of s from `off`, cut to 30 bits (a small integer for the engine: never boxed). */
 function hashFrom(s: string, off: number): number {
   let h = 0x811c9dc5;
   for (let i = off; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
-
-/** Whether s from `so` and t from `to` are the same text. */
-function sameFrom(s: string, so: number, t: string, to: number): boolean {
-  // The same offset means the same dropped prefix (or none): the strings are equal exactly when their rests are.
-  if (so === to) return s === t;
-  const n = s.length - so;
-  if (n !== t.length - to) return false;
-  for (let i = 0; i < n; i++) if (s.charCodeAt(so + i) !== t.charCodeAt(to + i)) return false;
-  return true;
+  return h >>> 2;
 }
 
 const MIN_SLOTS = 64;
 
 /**
  * One generation of callees. Entries are appended in insertion order (what the JSON and merges
- * iterate in) to parallel arrays; an open-addressing table (linear probing, at most half full) maps a
- * callee's hash to its entry, holding the hash and the entry side by side so that a probe reads one
- * cache line and an entry is read only when the hashes match. A callee with one event keeps it inline
- * (`busy`, `route`, `t`, `id`); one with more has its lists in `multi`. Entries are only ever removed
- * from the older generation, which takes no more inserts, so a removed entry just stays `gone`.
+ * iterate in) to parallel typed arrays; an open-addressing table (linear probing, at most half full)
+ * maps a callee's hash to its entry, holding the hash and the entry side by side so that a probe reads
+ * one cache line and an entry is read only when the hashes match.
+ *
+ * The callee number (normalised) and the Call-ID are copied into a character arena rather than kept as
+ * the record's strings: holding tens of thousands of young strings made the garbage collector copy
+ * each one twice, which cost more than the copy here. They are made into strings again only for a pair
+ * found, a callee seen more than once, and the JSON.
+ *
+ * A callee with one event keeps it inline (`busy`, `route`, `t`, Call-ID in the arena); one with more
+ * has its lists in `multi`. Entries are only ever removed from the older generation, which takes no
+ * more inserts, so a removed entry just stays `gone`.
  */
 class Generation {
   /** Live entries. */
@@ -86,17 +83,20 @@ class Generation {
   mask = MIN_SLOTS - 1;
   /** Per slot: [hash, entry + 1]; 0 = empty. */
   table = new Int32Array(MIN_SLOTS * 2);
-  // Entries.
-  keys: string[] = [];
-  route: string[] = [];
-  id: string[] = [];
-  multi: Array<CalleeEvents | undefined> = [];
-  off = new Uint8Array(MIN_SLOTS >> 1);
+  /** UTF-16 code units of the entries' callees and Call-IDs, `used` of them. */
+  chars = new Uint16Array(1024);
+  used = 0;
+  // Entries: where the callee starts in `chars`, its length, then the Call-ID's length (it follows).
+  start = new Int32Array(MIN_SLOTS >> 1);
+  klen = new Int32Array(MIN_SLOTS >> 1);
+  ilen = new Int32Array(MIN_SLOTS >> 1);
   busy = new Uint8Array(MIN_SLOTS >> 1);
   gone = new Uint8Array(MIN_SLOTS >> 1);
   t = new Float64Array(MIN_SLOTS >> 1);
+  route: string[] = [];
+  multi: Array<CalleeEvents | undefined> = [];
 
-  /** The entry of a callee, or −1. */
+  /** The entry of a callee (`key` from `off`), or −1. */
   find(key: string, off: number, h: number): number {
     const table = this.table;
     const mask = this.mask;
@@ -105,9 +105,19 @@ class Generation {
       if (e1 === 0) return -1;
       if (table[2 * s] === h) {
         const e = e1 - 1;
-        if (this.gone[e] === 0 && sameFrom(this.keys[e], this.off[e], key, off)) return e;
+        if (this.gone[e] === 0 && this.is(e, key, off)) return e;
       }
     }
+  }
+
+  /** Whether entry e's callee is `key` from `off`. */
+  private is(e: number, key: string, off: number): boolean {
+    const n = this.klen[e];
+    if (n !== key.length - off) return false;
+    const chars = this.chars;
+    const a = this.start[e];
+    for (let i = 0; i < n; i++) if (chars[a + i] !== key.charCodeAt(off + i)) return false;
+    return true;
   }
 
   /** Adds a callee known to be absent, with one event; returns its entry. */
@@ -121,14 +131,22 @@ class Generation {
     while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
     table[2 * s] = h;
     table[2 * s + 1] = e + 1;
-    put(this.keys, e, key);
-    put(this.route, e, route);
-    put(this.id, e, id);
-    put(this.multi, e, undefined);
-    this.off[e] = off;
+    const klen = key.length - off;
+    const ilen = id.length;
+    let p = this.used;
+    if (p + klen + ilen > this.chars.length) this.growChars(p + klen + ilen);
+    const chars = this.chars;
+    this.start[e] = p;
+    this.klen[e] = klen;
+    this.ilen[e] = ilen;
+    for (let i = off; i < key.length; i++) chars[p++] = key.charCodeAt(i);
+    for (let i = 0; i < ilen; i++) chars[p++] = id.charCodeAt(i);
+    this.used = p;
     this.busy[e] = busy ? 1 : 0;
     this.gone[e] = 0;
     this.t[e] = t;
+    put(this.route, e, route);
+    put(this.multi, e, undefined);
     this.n = e + 1;
     this.size++;
     return e;
@@ -143,13 +161,13 @@ class Generation {
   lists(e: number): CalleeEvents {
     const m = this.multi[e];
     if (m) return m;
-    const x: Ev = { busy: this.busy[e] === 1, route: this.route[e], t: this.t[e], callId: this.id[e] };
+    const a = this.start[e] + this.klen[e];
+    const x: Ev = { busy: this.busy[e] === 1, route: this.route[e], t: this.t[e], callId: text(this.chars, a, a + this.ilen[e]) };
     return x.busy ? { busy: [x], ans: [] } : { busy: [], ans: [x] };
   }
 
   callee(e: number): string {
-    const off = this.off[e];
-    return off === 0 ? this.keys[e] : this.keys[e].slice(off);
+    return text(this.chars, this.start[e], this.start[e] + this.klen[e]);
   }
 
   /** Live entries in insertion order. */
@@ -157,18 +175,14 @@ class Generation {
     for (let e = 0; e < this.n; e++) if (this.gone[e] === 0) yield e;
   }
 
-  /** Empties the generation for reuse (capacity kept), dropping its strings. */
+  /** Empties the generation for reuse (capacity kept). */
   clear(): void {
     if (this.n === 0) return;
     this.table.fill(0);
-    const n = this.n;
-    // Overwritten in place (the arrays stay packed), so that the strings can be collected.
-    this.keys.fill('', 0, n);
-    this.route.fill('', 0, n);
-    this.id.fill('', 0, n);
-    this.multi.fill(undefined, 0, n);
+    this.multi.fill(undefined, 0, this.n);
     this.n = 0;
     this.size = 0;
+    this.used = 0;
   }
 
   /** Doubles the table and re-inserts the entries' hashes. */
@@ -190,19 +204,31 @@ class Generation {
 
   private growEntries(): void {
     const cap = this.t.length * 2;
-    const off = new Uint8Array(cap);
-    off.set(this.off);
-    this.off = off;
-    const busy = new Uint8Array(cap);
-    busy.set(this.busy);
-    this.busy = busy;
-    const gone = new Uint8Array(cap);
-    gone.set(this.gone);
-    this.gone = gone;
-    const t = new Float64Array(cap);
-    t.set(this.t);
-    this.t = t;
+    this.start = grown(this.start, new Int32Array(cap));
+    this.klen = grown(this.klen, new Int32Array(cap));
+    this.ilen = grown(this.ilen, new Int32Array(cap));
+    this.busy = grown(this.busy, new Uint8Array(cap));
+    this.gone = grown(this.gone, new Uint8Array(cap));
+    this.t = grown(this.t, new Float64Array(cap));
   }
+
+  private growChars(need: number): void {
+    let cap = this.chars.length * 2;
+    while (cap < need) cap *= 2;
+    this.chars = grown(this.chars, new Uint16Array(cap));
+  }
+}
+
+function grown<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
+
+/** The string of UTF-16 code units chars[a..b) (exactly the string they were copied from). */
+function text(chars: Uint16Array, a: number, b: number): string {
+  let out = '';
+  for (let p = a; p < b; p += 4096) out += String.fromCharCode.apply(null, chars.subarray(p, Math.min(b, p + 4096)) as unknown as number[]);
+  return out;
 }
 
 /** a[i] = v for i ≤ a.length, growing by push (a packed array, never a holey one). */
@@ -298,9 +324,9 @@ export class FalseBusyTracker {
     this.total += o.total - o.found.size;
     for (const [g, s] of o.entries()) {
       // Pairs between the other's events and ours are new; pairs among its own are in o.found.
-      const key = g.keys[s]!;
-      const off = g.off[s];
-      const h = hashFrom(key, off);
+      const key = g.callee(s);
+      const off = 0;
+      const h = hashFrom(key, 0);
       const oe = g.lists(s);
       let mine: CalleeEvents | undefined;
       const r = this.recent.find(key, off, h);
@@ -310,7 +336,7 @@ export class FalseBusyTracker {
         if (x >= 0) mine = this.older.lists(x);
       }
       if (mine) {
-        const callee = (): string => g.callee(s);
+        const callee = (): string => key;
         for (const b of oe.busy) for (const a of mine.ans) this.check(callee, b, a);
         for (const a of oe.ans) for (const b of mine.busy) this.check(callee, b, a);
       }
