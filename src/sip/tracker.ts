@@ -74,7 +74,9 @@ interface Leg {
   sdt?: number;
   challenged: boolean;
   lastTs: number;
-  respSeen: string[];
+  /** Responses seen to the attempt's INVITEs: CSeq·1000 + status, with the To-tag ('' for none) alongside. */
+  respSeen: number[];
+  respTags: string[];
   position: Position;
   media: MediaRef[];
   rtp?: RtpSummary;
@@ -109,10 +111,19 @@ function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
   return false;
 }
 
+/** The hop (sockets) and CSeq of a finished attempt's INVITE. */
+interface Tombstone {
+  a: string;
+  aPort: number;
+  b: string;
+  bPort: number;
+  cseq: number;
+}
+
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
-  private readonly tombstones = new Map<string, { pair: string; cseq: number }>();
+  private readonly tombstones = new Map<string, Tombstone>();
   /**
    * Announced media endpoints by a numeric key (IPv4 address and port exactly; IPv6 folded, so the
    * address is compared too): an RTP packet costs one Map lookup, no string.
@@ -360,15 +371,17 @@ export class CallTracker {
           leg.firstToTag = undefined;
           leg.respUA = undefined;
           leg.respSeen = [];
+          leg.respTags = [];
           if (m.userAgent !== undefined) leg.inviteUA = m.userAgent;
           this.setMedia(leg, 0, m.sdp);
         }
         return;
       }
     }
-    const pair = `${m.src}:${m.srcPort}>${m.dst}:${m.dstPort}`;
     const tomb = legs ? undefined : this.tombstones.get(m.callId);
-    if (tomb && tomb.pair === pair && m.cseq <= tomb.cseq) return; // late retransmission of a finished call
+    if (tomb && tomb.a === m.src && tomb.aPort === m.srcPort && tomb.b === m.dst && tomb.bPort === m.dstPort && m.cseq <= tomb.cseq) {
+      return; // late retransmission of a finished call
+    }
     const leg: Leg = {
       callId: m.callId,
       a: m.src,
@@ -386,6 +399,7 @@ export class CallTracker {
       challenged: false,
       lastTs: m.ts,
       respSeen: [],
+      respTags: [],
       position: m.position,
       media: [],
       finished: false,
@@ -438,12 +452,19 @@ export class CallTracker {
       }
       return;
     }
-    const key = `${m.cseq}|${status}|${m.toTag ?? ''}`;
-    if (leg.respSeen.includes(key)) {
-      leg.flags |= CallFlag.Retransmitted;
-      return;
+    const key = m.cseq * 1000 + status;
+    const tag = m.toTag ?? '';
+    const seen = leg.respSeen;
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i] === key && leg.respTags[i] === tag) {
+        leg.flags |= CallFlag.Retransmitted;
+        return;
+      }
     }
-    if (leg.respSeen.length < MAX_RESPONSE_KEYS) leg.respSeen.push(key);
+    if (seen.length < MAX_RESPONSE_KEYS) {
+      seen.push(key);
+      leg.respTags.push(tag);
+    }
     if (m.toTag !== undefined && status > 100) {
       if (leg.firstToTag === undefined) leg.firstToTag = m.toTag;
       else if (m.toTag !== leg.firstToTag) leg.flags |= CallFlag.Forked;
@@ -528,7 +549,7 @@ export class CallTracker {
     for (const r of leg.media) this.dropMedia(r);
     leg.media = [];
     this.tombstones.delete(leg.callId);
-    this.tombstones.set(leg.callId, { pair: `${leg.a}:${leg.aPort}>${leg.b}:${leg.bPort}`, cseq: leg.cseq });
+    this.tombstones.set(leg.callId, { a: leg.a, aPort: leg.aPort, b: leg.b, bPort: leg.bPort, cseq: leg.cseq });
     if (this.tombstones.size > this.tombstoneCap) {
       const oldest = this.tombstones.keys().next().value;
       if (oldest !== undefined) this.tombstones.delete(oldest);
