@@ -204,7 +204,7 @@ export function evaluateFas(inp: FasInput, t: Thresholds): FasResult {
   // Ring → answer concentrated on one value (± one 100 ms bin).
   const ranked = f.ringAnswer.ranked();
   const mode = ranked.length > 0 ? ranked[0][0] : 0;
-  const near = (f.ringAnswer.bins.get(mode - 1) ?? 0) + (f.ringAnswer.bins.get(mode) ?? 0) + (f.ringAnswer.bins.get(mode + 1) ?? 0);
+  const near = f.ringAnswer.get(mode - 1) + f.ringAnswer.get(mode) + f.ringAnswer.get(mode + 1);
   share(
     'ring-answer-cluster',
     near,

@@ -10,18 +10,108 @@
  */
 import type { Quantiles } from './result.js';
 
-/** value → count, keyed by an integer bin. */
+const MAX_TABLE_BIN = 0x7ffffffe;
+
+/**
+ * value → count, keyed by an integer bin. Adding is on every record (delays, durations, codes), so the
+ * bins live in a small open-addressing table of plain arrays (identity hash, linear probing, at most
+ * half full) rather than a Map: one probe, no second lookup to write back, nothing allocated for an
+ * empty one. Bins that are not integers in 0..2^31 − 2 (only ever from odd JSON) go to a Map.
+ * What callers see is order-free: `bins` is a snapshot Map, `ranked` and `toJSON` are sorted.
+ */
 export class SparseCounts {
-  readonly bins = new Map<number, number>();
+  /** Slot → bin + 1 (0: empty). */
+  private keys: number[] | undefined;
+  private counts: number[] | undefined;
+  private used = 0;
+  private other: Map<number, number> | undefined;
   total = 0;
 
   add(bin: number, n = 1): void {
-    this.bins.set(bin, (this.bins.get(bin) ?? 0) + n);
     this.total += n;
+    if (!(bin >= 0 && bin <= MAX_TABLE_BIN && Math.floor(bin) === bin)) {
+      const o = (this.other ??= new Map());
+      o.set(bin, (o.get(bin) ?? 0) + n);
+      return;
+    }
+    let keys = this.keys;
+    if (keys === undefined) {
+      this.keys = keys = [0, 0, 0, 0, 0, 0, 0, 0];
+      this.counts = [0, 0, 0, 0, 0, 0, 0, 0];
+    }
+    const k = bin + 1;
+    const mask = keys.length - 1;
+    for (let s = bin & mask; ; s = (s + 1) & mask) {
+      const x = keys[s];
+      if (x === k) {
+        this.counts![s] += n;
+        return;
+      }
+      if (x === 0) {
+        keys[s] = k;
+        this.counts![s] = n;
+        if (++this.used * 2 > keys.length) this.grow();
+        return;
+      }
+    }
+  }
+
+  /** The count of a bin (0 when absent). */
+  get(bin: number): number {
+    if (!(bin >= 0 && bin <= MAX_TABLE_BIN && Math.floor(bin) === bin)) return this.other?.get(bin) ?? 0;
+    const keys = this.keys;
+    if (keys === undefined) return 0;
+    const k = bin + 1;
+    const mask = keys.length - 1;
+    for (let s = bin & mask; ; s = (s + 1) & mask) {
+      const x = keys[s];
+      if (x === k) return this.counts![s];
+      if (x === 0) return 0;
+    }
+  }
+
+  /** Calls fn for each bin (in no particular order). */
+  forEach(fn: (bin: number, n: number) => void): void {
+    const keys = this.keys;
+    if (keys !== undefined) {
+      const counts = this.counts!;
+      for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) fn(keys[s] - 1, counts[s]);
+    }
+    if (this.other) for (const [bin, n] of this.other) fn(bin, n);
+  }
+
+  /** The bins and their counts (a snapshot). */
+  get bins(): Map<number, number> {
+    const m = new Map<number, number>();
+    this.forEach((bin, n) => m.set(bin, n));
+    return m;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys!;
+    const oldCounts = this.counts!;
+    const size = oldKeys.length * 2;
+    const keys: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < size; i++) {
+      keys.push(0);
+      counts.push(0);
+    }
+    const mask = size - 1;
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i];
+      if (k === 0) continue;
+      let s = (k - 1) & mask;
+      while (keys[s] !== 0) s = (s + 1) & mask;
+      keys[s] = k;
+      counts[s] = oldCounts[i];
+    }
+    this.keys = keys;
+    this.counts = counts;
   }
 
   merge(o: SparseCounts): void {
-    for (const [bin, n] of o.bins) this.add(bin, n);
+    o.forEach((bin, n) => this.add(bin, n));
   }
 
   /** Bins sorted by count, largest first (ties: smaller bin first). */
