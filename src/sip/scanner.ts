@@ -341,6 +341,21 @@ function nextLine(buf: Uint8Array, p: number, end: number): number {
 
 const MAX_CODECS = 16;
 
+/** "0".."127" (RTP payload type numbers), made once. */
+const SMALL_NUMBERS = Array.from({ length: 128 }, (_, i) => String(i));
+
+/** Text of buf[s, e): from the table when it is a payload-type number written without leading zeros. */
+function numberText(buf: Uint8Array, s: number, e: number): string {
+  const n = e - s;
+  if (n >= 1 && n <= 3 && isDigit(buf[s]!) && (n === 1 || buf[s] !== 48)) {
+    let v = 0;
+    let i = s;
+    while (i < e && isDigit(buf[i]!)) v = v * 10 + (buf[i++]! - 48);
+    if (i === e && v < 128) return SMALL_NUMBERS[v]!;
+  }
+  return text(buf, s, e);
+}
+
 /** The audio part of an SDP body (RFC 4566): c=, the first m=audio, a=rtpmap for its formats. */
 export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | undefined {
   let sessionAddr: string | undefined;
@@ -371,7 +386,7 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
             q = skipWs(buf, q, le);
             const fs = q;
             while (q < le && buf[q] !== SP) q++;
-            if (q > fs) fmts.push(text(buf, fs, q));
+            if (q > fs) fmts.push(numberText(buf, fs, q));
           }
         }
       } else if (k === 99) { // c=IN IP4 addr[/ttl]
@@ -391,7 +406,7 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
         let q = p + 2 + RTPMAP.length;
         const ps = q;
         while (q < le && isDigit(buf[q]!)) q++;
-        const pt = text(buf, ps, q);
+        const pt = numberText(buf, ps, q);
         q = skipWs(buf, q, le);
         const nsStart = q;
         while (q < le && buf[q] !== 47 && buf[q] !== SP) q++;
@@ -402,7 +417,8 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
     if (p === le) p++; // lone CR handled by nextLine; guard against no progress
   }
   if (!seenAudio && sessionAddr === undefined) return undefined;
-  const out: SdpSummary = { codecs: names ? fmts.map((f) => names!.get(f) ?? f) : fmts };
+  if (names) for (let i = 0; i < fmts.length; i++) fmts[i] = names.get(fmts[i]!) ?? fmts[i]!;
+  const out: SdpSummary = { codecs: fmts };
   const addr = mediaAddr ?? sessionAddr;
   if (addr !== undefined) out.addr = addr;
   if (port !== undefined) out.port = port;
