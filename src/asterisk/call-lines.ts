@@ -10,24 +10,17 @@
  *   Channel X joined|left '…', Hungup 'X', Spawn extension (…) exited non-zero on 'X'
  */
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
-import { isLocalChannel, parseDialTarget } from './channel.js';
+import { TARGET_NONE, TARGET_SLOW, isLocalChannel, parseDialTarget, readDialTarget, type DialTarget } from './channel.js';
 import type { Context, DialTracker } from './dial.js';
 import { bareAddress } from './security.js';
+import { ByteStrings, ascii, str } from './strings.js';
 
 export const USED = 'used';
 export const R_NOT_CALL = 'not-call-related';
 export const R_NO_CALL_INFO = 'no-call-info';
 export const R_LOCAL = 'local-channel';
 
-/** Case-preserving bytes of an ASCII literal. */
-export function ascii(s: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(s, 'latin1'));
-}
-
-/** The UTF-8 text of b[s, e) (lines are Buffer views: no wrapper per call). */
-export function str(b: Uint8Array, s: number, e: number): string {
-  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
-}
+export { ascii, str };
 
 const K_CALLED = ascii('Called ');
 const K_CHANNEL = ascii('Channel ');
@@ -82,6 +75,11 @@ function isUpper(c: number | undefined): boolean {
 }
 
 export class CallLines {
+  /** Names repeated across lines (peers, channels, numbers, phrases, addresses) as shared strings. */
+  private readonly names = new ByteStrings(12);
+  /** Scratch destination of a `Called` line (DialTracker.called keeps none of it). */
+  private readonly target: DialTarget = { tech: '', peer: '', number: undefined };
+
   constructor(
     private readonly dial: DialTracker,
     private readonly v: LineView,
@@ -139,10 +137,15 @@ export class CallLines {
   private called(b: Uint8Array, p: number, e: number): string {
     let q = p;
     while (q < e && b[q] !== 32) q++;
-    const dest = str(b, p, q);
-    if (isLocalChannel(dest)) return R_LOCAL;
-    const t = parseDialTarget(dest);
-    if (t === undefined) return R_NO_CALL_INFO;
+    const got = readDialTarget(b, p, q, this.names, this.target);
+    if (got === TARGET_NONE) return R_NO_CALL_INFO;
+    let t: DialTarget | undefined = this.target;
+    if (got === TARGET_SLOW) {
+      const dest = str(b, p, q);
+      if (isLocalChannel(dest)) return R_LOCAL;
+      t = parseDialTarget(dest);
+      if (t === undefined) return R_NO_CALL_INFO;
+    }
     this.dial.called(this.v.ctx(true)!, t, this.v.ts(), this.v.line());
     return USED;
   }
@@ -156,7 +159,7 @@ export class CallLines {
     else if (startsWith(b, sp, e, K_IS_CIRCUIT_BUSY)) kind = 5;
     else if (startsWith(b, sp, e, K_IS_PROCEEDING)) kind = 6;
     else return undefined;
-    const chan = str(b, p, sp);
+    const chan = this.names.get(b, p, sp);
     const a = this.dial.attemptForChannel(this.v.ctx(false), chan);
     if (a === undefined) return R_NO_CALL_INFO;
     const ts = this.v.ts();
@@ -177,11 +180,11 @@ export class CallLines {
     while (sp < e && b[sp] !== 32) sp++;
     if (sp >= e) return R_NOT_CALL;
     if (startsWith(b, sp, e, K_JOINED)) {
-      const chan = str(b, p, sp);
+      const chan = this.names.get(b, p, sp);
       return this.dial.attemptForChannel(this.v.ctx(false), chan) !== undefined || this.dial.contextOfCaller(chan) !== undefined ? USED : R_NO_CALL_INFO;
     }
     if (!startsWith(b, sp, e, K_LEFT)) return R_NOT_CALL;
-    return this.gone(str(b, p, sp));
+    return this.gone(this.names.get(b, p, sp));
   }
 
   /** A channel left its bridge or hung up: the callee of an attempt, or a caller. */

@@ -16,7 +16,7 @@ export interface DialTarget {
   /** Peer / endpoint / host the call is sent to (the route), without a port. */
   peer: string;
   /** Dialled number, when the destination carries one. */
-  number?: string;
+  number?: string | undefined;
 }
 
 function stripPort(host: string): string {
@@ -117,4 +117,79 @@ export function channelTech(chan: string): string {
 /** Local channels are dialplan plumbing, not a call sent to a peer. */
 export function isLocalChannel(name: string): boolean {
   return name.startsWith('Local/') || name.startsWith('local/');
+}
+
+/** readDialTarget's answers. */
+export const TARGET_READ = 1;
+export const TARGET_NONE = 0;
+export const TARGET_SLOW = -1;
+
+/**
+ * parseDialTarget on bytes for the two forms a busy log is made of, `PJSIP/number@peer` and
+ * `SIP/peer/number` (or `SIP/number@host`), with names from `names` (no slices per line). Fills `out` and
+ * returns TARGET_READ, TARGET_NONE when b[s, e) is no destination, or TARGET_SLOW when it has another
+ * form (another technology, a bracketed host, PJSIP's `endpoint/uri`): then parseDialTarget decides.
+ */
+export function readDialTarget(b: Uint8Array, s: number, e: number, names: { get(b: Uint8Array, s: number, e: number): string }, out: DialTarget): number {
+  let slash = s;
+  while (slash < e && b[slash] !== 47) slash++;
+  if (slash >= e || slash === s) return TARGET_NONE;
+  const r = slash + 1;
+  if (r >= e) return TARGET_SLOW;
+  const n = slash - s;
+  const isSip = n === 3 && b[s] === 83 && b[s + 1] === 73 && b[s + 2] === 80;
+  const isPjsip = n === 5 && b[s] === 80 && b[s + 1] === 74 && b[s + 2] === 83 && b[s + 3] === 73 && b[s + 4] === 80;
+  if (!isSip && !isPjsip) return TARGET_SLOW;
+  let s2 = -1;
+  let at = -1;
+  let lastAt = -1;
+  for (let i = r; i < e; i++) {
+    const c = b[i];
+    if (c === 47) {
+      if (s2 < 0) s2 = i;
+    } else if (c === 64) {
+      if (at < 0) at = i;
+      lastAt = i;
+    }
+  }
+  if (isPjsip) {
+    if (s2 >= 0) return TARGET_SLOW;
+    out.tech = 'PJSIP';
+    if (lastAt >= 0) {
+      out.peer = names.get(b, lastAt + 1, e);
+      out.number = names.get(b, r, lastAt);
+    } else {
+      out.peer = names.get(b, r, e);
+      out.number = undefined;
+    }
+    return TARGET_READ;
+  }
+  out.tech = 'SIP';
+  let hs: number;
+  let he: number;
+  if (at >= 0 && (s2 < 0 || at < s2)) {
+    hs = at + 1;
+    he = s2 >= 0 ? s2 : e;
+    out.number = names.get(b, r, at);
+  } else if (s2 >= 0) {
+    hs = r;
+    he = s2;
+    out.number = s2 + 1 < e ? names.get(b, s2 + 1, e) : undefined;
+  } else {
+    hs = r;
+    he = e;
+    out.number = undefined;
+  }
+  // stripPort: `host:port` → host; an IPv6 literal (several colons) stays whole; `[v6]` goes the slow way.
+  if (hs < he && b[hs] === 91) return TARGET_SLOW;
+  let colon = -1;
+  let colons = 0;
+  for (let i = hs; i < he; i++) {
+    if (b[i] === 58) {
+      if (colon < 0) colon = i;
+      colons++;
+    }
+  }
+  out.peer = names.get(b, hs, colons === 1 ? colon : he);
+  return TARGET_READ;
 }

@@ -12,7 +12,7 @@
  */
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
 import { getEntry } from '../catalogue/index.js';
-import { channelPeer, channelTech, type DialTarget } from './channel.js';
+import { channelPeer, type DialTarget } from './channel.js';
 
 export interface Attempt {
   id: string;
@@ -55,7 +55,8 @@ interface PendingResponse {
 }
 
 export interface Context {
-  key: string;
+  /** The call marker as a number (`C-0000012a` → 0x12a), else a text key (see the reader's contextKey). */
+  key: string | number;
   marker: string;
   callerChan?: string;
   caller?: string;
@@ -94,49 +95,57 @@ export interface DialOptions {
 }
 
 export class DialTracker {
-  private readonly contexts = new Map<string, Context>();
+  private readonly contexts = new Map<string | number, Context>();
   private readonly byChan = new Map<string, Attempt>();
   private readonly byCallerChan = new Map<string, Context>();
   private orphan: PendingResponse | undefined;
-  private idle: Array<{ c: Context; since: number }> = [];
+  /** Contexts that became idle and when (two parallel queues: no object per entry). */
+  private idleCtx: Context[] = [];
+  private idleSince: number[] = [];
   private idleHead = 0;
   private openGroups = 0;
   private seq = 0;
 
   constructor(private readonly o: DialOptions) {}
 
-  /** The context of `key`; `create` makes it (at time `now`) when it does not exist. */
-  context(key: string, marker: string, create: boolean, now = 0): Context | undefined {
-    let c = this.contexts.get(key);
-    if (c === undefined && create) {
-      this.expireIdle(now);
-      if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-      c = { key, marker, responses: [], lastTs: now, idleSince: -1 };
-      this.contexts.set(key, c);
-      this.markIdle(c, now);
-    }
+  /** The context of `key`, if there is one. */
+  context(key: string | number): Context | undefined {
+    return this.contexts.get(key);
+  }
+
+  /** Makes the context of `key` (which has none) at time `now`. */
+  createContext(key: string | number, marker: string, now: number): Context {
+    this.expireIdle(now);
+    if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
+    const c: Context = { key, marker, responses: [], lastTs: now, idleSince: -1 };
+    this.contexts.set(key, c);
+    this.markIdle(c, now);
     return c;
   }
 
   private markIdle(c: Context, ts: number): void {
     c.idleSince = ts;
-    this.idle.push({ c, since: ts });
+    this.idleCtx.push(c);
+    this.idleSince.push(ts);
     // Logs without time (console excerpts) never expire anything: the context cap bounds them, and the queue
     // is kept to a few times that size (its oldest entries then name contexts already evicted).
-    if (this.idle.length - this.idleHead > 4 * MAX_CONTEXTS) this.idleHead += MAX_CONTEXTS;
+    if (this.idleCtx.length - this.idleHead > 4 * MAX_CONTEXTS) this.idleHead += MAX_CONTEXTS;
   }
 
   /** Forgets contexts idle for IDLE_MS (calls whose log ends without a `Spawn extension` line). */
   private expireIdle(now: number): void {
-    const q = this.idle;
-    while (this.idleHead < q.length) {
-      const it = q[this.idleHead]!;
-      if (now - it.since < IDLE_MS) break;
+    const qc = this.idleCtx;
+    const qs = this.idleSince;
+    while (this.idleHead < qc.length) {
+      const since = qs[this.idleHead]!;
+      if (now - since < IDLE_MS) break;
+      const c = qc[this.idleHead]!;
       this.idleHead++;
-      if (it.c.idleSince === it.since && this.contexts.get(it.c.key) === it.c) this.dropContext(it.c);
+      if (c.idleSince === since && this.contexts.get(c.key) === c) this.dropContext(c);
     }
-    if (this.idleHead > 4096 && this.idleHead * 2 > q.length) {
-      this.idle = q.slice(this.idleHead);
+    if (this.idleHead > 4096 && this.idleHead * 2 > qc.length) {
+      this.idleCtx = qc.slice(this.idleHead);
+      this.idleSince = qs.slice(this.idleHead);
       this.idleHead = 0;
     }
   }
@@ -201,13 +210,16 @@ export class DialTracker {
     if (bound !== undefined) return bound;
     const g = c?.group ?? this.groupForUnmarked();
     if (g === undefined) return undefined;
-    const tech = channelTech(chan);
-    const peer = channelPeer(chan);
+    // The channel's technology and peer (channelTech, channelPeer) compared in place: no slices.
+    const slash = chan.indexOf('/');
+    const techLen = slash > 0 ? slash : 0;
+    const dash = chan.lastIndexOf('-');
+    const peerLen = slash > 0 && dash > slash + 1 ? dash - slash - 1 : -1;
     let sameTech: Attempt | undefined;
     let sameTechCount = 0;
     for (const a of g.attempts) {
-      if (a.chan !== undefined || a.tech !== tech) continue;
-      if (peer !== undefined && a.peer === peer) return this.bind(a, chan);
+      if (a.chan !== undefined || a.tech.length !== techLen || !chan.startsWith(a.tech)) continue;
+      if (peerLen >= 0 && a.peer.length === peerLen && chan.startsWith(a.peer, slash + 1)) return this.bind(a, chan);
       sameTech ??= a;
       sameTechCount++;
     }
@@ -491,7 +503,8 @@ export class DialTracker {
   finish(): void {
     for (const c of this.contexts.values()) if (c.group !== undefined) this.flushGroup(c.group);
     this.contexts.clear();
-    this.idle = [];
+    this.idleCtx = [];
+    this.idleSince = [];
     this.idleHead = 0;
     this.byChan.clear();
     this.byCallerChan.clear();

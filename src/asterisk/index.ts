@@ -35,7 +35,8 @@ import {
 import { YearResolver } from './year.js';
 import { DialTracker, type Attempt, type Context } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
-import { CallLines, R_NOT_CALL, USED, ascii, str } from './call-lines.js';
+import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
+import { ascii, str } from './strings.js';
 import { matchSecurity, maybeSecurity } from './security.js';
 import { DumpBuffer, DumpedInvites, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
 import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
@@ -59,6 +60,40 @@ const K_JSON_HOSTNAME = ascii('{"hostname":');
 const K_JSON_TIMESTAMP = ascii('{"timestamp":');
 
 
+
+/** `C-0000012a` at b[s, e) → 0x12a; -1 when it is not `C-` and exactly 8 lower-case hex digits. */
+function markerValue(b: Uint8Array, s: number, e: number): number {
+  if (e - s !== 10 || b[s] !== 67 || b[s + 1] !== 45) return -1;
+  let v = 0;
+  for (let i = s + 2; i < e; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
+    else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
+    else return -1;
+  }
+  return v;
+}
+
+/** The same for a marker given as text (JSON logger lines). */
+function markerValueOfText(t: string): number {
+  return /^C-[0-9a-f]{8}$/.test(t) ? parseInt(t.slice(2), 16) : -1;
+}
+
+/** A thread id of 1 to 9 digits at b[s, e), without a leading zero (its text is its value) → its value; -1 otherwise. */
+function threadValue(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 1 || e - s > 9 || (b[s] === 48 && e - s > 1)) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+function threadValueOfText(t: string): number {
+  return /^(?:0|[1-9][0-9]{0,8})$/.test(t) ? Number(t) : -1;
+}
 
 function isUpper(c: number | undefined): boolean {
   return c !== undefined && c >= 65 && c <= 90;
@@ -206,16 +241,40 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     return cachedMarkerStr;
   }
 
-  function contextKey(): string {
-    const m = markerStr();
-    if (m !== '') return m;
-    if (jsonTid !== undefined) return `T${jsonTid}`;
-    if (pre.tidS >= 0) return `T${str(lineBuf, pre.tidS, pre.tidE)}`;
+  /**
+   * The key of the line's call context: its marker, else its thread, else the one console context. A marker
+   * of Asterisk's own form (`C-` and 8 lower-case hex digits) is the number it spells and a thread id of up
+   * to 9 digits is minus one minus its value: no string per line, and a Map of small numbers. Other forms
+   * keep their text (`T` + thread id for threads), so no two different markers or threads share a key.
+   */
+  function contextKey(): string | number {
+    if (jsonMarker !== undefined) {
+      if (jsonMarker !== '') {
+        const v = markerValueOfText(jsonMarker);
+        return v >= 0 ? v : jsonMarker;
+      }
+      if (jsonTid !== undefined) {
+        const t = threadValueOfText(jsonTid);
+        return t >= 0 ? -1 - t : `T${jsonTid}`;
+      }
+      return 'console';
+    }
+    if (pre.mkS >= 0) {
+      const v = markerValue(lineBuf, pre.mkS, pre.mkE);
+      return v >= 0 ? v : markerStr();
+    }
+    if (pre.tidS >= 0) {
+      const t = threadValue(lineBuf, pre.tidS, pre.tidE);
+      return t >= 0 ? -1 - t : `T${str(lineBuf, pre.tidS, pre.tidE)}`;
+    }
     return 'console';
   }
 
   function ctx(create: boolean): Context | undefined {
-    return dial.context(contextKey(), markerStr(), create, create ? lineTs() : 0);
+    const key = contextKey();
+    if (!create) return dial.context(key);
+    const now = lineTs();
+    return dial.context(key) ?? dial.createContext(key, markerStr(), now);
   }
 
   // ─── dumps ───────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,54 @@
+/**
+ * Strings from line bytes without churn: the names a log repeats on many lines (peers, channels, reason
+ * phrases, addresses, dialled numbers) come back as the same string instance, found by a hash of the bytes.
+ *
+ * A fixed table of 2^bits slots: a slot holds the last string whose bytes hashed there, so memory is bounded
+ * whatever the input and a miss only costs the decoding it would have cost anyway. Only ASCII text is
+ * cached (its bytes and its UTF-16 code units are the same numbers, so a slot is checked without decoding);
+ * anything else is decoded each time.
+ */
+/** Case-preserving bytes of an ASCII literal. */
+export function ascii(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s, 'latin1'));
+}
+
+/** The UTF-8 text of b[s, e) (lines are Buffer views: no wrapper per call). */
+export function str(b: Uint8Array, s: number, e: number): string {
+  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}
+
+/** Texts longer than this are decoded each time (a long text is rarely repeated, and hashing it costs). */
+const MAX_CACHED = 96;
+
+export class ByteStrings {
+  private readonly slots: Array<string | undefined>;
+  private readonly mask: number;
+
+  constructor(bits = 12) {
+    this.slots = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** The UTF-8 text of b[s, e). */
+  get(b: Uint8Array, s: number, e: number): string {
+    const n = e - s;
+    if (n <= 0) return '';
+    if (n > MAX_CACHED) return str(b, s, e);
+    let h = 0x811c9dc5 ^ n;
+    for (let i = s; i < e; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return str(b, s, e);
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    const t = this.slots[slot];
+    if (t !== undefined && t.length === n) {
+      let i = 0;
+      while (i < n && t.charCodeAt(i) === b[s + i]) i++;
+      if (i === n) return t;
+    }
+    const v = str(b, s, e);
+    this.slots[slot] = v;
+    return v;
+  }
+}
