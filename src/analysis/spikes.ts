@@ -23,7 +23,7 @@ export interface BusyBucket {
   examples: string[];
 }
 
-/** Above this many buckets the baseline includes the bucket itself (O(n) instead of O(n²)). */
+/** Above this many buckets the baseline includes the bucket itself (as it always has, for the same results). */
 const EXACT_LEAVE_ONE_OUT = 1000;
 const MAD_TO_SD = 1.4826;
 const MAX_EXAMPLES = 5;
@@ -34,10 +34,50 @@ interface Judged {
   baseline: number;
 }
 
-function baselineOf(shares: number[]): { base: number; spread: number } {
+export function baselineOf(shares: number[]): { base: number; spread: number } {
   const base = median(shares) ?? 0;
   const mad = median(shares.map((s) => Math.abs(s - base))) ?? 0;
   return { base, spread: MAD_TO_SD * mad };
+}
+
+/**
+ * The baseline of every bucket but one, for each bucket: the same numbers as baselineOf over the
+ * others, in O(n log n) for all of them instead of a sort per bucket. Leaving one value out of a
+ * sorted list moves its median by at most one place, so the median of the others is read off the
+ * sorted whole; it takes at most three values, and for each the sorted deviations are made once and
+ * the left-out bucket's deviation is skipped the same way.
+ */
+export function leaveOneOutBaselines(shares: readonly number[]): Array<{ base: number; spread: number }> {
+  const sorted = [...shares].sort((a, b) => a - b);
+  const deviations = new Map<number, number[]>();
+  return shares.map((v) => {
+    const base = medianWithout(sorted, lowerBound(sorted, v)) ?? 0;
+    let dev = deviations.get(base);
+    if (!dev) deviations.set(base, (dev = sorted.map((s) => Math.abs(s - base)).sort((a, b) => a - b)));
+    const mad = medianWithout(dev, lowerBound(dev, Math.abs(v - base))) ?? 0;
+    return { base, spread: MAD_TO_SD * mad };
+  });
+}
+
+/** First index of a sorted array whose value is not below v. */
+function lowerBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The median (as `median` computes it) of a sorted array without its element k; null when nothing is left. */
+function medianWithout(sorted: readonly number[], k: number): number | null {
+  const n = sorted.length - 1;
+  if (n <= 0) return null;
+  const at = (j: number): number => (j < k ? sorted[j] : sorted[j + 1]);
+  const m = n >> 1;
+  return n % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
 /** Spikes of one route; `buckets` are its non-empty buckets in any order. */
@@ -46,10 +86,11 @@ export function findSpikes(route: string, buckets: readonly BusyBucket[], bucket
   if (eligible.length < t.spikeMinBaselineBuckets + 1) return [];
   const shares = eligible.map((b) => (b.c486 + b.c600) / b.attempts);
   const whole = eligible.length > EXACT_LEAVE_ONE_OUT ? baselineOf(shares) : undefined;
+  const others = whole ? undefined : leaveOneOutBaselines(shares);
   const hits: Judged[] = [];
   for (let i = 0; i < eligible.length; i++) {
     const b = eligible[i];
-    const { base, spread } = whole ?? baselineOf(shares.filter((_, j) => j !== i));
+    const { base, spread } = whole ?? others![i];
     const share = shares[i];
     // Binomial noise of this bucket's share around the baseline; the baseline is smoothed by one
     // busy in n+2 attempts so that a zero baseline does not make a few busies look impossible.
