@@ -26,10 +26,10 @@ const only = process.env.SIPSCOPE_BENCH_ONLY ? new Set(process.env.SIPSCOPE_BENC
 const want = (k) => !only || only.has(k);
 const keepDir = process.env.SIPSCOPE_BENCH_DIR;
 const dir = keepDir ? resolve(keepDir) : mkdtempSync(join(tmpdir(), 'sipscope-bench-'));
-const outFile = resolve(process.env.SIPSCOPE_BENCH_OUT ?? join(root, 'bench', 'results.json'));
 mkdirSync(dir, { recursive: true });
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outFile = resolve(process.env.SIPSCOPE_BENCH_OUT ?? join(root, 'bench', 'results.json'));
 /**
  * A private copy of the build (dist/, bin/, package.json; node_modules linked), so that a rebuild of
  * the working tree while the benchmark runs cannot change or break what is measured.
