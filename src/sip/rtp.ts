@@ -122,6 +122,10 @@ for (let i = 0; i < 256; i++) {
   ALAW[i] = a & 0x80 ? v : -v;
 }
 
+/** x² of every code (exact integers < 2^31), for the frame energy without decoding. */
+const ULAW_SQ = Float64Array.from(ULAW, (x) => x * x);
+const ALAW_SQ = Float64Array.from(ALAW, (x) => x * x);
+
 /** Ringback tone frequencies used around the world (Hz): 400 (UK/RU dual), 425 (EU/RU), 440/480 (NANP), 450. */
 export const RINGBACK_HZ = [400, 425, 440, 450, 480] as const;
 const SAMPLE_RATE = 8000;
@@ -138,7 +142,11 @@ const COEFF = RINGBACK_HZ.map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RAT
 const [C0, C1, C2, C3, C4] = COEFF as [number, number, number, number, number];
 const MAX_FRAMES = RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
 /** Frame buffers of finished detectors, reused by new ones. */
-const framePool: Int16Array[] = [];
+const framePool: Uint8Array[] = [];
+/** Samples of the voiced frame being filtered (one frame at a time, shared by all detectors). */
+const SCRATCH = new Int16Array(FRAME);
+/** Marks a frame of decoded samples in `closeFrame`. */
+const IDENTITY = undefined;
 const FRAME_POOL_MAX = 256;
 
 /**
@@ -150,11 +158,15 @@ const FRAME_POOL_MAX = 256;
  */
 export class RingbackDetector {
   /**
-   * The current frame's decoded samples: silent frames (most of a ringback cadence) skip the filters.
-   * Taken from a pool on the first sample and given back once the window is full (a typed array of
-   * this size is an off-heap allocation: too dear for every answered call).
+   * The current frame's G.711 bytes, copied as they come (no decoding: silent frames, most of a
+   * ringback cadence, never need samples). Taken from a pool on the first byte and given back once the
+   * window is full (a typed array of this size is an off-heap allocation: too dear per answered call).
    */
-  private buf: Int16Array | undefined;
+  private raw: Uint8Array | undefined;
+  /** Decoding table of the frame's bytes. */
+  private table: Int16Array = ULAW;
+  /** Decoded samples of a frame whose payload type changed inside it (rare), else undefined. */
+  private mixed: Int16Array | undefined;
   private n = 0;
   frames = 0;
   /** Frames above the silence threshold. */
@@ -167,24 +179,39 @@ export class RingbackDetector {
 
   /** Feeds G.711 bytes (pt 0 = PCMU, 8 = PCMA) from `off`. */
   feed(d: Uint8Array, off: number, end: number, pt: number): void {
-    if (this.frames >= MAX_FRAMES) return;
-    if (off >= end) return;
+    if (this.frames >= MAX_FRAMES || off >= end) return;
     const table = pt === 0 ? ULAW : ALAW;
-    const buf = (this.buf ??= framePool.pop() ?? new Int16Array(FRAME));
+    const raw = (this.raw ??= framePool.pop() ?? new Uint8Array(FRAME));
     let n = this.n;
     let i = off;
     while (i < end) {
-      // Decode up to the end of the frame in one run (no per-sample frame check).
+      if (n === 0) {
+        this.table = table;
+        this.mixed = undefined;
+      } else if (table !== this.table && this.mixed === undefined) {
+        // The payload type changed inside the frame: decode what came so far, then continue decoded.
+        const mx = new Int16Array(FRAME);
+        for (let j = 0; j < n; j++) mx[j] = this.table[raw[j]!]!;
+        this.mixed = mx;
+      }
       const k = Math.min(end - i, FRAME - n);
-      for (let j = 0; j < k; j++) buf[n + j] = table[d[i + j]!]!;
+      const mx = this.mixed;
+      if (mx === undefined) {
+        if (k >= 32) raw.set(d.subarray(i, i + k), n);
+        else for (let j = 0; j < k; j++) raw[n + j] = d[i + j]!;
+      } else {
+        for (let j = 0; j < k; j++) mx[n + j] = table[d[i + j]!]!;
+      }
       i += k;
       n += k;
       if (n === FRAME) {
-        this.closeFrame(buf);
+        if (mx === undefined) this.closeFrame(raw, this.table);
+        else this.closeFrame(mx, IDENTITY);
         n = 0;
+        this.mixed = undefined;
         if (this.frames >= MAX_FRAMES) {
-          if (framePool.length < FRAME_POOL_MAX) framePool.push(buf);
-          this.buf = undefined;
+          if (framePool.length < FRAME_POOL_MAX) framePool.push(raw);
+          this.raw = undefined;
           break;
         }
       }
@@ -193,15 +220,21 @@ export class RingbackDetector {
   }
 
   /**
-   * Energy first; the five Goertzel filters run only on a voiced frame, over the same samples in the
-   * same order as a per-sample update would (identical values), with the filter state in locals.
+   * Energy first (from a table of squares); the five Goertzel filters run only on a voiced frame,
+   * over the same samples in the same order as a per-sample update would (identical values), with the
+   * filter state in locals. `frame` holds G.711 bytes decoded by `table`, or samples (IDENTITY).
    */
-  private closeFrame(buf: Int16Array): void {
+  private closeFrame(frame: Uint8Array | Int16Array, table: Int16Array | undefined): void {
     this.frames++;
     let energy = 0;
-    for (let i = 0; i < FRAME; i++) {
-      const x = buf[i]!;
-      energy += x * x;
+    if (table !== undefined) {
+      const sq = table === ULAW ? ULAW_SQ : ALAW_SQ;
+      for (let i = 0; i < FRAME; i++) energy += sq[frame[i]!]!;
+    } else {
+      for (let i = 0; i < FRAME; i++) {
+        const x = frame[i]!;
+        energy += x * x;
+      }
     }
     const meanSquare = energy / FRAME;
     if (!(meanSquare > SILENCE_MS)) return;
@@ -209,8 +242,13 @@ export class RingbackDetector {
     const c0 = C0, c1 = C1, c2 = C2, c3 = C3, c4 = C4;
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0; // s1 per frequency
     let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0; // s2 per frequency
+    let x16: Int16Array;
+    if (table !== undefined) {
+      x16 = SCRATCH;
+      for (let i = 0; i < FRAME; i++) x16[i] = table[frame[i]!]!;
+    } else x16 = frame as Int16Array;
     for (let i = 0; i < FRAME; i++) {
-      const x = buf[i]!;
+      const x = x16[i]!;
       let s = x + c0 * a0 - b0; b0 = a0; a0 = s;
       s = x + c1 * a1 - b1; b1 = a1; a1 = s;
       s = x + c2 * a2 - b2; b2 = a2; a2 = s;

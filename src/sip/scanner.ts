@@ -515,8 +515,9 @@ export function scanSipMessage(
     }
     // Header name up to ':' (whitespace allowed before the colon).
     const ns = p;
-    while (p < end && buf[p] !== COLON && buf[p] !== CR && buf[p] !== LF) p++;
-    if (p >= end || buf[p] !== COLON) {
+    let b = 0;
+    while (p < end && (b = buf[p]!) !== COLON && b !== CR && b !== LF) p++;
+    if (p >= end || b !== COLON) {
       // A line without a colon: skip it (tolerant, like most stacks).
       p = nextLine(buf, lineEnd(buf, p, end), end);
       continue;

@@ -58,12 +58,14 @@ describe('RingbackDetector equals the per-sample reference', () => {
     let tone = 0, voiced = 0, frames = 0;
     for (let trial = 0; trial < 20; trial++) {
       const chunks: { d: Uint8Array; pt: number }[] = [];
-      const pt = trial % 2 === 0 ? 0 : 8;
+      const pt0 = trial % 2 === 0 ? 0 : 8;
       let t = 0;
       let kind = 0;
       let f: number = RINGBACK_HZ[0];
       while (t < 26000) {
         const len = 1 + Math.floor(rnd() * 400);
+        // Every third trial switches the payload type between chunks (inside frames too).
+        const pt = trial % 3 === 2 && rnd() < 0.5 ? 8 - pt0 : pt0;
         const d = new Uint8Array(len);
         for (let i = 0; i < len; i++, t++) {
           // The kind of sound changes every 1,000 samples, so frames are pure or mixed.
