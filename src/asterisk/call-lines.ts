@@ -43,6 +43,7 @@ const K_APP_DIAL = ascii('] Dial(');
 const K_APP_SET = ascii('] Set(');
 const K_APP_MSET = ascii('] MSet(');
 const K_CALLERID = ascii('CALLERID(');
+const K_BACK_FROM = ascii('back from ');
 
 /** What the call-line reader needs to know about the current line. */
 export interface LineView {
@@ -79,6 +80,7 @@ export class CallLines {
   private readonly names = new ByteStrings(12);
   /** Scratch destination of a `Called` line (DialTracker.called keeps none of it). */
   private readonly target: DialTarget = { tech: '', peer: '', number: undefined };
+  private readonly addresses = new Map<string, string>();
 
   constructor(
     private readonly dial: DialTracker,
@@ -93,7 +95,7 @@ export class CallLines {
         if (startsWith(b, p, e, K_CHANNEL)) return this.bridge(b, p + K_CHANNEL.length, e);
         break;
       case 71: // G
-        if (startsWith(b, p, e, K_GOT_SIP)) return this.sipResponse(str(b, p + K_GOT_SIP.length, e));
+        if (startsWith(b, p, e, K_GOT_SIP)) return this.sipResponseBytes(b, p + K_GOT_SIP.length, e);
         break;
       case 69: // E
         if (startsWith(b, p, e, K_EXECUTING)) return this.executing(b, p + K_EXECUTING.length, e);
@@ -205,6 +207,41 @@ export class CallLines {
   }
 
   /** `486 "Busy Here" back from 54.172.60.3:5060`. */
+  /** `486 "Busy Here" back from 54.172.60.3:5060` on bytes: the phrase and the address are shared strings. */
+  private sipResponseBytes(b: Uint8Array, p: number, e: number): string {
+    const d0 = b[p]! - 48;
+    const d1 = b[p + 1]! - 48;
+    const d2 = b[p + 2]! - 48;
+    // Anything but three digits (`3e2`, ` 48`) is read as text, as before.
+    if (p + 3 > e || d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return this.sipResponse(str(b, p, e));
+    const code = d0 * 100 + d1 * 10 + d2;
+    if (code < 100 || code > 699) return R_NO_CALL_INFO;
+    let q1 = p;
+    while (q1 < e && b[q1] !== 34) q1++;
+    let q2 = q1 + 1;
+    while (q2 < e && b[q2] !== 34) q2++;
+    const reason = q2 < e ? this.names.get(b, q1 + 1, q2) : '';
+    let addr = '';
+    for (let i = p, last = e - K_BACK_FROM.length; i <= last; i++) {
+      if (b[i] === 98 && startsWith(b, i, e, K_BACK_FROM)) {
+        addr = this.address(this.names.get(b, i + K_BACK_FROM.length, e));
+        break;
+      }
+    }
+    return this.dial.sipResponse(this.v.ctx(false), this.v.hasMarker(), code, reason, addr, this.v.ts()) ? USED : R_NO_CALL_INFO;
+  }
+
+  /** bareAddress of a `back from` text, remembered for the few addresses a log has. */
+  private address(t: string): string {
+    let a = this.addresses.get(t);
+    if (a === undefined) {
+      a = bareAddress(t.trim());
+      if (this.addresses.size >= 1024) this.addresses.clear();
+      this.addresses.set(t, a);
+    }
+    return a;
+  }
+
   private sipResponse(t: string): string {
     const code = Number(t.slice(0, 3));
     if (!Number.isInteger(code) || code < 100 || code > 699) return R_NO_CALL_INFO;
@@ -245,7 +282,7 @@ export class CallLines {
     while (at < close && b[at] !== 64) at++;
     const ts = this.v.ts();
     if (isDial) {
-      this.dial.dialApp(this.v.ctx(true)!, str(b, q1 + 1, q2), at < close ? str(b, p, at) : '', ts);
+      this.dial.dialApp(this.v.ctx(true)!, this.names.get(b, q1 + 1, q2), at < close ? this.names.get(b, p, at) : '', ts);
       return USED;
     }
     if (isSet) {

@@ -117,7 +117,7 @@ export class DialTracker {
   createContext(key: string | number, marker: string, now: number): Context {
     this.expireIdle(now);
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-    const c: Context = { key, marker, responses: [], lastTs: now, idleSince: -1 };
+    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], lastTs: now, idleSince: -1 };
     this.contexts.set(key, c);
     this.markIdle(c, now);
     return c;
@@ -175,31 +175,37 @@ export class DialTracker {
   called(c: Context, t: DialTarget, ts: number, line: number): void {
     let g = c.group;
     if (g === undefined || !g.open) {
-      g = { ctx: c, attempts: [], open: true };
+      // Every field present from the start: one object shape for all groups (and attempts, contexts).
+      g = { ctx: c, callerChan: c.callerChan, caller: c.caller, exten: undefined, attempts: [], open: true };
       this.openGroups++;
       c.idleSince = -1;
-      if (c.callerChan !== undefined) g.callerChan = c.callerChan;
-      if (c.caller !== undefined) g.caller = c.caller;
       c.group = g;
     }
     const route = this.o.routeOf?.(t.peer) ?? t.peer;
     const a: Attempt = {
-      id: '',
+      id: `${c.marker !== '' ? c.marker : `L${line}`}/${t.tech}/${t.peer}#${g.attempts.length + 1}`,
       group: g,
       tech: t.tech,
       peer: t.peer,
       route,
+      callee: t.number ?? g.exten,
+      chan: undefined,
       start: ts,
+      ringing: undefined,
       earlyMedia: false,
+      answer: undefined,
+      end: undefined,
+      code: undefined,
+      reason: undefined,
       codeSource: 'none',
+      disposition: undefined,
+      dstAddr: undefined,
+      disconnectedBy: undefined,
       flags: 0,
       line,
       emitted: false,
     };
-    const callee = t.number ?? g.exten;
-    if (callee !== undefined) a.callee = callee;
     this.seq++;
-    a.id = `${c.marker !== '' ? c.marker : `L${line}`}/${t.tech}/${t.peer}#${g.attempts.length + 1}`;
     g.attempts.push(a);
     c.lastTs = ts;
   }

@@ -14,7 +14,15 @@ export function ascii(s: string): Uint8Array {
 
 /** The UTF-8 text of b[s, e) (lines are Buffer views: no wrapper per call). */
 export function str(b: Uint8Array, s: number, e: number): string {
-  return Buffer.isBuffer(b) ? b.toString('utf8', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+  if (e <= s) return '';
+  // Buffer's own decoder without toString's argument checks (lines are Buffer views).
+  const d = (b as Partial<Utf8Slicer>).utf8Slice;
+  if (d !== undefined) return d.call(b, s, e);
+  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}
+
+interface Utf8Slicer {
+  utf8Slice(start: number, end: number): string;
 }
 
 /** Texts longer than this are decoded each time (a long text is rarely repeated, and hashing it costs). */
