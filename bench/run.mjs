@@ -205,7 +205,7 @@ for (const input of ins) {
   if (r.ok) {
     const got = totalsOf(r.stdoutFile);
     const correct = got.attempts === truth.attempts && got.answered === truth.answered;
-    row.tools.push({ tool: 'sipscope analyze', wallMs: r.wallMs, walls: r.walls, peakRssMiB: r.peakRssMiB, mbPerSec: input.bytes / MiB / (r.wallMs / 1000), unitsPerSec: input.units / (r.wallMs / 1000), callsPerSec: input.calls / (r.wallMs / 1000), correct, truth, got });
+    row.tools.push({ tool: 'sipscope analyze', wallMs: r.wallMs, walls: r.walls, peakRssMiB: r.peakRssMiB, mibPerSec: input.bytes / MiB / (r.wallMs / 1000), unitsPerSec: input.units / (r.wallMs / 1000), callsPerSec: input.calls / (r.wallMs / 1000), correct, truth, got });
   } else row.tools.push({ tool: 'sipscope analyze', error: r.error });
   for (const ref of references(input.kind, input.file)) {
     if (ref.missing) {
@@ -213,7 +213,7 @@ for (const input of ins) {
       continue;
     }
     const m = await measure(ref.tool, ref.cmd, ref.args);
-    row.tools.push(m.ok ? { tool: ref.tool, wallMs: m.wallMs, walls: m.walls, peakRssMiB: m.peakRssMiB, mbPerSec: input.bytes / MiB / (m.wallMs / 1000) } : { tool: ref.tool, error: m.error });
+    row.tools.push(m.ok ? { tool: ref.tool, wallMs: m.wallMs, walls: m.walls, peakRssMiB: m.peakRssMiB, mibPerSec: input.bytes / MiB / (m.wallMs / 1000) } : { tool: ref.tool, error: m.error });
   }
   results.rows.push(row);
 }
@@ -286,7 +286,7 @@ const f1 = (v, d = 1) => (v === undefined ? '—' : v.toFixed(d));
 const lines = [];
 lines.push(`sipscope benchmark ${results.date} — ${results.machine.nproc} × ${results.machine.cpuModel}, ${results.machine.memGiB} GiB, node ${results.machine.node}, scale ${scale}, best of ${runs}`);
 lines.push('');
-lines.push(`${'input'.padEnd(13)} ${'size MiB'.padStart(8)}  ${'tool'.padEnd(24)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(7)} ${'k units/s'.padStart(10)} ${'RSS MiB'.padStart(8)} ${'sipscope is'.padStart(13)}  check`);
+lines.push(`${'input'.padEnd(13)} ${'size MiB'.padStart(8)}  ${'tool'.padEnd(24)} ${'wall s'.padStart(7)} ${'MiB/s'.padStart(7)} ${'k units/s'.padStart(10)} ${'RSS MiB'.padStart(8)} ${'sipscope is'.padStart(13)}  check`);
 for (const row of results.rows) {
   const ours = row.tools[0];
   for (const t of row.tools) {
@@ -294,7 +294,7 @@ for (const row of results.rows) {
     const ratio = t !== ours && t.wallMs && ours.wallMs ? (t.wallMs >= ours.wallMs ? `${(t.wallMs / ours.wallMs).toFixed(2)}× faster` : `${(ours.wallMs / t.wallMs).toFixed(2)}× slower`) : '';
     const check = t === ours ? (t.error ? `ERROR ${t.error}` : t.correct ? 'totals = truth' : `MISMATCH ${JSON.stringify(t.got)} vs ${JSON.stringify(t.truth)}`) : t.skipped ? `skipped: ${t.skipped}` : t.error ? `ERROR ${t.error}` : '';
     lines.push(
-      `${(t === ours ? row.kind : '').padEnd(13)} ${(t === ours ? f1(row.bytes / MiB, 0) : '').padStart(8)}  ${t.tool.padEnd(24)} ${f1(t.wallMs && t.wallMs / 1000, 2).padStart(7)} ${f1(t.mbPerSec).padStart(7)} ${(t === ours ? f1(t.unitsPerSec && t.unitsPerSec / 1000) : '').padStart(10)} ${f1(t.peakRssMiB, 0).padStart(8)} ${ratio.padStart(13)}  ${check}`,
+      `${(t === ours ? row.kind : '').padEnd(13)} ${(t === ours ? f1(row.bytes / MiB, 0) : '').padStart(8)}  ${t.tool.padEnd(24)} ${f1(t.wallMs && t.wallMs / 1000, 2).padStart(7)} ${f1(t.mibPerSec).padStart(7)} ${(t === ours ? f1(t.unitsPerSec && t.unitsPerSec / 1000) : '').padStart(10)} ${f1(t.peakRssMiB, 0).padStart(8)} ${ratio.padStart(13)}  ${check}`,
     );
   }
 }
