@@ -44,6 +44,7 @@ const K_APP_SET = ascii('] Set(');
 const K_APP_MSET = ascii('] MSet(');
 const K_CALLERID = ascii('CALLERID(');
 const K_BACK_FROM = ascii('back from ');
+const SKIP_CALLERID = shifts(K_CALLERID);
 
 /** What the call-line reader needs to know about the current line. */
 export interface LineView {
@@ -57,10 +58,23 @@ export interface LineView {
   hasMarker(): boolean;
 }
 
-/** Does b[s, e) contain the bytes k? (A short bounded scan: no Buffer view per line.) */
-function contains(b: Uint8Array, s: number, e: number, k: Uint8Array): boolean {
-  const k0 = k[0];
-  for (let i = s, last = e - k.length; i <= last; i++) if (b[i] === k0 && startsWith(b, i, e, k)) return true;
+/** Horspool shifts of a pattern: how far the window may move when its last byte is c. */
+function shifts(k: Uint8Array): Uint8Array {
+  const t = new Uint8Array(256).fill(k.length);
+  for (let i = 0; i < k.length - 1; i++) t[k[i]!] = k.length - 1 - i;
+  return t;
+}
+
+/**
+ * Does b[s, e) contain the bytes k (shift table `skip` = shifts(k))? A bounded scan that looks at about one
+ * byte in k.length (Horspool) and makes no Buffer view per line.
+ */
+function contains(b: Uint8Array, s: number, e: number, k: Uint8Array, skip: Uint8Array): boolean {
+  const m = k.length;
+  const lastK = k[m - 1];
+  for (let i = s + m - 1; i < e; i += skip[b[i]!]!) {
+    if (b[i] === lastK && startsWith(b, i - m + 1, e, k)) return true;
+  }
   return false;
 }
 
@@ -264,7 +278,7 @@ export class CallLines {
     if (close < 0) return R_NOT_CALL;
     const isDial = startsWith(b, close, e, K_APP_DIAL);
     const isSet = !isDial && (startsWith(b, close, e, K_APP_SET) || startsWith(b, close, e, K_APP_MSET));
-    if (isSet && !contains(b, close, e, K_CALLERID)) return R_NOT_CALL;
+    if (isSet && !contains(b, close, e, K_CALLERID, SKIP_CALLERID)) return R_NOT_CALL;
     let known: Context | undefined;
     if (!isDial && !isSet) {
       // Another application: it matters only when it runs on the caller of an open Dial (the Dial returned).

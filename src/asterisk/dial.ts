@@ -400,7 +400,7 @@ export class DialTracker {
         const k = q.findIndex((r) => isBusyCode(r.code) === busy);
         if (k >= 0) i = k;
       }
-      return q.splice(i, 1)[0];
+      return i === 0 ? q.shift() : q.splice(i, 1)[0];
     }
     const o = this.orphan;
     if (o !== undefined && ts - o.ts <= ORPHAN_RESPONSE_MS && ts >= o.ts) {

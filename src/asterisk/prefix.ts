@@ -47,7 +47,9 @@ export function readLevel(b: Uint8Array, p: number, e: number, out: LinePrefix):
   out.level = LV_NONE;
   out.tidS = out.tidE = out.mkS = out.mkE = -1;
   let q = p;
-  while (q < e && q - p < 10 && isUpper(b[q])) q++;
+  // `VERBOSE[`, the level of nearly every line that matters, is recognised at once.
+  if (b[p] === 86 && b[p + 7] === 91 && b[p + 1] === 69 && b[p + 2] === 82 && b[p + 3] === 66 && b[p + 4] === 79 && b[p + 5] === 83 && b[p + 6] === 69 && p + 7 < e) q = p + 7;
+  else while (q < e && q - p < 10 && isUpper(b[q])) q++;
   const n = q - p;
   if (n < 4) return p;
   let r = q;
