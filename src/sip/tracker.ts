@@ -118,12 +118,19 @@ interface Tombstone {
   b: string;
   bPort: number;
   cseq: number;
+  /** Burial number: which slot of the burial queue is this entry's. */
+  seq: number;
 }
 
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
   private readonly tombstones = new Map<string, Tombstone>();
+  /** Burial order of the tombstones (see bury()). */
+  private tombOrder: string[] = [];
+  private tombSeqs: number[] = [];
+  private tombHead = 0;
+  private tombSeq = 0;
   /**
    * Announced media endpoints by a numeric key (IPv4 address and port exactly; IPv6 folded, so the
    * address is compared too): an RTP packet costs one Map lookup, no string.
@@ -548,14 +555,33 @@ export class CallTracker {
     }
     for (const r of leg.media) this.dropMedia(r);
     leg.media = [];
-    this.tombstones.delete(leg.callId);
-    this.tombstones.set(leg.callId, { a: leg.a, aPort: leg.aPort, b: leg.b, bPort: leg.bPort, cseq: leg.cseq });
-    if (this.tombstones.size > this.tombstoneCap) {
-      const oldest = this.tombstones.keys().next().value;
-      if (oldest !== undefined) this.tombstones.delete(oldest);
-    }
+    this.bury(leg);
     this.sink.record(this.toRecord(leg, extraFlags));
     this.emitted++;
+  }
+
+  /**
+   * Remembers a finished attempt's Call-ID, forgetting the oldest one past the cap. The order lives in
+   * a queue (Call-ID + sequence number; a Call-ID buried again makes its older slot stale): taking the
+   * first key of a Map that keeps losing its first entries walks over all the deleted slots each time,
+   * which made this O(cap) per call.
+   */
+  private bury(leg: Leg): void {
+    const seq = ++this.tombSeq;
+    this.tombstones.set(leg.callId, { a: leg.a, aPort: leg.aPort, b: leg.b, bPort: leg.bPort, cseq: leg.cseq, seq });
+    this.tombOrder.push(leg.callId);
+    this.tombSeqs.push(seq);
+    while (this.tombstones.size > this.tombstoneCap && this.tombHead < this.tombOrder.length) {
+      const k = this.tombOrder[this.tombHead]!;
+      const ks = this.tombSeqs[this.tombHead]!;
+      this.tombHead++;
+      if (this.tombstones.get(k)?.seq === ks) this.tombstones.delete(k);
+    }
+    if (this.tombHead >= 4096 && this.tombHead * 2 >= this.tombOrder.length) {
+      this.tombOrder = this.tombOrder.slice(this.tombHead);
+      this.tombSeqs = this.tombSeqs.slice(this.tombHead);
+      this.tombHead = 0;
+    }
   }
 
   private toRecord(leg: Leg, extraFlags: number): CallRecord {
