@@ -87,6 +87,11 @@ interface Grouped {
 
 function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<number, Grouped> {
   const out = new Map<number, Grouped>();
+  if (bucketSec * 1000 === baseMs) {
+    // One base bucket per reported one: its counters and examples as they are (a merged copy would be equal).
+    for (const [base, s] of ra.buckets) out.set(base, { stats: s, examples: ra.busyExamples.get(base) ?? new Reservoir(5) });
+    return out;
+  }
   for (const [base, s] of ra.buckets) {
     const g = groupOf(base, baseMs, bucketSec);
     let e = out.get(g);
@@ -104,11 +109,12 @@ function series(route: string, grouped: Map<number, Grouped>, bucketSec: number,
       ? Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i)
       : [...grouped.keys()].sort((a, b) => a - b);
   const empty = new Stats();
-  return indices.map((i) => ({
-    ...routeMetrics(route, grouped.get(i)?.stats ?? empty),
-    start: new Date(i * bucketSec * 1000).toISOString(),
-    end: new Date((i + 1) * bucketSec * 1000).toISOString(),
-  }));
+  return indices.map((i) => {
+    const m = routeMetrics(route, grouped.get(i)?.stats ?? empty) as BucketMetrics;
+    m.start = new Date(i * bucketSec * 1000).toISOString();
+    m.end = new Date((i + 1) * bucketSec * 1000).toISOString();
+    return m;
+  });
 }
 
 function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {

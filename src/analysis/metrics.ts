@@ -33,7 +33,7 @@ export function routeMetrics(route: string, s: Stats): RouteMetrics {
   let isa = 0;
   const codes: Record<string, number> = {};
   const mix: CodeShare[] = [];
-  const sorted = [...s.codes].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const sorted = s.codeCounts.entries().sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   for (const [code, n] of sorted) {
     codes[String(code)] = n;
     if (isRedirect(code)) redirected += n;

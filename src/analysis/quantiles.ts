@@ -13,9 +13,27 @@ import type { Quantiles } from './result.js';
 const MAX_TABLE_BIN = 0x7ffffffe;
 
 /**
+ * Home slot of a bin: bins come in dense runs (delays of a few seconds are hundreds of adjacent bins),
+ * which the identity would lay out as one long cluster that every miss walks; a multiplicative hash
+ * spreads them.
+ */
+function slotOf(bin: number, mask: number): number {
+  const h = Math.imul(bin, 0x9e3779b1);
+  return (h ^ (h >>> 15)) & mask;
+}
+
+/** n zeros with fast elements (`new Array(n)` past ~100,000 would be a dictionary-mode array). */
+function zeros(n: number): number[] {
+  if (n <= 65_536) return new Array<number>(n).fill(0);
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
+}
+
+/**
  * value → count, keyed by an integer bin. Adding is on every record (delays, durations, codes), so the
- * bins live in a small open-addressing table of plain arrays (identity hash, linear probing, at most
- * half full) rather than a Map: one probe, no second lookup to write back, nothing allocated for an
+ * bins live in a small open-addressing table of plain arrays (multiplicative hash, linear probing, at
+ * most half full) rather than a Map: one probe, no second lookup to write back, nothing allocated for an
  * empty one. Bins that are not integers in 0..2^31 − 2 (only ever from odd JSON) go to a Map.
  * What callers see is order-free: `bins` is a snapshot Map, `ranked` and `toJSON` are sorted.
  */
@@ -29,6 +47,10 @@ export class SparseCounts {
 
   add(bin: number, n = 1): void {
     this.total += n;
+    this.addBin(bin, n);
+  }
+
+  private addBin(bin: number, n: number): void {
     if (!(bin >= 0 && bin <= MAX_TABLE_BIN && Math.floor(bin) === bin)) {
       const o = (this.other ??= new Map());
       o.set(bin, (o.get(bin) ?? 0) + n);
@@ -41,7 +63,7 @@ export class SparseCounts {
     }
     const k = bin + 1;
     const mask = keys.length - 1;
-    for (let s = bin & mask; ; s = (s + 1) & mask) {
+    for (let s = slotOf(bin, mask); ; s = (s + 1) & mask) {
       const x = keys[s];
       if (x === k) {
         this.counts![s] += n;
@@ -63,7 +85,7 @@ export class SparseCounts {
     if (keys === undefined) return 0;
     const k = bin + 1;
     const mask = keys.length - 1;
-    for (let s = bin & mask; ; s = (s + 1) & mask) {
+    for (let s = slotOf(bin, mask); ; s = (s + 1) & mask) {
       const x = keys[s];
       if (x === k) return this.counts![s];
       if (x === 0) return 0;
@@ -80,6 +102,13 @@ export class SparseCounts {
     if (this.other) for (const [bin, n] of this.other) fn(bin, n);
   }
 
+  /** [bin, count] pairs (in no particular order). */
+  entries(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    this.forEach((bin, n) => out.push([bin, n]));
+    return out;
+  }
+
   /** The bins and their counts (a snapshot). */
   get bins(): Map<number, number> {
     const m = new Map<number, number>();
@@ -87,21 +116,17 @@ export class SparseCounts {
     return m;
   }
 
-  private grow(): void {
+  /** Rebuilds the table with `size` slots (a power of two, more than twice the bins). */
+  private grow(size = this.keys!.length * 2): void {
     const oldKeys = this.keys!;
     const oldCounts = this.counts!;
-    const size = oldKeys.length * 2;
-    const keys: number[] = [];
-    const counts: number[] = [];
-    for (let i = 0; i < size; i++) {
-      keys.push(0);
-      counts.push(0);
-    }
+    const keys = zeros(size);
+    const counts = zeros(size);
     const mask = size - 1;
     for (let i = 0; i < oldKeys.length; i++) {
       const k = oldKeys[i];
       if (k === 0) continue;
-      let s = (k - 1) & mask;
+      let s = slotOf(k - 1, mask);
       while (keys[s] !== 0) s = (s + 1) & mask;
       keys[s] = k;
       counts[s] = oldCounts[i];
@@ -111,16 +136,33 @@ export class SparseCounts {
   }
 
   merge(o: SparseCounts): void {
-    o.forEach((bin, n) => this.add(bin, n));
+    const keys = o.keys;
+    if (keys !== undefined) {
+      const counts = o.counts!;
+      if (this.keys === undefined) {
+        // Into an empty table (grouping buckets, totals): a copy.
+        this.keys = keys.slice();
+        this.counts = counts.slice();
+        this.used = o.used;
+      } else {
+        // Room for the union at once rather than doubling on the way.
+        let size = this.keys.length;
+        while ((this.used + o.used) * 2 > size) size *= 2;
+        if (size > this.keys.length) this.grow(size);
+        for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) this.addBin(keys[s] - 1, counts[s]);
+      }
+    }
+    if (o.other) for (const [bin, n] of o.other) this.addBin(bin, n);
+    this.total += o.total;
   }
 
   /** Bins sorted by count, largest first (ties: smaller bin first). */
   ranked(): Array<[number, number]> {
-    return [...this.bins].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return this.entries().sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   }
 
   toJSON(): Array<[number, number]> {
-    return [...this.bins].sort((a, b) => a[0] - b[0]);
+    return this.entries().sort((a, b) => a[0] - b[0]);
   }
 
   static fromJSON(j: unknown): SparseCounts {
@@ -221,7 +263,7 @@ function round1(v: number | null): number | null {
 function quantilesOf(h: LogHistogram, qs: number[]): Array<number | null> {
   const n = h.count;
   if (n === 0) return qs.map(() => null);
-  const sorted = [...h.counts.bins].sort((a, b) => a[0] - b[0]);
+  const sorted = h.counts.entries().sort((a, b) => a[0] - b[0]);
   const out: Array<number | null> = [];
   let qi = 0;
   let seen = 0;

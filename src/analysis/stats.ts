@@ -4,7 +4,7 @@
  */
 import type { CallRecord } from '../types.js';
 import { isAnsweredCode, isNerCause, isNerEffectiveCode, NO_FINAL, rerouteKind } from './codes.js';
-import { LogHistogram } from './quantiles.js';
+import { LogHistogram, SparseCounts } from './quantiles.js';
 
 /** A record reduced to what the counters need; computed once per record (reused object, no allocation). */
 export interface Classified {
@@ -74,7 +74,8 @@ export class Stats {
   durSumMs = 0;
   under10 = 0;
   under30 = 0;
-  readonly codes = new Map<number, number>();
+  /** Final code → attempts. */
+  readonly codeCounts = new SparseCounts();
   private readonly sourceCounts = new Map<string, number>();
   /** A run of records with the same code source is counted here and folded into the map on change. */
   private lastSource = '';
@@ -96,7 +97,7 @@ export class Stats {
 
   add(c: Classified): void {
     this.attempts++;
-    this.codes.set(c.code, (this.codes.get(c.code) ?? 0) + 1);
+    this.codeCounts.add(c.code);
     const src = c.codeSource;
     if (src === this.lastSource) this.lastSourceCount++;
     else {
@@ -131,7 +132,7 @@ export class Stats {
     this.durSumMs += o.durSumMs;
     this.under10 += o.under10;
     this.under30 += o.under30;
-    for (const [k, n] of o.codes) this.codes.set(k, (this.codes.get(k) ?? 0) + n);
+    this.codeCounts.merge(o.codeCounts);
     const mine = this.sources;
     for (const [k, n] of o.sources) mine.set(k, (mine.get(k) ?? 0) + n);
     this.pddOk.merge(o.pddOk);
@@ -139,14 +140,19 @@ export class Stats {
     this.sdt.merge(o.sdt);
   }
 
+  /** Final code → attempts (a snapshot). */
+  get codes(): Map<number, number> {
+    return this.codeCounts.bins;
+  }
+
   count(code: number): number {
-    return this.codes.get(code) ?? 0;
+    return this.codeCounts.get(code);
   }
 
   toJSON(): StatsJSON {
     return {
       n: [this.attempts, this.answered, this.ner, this.reroutable, this.notReroutable, this.durKnown, this.durSumMs, this.under10, this.under30],
-      codes: [...this.codes].sort((a, b) => a[0] - b[0]),
+      codes: this.codeCounts.toJSON(),
       sources: [...this.sources].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       pddOk: this.pddOk.toJSON(),
       pddFail: this.pddFail.toJSON(),
@@ -161,7 +167,7 @@ export class Stats {
     }
     const s = new Stats();
     [s.attempts, s.answered, s.ner, s.reroutable, s.notReroutable, s.durKnown, s.durSumMs, s.under10, s.under30] = o.n;
-    for (const [k, n] of o.codes) s.codes.set(k, n);
+    for (const [k, n] of new Map<number, number>(o.codes)) s.codeCounts.add(k, n);
     for (const [k, n] of o.sources) s.sources.set(k, n);
     s.pddOk.merge(LogHistogram.fromJSON(o.pddOk));
     s.pddFail.merge(LogHistogram.fromJSON(o.pddFail));
