@@ -143,7 +143,10 @@ async function collectParallel(
           new Promise<void>((resolve, reject) => {
             let current = -1;
             const give = (): void => {
-              if (next >= specs.length) return resolve();
+              if (next >= specs.length) {
+                w.postMessage({ spec: null });
+                return;
+              }
               current = next++;
               progress.file(specs[current]!.display);
               w.postMessage({ spec: specs[current] });
@@ -151,11 +154,13 @@ async function collectParallel(
             w.on('message', (msg: import('./worker.js').WorkerReply) => {
               if (msg.type === 'progress') progress.add(msg.bytes);
               else if (msg.type === 'crash') reject(new Error(`${specs[current]!.display}: ${msg.message}`));
-              else {
+              else if (msg.type === 'file') {
                 inputs[current] = msg.accounting;
+                give();
+              } else {
                 agg.merge(Aggregator.fromJSON(msg.agg));
                 wire.merge(WireCounter.fromJSON(msg.wire));
-                give();
+                resolve();
               }
             });
             w.on('error', reject);

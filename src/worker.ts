@@ -9,12 +9,14 @@ import { WireCounter } from './sip/wire.js';
 import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
 
+/** A file to read, or `null`: no more files, send the aggregate. */
 export interface WorkerTask {
-  spec: InputSpec;
+  spec: InputSpec | null;
 }
 export type WorkerReply =
   | { type: 'progress'; bytes: number }
-  | { type: 'done'; accounting: import('./types.js').InputAccounting; agg: unknown; wire: unknown }
+  | { type: 'file'; accounting: import('./types.js').InputAccounting }
+  | { type: 'aggregate'; agg: unknown; wire: unknown }
   | { type: 'crash'; message: string };
 
 const opts = workerData as AnalyzeOptions;
@@ -35,14 +37,22 @@ const progress: Progress = {
   },
 };
 
+// One aggregate per worker across all its files: it crosses to the main thread once, at the end
+// (serialising an aggregate costs about as much as reading a mid-size file, so not once per file).
+const agg = new Aggregator(opts);
+const wire = new WireCounter();
+const sink = { record: (r: import('./types.js').CallRecord) => agg.add(r), message: (m: import('./types.js').SipMessage) => wire.add(m) };
+
 port.on('message', (task: WorkerTask) => {
-  const agg = new Aggregator(opts);
-  const wire = new WireCounter();
-  readInput(task.spec, { record: (r) => agg.add(r), message: (m) => wire.add(m) }, { ...opts, routeOf, progress })
+  if (task.spec === null) {
+    port.postMessage({ type: 'aggregate', agg: agg.toJSON(), wire: wire.toJSON() } satisfies WorkerReply);
+    return;
+  }
+  readInput(task.spec, sink, { ...opts, routeOf, progress })
     .then((accounting) => {
       if (pending) port.postMessage({ type: 'progress', bytes: pending } satisfies WorkerReply);
       pending = 0;
-      port.postMessage({ type: 'done', accounting, agg: agg.toJSON(), wire: wire.toJSON() } satisfies WorkerReply);
+      port.postMessage({ type: 'file', accounting } satisfies WorkerReply);
     })
     .catch((err: unknown) => port.postMessage({ type: 'crash', message: (err as Error)?.message ?? String(err) } satisfies WorkerReply));
 });
