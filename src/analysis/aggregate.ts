@@ -69,6 +69,15 @@ export class RouteAgg {
     return (this.lastStats = statsAt(this.buckets, base));
   }
 
+  /** The busy examples of a base bucket (the last one cached, like `bucket`). */
+  private lastBusyBase = Number.NaN;
+  private lastBusy: Reservoir | undefined;
+  busyAt(base: number): Reservoir {
+    if (base === this.lastBusyBase && this.lastBusy) return this.lastBusy;
+    this.lastBusyBase = base;
+    return (this.lastBusy = reservoirAt(this.busyExamples, base));
+  }
+
   /** Re-keys the buckets to a base `factor` times coarser. */
   coarsen(factor: number): void {
     const buckets = [...this.buckets];
@@ -79,6 +88,8 @@ export class RouteAgg {
     for (const [k, r] of examples) reservoirAt(this.busyExamples, Math.floor(k / factor)).merge(r);
     this.lastBase = Number.NaN;
     this.lastStats = undefined;
+    this.lastBusyBase = Number.NaN;
+    this.lastBusy = undefined;
   }
 
   /** All the route's counters added together. */
@@ -96,6 +107,8 @@ export class RouteAgg {
     for (const [k, r] of o.busyExamples) reservoirAt(this.busyExamples, Math.floor(k / factor)).merge(r);
     this.lastBase = Number.NaN;
     this.lastStats = undefined;
+    this.lastBusyBase = Number.NaN;
+    this.lastBusy = undefined;
     this.fas.merge(o.fas);
     for (const [k, s] of o.prefixes) {
       const known = this.prefixes.has(k);
@@ -210,7 +223,7 @@ export class Aggregator {
     if (!busy && !c.answered) return;
     const h = hashId(r.callId);
     if (busy) {
-      if (dated) reservoirAt(ra.busyExamples, Math.floor(r.start / this.baseMs)).offer(r.callId, h);
+      if (dated) ra.busyAt(Math.floor(r.start / this.baseMs)).offer(r.callId, h);
       if (callee !== undefined && dated) this.falseBusy.record(callee, true, r.route, r.end ?? r.start, r.callId);
     } else {
       ra.fas.addAnswered(r, c, h, this.thresholds);
