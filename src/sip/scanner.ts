@@ -364,7 +364,9 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
   let inAudio = false;
   let seenAudio = false;
   const fmts: string[] = [];
-  let names: Map<string, string> | undefined;
+  // a=rtpmap payload types and names, in order (a later line for the same type wins, as in a Map).
+  let rtpPts: string[] | undefined;
+  let rtpNames: string[] | undefined;
   let p = s;
   while (p < e) {
     const le = lineEnd(buf, p, e);
@@ -410,14 +412,27 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
         q = skipWs(buf, q, le);
         const nsStart = q;
         while (q < le && buf[q] !== 47 && buf[q] !== SP) q++;
-        if (q > nsStart && pt) (names ??= new Map()).set(pt, text(buf, nsStart, q));
+        if (q > nsStart && pt) {
+          (rtpPts ??= []).push(pt);
+          (rtpNames ??= []).push(text(buf, nsStart, q));
+        }
       }
     }
     p = nextLine(buf, le, e);
     if (p === le) p++; // lone CR handled by nextLine; guard against no progress
   }
   if (!seenAudio && sessionAddr === undefined) return undefined;
-  if (names) for (let i = 0; i < fmts.length; i++) fmts[i] = names.get(fmts[i]!) ?? fmts[i]!;
+  if (rtpPts && rtpNames) {
+    for (let i = 0; i < fmts.length; i++) {
+      const f = fmts[i]!;
+      for (let j = rtpPts.length - 1; j >= 0; j--) {
+        if (rtpPts[j] === f) {
+          fmts[i] = rtpNames[j]!;
+          break;
+        }
+      }
+    }
+  }
   const out: SdpSummary = { codecs: fmts };
   const addr = mediaAddr ?? sessionAddr;
   if (addr !== undefined) out.addr = addr;
