@@ -245,6 +245,16 @@ export class CallLines {
     return this.dial.sipResponse(this.v.ctx(false), this.v.hasMarker(), code, reason, addr, this.v.ts()) ? USED : R_NO_CALL_INFO;
   }
 
+  /** channelPeer of the channel name b[s, e), as a shared string (`PJSIP/customer-0000001a` → `customer`). */
+  private endpoint(b: Uint8Array, s: number, e: number): string | undefined {
+    let slash = s;
+    while (slash < e && b[slash] !== 47) slash++;
+    let dash = e - 1;
+    while (dash >= s && b[dash] !== 45) dash--;
+    if (slash >= e || slash === s || dash <= slash + 1) return undefined;
+    return this.names.get(b, slash + 1, dash);
+  }
+
   /** bareAddress of a `back from` text, remembered for the few addresses a log has. */
   private address(t: string): string {
     let a = this.addresses.get(t);
@@ -296,7 +306,8 @@ export class CallLines {
     while (at < close && b[at] !== 64) at++;
     const ts = this.v.ts();
     if (isDial) {
-      this.dial.dialApp(this.v.ctx(true)!, this.names.get(b, q1 + 1, q2), at < close ? this.names.get(b, p, at) : '', ts);
+      const c = this.v.ctx(true)!;
+      this.dial.dialApp(c, this.names.get(b, q1 + 1, q2), at < close ? this.names.get(b, p, at) : '', ts, c.caller === undefined ? this.endpoint(b, q1 + 1, q2) : undefined);
       return USED;
     }
     if (isSet) {

@@ -12,7 +12,7 @@
  */
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
 import { getEntry } from '../catalogue/index.js';
-import { channelPeer, type DialTarget } from './channel.js';
+import type { DialTarget } from './channel.js';
 
 export interface Attempt {
   id: string;
@@ -154,12 +154,15 @@ export class DialTracker {
     return this.byCallerChan.get(chan);
   }
 
-  /** `Executing [exten@ctx:prio] Dial("CALLER", "ARGS")`. */
-  dialApp(c: Context, callerChan: string, exten: string, ts: number): void {
+  /**
+   * `Executing [exten@ctx:prio] Dial("CALLER", "ARGS")`. `endpoint` is the peer part of the caller's channel
+   * (`SIP/100-00000001` → `100`), the caller when no CallerID was set.
+   */
+  dialApp(c: Context, callerChan: string, exten: string, ts: number, endpoint: string | undefined): void {
     if (c.group?.open) this.closeGroup(c.group, ts, 'redial');
     c.callerChan = callerChan;
     this.byCallerChan.set(callerChan, c);
-    c.group = { ctx: c, callerChan, caller: c.caller ?? callerEndpoint(callerChan), exten, attempts: [], open: true };
+    c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: [], open: true };
     this.openGroups++;
     c.idleSince = -1;
     c.lastTs = ts;
@@ -520,10 +523,4 @@ export class DialTracker {
 /** chan_sip turns these into AST_CONTROL_BUSY (`is busy`); other failures into congestion. */
 function isBusyCode(code: number): boolean {
   return code === 486 || code === 600 || code === 603;
-}
-
-/** `SIP/100-00000001` → `100`: the calling endpoint, used as the caller when no CallerID is visible. */
-function callerEndpoint(chan: string): string | undefined {
-  const p = channelPeer(chan);
-  return p === undefined || p === '' ? undefined : p;
 }
