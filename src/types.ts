@@ -246,8 +246,10 @@ export interface RecordSink {
 export interface SourceOptions {
   /** Maps an address (next hop) to a route name; returns undefined when unmapped. */
   routeOf?: (addr: string) => string | undefined;
-  /** Calls with no traffic for this long are closed as timed out (captures). Default 600_000. */
+  /** Calls not answered, with no traffic for this long, are closed as timed out (captures). Default 600_000. */
   callTimeoutMs?: number;
+  /** Answered calls with no BYE for this long are closed as timed out (captures). Default 4 h. */
+  answeredTimeoutMs?: number;
   /** Keep the raw text of SIP messages (post-mortems). */
   keepRaw?: boolean;
   /** CDR: `field=column` overrides. */

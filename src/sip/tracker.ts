@@ -20,6 +20,11 @@ import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessa
 import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset, sameAddr } from './rtp.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
+/**
+ * An answered call is quiet between its ACK and its BYE: signalling says nothing for the whole talk time,
+ * and carriers' calls last hours. It is closed as timed out only after this long with no BYE.
+ */
+export const DEFAULT_ANSWERED_TIMEOUT_MS = 4 * 3600_000;
 /** RFC 3261 Timer B / Timer H (64·T1): an INVITE with no response, or a 2xx without ACK, gives up. */
 export const TIMER_B_MS = 32_000;
 /** Finished Call-IDs remembered to swallow late retransmissions and BYEs. */
@@ -138,6 +143,7 @@ export class CallTracker {
   private readonly mediaByKey = new Map<number, MediaRef[]>();
   private readonly timeout: number;
   private readonly tombstoneCap: number;
+  private readonly answeredTimeout: number;
   private nextSweep = -Infinity;
   private lastTs = -Infinity;
   /** Attempts emitted so far. */
@@ -148,6 +154,7 @@ export class CallTracker {
     private readonly opts: CallTrackerOptions = {},
   ) {
     this.timeout = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.answeredTimeout = Math.max(opts.answeredTimeoutMs ?? DEFAULT_ANSWERED_TIMEOUT_MS, this.timeout);
     this.tombstoneCap = opts.tombstoneCap ?? TOMBSTONE_CAP;
   }
 
@@ -539,7 +546,8 @@ export class CallTracker {
         if (leg.byeTs !== undefined && now - leg.byeTs > TIMER_B_MS) this.finish(leg, 0);
         // A challenged attempt waits like any idle call: people type passwords (a minute is common).
         else if (leg.challenged && idle > this.timeout) this.finish(leg, 0);
-        else if (idle > this.timeout || this.unanswered(leg, now)) this.finish(leg, CallFlag.TimedOut);
+        else if (idle > (leg.answer !== undefined ? this.answeredTimeout : this.timeout) || this.unanswered(leg, now))
+          this.finish(leg, CallFlag.TimedOut);
       }
     }
   }

@@ -74,11 +74,6 @@ function checkAccounting(p: SourceParser): void {
 
 const abRoutes = loadRoutes('match,route\n203.0.113.10,alpha\n198.51.100.20,beta\n', 'routes.csv');
 const capOpts: SourceOptions = { routeOf: abRoutes };
-/**
- * Generated talk times reach an hour with no in-dialog traffic between the ACK and the BYE; the
- * tracker's idle timeout (default 10 min) would close those calls as timed out before their BYE.
- */
-const LONG_CALLS = 2 * 3_600_000;
 
 describe('captures of generated calls give the ground truth', () => {
   const ab = alphaBeta();
@@ -135,7 +130,7 @@ describe('captures of generated calls give the ground truth', () => {
     const s = randomScenario('mix', { ...sampleSpecs()[1]!, calls: 300, seed: 99, tcpShare: 0.15, bigInviteShare: 0.15, rtpShare: 0.3, challengeShare: 0.1, retransmitShare: 0.1 });
     const data = renderToBuffer((out) => writeCapture(s, out, { rtpMaxSec: 1 }));
     const routes = loadRoutes('match,route\n203.0.113.10,vendor-a\n198.51.100.20,vendor-b\n192.0.2.30,vendor-c\n203.0.113.77,vendor-fas\n', 'r.csv');
-    const seen = feed(createCaptureSource, 'mix.pcap', data, 'odd', { routeOf: routes, callTimeoutMs: LONG_CALLS });
+    const seen = feed(createCaptureSource, 'mix.pcap', data, 'odd', { routeOf: routes });
     expect(seen.routes).toEqual(expected(groundTruth(s)));
     checkAccounting(seen.parser);
   });
@@ -143,7 +138,7 @@ describe('captures of generated calls give the ground truth', () => {
   it('the bundled sample (fixtures/sample) gives its truth.json', () => {
     const data = gunzipSync(readFileSync(new URL('../../fixtures/sample/carrier-day.pcap.gz', import.meta.url)));
     const routes = loadRoutes(readFileSync(new URL('../../fixtures/sample/routes.csv', import.meta.url), 'utf8'), 'routes.csv');
-    const seen = feed(createCaptureSource, 'carrier-day.pcap', data, 1 << 16, { routeOf: routes, callTimeoutMs: LONG_CALLS });
+    const seen = feed(createCaptureSource, 'carrier-day.pcap', data, 1 << 16, { routeOf: routes });
     expect(seen.routes).toEqual(expected(groundTruth(sampleScenario())));
   });
 });

@@ -227,16 +227,44 @@ scenario(
 );
 
 scenario(
-  'idle call is closed as timed out, the next one still counts',
+  'idle unanswered call is closed as timed out, the next one still counts',
   [
-    ...new Call('c-idle').invite(0).resp(100, 200, 'OK').ack(110).wire,
+    ...new Call('c-idle').invite(0).resp(100, 180, 'Ringing').wire,
     ...new Call('c-later').invite(700_000).resp(700_100, 603, 'Decline').wire,
   ],
   (r) => {
     expect(r.map((x) => x.callId)).toEqual(['c-idle', 'c-later']);
     expect(flagNames(r[0]!.flags)).toEqual(['TimedOut']);
-    expect(r[0]!.duration).toBeUndefined();
+    expect(r[0]!.finalCode).toBeUndefined();
     expect(r[1]!.finalCode).toBe(603);
+  },
+);
+
+scenario(
+  'an answered call quiet for an hour between ACK and BYE keeps its whole talk time',
+  [
+    ...new Call('c-long').invite(0).resp(100, 200, 'OK').ack(110).wire,
+    ...new Call('c-other').invite(1_800_000).resp(1_800_100, 486, 'Busy Here').wire,
+    ...new Call('c-long').bye(3_600_110, false).wire,
+  ],
+  (r) => {
+    const long = r.find((x) => x.callId === 'c-long')!;
+    expect(flagNames(long.flags)).toEqual([]);
+    expect(long.duration).toBe(3_600_010); // answer at 100 ms, BYE at 3,600,110 ms
+  },
+);
+
+scenario(
+  'an answered call with no BYE is closed as timed out after 4 hours',
+  [
+    ...new Call('c-lost').invite(0).resp(100, 200, 'OK').ack(110).wire,
+    ...new Call('c-much-later').invite(4 * 3_600_000 + 60_000).resp(4 * 3_600_000 + 60_100, 404, 'Not Found').wire,
+  ],
+  (r) => {
+    expect(r.map((x) => x.callId)).toEqual(['c-lost', 'c-much-later']);
+    expect(flagNames(r[0]!.flags)).toEqual(['TimedOut']);
+    expect(r[0]!.finalCode).toBe(200);
+    expect(r[0]!.duration).toBeUndefined();
   },
 );
 
