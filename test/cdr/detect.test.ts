@@ -19,6 +19,8 @@ describe('CDR detection', () => {
     expect(fieldOfHeader('Q.850')?.field).toBe('cause');
     expect(fieldOfHeader('sip_status')?.field).toBe('sipCode');
     expect(fieldOfHeader('Supplier')?.field).toBe('route');
+    expect(fieldOfHeader('Code')?.field).toBe('sipCode');
+    expect(fieldOfHeader('Dest')?.field).toBe('callee');
     expect(fieldOfHeader('Post Dial Delay')?.field).toBe('pdd');
     expect(fieldOfHeader('PDD (ms)')).toEqual({ field: 'pdd', rank: 0, unit: 'ms' });
     expect(fieldOfHeader('Start Time UTC')?.field).toBe('start');
