@@ -105,6 +105,7 @@ export class DialTracker {
   private idleHead = 0;
   private openGroups = 0;
   private seq = 0;
+  private readonly suffixes = new Map<string, Map<string, string[]>>();
 
   constructor(private readonly o: DialOptions) {}
 
@@ -186,7 +187,7 @@ export class DialTracker {
     }
     const route = this.o.routeOf?.(t.peer) ?? t.peer;
     const a: Attempt = {
-      id: `${c.marker !== '' ? c.marker : `L${line}`}/${t.tech}/${t.peer}#${g.attempts.length + 1}`,
+      id: (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1),
       group: g,
       tech: t.tech,
       peer: t.peer,
@@ -209,8 +210,28 @@ export class DialTracker {
       emitted: false,
     };
     this.seq++;
-    g.attempts.push(a);
+    // A first element goes into a one-slot array (a push onto [] would reserve 16 slots per call).
+    if (g.attempts.length === 0) g.attempts = [a];
+    else g.attempts.push(a);
     c.lastTs = ts;
+  }
+
+  /** `/TECH/peer#n` of an attempt id, made once per (tech, peer, n): peers are few, calls many. */
+  private idSuffix(tech: string, peer: string, n: number): string {
+    let byPeer = this.suffixes.get(tech);
+    if (byPeer === undefined) {
+      if (this.suffixes.size >= 64) this.suffixes.clear();
+      byPeer = new Map();
+      this.suffixes.set(tech, byPeer);
+    }
+    let list = byPeer.get(peer);
+    if (list === undefined) {
+      if (byPeer.size >= 4096) byPeer.clear();
+      list = [];
+      byPeer.set(peer, list);
+    }
+    if (n > 16) return `/${tech}/${peer}#${n}`;
+    return (list[n] ??= `/${tech}/${peer}#${n}`);
   }
 
   /** Finds the attempt a channel-named line is about. */
@@ -278,7 +299,8 @@ export class DialTracker {
     if (code < 300 || code === 401 || code === 407) return false;
     const r = { code, reason, addr, ts };
     if (c?.group?.open) {
-      c.responses.push(r);
+      if (c.responses.length === 0) c.responses = [r];
+      else c.responses.push(r);
       if (c.responses.length > 16) c.responses.shift();
       return true;
     }
