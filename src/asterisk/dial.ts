@@ -480,30 +480,67 @@ export class DialTracker {
     a.emitted = true;
     if (a.chan !== undefined) this.byChan.delete(a.chan);
     const g = a.group;
-    const r: CallRecord = {
-      callId: a.id,
-      route: a.route,
-      start: a.start,
-      codeSource: a.codeSource,
-      flags: a.flags | extraFlags,
-      source: { file: this.o.file, line: a.line },
-    };
-    if (g.caller !== undefined) r.caller = g.caller;
-    if (a.callee !== undefined) r.callee = a.callee;
+    // The optional fields first, then the record in one literal for the shapes a busy log is made of (an
+    // object built field by field grows its property store several times); other shapes field by field.
+    // Either way the record has the same fields in the same order.
+    const caller = g.caller;
+    const callee = a.callee;
     // Undated lines (a console excerpt) give NaN times: such a record keeps its outcome but no times.
-    if (a.ringing !== undefined && Number.isFinite(a.ringing)) r.ringing = a.ringing;
+    const ringing = a.ringing !== undefined && Number.isFinite(a.ringing) ? a.ringing : undefined;
+    const answer = a.answer !== undefined && Number.isFinite(a.answer) ? a.answer : undefined;
+    const end = a.end !== undefined && Number.isFinite(a.end) ? a.end : undefined;
+    const finalCode = a.code !== undefined ? a.code : a.answer !== undefined ? 200 : undefined;
+    const reason = a.reason;
+    const firstResponse = ringing ?? answer ?? (a.code !== undefined && a.code >= 300 ? end : undefined);
+    const pdd = firstResponse !== undefined && Number.isFinite(a.start) ? Math.max(0, firstResponse - a.start) : undefined;
+    const duration = answer !== undefined && end !== undefined ? Math.max(0, end - answer) : undefined;
+    const by = a.disconnectedBy;
+    const dst = a.dstAddr;
+    const disp = a.disposition;
+    const flags = a.flags | extraFlags;
+    const source = { file: this.o.file, line: a.line };
+    let r: CallRecord;
+    if (caller !== undefined && callee !== undefined && end !== undefined && finalCode !== undefined && reason !== undefined && pdd !== undefined && by !== undefined && disp !== undefined) {
+      if (answer !== undefined && duration !== undefined && dst === undefined) {
+        if (a.earlyMedia) {
+          if (ringing !== undefined) {
+            r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, earlyMedia: true, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
+            this.o.emit(r, a);
+            return;
+          }
+        } else if (ringing !== undefined) {
+          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
+          this.o.emit(r, a);
+          return;
+        } else {
+          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
+          this.o.emit(r, a);
+          return;
+        }
+      } else if (answer === undefined && duration === undefined && dst !== undefined && !a.earlyMedia) {
+        if (ringing !== undefined) {
+          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, end, finalCode, finalReason: reason, pdd, disconnectedBy: by, dstAddr: dst, disposition: disp };
+        } else {
+          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, end, finalCode, finalReason: reason, pdd, disconnectedBy: by, dstAddr: dst, disposition: disp };
+        }
+        this.o.emit(r, a);
+        return;
+      }
+    }
+    r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source };
+    if (caller !== undefined) r.caller = caller;
+    if (callee !== undefined) r.callee = callee;
+    if (ringing !== undefined) r.ringing = ringing;
     if (a.earlyMedia) r.earlyMedia = true;
-    if (a.answer !== undefined && Number.isFinite(a.answer)) r.answer = a.answer;
-    if (a.end !== undefined && Number.isFinite(a.end)) r.end = a.end;
-    if (a.code !== undefined) r.finalCode = a.code;
-    else if (a.answer !== undefined) r.finalCode = 200;
-    if (a.reason !== undefined) r.finalReason = a.reason;
-    const firstResponse = r.ringing ?? r.answer ?? (a.code !== undefined && a.code >= 300 ? r.end : undefined);
-    if (firstResponse !== undefined && Number.isFinite(a.start)) r.pdd = Math.max(0, firstResponse - a.start);
-    if (r.answer !== undefined && r.end !== undefined) r.duration = Math.max(0, r.end - r.answer);
-    if (a.disconnectedBy !== undefined) r.disconnectedBy = a.disconnectedBy;
-    if (a.dstAddr !== undefined) r.dstAddr = a.dstAddr;
-    if (a.disposition !== undefined) r.disposition = a.disposition;
+    if (answer !== undefined) r.answer = answer;
+    if (end !== undefined) r.end = end;
+    if (finalCode !== undefined) r.finalCode = finalCode;
+    if (reason !== undefined) r.finalReason = reason;
+    if (pdd !== undefined) r.pdd = pdd;
+    if (duration !== undefined) r.duration = duration;
+    if (by !== undefined) r.disconnectedBy = by;
+    if (dst !== undefined) r.dstAddr = dst;
+    if (disp !== undefined) r.disposition = disp;
     this.o.emit(r, a);
   }
 
