@@ -62,7 +62,6 @@ export interface Context {
   caller?: string;
   group?: DialGroup;
   responses: PendingResponse[];
-  lastTs: number;
   /** Time the context became idle (no open Dial); -1 while a Dial is open. */
   idleSince: number;
 }
@@ -118,7 +117,7 @@ export class DialTracker {
   createContext(key: string | number, marker: string, now: number): Context {
     this.expireIdle(now);
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], lastTs: now, idleSince: -1 };
+    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], idleSince: -1 };
     this.contexts.set(key, c);
     this.markIdle(c, now);
     return c;
@@ -166,7 +165,6 @@ export class DialTracker {
     c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: [], open: true };
     this.openGroups++;
     c.idleSince = -1;
-    c.lastTs = ts;
   }
 
   /** CallerID set in the dialplan (`Set(CALLERID(num)=…)`). */
@@ -213,7 +211,6 @@ export class DialTracker {
     // A first element goes into a one-slot array (a push onto [] would reserve 16 slots per call).
     if (g.attempts.length === 0) g.attempts = [a];
     else g.attempts.push(a);
-    c.lastTs = ts;
   }
 
   /** `/TECH/peer#n` of an attempt id, made once per (tech, peer, n): peers are few, calls many. */
