@@ -197,6 +197,7 @@ async function collectSerial(
   const sink: RecordSink = {
     record: (r) => agg.add(r),
     message: (m) => wire.add(m),
+    countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
   };
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
   const inputs: InputAccounting[] = [];

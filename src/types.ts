@@ -239,6 +239,12 @@ export interface RecordSink {
   record(r: CallRecord): void;
   /** Every SIP message (captures and log dumps), for wire counts, flows and scanners. */
   message?(m: SipMessage): void;
+  /**
+   * Wire counts only (analyze): when a sink has this, SIP captures call it instead of `message` for every
+   * SIP message (requests with their method, responses with their status) and scan only the fields call
+   * records need. Sources that do not know it (log dumps) still call `message`.
+   */
+  countMessage?(isRequest: boolean, method: string | undefined, status: number | undefined): void;
   security?(e: SecurityEvent): void;
 }
 

@@ -41,7 +41,11 @@ const progress: Progress = {
 // (serialising an aggregate costs about as much as reading a mid-size file, so not once per file).
 const agg = new Aggregator(opts);
 const wire = new WireCounter();
-const sink = { record: (r: import('./types.js').CallRecord) => agg.add(r), message: (m: import('./types.js').SipMessage) => wire.add(m) };
+const sink: import('./types.js').RecordSink = {
+  record: (r) => agg.add(r),
+  message: (m) => wire.add(m),
+  countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
+};
 
 port.on('message', (task: WorkerTask) => {
   if (task.spec === null) {

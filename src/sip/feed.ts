@@ -1,6 +1,7 @@
 /**
  * Feeding SIP messages into the pipeline from any source: scan the bytes or text, hand the message to
- * `sink.message` (wire counts, flows), and to a CallTracker (call records). Captures use it through
+ * `sink.message` (wire counts, flows) — or only `sink.countMessage` when the sink has it, scanning just what
+ * the tracker reads — and to a CallTracker (call records). Captures use it through
  * capture-source.ts; log readers use it for SIP messages dumped in logs (see docs/sip.md).
  */
 import type { InputAccounting, RecordSink, SipMessage, SourceOptions } from '../types.js';
@@ -45,14 +46,18 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputA
   };
   const tracker = new CallTracker(counting, opts);
   const keepRaw = opts.keepRaw === true;
+  // A sink that only counts messages gets counts, and messages are scanned for the tracker alone.
+  const count = keepRaw ? undefined : sink.countMessage?.bind(sink);
+  const lean = count !== undefined;
   const feedMessage = (m: SipMessage): void => {
     acc.sipMessages++;
-    sink.message?.(m);
+    if (count) count(m.isRequest, m.method, m.status);
+    else sink.message?.(m);
     if (m.malformed) countWarning(acc, m.malformed);
     else tracker.add(m);
   };
   const feedBytes = (buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem, sl?: number): SipMessage | null => {
-    const m = scanSipMessage(buf, start, end, meta, keepRaw, problem, sl);
+    const m = scanSipMessage(buf, start, end, meta, keepRaw, problem, sl, lean);
     if (m) feedMessage(m);
     return m;
   };

@@ -225,11 +225,15 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, sto
   return false;
 }
 
-/** From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. */
+/**
+ * From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. Without `wantDisplay`
+ * the display name is not read; without `wantUser` a found user is given as '' (whether there is one
+ * still decides which of repeated From/To headers counts), so no string is made for either.
+ */
 /** Scratch result of `parseNameAddr`, read at once by the caller (no object per header). */
 const nameAddr: NameAddr = { display: undefined, user: undefined, tag: undefined };
 
-function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
+function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true, wantUser = true): NameAddr {
   const out = nameAddr;
   out.display = undefined;
   out.user = undefined;
@@ -241,12 +245,12 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
   if (p < e && buf[p] === DQUOTE) {
     let q = p + 1;
     while (q < e && buf[q] !== DQUOTE) q += buf[q] === 92 ? 2 : 1;
-    if (q > p + 1) out.display = text(buf, p + 1, Math.min(q, e));
+    if (q > p + 1 && wantDisplay) out.display = text(buf, p + 1, Math.min(q, e));
     p = q + 1;
   }
   const lt = indexOfByte(buf, LT, p, e);
   if (lt >= 0) {
-    if (out.display === undefined && lt > p) {
+    if (wantDisplay && out.display === undefined && lt > p) {
       const d = text(buf, p, lt);
       if (d) out.display = d;
     }
@@ -266,13 +270,13 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number): NameAddr {
     if (eqCI(buf, uriStart, colon, L_TEL)) {
       let ue = us;
       while (ue < uriEnd && buf[ue] !== SEMI) ue++;
-      if (ue > us) out.user = text(buf, us, ue);
+      if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
     } else {
       const at = indexOfByte(buf, AT, us, uriEnd);
       if (at > us) {
         let ue = us;
         while (ue < at && buf[ue] !== COLON && buf[ue] !== SEMI) ue++;
-        if (ue > us) out.user = text(buf, us, ue);
+        if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
       }
     }
   }
@@ -287,7 +291,7 @@ interface ReasonInfo {
 }
 
 /** RFC 3326: `Q.850 ;cause=16 ;text="Normal call clearing", SIP ;cause=200`. */
-function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo): void {
+function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wantText = true): void {
   let p = s;
   while (p < e) {
     p = skipWs(buf, p, e);
@@ -307,10 +311,10 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo): v
         const n = parseUint(buf, prS, prE);
         if (n >= 0 && n < 1000) {
           into.q850 = n;
-          into.text = text(buf, p, q);
+          if (wantText) into.text = text(buf, p, q);
         }
       }
-    } else if (into.text === undefined && t > p) {
+    } else if (wantText && into.text === undefined && t > p) {
       into.text = text(buf, p, q);
     }
     p = q + 1;
@@ -449,6 +453,12 @@ const V0 = lit('v=0');
  * Reads one SIP message at buf[start, end). `end` is the end of the datagram or of the framed stream
  * message. Returns null when there is no valid start line (`problem.anomaly` says why). A message that
  * lacks Call-ID or CSeq is still returned (tshark counts it on the wire) with `malformed` set.
+ *
+ * `lean`: read only what the call tracker uses: no request URI, Contact, display names,
+ * Reason header text, Retry-After or correlation id; the reason phrase and User-Agent/Server only where
+ * the tracker keeps them (INVITE requests, final responses to INVITE), From/To users only on INVITE
+ * requests (elsewhere a found user is ''), SDP only for methods that negotiate media. Everything the
+ * tracker reads is the same as in a full scan.
  */
 export function scanSipMessage(
   buf: Uint8Array,
@@ -458,6 +468,7 @@ export function scanSipMessage(
   keepRaw?: boolean,
   problem?: ScanProblem,
   knownStartLineEnd?: number,
+  lean?: boolean,
 ): SipMessage | null {
   // A caller that already validated the start line passes its end (`startLineEnd(buf, start, end)`).
   const sl = knownStartLineEnd ?? startLineEnd(buf, start, end);
@@ -502,17 +513,24 @@ export function scanSipMessage(
   };
   if (startsWithBytes(buf, start, end, SIP20_EXACT)) {
     m.status = (buf[start + 8]! - 48) * 100 + (buf[start + 9]! - 48) * 10 + (buf[start + 10]! - 48);
-    m.reason = text(buf, start + 11, sl);
+    if (!lean) m.reason = text(buf, start + 11, sl);
   } else {
     m.isRequest = true;
     let p = start;
     while (buf[p] !== SP) p++;
     m.method = methodString(buf, start, p);
-    const us = p + 1;
-    let ue = us;
-    while (buf[ue] !== SP) ue++;
-    m.requestUri = text(buf, us, ue);
+    if (!lean) {
+      const us = p + 1;
+      let ue = us;
+      while (buf[ue] !== SP) ue++;
+      m.requestUri = text(buf, us, ue);
+    }
   }
+  // From/To users: the tracker reads them on INVITE requests only.
+  const wantUser = !lean || m.method === 'INVITE';
+  // User-Agent (requests) / Server (responses): the first one's value range, made a string at the end.
+  let uaS = -1;
+  let uaE = -1;
 
   // Headers: name ':' value, continuation lines start with SP/HT.
   let p = nextLine(buf, sl, end);
@@ -567,7 +585,7 @@ export function scanSipMessage(
         }
         case H_FROM: {
           if (m.fromTag !== undefined || m.fromUser !== undefined) break;
-          const a = parseNameAddr(buf, vs, ve);
+          const a = parseNameAddr(buf, vs, ve, !lean, wantUser);
           if (a.user !== undefined) m.fromUser = a.user;
           if (a.display !== undefined) m.fromDisplay = a.display;
           if (a.tag !== undefined) m.fromTag = a.tag;
@@ -575,7 +593,7 @@ export function scanSipMessage(
         }
         case H_TO: {
           if (m.toTag !== undefined || m.toUser !== undefined) break;
-          const a = parseNameAddr(buf, vs, ve);
+          const a = parseNameAddr(buf, vs, ve, !lean, wantUser);
           if (a.user !== undefined) m.toUser = a.user;
           if (a.tag !== undefined) m.toTag = a.tag;
           break;
@@ -587,7 +605,7 @@ export function scanSipMessage(
           break;
         }
         case H_CONTACT: {
-          if (m.contact !== undefined) break;
+          if (lean || m.contact !== undefined) break;
           const lt = indexOfByte(buf, LT, vs, ve);
           if (lt >= 0) {
             const gt = indexOfByte(buf, GT, lt, ve);
@@ -601,13 +619,19 @@ export function scanSipMessage(
           break;
         }
         case H_REASON:
-          parseReason(buf, vs, ve, (reason ??= {}));
+          parseReason(buf, vs, ve, (reason ??= {}), !lean);
           break;
         case H_UA:
-          if (m.isRequest && m.userAgent === undefined) m.userAgent = text(buf, vs, ve);
+          if (m.isRequest && uaS < 0) {
+            uaS = vs;
+            uaE = ve;
+          }
           break;
         case H_SERVER:
-          if (!m.isRequest && m.userAgent === undefined) m.userAgent = text(buf, vs, ve);
+          if (!m.isRequest && uaS < 0) {
+            uaS = vs;
+            uaE = ve;
+          }
           break;
         case H_CLEN: {
           const n = parseUint(buf, vs, ve);
@@ -620,12 +644,13 @@ export function scanSipMessage(
           break;
         }
         case H_RETRY: {
+          if (lean) break;
           const n = parseUint(buf, vs, ve);
           if (n >= 0 && m.retryAfter === undefined) m.retryAfter = n;
           break;
         }
         case H_X:
-          if (m.correlation === undefined && isCorrelationName(buf, ns, ne)) {
+          if (!lean && m.correlation === undefined && isCorrelationName(buf, ns, ne)) {
             const v = text(buf, vs, ve);
             if (v) m.correlation = v;
           }
@@ -640,13 +665,17 @@ export function scanSipMessage(
     if (reason.q850 !== undefined) m.q850 = reason.q850;
     if (reason.text !== undefined) m.reasonHeader = reason.text;
   }
+  // Lean: a final response to an INVITE keeps its reason phrase and Server; an INVITE its User-Agent.
+  const finalToInvite = !m.isRequest && m.cseqMethod === 'INVITE' && m.status! >= 200;
+  if (lean && finalToInvite) m.reason = text(buf, start + 11, sl);
+  if (uaS >= 0 && (!lean || finalToInvite || m.method === 'INVITE')) m.userAgent = text(buf, uaS, uaE);
 
   let msgEnd = end;
   if (headersEnd >= 0) {
     let bodyEnd = end;
     if (m.contentLength !== undefined && bodyStart + m.contentLength < end) bodyEnd = bodyStart + m.contentLength;
     msgEnd = bodyEnd;
-    if (bodyEnd > bodyStart) {
+    if (bodyEnd > bodyStart && (!lean || negotiatesMedia(m))) {
       if (ctype === 1 || (ctype === 0 && startsCI(buf, bodyStart, bodyEnd, V0))) {
         const sdp = scanSdp(buf, bodyStart, bodyEnd);
         if (sdp) m.sdp = sdp;
@@ -668,6 +697,12 @@ export function scanSipMessage(
   }
   if (keepRaw) m.raw = rawDecoder.decode(buf.subarray(start, msgEnd));
   return m;
+}
+
+/** Whether the tracker reads the SDP of this message: offers and answers of INVITE, ACK, UPDATE, PRACK. */
+function negotiatesMedia(m: SipMessage): boolean {
+  const k = m.isRequest ? m.method : m.cseqMethod;
+  return k === 'INVITE' || k === 'UPDATE' || k === 'PRACK' || (m.isRequest && k === 'ACK');
 }
 
 /** Start of the first line in [s, e) that begins with the lower-case literal, or -1. */

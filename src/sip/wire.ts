@@ -35,10 +35,15 @@ export class WireCounter {
   messages = 0;
 
   add(m: SipMessage): void {
-    if (m.isRequest) {
-      if (m.method !== undefined) this.addRequest(m.method);
-    } else if (m.status !== undefined) {
-      this.addResponse(m.status);
+    this.count(m.isRequest, m.method, m.status);
+  }
+
+  /** One message by its start line (a `RecordSink.countMessage`). */
+  count(isRequest: boolean, method: string | undefined, status: number | undefined): void {
+    if (isRequest) {
+      if (method !== undefined) this.addRequest(method);
+    } else if (status !== undefined) {
+      this.addResponse(status);
     }
   }
 
