@@ -360,8 +360,11 @@ function numberText(buf: Uint8Array, s: number, e: number): string {
   return text(buf, s, e);
 }
 
-/** The audio part of an SDP body (RFC 4566): c=, the first m=audio, a=rtpmap for its formats. */
-export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | undefined {
+/**
+ * The audio part of an SDP body (RFC 4566): c=, the first m=audio, a=rtpmap for its formats.
+ * `lean`: the media address and port only (`codecs` empty), for the call tracker.
+ */
+export function scanSdp(buf: Uint8Array, s: number, e: number, lean = false): SdpSummary | undefined {
   let sessionAddr: string | undefined;
   let mediaAddr: string | undefined;
   let port: number | undefined;
@@ -388,7 +391,7 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
           while (q < le && buf[q] !== SP) q++; // port[/n]
           q = skipWs(buf, q, le);
           while (q < le && buf[q] !== SP) q++; // proto
-          while (q < le && fmts.length < MAX_CODECS) {
+          while (!lean && q < le && fmts.length < MAX_CODECS) {
             q = skipWs(buf, q, le);
             const fs = q;
             while (q < le && buf[q] !== SP) q++;
@@ -408,7 +411,7 @@ export function scanSdp(buf: Uint8Array, s: number, e: number): SdpSummary | und
           if (inAudio) mediaAddr = a;
           else if (!seenAudio) sessionAddr = a;
         }
-      } else if (k === 97 && inAudio && startsCI(buf, p + 2, le, RTPMAP)) { // a=rtpmap:pt name/rate
+      } else if (k === 97 && inAudio && !lean && startsCI(buf, p + 2, le, RTPMAP)) { // a=rtpmap:pt name/rate
         let q = p + 2 + RTPMAP.length;
         const ps = q;
         while (q < le && isDigit(buf[q]!)) q++;
@@ -457,7 +460,8 @@ const V0 = lit('v=0');
  * `lean`: read only what the call tracker uses: no request URI, Contact, display names,
  * Reason header text, Retry-After or correlation id; the reason phrase and User-Agent/Server only where
  * the tracker keeps them (INVITE requests, final responses to INVITE), From/To users only on INVITE
- * requests (elsewhere a found user is ''), SDP only for methods that negotiate media. Everything the
+ * requests (elsewhere a found user is ''), the Via branch only on INVITE/CANCEL/ACK requests and responses,
+ * SDP only for methods that negotiate media and then without codecs. Everything the
  * tracker reads is the same as in a full scan.
  */
 export function scanSipMessage(
@@ -601,6 +605,8 @@ export function scanSipMessage(
         case H_VIA: {
           if (viaSeen) break;
           viaSeen = true;
+          // Lean: the tracker matches by branch only INVITE, CANCEL and ACK requests and responses.
+          if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
           if (paramRange(buf, vs, ve, L_BRANCH, COMMA) && prE > prS) m.viaBranch = text(buf, prS, prE);
           break;
         }
@@ -677,13 +683,13 @@ export function scanSipMessage(
     msgEnd = bodyEnd;
     if (bodyEnd > bodyStart && (!lean || negotiatesMedia(m))) {
       if (ctype === 1 || (ctype === 0 && startsCI(buf, bodyStart, bodyEnd, V0))) {
-        const sdp = scanSdp(buf, bodyStart, bodyEnd);
+        const sdp = scanSdp(buf, bodyStart, bodyEnd, lean);
         if (sdp) m.sdp = sdp;
       } else if (ctype === 2) {
         // multipart/mixed (e.g. SDP + ISUP): parse from the first "v=0" line.
         const v = findLine(buf, bodyStart, bodyEnd, V0);
         if (v >= 0) {
-          const sdp = scanSdp(buf, v, bodyEnd);
+          const sdp = scanSdp(buf, v, bodyEnd, lean);
           if (sdp) m.sdp = sdp;
         }
       }

@@ -66,13 +66,15 @@ function trackerView(m: SipMessage): unknown {
   return {
     ts: m.ts, src: m.src, srcPort: m.srcPort, dst: m.dst, dstPort: m.dstPort, transport: m.transport,
     isRequest: m.isRequest, method: m.method, status: m.status, callId: m.callId, cseq: m.cseq,
-    cseqMethod: m.cseqMethod, fromTag: m.fromTag, toTag: m.toTag, viaBranch: m.viaBranch, q850: m.q850,
+    cseqMethod: m.cseqMethod, fromTag: m.fromTag, toTag: m.toTag, q850: m.q850,
     contentLength: m.contentLength, malformed: m.malformed, position: m.position,
     fromUser: invite ? m.fromUser : undefined,
     toUser: invite ? m.toUser : undefined,
     reason: finalToInvite ? m.reason : undefined,
     userAgent: invite || finalToInvite ? m.userAgent : undefined,
-    sdp: media ? m.sdp : undefined,
+    viaBranch: !m.isRequest || ['INVITE', 'CANCEL', 'ACK'].includes(m.method!) ? m.viaBranch : undefined,
+    // The tracker reads the SDP's presence, address and port (codecs are for flows and scanners).
+    sdp: media && m.sdp ? { addr: m.sdp.addr, port: m.sdp.port } : undefined,
   };
 }
 
