@@ -247,14 +247,15 @@ if (want('startup')) {
   results.startup = s.ok ? { command: 'sipscope explain 486', wallMs: s.wallMs, walls: s.walls, peakRssMiB: s.peakRssMiB, nodeBareMs: bare.ok ? bare.wallMs : undefined } : { error: s.error };
 }
 
-// Parallel: 4 capture files (a quarter of the SIP-only capture each, different seeds) with --jobs 1 and the default.
+// Parallel: 4 capture files (each as large as the SIP-only capture, different seeds) with --jobs 1 and the
+// default (workers are used by default from 256 MiB of input in all; smaller sets gain nothing from them).
 if (want('parallel')) {
   const full = ins.find((i) => i.kind === 'capture-sip');
   if (full) {
-    const n = Math.max(10, Math.round(full.calls / 4));
+    const n = full.calls;
     const files = [];
     for (let k = 0; k < 4; k++) {
-      const f = join(dir, `parallel-${k}.pcap`);
+      const f = join(dir, `parallel-full-${k}.pcap`);
       if (!existsSync(f)) renderToFile(f, (out) => writeCapture(benchScenario(n, 100 + k), out, { rtp: false }));
       files.push(f);
     }
