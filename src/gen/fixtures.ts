@@ -3,7 +3,7 @@
  * by heart (alpha/beta), one per special case (challenge, retransmission, CANCEL, timeouts), and the
  * bundled "carrier day" sample with a 486 spike and a false-answer route.
  */
-import { type GenCall, type RouteProfile, type Scenario, type ScenarioSpec, Q850_OF, REASON, chainScenarios, fixedScenario } from './scenario.js';
+import { type GenCall, type RouteProfile, type Scenario, type ScenarioSpec, Q850_OF, reasonOf, chainScenarios, fixedScenario } from './scenario.js';
 
 /** 2024-03-05 09:00:00 UTC: the fixtures' clock. */
 export const FIXTURE_EPOCH = Date.UTC(2024, 2, 5, 9, 0, 0);
@@ -33,7 +33,7 @@ export function makeCall(init: CallInit, index = fixedIndex++): GenCall {
     ringAfter: code === 486 || code === 503 ? undefined : 1800,
     earlyMedia: false,
     finalAfter: answered ? 6800 : code === 480 ? 31_800 : 450,
-    finalReason: REASON[code] ?? 'Unknown',
+    finalReason: reasonOf(code),
     transport: 'udp',
     rtp: answered,
     rtpFromCallee: true,

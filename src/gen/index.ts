@@ -15,7 +15,7 @@ export {
   chainScenarios,
   groundTruth,
   billsec,
-  REASON,
+  reasonOf,
   Q850_OF,
 } from './scenario.js';
 export { type SipEvent, callMessages, rtpPorts } from './sip.js';

@@ -6,6 +6,7 @@
  * calls), so that a million-call benchmark input never sits in memory.
  */
 import { Prng } from './prng.js';
+import { getEntry } from '../catalogue/index.js';
 
 /** One call attempt as it will be rendered, all times in ms since the epoch. */
 export interface GenCall {
@@ -84,23 +85,10 @@ export function callTimes(c: GenCall): CallTimes {
   return ring === undefined ? { invite, final, answer, end } : { invite, ring, final, answer, end };
 }
 
-export const REASON: Record<number, string> = {
-  200: 'OK',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  480: 'Temporarily Unavailable',
-  484: 'Address Incomplete',
-  486: 'Busy Here',
-  487: 'Request Terminated',
-  488: 'Not Acceptable Here',
-  500: 'Server Internal Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  600: 'Busy Everywhere',
-  603: 'Decline',
-};
+/** The default reason phrase of a code, from the catalogue (the generator writes what a standard stack sends). */
+export function reasonOf(code: number): string {
+  return getEntry(code)?.reason ?? 'Unknown';
+}
 
 /** Q.850 cause a gateway typically puts in the Reason header of a failure (RFC 3398 direction). */
 export const Q850_OF: Record<number, number> = {
@@ -276,7 +264,7 @@ function baseCall(index: number, route: RouteProfile, local: string, start: numb
     earlyMedia: false,
     finalAfter: 0,
     finalCode: code,
-    finalReason: REASON[code] ?? 'Unknown',
+    finalReason: reasonOf(code),
     transport: 'udp',
     rtp: false,
     rtpFromCallee: true,

@@ -2,7 +2,7 @@
  * RFC 3261 message text for a generated call: every request and response as it appears on the wire,
  * in time order, with Via branches, tags, CSeq and Content-Length that a real UA would send.
  */
-import { type GenCall, REASON, RTT_MS, T1_MS, callTimes } from './scenario.js';
+import { type GenCall, reasonOf, RTT_MS, T1_MS, callTimes } from './scenario.js';
 
 /** One SIP message of a call. `out` = sent by our side (local → next hop). */
 export interface SipEvent {
@@ -84,7 +84,7 @@ export function callMessages(c: GenCall): SipEvent[] {
     body: string,
   ): string =>
     withBody(
-      `SIP/2.0 ${code} ${REASON[code] ?? (code === 100 ? 'Trying' : code === 180 ? 'Ringing' : code === 183 ? 'Session Progress' : 'Unknown')}\r\n` +
+      `SIP/2.0 ${code} ${reasonOf(code)}\r\n` +
         `Via: SIP/2.0/${tp} ${lh};branch=${branch};rport=${c.localPort};received=${c.local}\r\n` +
         `From: ${from}\r\nTo: ${tag ? to : toNoTag}\r\nCall-ID: ${id}\r\nCSeq: ${cseq} ${method}\r\n${extra}Server: ${UA_REMOTE}\r\n`,
       body,

@@ -7,6 +7,7 @@
 import type { CallRecord } from '../../src/types.js';
 import { CallFlag } from '../../src/types.js';
 import { Prng } from '../../src/gen/prng.js';
+import { getEntry } from '../../src/catalogue/index.js';
 
 /** The project's seeded generator (mulberry32), with a uniform draw. */
 export class Rng extends Prng {
@@ -118,18 +119,6 @@ export const ANALYSIS_SCENARIO: ScenarioSpec = {
 
 /** The Q.850 cause a gateway puts in the Reason header of a failure (RFC 3398 direction). */
 const Q850: Record<number, number> = { 486: 17, 480: 18, 487: 16, 404: 1, 503: 41, 408: 102, 603: 21, 484: 28 };
-const REASON: Record<number, string> = {
-  200: 'OK',
-  302: 'Moved Temporarily',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  480: 'Temporarily Unavailable',
-  484: 'Address Incomplete',
-  486: 'Busy Here',
-  487: 'Request Terminated',
-  503: 'Service Unavailable',
-  603: 'Decline',
-};
 
 export interface Generated {
   records: CallRecord[];
@@ -189,7 +178,7 @@ function call(rng: Rng, spec: ScenarioSpec, route: RouteSpec, start: number, cod
     return r;
   }
   r.finalCode = code;
-  r.finalReason = REASON[code] ?? 'Unknown';
+  r.finalReason = getEntry(code)?.reason ?? 'Unknown';
   if (code === 200) {
     let ringing: number | undefined;
     let answer: number;
