@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { writeMasterCsv } from '../../src/cdr/gen.js';
+import { writeMasterCsv } from './master21.js';
 import { MAX_ANOMALY_SAMPLES } from '../../src/types.js';
 import { reconciled, runCdr } from './helpers.js';
 

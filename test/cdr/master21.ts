@@ -1,10 +1,11 @@
 /**
- * Deterministic Asterisk Master.csv generator (cdr-csv, 21 columns, the quoting Asterisk writes) for the
- * CSV benchmark: `node dist/cdr/gen.js <out.csv> [rows] [seed]`. Also returns the true per-route counts,
- * so a run can be checked against them.
+ * Deterministic Asterisk Master.csv generator (cdr-csv, 21 columns, the quoting Asterisk writes), a test
+ * helper for the CDR source: `npx vite-node test/cdr/master21.ts <out.csv> [rows] [seed]`. Also returns the
+ * true per-route counts, so a run can be checked against them. (The benchmark's 18-column Master.csv comes
+ * from src/gen/.)
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { Prng } from '../gen/prng.js';
+import { Prng } from '../../src/gen/prng.js';
 
 const ROUTES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'];
@@ -79,10 +80,10 @@ export function writeMasterCsv(path: string, rows = 1_000_000, seed = 42): GenTr
 }
 
 const invokedAs = process.argv[1] ?? '';
-if (invokedAs.endsWith('/cdr/gen.js') || invokedAs.endsWith('\\cdr\\gen.js')) {
+if (invokedAs.endsWith('master21.ts')) {
   const [out, rows, seed] = process.argv.slice(2);
   if (!out) {
-    process.stderr.write('usage: node dist/cdr/gen.js <out.csv> [rows=1000000] [seed=42]\n');
+    process.stderr.write('usage: npx vite-node test/cdr/master21.ts <out.csv> [rows=1000000] [seed=42]\n');
     process.exit(2);
   }
   const truth = writeMasterCsv(out, rows ? Number(rows) : undefined, seed ? Number(seed) : undefined);
