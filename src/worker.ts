@@ -4,14 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Aggregator } from './analysis/index.js';
-import { readInput, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
+import { readInput, resolveRoutes, type AnalyzeOptions, type ReadTask } from './pipeline.js';
 import { WireCounter } from './sip/wire.js';
-import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
 
-/** A file to read, or `null`: no more files, send the aggregate. */
+/** A file (or a share of a capture's calls) to read, or `null`: no more work, send the aggregate. */
 export interface WorkerTask {
-  spec: InputSpec | null;
+  task: ReadTask | null;
 }
 export type WorkerReply =
   | { type: 'progress'; bytes: number }
@@ -47,12 +46,15 @@ const sink: import('./types.js').RecordSink = {
   countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
 };
 
-port.on('message', (task: WorkerTask) => {
-  if (task.spec === null) {
+port.on('message', ({ task }: WorkerTask) => {
+  if (task === null) {
     port.postMessage({ type: 'aggregate', agg: agg.toJSON(), wire: wire.toJSON() } satisfies WorkerReply);
     return;
   }
-  readInput(task.spec, sink, { ...opts, routeOf, progress })
+  // The readers of a capture's other shares read the same bytes again: only share 0 reports progress.
+  const quiet = task.partition !== undefined && task.partition.index > 0;
+  const readOpts = { ...opts, routeOf, progress: quiet ? undefined : progress, partition: task.partition };
+  readInput(task.spec, sink, readOpts)
     .then((accounting) => {
       if (pending) port.postMessage({ type: 'progress', bytes: pending } satisfies WorkerReply);
       pending = 0;

@@ -75,7 +75,14 @@ export class SipPayloadHandler implements PayloadHandler {
     private readonly file: string,
     private readonly feed: SipFeed,
     private readonly acc: InputAccounting,
+    /** False in the readers of a capture's other shares (partition.ts): share 0 counts the per-packet warnings. */
+    private readonly primary = true,
   ) {}
+
+  /** A named oddity of a packet or stream (not of one message): counted once per capture. */
+  private warn(name: string): void {
+    if (this.primary) countWarning(this.acc, name);
+  }
 
   /** IPv4 address text by its 32-bit value: the same few hops send most messages. */
   private readonly v4Text = new Map<number, string>();
@@ -116,6 +123,7 @@ export class SipPayloadHandler implements PayloadHandler {
     const n = d.length;
     const sl = startLineEnd(d, 0, n);
     if (sl >= 0) {
+      if (this.feed.foreign(d, 0, n, sl, p.ts)) return 'sip';
       this.problem.anomaly = undefined;
       const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem, sl);
       if (m) return 'sip';
@@ -128,18 +136,20 @@ export class SipPayloadHandler implements PayloadHandler {
       p.anomaly = broken;
       return 'malformed';
     }
-    // Junk (or a keep-alive prefix) before a start line inside the datagram.
-    if (n > 16 && d[0] !== 0x80 && d[0] !== 0x90) {
+    // Junk (or a keep-alive prefix) before a start line inside the datagram. Not in what looks like RTP:
+    // RTP to a known call is counted above, and the verdict must not depend on which calls are known
+    // (a reader of one share of a capture's calls knows only those).
+    const rtpLike = looksLikeRtp(d);
+    if (n > 16 && !rtpLike) {
       const q = findStartLine(d, 0, n);
       if (q > 0) {
-        const m = this.feed.feedBytes(d, q, n, this.meta(p), this.problem);
-        if (m) {
-          countWarning(this.acc, 'sip-junk-before-message');
+        if (this.feed.foreign(d, q, n, -1, p.ts) || this.feed.feedBytes(d, q, n, this.meta(p), this.problem)) {
+          this.warn('sip-junk-before-message');
           return 'sip';
         }
       }
     }
-    return looksLikeRtp(d) ? 'rtp' : 'other';
+    return rtpLike ? 'rtp' : 'other';
   }
 
   private tcp(p: TransportPayload): PayloadVerdict {
@@ -168,11 +178,11 @@ export class SipPayloadHandler implements PayloadHandler {
         message: (buf, s, e) => {
           const cur = this.cur!;
           this.curMessages++;
-          this.feed.feedBytes(buf, s, e, this.meta(cur), this.problem);
+          if (!this.feed.foreign(buf, s, e, -1, cur.ts)) this.feed.feedBytes(buf, s, e, this.meta(cur), this.problem);
         },
         anomaly: (name) => {
           if (this.cur) this.curAnomalies.push(name);
-          else countWarning(this.acc, name);
+          else this.warn(name);
         },
       });
       this.framers.set(p.flowKey, framer);
@@ -186,10 +196,10 @@ export class SipPayloadHandler implements PayloadHandler {
     if (this.curMessages === 0 && framer.buffered === 0 && (anomalies.length > 0 || framer.inJunk)) {
       // Nothing but junk in this chunk: the packet is malformed rather than used.
       p.anomaly = anomalies[0] ?? 'sip-junk-before-message';
-      for (let i = 1; i < anomalies.length; i++) countWarning(this.acc, anomalies[i]!);
+      for (let i = 1; i < anomalies.length; i++) this.warn(anomalies[i]!);
       return 'malformed';
     }
-    for (const a of anomalies) countWarning(this.acc, a);
+    for (const a of anomalies) this.warn(a);
     return 'sip'; // messages, part of one, or keep-alive CRLFs
   }
 
@@ -197,7 +207,7 @@ export class SipPayloadHandler implements PayloadHandler {
     this.probes.delete(flowKey);
     const f = this.framers.get(flowKey);
     if (!f) return;
-    if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
+    if (f.end() > 0) this.warn('sip-truncated-stream');
     this.framers.delete(flowKey);
   }
 
@@ -211,8 +221,9 @@ export class SipPayloadHandler implements PayloadHandler {
 /** A SourceParser for one capture file: decoder → SIP handler → tracker → sink. */
 export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): SourceParser {
   const acc = newAccounting(file, 'unknown', 'packet');
-  const feed = createSipFeed(sink, opts, acc);
-  const handler = new SipPayloadHandler(file, feed, acc);
+  const part = opts.partition;
+  const feed = createSipFeed(sink, opts, acc, part && part.count > 1 ? part : undefined);
+  const handler = new SipPayloadHandler(file, feed, acc, !part || part.index === 0);
   const decoder = createCaptureDecoder(file, handler, acc);
   return {
     accounting: acc,
