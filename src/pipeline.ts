@@ -270,8 +270,10 @@ export async function collect(
   // 4 × 298 MiB: 9.30 s vs 7.13 s). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
-  // More workers than files only pays for a large capture, which is then split by calls (planTasks).
-  const splittable = files.some((s) => (s.size ?? 0) >= splitMinBytes() && isPlainCapture(s.path));
+  // More workers than files: a large capture is split by calls (planTasks). Only when asked for with
+  // `--jobs`: every worker holds a heap of its own, so the peak memory grows with the workers (about
+  // 2× for 2 workers), past what a default run is allowed.
+  const splittable = opts.jobs !== undefined && files.some((s) => (s.size ?? 0) >= splitMinBytes() && isPlainCapture(s.path));
   const jobs = splittable ? wanted : Math.min(wanted, files.length);
   if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, opts, jobs);
   return collectSerial(specs, opts);
