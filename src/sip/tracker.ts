@@ -405,6 +405,7 @@ export class CallTracker {
     if (tomb && tomb.a === m.src && tomb.aPort === m.srcPort && tomb.b === m.dst && tomb.bPort === m.dstPort && m.cseq <= tomb.cseq) {
       return; // late retransmission of a finished call
     }
+    // Every field set here, the optional ones too: all legs keep one object shape as calls progress.
     const leg: Leg = {
       callId: m.callId,
       a: m.src,
@@ -416,21 +417,37 @@ export class CallTracker {
       inviteTs: m.ts,
       cseq: m.cseq,
       branches: m.viaBranch !== undefined ? [m.viaBranch] : [],
+      caller: m.fromUser,
+      callee: m.toUser,
+      inviteUA: m.userAgent,
+      respUA: undefined,
+      ringing: undefined,
       earlyMedia: false,
+      answer: undefined,
+      end: undefined,
+      finalCode: undefined,
+      finalReason: undefined,
+      q850: undefined,
+      q850Late: undefined,
+      pdd: undefined,
       flags: 0,
+      firstToTag: undefined,
+      answeredToTag: undefined,
+      fromTag: m.fromTag,
       ackSeen: false,
+      disconnectedBy: undefined,
+      byeTs: undefined,
+      sdt: undefined,
       challenged: false,
       lastTs: m.ts,
       respSeen: [],
       respTags: [],
       position: m.position,
       media: [],
+      rtp: undefined,
+      ringback: undefined,
       finished: false,
     };
-    if (m.fromUser !== undefined) leg.caller = m.fromUser;
-    if (m.fromTag !== undefined) leg.fromTag = m.fromTag;
-    if (m.toUser !== undefined) leg.callee = m.toUser;
-    if (m.userAgent !== undefined) leg.inviteUA = m.userAgent;
     if (legs) legs.push(leg);
     else this.calls.set(m.callId, [leg]);
     this.setMedia(leg, 0, m.sdp);
@@ -607,6 +624,8 @@ export class CallTracker {
     if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > TIMER_B_MS)) {
       flags |= CallFlag.NoAck;
     }
+    // Every field set, in one order (absent ones undefined, which JSON leaves out): all records of a
+    // capture share one object shape, so the analysis reads them without shape checks.
     const r: CallRecord = {
       callId: leg.callId,
       route: leg.route,
@@ -617,25 +636,22 @@ export class CallTracker {
       dstAddr: leg.b,
       source: leg.position,
       provisionalsSeen: true,
+      sdt: leg.sdt,
+      caller: leg.caller,
+      callee: leg.callee,
+      ringing: leg.ringing,
+      earlyMedia: leg.earlyMedia ? true : undefined,
+      answer: leg.answer,
+      end: leg.end,
+      finalCode: leg.finalCode,
+      finalReason: leg.finalReason,
+      q850: leg.q850 ?? leg.q850Late,
+      pdd: leg.pdd,
+      duration: leg.answer !== undefined && leg.end !== undefined && leg.disconnectedBy !== undefined ? leg.end - leg.answer : undefined,
+      disconnectedBy: leg.disconnectedBy,
+      userAgent: leg.respUA ?? leg.inviteUA,
+      rtp: undefined,
     };
-    if (leg.sdt !== undefined) r.sdt = leg.sdt;
-    if (leg.caller !== undefined) r.caller = leg.caller;
-    if (leg.callee !== undefined) r.callee = leg.callee;
-    if (leg.ringing !== undefined) r.ringing = leg.ringing;
-    if (leg.earlyMedia) r.earlyMedia = true;
-    if (leg.answer !== undefined) r.answer = leg.answer;
-    if (leg.end !== undefined) r.end = leg.end;
-    if (leg.finalCode !== undefined) r.finalCode = leg.finalCode;
-    if (leg.finalReason !== undefined) r.finalReason = leg.finalReason;
-    const q850 = leg.q850 ?? leg.q850Late;
-    if (q850 !== undefined) r.q850 = q850;
-    if (leg.pdd !== undefined) r.pdd = leg.pdd;
-    if (leg.answer !== undefined && leg.end !== undefined && leg.disconnectedBy !== undefined) {
-      r.duration = leg.end - leg.answer;
-    }
-    if (leg.disconnectedBy !== undefined) r.disconnectedBy = leg.disconnectedBy;
-    const ua = leg.respUA ?? leg.inviteUA;
-    if (ua !== undefined) r.userAgent = ua;
     if (leg.rtp) {
       const rtp: RtpSummary = { ...leg.rtp };
       const rb = leg.ringback?.result();
