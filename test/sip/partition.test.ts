@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Aggregator, finish } from '../../src/analysis/index.js';
 import { mergeShares, readInput } from '../../src/pipeline.js';
@@ -50,6 +51,22 @@ describe('one capture read as shares of its calls (worker threads) gives the rep
   for (const f of captures(`${root}fixtures`)) {
     it(f.slice(root.length), () => expectSharesEqualWhole(f));
   }
+});
+
+describe('… on a capture cut short in the middle of a packet', () => {
+  it('gives the report of one reader, the stop included', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/sipscope-split-`);
+    try {
+      const whole = readFileSync(`${root}fixtures/sip/carrier-day.pcap`);
+      const cut = `${dir}/cut.pcap`;
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6) + 7));
+      const one = (await report(cut, 1)) as { inputs: Array<{ anomalies: Record<string, number> }> };
+      expect(one.inputs[0]!.anomalies['truncated-record']).toBe(1);
+      await expectSharesEqualWhole(cut);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(!existsSync(corpus))('… on every corpus capture (needs ../shared/corpus)', () => {
