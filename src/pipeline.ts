@@ -93,9 +93,10 @@ export interface AnalyzeOptions extends ReadOptions, AnalysisOptions {
   /** Inline route map from a config file: address or CIDR → route name. */
   routeMap?: Record<string, string>;
   /**
-   * Worker threads for several input files (default: one per core, at most one per file, when the files hold
-   * PARALLEL_MIN_BYTES or more; 1 = no workers).
-   * Each worker aggregates its files and the mergeable aggregates are added up.
+   * Threads that read the inputs, the main one included (default: one per core, at most one per file, when
+   * the files hold PARALLEL_MIN_BYTES or more; 1 = the main thread alone). Each worker aggregates what it
+   * reads and the mergeable aggregates are added up. Given explicitly, more threads than files split each
+   * large capture by calls (planTasks).
    */
   jobs?: number;
 }
@@ -209,10 +210,29 @@ async function collectParallel(
   const byTask: InputAccounting[] = new Array(tasks.length);
   const progress = opts.progress ?? silentProgress;
   let next = 0;
-  const workers = Array.from({ length: jobs }, () => new Worker(WORKER_FILE, { workerData: cloneable(opts) }));
+  // The readers of a capture's other shares read the same bytes again: only share 0 reports progress.
+  const quiet = (t: ReadTask): boolean => t.partition !== undefined && t.partition.index > 0;
+  // The main thread is one of the `jobs` readers: what it reads goes straight into `agg`, with nothing to
+  // hand over, and one thread fewer holds a heap of its own.
+  const sink: RecordSink = {
+    record: (r) => agg.add(r),
+    message: (m) => wire.add(m),
+    countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
+  };
+  const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
+  const readHere = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      const task = tasks[i]!;
+      byTask[i] = await readInput(task.spec, sink, { ...sourceOpts, partition: task.partition, progress: quiet(task) ? silentProgress : progress });
+    }
+  };
+  // Workers' aggregates are merged once the main thread has read its share (adding and merging commute).
+  const handed: Array<{ agg: unknown; wire: unknown }> = [];
+  const workers = Array.from({ length: jobs - 1 }, () => new Worker(WORKER_FILE, { workerData: cloneable(opts) }));
   try {
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      ...workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
             let current = -1;
@@ -223,7 +243,7 @@ async function collectParallel(
               }
               current = next++;
               const task = tasks[current]!;
-              if (!task.partition || task.partition.index === 0) progress.file(task.spec.display);
+              if (!quiet(task)) progress.file(task.spec.display);
               w.postMessage({ task } satisfies import('./worker.js').WorkerTask);
             };
             w.on('message', (msg: import('./worker.js').WorkerReply) => {
@@ -233,8 +253,7 @@ async function collectParallel(
                 byTask[current] = msg.accounting;
                 give();
               } else {
-                agg.merge(Aggregator.fromJSON(msg.agg));
-                wire.merge(WireCounter.fromJSON(msg.wire));
+                handed.push(msg);
                 resolve();
               }
             });
@@ -242,9 +261,14 @@ async function collectParallel(
             give();
           }),
       ),
-    );
+      readHere(),
+    ]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+  for (const h of handed) {
+    agg.merge(Aggregator.fromJSON(h.agg));
+    wire.merge(WireCounter.fromJSON(h.wire));
   }
   // Back to one accounting per input, in input order (a split capture's shares are consecutive tasks).
   const inputs: InputAccounting[] = [];
