@@ -105,12 +105,20 @@ export class DialTracker {
   private openGroups = 0;
   private seq = 0;
   private readonly suffixes = new Map<string, Map<string, string[]>>();
+  /** The last key asked for and its context (undefined when it had none); see context(). */
+  private lastKey: string | number | undefined = undefined;
+  private lastCtx: Context | undefined = undefined;
 
   constructor(private readonly o: DialOptions) {}
 
   /** The context of `key`, if there is one. */
   context(key: string | number): Context | undefined {
-    return this.contexts.get(key);
+    // Lines of one call come in runs: the last answer (found or not) is kept, and dropped with its context.
+    if (key === this.lastKey) return this.lastCtx;
+    const c = this.contexts.get(key);
+    this.lastKey = key;
+    this.lastCtx = c;
+    return c;
   }
 
   /** Makes the context of `key` (which has none) at time `now`. */
@@ -119,6 +127,8 @@ export class DialTracker {
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
     const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], idleSince: -1 };
     this.contexts.set(key, c);
+    this.lastKey = key;
+    this.lastCtx = c;
     this.markIdle(c, now);
     return c;
   }
@@ -543,6 +553,7 @@ export class DialTracker {
 
   private dropContext(c: Context): void {
     this.contexts.delete(c.key);
+    if (this.lastKey === c.key) this.lastKey = this.lastCtx = undefined;
     if (c.callerChan !== undefined && this.byCallerChan.get(c.callerChan) === c) this.byCallerChan.delete(c.callerChan);
   }
 
@@ -568,6 +579,7 @@ export class DialTracker {
   finish(): void {
     for (const c of this.contexts.values()) if (c.group !== undefined) this.flushGroup(c.group);
     this.contexts.clear();
+    this.lastKey = this.lastCtx = undefined;
     this.idleCtx = [];
     this.idleSince = [];
     this.idleHead = 0;
