@@ -81,6 +81,14 @@ const STATUS_CODE: Record<string, number> = {
   CHANUNAVAIL: 503,
 };
 
+/**
+ * The empty queue and the empty attempt list every new context and Dial group starts with (shared, never
+ * added to: the first element gets an array of its own, see sipResponse and called), so that a call with no
+ * response or no attempt costs no array.
+ */
+const NO_RESPONSES: PendingResponse[] = [];
+const NO_ATTEMPTS: Attempt[] = [];
+
 const MAX_CONTEXTS = 20_000;
 /** A context with no open Dial is forgotten after this long (its caller ID still serves a failover Dial). */
 const IDLE_MS = 120_000;
@@ -125,7 +133,7 @@ export class DialTracker {
   createContext(key: string | number, marker: string, now: number): Context {
     this.expireIdle(now);
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], idleSince: -1 };
+    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: NO_RESPONSES, idleSince: -1 };
     this.contexts.set(key, c);
     this.lastKey = key;
     this.lastCtx = c;
@@ -172,7 +180,7 @@ export class DialTracker {
     if (c.group?.open) this.closeGroup(c.group, ts, 'redial');
     c.callerChan = callerChan;
     this.byCallerChan.set(callerChan, c);
-    c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: [], open: true };
+    c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: NO_ATTEMPTS, open: true };
     this.openGroups++;
     c.idleSince = -1;
   }
@@ -188,7 +196,7 @@ export class DialTracker {
     let g = c.group;
     if (g === undefined || !g.open) {
       // Every field present from the start: one object shape for all groups (and attempts, contexts).
-      g = { ctx: c, callerChan: c.callerChan, caller: c.caller, exten: undefined, attempts: [], open: true };
+      g = { ctx: c, callerChan: c.callerChan, caller: c.caller, exten: undefined, attempts: NO_ATTEMPTS, open: true };
       this.openGroups++;
       c.idleSince = -1;
       c.group = g;
@@ -218,7 +226,8 @@ export class DialTracker {
       emitted: false,
     };
     this.seq++;
-    // A first element goes into a one-slot array (a push onto [] would reserve 16 slots per call).
+    // A first element goes into a one-slot array of its own (never onto the shared NO_ATTEMPTS; a push onto []
+    // would reserve 16 slots per call).
     if (g.attempts.length === 0) g.attempts = [a];
     else g.attempts.push(a);
   }
@@ -306,7 +315,7 @@ export class DialTracker {
     if (code < 300 || code === 401 || code === 407) return false;
     const r = { code, reason, addr, ts };
     if (c?.group?.open) {
-      if (c.responses.length === 0) c.responses = [r];
+      if (c.responses.length === 0) c.responses = [r]; // its own array: NO_RESPONSES is shared
       else c.responses.push(r);
       if (c.responses.length > 16) c.responses.shift();
       return true;
@@ -473,7 +482,7 @@ export class DialTracker {
       }
       this.maybeEmit(a, true);
     }
-    g.ctx.responses.length = 0;
+    g.ctx.responses = NO_RESPONSES;
   }
 
   private maybeEmit(a: Attempt, force = false): void {
