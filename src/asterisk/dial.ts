@@ -66,6 +66,62 @@ export interface Context {
   idleSince: number;
 }
 
+/*
+ * Contexts, Dial groups and attempts are made by constructors, not object literals. A literal has an
+ * allocation site, from which the engine may decide (when many of its objects outlive a young-generation
+ * collection, as calls still open do) to allocate in the old generation from then on; that decision throws
+ * away the optimised code of every function that makes such objects, which is then compiled again (`called`
+ * and `executing` were, once per run). Constructed objects have no such site.
+ */
+class CallContext implements Context {
+  callerChan: string | undefined = undefined;
+  caller: string | undefined = undefined;
+  group: DialGroup | undefined = undefined;
+  responses: PendingResponse[] = NO_RESPONSES;
+  constructor(
+    public key: string | number,
+    public marker: string,
+    public idleSince: number,
+  ) {}
+}
+
+class Group implements DialGroup {
+  attempts: Attempt[] = NO_ATTEMPTS;
+  open = true;
+  constructor(
+    public ctx: Context,
+    public callerChan: string | undefined,
+    public caller: string | undefined,
+    public exten: string | undefined,
+  ) {}
+}
+
+class DialAttempt implements Attempt {
+  chan: string | undefined = undefined;
+  ringing: number | undefined = undefined;
+  earlyMedia = false;
+  answer: number | undefined = undefined;
+  end: number | undefined = undefined;
+  code: number | undefined = undefined;
+  reason: string | undefined = undefined;
+  codeSource: CodeSource = 'none';
+  disposition: string | undefined = undefined;
+  dstAddr: string | undefined = undefined;
+  disconnectedBy: 'caller' | 'callee' | 'unknown' | undefined = undefined;
+  flags = 0;
+  emitted = false;
+  constructor(
+    public id: string,
+    public group: DialGroup,
+    public tech: string,
+    public peer: string,
+    public route: string,
+    public callee: string | undefined,
+    public start: number,
+    public line: number,
+  ) {}
+}
+
 /** Default reason phrase of an inferred code, from the catalogue. */
 function phrase(code: number): string | undefined {
   return getEntry(code)?.reason;
@@ -88,6 +144,9 @@ const STATUS_CODE: Record<string, number> = {
  */
 const NO_RESPONSES: PendingResponse[] = [];
 const NO_ATTEMPTS: Attempt[] = [];
+
+/** What a passed entry of the idle queue is overwritten with (never in `contexts`, never idle since a time). */
+const SPENT: Context = new CallContext('spent', '', NaN);
 
 const MAX_CONTEXTS = 20_000;
 /** A context with no open Dial is forgotten after this long (its caller ID still serves a failover Dial). */
@@ -133,7 +192,7 @@ export class DialTracker {
   createContext(key: string | number, marker: string, now: number): Context {
     this.expireIdle(now);
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: NO_RESPONSES, idleSince: -1 };
+    const c: Context = new CallContext(key, marker, -1);
     this.contexts.set(key, c);
     this.lastKey = key;
     this.lastCtx = c;
@@ -158,12 +217,18 @@ export class DialTracker {
       const since = qs[this.idleHead]!;
       if (now - since < IDLE_MS) break;
       const c = qc[this.idleHead]!;
+      qc[this.idleHead] = SPENT; // the queue no longer keeps the context (and its call) alive
       this.idleHead++;
       if (c.idleSince === since && this.contexts.get(c.key) === c) this.dropContext(c);
     }
     if (this.idleHead > 4096 && this.idleHead * 2 > qc.length) {
-      this.idleCtx = qc.slice(this.idleHead);
-      this.idleSince = qs.slice(this.idleHead);
+      // Compacted in place: the queues stay the same two arrays (replacing them made the optimised code that
+      // had taken them for constants be thrown away and compiled again).
+      const n = qc.length - this.idleHead;
+      qc.copyWithin(0, this.idleHead);
+      qc.length = n;
+      qs.copyWithin(0, this.idleHead);
+      qs.length = n;
       this.idleHead = 0;
     }
   }
@@ -180,7 +245,7 @@ export class DialTracker {
     if (c.group?.open) this.closeGroup(c.group, ts, 'redial');
     c.callerChan = callerChan;
     this.byCallerChan.set(callerChan, c);
-    c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: NO_ATTEMPTS, open: true };
+    c.group = new Group(c, callerChan, c.caller ?? endpoint, exten);
     this.openGroups++;
     c.idleSince = -1;
   }
@@ -195,36 +260,16 @@ export class DialTracker {
   called(c: Context, t: DialTarget, ts: number, line: number): void {
     let g = c.group;
     if (g === undefined || !g.open) {
-      // Every field present from the start: one object shape for all groups (and attempts, contexts).
-      g = { ctx: c, callerChan: c.callerChan, caller: c.caller, exten: undefined, attempts: NO_ATTEMPTS, open: true };
+      // Every field present from the start (the classes above): one object shape for all groups (and attempts,
+      // contexts).
+      g = new Group(c, c.callerChan, c.caller, undefined);
       this.openGroups++;
       c.idleSince = -1;
       c.group = g;
     }
     const route = this.o.routeOf?.(t.peer) ?? t.peer;
-    const a: Attempt = {
-      id: (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1),
-      group: g,
-      tech: t.tech,
-      peer: t.peer,
-      route,
-      callee: t.number ?? g.exten,
-      chan: undefined,
-      start: ts,
-      ringing: undefined,
-      earlyMedia: false,
-      answer: undefined,
-      end: undefined,
-      code: undefined,
-      reason: undefined,
-      codeSource: 'none',
-      disposition: undefined,
-      dstAddr: undefined,
-      disconnectedBy: undefined,
-      flags: 0,
-      line,
-      emitted: false,
-    };
+    const id = (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1);
+    const a: Attempt = new DialAttempt(id, g, t.tech, t.peer, route, t.number ?? g.exten, ts, line);
     this.seq++;
     // A first element goes into a one-slot array of its own (never onto the shared NO_ATTEMPTS; a push onto []
     // would reserve 16 slots per call).
