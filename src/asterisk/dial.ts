@@ -73,6 +73,14 @@ export interface Context {
  * away the optimised code of every function that makes such objects, which is then compiled again (`called`
  * and `executing` were, once per run). Constructed objects have no such site.
  */
+/** `[x]` made without an array literal (no allocation site, as above): one slot, of the kind `[x]` has. */
+const ONE_SLOT: unknown[] = [null];
+function oneSlot<T>(x: T): T[] {
+  const a = ONE_SLOT.slice() as T[];
+  a[0] = x;
+  return a;
+}
+
 class CallContext implements Context {
   callerChan: string | undefined = undefined;
   caller: string | undefined = undefined;
@@ -273,7 +281,7 @@ export class DialTracker {
     this.seq++;
     // A first element goes into a one-slot array of its own (never onto the shared NO_ATTEMPTS; a push onto []
     // would reserve 16 slots per call).
-    if (g.attempts.length === 0) g.attempts = [a];
+    if (g.attempts.length === 0) g.attempts = oneSlot(a);
     else g.attempts.push(a);
   }
 
@@ -360,7 +368,7 @@ export class DialTracker {
     if (code < 300 || code === 401 || code === 407) return false;
     const r = { code, reason, addr, ts };
     if (c?.group?.open) {
-      if (c.responses.length === 0) c.responses = [r]; // its own array: NO_RESPONSES is shared
+      if (c.responses.length === 0) c.responses = oneSlot(r); // its own array: NO_RESPONSES is shared
       else c.responses.push(r);
       if (c.responses.length > 16) c.responses.shift();
       return true;
