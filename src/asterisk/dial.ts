@@ -506,8 +506,9 @@ export class DialTracker {
 
   /** A cancelled attempt takes only a queued `487 Request Terminated` (other responses are someone else's). */
   private takeCancelResponse(c: Context): PendingResponse | undefined {
-    const i = c.responses.findIndex((r) => r.code === 487);
-    return i < 0 ? undefined : c.responses.splice(i, 1)[0];
+    const q = c.responses;
+    for (let i = 0; i < q.length; i++) if (q[i]!.code === 487) return q.splice(i, 1)[0];
+    return undefined;
   }
 
   private closeGroup(g: DialGroup, ts: number, why: 'done' | 'redial'): void {
