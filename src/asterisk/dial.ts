@@ -73,14 +73,6 @@ export interface Context {
  * away the optimised code of every function that makes such objects, which is then compiled again (`called`
  * and `executing` were, once per run). Constructed objects have no such site.
  */
-/** `[x]` made without an array literal (no allocation site, as above): one slot, of the kind `[x]` has. */
-const ONE_SLOT: unknown[] = [null];
-function oneSlot<T>(x: T): T[] {
-  const a = ONE_SLOT.slice() as T[];
-  a[0] = x;
-  return a;
-}
-
 class CallContext implements Context {
   callerChan: string | undefined = undefined;
   caller: string | undefined = undefined;
@@ -128,6 +120,17 @@ class DialAttempt implements Attempt {
     public start: number,
     public line: number,
   ) {}
+}
+
+/**
+ * `[x]` made without an array literal (no allocation site, as for the classes above): one slot, of the kind
+ * `[x]` has.
+ */
+const ONE_SLOT: unknown[] = [null];
+function oneSlot<T>(x: T): T[] {
+  const a = ONE_SLOT.slice() as T[];
+  a[0] = x;
+  return a;
 }
 
 /** Default reason phrase of an inferred code, from the catalogue. */
