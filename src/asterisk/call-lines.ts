@@ -330,18 +330,12 @@ export class CallLines {
 
   /** `n:b/c/u)`: dialled, busy, congested, unavailable counts. */
   private everyone(b: Uint8Array, p: number, e: number): string {
-    let q = p;
-    const num = (): number => {
-      let v = 0;
-      const from = q;
-      while (q < e && b[q]! >= 48 && b[q]! <= 57 && q - from < 6) v = v * 10 + (b[q++]! - 48);
-      return q > from ? v : -1;
-    };
-    num();
+    let q = countEnd(b, p, e);
     if (b[q++] !== 58) return R_NO_CALL_INFO;
-    const busy = num();
+    const busy = countAt(b, q, e);
+    q = countEnd(b, q, e);
     if (b[q++] !== 47) return R_NO_CALL_INFO;
-    const congested = num();
+    const congested = countAt(b, q, e);
     if (busy < 0 || congested < 0) return R_NO_CALL_INFO;
     const x = this.v.ctx(false);
     if (x === undefined || !this.dial.hasOpenGroup(x)) return R_NO_CALL_INFO;
@@ -376,6 +370,22 @@ export class CallLines {
     this.dial.fallthrough(x, status, this.v.ts());
     return USED;
   }
+}
+
+/** End of the count of at most 6 digits at b[q] (q when there is none). */
+function countEnd(b: Uint8Array, q: number, e: number): number {
+  const from = q;
+  while (q < e && b[q]! >= 48 && b[q]! <= 57 && q - from < 6) q++;
+  return q;
+}
+
+/** The count of at most 6 digits at b[q]; -1 when there is none (a helper, not a closure per line). */
+function countAt(b: Uint8Array, q: number, e: number): number {
+  const end = countEnd(b, q, e);
+  if (end === q) return -1;
+  let v = 0;
+  for (let i = q; i < end; i++) v = v * 10 + (b[i]! - 48);
+  return v;
 }
 
 export function between(t: string, open: string, close: string): string | undefined {

@@ -66,6 +66,73 @@ export interface Context {
   idleSince: number;
 }
 
+/*
+ * Contexts, Dial groups and attempts are made by constructors, not object literals. A literal has an
+ * allocation site, from which the engine may decide (when many of its objects outlive a young-generation
+ * collection, as calls still open do) to allocate in the old generation from then on; that decision throws
+ * away the optimised code of every function that makes such objects, which is then compiled again (`called`
+ * and `executing` were, once per run). Constructed objects have no such site.
+ */
+class CallContext implements Context {
+  callerChan: string | undefined = undefined;
+  caller: string | undefined = undefined;
+  group: DialGroup | undefined = undefined;
+  responses: PendingResponse[] = NO_RESPONSES;
+  constructor(
+    public key: string | number,
+    public marker: string,
+    public idleSince: number,
+  ) {}
+}
+
+class Group implements DialGroup {
+  attempts: Attempt[] = NO_ATTEMPTS;
+  open = true;
+  constructor(
+    public ctx: Context,
+    public callerChan: string | undefined,
+    public caller: string | undefined,
+    public exten: string | undefined,
+  ) {}
+}
+
+class DialAttempt implements Attempt {
+  chan: string | undefined = undefined;
+  ringing: number | undefined = undefined;
+  earlyMedia = false;
+  answer: number | undefined = undefined;
+  end: number | undefined = undefined;
+  code: number | undefined = undefined;
+  reason: string | undefined = undefined;
+  codeSource: CodeSource = 'none';
+  disposition: string | undefined = undefined;
+  dstAddr: string | undefined = undefined;
+  disconnectedBy: 'caller' | 'callee' | 'unknown' | undefined = undefined;
+  flags = 0;
+  emitted = false;
+  constructor(
+    public id: string,
+    public group: DialGroup,
+    public tech: string,
+    public peer: string,
+    public route: string,
+    public callee: string | undefined,
+    public start: number,
+    public line: number,
+  ) {}
+}
+
+/**
+ * `[x]` made without an array literal (no allocation site, as for the classes above): one slot, of the kind
+ * `[x]` has.
+ */
+const ONE_SLOT: unknown[] = [null];
+function oneSlot<T>(x: T): T[] {
+  const a = ONE_SLOT.slice() as T[];
+  a[0] = x;
+  return a;
+}
+
 /** Default reason phrase of an inferred code, from the catalogue. */
 function phrase(code: number): string | undefined {
   return getEntry(code)?.reason;
@@ -80,6 +147,17 @@ const STATUS_CODE: Record<string, number> = {
   CONGESTION: 503,
   CHANUNAVAIL: 503,
 };
+
+/**
+ * The empty queue and the empty attempt list every new context and Dial group starts with (shared, never
+ * added to: the first element gets an array of its own, see sipResponse and called), so that a call with no
+ * response or no attempt costs no array.
+ */
+const NO_RESPONSES: PendingResponse[] = [];
+const NO_ATTEMPTS: Attempt[] = [];
+
+/** What a passed entry of the idle queue is overwritten with (never in `contexts`, never idle since a time). */
+const SPENT: Context = new CallContext('spent', '', NaN);
 
 const MAX_CONTEXTS = 20_000;
 /** A context with no open Dial is forgotten after this long (its caller ID still serves a failover Dial). */
@@ -105,20 +183,30 @@ export class DialTracker {
   private openGroups = 0;
   private seq = 0;
   private readonly suffixes = new Map<string, Map<string, string[]>>();
+  /** The last key asked for and its context (undefined when it had none); see context(). */
+  private lastKey: string | number | undefined = undefined;
+  private lastCtx: Context | undefined = undefined;
 
   constructor(private readonly o: DialOptions) {}
 
   /** The context of `key`, if there is one. */
   context(key: string | number): Context | undefined {
-    return this.contexts.get(key);
+    // Lines of one call come in runs: the last answer (found or not) is kept, and dropped with its context.
+    if (key === this.lastKey) return this.lastCtx;
+    const c = this.contexts.get(key);
+    this.lastKey = key;
+    this.lastCtx = c;
+    return c;
   }
 
   /** Makes the context of `key` (which has none) at time `now`. */
   createContext(key: string | number, marker: string, now: number): Context {
     this.expireIdle(now);
     if (this.contexts.size >= MAX_CONTEXTS) this.evictOldest();
-    const c: Context = { key, marker, callerChan: undefined, caller: undefined, group: undefined, responses: [], idleSince: -1 };
+    const c: Context = new CallContext(key, marker, -1);
     this.contexts.set(key, c);
+    this.lastKey = key;
+    this.lastCtx = c;
     this.markIdle(c, now);
     return c;
   }
@@ -140,12 +228,18 @@ export class DialTracker {
       const since = qs[this.idleHead]!;
       if (now - since < IDLE_MS) break;
       const c = qc[this.idleHead]!;
+      qc[this.idleHead] = SPENT; // the queue no longer keeps the context (and its call) alive
       this.idleHead++;
       if (c.idleSince === since && this.contexts.get(c.key) === c) this.dropContext(c);
     }
     if (this.idleHead > 4096 && this.idleHead * 2 > qc.length) {
-      this.idleCtx = qc.slice(this.idleHead);
-      this.idleSince = qs.slice(this.idleHead);
+      // Compacted in place: the queues stay the same two arrays (replacing them made the optimised code that
+      // had taken them for constants be thrown away and compiled again).
+      const n = qc.length - this.idleHead;
+      qc.copyWithin(0, this.idleHead);
+      qc.length = n;
+      qs.copyWithin(0, this.idleHead);
+      qs.length = n;
       this.idleHead = 0;
     }
   }
@@ -162,7 +256,7 @@ export class DialTracker {
     if (c.group?.open) this.closeGroup(c.group, ts, 'redial');
     c.callerChan = callerChan;
     this.byCallerChan.set(callerChan, c);
-    c.group = { ctx: c, callerChan, caller: c.caller ?? endpoint, exten, attempts: [], open: true };
+    c.group = new Group(c, callerChan, c.caller ?? endpoint, exten);
     this.openGroups++;
     c.idleSince = -1;
   }
@@ -177,39 +271,20 @@ export class DialTracker {
   called(c: Context, t: DialTarget, ts: number, line: number): void {
     let g = c.group;
     if (g === undefined || !g.open) {
-      // Every field present from the start: one object shape for all groups (and attempts, contexts).
-      g = { ctx: c, callerChan: c.callerChan, caller: c.caller, exten: undefined, attempts: [], open: true };
+      // Every field present from the start (the classes above): one object shape for all groups (and attempts,
+      // contexts).
+      g = new Group(c, c.callerChan, c.caller, undefined);
       this.openGroups++;
       c.idleSince = -1;
       c.group = g;
     }
     const route = this.o.routeOf?.(t.peer) ?? t.peer;
-    const a: Attempt = {
-      id: (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1),
-      group: g,
-      tech: t.tech,
-      peer: t.peer,
-      route,
-      callee: t.number ?? g.exten,
-      chan: undefined,
-      start: ts,
-      ringing: undefined,
-      earlyMedia: false,
-      answer: undefined,
-      end: undefined,
-      code: undefined,
-      reason: undefined,
-      codeSource: 'none',
-      disposition: undefined,
-      dstAddr: undefined,
-      disconnectedBy: undefined,
-      flags: 0,
-      line,
-      emitted: false,
-    };
+    const id = (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1);
+    const a: Attempt = new DialAttempt(id, g, t.tech, t.peer, route, t.number ?? g.exten, ts, line);
     this.seq++;
-    // A first element goes into a one-slot array (a push onto [] would reserve 16 slots per call).
-    if (g.attempts.length === 0) g.attempts = [a];
+    // A first element goes into a one-slot array of its own (never onto the shared NO_ATTEMPTS; a push onto []
+    // would reserve 16 slots per call).
+    if (g.attempts.length === 0) g.attempts = oneSlot(a);
     else g.attempts.push(a);
   }
 
@@ -296,7 +371,7 @@ export class DialTracker {
     if (code < 300 || code === 401 || code === 407) return false;
     const r = { code, reason, addr, ts };
     if (c?.group?.open) {
-      if (c.responses.length === 0) c.responses = [r];
+      if (c.responses.length === 0) c.responses = oneSlot(r); // its own array: NO_RESPONSES is shared
       else c.responses.push(r);
       if (c.responses.length > 16) c.responses.shift();
       return true;
@@ -434,8 +509,9 @@ export class DialTracker {
 
   /** A cancelled attempt takes only a queued `487 Request Terminated` (other responses are someone else's). */
   private takeCancelResponse(c: Context): PendingResponse | undefined {
-    const i = c.responses.findIndex((r) => r.code === 487);
-    return i < 0 ? undefined : c.responses.splice(i, 1)[0];
+    const q = c.responses;
+    for (let i = 0; i < q.length; i++) if (q[i]!.code === 487) return q.splice(i, 1)[0];
+    return undefined;
   }
 
   private closeGroup(g: DialGroup, ts: number, why: 'done' | 'redial'): void {
@@ -463,7 +539,7 @@ export class DialTracker {
       }
       this.maybeEmit(a, true);
     }
-    g.ctx.responses.length = 0;
+    g.ctx.responses = NO_RESPONSES;
   }
 
   private maybeEmit(a: Attempt, force = false): void {
@@ -543,6 +619,7 @@ export class DialTracker {
 
   private dropContext(c: Context): void {
     this.contexts.delete(c.key);
+    if (this.lastKey === c.key) this.lastKey = this.lastCtx = undefined;
     if (c.callerChan !== undefined && this.byCallerChan.get(c.callerChan) === c) this.byCallerChan.delete(c.callerChan);
   }
 
@@ -568,6 +645,7 @@ export class DialTracker {
   finish(): void {
     for (const c of this.contexts.values()) if (c.group !== undefined) this.flushGroup(c.group);
     this.contexts.clear();
+    this.lastKey = this.lastCtx = undefined;
     this.idleCtx = [];
     this.idleSince = [];
     this.idleHead = 0;

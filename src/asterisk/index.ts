@@ -61,20 +61,7 @@ const K_JSON_TIMESTAMP = ascii('{"timestamp":');
 
 
 
-/** `C-0000012a` at b[s, e) → 0x12a; -1 when it is not `C-` and exactly 8 lower-case hex digits. */
-function markerValue(b: Uint8Array, s: number, e: number): number {
-  if (e - s !== 10 || b[s] !== 67 || b[s + 1] !== 45) return -1;
-  let v = 0;
-  for (let i = s + 2; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
-    else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
-    else return -1;
-  }
-  return v;
-}
-
-/** The same for a marker given as text (JSON logger lines). */
+/** `C-0000012a` given as text (JSON logger lines) → 0x12a; -1 when it is not `C-` and exactly 8 lower-case hex digits. */
 function markerValueOfText(t: string): number {
   return /^C-[0-9a-f]{8}$/.test(t) ? parseInt(t.slice(2), 16) : -1;
 }
@@ -259,10 +246,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       }
       return 'console';
     }
-    if (pre.mkS >= 0) {
-      const v = markerValue(lineBuf, pre.mkS, pre.mkE);
-      return v >= 0 ? v : markerStr();
-    }
+    if (pre.mkS >= 0) return pre.mkV >= 0 ? pre.mkV : markerStr();
     if (pre.tidS >= 0) {
       const t = threadValue(lineBuf, pre.tidS, pre.tidE);
       return t >= 0 ? -1 - t : `T${str(lineBuf, pre.tidS, pre.tidE)}`;
@@ -607,7 +591,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     jsonMarker = callid.startsWith('[') && callid.endsWith(']') ? callid.slice(1, -1) : callid;
     const lwp = o.identifiers?.lwp;
     jsonTid = typeof lwp === 'number' || typeof lwp === 'string' ? String(lwp) : undefined;
-    pre.tidS = pre.tidE = pre.mkS = pre.mkE = -1;
+    pre.tidS = pre.tidE = pre.mkS = pre.mkE = pre.mkV = -1;
     const message = typeof o.logmsg.message === 'string' ? o.logmsg.message : '';
     const mb = Buffer.from(message, 'utf8');
     // A message may hold several lines (a SIP dump): the first classified line decides, a dump inside the

@@ -25,10 +25,12 @@ export interface LinePrefix {
   /** The call marker without brackets: `C-0000012a`. */
   mkS: number;
   mkE: number;
+  /** The marker as the number it spells when it has Asterisk's own form (`C-` and 8 lower-case hex digits), else -1. */
+  mkV: number;
 }
 
 export function newPrefix(): LinePrefix {
-  return { level: LV_NONE, tidS: -1, tidE: -1, mkS: -1, mkE: -1 };
+  return { level: LV_NONE, tidS: -1, tidE: -1, mkS: -1, mkE: -1, mkV: -1 };
 }
 
 function isUpper(c: number | undefined): boolean {
@@ -45,7 +47,7 @@ function isDigit(c: number | undefined): boolean {
  */
 export function readLevel(b: Uint8Array, p: number, e: number, out: LinePrefix): number {
   out.level = LV_NONE;
-  out.tidS = out.tidE = out.mkS = out.mkE = -1;
+  out.tidS = out.tidE = out.mkS = out.mkE = out.mkV = -1;
   let q = p;
   // `VERBOSE[`, the level of nearly every line that matters, is recognised at once.
   if (b[p] === 86 && b[p + 7] === 91 && b[p + 1] === 69 && b[p + 2] === 82 && b[p + 3] === 66 && b[p + 4] === 79 && b[p + 5] === 83 && b[p + 6] === 69 && p + 7 < e) q = p + 7;
@@ -65,17 +67,36 @@ export function readLevel(b: Uint8Array, p: number, e: number, out: LinePrefix):
     out.tidE = t;
     r = t + 1;
     if (b[r] === 91 && b[r + 1] === 67 && b[r + 2] === 45) {
-      let close = -1;
-      for (let i = r + 3, lim = Math.min(e, r + 40); i < lim; i++) {
-        if (b[i] === 93) {
-          close = i;
-          break;
+      // Asterisk's own form, `[C-` 8 lower-case hex digits `]`, is read as its value in the same pass.
+      let v = 0;
+      let i = r + 3;
+      const hexEnd = r + 11;
+      if (hexEnd < e) {
+        for (; i < hexEnd; i++) {
+          const c = b[i]!;
+          if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
+          else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
+          else break;
         }
       }
-      if (close > 0) {
+      if (i === hexEnd && b[hexEnd] === 93) {
         out.mkS = r + 1;
-        out.mkE = close;
-        r = close + 1;
+        out.mkE = hexEnd;
+        out.mkV = v;
+        r = hexEnd + 1;
+      } else {
+        let close = -1;
+        for (let i = r + 3, lim = Math.min(e, r + 40); i < lim; i++) {
+          if (b[i] === 93) {
+            close = i;
+            break;
+          }
+        }
+        if (close > 0) {
+          out.mkS = r + 1;
+          out.mkE = close;
+          r = close + 1;
+        }
       }
     }
   }

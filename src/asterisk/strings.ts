@@ -2,10 +2,10 @@
  * Strings from line bytes without churn: the names a log repeats on many lines (peers, channels, reason
  * phrases, addresses, dialled numbers) come back as the same string instance, found by a hash of the bytes.
  *
- * A fixed table of 2^bits slots: a slot holds the last string whose bytes hashed there, so memory is bounded
+ * A fixed table of 2^bits slots: a slot holds the last string whose bytes hashed there (with its hash and a
+ * copy of its bytes, so that a hit is confirmed by byte compares, not string reads), so memory is bounded
  * whatever the input and a miss only costs the decoding it would have cost anyway. Only ASCII text is
- * cached (its bytes and its UTF-16 code units are the same numbers, so a slot is checked without decoding);
- * anything else is decoded each time.
+ * cached; anything else is decoded each time.
  */
 /** Case-preserving bytes of an ASCII literal. */
 export function ascii(s: string): Uint8Array {
@@ -30,10 +30,17 @@ const MAX_CACHED = 96;
 
 export class ByteStrings {
   private readonly slots: Array<string | undefined>;
+  /** Per slot: the length of its text (0 when empty), the hash it was stored under, and its bytes. */
+  private readonly lens: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly bytes: Uint8Array;
   private readonly mask: number;
 
   constructor(bits = 12) {
     this.slots = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.lens = new Int32Array(1 << bits);
+    this.hashes = new Int32Array(1 << bits);
+    this.bytes = new Uint8Array((1 << bits) * MAX_CACHED);
     this.mask = (1 << bits) - 1;
   }
 
@@ -43,19 +50,23 @@ export class ByteStrings {
     if (n <= 0) return '';
     if (n > MAX_CACHED) return str(b, s, e);
     // The hash reads the first byte and the last 12 at most (where names differ: `…-0000001a`, `…@peer`);
-    // a hit is confirmed on every byte.
+    // a hit is confirmed on every byte, against the slot's own copy of its bytes (no string access).
     let h = Math.imul(0x811c9dc5 ^ n, 0x01000193) ^ b[s]!;
     for (let i = n > 12 ? e - 12 : s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     const slot = (h ^ (h >>> 15)) & this.mask;
-    const t = this.slots[slot];
-    if (t !== undefined && t.length === n) {
+    const bytes = this.bytes;
+    const base = slot * MAX_CACHED;
+    if (this.lens[slot] === n && this.hashes[slot] === h) {
       let i = 0;
-      while (i < n && t.charCodeAt(i) === b[s + i]) i++;
-      if (i === n) return t;
+      while (i < n && bytes[base + i] === b[s + i]) i++;
+      if (i === n) return this.slots[slot]!;
     }
     const v = str(b, s, e);
     for (let i = s; i < e; i++) if (b[i]! >= 0x80) return v;
+    for (let i = 0; i < n; i++) bytes[base + i] = b[s + i]!;
     this.slots[slot] = v;
+    this.lens[slot] = n;
+    this.hashes[slot] = h;
     return v;
   }
 }
