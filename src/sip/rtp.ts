@@ -123,13 +123,13 @@ for (let i = 0; i < 256; i++) {
 }
 
 /** x² of every code (exact integers < 2^31), for the frame energy without decoding. */
-const ULAW_SQ = Float64Array.from(ULAW, (x) => x * x);
-const ALAW_SQ = Float64Array.from(ALAW, (x) => x * x);
+const ULAW_SQ = Int32Array.from(ULAW, (x) => x * x);
+const ALAW_SQ = Int32Array.from(ALAW, (x) => x * x);
 
 /** Ringback tone frequencies used around the world (Hz): 400 (UK/RU dual), 425 (EU/RU), 440/480 (NANP), 450. */
 export const RINGBACK_HZ = [400, 425, 440, 450, 480] as const;
 const SAMPLE_RATE = 8000;
-/** 100 ms frames. */
+/** 100 ms frames (even: the filter loop takes two samples at a time). */
 const FRAME = 800;
 /** Seconds of callee audio analysed after answer. */
 export const RINGBACK_WINDOW_SEC = 3;
@@ -143,11 +143,94 @@ const [C0, C1, C2, C3, C4] = COEFF as [number, number, number, number, number];
 const MAX_FRAMES = RINGBACK_WINDOW_SEC * (SAMPLE_RATE / FRAME);
 /** Frame buffers of finished detectors, reused by new ones. */
 const framePool: Uint8Array[] = [];
-/** Samples of the voiced frame being filtered (one frame at a time, shared by all detectors). */
-const SCRATCH = new Int16Array(FRAME);
-/** Marks a frame of decoded samples in `closeFrame`. */
-const IDENTITY = undefined;
 const FRAME_POOL_MAX = 256;
+
+/**
+ * Energy of a frame of G.711 bytes: a sum of integer squares (each < 2^31, the total < 2^53), so
+ * every summation order gives the same exact value (two accumulators, one table read per sample).
+ */
+function frameEnergy(raw: Uint8Array, sq: Int32Array): number {
+  let e0 = 0;
+  let e1 = 0;
+  for (let i = 0; i < FRAME; i += 2) {
+    e0 += sq[raw[i]!]!;
+    e1 += sq[raw[i + 1]!]!;
+  }
+  return e0 + e1;
+}
+
+/** The energy `toneShare` computed with its filters (the same exact value as `frameEnergy`). */
+let sharedEnergy = 0;
+
+/** |X(f)|² from the final Goertzel state (s1 = a, s2 = b). */
+function power(a: number, b: number, c: number): number {
+  return a * a + b * b - c * a * b;
+}
+
+/** 2·|X|² / (N · energy): |X(f)|² of a sinusoid of amplitude A over N samples is (A·N/2)²; its energy is A²·N/2. */
+function shareOf(best: number, energy: number): number {
+  return (2 * best) / (FRAME * energy);
+}
+
+/**
+ * The largest share of a frame's energy held by one ringback frequency (see `shareOf`), for a frame
+ * of G.711 bytes decoded by `table`, with the frame's energy left in `sharedEnergy`.
+ *
+ * One pass over the bytes: decode, energy and the five Goertzel filters together. The filters are
+ * the plain per-sample recurrence s = x + c·s1 − s2 with the same operations in the same order (so
+ * the same doubles as a per-sample update, bit for bit), written two samples per iteration with the
+ * roles of the two state variables swapped instead of copied (b = x + c·a − b; a = y + c·b − a): no
+ * register moves or spills. The five filters are independent dependency chains that the CPU
+ * overlaps; decoding and the integer energy ride along on other execution ports.
+ */
+function toneShare(raw: Uint8Array, table: Int16Array): number {
+  const c0 = C0, c1 = C1, c2 = C2, c3 = C3, c4 = C4;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0; // s1 per frequency (after each pair of samples)
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0; // s2 per frequency
+  let e0 = 0;
+  let e1 = 0;
+  for (let i = 0; i < FRAME; i += 2) {
+    const x = table[raw[i]!]!;
+    const y = table[raw[i + 1]!]!;
+    e0 += x * x;
+    e1 += y * y;
+    b0 = x + c0 * a0 - b0; a0 = y + c0 * b0 - a0;
+    b1 = x + c1 * a1 - b1; a1 = y + c1 * b1 - a1;
+    b2 = x + c2 * a2 - b2; a2 = y + c2 * b2 - a2;
+    b3 = x + c3 * a3 - b3; a3 = y + c3 * b3 - a3;
+    b4 = x + c4 * a4 - b4; a4 = y + c4 * b4 - a4;
+  }
+  const energy = e0 + e1;
+  sharedEnergy = energy;
+  const best = Math.max(0, power(a0, b0, c0), power(a1, b1, c1), power(a2, b2, c2), power(a3, b3, c3), power(a4, b4, c4));
+  return shareOf(best, energy);
+}
+
+const S1 = new Float64Array(COEFF.length);
+const S2 = new Float64Array(COEFF.length);
+
+/**
+ * `toneShare` for a frame of decoded samples (its payload type changed midway: rare), in the plain
+ * per-sample form, with the frame's energy left in `sharedEnergy`.
+ */
+function toneShareOfSamples(x16: Int16Array): number {
+  S1.fill(0);
+  S2.fill(0);
+  let energy = 0;
+  for (let i = 0; i < FRAME; i++) {
+    const x = x16[i]!;
+    energy += x * x;
+    for (let j = 0; j < COEFF.length; j++) {
+      const s = x + COEFF[j]! * S1[j]! - S2[j]!;
+      S2[j] = S1[j]!;
+      S1[j] = s;
+    }
+  }
+  sharedEnergy = energy;
+  let best = 0;
+  for (let j = 0; j < COEFF.length; j++) best = Math.max(best, power(S1[j]!, S2[j]!, COEFF[j]!));
+  return shareOf(best, energy);
+}
 
 /**
  * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
@@ -158,9 +241,9 @@ const FRAME_POOL_MAX = 256;
  */
 export class RingbackDetector {
   /**
-   * The current frame's G.711 bytes, copied as they come (no decoding: silent frames, most of a
-   * ringback cadence, never need samples). Taken from a pool on the first byte and given back once the
-   * window is full (a typed array of this size is an off-heap allocation: too dear per answered call).
+   * The current frame's G.711 bytes, copied as they come (TypedArray#set: a memcpy, several times
+   * cheaper than a byte loop). Taken from a pool on the first byte and given back once the window is
+   * full (a typed array of this size is an off-heap allocation: too dear per answered call).
    */
   private raw: Uint8Array | undefined;
   /** Decoding table of the frame's bytes. */
@@ -168,6 +251,13 @@ export class RingbackDetector {
   /** Decoded samples of a frame whose payload type changed inside it (rare), else undefined. */
   private mixed: Int16Array | undefined;
   private n = 0;
+  /**
+   * Whether the last frame was voiced. Sound and silence come in runs of frames, so a frame after a
+   * voiced one goes straight to the one-pass filters (its energy comes with them; wasted only on the
+   * first silent frame of a run); a frame after a silent one is measured first (a table read per
+   * sample) and filtered only when voiced.
+   */
+  private lastVoiced = false;
   frames = 0;
   /** Frames above the silence threshold. */
   voicedFrames = 0;
@@ -205,8 +295,7 @@ export class RingbackDetector {
       i += k;
       n += k;
       if (n === FRAME) {
-        if (mx === undefined) this.closeFrame(raw, this.table);
-        else this.closeFrame(mx, IDENTITY);
+        this.closeFrame(raw, mx);
         n = 0;
         this.mixed = undefined;
         if (this.frames >= MAX_FRAMES) {
@@ -220,55 +309,27 @@ export class RingbackDetector {
   }
 
   /**
-   * Energy first (from a table of squares); the five Goertzel filters run only on a voiced frame,
-   * over the same samples in the same order as a per-sample update would (identical values), with the
-   * filter state in locals. `frame` holds G.711 bytes decoded by `table`, or samples (IDENTITY).
+   * Energy first (or with the filters, after a voiced frame); the filters decide only voiced frames.
+   * The frame is `raw` decoded by this.table, or the samples `mixed`.
    */
-  private closeFrame(frame: Uint8Array | Int16Array, table: Int16Array | undefined): void {
+  private closeFrame(raw: Uint8Array, mixed: Int16Array | undefined): void {
     this.frames++;
-    let energy = 0;
-    if (table !== undefined) {
-      const sq = table === ULAW ? ULAW_SQ : ALAW_SQ;
-      for (let i = 0; i < FRAME; i++) energy += sq[frame[i]!]!;
-    } else {
-      for (let i = 0; i < FRAME; i++) {
-        const x = frame[i]!;
-        energy += x * x;
+    let share: number;
+    if (mixed !== undefined) {
+      share = toneShareOfSamples(mixed);
+      if (!(sharedEnergy / FRAME > SILENCE_MS)) return;
+    } else if (this.lastVoiced) {
+      share = toneShare(raw, this.table);
+      if (!(sharedEnergy / FRAME > SILENCE_MS)) {
+        this.lastVoiced = false;
+        return;
       }
+    } else {
+      if (!(frameEnergy(raw, this.table === ULAW ? ULAW_SQ : ALAW_SQ) / FRAME > SILENCE_MS)) return;
+      this.lastVoiced = true;
+      share = toneShare(raw, this.table);
     }
-    const meanSquare = energy / FRAME;
-    if (!(meanSquare > SILENCE_MS)) return;
     this.voicedFrames++;
-    const c0 = C0, c1 = C1, c2 = C2, c3 = C3, c4 = C4;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0; // s1 per frequency
-    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0; // s2 per frequency
-    let x16: Int16Array;
-    if (table !== undefined) {
-      x16 = SCRATCH;
-      for (let i = 0; i < FRAME; i++) x16[i] = table[frame[i]!]!;
-    } else x16 = frame as Int16Array;
-    for (let i = 0; i < FRAME; i++) {
-      const x = x16[i]!;
-      let s = x + c0 * a0 - b0; b0 = a0; a0 = s;
-      s = x + c1 * a1 - b1; b1 = a1; a1 = s;
-      s = x + c2 * a2 - b2; b2 = a2; a2 = s;
-      s = x + c3 * a3 - b3; b3 = a3; a3 = s;
-      s = x + c4 * a4 - b4; b4 = a4; a4 = s;
-    }
-    let best = 0;
-    let p = a0 * a0 + b0 * b0 - c0 * a0 * b0;
-    if (p > best) best = p;
-    p = a1 * a1 + b1 * b1 - c1 * a1 * b1;
-    if (p > best) best = p;
-    p = a2 * a2 + b2 * b2 - c2 * a2 * b2;
-    if (p > best) best = p;
-    p = a3 * a3 + b3 * b3 - c3 * a3 * b3;
-    if (p > best) best = p;
-    p = a4 * a4 + b4 * b4 - c4 * a4 * b4;
-    if (p > best) best = p;
-    // |X(f)|² of a sinusoid of amplitude A over N samples is (A·N/2)²; its energy is A²·N/2.
-    // So power share = 2·|X|² / (N · energy).
-    const share = (2 * best) / (FRAME * energy);
     if (share >= TONE_SHARE) this.toneFrames++;
   }
 
