@@ -4,33 +4,34 @@
  * of G.711 audio after answer (a FAS signal: "answered" calls that still play ringback).
  */
 
-/** RFC 3550 §5.1 sanity check: version 2, a payload type that is not RTCP (72–76 with marker). */
-export function looksLikeRtp(d: Uint8Array): boolean {
-  if (d.length < 12) return false;
-  const b0 = d[0]!;
+/** RFC 3550 §5.1 sanity check on `d[o, end)`: version 2, a payload type that is not RTCP (72–76 with marker). */
+export function looksLikeRtp(d: Uint8Array, o = 0, end = d.length): boolean {
+  const len = end - o;
+  if (len < 12) return false;
+  const b0 = d[o]!;
   if (b0 >> 6 !== 2) return false;
-  const pt = d[1]! & 0x7f;
+  const pt = d[o + 1]! & 0x7f;
   if (pt >= 72 && pt <= 76) return false; // RTCP SR/RR/SDES/BYE/APP
   const cc = b0 & 0x0f;
   let hl = 12 + cc * 4;
   if (b0 & 0x10) {
-    if (d.length < hl + 4) return false;
-    hl += 4 + ((d[hl + 2]! << 8) | d[hl + 3]!) * 4;
+    if (len < hl + 4) return false;
+    hl += 4 + ((d[o + hl + 2]! << 8) | d[o + hl + 3]!) * 4;
   }
-  return d.length >= hl;
+  return len >= hl;
 }
 
-/** Offset of the RTP payload (after CSRCs and header extension), or -1. */
-export function rtpPayloadOffset(d: Uint8Array): number {
-  const b0 = d[0]!;
+/** Offset in `d` of the payload of the RTP packet `d[o, end)` (after CSRCs and header extension), or -1. */
+export function rtpPayloadOffset(d: Uint8Array, o = 0, end = d.length): number {
+  const b0 = d[o]!;
   let hl = 12 + (b0 & 0x0f) * 4;
   if (b0 & 0x10) {
-    if (d.length < hl + 4) return -1;
-    hl += 4 + ((d[hl + 2]! << 8) | d[hl + 3]!) * 4;
+    if (end - o < hl + 4) return -1;
+    hl += 4 + ((d[o + hl + 2]! << 8) | d[o + hl + 3]!) * 4;
   }
-  let end = d.length;
-  if (b0 & 0x20) end -= d[d.length - 1]!; // padding
-  return hl <= end ? hl : -1;
+  let stop = end;
+  if (b0 & 0x20) stop -= d[end - 1]!; // padding
+  return o + hl <= stop ? o + hl : -1;
 }
 
 /** Parses a textual IPv4 or IPv6 address into bytes, or undefined. */
