@@ -233,6 +233,131 @@ function toneShareOfSamples(x16: Int16Array): number {
   return shareOf(best, energy);
 }
 
+// ── Two frames at once: the filters in WebAssembly SIMD ─────────────────────────────────────────
+//
+// One frame's filters are five dependency chains (multiply, add, subtract per sample), and V8's
+// scalar code is bound by their latency: a second frame's chains only fit in the same time with
+// vector registers. So a voiced frame waits (its bytes copied into the kernel's memory) until a
+// second voiced frame, of any call, comes; then one f64x2 pass filters both, lane 0 and lane 1.
+// WebAssembly's f64x2 add/sub/mul round each lane exactly like a scalar IEEE double operation and
+// are never fused into a multiply-add, and the operations are those of the scalar loop in the same
+// order: the results are the same doubles. The energy rides along as f64x2 sums of squares of
+// integers (exact: every partial sum is an integer < 2^53).
+
+/** Kernel memory (bytes): the µ-law table, the A-law table (256 × i16 each), the two frames, the results. */
+const K_ULAW = 0;
+const K_ALAW = 512;
+const K_FRAME_A = 1024;
+const K_FRAME_B = 2048;
+/** Results: per filter j, s1 at K_OUT + 32j and s2 at K_OUT + 32j + 16 (two f64 lanes each); then the energies. */
+const K_OUT = 4096;
+const K_ENERGY = K_OUT + 32 * COEFF.length;
+
+interface PairKernel {
+  /** Filters the frames at K_FRAME_A (decoded by the table at byte `tabA`) and K_FRAME_B. */
+  pair(tabA: number, tabB: number): void;
+  bytes: Uint8Array;
+  f64: Float64Array;
+}
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Builds the pair kernel, or undefined where WebAssembly SIMD is not available. */
+function buildPairKernel(): PairKernel | undefined {
+  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+  const get = (i: number): number[] => [0x20, i];
+  const set = (i: number): number[] => [0x21, i];
+  const ADD = simd(240), SUB = simd(241), MUL = simd(242), SPLAT = simd(20), STORE = simd(11);
+  // Locals: 0 tabA, 1 tabB (params), 2 i, 3 x, 4 y, 5 energy, 6–10 s1 (a), 11–15 s2 (b), 16–20 coefficients.
+  const TA = 0, TB = 1, I = 2, X = 3, Y = 4, E = 5, A = 6, B = 11, C = 16;
+  // The sample pair at i + k: f64(table[frame[i + k]]) for frame A in lane 0 and frame B in lane 1.
+  const lane = (frame: number, tab: number, k: number): number[] => [
+    ...get(tab), ...get(I), 0x2d, 0, ...uleb(frame + k), // i32.load8_u
+    0x41, 1, 0x74, 0x6a, // << 1, +
+    0x2e, 1, 0, // i32.load16_s
+    0xb7, // f64.convert_i32_s
+  ];
+  const sample = (k: number, to: number): number[] => [
+    ...lane(K_FRAME_A, TA, k), ...SPLAT, ...lane(K_FRAME_B, TB, k), ...simd(34), 1, // f64x2.replace_lane 1
+    0x22, to, // local.tee
+    ...get(to), ...MUL, ...get(E), ...ADD, ...set(E),
+  ];
+  // s = x + c·s1 − s2, written into the variable that held s2 (see toneShare).
+  const step = (x: number, from: number, to: number): number[] => {
+    const out: number[] = [];
+    for (let j = 0; j < COEFF.length; j++) out.push(...get(x), ...get(C + j), ...get(from + j), ...MUL, ...ADD, ...get(to + j), ...SUB, ...set(to + j));
+    return out;
+  };
+  const body: number[] = [];
+  for (let j = 0; j < COEFF.length; j++) {
+    const c = new Uint8Array(new Float64Array([COEFF[j]!, COEFF[j]!]).buffer);
+    body.push(...simd(12), ...c, ...set(C + j)); // v128.const
+  }
+  body.push(0x02, 0x40, 0x03, 0x40); // block, loop
+  body.push(...sample(0, X), ...sample(1, Y), ...step(X, A, B), ...step(Y, B, A));
+  body.push(...get(I), 0x41, 2, 0x6a, 0x22, I, 0x41, ...uleb(FRAME), 0x48, 0x0d, 0, 0x0b, 0x0b); // i += 2; loop while i < FRAME
+  for (let j = 0; j < COEFF.length; j++) {
+    body.push(0x41, 0, ...get(A + j), ...STORE, 4, ...uleb(K_OUT + 32 * j));
+    body.push(0x41, 0, ...get(B + j), ...STORE, 4, ...uleb(K_OUT + 32 * j + 16));
+  }
+  body.push(0x41, 0, ...get(E), ...STORE, 4, ...uleb(K_ENERGY), 0x0b);
+  const fn = [2, 1, 0x7f, 18, 0x7b, ...body]; // locals: 1 i32, 18 v128
+  const section = (id: number, b: number[]): number[] => [id, ...uleb(b.length), ...b];
+  const name = (t: string): number[] => [t.length, ...Array.from(t, (ch) => ch.charCodeAt(0))];
+  const bin = new Uint8Array([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 0]), // type: (i32, i32) → ()
+    ...section(3, [1, 0]),
+    ...section(5, [1, 0, 1]), // one page
+    ...section(7, [2, ...name('pair'), 0, 0, ...name('mem'), 2, 0]),
+    ...section(10, [1, ...uleb(fn.length), ...fn]),
+  ]);
+  // The few WebAssembly members used (the compiler's library has no WebAssembly declarations).
+  interface Wasm {
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object) => { exports: Record<string, unknown> };
+  }
+  const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
+  if (wasm === undefined) return undefined;
+  try {
+    const inst = new wasm.Instance(new wasm.Module(bin));
+    const mem = inst.exports['mem'] as { buffer: ArrayBuffer };
+    const view = new DataView(mem.buffer);
+    for (let i = 0; i < 256; i++) {
+      view.setInt16(K_ULAW + 2 * i, ULAW[i]!, true);
+      view.setInt16(K_ALAW + 2 * i, ALAW[i]!, true);
+    }
+    const f64 = new Float64Array(mem.buffer);
+    // The lanes are read as doubles of the platform's byte order: little-endian only.
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
+    return { pair: inst.exports['pair'] as (a: number, b: number) => void, bytes: new Uint8Array(mem.buffer), f64 };
+  } catch {
+    return undefined;
+  }
+}
+
+const SIMD_KERNEL = buildPairKernel();
+let pairKernel = SIMD_KERNEL;
+
+/**
+ * Tests: 'simd' (the default where WebAssembly SIMD works) or 'js' (the one-frame scalar kernel, the
+ * fallback). Returns whether the kernel asked for is in use.
+ */
+export function useRingbackKernel(kind: 'simd' | 'js'): boolean {
+  RingbackDetector.flushPending();
+  pairKernel = kind === 'simd' ? SIMD_KERNEL : undefined;
+  return (pairKernel !== undefined) === (kind === 'simd');
+}
+
 /**
  * Goertzel detector over 100 ms frames. Feed G.711 payloads; it stops after RINGBACK_WINDOW_SEC.
  * The result is the share of the non-silent frames where a ringback frequency dominates the frame
@@ -253,16 +378,33 @@ export class RingbackDetector {
   private mixed: Int16Array | undefined;
   private n = 0;
   /**
-   * Whether the last frame was voiced. Sound and silence come in runs of frames, so a frame after a
-   * voiced one goes straight to the one-pass filters (its energy comes with them; wasted only on the
-   * first silent frame of a run); a frame after a silent one is measured first (a table read per
-   * sample) and filtered only when voiced.
+   * Whether the last frame was voiced (as far as known: a waiting frame counts as voiced). Sound and
+   * silence come in runs of frames, so a frame after a voiced one goes straight to the filters (its
+   * energy comes with them; wasted only on the first silent frame of a run); a frame after a silent
+   * one is measured first (a table read per sample) and filtered only when voiced.
    */
   private lastVoiced = false;
   frames = 0;
+  private voiced = 0;
+  private tone = 0;
+  /** This detector's last voiced frame waits in the pair kernel (see `flushPending`). */
+  private pending = false;
+
+  /** The detector whose frame waits at K_FRAME_A, and that frame's table. */
+  private static waiting: RingbackDetector | undefined;
+  private static waitingTable = 0;
+
   /** Frames above the silence threshold. */
-  voicedFrames = 0;
-  toneFrames = 0;
+  get voicedFrames(): number {
+    if (this.pending) RingbackDetector.flushPending();
+    return this.voiced;
+  }
+
+  /** Voiced frames where a ringback frequency holds at least TONE_SHARE of the energy. */
+  get toneFrames(): number {
+    if (this.pending) RingbackDetector.flushPending();
+    return this.tone;
+  }
 
   get done(): boolean {
     return this.frames >= MAX_FRAMES;
@@ -315,23 +457,70 @@ export class RingbackDetector {
    */
   private closeFrame(raw: Uint8Array, mixed: Int16Array | undefined): void {
     this.frames++;
-    let share: number;
     if (mixed !== undefined) {
-      share = toneShareOfSamples(mixed);
-      if (!(sharedEnergy / FRAME > SILENCE_MS)) return;
-    } else if (this.lastVoiced) {
-      share = toneShare(raw, this.table);
-      if (!(sharedEnergy / FRAME > SILENCE_MS)) {
-        this.lastVoiced = false;
-        return;
-      }
-    } else {
+      this.count(toneShareOfSamples(mixed), sharedEnergy);
+      return;
+    }
+    if (!this.lastVoiced) {
       if (!(frameEnergy(raw, this.table === ULAW ? ULAW_SQ : ALAW_SQ) / FRAME > SILENCE_MS)) return;
       this.lastVoiced = true;
-      share = toneShare(raw, this.table);
     }
-    this.voicedFrames++;
-    if (share >= TONE_SHARE) this.toneFrames++;
+    const k = pairKernel;
+    if (k === undefined) {
+      this.count(toneShare(raw, this.table), sharedEnergy);
+      return;
+    }
+    const tab = this.table === ULAW ? K_ULAW : K_ALAW;
+    const first = RingbackDetector.waiting;
+    if (first === undefined) {
+      k.bytes.set(raw, K_FRAME_A);
+      RingbackDetector.waiting = this;
+      RingbackDetector.waitingTable = tab;
+      this.pending = true;
+      return;
+    }
+    k.bytes.set(raw, K_FRAME_B);
+    k.pair(RingbackDetector.waitingTable, tab);
+    RingbackDetector.waiting = undefined;
+    first.pending = false;
+    first.countLane(k.f64, 0);
+    this.countLane(k.f64, 1);
+  }
+
+  /** Filters the frame waiting in the pair kernel alone (lane 1 holds whatever was there before). */
+  static flushPending(): void {
+    const first = RingbackDetector.waiting;
+    const k = pairKernel;
+    if (first === undefined || k === undefined) return;
+    k.pair(RingbackDetector.waitingTable, RingbackDetector.waitingTable);
+    RingbackDetector.waiting = undefined;
+    first.pending = false;
+    first.countLane(k.f64, 0);
+  }
+
+  /** Counts the frame the pair kernel filtered in `lane`, with the arithmetic of `toneShare`. */
+  private countLane(f64: Float64Array, lane: number): void {
+    const o = K_OUT / 8 + lane;
+    const best = Math.max(
+      0,
+      power(f64[o]!, f64[o + 2]!, C0),
+      power(f64[o + 4]!, f64[o + 6]!, C1),
+      power(f64[o + 8]!, f64[o + 10]!, C2),
+      power(f64[o + 12]!, f64[o + 14]!, C3),
+      power(f64[o + 16]!, f64[o + 18]!, C4),
+    );
+    const energy = f64[K_ENERGY / 8 + lane]!;
+    this.count(shareOf(best, energy), energy);
+  }
+
+  /** A filtered frame: silent (the next frame is measured first), or voiced, and tone or not. */
+  private count(share: number, energy: number): void {
+    if (!(energy / FRAME > SILENCE_MS)) {
+      this.lastVoiced = false;
+      return;
+    }
+    this.voiced++;
+    if (share >= TONE_SHARE) this.tone++;
   }
 
   /**
@@ -340,6 +529,7 @@ export class RingbackDetector {
    */
   result(): number | undefined {
     if (this.frames === 0) return undefined;
-    return this.voicedFrames === 0 ? 0 : this.toneFrames / this.voicedFrames;
+    if (this.pending) RingbackDetector.flushPending();
+    return this.voiced === 0 ? 0 : this.tone / this.voiced;
   }
 }
