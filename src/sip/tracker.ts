@@ -208,15 +208,19 @@ export class CallTracker {
     const leg = ref.leg;
     // Sent to the caller's endpoint (or from the callee's) = from the callee.
     const fromCallee = toOwner ? ref.owner === 0 : ref.owner === 1;
-    if (p.ts > leg.lastTs) leg.lastTs = p.ts;
-    if (leg.answer === undefined || p.ts < leg.answer) return;
+    // Legs take many shapes (optional fields set in different orders), so these reads are megamorphic
+    // and a number read that way is a new heap number: each field is read once.
+    const ts = p.ts;
+    if (ts > leg.lastTs) leg.lastTs = ts;
+    const answer = leg.answer;
+    if (answer === undefined || ts < answer) return;
     const r = (leg.rtp ??= { fromCallee: 0, fromCaller: 0 });
     if (!fromCallee) {
       r.fromCaller++;
       return;
     }
     r.fromCallee++;
-    if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = p.ts - leg.answer;
+    if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = ts - answer;
     // The datagram is p.buf[p.start, p.end): no view of it is made per packet.
     const d = p.buf;
     const pt = d[p.start + 1]! & 0x7f;
