@@ -233,29 +233,35 @@ function toneShareOfSamples(x16: Int16Array): number {
   return shareOf(best, energy);
 }
 
-// ── Two frames at once: the filters in WebAssembly SIMD ─────────────────────────────────────────
+// ── Four frames at once: the filters in WebAssembly SIMD ────────────────────────────────────────
 //
 // One frame's filters are five dependency chains (multiply, add, subtract per sample), and V8's
-// scalar code is bound by their latency: a second frame's chains only fit in the same time with
-// vector registers. So a voiced frame waits (its bytes copied into the kernel's memory) until a
-// second voiced frame, of any call, comes; then one f64x2 pass filters both, lane 0 and lane 1.
-// WebAssembly's f64x2 add/sub/mul round each lane exactly like a scalar IEEE double operation and
-// are never fused into a multiply-add, and the operations are those of the scalar loop in the same
-// order: the results are the same doubles. The energy rides along as f64x2 sums of squares of
-// integers (exact: every partial sum is an integer < 2^53).
+// scalar code is bound by their latency: more chains only fit in the same time with vector
+// registers. So a voiced frame waits (its bytes copied into the kernel's memory) until BATCH voiced
+// frames, of any calls, have come; then one pass filters them all, two frames per f64x2 vector
+// (lane 0 and lane 1) and two vectors side by side (measured: 1.1 µs a frame with one vector, 0.8 µs
+// with two, no better with three). WebAssembly's f64x2 add/sub/mul round each lane exactly like a
+// scalar IEEE double operation and are never fused into a multiply-add, and the operations are
+// those of the scalar loop in the same order: the results are the same doubles. The energy rides
+// along as f64x2 sums of squares of integers (exact: every partial sum is an integer < 2^53).
 
-/** Kernel memory (bytes): the µ-law table, the A-law table (256 × i16 each), the two frames, the results. */
+/** Frames filtered per kernel pass: two f64x2 vectors of two frames each. */
+const BATCH = 4;
+/** Kernel memory (bytes): the µ-law table, the A-law table (256 × i16 each), the frames, the results. */
 const K_ULAW = 0;
 const K_ALAW = 512;
-const K_FRAME_A = 1024;
-const K_FRAME_B = 2048;
-/** Results: per filter j, s1 at K_OUT + 32j and s2 at K_OUT + 32j + 16 (two f64 lanes each); then the energies. */
-const K_OUT = 4096;
-const K_ENERGY = K_OUT + 32 * COEFF.length;
+/** Frame f's bytes at K_FRAMES + 1024·f. */
+const K_FRAMES = 1024;
+/**
+ * Results of frame f (vector f >> 1, lane f & 1): filter j's s1 at K_OUT + 32·(5·(f >> 1) + j) and its
+ * s2 16 bytes on (two f64 lanes each); the energies of vector v at K_ENERGY + 16·v.
+ */
+const K_OUT = K_FRAMES + 1024 * BATCH;
+const K_ENERGY = K_OUT + 32 * COEFF.length * (BATCH / 2);
 
-interface PairKernel {
-  /** Filters the frames at K_FRAME_A (decoded by the table at byte `tabA`) and K_FRAME_B. */
-  pair(tabA: number, tabB: number): void;
+interface BatchKernel {
+  /** Filters the BATCH frames at K_FRAMES, frame f decoded by the table at byte `tables[f]`. */
+  run(t0: number, t1: number, t2: number, t3: number): void;
   bytes: Uint8Array;
   f64: Float64Array;
 }
@@ -271,54 +277,69 @@ function uleb(n: number): number[] {
   return out;
 }
 
-/** Builds the pair kernel, or undefined where WebAssembly SIMD is not available. */
-function buildPairKernel(): PairKernel | undefined {
+/** Builds the batch kernel, or undefined where WebAssembly SIMD is not available. */
+function buildBatchKernel(): BatchKernel | undefined {
+  const NF = COEFF.length;
+  const VECS = BATCH / 2;
   const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const get = (i: number): number[] => [0x20, i];
   const set = (i: number): number[] => [0x21, i];
   const ADD = simd(240), SUB = simd(241), MUL = simd(242), SPLAT = simd(20), STORE = simd(11);
-  // Locals: 0 tabA, 1 tabB (params), 2 i, 3 x, 4 y, 5 energy, 6–10 s1 (a), 11–15 s2 (b), 16–20 coefficients.
-  const TA = 0, TB = 1, I = 2, X = 3, Y = 4, E = 5, A = 6, B = 11, C = 16;
-  // The sample pair at i + k: f64(table[frame[i + k]]) for frame A in lane 0 and frame B in lane 1.
-  const lane = (frame: number, tab: number, k: number): number[] => [
-    ...get(tab), ...get(I), 0x2d, 0, ...uleb(frame + k), // i32.load8_u
+  // Locals: params 0–3 (table of each frame), then i, the coefficients, and per vector v: x, y, the
+  // energy, s1 (a) and s2 (b) of each filter.
+  const I = BATCH, C = I + 1;
+  const X = (v: number): number => C + NF + v * (3 + 2 * NF);
+  const Y = (v: number): number => X(v) + 1;
+  const E = (v: number): number => X(v) + 2;
+  const A = (v: number): number => X(v) + 3;
+  const B = (v: number): number => A(v) + NF;
+  const locals = X(VECS) - I;
+  // Frame f's sample at i + k: f64(table[frame[i + k]]).
+  const sampleOf = (f: number, k: number): number[] => [
+    ...get(f), ...get(I), 0x2d, 0, ...uleb(K_FRAMES + 1024 * f + k), // i32.load8_u
     0x41, 1, 0x74, 0x6a, // << 1, +
     0x2e, 1, 0, // i32.load16_s
     0xb7, // f64.convert_i32_s
   ];
-  const sample = (k: number, to: number): number[] => [
-    ...lane(K_FRAME_A, TA, k), ...SPLAT, ...lane(K_FRAME_B, TB, k), ...simd(34), 1, // f64x2.replace_lane 1
+  // The samples at i + k of vector v's two frames, into local `to`; energy += x·x.
+  const sample = (v: number, k: number, to: number): number[] => [
+    ...sampleOf(2 * v, k), ...SPLAT, ...sampleOf(2 * v + 1, k), ...simd(34), 1, // f64x2.replace_lane 1
     0x22, to, // local.tee
-    ...get(to), ...MUL, ...get(E), ...ADD, ...set(E),
+    ...get(to), ...MUL, ...get(E(v)), ...ADD, ...set(E(v)),
   ];
   // s = x + c·s1 − s2, written into the variable that held s2 (see toneShare).
   const step = (x: number, from: number, to: number): number[] => {
     const out: number[] = [];
-    for (let j = 0; j < COEFF.length; j++) out.push(...get(x), ...get(C + j), ...get(from + j), ...MUL, ...ADD, ...get(to + j), ...SUB, ...set(to + j));
+    for (let j = 0; j < NF; j++) out.push(...get(x), ...get(C + j), ...get(from + j), ...MUL, ...ADD, ...get(to + j), ...SUB, ...set(to + j));
     return out;
   };
   const body: number[] = [];
-  for (let j = 0; j < COEFF.length; j++) {
+  for (let j = 0; j < NF; j++) {
     const c = new Uint8Array(new Float64Array([COEFF[j]!, COEFF[j]!]).buffer);
     body.push(...simd(12), ...c, ...set(C + j)); // v128.const
   }
   body.push(0x02, 0x40, 0x03, 0x40); // block, loop
-  body.push(...sample(0, X), ...sample(1, Y), ...step(X, A, B), ...step(Y, B, A));
+  for (let v = 0; v < VECS; v++) body.push(...sample(v, 0, X(v)), ...sample(v, 1, Y(v)));
+  for (let v = 0; v < VECS; v++) body.push(...step(X(v), A(v), B(v)));
+  for (let v = 0; v < VECS; v++) body.push(...step(Y(v), B(v), A(v)));
   body.push(...get(I), 0x41, 2, 0x6a, 0x22, I, 0x41, ...uleb(FRAME), 0x48, 0x0d, 0, 0x0b, 0x0b); // i += 2; loop while i < FRAME
-  for (let j = 0; j < COEFF.length; j++) {
-    body.push(0x41, 0, ...get(A + j), ...STORE, 4, ...uleb(K_OUT + 32 * j));
-    body.push(0x41, 0, ...get(B + j), ...STORE, 4, ...uleb(K_OUT + 32 * j + 16));
+  for (let v = 0; v < VECS; v++) {
+    for (let j = 0; j < NF; j++) {
+      body.push(0x41, 0, ...get(A(v) + j), ...STORE, 4, ...uleb(K_OUT + 32 * (NF * v + j)));
+      body.push(0x41, 0, ...get(B(v) + j), ...STORE, 4, ...uleb(K_OUT + 32 * (NF * v + j) + 16));
+    }
+    body.push(0x41, 0, ...get(E(v)), ...STORE, 4, ...uleb(K_ENERGY + 16 * v));
   }
-  body.push(0x41, 0, ...get(E), ...STORE, 4, ...uleb(K_ENERGY), 0x0b);
-  const fn = [2, 1, 0x7f, 18, 0x7b, ...body]; // locals: 1 i32, 18 v128
+  body.push(0x0b);
+  const fn = [2, 1, 0x7f, ...uleb(locals - 1), 0x7b, ...body]; // locals: i (i32), the rest v128
   const section = (id: number, b: number[]): number[] => [id, ...uleb(b.length), ...b];
   const name = (t: string): number[] => [t.length, ...Array.from(t, (ch) => ch.charCodeAt(0))];
   const bin = new Uint8Array([
     0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 0]), // type: (i32, i32) → ()
+    ...section(1, [1, 0x60, BATCH, ...new Array<number>(BATCH).fill(0x7f), 0]), // type: (i32 × BATCH) → ()
     ...section(3, [1, 0]),
     ...section(5, [1, 0, 1]), // one page
-    ...section(7, [2, ...name('pair'), 0, 0, ...name('mem'), 2, 0]),
+    ...section(7, [2, ...name('run'), 0, 0, ...name('mem'), 2, 0]),
     ...section(10, [1, ...uleb(fn.length), ...fn]),
   ]);
   // The few WebAssembly members used (the compiler's library has no WebAssembly declarations).
@@ -339,14 +360,14 @@ function buildPairKernel(): PairKernel | undefined {
     const f64 = new Float64Array(mem.buffer);
     // The lanes are read as doubles of the platform's byte order: little-endian only.
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
-    return { pair: inst.exports['pair'] as (a: number, b: number) => void, bytes: new Uint8Array(mem.buffer), f64 };
+    return { run: inst.exports['run'] as BatchKernel['run'], bytes: new Uint8Array(mem.buffer), f64 };
   } catch {
     return undefined;
   }
 }
 
-const SIMD_KERNEL = buildPairKernel();
-let pairKernel = SIMD_KERNEL;
+const SIMD_KERNEL = buildBatchKernel();
+let batchKernel = SIMD_KERNEL;
 
 /**
  * Tests: 'simd' (the default where WebAssembly SIMD works) or 'js' (the one-frame scalar kernel, the
@@ -354,8 +375,8 @@ let pairKernel = SIMD_KERNEL;
  */
 export function useRingbackKernel(kind: 'simd' | 'js'): boolean {
   RingbackDetector.flushPending();
-  pairKernel = kind === 'simd' ? SIMD_KERNEL : undefined;
-  return (pairKernel !== undefined) === (kind === 'simd');
+  batchKernel = kind === 'simd' ? SIMD_KERNEL : undefined;
+  return (batchKernel !== undefined) === (kind === 'simd');
 }
 
 /**
@@ -387,22 +408,22 @@ export class RingbackDetector {
   frames = 0;
   private voiced = 0;
   private tone = 0;
-  /** This detector's last voiced frame waits in the pair kernel (see `flushPending`). */
-  private pending = false;
+  /** Frames of this detector waiting for the batch kernel (see `flushPending`). */
+  private pending = 0;
 
-  /** The detector whose frame waits at K_FRAME_A, and that frame's table. */
-  private static waiting: RingbackDetector | undefined;
-  private static waitingTable = 0;
+  /** The detectors whose frames wait in the kernel (frame f at K_FRAMES + 1024·f), and the frames' tables. */
+  private static readonly waiting: RingbackDetector[] = [];
+  private static readonly waitingTables = [K_ULAW, K_ULAW, K_ULAW, K_ULAW];
 
   /** Frames above the silence threshold. */
   get voicedFrames(): number {
-    if (this.pending) RingbackDetector.flushPending();
+    if (this.pending !== 0) RingbackDetector.flushPending();
     return this.voiced;
   }
 
   /** Voiced frames where a ringback frequency holds at least TONE_SHARE of the energy. */
   get toneFrames(): number {
-    if (this.pending) RingbackDetector.flushPending();
+    if (this.pending !== 0) RingbackDetector.flushPending();
     return this.tone;
   }
 
@@ -465,42 +486,38 @@ export class RingbackDetector {
       if (!(frameEnergy(raw, this.table === ULAW ? ULAW_SQ : ALAW_SQ) / FRAME > SILENCE_MS)) return;
       this.lastVoiced = true;
     }
-    const k = pairKernel;
+    const k = batchKernel;
     if (k === undefined) {
       this.count(toneShare(raw, this.table), sharedEnergy);
       return;
     }
-    const tab = this.table === ULAW ? K_ULAW : K_ALAW;
-    const first = RingbackDetector.waiting;
-    if (first === undefined) {
-      k.bytes.set(raw, K_FRAME_A);
-      RingbackDetector.waiting = this;
-      RingbackDetector.waitingTable = tab;
-      this.pending = true;
-      return;
-    }
-    k.bytes.set(raw, K_FRAME_B);
-    k.pair(RingbackDetector.waitingTable, tab);
-    RingbackDetector.waiting = undefined;
-    first.pending = false;
-    first.countLane(k.f64, 0);
-    this.countLane(k.f64, 1);
+    const waiting = RingbackDetector.waiting;
+    const f = waiting.length;
+    k.bytes.set(raw, K_FRAMES + 1024 * f);
+    RingbackDetector.waitingTables[f] = this.table === ULAW ? K_ULAW : K_ALAW;
+    waiting.push(this);
+    this.pending++;
+    if (f + 1 === BATCH) RingbackDetector.flushPending();
   }
 
-  /** Filters the frame waiting in the pair kernel alone (lane 1 holds whatever was there before). */
+  /** Filters the waiting frames (fewer than BATCH: the other lanes hold whatever was there before). */
   static flushPending(): void {
-    const first = RingbackDetector.waiting;
-    const k = pairKernel;
-    if (first === undefined || k === undefined) return;
-    k.pair(RingbackDetector.waitingTable, RingbackDetector.waitingTable);
-    RingbackDetector.waiting = undefined;
-    first.pending = false;
-    first.countLane(k.f64, 0);
+    const waiting = RingbackDetector.waiting;
+    const k = batchKernel;
+    if (waiting.length === 0 || k === undefined) return;
+    const t = RingbackDetector.waitingTables;
+    k.run(t[0]!, t[1]!, t[2]!, t[3]!);
+    for (let f = 0; f < waiting.length; f++) {
+      const det = waiting[f]!;
+      det.pending--;
+      det.countFrame(k.f64, f);
+    }
+    waiting.length = 0;
   }
 
-  /** Counts the frame the pair kernel filtered in `lane`, with the arithmetic of `toneShare`. */
-  private countLane(f64: Float64Array, lane: number): void {
-    const o = K_OUT / 8 + lane;
+  /** Counts frame `f` of the batch kernel's pass, with the arithmetic of `toneShare`. */
+  private countFrame(f64: Float64Array, f: number): void {
+    const o = (K_OUT + 32 * COEFF.length * (f >> 1)) / 8 + (f & 1);
     const best = Math.max(
       0,
       power(f64[o]!, f64[o + 2]!, C0),
@@ -509,7 +526,7 @@ export class RingbackDetector {
       power(f64[o + 12]!, f64[o + 14]!, C3),
       power(f64[o + 16]!, f64[o + 18]!, C4),
     );
-    const energy = f64[K_ENERGY / 8 + lane]!;
+    const energy = f64[(K_ENERGY + 16 * (f >> 1)) / 8 + (f & 1)]!;
     this.count(shareOf(best, energy), energy);
   }
 
@@ -529,7 +546,7 @@ export class RingbackDetector {
    */
   result(): number | undefined {
     if (this.frames === 0) return undefined;
-    if (this.pending) RingbackDetector.flushPending();
+    if (this.pending !== 0) RingbackDetector.flushPending();
     return this.voiced === 0 ? 0 : this.tone / this.voiced;
   }
 }
