@@ -1,8 +1,9 @@
 /**
  * Packet decoder: one captured frame in, accounting out, transport payloads to the SIP layer.
  *
- * Layers are decoded in place on the reader's buffer with byte reads; the only per-packet objects
- * are the payload's `subarray` views. Every call to `packet()` ends in exactly one accounting bucket
+ * Layers are decoded in place on the reader's buffer with byte reads; no object is made per packet
+ * (the payload object is reused and points into the reader's buffer; its `data` view is made only
+ * when the handler reads it). Every call to `packet()` ends in exactly one accounting bucket
  * (see docs/capture.md), except parked IP fragments and out-of-order TCP segments, which are counted
  * as ignored while they wait and moved to their final bucket when they are resolved.
  */
@@ -13,7 +14,7 @@ import { u16be, u32be, u32le } from './bytes.js';
 import { FragResult, FragmentReassembler, fragKey, type FragSet } from './fragments.js';
 import { hepVersion, newHepInfo, parseHep, type HepInfo } from './hep.js';
 import { EtherType, LinkType } from './linktypes.js';
-import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from './payload.js';
+import { addrToString, ReusedPayload, type PayloadHandler, type PayloadVerdict } from './payload.js';
 import { TcpReassembler, type TcpFlow, type TcpSink } from './tcp.js';
 
 const USED = 0;
@@ -26,7 +27,7 @@ const MAX_DEPTH = 8;
 const EMPTY = new Uint8Array(0);
 
 export class PacketDecoder implements TcpSink {
-  private readonly p: TransportPayload;
+  private readonly p: ReusedPayload;
   private readonly src4 = new Uint8Array(4);
   private readonly dst4 = new Uint8Array(4);
   private readonly src6 = new Uint8Array(16);
@@ -48,10 +49,7 @@ export class PacketDecoder implements TcpSink {
     private readonly handler: PayloadHandler,
     private readonly acc: InputAccounting,
   ) {
-    this.p = {
-      ts: 0, packet: 0, proto: 'udp', ipVersion: 4, srcAddr: this.src4, dstAddr: this.dst4,
-      srcPort: 0, dstPort: 0, data: EMPTY, flowKey: '', tunneled: false, anomaly: undefined, anomalyDetail: undefined,
-    };
+    this.p = new ReusedPayload(this.src4, this.dst4, EMPTY);
     this.frags = new FragmentReassembler((set, why) => this.fragDropped(set, why));
     this.tcp = new TcpReassembler(this);
   }
@@ -385,7 +383,7 @@ export class PacketDecoder implements TcpSink {
     p.srcPort = u16be(b, o);
     p.dstPort = u16be(b, o + 2);
     this.setAddrs();
-    p.data = b.subarray(start, stop);
+    p.at(b, start, stop);
     return this.deliver();
   }
 
@@ -464,7 +462,7 @@ export class PacketDecoder implements TcpSink {
     p.proto = h.proto === 6 ? 'tcp' : 'udp';
     // HEP agents send whole messages; a TCP-carried one still gets a flow key for the stream framer.
     p.flowKey = h.proto === 6 ? `hep:${addrToString(p.srcAddr)}:${h.sport}>${addrToString(p.dstAddr)}:${h.dport}` : '';
-    p.data = data;
+    p.whole(data);
     const ts = this.ts;
     if (h.hasTime) this.ts = h.tsSec * 1000 + h.tsUsec / 1000;
     const out = this.deliver();
@@ -519,7 +517,7 @@ export class PacketDecoder implements TcpSink {
     p.srcPort = flow.sport;
     p.dstPort = flow.dport;
     p.flowKey = flow.key;
-    p.data = data;
+    p.whole(data);
     this.detail = undefined;
     return this.deliver();
   }

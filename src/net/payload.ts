@@ -17,8 +17,16 @@ export interface TransportPayload {
   dstAddr: Uint8Array;
   srcPort: number;
   dstPort: number;
-  /** Payload bytes (a view, valid only during the call). */
-  data: Uint8Array;
+  /**
+   * Payload bytes (a view, valid only during the call). For a UDP datagram the view is made on first
+   * read: code that looks at every datagram (RTP is most of a media capture) reads `buf[start, end)`
+   * instead and costs no allocation.
+   */
+  readonly data: Uint8Array;
+  /** The bytes the payload lies in: `data` is `buf[start, end)` (valid only during the call). */
+  readonly buf: Uint8Array;
+  readonly start: number;
+  readonly end: number;
   /** TCP: a stable key for this flow direction (src:port>dst:port); UDP: empty string. */
   flowKey: string;
   /** True when reached through HEP/IP-in-IP/GRE (for information). */
@@ -31,6 +39,54 @@ export interface TransportPayload {
   anomaly?: string;
   /** Optional detail kept with the anomaly sample (set together with `anomaly`). */
   anomalyDetail?: string;
+}
+
+/**
+ * The decoder's one reused `TransportPayload`. `at()` points it at bytes inside a packet (the `data`
+ * view is made only if someone asks); `whole()` at a buffer of its own (reassembled TCP, HEP).
+ */
+export class ReusedPayload implements TransportPayload {
+  ts = 0;
+  packet = 0;
+  proto: 'udp' | 'tcp' = 'udp';
+  ipVersion: 4 | 6 = 4;
+  srcAddr: Uint8Array;
+  dstAddr: Uint8Array;
+  srcPort = 0;
+  dstPort = 0;
+  flowKey = '';
+  tunneled = false;
+  anomaly: string | undefined = undefined;
+  anomalyDetail: string | undefined = undefined;
+  buf: Uint8Array;
+  start = 0;
+  end = 0;
+  private view: Uint8Array | undefined;
+
+  constructor(src: Uint8Array, dst: Uint8Array, empty: Uint8Array) {
+    this.srcAddr = src;
+    this.dstAddr = dst;
+    this.buf = empty;
+    this.view = empty;
+  }
+
+  get data(): Uint8Array {
+    return (this.view ??= this.buf.subarray(this.start, this.end));
+  }
+
+  at(buf: Uint8Array, start: number, end: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.view = undefined;
+  }
+
+  whole(data: Uint8Array): void {
+    this.buf = data;
+    this.start = 0;
+    this.end = data.length;
+    this.view = data;
+  }
 }
 
 /**

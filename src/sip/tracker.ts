@@ -207,7 +207,7 @@ export class CallTracker {
       toOwner = false;
       if (refs === undefined || !anyAt(refs, addr)) return false;
     }
-    if (!looksLikeRtp(p.data)) return false;
+    if (!looksLikeRtp(p.buf, p.start, p.end)) return false;
     if (refs.length === 1) this.countRtp(refs[0]!, p, toOwner);
     else for (const ref of refs) if (sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
     return true;
@@ -217,23 +217,29 @@ export class CallTracker {
     const leg = ref.leg;
     // Sent to the caller's endpoint (or from the callee's) = from the callee.
     const fromCallee = toOwner ? ref.owner === 0 : ref.owner === 1;
-    if (p.ts > leg.lastTs) leg.lastTs = p.ts;
-    if (leg.answer === undefined || p.ts < leg.answer) return;
+    // Legs take many shapes (optional fields set in different orders), so these reads are megamorphic
+    // and a number read that way is a new heap number: each field is read once.
+    const ts = p.ts;
+    if (ts > leg.lastTs) leg.lastTs = ts;
+    const answer = leg.answer;
+    if (answer === undefined || ts < answer) return;
     const r = (leg.rtp ??= { fromCallee: 0, fromCaller: 0 });
     if (!fromCallee) {
       r.fromCaller++;
       return;
     }
     r.fromCallee++;
-    if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = p.ts - leg.answer;
-    const pt = p.data[1]! & 0x7f;
+    if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = ts - answer;
+    // The datagram is p.buf[p.start, p.end): no view of it is made per packet.
+    const d = p.buf;
+    const pt = d[p.start + 1]! & 0x7f;
     if (pt === 0 || pt === 8) {
       const det = (leg.ringback ??= new RingbackDetector());
       if (!det.done) {
-        const off = rtpPayloadOffset(p.data);
-        let end = p.data.length;
-        if (p.data[0]! & 0x20) end -= p.data[end - 1]!;
-        if (off >= 0 && end > off) det.feed(p.data, off, end, pt);
+        const off = rtpPayloadOffset(d, p.start, p.end);
+        let end = p.end;
+        if (d[p.start]! & 0x20) end -= d[end - 1]!;
+        if (off >= 0 && end > off) det.feed(d, off, end, pt);
       }
     }
   }

@@ -419,3 +419,33 @@ describe('TCP', () => {
     expect(r.acc).toMatchObject({ used: 2, ignoredBy: { 'tcp-control': 1 } });
   });
 });
+
+describe('payload bytes without a view', () => {
+  it('buf[start, end) is the payload for UDP, TCP and HEP; data is that view, made once per payload', () => {
+    const rtp = new Uint8Array(172);
+    rtp[0] = 0x80;
+    rtp[171] = 0x5a;
+    const hepBase = { ts: T0, src: '198.51.100.1', dst: '198.51.100.2', sport: 5060, dport: 5080 };
+    const frames = [
+      w.ethernet(v4()),
+      w.ethernet(w.udpPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 20000, dport: 30000, payload: rtp })),
+      w.ethernet(w.tcpPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 40000, dport: 5060, seq: 1, payload: OK, flags: w.TcpFlag.ACK })),
+      w.ethernet(w.udpPacket({ src: '192.0.2.1', dst: '192.0.2.9', sport: 9060, dport: 9060, payload: w.hep3({ ...hepBase, payload: INVITE, compress: true }) })),
+    ];
+    const got: { fromBuf: string; data: string; sameView: boolean; proto: string }[] = [];
+    const handler: PayloadHandler = {
+      onPayload(p: TransportPayload): PayloadVerdict {
+        const fromBuf = Buffer.from(p.buf.subarray(p.start, p.end)).toString('latin1');
+        const view = p.data;
+        got.push({ fromBuf, data: Buffer.from(view).toString('latin1'), sameView: p.data === view, proto: p.proto });
+        return 'other';
+      },
+    };
+    const acc = newAccounting('t.pcap', 'unknown', 'packet');
+    feed(createCaptureDecoder('t.pcap', handler, acc), pcap(frames));
+    expect(got.map((g) => g.fromBuf)).toEqual([INVITE, Buffer.from(rtp).toString('latin1'), OK, INVITE]);
+    expect(got.map((g) => g.data)).toEqual(got.map((g) => g.fromBuf));
+    expect(got.map((g) => g.proto)).toEqual(['udp', 'udp', 'tcp', 'udp']);
+    expect(got.every((g) => g.sameView)).toBe(true);
+  });
+});

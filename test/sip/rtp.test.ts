@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RingbackDetector, looksLikeRtp, parseIp } from '../../src/sip/rtp.js';
+import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset } from '../../src/sip/rtp.js';
 
 /** ITU-T G.711 μ-law encoder (for building test audio). */
 function ulaw(sample: number): number {
@@ -73,6 +73,25 @@ describe('rtp helpers', () => {
     p[0] = 0x40;
     p[1] = 0x00;
     expect(looksLikeRtp(p)).toBe(false);
+    // Inside a larger buffer: d[o, end).
+    const q = new Uint8Array(200);
+    q[20] = 0x80;
+    q[21] = 0x00;
+    expect(looksLikeRtp(q, 20, 32)).toBe(true);
+    expect(looksLikeRtp(q, 20, 31)).toBe(false);
+    expect(looksLikeRtp(q, 0, 200)).toBe(false);
+  });
+  it('rtpPayloadOffset inside a larger buffer (CSRCs, extension, padding)', () => {
+    const q = new Uint8Array(100);
+    const o = 10;
+    q[o] = 0x80 | 0x10 | 0x01; // one CSRC, a header extension
+    q[o + 12 + 4 + 3] = 1; // extension of one word
+    expect(rtpPayloadOffset(q, o, 60)).toBe(o + 12 + 4 + 4 + 4);
+    q[o] |= 0x20; // padding: the last byte counts it
+    q[59] = 30;
+    expect(rtpPayloadOffset(q, o, 60)).toBe(-1);
+    q[59] = 4;
+    expect(rtpPayloadOffset(q, o, 60)).toBe(o + 24);
   });
   it('parseIp', () => {
     expect(Array.from(parseIp('192.0.2.1')!)).toEqual([192, 0, 2, 1]);
