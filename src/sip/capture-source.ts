@@ -119,9 +119,12 @@ export class SipPayloadHandler implements PayloadHandler {
   }
 
   private udp(p: TransportPayload): PayloadVerdict {
+    // RTP (most datagrams of a media capture) is judged on p.buf[p.start, p.end): no view is made for it.
+    const at = startLineEnd(p.buf, p.start, p.end);
+    if (at < 0 && this.feed.tracker.rtp(p)) return 'rtp';
     const d = p.data;
     const n = d.length;
-    const sl = startLineEnd(d, 0, n);
+    const sl = at < 0 ? -1 : at - p.start;
     if (sl >= 0) {
       if (this.feed.foreign(d, 0, n, sl, p.ts)) return 'sip';
       this.problem.anomaly = undefined;
@@ -130,7 +133,6 @@ export class SipPayloadHandler implements PayloadHandler {
       p.anomaly = this.problem.anomaly ?? 'sip-malformed';
       return 'malformed';
     }
-    if (this.feed.tracker.rtp(p)) return 'rtp';
     const broken = brokenStart(d);
     if (broken) {
       p.anomaly = broken;
