@@ -11,7 +11,7 @@ import { routeMetrics } from './metrics.js';
 import { Reservoir } from './reservoir.js';
 import type { AnalysisResult, BucketMetrics, FasResult, RouteMetrics, Spike, WireStats } from './result.js';
 import { findSpikes, type BusyBucket } from './spikes.js';
-import { Stats } from './stats.js';
+import { Stats, StatsSum } from './stats.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 /** The name of the all-routes row in `totals`. */
@@ -37,8 +37,9 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
 
   const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
   routes.sort((a, b) => (a.asr ?? 2) - (b.asr ?? 2) || b.attempts - a.attempts || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
-  const all = new Stats();
-  for (const s of totalsByRoute.values()) all.merge(s);
+  const sum = new StatsSum();
+  for (const s of totalsByRoute.values()) sum.add(s);
+  const all = sum.take();
 
   const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
   const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
@@ -58,7 +59,7 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
   }
   spikes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) || (a.route < b.route ? -1 : 1));
 
-  const fas = fasResults(agg, order, totalsByRoute, t);
+  const fas = fasResults(agg, order, totalsByRoute, all, t);
 
   const result: AnalysisResult = {
     tool: { name: 'sipscope', version: VERSION },
@@ -85,6 +86,10 @@ interface Grouped {
   examples: Reservoir;
 }
 
+let groupSum: StatsSum | undefined;
+/** A placeholder until a group is summed. */
+const EMPTY = new Stats();
+
 function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<number, Grouped> {
   const out = new Map<number, Grouped>();
   if (bucketSec * 1000 === baseMs) {
@@ -92,13 +97,24 @@ function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<numb
     for (const [base, s] of ra.buckets) out.set(base, { stats: s, examples: ra.busyExamples.get(base) ?? new Reservoir(5) });
     return out;
   }
+  // Each group's buckets in bucket order, then each group summed (the same as merging them in turn).
+  const members = new Map<number, Stats[]>();
   for (const [base, s] of ra.buckets) {
     const g = groupOf(base, baseMs, bucketSec);
     let e = out.get(g);
-    if (!e) out.set(g, (e = { stats: new Stats(), examples: new Reservoir(5) }));
-    e.stats.merge(s);
+    let m = members.get(g);
+    if (!e || !m) {
+      out.set(g, (e = { stats: EMPTY, examples: new Reservoir(5) }));
+      members.set(g, (m = []));
+    }
+    m.push(s);
     const ex = ra.busyExamples.get(base);
     if (ex) e.examples.merge(ex);
+  }
+  const sum = (groupSum ??= new StatsSum());
+  for (const [g, m] of members) {
+    for (const s of m) sum.add(s);
+    out.get(g)!.stats = sum.take();
   }
   return out;
 }
@@ -126,11 +142,10 @@ function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {
   return out;
 }
 
-function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, t: Thresholds): FasResult[] {
+/** `all` is the routes' totals added together. */
+function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, all: Stats, t: Thresholds): FasResult[] {
   let mediaSeen = false;
   for (const ra of agg.routes.values()) if (ra.fas.rtpMedia > 0) mediaSeen = true;
-  const all = new Stats();
-  for (const s of totals.values()) all.merge(s);
   // Per prefix, all routes together (others = all − this route).
   const prefixAll = new Map<string, Stats>();
   if (agg.prefixDigits > 0) {

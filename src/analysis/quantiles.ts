@@ -11,6 +11,11 @@
 import type { Quantiles } from './result.js';
 
 const MAX_TABLE_BIN = 0x7ffffffe;
+/** Up to this many bins, `sortedTableBins` sorts by insertion. */
+const SMALL_SORT = 32;
+/** What `SparseCounts.sortBins` fills (quantiles are computed one histogram at a time). */
+let sortedBins = new Float64Array(256);
+let sortedCounts = new Float64Array(256);
 
 /**
  * Home slot of a bin: bins come in dense runs (delays of a few seconds are hundreds of adjacent bins),
@@ -145,15 +150,106 @@ export class SparseCounts {
         this.counts = counts.slice();
         this.used = o.used;
       } else {
-        // Room for the union at once rather than doubling on the way.
+        // Room for the union at once rather than doubling on the way; then no insert can need a grow,
+        // and the other table's keys are valid table bins: the probe loop of addBin without its checks.
         let size = this.keys.length;
         while ((this.used + o.used) * 2 > size) size *= 2;
         if (size > this.keys.length) this.grow(size);
-        for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) this.addBin(keys[s] - 1, counts[s]);
+        const myKeys = this.keys;
+        const myCounts = this.counts!;
+        const mask = myKeys.length - 1;
+        let used = this.used;
+        for (let s = 0; s < keys.length; s++) {
+          const k = keys[s];
+          if (k === 0) continue;
+          for (let t = slotOf(k - 1, mask); ; t = (t + 1) & mask) {
+            const x = myKeys[t];
+            if (x === k) {
+              myCounts[t] += counts[s];
+              break;
+            }
+            if (x === 0) {
+              myKeys[t] = k;
+              myCounts[t] = counts[s];
+              used++;
+              break;
+            }
+          }
+        }
+        this.used = used;
       }
     }
     if (o.other) for (const [bin, n] of o.other) this.addBin(bin, n);
     this.total += o.total;
+  }
+
+  /**
+   * Puts the bins in ascending order in `sortedBins[0..n)`, their counts in `sortedCounts`, and returns
+   * n; −1 when some bin is outside the table (odd JSON): callers then sort `entries()`. No [bin, count]
+   * pairs are made: a few bins are insertion-sorted, more by a numeric typed-array sort.
+   */
+  sortBins(): number {
+    if (this.other !== undefined) return -1;
+    const keys = this.keys;
+    if (keys === undefined) return 0;
+    const counts = this.counts!;
+    if (sortedBins.length < this.used) {
+      sortedBins = new Float64Array(Math.max(this.used, sortedBins.length * 2));
+      sortedCounts = new Float64Array(sortedBins.length);
+    }
+    const bins = sortedBins;
+    const cs = sortedCounts;
+    if (this.used > SMALL_SORT) {
+      let n = 0;
+      for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) bins[n++] = keys[s] - 1;
+      bins.subarray(0, n).sort();
+      for (let i = 0; i < n; i++) cs[i] = this.get(bins[i]);
+      return n;
+    }
+    let n = 0;
+    for (let s = 0; s < keys.length; s++) {
+      const k = keys[s];
+      if (k === 0) continue;
+      const bin = k - 1;
+      let i = n++;
+      while (i > 0 && bins[i - 1] > bin) {
+        bins[i] = bins[i - 1];
+        cs[i] = cs[i - 1];
+        i--;
+      }
+      bins[i] = bin;
+      cs[i] = counts[s];
+    }
+    return n;
+  }
+
+  /** Adds these counts to a running sum (see CountsSum). */
+  addTo(sum: CountsSum): void {
+    const keys = this.keys;
+    if (keys !== undefined) {
+      const counts = this.counts!;
+      for (let s = 0; s < keys.length; s++) {
+        const k = keys[s];
+        if (k !== 0) sum.addDense(k - 1, counts[s]);
+      }
+    }
+    if (this.other) for (const [bin, n] of this.other) sum.addOther(bin, n);
+    sum.total += this.total;
+  }
+
+  /** Fills an empty table from a sum (the table sized once); the sum is left empty. */
+  takeFrom(sum: CountsSum): void {
+    const n = sum.touched.length;
+    if (n > 0) {
+      let size = 8;
+      while (n * 2 > size) size *= 2;
+      this.keys = zeros(size);
+      this.counts = zeros(size);
+      for (let i = 0; i < n; i++) this.addBin(sum.touched[i], sum.dense[sum.touched[i]]);
+    }
+    if (sum.other) for (const [bin, c] of sum.other) this.addBin(bin, c);
+    this.total = sum.total;
+    sum.clear();
   }
 
   /** Bins sorted by count, largest first (ties: smaller bin first). */
@@ -175,6 +271,50 @@ export class SparseCounts {
       s.add(pair[0], pair[1]);
     }
     return s;
+  }
+}
+
+/** Bins below this are summed in a dense array by CountsSum (delay bins are below 1,728, SIP codes below 700). */
+const DENSE_BINS = 4096;
+
+/**
+ * A sum of many SparseCounts (a route's buckets into its total or into hourly groups): each one is
+ * added bin by bin into a dense array (no probing, no table growing on the way), and `takeFrom` makes
+ * one table of the result. The bins and counts are those `merge` gives; only the table's layout (which
+ * nothing reads in order) differs. Reused: `takeFrom` empties it.
+ */
+export class CountsSum {
+  readonly dense = new Float64Array(DENSE_BINS);
+  /** Bins present (in first-seen order) and a flag per dense bin (a bin may have a count of 0). */
+  readonly touched: number[] = [];
+  private readonly seen = new Uint8Array(DENSE_BINS);
+  /** Bins outside the dense range or not table bins. */
+  other: Map<number, number> | undefined;
+  total = 0;
+
+  /** `bin` is a table bin: an integer in 0..MAX_TABLE_BIN. */
+  addDense(bin: number, n: number): void {
+    if (bin >= DENSE_BINS) return this.addOther(bin, n);
+    if (this.seen[bin] === 0) {
+      this.seen[bin] = 1;
+      this.touched.push(bin);
+      this.dense[bin] = n;
+    } else this.dense[bin] += n;
+  }
+
+  addOther(bin: number, n: number): void {
+    const o = (this.other ??= new Map());
+    o.set(bin, (o.get(bin) ?? 0) + n);
+  }
+
+  clear(): void {
+    for (const b of this.touched) {
+      this.seen[b] = 0;
+      this.dense[b] = 0;
+    }
+    this.touched.length = 0;
+    this.other = undefined;
+    this.total = 0;
   }
 }
 
@@ -237,8 +377,24 @@ export class LogHistogram {
   summary(): Quantiles {
     const n = this.count;
     if (n === 0) return { count: 0, medianMs: null, p95Ms: null, meanMs: null };
-    const [median, p95] = quantilesOf(this, [0.5, 0.95]);
-    return { count: n, medianMs: round1(median), p95Ms: round1(p95), meanMs: round1(this.sum / n) };
+    let median: number | null | undefined;
+    let p95: number | null | undefined;
+    const nb = this.counts.sortBins();
+    if (nb >= 0) {
+      // quantilesOf for [0.5, 0.95] without its arrays.
+      const r50 = Math.max(1, Math.ceil(0.5 * n));
+      const r95 = Math.max(1, Math.ceil(0.95 * n));
+      let seen = 0;
+      for (let i = 0; i < nb; i++) {
+        seen += sortedCounts[i];
+        if (median === undefined && seen >= r50) median = logBinValue(sortedBins[i]);
+        if (seen >= r95) {
+          p95 = logBinValue(sortedBins[i]);
+          break;
+        }
+      }
+    } else [median, p95] = quantilesOf(this, [0.5, 0.95]);
+    return { count: n, medianMs: round1(median ?? null), p95Ms: round1(p95 ?? null), meanMs: round1(this.sum / n) };
   }
 
   toJSON(): { bins: Array<[number, number]>; sum: number } {
@@ -263,6 +419,21 @@ function round1(v: number | null): number | null {
 function quantilesOf(h: LogHistogram, qs: number[]): Array<number | null> {
   const n = h.count;
   if (n === 0) return qs.map(() => null);
+  const nb = h.counts.sortBins();
+  if (nb >= 0) {
+    const out: Array<number | null> = [];
+    let qi = 0;
+    let seen = 0;
+    for (let i = 0; i < nb; i++) {
+      seen += sortedCounts[i];
+      while (qi < qs.length && seen >= Math.max(1, Math.ceil(qs[qi] * n))) {
+        out.push(logBinValue(sortedBins[i]));
+        qi++;
+      }
+      if (qi === qs.length) break;
+    }
+    return out;
+  }
   const sorted = h.counts.entries().sort((a, b) => a[0] - b[0]);
   const out: Array<number | null> = [];
   let qi = 0;
