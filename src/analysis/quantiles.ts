@@ -37,15 +37,16 @@ function zeros(n: number): number[] {
 
 /**
  * value → count, keyed by an integer bin. Adding is on every record (delays, durations, codes), so the
- * bins live in a small open-addressing table of plain arrays (multiplicative hash, linear probing, at
- * most half full) rather than a Map: one probe, no second lookup to write back, nothing allocated for an
- * empty one. Bins that are not integers in 0..2^31 − 2 (only ever from odd JSON) go to a Map.
+ * bins live in a small open-addressing table (multiplicative hash, linear probing, at most half full)
+ * rather than a Map: one probe, no second lookup to write back, nothing allocated for an empty one.
+ * The table is one plain array with each bin's key and count side by side, so that a probe reads one
+ * cache line (the tables of a day's buckets do not stay in cache) and a table is one object to reach.
+ * Bins that are not integers in 0..2^31 − 2 (only ever from odd JSON) go to a Map.
  * What callers see is order-free: `bins` is a snapshot Map, `ranked` and `toJSON` are sorted.
  */
 export class SparseCounts {
-  /** Slot → bin + 1 (0: empty). */
-  private keys: number[] | undefined;
-  private counts: number[] | undefined;
+  /** Slot s: t[2s] = bin + 1 (0: empty), t[2s + 1] = its count. */
+  private t: number[] | undefined;
   private used = 0;
   private other: Map<number, number> | undefined;
   total = 0;
@@ -61,23 +62,20 @@ export class SparseCounts {
       o.set(bin, (o.get(bin) ?? 0) + n);
       return;
     }
-    let keys = this.keys;
-    if (keys === undefined) {
-      this.keys = keys = [0, 0, 0, 0, 0, 0, 0, 0];
-      this.counts = [0, 0, 0, 0, 0, 0, 0, 0];
-    }
+    let t = this.t;
+    if (t === undefined) this.t = t = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     const k = bin + 1;
-    const mask = keys.length - 1;
+    const mask = (t.length >> 1) - 1;
     for (let s = slotOf(bin, mask); ; s = (s + 1) & mask) {
-      const x = keys[s];
+      const x = t[2 * s];
       if (x === k) {
-        this.counts![s] += n;
+        t[2 * s + 1] += n;
         return;
       }
       if (x === 0) {
-        keys[s] = k;
-        this.counts![s] = n;
-        if (++this.used * 2 > keys.length) this.grow();
+        t[2 * s] = k;
+        t[2 * s + 1] = n;
+        if (++this.used * 2 > t.length >> 1) this.grow();
         return;
       }
     }
@@ -86,24 +84,21 @@ export class SparseCounts {
   /** The count of a bin (0 when absent). */
   get(bin: number): number {
     if (!(bin >= 0 && bin <= MAX_TABLE_BIN && Math.floor(bin) === bin)) return this.other?.get(bin) ?? 0;
-    const keys = this.keys;
-    if (keys === undefined) return 0;
+    const t = this.t;
+    if (t === undefined) return 0;
     const k = bin + 1;
-    const mask = keys.length - 1;
+    const mask = (t.length >> 1) - 1;
     for (let s = slotOf(bin, mask); ; s = (s + 1) & mask) {
-      const x = keys[s];
-      if (x === k) return this.counts![s];
+      const x = t[2 * s];
+      if (x === k) return t[2 * s + 1];
       if (x === 0) return 0;
     }
   }
 
   /** Calls fn for each bin (in no particular order). */
   forEach(fn: (bin: number, n: number) => void): void {
-    const keys = this.keys;
-    if (keys !== undefined) {
-      const counts = this.counts!;
-      for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) fn(keys[s] - 1, counts[s]);
-    }
+    const t = this.t;
+    if (t !== undefined) for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) fn(t[i] - 1, t[i + 1]);
     if (this.other) for (const [bin, n] of this.other) fn(bin, n);
   }
 
@@ -121,56 +116,50 @@ export class SparseCounts {
     return m;
   }
 
-  /** Rebuilds the table with `size` slots (a power of two, more than twice the bins). */
-  private grow(size = this.keys!.length * 2): void {
-    const oldKeys = this.keys!;
-    const oldCounts = this.counts!;
-    const keys = zeros(size);
-    const counts = zeros(size);
-    const mask = size - 1;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i];
+  /** Rebuilds the table with `slots` slots (a power of two, more than twice the bins). */
+  private grow(slots = this.t!.length): void {
+    const old = this.t!;
+    const t = zeros(2 * slots);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i];
       if (k === 0) continue;
       let s = slotOf(k - 1, mask);
-      while (keys[s] !== 0) s = (s + 1) & mask;
-      keys[s] = k;
-      counts[s] = oldCounts[i];
+      while (t[2 * s] !== 0) s = (s + 1) & mask;
+      t[2 * s] = k;
+      t[2 * s + 1] = old[i + 1];
     }
-    this.keys = keys;
-    this.counts = counts;
+    this.t = t;
   }
 
   merge(o: SparseCounts): void {
-    const keys = o.keys;
-    if (keys !== undefined) {
-      const counts = o.counts!;
-      if (this.keys === undefined) {
+    const ot = o.t;
+    if (ot !== undefined) {
+      if (this.t === undefined) {
         // Into an empty table (grouping buckets, totals): a copy.
-        this.keys = keys.slice();
-        this.counts = counts.slice();
+        this.t = ot.slice();
         this.used = o.used;
       } else {
         // Room for the union at once rather than doubling on the way; then no insert can need a grow,
         // and the other table's keys are valid table bins: the probe loop of addBin without its checks.
-        let size = this.keys.length;
-        while ((this.used + o.used) * 2 > size) size *= 2;
-        if (size > this.keys.length) this.grow(size);
-        const myKeys = this.keys;
-        const myCounts = this.counts!;
-        const mask = myKeys.length - 1;
+        let slots = this.t.length >> 1;
+        while ((this.used + o.used) * 2 > slots) slots *= 2;
+        if (slots > this.t.length >> 1) this.grow(slots);
+        const t = this.t;
+        const mask = (t.length >> 1) - 1;
         let used = this.used;
-        for (let s = 0; s < keys.length; s++) {
-          const k = keys[s];
+        for (let i = 0; i < ot.length; i += 2) {
+          const k = ot[i];
           if (k === 0) continue;
-          for (let t = slotOf(k - 1, mask); ; t = (t + 1) & mask) {
-            const x = myKeys[t];
+          for (let s = slotOf(k - 1, mask); ; s = (s + 1) & mask) {
+            const x = t[2 * s];
             if (x === k) {
-              myCounts[t] += counts[s];
+              t[2 * s + 1] += ot[i + 1];
               break;
             }
             if (x === 0) {
-              myKeys[t] = k;
-              myCounts[t] = counts[s];
+              t[2 * s] = k;
+              t[2 * s + 1] = ot[i + 1];
               used++;
               break;
             }
@@ -190,9 +179,8 @@ export class SparseCounts {
    */
   sortBins(): number {
     if (this.other !== undefined) return -1;
-    const keys = this.keys;
-    if (keys === undefined) return 0;
-    const counts = this.counts!;
+    const t = this.t;
+    if (t === undefined) return 0;
     if (sortedBins.length < this.used) {
       sortedBins = new Float64Array(Math.max(this.used, sortedBins.length * 2));
       sortedCounts = new Float64Array(sortedBins.length);
@@ -201,14 +189,14 @@ export class SparseCounts {
     const cs = sortedCounts;
     if (this.used > SMALL_SORT) {
       let n = 0;
-      for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) bins[n++] = keys[s] - 1;
+      for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) bins[n++] = t[i] - 1;
       bins.subarray(0, n).sort();
       for (let i = 0; i < n; i++) cs[i] = this.get(bins[i]);
       return n;
     }
     let n = 0;
-    for (let s = 0; s < keys.length; s++) {
-      const k = keys[s];
+    for (let j = 0; j < t.length; j += 2) {
+      const k = t[j];
       if (k === 0) continue;
       const bin = k - 1;
       let i = n++;
@@ -218,19 +206,18 @@ export class SparseCounts {
         i--;
       }
       bins[i] = bin;
-      cs[i] = counts[s];
+      cs[i] = t[j + 1];
     }
     return n;
   }
 
   /** Adds these counts to a running sum (see CountsSum). */
   addTo(sum: CountsSum): void {
-    const keys = this.keys;
-    if (keys !== undefined) {
-      const counts = this.counts!;
-      for (let s = 0; s < keys.length; s++) {
-        const k = keys[s];
-        if (k !== 0) sum.addDense(k - 1, counts[s]);
+    const t = this.t;
+    if (t !== undefined) {
+      for (let i = 0; i < t.length; i += 2) {
+        const k = t[i];
+        if (k !== 0) sum.addDense(k - 1, t[i + 1]);
       }
     }
     if (this.other) for (const [bin, n] of this.other) sum.addOther(bin, n);
@@ -241,10 +228,9 @@ export class SparseCounts {
   takeFrom(sum: CountsSum): void {
     const n = sum.touched.length;
     if (n > 0) {
-      let size = 8;
-      while (n * 2 > size) size *= 2;
-      this.keys = zeros(size);
-      this.counts = zeros(size);
+      let slots = 8;
+      while (n * 2 > slots) slots *= 2;
+      this.t = zeros(2 * slots);
       for (let i = 0; i < n; i++) this.addBin(sum.touched[i], sum.dense[sum.touched[i]]);
     }
     if (sum.other) for (const [bin, c] of sum.other) this.addBin(bin, c);
