@@ -65,8 +65,13 @@ export class RouteAgg {
 
   bucket(base: number): Stats {
     if (base === this.lastBase && this.lastStats) return this.lastStats;
+    let s = this.buckets.get(base);
+    if (!s) {
+      this.buckets.set(base, (s = new Stats()));
+      if (this.lastStats) s.reserveLike(this.lastStats);
+    }
     this.lastBase = base;
-    return (this.lastStats = statsAt(this.buckets, base));
+    return (this.lastStats = s);
   }
 
   /** The busy examples of a base bucket (the last one cached, like `bucket`). */

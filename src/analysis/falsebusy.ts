@@ -123,14 +123,21 @@ class Generation {
   /** hashId of the Call-ID `add` last copied (computed on the way). */
   idHash = 0;
 
+  /** Whether the last `stage` copied its callee. */
+  staged = false;
+
   /**
-   * Copies a callee (`key` from `off`) to the free end of the arena, with room for a Call-ID of `ilen`
-   * after it, and returns its hash (hashFrom): the copy is made while hashing, so that `add` of this
-   * callee (most events are a new callee) has it in place already.
+   * Copies a callee (`key` from `off`) to the free end of the arena and returns its hash (hashFrom):
+   * the copy is made while hashing, so that `add` of this callee (most events are a new callee) has it
+   * in place already. When the arena has no room for it and a Call-ID of `ilen` (`staged` false), it
+   * only hashes: growing here would grow a full generation about to become the older one.
    */
   stage(key: string, off: number, ilen: number): number {
-    const need = this.used + key.length - off + ilen;
-    if (need > this.chars.length) this.growChars(need);
+    if (this.used + key.length - off + ilen > this.chars.length) {
+      this.staged = false;
+      return hashFrom(key, off);
+    }
+    this.staged = true;
     const chars = this.chars;
     let p = this.used;
     let h = 0x811c9dc5;
@@ -308,8 +315,9 @@ export class FalseBusyTracker {
   record(rawCallee: string, busy: boolean, route: string, t: number, callId: string): number {
     const off = numberOffset(rawCallee);
     if (rawCallee.length <= off) return -1;
-    const h = this.recent.stage(rawCallee, off, callId.length);
-    return this.event(rawCallee, off, h, busy, route, t, callId, true, true);
+    const recent = this.recent;
+    const h = recent.stage(rawCallee, off, callId.length);
+    return this.event(rawCallee, off, h, busy, route, t, callId, true, recent.staged);
   }
 
   /**

@@ -122,6 +122,14 @@ export class Stats {
     if (c.sdt >= 0) this.sdt.add(c.sdt);
   }
 
+  /** Sizes the empty tables for as many bins as `o` has (a route's next bucket is much like its last). */
+  reserveLike(o: Stats): void {
+    this.codeCounts.reserve(o.codeCounts.tableBins);
+    this.pddOk.counts.reserve(o.pddOk.counts.tableBins);
+    this.pddFail.counts.reserve(o.pddFail.counts.tableBins);
+    this.sdt.counts.reserve(o.sdt.counts.tableBins);
+  }
+
   merge(o: Stats): void {
     this.mergeScalars(o);
     this.codeCounts.merge(o.codeCounts);

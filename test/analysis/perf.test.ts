@@ -51,6 +51,25 @@ describe('SparseCounts', () => {
   });
 });
 
+describe('SparseCounts reserved', () => {
+  it('a table sized in advance counts the same as one grown step by step', () => {
+    const rng = new Rng(12);
+    for (const reserveFor of [0, 3, 5, 64, 1000]) {
+      const a = new SparseCounts();
+      const b = new SparseCounts();
+      b.reserve(reserveFor);
+      for (let i = 0; i < 700; i++) {
+        const bin = rng.int(0, 900);
+        a.add(bin);
+        b.add(bin);
+      }
+      expect(b.toJSON()).toEqual(a.toJSON());
+      expect(b.total).toBe(a.total);
+      expect(b.tableBins).toBe(a.tableBins);
+    }
+  });
+});
+
 describe('false busy tracker storage', () => {
   it('numbers with + / 00 prefixes and non-ASCII text are one callee and come back as the same strings', () => {
     const f = new FalseBusyTracker(600_000, 1000);
