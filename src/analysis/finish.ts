@@ -31,9 +31,26 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
   // What was applied while adding is what the result rests on.
   for (const k of ADD_TIME_THRESHOLDS) t[k] = agg.thresholds[k];
 
+  const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
+  const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
+  // Never finer than the aggregate's base (coarsened for long spans).
+  const bucketSec = fitBucket(opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs), agg.baseMs);
+  const first = hasSpan ? Math.floor(agg.minTime / (bucketSec * 1000)) : 0;
+  const last = hasSpan ? Math.floor(agg.maxTime / (bucketSec * 1000)) : -1;
+
+  // Per route: its reported buckets, its total (from them when they group base buckets), its series
+  // and spikes; the series are listed in the order of the sorted routes below, and the spikes sorted.
   const names = [...agg.routes.keys()];
   const totalsByRoute = new Map<string, Stats>();
-  for (const n of names) totalsByRoute.set(n, agg.routes.get(n)!.total());
+  const seriesByRoute = new Map<string, BucketMetrics[]>();
+  const spikes: Spike[] = [];
+  for (const name of names) {
+    const ra = agg.routes.get(name)!;
+    const grouped = groupBuckets(ra, agg.baseMs, bucketSec);
+    totalsByRoute.set(name, bucketSec * 1000 === agg.baseMs ? ra.total() : totalOfGroups(ra, grouped));
+    seriesByRoute.set(name, series(name, grouped, bucketSec, first, last));
+    spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
+  }
 
   const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
   routes.sort((a, b) => (a.asr ?? 2) - (b.asr ?? 2) || b.attempts - a.attempts || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
@@ -41,22 +58,8 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
   for (const s of totalsByRoute.values()) sum.add(s);
   const all = sum.take();
 
-  const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
-  const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
-  // Never finer than the aggregate's base (coarsened for long spans).
-  const bucketSec = fitBucket(opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs), agg.baseMs);
-
   const order = routes.map((r) => r.route);
-  const buckets: AnalysisResult['buckets'] = [];
-  const spikes: Spike[] = [];
-  const first = hasSpan ? Math.floor(agg.minTime / (bucketSec * 1000)) : 0;
-  const last = hasSpan ? Math.floor(agg.maxTime / (bucketSec * 1000)) : -1;
-  for (const name of order) {
-    const ra = agg.routes.get(name)!;
-    const grouped = groupBuckets(ra, agg.baseMs, bucketSec);
-    buckets.push({ route: name, series: series(name, grouped, bucketSec, first, last) });
-    spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
-  }
+  const buckets: AnalysisResult['buckets'] = order.map((name) => ({ route: name, series: seriesByRoute.get(name)! }));
   spikes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) || (a.route < b.route ? -1 : 1));
 
   const fas = fasResults(agg, order, totalsByRoute, all, t);
@@ -117,6 +120,19 @@ function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<numb
     out.get(g)!.stats = sum.take();
   }
   return out;
+}
+
+/**
+ * A route's total from its reported buckets when they group several base buckets: the bins summed
+ * from the groups (fewer tables, just made), the counts, fractional sums and code sources added from
+ * the base buckets in their order, then the undated ones — exactly `RouteAgg.total()`.
+ */
+function totalOfGroups(ra: RouteAgg, grouped: Map<number, Grouped>): Stats {
+  const sum = (groupSum ??= new StatsSum());
+  for (const b of ra.buckets.values()) sum.addScalars(b);
+  for (const g of grouped.values()) sum.addBins(g.stats);
+  if (ra.undated) sum.add(ra.undated);
+  return sum.take();
 }
 
 function series(route: string, grouped: Map<number, Grouped>, bucketSec: number, first: number, last: number): BucketMetrics[] {

@@ -215,7 +215,17 @@ export class StatsSum {
   private readonly sdt = new CountsSum();
 
   add(o: Stats): void {
+    this.addScalars(o);
+    this.addBins(o);
+  }
+
+  /** What `Stats.mergeScalars` adds (order matters: fractional sums, code-source order). */
+  addScalars(o: Stats): void {
     this.s.mergeScalars(o);
+  }
+
+  /** The code and delay bins (order-free: integer counts). */
+  addBins(o: Stats): void {
     o.codeCounts.addTo(this.codes);
     o.pddOk.counts.addTo(this.pddOk);
     o.pddFail.counts.addTo(this.pddFail);

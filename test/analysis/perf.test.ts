@@ -6,7 +6,7 @@ import { FalseBusyTracker } from '../../src/analysis/falsebusy.js';
 import { hashId } from '../../src/analysis/reservoir.js';
 import { Stats, StatsSum } from '../../src/analysis/stats.js';
 import { routeMetrics } from '../../src/analysis/metrics.js';
-import { Aggregator } from '../../src/analysis/index.js';
+import { Aggregator, finish } from '../../src/analysis/index.js';
 import { generate, Rng } from './gen.js';
 
 describe('spike baselines', () => {
@@ -196,6 +196,19 @@ describe('sums of many counters', () => {
       expect(s.medianMs).toBe(r1(rank(0.5)));
       expect(s.p95Ms).toBe(r1(rank(0.95)));
       expect(h.quantile(0.99)).toBe(rank(0.99));
+    }
+  });
+});
+
+describe('route totals in finish', () => {
+  it('a route total made from its hourly groups equals the sum of its base buckets (fractional delays, undated records)', () => {
+    const { records } = generate();
+    const a = new Aggregator();
+    records.forEach((r, i) => a.add(i % 97 === 0 ? { ...r, start: Number.NaN } : r));
+    for (const bucket of ['15m', '1h', '1d'] as const) {
+      const res = finish(a, { inputs: [], wire: { responses: {}, requests: {} }, options: { now: new Date(0), bucket } });
+      expect(res.routes.length).toBe(a.routes.size);
+      for (const r of res.routes) expect(r).toEqual(routeMetrics(r.route, a.routes.get(r.route)!.total()));
     }
   });
 });
