@@ -205,7 +205,32 @@ export class SparseCounts {
     const cs = sortedCounts;
     if (this.used > SMALL_SORT) {
       let n = 0;
-      for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) bins[n++] = t[i] - 1;
+      let lo = MAX_TABLE_BIN;
+      let hi = -1;
+      for (let i = 0; i < t.length; i += 2) {
+        const k = t[i];
+        if (k === 0) continue;
+        bins[n++] = k - 1;
+        if (k - 1 < lo) lo = k - 1;
+        if (k - 1 > hi) hi = k - 1;
+      }
+      if (hi < DENSE_BINS && hi - lo < 8 * n) {
+        // Small bins close together (delay bins are below 1,728): placed by value, read back in order.
+        for (let i = 0; i < t.length; i += 2) {
+          const k = t[i];
+          if (k === 0) continue;
+          placed[k - 1] = 1;
+          placedCount[k - 1] = t[i + 1];
+        }
+        let j = 0;
+        for (let b = lo; b <= hi; b++) {
+          if (placed[b] === 0) continue;
+          placed[b] = 0;
+          bins[j] = b;
+          cs[j++] = placedCount[b];
+        }
+        return n;
+      }
       bins.subarray(0, n).sort();
       for (let i = 0; i < n; i++) cs[i] = this.get(bins[i]);
       return n;
@@ -278,6 +303,9 @@ export class SparseCounts {
 
 /** Bins below this are summed in a dense array by CountsSum (delay bins are below 1,728, SIP codes below 700). */
 const DENSE_BINS = 4096;
+/** Scratch of `sortBins` for bins below DENSE_BINS: a flag and the count per bin (flags left all 0). */
+const placed = new Uint8Array(DENSE_BINS);
+const placedCount = new Float64Array(DENSE_BINS);
 
 /**
  * A sum of many SparseCounts (a route's buckets into its total or into hourly groups): each one is
