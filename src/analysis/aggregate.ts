@@ -15,7 +15,7 @@ import { BASE_LEVELS_MS } from './buckets.js';
 import { FalseBusyTracker, numberOffset } from './falsebusy.js';
 import { FasCounters } from './fas.js';
 import { hashId, Reservoir } from './reservoir.js';
-import { classify, newClassified, Stats } from './stats.js';
+import { classify, newClassified, Stats, StatsSum } from './stats.js';
 import { resolveThresholds, type ThresholdName, type Thresholds } from './thresholds.js';
 
 export interface AnalysisOptions {
@@ -65,8 +65,13 @@ export class RouteAgg {
 
   bucket(base: number): Stats {
     if (base === this.lastBase && this.lastStats) return this.lastStats;
+    let s = this.buckets.get(base);
+    if (!s) {
+      this.buckets.set(base, (s = new Stats()));
+      if (this.lastStats) s.reserveLike(this.lastStats);
+    }
     this.lastBase = base;
-    return (this.lastStats = statsAt(this.buckets, base));
+    return (this.lastStats = s);
   }
 
   /** The busy examples of a base bucket (the last one cached, like `bucket`). */
@@ -92,12 +97,12 @@ export class RouteAgg {
     this.lastBusy = undefined;
   }
 
-  /** All the route's counters added together. */
+  /** All the route's counters added together (in bucket order, then the undated ones). */
   total(): Stats {
-    const s = new Stats();
-    for (const b of this.buckets.values()) s.merge(b);
-    if (this.undated) s.merge(this.undated);
-    return s;
+    const sum = (statsSum ??= new StatsSum());
+    for (const b of this.buckets.values()) sum.add(b);
+    if (this.undated) sum.add(this.undated);
+    return sum.take();
   }
 
   /** Adds another route's counters; `factor` = this base / its base (its buckets may be finer). */
@@ -142,6 +147,9 @@ export class RouteAgg {
     return r;
   }
 }
+
+/** The sum `total` uses (one at a time). */
+let statsSum: StatsSum | undefined;
 
 function statsAt<K>(m: Map<K, Stats>, k: K): Stats {
   let s = m.get(k);
@@ -221,13 +229,15 @@ export class Aggregator {
       this.prefixStatsOf(ra, callee !== undefined && callee.length > off ? callee.slice(off, off + this.prefixDigits) : 'unknown').add(c);
     }
     if (!busy && !c.answered) return;
-    const h = hashId(r.callId);
+    // The Call-ID's hash (for the order-free examples) comes from the false-busy memory when it copied
+    // the Call-ID (most records: a callee not seen lately), else it is computed here.
+    let h = -1;
+    if (callee !== undefined && dated) h = this.falseBusy.record(callee, busy, r.route, busy ? (r.end ?? r.start) : r.start, r.callId);
+    if (h < 0) h = hashId(r.callId);
     if (busy) {
       if (dated) ra.busyAt(Math.floor(r.start / this.baseMs)).offer(r.callId, h);
-      if (callee !== undefined && dated) this.falseBusy.record(callee, true, r.route, r.end ?? r.start, r.callId);
     } else {
       ra.fas.addAnswered(r, c, h, this.thresholds);
-      if (callee !== undefined && dated) this.falseBusy.record(callee, false, r.route, r.start, r.callId);
     }
   }
 

@@ -120,8 +120,40 @@ class Generation {
     return true;
   }
 
-  /** Adds a callee known to be absent, with one event; returns its entry. */
-  add(key: string, off: number, h: number, busy: boolean, route: string, t: number, id: string): number {
+  /** hashId of the Call-ID `add` last copied (computed on the way). */
+  idHash = 0;
+
+  /** Whether the last `stage` copied its callee. */
+  staged = false;
+
+  /**
+   * Copies a callee (`key` from `off`) to the free end of the arena and returns its hash (hashFrom):
+   * the copy is made while hashing, so that `add` of this callee (most events are a new callee) has it
+   * in place already. When the arena has no room for it and a Call-ID of `ilen` (`staged` false), it
+   * only hashes: growing here would grow a full generation about to become the older one.
+   */
+  stage(key: string, off: number, ilen: number): number {
+    if (this.used + key.length - off + ilen > this.chars.length) {
+      this.staged = false;
+      return hashFrom(key, off);
+    }
+    this.staged = true;
+    const chars = this.chars;
+    let p = this.used;
+    let h = 0x811c9dc5;
+    for (let i = off; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      chars[p++] = c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    return h >>> 2;
+  }
+
+  /**
+   * Adds a callee known to be absent, with one event; returns its entry. `staged`: the callee was just
+   * copied by `stage`. Sets `idHash`.
+   */
+  add(key: string, off: number, h: number, busy: boolean, route: string, t: number, id: string, staged: boolean): number {
     const e = this.n;
     if ((e + 1) * 2 > this.mask + 1) this.grow();
     if (e === this.t.length) this.growEntries();
@@ -139,8 +171,16 @@ class Generation {
     this.start[e] = p;
     this.klen[e] = klen;
     this.ilen[e] = ilen;
-    for (let i = off; i < key.length; i++) chars[p++] = key.charCodeAt(i);
-    for (let i = 0; i < ilen; i++) chars[p++] = id.charCodeAt(i);
+    if (staged) p += klen;
+    else for (let i = off; i < key.length; i++) chars[p++] = key.charCodeAt(i);
+    // The Call-ID is copied and hashed (hashId) in one pass: the caller needs its hash too.
+    let hid = 0x811c9dc5;
+    for (let i = 0; i < ilen; i++) {
+      const c = id.charCodeAt(i);
+      chars[p++] = c;
+      hid = Math.imul(hid ^ c, 0x01000193);
+    }
+    this.idHash = hid >>> 0;
     this.used = p;
     this.busy[e] = busy ? 1 : 0;
     this.gone[e] = 0;
@@ -260,28 +300,36 @@ export class FalseBusyTracker {
   }
 
   busy(callee: string, route: string, t: number, callId: string): void {
-    this.event(callee, 0, hashFrom(callee, 0), true, route, t, callId, true);
+    this.event(callee, 0, hashFrom(callee, 0), true, route, t, callId, true, false);
   }
 
   answered(callee: string, route: string, t: number, callId: string): void {
-    this.event(callee, 0, hashFrom(callee, 0), false, route, t, callId, true);
+    this.event(callee, 0, hashFrom(callee, 0), false, route, t, callId, true, false);
   }
 
   /**
    * An event for a callee number as found in a record (normalised here, as normalizeNumber does);
-   * a number that normalises to nothing is ignored.
+   * a number that normalises to nothing is ignored. Returns `hashId(callId)` when it was computed on
+   * the way (the Call-ID was copied: a callee new to the recent generation), else −1.
    */
-  record(rawCallee: string, busy: boolean, route: string, t: number, callId: string): void {
+  record(rawCallee: string, busy: boolean, route: string, t: number, callId: string): number {
     const off = numberOffset(rawCallee);
-    if (rawCallee.length <= off) return;
-    this.event(rawCallee, off, hashFrom(rawCallee, off), busy, route, t, callId, true);
+    if (rawCallee.length <= off) return -1;
+    const recent = this.recent;
+    const h = recent.stage(rawCallee, off, callId.length);
+    return this.event(rawCallee, off, h, busy, route, t, callId, true, recent.staged);
   }
 
-  /** Records an event; `pairs` false when its pairs with the events already here were counted elsewhere. */
-  private event(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string, pairs: boolean): void {
+  /**
+   * Records an event; `pairs` false when its pairs with the events already here were counted elsewhere;
+   * `staged`: the callee was just staged in the recent generation. Returns hashId(callId) when the
+   * callee was added to the recent generation (the Call-ID copied and hashed), else −1.
+   */
+  private event(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string, pairs: boolean, staged: boolean): number {
     const recent = this.recent;
-    let s = recent.find(key, off, h);
+    const s = recent.find(key, off, h);
     let ev: CalleeEvents;
+    let idHash = -1;
     if (s >= 0) {
       ev = recent.lists(s);
       recent.multi[s] = ev;
@@ -289,13 +337,14 @@ export class FalseBusyTracker {
       const older = this.older;
       const o = older.size > 0 ? older.find(key, off, h) : -1;
       if (o < 0) {
-        this.insert(key, off, h, busy, route, t, callId);
-        return;
+        this.insert(key, off, h, busy, route, t, callId, staged);
+        return this.recent.idHash;
       }
       ev = older.lists(o);
       older.remove(o);
-      const slot = this.insert(key, off, h, busy, route, t, callId);
+      const slot = this.insert(key, off, h, busy, route, t, callId, staged);
       this.recent.multi[slot] = ev;
+      idHash = this.recent.idHash;
     }
     const x: Ev = { busy, route, t, callId };
     const callee = (): string => (off === 0 ? key : key.slice(off));
@@ -306,17 +355,19 @@ export class FalseBusyTracker {
       if (pairs) for (const b of ev.busy) this.check(callee, b, x);
       keepLatest(ev.ans, x);
     }
+    return idHash;
   }
 
   /** Adds a callee that is not in the recent generation; returns its slot there. */
-  private insert(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string): number {
+  private insert(key: string, off: number, h: number, busy: boolean, route: string, t: number, callId: string, staged: boolean): number {
     if (this.recent.size >= this.half) {
       const drop = this.older;
       this.older = this.recent;
       drop.clear();
       this.recent = drop;
+      staged = false; // staged in what is now the older generation
     }
-    return this.recent.add(key, off, h, busy, route, t, callId);
+    return this.recent.add(key, off, h, busy, route, t, callId, staged);
   }
 
   merge(o: FalseBusyTracker): void {
@@ -340,8 +391,8 @@ export class FalseBusyTracker {
         for (const b of oe.busy) for (const a of mine.ans) this.check(callee, b, a);
         for (const a of oe.ans) for (const b of mine.busy) this.check(callee, b, a);
       }
-      for (const b of oe.busy) this.event(key, off, h, true, b.route, b.t, b.callId, false);
-      for (const a of oe.ans) this.event(key, off, h, false, a.route, a.t, a.callId, false);
+      for (const b of oe.busy) this.event(key, off, h, true, b.route, b.t, b.callId, false, false);
+      for (const a of oe.ans) this.event(key, off, h, false, a.route, a.t, a.callId, false, false);
     }
   }
 
@@ -426,8 +477,8 @@ export class FalseBusyTracker {
     t.total = o.total;
     for (const [c, busy, ans] of o.callees) {
       const h = hashFrom(c, 0);
-      for (const b of busy) t.event(c, 0, h, true, b[0], b[1], b[2], false);
-      for (const a of ans) t.event(c, 0, h, false, a[0], a[1], a[2], false);
+      for (const b of busy) t.event(c, 0, h, true, b[0], b[1], b[2], false, false);
+      for (const a of ans) t.event(c, 0, h, false, a[0], a[1], a[2], false, false);
     }
     return t;
   }

@@ -11,7 +11,7 @@ import { routeMetrics } from './metrics.js';
 import { Reservoir } from './reservoir.js';
 import type { AnalysisResult, BucketMetrics, FasResult, RouteMetrics, Spike, WireStats } from './result.js';
 import { findSpikes, type BusyBucket } from './spikes.js';
-import { Stats } from './stats.js';
+import { Stats, StatsSum } from './stats.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 /** The name of the all-routes row in `totals`. */
@@ -31,34 +31,38 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
   // What was applied while adding is what the result rests on.
   for (const k of ADD_TIME_THRESHOLDS) t[k] = agg.thresholds[k];
 
-  const names = [...agg.routes.keys()];
-  const totalsByRoute = new Map<string, Stats>();
-  for (const n of names) totalsByRoute.set(n, agg.routes.get(n)!.total());
-
-  const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
-  routes.sort((a, b) => (a.asr ?? 2) - (b.asr ?? 2) || b.attempts - a.attempts || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
-  const all = new Stats();
-  for (const s of totalsByRoute.values()) all.merge(s);
-
   const hasSpan = Number.isFinite(agg.minTime) && Number.isFinite(agg.maxTime);
   const spanMs = hasSpan ? agg.maxTime - agg.minTime : 0;
   // Never finer than the aggregate's base (coarsened for long spans).
   const bucketSec = fitBucket(opts.bucket !== undefined ? parseBucket(opts.bucket) : chooseBucket(spanMs), agg.baseMs);
-
-  const order = routes.map((r) => r.route);
-  const buckets: AnalysisResult['buckets'] = [];
-  const spikes: Spike[] = [];
   const first = hasSpan ? Math.floor(agg.minTime / (bucketSec * 1000)) : 0;
   const last = hasSpan ? Math.floor(agg.maxTime / (bucketSec * 1000)) : -1;
-  for (const name of order) {
+
+  // Per route: its reported buckets, its total (from them when they group base buckets), its series
+  // and spikes; the series are listed in the order of the sorted routes below, and the spikes sorted.
+  const names = [...agg.routes.keys()];
+  const totalsByRoute = new Map<string, Stats>();
+  const seriesByRoute = new Map<string, BucketMetrics[]>();
+  const spikes: Spike[] = [];
+  for (const name of names) {
     const ra = agg.routes.get(name)!;
     const grouped = groupBuckets(ra, agg.baseMs, bucketSec);
-    buckets.push({ route: name, series: series(name, grouped, bucketSec, first, last) });
+    totalsByRoute.set(name, bucketSec * 1000 === agg.baseMs ? ra.total() : totalOfGroups(ra, grouped));
+    seriesByRoute.set(name, series(name, grouped, bucketSec, first, last));
     spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
   }
+
+  const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
+  routes.sort((a, b) => (a.asr ?? 2) - (b.asr ?? 2) || b.attempts - a.attempts || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
+  const sum = new StatsSum();
+  for (const s of totalsByRoute.values()) sum.add(s);
+  const all = sum.take();
+
+  const order = routes.map((r) => r.route);
+  const buckets: AnalysisResult['buckets'] = order.map((name) => ({ route: name, series: seriesByRoute.get(name)! }));
   spikes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) || (a.route < b.route ? -1 : 1));
 
-  const fas = fasResults(agg, order, totalsByRoute, t);
+  const fas = fasResults(agg, order, totalsByRoute, all, t);
 
   const result: AnalysisResult = {
     tool: { name: 'sipscope', version: VERSION },
@@ -85,6 +89,10 @@ interface Grouped {
   examples: Reservoir;
 }
 
+let groupSum: StatsSum | undefined;
+/** A placeholder until a group is summed. */
+const EMPTY = new Stats();
+
 function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<number, Grouped> {
   const out = new Map<number, Grouped>();
   if (bucketSec * 1000 === baseMs) {
@@ -92,15 +100,39 @@ function groupBuckets(ra: RouteAgg, baseMs: number, bucketSec: number): Map<numb
     for (const [base, s] of ra.buckets) out.set(base, { stats: s, examples: ra.busyExamples.get(base) ?? new Reservoir(5) });
     return out;
   }
+  // Each group's buckets in bucket order, then each group summed (the same as merging them in turn).
+  const members = new Map<number, Stats[]>();
   for (const [base, s] of ra.buckets) {
     const g = groupOf(base, baseMs, bucketSec);
     let e = out.get(g);
-    if (!e) out.set(g, (e = { stats: new Stats(), examples: new Reservoir(5) }));
-    e.stats.merge(s);
+    let m = members.get(g);
+    if (!e || !m) {
+      out.set(g, (e = { stats: EMPTY, examples: new Reservoir(5) }));
+      members.set(g, (m = []));
+    }
+    m.push(s);
     const ex = ra.busyExamples.get(base);
     if (ex) e.examples.merge(ex);
   }
+  const sum = (groupSum ??= new StatsSum());
+  for (const [g, m] of members) {
+    for (const s of m) sum.add(s);
+    out.get(g)!.stats = sum.take();
+  }
   return out;
+}
+
+/**
+ * A route's total from its reported buckets when they group several base buckets: the bins summed
+ * from the groups (fewer tables, just made), the counts, fractional sums and code sources added from
+ * the base buckets in their order, then the undated ones — exactly `RouteAgg.total()`.
+ */
+function totalOfGroups(ra: RouteAgg, grouped: Map<number, Grouped>): Stats {
+  const sum = (groupSum ??= new StatsSum());
+  for (const b of ra.buckets.values()) sum.addScalars(b);
+  for (const g of grouped.values()) sum.addBins(g.stats);
+  if (ra.undated) sum.add(ra.undated);
+  return sum.take();
 }
 
 function series(route: string, grouped: Map<number, Grouped>, bucketSec: number, first: number, last: number): BucketMetrics[] {
@@ -126,11 +158,10 @@ function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {
   return out;
 }
 
-function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, t: Thresholds): FasResult[] {
+/** `all` is the routes' totals added together. */
+function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, all: Stats, t: Thresholds): FasResult[] {
   let mediaSeen = false;
   for (const ra of agg.routes.values()) if (ra.fas.rtpMedia > 0) mediaSeen = true;
-  const all = new Stats();
-  for (const s of totals.values()) all.merge(s);
   // Per prefix, all routes together (others = all − this route).
   const prefixAll = new Map<string, Stats>();
   if (agg.prefixDigits > 0) {

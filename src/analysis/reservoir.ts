@@ -36,7 +36,13 @@ export class Reservoir {
       const last = items[items.length - 1];
       if (h > last.h || (h === last.h && id >= last.id)) return; // the common case: no allocation
     }
-    const item = { h, id, v };
+    this.insert({ h, id, v });
+  }
+
+  /** Puts an item that passed the bound in its place (not when the same call is there already). */
+  private insert(item: Sampled): void {
+    const items = this.items;
+    const { h, id } = item;
     let i = items.length;
     while (i > 0 && before(item, items[i - 1])) i--;
     if (i > 0 && items[i - 1].id === id && items[i - 1].h === h) return; // the same call offered twice
@@ -44,8 +50,16 @@ export class Reservoir {
     if (items.length > this.k) items.pop();
   }
 
+  /** Offers the other's items; they are shared, not copied (items are never changed). */
   merge(o: Reservoir): void {
-    for (const it of o.items) this.offer(it.id, it.h, it.v);
+    const items = this.items;
+    for (const it of o.items) {
+      if (items.length >= this.k) {
+        const last = items[items.length - 1];
+        if (it.h > last.h || (it.h === last.h && it.id >= last.id)) continue;
+      }
+      this.insert(it);
+    }
   }
 
   ids(filter?: (v: number) => boolean, max = this.k): string[] {

@@ -4,7 +4,7 @@
  */
 import type { CallRecord } from '../types.js';
 import { isAnsweredCode, isNerCause, isNerEffectiveCode, NO_FINAL, rerouteKind } from './codes.js';
-import { LogHistogram, SparseCounts } from './quantiles.js';
+import { CountsSum, LogHistogram, SparseCounts } from './quantiles.js';
 
 /** A record reduced to what the counters need; computed once per record (reused object, no allocation). */
 export interface Classified {
@@ -122,7 +122,24 @@ export class Stats {
     if (c.sdt >= 0) this.sdt.add(c.sdt);
   }
 
+  /** Sizes the empty tables for as many bins as `o` has (a route's next bucket is much like its last). */
+  reserveLike(o: Stats): void {
+    this.codeCounts.reserve(o.codeCounts.tableBins);
+    this.pddOk.counts.reserve(o.pddOk.counts.tableBins);
+    this.pddFail.counts.reserve(o.pddFail.counts.tableBins);
+    this.sdt.counts.reserve(o.sdt.counts.tableBins);
+  }
+
   merge(o: Stats): void {
+    this.mergeScalars(o);
+    this.codeCounts.merge(o.codeCounts);
+    this.pddOk.counts.merge(o.pddOk.counts);
+    this.pddFail.counts.merge(o.pddFail.counts);
+    this.sdt.counts.merge(o.sdt.counts);
+  }
+
+  /** Everything `merge` adds but the code and delay bins: the counts, sums and code sources. */
+  mergeScalars(o: Stats): void {
     this.attempts += o.attempts;
     this.answered += o.answered;
     this.ner += o.ner;
@@ -132,12 +149,11 @@ export class Stats {
     this.durSumMs += o.durSumMs;
     this.under10 += o.under10;
     this.under30 += o.under30;
-    this.codeCounts.merge(o.codeCounts);
     const mine = this.sources;
     for (const [k, n] of o.sources) mine.set(k, (mine.get(k) ?? 0) + n);
-    this.pddOk.merge(o.pddOk);
-    this.pddFail.merge(o.pddFail);
-    this.sdt.merge(o.sdt);
+    this.pddOk.sum += o.pddOk.sum;
+    this.pddFail.sum += o.pddFail.sum;
+    this.sdt.sum += o.sdt.sum;
   }
 
   /** Final code → attempts (a snapshot). */
@@ -183,4 +199,46 @@ export interface StatsJSON {
   pddOk: unknown;
   pddFail: unknown;
   sdt: unknown;
+}
+
+/**
+ * Many Stats added together (a route's buckets into its total or into reported buckets): the same
+ * Stats as merging them one after the other in the same order (counts, code sources, and the
+ * fractional sums added in that order), with the code and delay bins summed densely (CountsSum)
+ * instead of merged table into table. Reusable: `take` returns the sum and starts a new one.
+ */
+export class StatsSum {
+  private s = new Stats();
+  private readonly codes = new CountsSum();
+  private readonly pddOk = new CountsSum();
+  private readonly pddFail = new CountsSum();
+  private readonly sdt = new CountsSum();
+
+  add(o: Stats): void {
+    this.addScalars(o);
+    this.addBins(o);
+  }
+
+  /** What `Stats.mergeScalars` adds (order matters: fractional sums, code-source order). */
+  addScalars(o: Stats): void {
+    this.s.mergeScalars(o);
+  }
+
+  /** The code and delay bins (order-free: integer counts). */
+  addBins(o: Stats): void {
+    o.codeCounts.addTo(this.codes);
+    o.pddOk.counts.addTo(this.pddOk);
+    o.pddFail.counts.addTo(this.pddFail);
+    o.sdt.counts.addTo(this.sdt);
+  }
+
+  take(): Stats {
+    const s = this.s;
+    s.codeCounts.takeFrom(this.codes);
+    s.pddOk.counts.takeFrom(this.pddOk);
+    s.pddFail.counts.takeFrom(this.pddFail);
+    s.sdt.counts.takeFrom(this.sdt);
+    this.s = new Stats();
+    return s;
+  }
 }

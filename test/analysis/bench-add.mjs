@@ -4,10 +4,8 @@
 // finish() in CPU time (process.cpuUsage: the machine may be shared), best of `runs`.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createCdrSource } from '../../dist/cdr/index.js';
-import { createAsteriskLogSource } from '../../dist/asterisk/index.js';
-import { createCaptureSource } from '../../dist/sip/capture-source.js';
 import { Aggregator, finish } from '../../dist/analysis/index.js';
+import { cpu, replayer, sourceOf } from './bench-util.mjs';
 
 const [file, runsArg, pdArg] = process.argv.slice(2);
 if (!file) {
@@ -16,21 +14,11 @@ if (!file) {
 }
 const runs = Number(runsArg ?? 5);
 const prefixDigits = Number(pdArg ?? 0);
-const make = file.endsWith('.csv') ? createCdrSource : file.endsWith('.log') ? createAsteriskLogSource : createCaptureSource;
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
+const make = sourceOf(file);
 // In place: the source parsing the file (chunks already in memory) with the records going to the
 // aggregator as they are made, against the same parse with the records dropped. The difference is what
 // analysis adds to a run, with the garbage collector seeing records as the pipeline makes them.
-const chunks = [];
-for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) chunks.push(chunk);
-const parse = (record) => {
-  const p = make(file, { record }, {});
-  for (const c of chunks) p.push(c);
-  p.end();
-};
+const parse = await replayer(file);
 let nRecords = 0;
 let bestParse = Infinity;
 let bestPipe = Infinity;

@@ -1,9 +1,13 @@
 /** The faster paths give exactly what the plain definitions give. */
 import { describe, expect, it } from 'vitest';
 import { baselineOf, leaveOneOutBaselines } from '../../src/analysis/spikes.js';
-import { SparseCounts } from '../../src/analysis/quantiles.js';
+import { CountsSum, LogHistogram, logBinValue, SparseCounts } from '../../src/analysis/quantiles.js';
 import { FalseBusyTracker } from '../../src/analysis/falsebusy.js';
-import { Rng } from './gen.js';
+import { hashId } from '../../src/analysis/reservoir.js';
+import { Stats, StatsSum } from '../../src/analysis/stats.js';
+import { routeMetrics } from '../../src/analysis/metrics.js';
+import { Aggregator, finish } from '../../src/analysis/index.js';
+import { generate, Rng } from './gen.js';
 
 describe('spike baselines', () => {
   it('leave-one-out baselines equal baselineOf over the other buckets, ties and odd/even counts included', () => {
@@ -47,6 +51,25 @@ describe('SparseCounts', () => {
   });
 });
 
+describe('SparseCounts reserved', () => {
+  it('a table sized in advance counts the same as one grown step by step', () => {
+    const rng = new Rng(12);
+    for (const reserveFor of [0, 3, 5, 64, 1000]) {
+      const a = new SparseCounts();
+      const b = new SparseCounts();
+      b.reserve(reserveFor);
+      for (let i = 0; i < 700; i++) {
+        const bin = rng.int(0, 900);
+        a.add(bin);
+        b.add(bin);
+      }
+      expect(b.toJSON()).toEqual(a.toJSON());
+      expect(b.total).toBe(a.total);
+      expect(b.tableBins).toBe(a.tableBins);
+    }
+  });
+});
+
 describe('false busy tracker storage', () => {
   it('numbers with + / 00 prefixes and non-ASCII text are one callee and come back as the same strings', () => {
     const f = new FalseBusyTracker(600_000, 1000);
@@ -86,5 +109,140 @@ describe('false busy tracker storage', () => {
     expect(a[0][499].busyCallId).toBe('b499');
     expect(mk(shuffled)).toEqual(a);
     expect(mk([...fwd].reverse())).toEqual(a);
+  });
+});
+
+describe('sums of many counters', () => {
+  /** Random counts: dense small bins, bins past the dense range, odd bins, zero counts. */
+  function randomCounts(rng: Rng, c: SparseCounts): void {
+    const k = rng.int(0, 60);
+    for (let i = 0; i < k; i++) {
+      const r = rng.int(0, 99);
+      const bin = r < 70 ? rng.int(0, 300) : r < 85 ? rng.int(4000, 5000) : r < 95 ? rng.int(0, 2 ** 31 - 2) : [-1, 0.5, 2 ** 31, -0][rng.int(0, 3)];
+      c.add(bin, rng.int(0, 9) === 0 ? 0 : rng.int(1, 5));
+    }
+  }
+
+  it('CountsSum gives the bins, counts and total that merging one after the other gives, and is reusable', () => {
+    const rng = new Rng(21);
+    const sum = new CountsSum();
+    for (let trial = 0; trial < 200; trial++) {
+      const parts = Array.from({ length: rng.int(0, 12) }, () => {
+        const c = new SparseCounts();
+        randomCounts(rng, c);
+        return c;
+      });
+      const merged = new SparseCounts();
+      for (const p of parts) merged.merge(p);
+      for (const p of parts) p.addTo(sum);
+      const summed = new SparseCounts();
+      summed.takeFrom(sum);
+      expect(summed.toJSON()).toEqual(merged.toJSON());
+      expect(summed.total).toBe(merged.total);
+      expect(summed.ranked()).toEqual(merged.ranked());
+      for (const [bin, n] of merged.entries()) expect(summed.get(bin)).toBe(n);
+    }
+  });
+
+  it('StatsSum equals merging the same Stats in the same order (fractional sums and code-source order included)', () => {
+    const rng = new Rng(5);
+    const sources = ['sip', 'q850', 'disposition', 'hangup-cause'];
+    const sum = new StatsSum();
+    for (let trial = 0; trial < 100; trial++) {
+      const parts = Array.from({ length: rng.int(1, 15) }, () => {
+        const s = new Stats();
+        const n = rng.int(0, 40);
+        for (let i = 0; i < n; i++) {
+          const answered = rng.chance(0.5);
+          s.add({
+            code: answered ? 200 : [486, 404, 0, 503, 302, 999][rng.int(0, 5)],
+            answered,
+            ner: rng.chance(0.5),
+            reroute: rng.int(0, 2) as 0 | 1 | 2,
+            durMs: answered ? rng.uniform(0, 300_000) : -1,
+            pddOk: answered ? rng.uniform(0, 20_000) : -1,
+            pddFail: answered ? -1 : rng.uniform(0, 5e9),
+            sdt: rng.chance(0.3) ? rng.uniform(0, 500) : -1,
+            codeSource: sources[rng.int(0, 3)],
+          });
+        }
+        return s;
+      });
+      const merged = new Stats();
+      for (const p of parts) merged.merge(p);
+      for (const p of parts) sum.add(p);
+      const summed = sum.take();
+      expect(summed.toJSON()).toEqual(merged.toJSON());
+      expect(routeMetrics('r', summed)).toEqual(routeMetrics('r', merged));
+      expect([...summed.sources]).toEqual([...merged.sources]);
+    }
+  });
+
+  it('delay quantiles from sorted bins equal the nearest rank over the sorted [bin, count] pairs', () => {
+    const rng = new Rng(8);
+    for (let trial = 0; trial < 300; trial++) {
+      const h = new LogHistogram();
+      const n = rng.int(0, trial < 150 ? 40 : 3000);
+      for (let i = 0; i < n; i++) h.add(rng.chance(0.5) ? rng.int(0, 200) : rng.uniform(0, 60_000));
+      const sorted = h.counts.entries().sort((a, b) => a[0] - b[0]);
+      const rank = (q: number): number | null => {
+        let seen = 0;
+        for (const [bin, c] of sorted) if ((seen += c) >= Math.max(1, Math.ceil(q * n))) return logBinValue(bin);
+        return null;
+      };
+      const r1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+      const s = h.summary();
+      expect(s.count).toBe(n);
+      expect(s.medianMs).toBe(r1(rank(0.5)));
+      expect(s.p95Ms).toBe(r1(rank(0.95)));
+      expect(h.quantile(0.99)).toBe(rank(0.99));
+    }
+  });
+});
+
+describe('route totals in finish', () => {
+  it('a route total made from its hourly groups equals the sum of its base buckets (fractional delays, undated records)', () => {
+    const { records } = generate();
+    const a = new Aggregator();
+    records.forEach((r, i) => a.add(i % 97 === 0 ? { ...r, start: Number.NaN } : r));
+    for (const bucket of ['15m', '1h', '1d'] as const) {
+      const res = finish(a, { inputs: [], wire: { responses: {}, requests: {} }, options: { now: new Date(0), bucket } });
+      expect(res.routes.length).toBe(a.routes.size);
+      for (const r of res.routes) expect(r).toEqual(routeMetrics(r.route, a.routes.get(r.route)!.total()));
+    }
+  });
+});
+
+describe('false busy and the Call-ID hash', () => {
+  it('record returns hashId(callId) when it copied the Call-ID, else −1, and the aggregate is the same either way', () => {
+    const f = new FalseBusyTracker(600_000, 20);
+    const rng = new Rng(4);
+    let copied = 0;
+    for (let i = 0; i < 2000; i++) {
+      const id = `c${i}-\u00e9${rng.int(0, 1e6)}`;
+      const callee = rng.chance(0.5) ? `+7${rng.int(0, 30)}` : `00${rng.int(0, 30)}`;
+      const h = f.record(callee, rng.chance(0.5), `r${rng.int(0, 2)}`, i * 1000, id);
+      if (h >= 0) {
+        copied++;
+        expect(h).toBe(hashId(id));
+      } else expect(h).toBe(-1);
+    }
+    expect(copied).toBeGreaterThan(100);
+    expect(copied).toBeLessThan(2000);
+    expect(f.record('+', true, 'r', 0, 'x')).toBe(-1);
+  });
+
+  it('one pass and merged parts give the same aggregate JSON (false-busy memory, examples, counters)', () => {
+    const { records } = generate();
+    const whole = new Aggregator({ prefixDigits: 2 });
+    for (const r of records) whole.add(r);
+    const parts = [new Aggregator({ prefixDigits: 2 }), new Aggregator({ prefixDigits: 2 })];
+    records.forEach((r, i) => parts[i < records.length / 2 ? 0 : 1].add(r));
+    const merged = Aggregator.fromJSON(JSON.parse(JSON.stringify(parts[0].toJSON())));
+    merged.merge(Aggregator.fromJSON(JSON.parse(JSON.stringify(parts[1].toJSON()))));
+    const routes = (a: Aggregator): unknown => (a.toJSON() as { routes: unknown }).routes;
+    expect(routes(merged)).toEqual(routes(whole));
+    expect(merged.falseBusy.results()).toEqual(whole.falseBusy.results());
+    expect(merged.falseBusy.total).toBe(whole.falseBusy.total);
   });
 });
