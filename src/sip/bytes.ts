@@ -74,6 +74,17 @@ export function trimEnd(buf: Uint8Array, s: number, e: number): number {
   return e;
 }
 
+/** Node's native byte search (memchr; works on any Uint8Array, unlike the slower typed-array indexOf). */
+const nativeIndexOf = (Buffer.prototype as unknown as { indexOf(this: Uint8Array, c: number, from: number): number }).indexOf;
+
+/**
+ * First index of byte `c` at or after `from` (to the end of the underlying view), or -1: the native
+ * search, ≈ 3× cheaper a call than `Uint8Array.prototype.indexOf` on a short line.
+ */
+export function searchByte(buf: Uint8Array, c: number, from: number): number {
+  return nativeIndexOf.call(buf, c, from);
+}
+
 /** First index of byte `c` in [s, e), or -1. */
 export function indexOfByte(buf: Uint8Array, c: number, s: number, e: number): number {
   for (let i = s; i < e; i++) if (buf[i] === c) return i;
@@ -98,13 +109,18 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Arr
  * (RFC 3261 §7.3.1). Only called for fields that are kept.
  */
 export function text(buf: Uint8Array, s: number, e: number): string {
-  s = skipWs(buf, s, e);
-  e = trimEnd(buf, s, e);
+  let c = 0;
+  while (s < e && ((c = buf[s]!) === SP || c === HT || c === CR || c === LF)) s++;
+  while (e > s && ((c = buf[e - 1]!) === SP || c === HT || c === CR || c === LF)) e--;
   if (s >= e) return '';
+  // Fast path: printable ASCII and DEL only (0x20–0x7f: one unsigned compare a byte).
+  let k = s;
+  while (k < e && ((buf[k]! - 0x20) >>> 0) < 0x60) k++;
+  if (k === e) return e - s <= SHORT_MAX ? asciiString(buf, s, e - s) : latin1Slice.call(buf, s, e);
   let folded = false;
   let ascii = true;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]!;
+  for (let i = k; i < e; i++) {
+    c = buf[i]!;
     if (c === LF || c === CR) folded = true;
     else if (c >= 0x80) ascii = false;
   }

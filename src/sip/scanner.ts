@@ -7,7 +7,7 @@
 import type { SdpSummary, SipMessage } from '../types.js';
 import {
   AT, COLON, COMMA, CR, DQUOTE, EQ, GT, HT, LF, LT, SEMI, SP,
-  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, skipWs, startsCI, startsWithBytes, text, trimEnd,
+  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, searchByte, skipWs, startsCI, startsWithBytes, text, trimEnd,
 } from './bytes.js';
 
 /** Where a message was seen: the SipMessage fields that come from the packet (or log line), not the text. */
@@ -186,19 +186,24 @@ const L_MULTIPART = lit('multipart/');
 let prS = 0;
 let prE = 0;
 
+/** Bytes that end an unquoted parameter value: `;` `,` SP HT CR LF (a table: one load a byte). */
+const PARAM_END = new Uint8Array(256);
+for (const c of [SEMI, COMMA, SP, HT, CR, LF]) PARAM_END[c] = 1;
+
 /**
  * Whether parameter `name` (lower case) occurs in `;a=b;name=value…` over buf[s, e); its value is then
- * at [prS, prE). The search stops at the `stop` byte (the comma between header values). Quoted values
- * are given without their quotes.
+ * at [prS, prE). The search stops at a comma (the one between header values). Quoted values are given
+ * without their quotes.
  */
-function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): boolean {
+function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array): boolean {
   const n = name.length;
   let p = s;
   while (p < e) {
-    let c = buf[p]!;
-    if (c === stop) return false;
-    p++;
-    if (c !== SEMI) continue;
+    let c = buf[p++]!;
+    if (c !== SEMI) {
+      if (c === COMMA) return false;
+      continue;
+    }
     while (p < e && ((c = buf[p]!) === SP || c === HT || c === CR || c === LF)) p++;
     // Compare the parameter name in place.
     let k = 0;
@@ -217,7 +222,7 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, sto
       return true;
     }
     let ve = q;
-    while (ve < e && (c = buf[ve]!) !== SEMI && c !== stop && c !== SP && c !== HT && c !== CR && c !== LF) ve++;
+    while (ve < e && PARAM_END[buf[ve]!] === 0) ve++;
     prS = q;
     prE = ve;
     return true;
@@ -267,20 +272,23 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
   const colon = indexOfByte(buf, COLON, uriStart, uriEnd);
   if (colon > uriStart) {
     const us = colon + 1;
+    let ue = us;
     if (eqCI(buf, uriStart, colon, L_TEL)) {
-      let ue = us;
       while (ue < uriEnd && buf[ue] !== SEMI) ue++;
-      if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
     } else {
-      const at = indexOfByte(buf, AT, us, uriEnd);
-      if (at > us) {
-        let ue = us;
-        while (ue < at && buf[ue] !== COLON && buf[ue] !== SEMI) ue++;
-        if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
+      // One walk to the '@': the user part ends at the first ':' or ';' before it (no '@': no user).
+      let stop = -1;
+      let c = 0;
+      while (ue < uriEnd && (c = buf[ue]!) !== AT) {
+        if (stop < 0 && (c === COLON || c === SEMI)) stop = ue;
+        ue++;
       }
+      if (ue >= uriEnd) ue = us;
+      else if (stop >= 0) ue = stop;
     }
+    if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
   }
-  if (paramRange(buf, paramsStart, e, L_TAG, COMMA) && prE > prS) out.tag = text(buf, prS, prE);
+  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = text(buf, prS, prE);
   return out;
 }
 
@@ -307,7 +315,7 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wa
     let t = p;
     while (t < q && isTokenChar(buf[t]!)) t++;
     if (eqCI(buf, p, t, L_Q850)) {
-      if (paramRange(buf, t, q, L_CAUSE, COMMA) && into.q850 === undefined) {
+      if (paramRange(buf, t, q, L_CAUSE) && into.q850 === undefined) {
         const n = parseUint(buf, prS, prE);
         if (n >= 0 && n < 1000) {
           into.q850 = n;
@@ -323,18 +331,14 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wa
 
 /** One line of SDP or headers: [s, e) without the line terminator; returns the next line start. */
 function lineEnd(buf: Uint8Array, p: number, end: number): number {
-  while (p < end && buf[p] !== LF && buf[p] !== CR) p++;
-  return p;
-}
-
-/**
- * Header lines end in CRLF (or LF in log dumps): find the LF natively, then step back over a CR.
- * A bare CR inside a header value is kept as part of it.
- */
-function headerLineEnd(buf: Uint8Array, p: number, end: number): number {
-  let le = buf.indexOf(LF, p);
-  if (le < 0 || le > end) le = end;
-  return le > p && buf[le - 1] === CR ? le - 1 : le;
+  for (;;) {
+    // One compare a byte: text bytes are above CR; the few below it are checked one by one.
+    while (p < end && buf[p]! > CR) p++;
+    if (p >= end) return end;
+    const c = buf[p]!;
+    if (c === LF || c === CR) return p;
+    p++;
+  }
 }
 
 function nextLine(buf: Uint8Array, p: number, end: number): number {
@@ -375,8 +379,20 @@ export function scanSdp(buf: Uint8Array, s: number, e: number, lean = false): Sd
   let rtpPts: string[] | undefined;
   let rtpNames: string[] | undefined;
   let p = s;
+  // A line ends at its first CR or LF: the next of each is found by the native search and kept until
+  // passed (one search of each per CRLF line; none at all for a kind that is not there).
+  let nextCr = -1;
+  let nextLf = -1;
   while (p < e) {
-    const le = lineEnd(buf, p, e);
+    if (nextCr < p) {
+      nextCr = searchByte(buf, CR, p);
+      if (nextCr < 0 || nextCr > e) nextCr = e;
+    }
+    if (nextLf < p) {
+      nextLf = searchByte(buf, LF, p);
+      if (nextLf < 0 || nextLf > e) nextLf = e;
+    }
+    const le = nextCr < nextLf ? nextCr : nextLf;
     if (le - p >= 2 && buf[p + 1] === EQ) {
       const k = buf[p];
       if (k === 109) { // m=
@@ -552,22 +568,27 @@ export function scanSipMessage(
     }
     // Header name up to ':' (whitespace allowed before the colon).
     const ns = p;
-    let b = 0;
-    while (p < end && (b = buf[p]!) !== COLON && b !== CR && b !== LF) p++;
+    let b = c;
+    while (b !== COLON && b !== CR && b !== LF && ++p < end) b = buf[p]!;
     if (p >= end || b !== COLON) {
       // A line without a colon: skip it (tolerant, like most stacks).
       p = nextLine(buf, lineEnd(buf, p, end), end);
       continue;
     }
-    const ne = trimEnd(buf, ns, p);
+    let ne = p;
+    while (ne > ns && ((b = buf[ne - 1]!) === SP || b === HT)) ne--;
     const vs = p + 1;
-    // Value to the end of line, plus folded continuation lines.
-    let ve = headerLineEnd(buf, vs, end);
-    let nl = nextLine(buf, ve, end);
-    while (nl < end && (buf[nl] === SP || buf[nl] === HT)) {
-      ve = headerLineEnd(buf, nl, end);
-      nl = nextLine(buf, ve, end);
+    // Value to the LF ending its line (a bare CR is part of it), plus folded continuation lines
+    // (the next line starts with SP/HT). The LF is found by the native search.
+    let q = vs;
+    for (;;) {
+      q = searchByte(buf, LF, q);
+      if (q < 0 || q >= end) { q = end; break; }
+      if (q + 1 < end && ((b = buf[q + 1]!) === SP || b === HT)) q += 2;
+      else break;
     }
+    const ve = q > vs && buf[q - 1] === CR ? q - 1 : q;
+    const nl = q < end ? q + 1 : end;
     if (ne > ns) {
       switch (headerKind(buf, ns, ne)) {
         case H_CALLID:
@@ -607,7 +628,7 @@ export function scanSipMessage(
           viaSeen = true;
           // Lean: the tracker matches by branch only INVITE, CANCEL and ACK requests and responses.
           if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
-          if (paramRange(buf, vs, ve, L_BRANCH, COMMA) && prE > prS) m.viaBranch = text(buf, prS, prE);
+          if (paramRange(buf, vs, ve, L_BRANCH) && prE > prS) m.viaBranch = text(buf, prS, prE);
           break;
         }
         case H_CONTACT: {
