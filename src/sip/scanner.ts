@@ -141,6 +141,52 @@ export function headerKind(buf: Uint8Array, s: number, e: number): number {
   }
 }
 
+/** Compact header forms (RFC 3261 §7.3.3) by lower-case letter; H_OTHER for the rest. */
+const COMPACT = new Uint8Array(128);
+COMPACT[105] = H_CALLID; // i
+COMPACT[102] = H_FROM; // f
+COMPACT[116] = H_TO; // t
+COMPACT[118] = H_VIA; // v
+COMPACT[109] = H_CONTACT; // m
+COMPACT[108] = H_CLEN; // l
+COMPACT[99] = H_CTYPE; // c
+
+/**
+ * The usual spelling of a header the scanner reads — a compact or full name (any case) right before
+ * the colon — recognised from its first letter and the colon at the name's length, without walking
+ * the name: `length · 16 + kind`, or -1 for anything else (then the name is walked and `headerKind`
+ * decides, which gives the same kind for these names).
+ */
+function quickName(buf: Uint8Array, p: number, end: number): number {
+  const c0 = lc(buf[p]!);
+  if (p + 1 < end && buf[p + 1] === COLON) return c0 < 128 ? 16 + COMPACT[c0]! : -1;
+  let n: number;
+  let l: Uint8Array;
+  let kind: number;
+  switch (c0) {
+    case 118: n = 3; l = L_VIA; kind = H_VIA; break; // v
+    case 102: n = 4; l = L_FROM; kind = H_FROM; break; // f
+    case 116: n = 2; l = L_TO; kind = H_TO; break; // t
+    case 115: n = 6; l = L_SERVER; kind = H_SERVER; break; // s
+    case 117: n = 10; l = L_UA; kind = H_UA; break; // u
+    case 114: n = 6; l = L_REASON; kind = H_REASON; break; // r
+    case 99: // c
+      if (p + 4 < end && buf[p + 4] === COLON) { n = 4; l = L_CSEQ; kind = H_CSEQ; }
+      else if (p + 7 < end && buf[p + 7] === COLON) {
+        n = 7;
+        if (lc(buf[p + 1]!) === 97) { l = L_CALLID; kind = H_CALLID; } // ca…
+        else { l = L_CONTACT; kind = H_CONTACT; }
+      } else if (p + 14 < end && buf[p + 14] === COLON) { n = 14; l = L_CLEN; kind = H_CLEN; }
+      else if (p + 12 < end && buf[p + 12] === COLON) { n = 12; l = L_CTYPE; kind = H_CTYPE; }
+      else return -1;
+      break;
+    default:
+      return -1;
+  }
+  if (p + n >= end || buf[p + n] !== COLON || !eqCI(buf, p, p + n, l)) return -1;
+  return n * 16 + kind;
+}
+
 /** X- header names (lower case, after `x-`) whose value is a call correlation id between B2BUA legs. */
 const CORRELATION_WORDS = [lit('call'), lit('cid'), lit('correl'), lit('uuid'), lit('session'), lit('leg'), lit('ucid')];
 
@@ -185,6 +231,10 @@ const L_MULTIPART = lit('multipart/');
 /** Value range found by the last successful `paramRange` (module scratch: no tuple per call). */
 let prS = 0;
 let prE = 0;
+
+/** Bytes that end a header name: `:` CR LF. */
+const NAME_END = new Uint8Array(256);
+for (const c of [COLON, CR, LF]) NAME_END[c] = 1;
 
 /** Bytes that end an unquoted parameter value: `;` `,` SP HT CR LF (a table: one load a byte). */
 const PARAM_END = new Uint8Array(256);
@@ -232,8 +282,9 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array): bo
 
 /**
  * From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. Without `wantDisplay`
- * the display name is not read; without `wantUser` a found user is given as '' (whether there is one
- * still decides which of repeated From/To headers counts), so no string is made for either.
+ * the display name is not read; without `wantUser` no string is made for the user: a tagless value
+ * gives a found user as '' (whether there is one still decides which of repeated From/To headers
+ * counts: the first with a tag or a user), and a tagged one is not searched for a user at all.
  */
 /** Scratch result of `parseNameAddr`, read at once by the caller (no object per header). */
 const nameAddr: NameAddr = { display: undefined, user: undefined, tag: undefined };
@@ -269,6 +320,9 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
     uriEnd = semi < 0 ? trimEnd(buf, uriStart, e) : semi;
     paramsStart = semi < 0 ? e : semi;
   }
+  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = text(buf, prS, prE);
+  // Without `wantUser` the user matters only when there is no tag (see above): not looked for then.
+  if (!wantUser && out.tag !== undefined) return out;
   const colon = indexOfByte(buf, COLON, uriStart, uriEnd);
   if (colon > uriStart) {
     const us = colon + 1;
@@ -288,7 +342,6 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
     }
     if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
   }
-  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = text(buf, prS, prE);
   return out;
 }
 
@@ -476,7 +529,7 @@ const V0 = lit('v=0');
  * `lean`: read only what the call tracker uses: no request URI, Contact, display names,
  * Reason header text, Retry-After or correlation id; the reason phrase and User-Agent/Server only where
  * the tracker keeps them (INVITE requests, final responses to INVITE), From/To users only on INVITE
- * requests (elsewhere a found user is ''), the Via branch only on INVITE/CANCEL/ACK requests and responses,
+ * requests (elsewhere a found user is '' in a From/To without a tag, and not looked for in one with a tag), the Via branch only on INVITE/CANCEL/ACK requests and responses,
  * SDP only for methods that negotiate media and then without codecs. Everything the
  * tracker reads is the same as in a full scan.
  */
@@ -569,14 +622,23 @@ export function scanSipMessage(
     // Header name up to ':' (whitespace allowed before the colon).
     const ns = p;
     let b = c;
-    while (b !== COLON && b !== CR && b !== LF && ++p < end) b = buf[p]!;
-    if (p >= end || b !== COLON) {
-      // A line without a colon: skip it (tolerant, like most stacks).
-      p = nextLine(buf, lineEnd(buf, p, end), end);
-      continue;
+    let ne: number;
+    let kind = quickName(buf, p, end);
+    if (kind >= 0) {
+      ne = p + (kind >> 4);
+      kind &= 15;
+      p = ne;
+    } else {
+      while (NAME_END[b] === 0 && ++p < end) b = buf[p]!;
+      if (p >= end || b !== COLON) {
+        // A line without a colon: skip it (tolerant, like most stacks).
+        p = nextLine(buf, lineEnd(buf, p, end), end);
+        continue;
+      }
+      ne = p;
+      while (ne > ns && ((b = buf[ne - 1]!) === SP || b === HT)) ne--;
+      kind = ne > ns ? headerKind(buf, ns, ne) : H_OTHER;
     }
-    let ne = p;
-    while (ne > ns && ((b = buf[ne - 1]!) === SP || b === HT)) ne--;
     const vs = p + 1;
     // Value to the LF ending its line (a bare CR is part of it), plus folded continuation lines
     // (the next line starts with SP/HT). The LF is found by the native search.
@@ -589,8 +651,8 @@ export function scanSipMessage(
     }
     const ve = q > vs && buf[q - 1] === CR ? q - 1 : q;
     const nl = q < end ? q + 1 : end;
-    if (ne > ns) {
-      switch (headerKind(buf, ns, ne)) {
+    {
+      switch (kind) {
         case H_CALLID:
           if (!m.callId) m.callId = text(buf, vs, ve);
           break;
