@@ -311,7 +311,10 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
       if (d) out.display = d;
     }
     uriStart = lt + 1;
-    const gt = indexOfByte(buf, GT, uriStart, e);
+    // The native search: the next '>' is this header's, or in a broken one a later header's (a search
+    // never goes past the packet or the stream framer's buffer).
+    let gt = searchByte(buf, GT, uriStart);
+    if (gt >= e) gt = -1;
     uriEnd = gt < 0 ? e : gt;
     paramsStart = gt < 0 ? e : gt + 1;
   } else {

@@ -13,7 +13,7 @@ import { scanSipMessage, type MessageMeta } from '../../src/sip/scanner.js';
 import type { SipMessage } from '../../src/types.js';
 
 const meta: MessageMeta = { ts: 1, src: 'a', srcPort: 1, dst: 'b', dstPort: 2, transport: 'udp', position: { file: 't' } };
-const TRAILER = 'Call-ID: after-end\r\n\n\r';
+const TRAILER = 'Call-ID: after-end>;tag=z\r\n\n\r';
 
 /** The fields of a scan of `msg` (latin1) inside a longer view, without the meta fields. */
 function scan(msg: string, lean: boolean): Partial<SipMessage> {
@@ -37,6 +37,8 @@ const cases: Record<string, string> = {
   uriOdd: 'BYE sip:x@h SIP/2.0\r\nFrom: <sip:host;maddr=a@b>;tag=1\r\nTo: <sip:u:p;x@h>;tag=2\r\nf: <sip:@h>\r\nCall-ID: u\r\nCSeq: 2 BYE\r\n\r\n',
   uriOdd2: 'INVITE sip:x@h SIP/2.0\r\nFrom: <sip:@h>\r\nFrom: "A" <sip:al;ice@h>;tag=9\r\nTo: tel:+1:2;x=y\r\nCall-ID: u\r\nCSeq: 2 INVITE\r\n\r\n',
   params: 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;rport ; BRANCH = "q\\"x" ;x\r\nFrom: <sip:a@h>;tagx=1;tag=\t2 ,<sip:c@d>;tag=3\r\nTo: <sip:a@h>, <sip:b@h>;tag=4\r\nCall-ID: p\r\nCSeq: 1 INVITE\r\n\r\n',
+  noGt: 'SIP/2.0 180 Ringing\r\nFrom: "A" <sip:a@h;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: g\r\nCSeq: 1 INVITE\r\nf: <sip:c@h\r\n\r\n',
+  noGtAtEnd: 'BYE sip:x@h SIP/2.0\r\nCall-ID: g\r\nCSeq: 1 BYE\r\nFrom: <sip:a@h;tag=1',
   nonAscii: 'INVITE sip:x@h SIP/2.0\r\nFrom: "J\xc3\xbcrgen" <sip:j\xc3\xbc@h>;tag=\xc3\xa9\r\nCall-ID: \x7fdel\tx \r\nUser-Agent: A\tB\r\nCSeq: 1 INVITE\r\n\r\n',
 };
 
@@ -85,6 +87,14 @@ const want: Record<string, [Partial<SipMessage>, Partial<SipMessage>]> = {
   params: [
     { isRequest: false, status: 200, reason: 'OK', callId: 'p', cseq: 1, cseqMethod: 'INVITE', fromUser: 'a', fromTag: '2', toUser: 'a', viaBranch: 'q\\"x' },
     { isRequest: false, status: 200, reason: 'OK', callId: 'p', cseq: 1, cseqMethod: 'INVITE', fromTag: '2', toUser: '', viaBranch: 'q\\"x' },
+  ],
+  noGt: [
+    { isRequest: false, status: 180, reason: 'Ringing', callId: 'g', cseq: 1, cseqMethod: 'INVITE', fromUser: 'a', fromDisplay: 'A', toUser: 'b', toTag: '2' },
+    { isRequest: false, status: 180, callId: 'g', cseq: 1, cseqMethod: 'INVITE', fromUser: '', toTag: '2' },
+  ],
+  noGtAtEnd: [
+    { isRequest: true, method: 'BYE', requestUri: 'sip:x@h', callId: 'g', cseq: 1, cseqMethod: 'BYE', fromUser: 'a' },
+    { isRequest: true, method: 'BYE', callId: 'g', cseq: 1, cseqMethod: 'BYE', fromUser: '' },
   ],
   nonAscii: [
     { isRequest: true, method: 'INVITE', requestUri: 'sip:x@h', callId: '\u007fdel\tx', cseq: 1, cseqMethod: 'INVITE', fromUser: 'j\u00fc', fromDisplay: 'J\u00fcrgen', fromTag: '\u00e9', userAgent: 'A\tB' },
