@@ -30,10 +30,16 @@ export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** RFC 3261 `token` characters (alphanum and -.!%*_+`'~). */
+/** RFC 3261 `token` characters (alphanum and -.!%*_+`'~), by byte value. */
+const TOKEN = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const alnum = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (alnum || c === 45 || c === 46 || c === 33 || c === 37 || c === 42 || c === 95 || c === 43 || c === 96 || c === 39 || c === 126) TOKEN[c] = 1;
+}
+
+/** RFC 3261 `token` characters (alphanum and -.!%*_+`'~): a table load, not ten compares. */
 export function isTokenChar(c: number): boolean {
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
-  return c === 45 || c === 46 || c === 33 || c === 37 || c === 42 || c === 95 || c === 43 || c === 96 || c === 39 || c === 126;
+  return TOKEN[c] === 1;
 }
 
 /** Lower-case ASCII bytes of a literal, for eqCI. */
@@ -116,7 +122,7 @@ export function text(buf: Uint8Array, s: number, e: number): string {
   // Fast path: printable ASCII and DEL only (0x20–0x7f: one unsigned compare a byte).
   let k = s;
   while (k < e && ((buf[k]! - 0x20) >>> 0) < 0x60) k++;
-  if (k === e) return e - s <= SHORT_MAX ? asciiString(buf, s, e - s) : latin1Slice.call(buf, s, e);
+  if (k === e) return plainText(buf, s, e);
   let folded = false;
   let ascii = true;
   for (let i = k; i < e; i++) {
@@ -135,6 +141,11 @@ export function text(buf: Uint8Array, s: number, e: number): string {
     i = j;
   }
   return parts.join(' ');
+}
+
+/** buf[s, e) known to be printable ASCII (0x20–0x7f), not empty and trimmed, as a string. */
+export function plainText(buf: Uint8Array, s: number, e: number): string {
+  return e - s <= SHORT_MAX ? asciiString(buf, s, e - s) : latin1Slice.call(buf, s, e);
 }
 
 /** Longest string built by a fixed-arity `String.fromCharCode` (longer ones use the native slice). */

@@ -7,7 +7,7 @@
 import type { SdpSummary, SipMessage } from '../types.js';
 import {
   AT, COLON, COMMA, CR, DQUOTE, EQ, GT, HT, LF, LT, SEMI, SP,
-  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, searchByte, skipWs, startsCI, startsWithBytes, text, trimEnd,
+  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, plainText, searchByte, skipWs, startsCI, startsWithBytes, text, trimEnd,
 } from './bytes.js';
 
 /** Where a message was seen: the SipMessage fields that come from the packet (or log line), not the text. */
@@ -31,6 +31,10 @@ const MAX_START_LINE = 8192;
 export function looksLikeSip(buf: Uint8Array, start: number, end: number): boolean {
   return startLineEnd(buf, start, end) >= 0;
 }
+
+/** Bytes that end a request URI on the start line: SP CR LF. */
+const URI_END = new Uint8Array(256);
+URI_END[SP] = URI_END[CR] = URI_END[LF] = 1;
 
 /**
  * End offset (index of the LF or CR ending it) of a valid start line at `start`, or -1.
@@ -65,7 +69,7 @@ export function startLineEnd(buf: Uint8Array, start: number, end: number): numbe
     else break;
   }
   if (p >= limit || buf[p] !== COLON || p - us > 32) return -1;
-  while (p < limit && buf[p] !== SP && buf[p] !== CR && buf[p] !== LF) p++;
+  while (p < limit && URI_END[buf[p]!] === 0) p++;
   if (p >= limit || buf[p] !== SP) return -1;
   p++;
   if (!startsWithBytes(buf, p, limit, SIP20_EXACT)) return -1;
@@ -236,9 +240,21 @@ let prE = 0;
 const NAME_END = new Uint8Array(256);
 for (const c of [COLON, CR, LF]) NAME_END[c] = 1;
 
-/** Bytes that end an unquoted parameter value: `;` `,` SP HT CR LF (a table: one load a byte). */
+/**
+ * Bytes of an unquoted parameter value, by what they mean to its walk (a table: one load a byte):
+ * 1 ends it (`;` `,` SP HT CR LF), 2 is part of it but keeps `text()` off its printable-ASCII path
+ * (other control bytes, bytes from 0x80 up), 0 is plain.
+ */
 const PARAM_END = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (c < 0x20 || c >= 0x80) PARAM_END[c] = 2;
 for (const c of [SEMI, COMMA, SP, HT, CR, LF]) PARAM_END[c] = 1;
+/** Whether the value found by the last successful `paramRange` is unquoted printable ASCII. */
+let prPlain = false;
+
+/** The value found by the last successful `paramRange` as a string (what `text()` gives for it). */
+function paramText(buf: Uint8Array): string {
+  return prPlain ? plainText(buf, prS, prE) : text(buf, prS, prE);
+}
 
 /**
  * Whether parameter `name` (lower case) occurs in `;a=b;name=value…` over buf[s, e); its value is then
@@ -269,12 +285,21 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array): bo
       while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
       prS = vs;
       prE = Math.min(ve, e);
+      prPlain = false;
       return true;
     }
     let ve = q;
-    while (ve < e && PARAM_END[buf[ve]!] === 0) ve++;
+    let plain = true;
+    let t = 0;
+    for (;;) {
+      while (ve < e && (t = PARAM_END[buf[ve]!]!) === 0) ve++;
+      if (ve >= e || t === 1) break;
+      plain = false;
+      ve++;
+    }
     prS = q;
     prE = ve;
+    prPlain = plain;
     return true;
   }
   return false;
@@ -323,7 +348,7 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
     uriEnd = semi < 0 ? trimEnd(buf, uriStart, e) : semi;
     paramsStart = semi < 0 ? e : semi;
   }
-  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = text(buf, prS, prE);
+  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = paramText(buf);
   // Without `wantUser` the user matters only when there is no tag (see above): not looked for then.
   if (!wantUser && out.tag !== undefined) return out;
   const colon = indexOfByte(buf, COLON, uriStart, uriEnd);
@@ -693,7 +718,7 @@ export function scanSipMessage(
           viaSeen = true;
           // Lean: the tracker matches by branch only INVITE, CANCEL and ACK requests and responses.
           if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
-          if (paramRange(buf, vs, ve, L_BRANCH) && prE > prS) m.viaBranch = text(buf, prS, prE);
+          if (paramRange(buf, vs, ve, L_BRANCH) && prE > prS) m.viaBranch = paramText(buf);
           break;
         }
         case H_CONTACT: {
