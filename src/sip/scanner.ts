@@ -688,9 +688,15 @@ export function scanSipMessage(
           if (m.cseq >= 0) break;
           const q0 = skipWs(buf, vs, ve);
           let q = q0;
-          while (q < ve && isDigit(buf[q]!)) q++;
+          let n = 0;
+          let d = 0;
+          // The number in the same walk (up to 10 digits it is exact; longer ones are not taken).
+          while (q < ve && (d = buf[q]! - 48) >>> 0 <= 9) {
+            n = n * 10 + d;
+            q++;
+          }
           if (q > q0 && q - q0 <= 10) {
-            m.cseq = parseUint(buf, q0, q);
+            m.cseq = n;
             const ms = skipWs(buf, q, ve);
             let me = ms;
             while (me < ve && isTokenChar(buf[me]!)) me++;

@@ -40,6 +40,8 @@ const cases: Record<string, string> = {
   noGt: 'SIP/2.0 180 Ringing\r\nFrom: "A" <sip:a@h;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: g\r\nCSeq: 1 INVITE\r\nf: <sip:c@h\r\n\r\n',
   noGtAtEnd: 'BYE sip:x@h SIP/2.0\r\nCall-ID: g\r\nCSeq: 1 BYE\r\nFrom: <sip:a@h;tag=1',
   oddBranch: 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=a\x01b\x7f;x\r\nFrom: <sip:a@h>;tag=\xe9t\r\nTo: <sip:b@h>;tag=12345678901234567890123456789012345\r\nCall-ID: o\r\nCSeq: 1 INVITE\r\n\r\n',
+  cseqLong: 'SIP/2.0 200 OK\r\nCall-ID: c\r\nCSeq: 9999999999 INVITE\r\nCSeq: 1 BYE\r\n\r\n',
+  cseqTooLong: 'SIP/2.0 200 OK\r\nCall-ID: c\r\nCSeq: 00000000001 INVITE\r\nCSeq: 2 BYE\r\n\r\n',
   nonAscii: 'INVITE sip:x@h SIP/2.0\r\nFrom: "J\xc3\xbcrgen" <sip:j\xc3\xbc@h>;tag=\xc3\xa9\r\nCall-ID: \x7fdel\tx \r\nUser-Agent: A\tB\r\nCSeq: 1 INVITE\r\n\r\n',
 };
 
@@ -100,6 +102,14 @@ const want: Record<string, [Partial<SipMessage>, Partial<SipMessage>]> = {
   oddBranch: [
     { isRequest: false, status: 200, reason: 'OK', callId: 'o', cseq: 1, cseqMethod: 'INVITE', fromUser: 'a', fromTag: '\ufffdt', toUser: 'b', toTag: '12345678901234567890123456789012345', viaBranch: 'a\u0001b\u007f' },
     { isRequest: false, status: 200, reason: 'OK', callId: 'o', cseq: 1, cseqMethod: 'INVITE', fromTag: '\ufffdt', toTag: '12345678901234567890123456789012345', viaBranch: 'a\u0001b\u007f' },
+  ],
+  cseqLong: [
+    { isRequest: false, status: 200, reason: 'OK', callId: 'c', cseq: 9999999999, cseqMethod: 'INVITE' },
+    { isRequest: false, status: 200, reason: 'OK', callId: 'c', cseq: 9999999999, cseqMethod: 'INVITE' },
+  ],
+  cseqTooLong: [
+    { isRequest: false, status: 200, reason: 'OK', callId: 'c', cseq: 2, cseqMethod: 'BYE' },
+    { isRequest: false, status: 200, callId: 'c', cseq: 2, cseqMethod: 'BYE' },
   ],
   nonAscii: [
     { isRequest: true, method: 'INVITE', requestUri: 'sip:x@h', callId: '\u007fdel\tx', cseq: 1, cseqMethod: 'INVITE', fromUser: 'j\u00fc', fromDisplay: 'J\u00fcrgen', fromTag: '\u00e9', userAgent: 'A\tB' },
