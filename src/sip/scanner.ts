@@ -7,7 +7,7 @@
 import type { SdpSummary, SipMessage } from '../types.js';
 import {
   AT, COLON, COMMA, CR, DQUOTE, EQ, GT, HT, LF, LT, SEMI, SP,
-  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, skipWs, startsCI, startsWithBytes, text, trimEnd,
+  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, plainText, searchByte, skipWs, startsCI, startsWithBytes, text, trimEnd,
 } from './bytes.js';
 
 /** Where a message was seen: the SipMessage fields that come from the packet (or log line), not the text. */
@@ -31,6 +31,10 @@ const MAX_START_LINE = 8192;
 export function looksLikeSip(buf: Uint8Array, start: number, end: number): boolean {
   return startLineEnd(buf, start, end) >= 0;
 }
+
+/** Bytes that end a request URI on the start line: SP CR LF. */
+const URI_END = new Uint8Array(256);
+URI_END[SP] = URI_END[CR] = URI_END[LF] = 1;
 
 /**
  * End offset (index of the LF or CR ending it) of a valid start line at `start`, or -1.
@@ -65,7 +69,7 @@ export function startLineEnd(buf: Uint8Array, start: number, end: number): numbe
     else break;
   }
   if (p >= limit || buf[p] !== COLON || p - us > 32) return -1;
-  while (p < limit && buf[p] !== SP && buf[p] !== CR && buf[p] !== LF) p++;
+  while (p < limit && URI_END[buf[p]!] === 0) p++;
   if (p >= limit || buf[p] !== SP) return -1;
   p++;
   if (!startsWithBytes(buf, p, limit, SIP20_EXACT)) return -1;
@@ -141,6 +145,52 @@ export function headerKind(buf: Uint8Array, s: number, e: number): number {
   }
 }
 
+/** Compact header forms (RFC 3261 §7.3.3) by lower-case letter; H_OTHER for the rest. */
+const COMPACT = new Uint8Array(128);
+COMPACT[105] = H_CALLID; // i
+COMPACT[102] = H_FROM; // f
+COMPACT[116] = H_TO; // t
+COMPACT[118] = H_VIA; // v
+COMPACT[109] = H_CONTACT; // m
+COMPACT[108] = H_CLEN; // l
+COMPACT[99] = H_CTYPE; // c
+
+/**
+ * The usual spelling of a header the scanner reads — a compact or full name (any case) right before
+ * the colon — recognised from its first letter and the colon at the name's length, without walking
+ * the name: `length · 16 + kind`, or -1 for anything else (then the name is walked and `headerKind`
+ * decides, which gives the same kind for these names).
+ */
+function quickName(buf: Uint8Array, p: number, end: number): number {
+  const c0 = lc(buf[p]!);
+  if (p + 1 < end && buf[p + 1] === COLON) return c0 < 128 ? 16 + COMPACT[c0]! : -1;
+  let n: number;
+  let l: Uint8Array;
+  let kind: number;
+  switch (c0) {
+    case 118: n = 3; l = L_VIA; kind = H_VIA; break; // v
+    case 102: n = 4; l = L_FROM; kind = H_FROM; break; // f
+    case 116: n = 2; l = L_TO; kind = H_TO; break; // t
+    case 115: n = 6; l = L_SERVER; kind = H_SERVER; break; // s
+    case 117: n = 10; l = L_UA; kind = H_UA; break; // u
+    case 114: n = 6; l = L_REASON; kind = H_REASON; break; // r
+    case 99: // c
+      if (p + 4 < end && buf[p + 4] === COLON) { n = 4; l = L_CSEQ; kind = H_CSEQ; }
+      else if (p + 7 < end && buf[p + 7] === COLON) {
+        n = 7;
+        if (lc(buf[p + 1]!) === 97) { l = L_CALLID; kind = H_CALLID; } // ca…
+        else { l = L_CONTACT; kind = H_CONTACT; }
+      } else if (p + 14 < end && buf[p + 14] === COLON) { n = 14; l = L_CLEN; kind = H_CLEN; }
+      else if (p + 12 < end && buf[p + 12] === COLON) { n = 12; l = L_CTYPE; kind = H_CTYPE; }
+      else return -1;
+      break;
+    default:
+      return -1;
+  }
+  if (p + n >= end || buf[p + n] !== COLON || !eqCI(buf, p, p + n, l)) return -1;
+  return n * 16 + kind;
+}
+
 /** X- header names (lower case, after `x-`) whose value is a call correlation id between B2BUA legs. */
 const CORRELATION_WORDS = [lit('call'), lit('cid'), lit('correl'), lit('uuid'), lit('session'), lit('leg'), lit('ucid')];
 
@@ -186,19 +236,40 @@ const L_MULTIPART = lit('multipart/');
 let prS = 0;
 let prE = 0;
 
+/** Bytes that end a header name: `:` CR LF. */
+const NAME_END = new Uint8Array(256);
+for (const c of [COLON, CR, LF]) NAME_END[c] = 1;
+
+/**
+ * Bytes of an unquoted parameter value, by what they mean to its walk (a table: one load a byte):
+ * 1 ends it (`;` `,` SP HT CR LF), 2 is part of it but keeps `text()` off its printable-ASCII path
+ * (other control bytes, bytes from 0x80 up), 0 is plain.
+ */
+const PARAM_END = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (c < 0x20 || c >= 0x80) PARAM_END[c] = 2;
+for (const c of [SEMI, COMMA, SP, HT, CR, LF]) PARAM_END[c] = 1;
+/** Whether the value found by the last successful `paramRange` is unquoted printable ASCII. */
+let prPlain = false;
+
+/** The value found by the last successful `paramRange` as a string (what `text()` gives for it). */
+function paramText(buf: Uint8Array): string {
+  return prPlain ? plainText(buf, prS, prE) : text(buf, prS, prE);
+}
+
 /**
  * Whether parameter `name` (lower case) occurs in `;a=b;name=value…` over buf[s, e); its value is then
- * at [prS, prE). The search stops at the `stop` byte (the comma between header values). Quoted values
- * are given without their quotes.
+ * at [prS, prE). The search stops at a comma (the one between header values). Quoted values are given
+ * without their quotes.
  */
-function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, stop: number): boolean {
+function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array): boolean {
   const n = name.length;
   let p = s;
   while (p < e) {
-    let c = buf[p]!;
-    if (c === stop) return false;
-    p++;
-    if (c !== SEMI) continue;
+    let c = buf[p++]!;
+    if (c !== SEMI) {
+      if (c === COMMA) return false;
+      continue;
+    }
     while (p < e && ((c = buf[p]!) === SP || c === HT || c === CR || c === LF)) p++;
     // Compare the parameter name in place.
     let k = 0;
@@ -214,12 +285,21 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, sto
       while (ve < e && buf[ve] !== DQUOTE) ve += buf[ve] === 92 ? 2 : 1;
       prS = vs;
       prE = Math.min(ve, e);
+      prPlain = false;
       return true;
     }
     let ve = q;
-    while (ve < e && (c = buf[ve]!) !== SEMI && c !== stop && c !== SP && c !== HT && c !== CR && c !== LF) ve++;
+    let plain = true;
+    let t = 0;
+    for (;;) {
+      while (ve < e && (t = PARAM_END[buf[ve]!]!) === 0) ve++;
+      if (ve >= e || t === 1) break;
+      plain = false;
+      ve++;
+    }
     prS = q;
     prE = ve;
+    prPlain = plain;
     return true;
   }
   return false;
@@ -227,8 +307,9 @@ function paramRange(buf: Uint8Array, s: number, e: number, name: Uint8Array, sto
 
 /**
  * From/To: `"Display" <sip:user@host;uri-params>;tag=x` or `sip:user@host;tag=x`. Without `wantDisplay`
- * the display name is not read; without `wantUser` a found user is given as '' (whether there is one
- * still decides which of repeated From/To headers counts), so no string is made for either.
+ * the display name is not read; without `wantUser` no string is made for the user: a tagless value
+ * gives a found user as '' (whether there is one still decides which of repeated From/To headers
+ * counts: the first with a tag or a user), and a tagged one is not searched for a user at all.
  */
 /** Scratch result of `parseNameAddr`, read at once by the caller (no object per header). */
 const nameAddr: NameAddr = { display: undefined, user: undefined, tag: undefined };
@@ -255,7 +336,10 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
       if (d) out.display = d;
     }
     uriStart = lt + 1;
-    const gt = indexOfByte(buf, GT, uriStart, e);
+    // The native search: the next '>' is this header's, or in a broken one a later header's (a search
+    // never goes past the packet or the stream framer's buffer).
+    let gt = searchByte(buf, GT, uriStart);
+    if (gt >= e) gt = -1;
     uriEnd = gt < 0 ? e : gt;
     paramsStart = gt < 0 ? e : gt + 1;
   } else {
@@ -264,23 +348,28 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
     uriEnd = semi < 0 ? trimEnd(buf, uriStart, e) : semi;
     paramsStart = semi < 0 ? e : semi;
   }
+  if (paramRange(buf, paramsStart, e, L_TAG) && prE > prS) out.tag = paramText(buf);
+  // Without `wantUser` the user matters only when there is no tag (see above): not looked for then.
+  if (!wantUser && out.tag !== undefined) return out;
   const colon = indexOfByte(buf, COLON, uriStart, uriEnd);
   if (colon > uriStart) {
     const us = colon + 1;
+    let ue = us;
     if (eqCI(buf, uriStart, colon, L_TEL)) {
-      let ue = us;
       while (ue < uriEnd && buf[ue] !== SEMI) ue++;
-      if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
     } else {
-      const at = indexOfByte(buf, AT, us, uriEnd);
-      if (at > us) {
-        let ue = us;
-        while (ue < at && buf[ue] !== COLON && buf[ue] !== SEMI) ue++;
-        if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
+      // One walk to the '@': the user part ends at the first ':' or ';' before it (no '@': no user).
+      let stop = -1;
+      let c = 0;
+      while (ue < uriEnd && (c = buf[ue]!) !== AT) {
+        if (stop < 0 && (c === COLON || c === SEMI)) stop = ue;
+        ue++;
       }
+      if (ue >= uriEnd) ue = us;
+      else if (stop >= 0) ue = stop;
     }
+    if (ue > us) out.user = wantUser ? text(buf, us, ue) : '';
   }
-  if (paramRange(buf, paramsStart, e, L_TAG, COMMA) && prE > prS) out.tag = text(buf, prS, prE);
   return out;
 }
 
@@ -307,7 +396,7 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wa
     let t = p;
     while (t < q && isTokenChar(buf[t]!)) t++;
     if (eqCI(buf, p, t, L_Q850)) {
-      if (paramRange(buf, t, q, L_CAUSE, COMMA) && into.q850 === undefined) {
+      if (paramRange(buf, t, q, L_CAUSE) && into.q850 === undefined) {
         const n = parseUint(buf, prS, prE);
         if (n >= 0 && n < 1000) {
           into.q850 = n;
@@ -323,18 +412,14 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wa
 
 /** One line of SDP or headers: [s, e) without the line terminator; returns the next line start. */
 function lineEnd(buf: Uint8Array, p: number, end: number): number {
-  while (p < end && buf[p] !== LF && buf[p] !== CR) p++;
-  return p;
-}
-
-/**
- * Header lines end in CRLF (or LF in log dumps): find the LF natively, then step back over a CR.
- * A bare CR inside a header value is kept as part of it.
- */
-function headerLineEnd(buf: Uint8Array, p: number, end: number): number {
-  let le = buf.indexOf(LF, p);
-  if (le < 0 || le > end) le = end;
-  return le > p && buf[le - 1] === CR ? le - 1 : le;
+  for (;;) {
+    // One compare a byte: text bytes are above CR; the few below it are checked one by one.
+    while (p < end && buf[p]! > CR) p++;
+    if (p >= end) return end;
+    const c = buf[p]!;
+    if (c === LF || c === CR) return p;
+    p++;
+  }
 }
 
 function nextLine(buf: Uint8Array, p: number, end: number): number {
@@ -375,8 +460,20 @@ export function scanSdp(buf: Uint8Array, s: number, e: number, lean = false): Sd
   let rtpPts: string[] | undefined;
   let rtpNames: string[] | undefined;
   let p = s;
+  // A line ends at its first CR or LF: the next of each is found by the native search and kept until
+  // passed (one search of each per CRLF line; none at all for a kind that is not there).
+  let nextCr = -1;
+  let nextLf = -1;
   while (p < e) {
-    const le = lineEnd(buf, p, e);
+    if (nextCr < p) {
+      nextCr = searchByte(buf, CR, p);
+      if (nextCr < 0 || nextCr > e) nextCr = e;
+    }
+    if (nextLf < p) {
+      nextLf = searchByte(buf, LF, p);
+      if (nextLf < 0 || nextLf > e) nextLf = e;
+    }
+    const le = nextCr < nextLf ? nextCr : nextLf;
     if (le - p >= 2 && buf[p + 1] === EQ) {
       const k = buf[p];
       if (k === 109) { // m=
@@ -460,7 +557,7 @@ const V0 = lit('v=0');
  * `lean`: read only what the call tracker uses: no request URI, Contact, display names,
  * Reason header text, Retry-After or correlation id; the reason phrase and User-Agent/Server only where
  * the tracker keeps them (INVITE requests, final responses to INVITE), From/To users only on INVITE
- * requests (elsewhere a found user is ''), the Via branch only on INVITE/CANCEL/ACK requests and responses,
+ * requests (elsewhere a found user is '' in a From/To without a tag, and not looked for in one with a tag), the Via branch only on INVITE/CANCEL/ACK requests and responses,
  * SDP only for methods that negotiate media and then without codecs. Everything the
  * tracker reads is the same as in a full scan.
  */
@@ -552,24 +649,38 @@ export function scanSipMessage(
     }
     // Header name up to ':' (whitespace allowed before the colon).
     const ns = p;
-    let b = 0;
-    while (p < end && (b = buf[p]!) !== COLON && b !== CR && b !== LF) p++;
-    if (p >= end || b !== COLON) {
-      // A line without a colon: skip it (tolerant, like most stacks).
-      p = nextLine(buf, lineEnd(buf, p, end), end);
-      continue;
+    let b = c;
+    let ne: number;
+    let kind = quickName(buf, p, end);
+    if (kind >= 0) {
+      ne = p + (kind >> 4);
+      kind &= 15;
+      p = ne;
+    } else {
+      while (NAME_END[b] === 0 && ++p < end) b = buf[p]!;
+      if (p >= end || b !== COLON) {
+        // A line without a colon: skip it (tolerant, like most stacks).
+        p = nextLine(buf, lineEnd(buf, p, end), end);
+        continue;
+      }
+      ne = p;
+      while (ne > ns && ((b = buf[ne - 1]!) === SP || b === HT)) ne--;
+      kind = ne > ns ? headerKind(buf, ns, ne) : H_OTHER;
     }
-    const ne = trimEnd(buf, ns, p);
     const vs = p + 1;
-    // Value to the end of line, plus folded continuation lines.
-    let ve = headerLineEnd(buf, vs, end);
-    let nl = nextLine(buf, ve, end);
-    while (nl < end && (buf[nl] === SP || buf[nl] === HT)) {
-      ve = headerLineEnd(buf, nl, end);
-      nl = nextLine(buf, ve, end);
+    // Value to the LF ending its line (a bare CR is part of it), plus folded continuation lines
+    // (the next line starts with SP/HT). The LF is found by the native search.
+    let q = vs;
+    for (;;) {
+      q = searchByte(buf, LF, q);
+      if (q < 0 || q >= end) { q = end; break; }
+      if (q + 1 < end && ((b = buf[q + 1]!) === SP || b === HT)) q += 2;
+      else break;
     }
-    if (ne > ns) {
-      switch (headerKind(buf, ns, ne)) {
+    const ve = q > vs && buf[q - 1] === CR ? q - 1 : q;
+    const nl = q < end ? q + 1 : end;
+    {
+      switch (kind) {
         case H_CALLID:
           if (!m.callId) m.callId = text(buf, vs, ve);
           break;
@@ -577,9 +688,15 @@ export function scanSipMessage(
           if (m.cseq >= 0) break;
           const q0 = skipWs(buf, vs, ve);
           let q = q0;
-          while (q < ve && isDigit(buf[q]!)) q++;
+          let n = 0;
+          let d = 0;
+          // The number in the same walk (up to 10 digits it is exact; longer ones are not taken).
+          while (q < ve && (d = buf[q]! - 48) >>> 0 <= 9) {
+            n = n * 10 + d;
+            q++;
+          }
           if (q > q0 && q - q0 <= 10) {
-            m.cseq = parseUint(buf, q0, q);
+            m.cseq = n;
             const ms = skipWs(buf, q, ve);
             let me = ms;
             while (me < ve && isTokenChar(buf[me]!)) me++;
@@ -607,7 +724,7 @@ export function scanSipMessage(
           viaSeen = true;
           // Lean: the tracker matches by branch only INVITE, CANCEL and ACK requests and responses.
           if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
-          if (paramRange(buf, vs, ve, L_BRANCH, COMMA) && prE > prS) m.viaBranch = text(buf, prS, prE);
+          if (paramRange(buf, vs, ve, L_BRANCH) && prE > prS) m.viaBranch = paramText(buf);
           break;
         }
         case H_CONTACT: {
