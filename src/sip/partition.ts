@@ -10,7 +10,8 @@
  * tracker sees the time of every well-formed message (it decides time-outs by it), so the shares that do
  * not own a message still pass its time on (`CallTracker.tick`).
  */
-import { COLON, CR, HT, LF, SP, isDigit, isTokenChar, isWs, lc, skipWs, trimEnd } from './bytes.js';
+import { COLON, CR, HT, LF, SP, isDigit, isTokenChar, isWs, lc, searchByte, skipWs, trimEnd } from './bytes.js';
+import { lineEnd, nextLine } from './scanner.js';
 
 /** Which share of a capture a reader handles: `index` of `count` (0 ≤ index < count). */
 export interface Partition {
@@ -20,18 +21,6 @@ export interface Partition {
 
 /** Set by `callIdShare`: whether the message has a Call-ID and a well-formed CSeq. */
 export let shareWellFormed = false;
-
-function nextLine(buf: Uint8Array, p: number, end: number): number {
-  if (p < end && buf[p] === CR) p++;
-  if (p < end && buf[p] === LF) p++;
-  return p;
-}
-
-function headerLineEnd(buf: Uint8Array, p: number, end: number): number {
-  let le = buf.indexOf(LF, p);
-  if (le < 0 || le > end) le = end;
-  return le > p && buf[le - 1] === CR ? le - 1 : le;
-}
 
 /**
  * FNV-1a over the value's ASCII bytes that are not whitespace. Two values the scanner turns into the same
@@ -69,18 +58,24 @@ export function callIdShare(buf: Uint8Array, start: number, end: number, sl: num
     let b = 0;
     while (p < end && (b = buf[p]!) !== COLON && b !== CR && b !== LF) p++;
     if (p >= end || b !== COLON) {
-      while (p < end && buf[p] !== LF && buf[p] !== CR) p++;
-      p = nextLine(buf, p, end);
+      p = nextLine(buf, lineEnd(buf, p, end), end);
       continue;
     }
     const ne = trimEnd(buf, ns, p);
     const vs = p + 1;
-    let ve = headerLineEnd(buf, vs, end);
-    let nl = nextLine(buf, ve, end);
-    while (nl < end && (buf[nl] === SP || buf[nl] === HT)) {
-      ve = headerLineEnd(buf, nl, end);
-      nl = nextLine(buf, ve, end);
+    // The value runs to the LF ending its line, folded continuation lines (SP/HT first) included.
+    let q = vs;
+    for (;;) {
+      q = searchByte(buf, LF, q);
+      if (q < 0 || q >= end) {
+        q = end;
+        break;
+      }
+      if (q + 1 < end && (buf[q + 1] === SP || buf[q + 1] === HT)) q += 2;
+      else break;
     }
+    const ve = q > vs && buf[q - 1] === CR ? q - 1 : q;
+    const nl = q < end ? q + 1 : end;
     const n = ne - ns;
     if (n === 1 ? lc(buf[ns]!) === 105 : n === 7 && isCallId(buf, ns)) {
       if (hash < 0) hash = valueHash(buf, vs, ve);
