@@ -3,7 +3,7 @@
  * Each input is opened, decompressed and sniffed in input/, then fed chunk by chunk to the source parser
  * for its format. A bad input is recorded in its accounting (`error`) and the others are still read.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +11,6 @@ import { InputError, SipscopeError } from './errors.js';
 import { expandInputs, type InputSpec } from './input/expand.js';
 import { openInput, readErrorText, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
-import { sniffCapture } from './capture/sniff.js';
 import { createCaptureSource } from './sip/capture-source.js';
 import { createAsteriskLogSource } from './asterisk/index.js';
 import { createCdrSource } from './cdr/index.js';
@@ -93,10 +92,9 @@ export interface AnalyzeOptions extends ReadOptions, AnalysisOptions {
   /** Inline route map from a config file: address or CIDR → route name. */
   routeMap?: Record<string, string>;
   /**
-   * Threads that read the inputs, the main one included (default: one per core, at most one per file, when
-   * the files hold PARALLEL_MIN_BYTES or more; 1 = the main thread alone). Each worker aggregates what it
-   * reads and the mergeable aggregates are added up. Given explicitly, more threads than files split each
-   * large capture by calls (planTasks).
+   * Threads that read the input files, the main one included (default: one per core, at most one per
+   * file, when the files hold PARALLEL_MIN_BYTES or more; 1 = the main thread alone). Each worker
+   * aggregates what it reads and the mergeable aggregates are added up.
    */
   jobs?: number;
 }
@@ -124,75 +122,6 @@ const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 /** Below this many bytes of input in all, several files are read in one thread unless --jobs says otherwise. */
 export const PARALLEL_MIN_BYTES = 256 << 20;
 
-/**
- * A single capture at least this large is read by all workers at once, each taking a share of the calls
- * (sip/partition.ts), when there are fewer files than workers. Every worker still reads and decodes the
- * whole capture, so a share costs about 70 % of the whole: splitting pays from a few hundred MiB on (the
- * default worker count only starts at PARALLEL_MIN_BYTES); the environment variable
- * SIPSCOPE_SPLIT_MIN_BYTES overrides it (tests split small fixtures with it).
- */
-export const PARTITION_MIN_BYTES = 64 << 20;
-
-function splitMinBytes(): number {
-  const v = Number(process.env.SIPSCOPE_SPLIT_MIN_BYTES);
-  return process.env.SIPSCOPE_SPLIT_MIN_BYTES !== undefined && Number.isFinite(v) && v >= 0 ? v : PARTITION_MIN_BYTES;
-}
-
-/** What a worker reads: a whole input, or one share of a capture's calls. */
-export interface ReadTask {
-  spec: InputSpec;
-  partition?: { index: number; count: number };
-}
-
-/** Whether a file starts like an uncompressed pcap/pcapng capture (4 bytes read; false when unreadable). */
-function isPlainCapture(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const head = new Uint8Array(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && sniffCapture(head) !== null;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * The work for `jobs` workers: one task per input, except that when there are fewer inputs than workers,
- * each plain capture of PARTITION_MIN_BYTES or more is split into `jobs` shares of its calls.
- */
-export function planTasks(specs: readonly InputSpec[], jobs: number): ReadTask[] {
-  const split = specs.length < jobs;
-  const tasks: ReadTask[] = [];
-  for (const spec of specs) {
-    if (split && (spec.size ?? 0) >= splitMinBytes() && isPlainCapture(spec.path)) {
-      for (let index = 0; index < jobs; index++) tasks.push({ spec, partition: { index, count: jobs } });
-    } else tasks.push({ spec });
-  }
-  return tasks;
-}
-
-/**
- * One input's accounting from the accountings of the readers of its shares (index order): share 0 counted
- * every packet, the notes and the packet warnings; each share counted its own messages, records and
- * message warnings.
- */
-export function mergeShares(parts: readonly InputAccounting[]): InputAccounting {
-  const out: InputAccounting = structuredClone(parts[0]!);
-  for (let i = 1; i < parts.length; i++) {
-    const p = parts[i]!;
-    out.sipMessages += p.sipMessages;
-    out.records += p.records;
-    if (p.warnings) {
-      const w = (out.warnings ??= {});
-      for (const [k, v] of Object.entries(p.warnings)) w[k] = (w[k] ?? 0) + v;
-    }
-    if (out.error === undefined && p.error !== undefined) out.error = p.error;
-  }
-  return out;
-}
-
 /** Options a worker thread can receive (functions and streams stay in the main thread). */
 function cloneable(opts: AnalyzeOptions): AnalyzeOptions {
   const { stdin: _stdin, progress: _progress, routeOf: _routeOf, ...rest } = opts;
@@ -206,12 +135,9 @@ async function collectParallel(
 ): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
   const agg = new Aggregator(opts);
   const wire = new WireCounter();
-  const tasks = planTasks(specs, jobs);
-  const byTask: InputAccounting[] = new Array(tasks.length);
+  const inputs: InputAccounting[] = new Array(specs.length);
   const progress = opts.progress ?? silentProgress;
   let next = 0;
-  // The readers of a capture's other shares read the same bytes again: only share 0 reports progress.
-  const quiet = (t: ReadTask): boolean => t.partition !== undefined && t.partition.index > 0;
   // The main thread is one of the `jobs` readers: what it reads goes straight into `agg`, with nothing to
   // hand over, and one thread fewer holds a heap of its own.
   const sink: RecordSink = {
@@ -221,10 +147,9 @@ async function collectParallel(
   };
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
   const readHere = async (): Promise<void> => {
-    while (next < tasks.length) {
+    while (next < specs.length) {
       const i = next++;
-      const task = tasks[i]!;
-      byTask[i] = await readInput(task.spec, sink, { ...sourceOpts, partition: task.partition, progress: quiet(task) ? silentProgress : progress });
+      inputs[i] = await readInput(specs[i]!, sink, sourceOpts);
     }
   };
   // Workers' aggregates are merged once the main thread has read its share (adding and merging commute).
@@ -237,20 +162,19 @@ async function collectParallel(
           new Promise<void>((resolve, reject) => {
             let current = -1;
             const give = (): void => {
-              if (next >= tasks.length) {
-                w.postMessage({ task: null } satisfies import('./worker.js').WorkerTask);
+              if (next >= specs.length) {
+                w.postMessage({ spec: null } satisfies import('./worker.js').WorkerTask);
                 return;
               }
               current = next++;
-              const task = tasks[current]!;
-              if (!quiet(task)) progress.file(task.spec.display);
-              w.postMessage({ task } satisfies import('./worker.js').WorkerTask);
+              progress.file(specs[current]!.display);
+              w.postMessage({ spec: specs[current]! } satisfies import('./worker.js').WorkerTask);
             };
             w.on('message', (msg: import('./worker.js').WorkerReply) => {
               if (msg.type === 'progress') progress.add(msg.bytes);
-              else if (msg.type === 'crash') reject(new Error(`${tasks[current]!.spec.display}: ${msg.message}`));
+              else if (msg.type === 'crash') reject(new Error(`${specs[current]!.display}: ${msg.message}`));
               else if (msg.type === 'file') {
-                byTask[current] = msg.accounting;
+                inputs[current] = msg.accounting;
                 give();
               } else {
                 handed.push(msg);
@@ -270,13 +194,6 @@ async function collectParallel(
     agg.merge(Aggregator.fromJSON(h.agg));
     wire.merge(WireCounter.fromJSON(h.wire));
   }
-  // Back to one accounting per input, in input order (a split capture's shares are consecutive tasks).
-  const inputs: InputAccounting[] = [];
-  for (let t = 0; t < tasks.length; ) {
-    const count = tasks[t]!.partition?.count ?? 1;
-    inputs.push(count > 1 ? mergeShares(byTask.slice(t, t + count)) : byTask[t]!);
-    t += count;
-  }
   return { agg, wire, inputs };
 }
 
@@ -294,11 +211,7 @@ export async function collect(
   // 4 × 298 MiB: 9.30 s vs 7.13 s). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
-  // More workers than files: a large capture is split by calls (planTasks). Only when asked for with
-  // `--jobs`: every worker holds a heap of its own, so the peak memory grows with the workers (about
-  // 2× for 2 workers), past what a default run is allowed.
-  const splittable = opts.jobs !== undefined && files.some((s) => (s.size ?? 0) >= splitMinBytes() && isPlainCapture(s.path));
-  const jobs = splittable ? wanted : Math.min(wanted, files.length);
+  const jobs = Math.min(wanted, files.length);
   if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, opts, jobs);
   return collectSerial(specs, opts);
 }

@@ -264,11 +264,6 @@ export interface SourceOptions {
   tz?: string;
   /** Logs: year for `[Nov 14 22:13:20]` stamps, when it cannot be inferred. */
   year?: number;
-  /**
-   * Captures: read only this share of the calls (by Call-ID; see sip/partition.ts), for one capture read
-   * by several worker threads. Share 0 also counts the packets; the others count only their messages.
-   */
-  partition?: { index: number; count: number };
 }
 
 /**

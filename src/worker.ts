@@ -4,13 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Aggregator } from './analysis/index.js';
-import { readInput, resolveRoutes, type AnalyzeOptions, type ReadTask } from './pipeline.js';
+import { readInput, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
 import { WireCounter } from './sip/wire.js';
+import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
 
-/** A file (or a share of a capture's calls) to read, or `null`: no more work, send the aggregate. */
+/** A file to read, or `null`: no more files, send the aggregate. */
 export interface WorkerTask {
-  task: ReadTask | null;
+  spec: InputSpec | null;
 }
 export type WorkerReply =
   | { type: 'progress'; bytes: number }
@@ -46,15 +47,12 @@ const sink: import('./types.js').RecordSink = {
   countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
 };
 
-port.on('message', ({ task }: WorkerTask) => {
-  if (task === null) {
+port.on('message', (task: WorkerTask) => {
+  if (task.spec === null) {
     port.postMessage({ type: 'aggregate', agg: agg.toJSON(), wire: wire.toJSON() } satisfies WorkerReply);
     return;
   }
-  // The readers of a capture's other shares read the same bytes again: only share 0 reports progress.
-  const quiet = task.partition !== undefined && task.partition.index > 0;
-  const readOpts = { ...opts, routeOf, progress: quiet ? undefined : progress, partition: task.partition };
-  readInput(task.spec, sink, readOpts)
+  readInput(task.spec, sink, { ...opts, routeOf, progress })
     .then((accounting) => {
       if (pending) port.postMessage({ type: 'progress', bytes: pending } satisfies WorkerReply);
       pending = 0;

@@ -66,7 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--map <field=column>', 'CDR column for a field, repeatable (e.g. --map route=Supplier --map code=TermCode)', collectList)
     .option('--call-timeout <sec>', 'captures: close an unanswered call with no traffic for this long as timed out (default 600; answered calls wait 4 h for their BYE; e.g. --call-timeout 120)')
     .option('--threshold <name=value>', 'override a spike/FAS threshold, repeatable (e.g. --threshold spikeMinAttempts=30)', collectList)
-    .option('-j, --jobs <n>', 'threads reading the inputs (default: one per core when several files hold 256 MiB or more); more threads than files split a large capture by calls (e.g. --jobs 2)')
+    .option('-j, --jobs <n>', 'threads reading the input files, the main one included (default: one per core when several files hold 256 MiB or more; e.g. --jobs 2)')
     .option('--no-progress', 'no progress bar on stderr (it is shown only when stderr is a terminal)')
     .addHelpText(
       'after',

@@ -75,14 +75,7 @@ export class SipPayloadHandler implements PayloadHandler {
     private readonly file: string,
     private readonly feed: SipFeed,
     private readonly acc: InputAccounting,
-    /** False in the readers of a capture's other shares (partition.ts): share 0 counts the per-packet warnings. */
-    private readonly primary = true,
   ) {}
-
-  /** A named oddity of a packet or stream (not of one message): counted once per capture. */
-  private warn(name: string): void {
-    if (this.primary) countWarning(this.acc, name);
-  }
 
   /** IPv4 address text by its 32-bit value: the same few hops send most messages. */
   private readonly v4Text = new Map<number, string>();
@@ -126,7 +119,6 @@ export class SipPayloadHandler implements PayloadHandler {
     const n = d.length;
     const sl = at < 0 ? -1 : at - p.start;
     if (sl >= 0) {
-      if (this.feed.foreign(d, 0, n, sl, p.ts)) return 'sip';
       this.problem.anomaly = undefined;
       const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem, sl);
       if (m) return 'sip';
@@ -138,20 +130,18 @@ export class SipPayloadHandler implements PayloadHandler {
       p.anomaly = broken;
       return 'malformed';
     }
-    // Junk (or a keep-alive prefix) before a start line inside the datagram. Not in what looks like RTP:
-    // RTP to a known call is counted above, and the verdict must not depend on which calls are known
-    // (a reader of one share of a capture's calls knows only those).
-    const rtpLike = looksLikeRtp(d);
-    if (n > 16 && !rtpLike) {
+    // Junk (or a keep-alive prefix) before a start line inside the datagram.
+    if (n > 16 && d[0] !== 0x80 && d[0] !== 0x90) {
       const q = findStartLine(d, 0, n);
       if (q > 0) {
-        if (this.feed.foreign(d, q, n, -1, p.ts) || this.feed.feedBytes(d, q, n, this.meta(p), this.problem)) {
-          this.warn('sip-junk-before-message');
+        const m = this.feed.feedBytes(d, q, n, this.meta(p), this.problem);
+        if (m) {
+          countWarning(this.acc, 'sip-junk-before-message');
           return 'sip';
         }
       }
     }
-    return rtpLike ? 'rtp' : 'other';
+    return looksLikeRtp(d) ? 'rtp' : 'other';
   }
 
   private tcp(p: TransportPayload): PayloadVerdict {
@@ -180,11 +170,11 @@ export class SipPayloadHandler implements PayloadHandler {
         message: (buf, s, e) => {
           const cur = this.cur!;
           this.curMessages++;
-          if (!this.feed.foreign(buf, s, e, -1, cur.ts)) this.feed.feedBytes(buf, s, e, this.meta(cur), this.problem);
+          this.feed.feedBytes(buf, s, e, this.meta(cur), this.problem);
         },
         anomaly: (name) => {
           if (this.cur) this.curAnomalies.push(name);
-          else this.warn(name);
+          else countWarning(this.acc, name);
         },
       });
       this.framers.set(p.flowKey, framer);
@@ -198,10 +188,10 @@ export class SipPayloadHandler implements PayloadHandler {
     if (this.curMessages === 0 && framer.buffered === 0 && (anomalies.length > 0 || framer.inJunk)) {
       // Nothing but junk in this chunk: the packet is malformed rather than used.
       p.anomaly = anomalies[0] ?? 'sip-junk-before-message';
-      for (let i = 1; i < anomalies.length; i++) this.warn(anomalies[i]!);
+      for (let i = 1; i < anomalies.length; i++) countWarning(this.acc, anomalies[i]!);
       return 'malformed';
     }
-    for (const a of anomalies) this.warn(a);
+    for (const a of anomalies) countWarning(this.acc, a);
     return 'sip'; // messages, part of one, or keep-alive CRLFs
   }
 
@@ -209,7 +199,7 @@ export class SipPayloadHandler implements PayloadHandler {
     this.probes.delete(flowKey);
     const f = this.framers.get(flowKey);
     if (!f) return;
-    if (f.end() > 0) this.warn('sip-truncated-stream');
+    if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
     this.framers.delete(flowKey);
   }
 
@@ -223,9 +213,8 @@ export class SipPayloadHandler implements PayloadHandler {
 /** A SourceParser for one capture file: decoder → SIP handler → tracker → sink. */
 export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): SourceParser {
   const acc = newAccounting(file, 'unknown', 'packet');
-  const part = opts.partition;
-  const feed = createSipFeed(sink, opts, acc, part && part.count > 1 ? part : undefined);
-  const handler = new SipPayloadHandler(file, feed, acc, !part || part.index === 0);
+  const feed = createSipFeed(sink, opts, acc);
+  const handler = new SipPayloadHandler(file, feed, acc);
   const decoder = createCaptureDecoder(file, handler, acc);
   return {
     accounting: acc,

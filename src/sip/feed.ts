@@ -5,8 +5,7 @@
  * capture-source.ts; log readers use it for SIP messages dumped in logs (see docs/sip.md).
  */
 import type { InputAccounting, RecordSink, SipMessage, SourceOptions } from '../types.js';
-import { callIdShare, shareWellFormed, type Partition } from './partition.js';
-import { scanSipMessage, startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
+import { scanSipMessage, type MessageMeta, type ScanProblem } from './scanner.js';
 import { CallTracker } from './tracker.js';
 
 /** Counts a named oddity inside a unit that was still used (not part of the unit invariant). */
@@ -26,12 +25,6 @@ export interface SipFeed {
   feedBytes(buf: Uint8Array, start: number, end: number, meta: MessageMeta, problem?: ScanProblem, startLineEnd?: number): SipMessage | null;
   /** Same for a message given as text (e.g. a SIP dump from a log; LF or CRLF line ends both work). */
   feedText(text: string, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
-  /**
-   * Whether the message at buf[start, end) (start line ending at `sl`, or -1 when not known) belongs to
-   * another share of the calls (see partition.ts): then it is not to be fed here, and the tracker has
-   * taken its time. Always false without a partition, and for bytes without a valid start line.
-   */
-  foreign(buf: Uint8Array, start: number, end: number, sl: number, ts: number): boolean;
   /** Feeds an already scanned message. */
   feedMessage(m: SipMessage): void;
   /** Closes the calls still open (Unfinished) and flushes records. */
@@ -44,7 +37,7 @@ const encoder = new TextEncoder();
  * A feed that counts into `acc`: `sipMessages` per message, `records` per call record, and
  * malformed messages (no Call-ID/CSeq) under `acc.warnings` (they still reach `sink.message`).
  */
-export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputAccounting, partition?: Partition): SipFeed {
+export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputAccounting): SipFeed {
   const counting: RecordSink = {
     record(r) {
       acc.records++;
@@ -68,17 +61,9 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputA
     if (m) feedMessage(m);
     return m;
   };
-  const foreign = (buf: Uint8Array, start: number, end: number, sl: number, ts: number): boolean => {
-    if (partition === undefined) return false;
-    if (sl < 0 && (sl = startLineEnd(buf, start, end)) < 0) return false;
-    if (callIdShare(buf, start, end, sl, partition.count) === partition.index) return false;
-    if (shareWellFormed) tracker.tick(ts);
-    return true;
-  };
   return {
     tracker,
     feedBytes,
-    foreign,
     feedText(text, meta, problem) {
       const b = encoder.encode(text);
       return feedBytes(b, 0, b.length, meta, problem);

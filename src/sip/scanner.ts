@@ -411,7 +411,7 @@ function parseReason(buf: Uint8Array, s: number, e: number, into: ReasonInfo, wa
 }
 
 /** One line of SDP or headers: [s, e) without the line terminator; returns the next line start. */
-export function lineEnd(buf: Uint8Array, p: number, end: number): number {
+function lineEnd(buf: Uint8Array, p: number, end: number): number {
   for (;;) {
     // One compare a byte: text bytes are above CR; the few below it are checked one by one.
     while (p < end && buf[p]! > CR) p++;
@@ -422,8 +422,7 @@ export function lineEnd(buf: Uint8Array, p: number, end: number): number {
   }
 }
 
-/** The start of the line after a line end at `p` (one CR, then one LF, skipped). */
-export function nextLine(buf: Uint8Array, p: number, end: number): number {
+function nextLine(buf: Uint8Array, p: number, end: number): number {
   if (p < end && buf[p] === CR) p++;
   if (p < end && buf[p] === LF) p++;
   return p;

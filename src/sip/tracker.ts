@@ -167,19 +167,10 @@ export class CallTracker {
 
   add(m: SipMessage): void {
     if (m.malformed || !m.callId) return;
-    this.tick(m.ts);
+    if (m.ts > this.lastTs) this.lastTs = m.ts;
+    if (m.ts >= this.nextSweep) this.sweep(m.ts);
     if (m.isRequest) this.request(m);
     else this.response(m);
-  }
-
-  /**
-   * The time of a well-formed message: time-outs are decided on it. `add` calls it; a reader that owns only
-   * a share of a capture's calls (partition.ts) calls it for the messages of the other shares, so its calls
-   * time out exactly when they would in one reader of the whole capture.
-   */
-  tick(ts: number): void {
-    if (ts > this.lastTs) this.lastTs = ts;
-    if (ts >= this.nextSweep) this.sweep(ts);
   }
 
   /** Closes everything still open: challenged attempts keep their 401/407, the rest are Unfinished. */
