@@ -207,8 +207,9 @@ export async function collect(
 ): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
   const files = specs.filter((s) => s.path !== '-');
   // By default, workers only where they pay: starting them and handing their aggregates over costs about
-  // what reading a few dozen MiB does (4 × 75 MiB captures: 2.56 s serial, 2.49 s with 2 workers;
-  // 4 × 298 MiB: 9.30 s vs 7.13 s). `--jobs N` forces N.
+  // what reading a few dozen MiB does (4 × 75 MiB captures: 2.56 s serial, 2.49 s with 2 workers, measured
+  // when the main thread did not read; 4 × 298 MiB: 5.88 s vs 4.85 s with the main thread and one worker,
+  // `npm run bench`). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
   const jobs = Math.min(wanted, files.length);
