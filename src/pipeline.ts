@@ -122,6 +122,15 @@ const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 /** Below this many bytes of input in all, several files are read in one thread unless --jobs says otherwise. */
 export const PARALLEL_MIN_BYTES = 256 << 20;
 
+/** The sink every reading thread uses: records into an Aggregator, SIP messages into the wire counts. */
+export function aggregateSink(agg: Aggregator, wire: WireCounter): RecordSink {
+  return {
+    record: (r) => agg.add(r),
+    message: (m) => wire.add(m),
+    countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
+  };
+}
+
 /** Options a worker thread can receive (functions and streams stay in the main thread). */
 function cloneable(opts: AnalyzeOptions): AnalyzeOptions {
   const { stdin: _stdin, progress: _progress, routeOf: _routeOf, ...rest } = opts;
@@ -140,11 +149,7 @@ async function collectParallel(
   let next = 0;
   // The main thread is one of the `jobs` readers: what it reads goes straight into `agg`, with nothing to
   // hand over, and one thread fewer holds a heap of its own.
-  const sink: RecordSink = {
-    record: (r) => agg.add(r),
-    message: (m) => wire.add(m),
-    countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
-  };
+  const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
   const readHere = async (): Promise<void> => {
     while (next < specs.length) {
@@ -223,11 +228,7 @@ async function collectSerial(
 ): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
   const agg = new Aggregator(opts);
   const wire = new WireCounter();
-  const sink: RecordSink = {
-    record: (r) => agg.add(r),
-    message: (m) => wire.add(m),
-    countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
-  };
+  const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
   const inputs: InputAccounting[] = [];
   for (const spec of specs) inputs.push(await readInput(spec, sink, sourceOpts));

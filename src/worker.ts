@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Aggregator } from './analysis/index.js';
-import { readInput, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
+import { aggregateSink, readInput, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
 import { WireCounter } from './sip/wire.js';
 import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
@@ -41,11 +41,7 @@ const progress: Progress = {
 // (serialising an aggregate costs about as much as reading a mid-size file, so not once per file).
 const agg = new Aggregator(opts);
 const wire = new WireCounter();
-const sink: import('./types.js').RecordSink = {
-  record: (r) => agg.add(r),
-  message: (m) => wire.add(m),
-  countMessage: (isRequest, method, status) => wire.count(isRequest, method, status),
-};
+const sink = aggregateSink(agg, wire);
 
 port.on('message', (task: WorkerTask) => {
   if (task.spec === null) {

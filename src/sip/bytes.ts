@@ -115,9 +115,8 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Arr
  * (RFC 3261 §7.3.1). Only called for fields that are kept.
  */
 export function text(buf: Uint8Array, s: number, e: number): string {
-  let c = 0;
-  while (s < e && ((c = buf[s]!) === SP || c === HT || c === CR || c === LF)) s++;
-  while (e > s && ((c = buf[e - 1]!) === SP || c === HT || c === CR || c === LF)) e--;
+  s = skipWs(buf, s, e);
+  e = trimEnd(buf, s, e);
   if (s >= e) return '';
   // Fast path: printable ASCII and DEL only (0x20–0x7f: one unsigned compare a byte).
   let k = s;
@@ -126,11 +125,11 @@ export function text(buf: Uint8Array, s: number, e: number): string {
   let folded = false;
   let ascii = true;
   for (let i = k; i < e; i++) {
-    c = buf[i]!;
+    const c = buf[i]!;
     if (c === LF || c === CR) folded = true;
     else if (c >= 0x80) ascii = false;
   }
-  if (!folded) return ascii ? (e - s <= SHORT_MAX ? asciiString(buf, s, e - s) : latin1Slice.call(buf, s, e)) : decoder.decode(buf.subarray(s, e));
+  if (!folded) return ascii ? plainText(buf, s, e) : decoder.decode(buf.subarray(s, e));
   const parts: string[] = [];
   let i = s;
   while (i < e) {
@@ -143,7 +142,7 @@ export function text(buf: Uint8Array, s: number, e: number): string {
   return parts.join(' ');
 }
 
-/** buf[s, e) known to be printable ASCII (0x20–0x7f), not empty and trimmed, as a string. */
+/** buf[s, e) known to be ASCII (below 0x80), not empty and trimmed, as a string. */
 export function plainText(buf: Uint8Array, s: number, e: number): string {
   return e - s <= SHORT_MAX ? asciiString(buf, s, e - s) : latin1Slice.call(buf, s, e);
 }
