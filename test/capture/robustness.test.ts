@@ -5,20 +5,9 @@ import { LinkType } from '../../src/net/linktypes.js';
 import { TCP_MAX_PARKED_SEGMENTS } from '../../src/net/tcp.js';
 import { newAccounting } from '../../src/types.js';
 import { feed, RecordingHandler } from './helpers.js';
+import { Prng } from '../../src/gen/prng.js';
 
 const T0 = 1_700_000_000_000;
-
-/** A small deterministic PRNG (mulberry32) so that failures can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sample(): Uint8Array[] {
   const sip = 'INVITE sip:1@192.0.2.2 SIP/2.0\r\nContent-Length: 0\r\n\r\n';
@@ -45,7 +34,8 @@ describe('robustness', () => {
       w.writePcap(frames.map((data, i) => ({ ts: T0 + i, data }))),
       w.writePcapng([{ interfaces: [{ linktype: LinkType.ETHERNET }], packets: frames.map((data, i) => ({ ts: T0 + i, data })) }]),
     ];
-    const rnd = prng(20240305);
+    const g = new Prng(20240305); // replayable
+    const rnd = (): number => g.next();
     for (let round = 0; round < 300; round++) {
       const src = base[round % 2]!;
       const bytes = src.slice();
