@@ -13,6 +13,7 @@
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
 import { getEntry } from '../catalogue/index.js';
 import type { DialTarget } from './channel.js';
+import { SlotMap } from './slot-map.js';
 
 export interface Attempt {
   id: string;
@@ -172,9 +173,10 @@ export interface DialOptions {
 }
 
 export class DialTracker {
-  private readonly contexts = new Map<string | number, Context>();
-  private readonly byChan = new Map<string, Attempt>();
-  private readonly byCallerChan = new Map<string, Context>();
+  // SlotMaps, not Maps: see slot-map.ts (one entry per call in each, deleted when the call is done).
+  private readonly contexts = new SlotMap<string | number, Context>();
+  private readonly byChan = new SlotMap<string, Attempt>();
+  private readonly byCallerChan = new SlotMap<string, Context>();
   private orphan: PendingResponse | undefined;
   /** Contexts that became idle and when (two parallel queues: no object per entry). */
   private idleCtx: Context[] = [];
@@ -624,9 +626,8 @@ export class DialTracker {
   }
 
   private evictOldest(): void {
-    const first = this.contexts.values().next();
-    if (first.done) return;
-    const c = first.value;
+    const c = this.contexts.first();
+    if (c === undefined) return;
     if (c.group !== undefined) this.flushGroup(c.group);
     this.dropContext(c);
   }
