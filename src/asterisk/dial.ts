@@ -555,9 +555,6 @@ export class DialTracker {
     a.emitted = true;
     if (a.chan !== undefined) this.byChan.delete(a.chan);
     const g = a.group;
-    // The optional fields first, then the record in one literal for the shapes a busy log is made of (an
-    // object built field by field grows its property store several times); other shapes field by field.
-    // Either way the record has the same fields in the same order.
     const caller = g.caller;
     const callee = a.callee;
     // Undated lines (a console excerpt) give NaN times: such a record keeps its outcome but no times.
@@ -574,48 +571,30 @@ export class DialTracker {
     const disp = a.disposition;
     const flags = a.flags | extraFlags;
     const source = { file: this.o.file, line: a.line };
-    let r: CallRecord;
-    if (caller !== undefined && callee !== undefined && end !== undefined && finalCode !== undefined && reason !== undefined && pdd !== undefined && by !== undefined && disp !== undefined) {
-      if (answer !== undefined && duration !== undefined && dst === undefined) {
-        if (a.earlyMedia) {
-          if (ringing !== undefined) {
-            r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, earlyMedia: true, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
-            this.o.emit(r, a);
-            return;
-          }
-        } else if (ringing !== undefined) {
-          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
-          this.o.emit(r, a);
-          return;
-        } else {
-          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, answer, end, finalCode, finalReason: reason, pdd, duration, disconnectedBy: by, disposition: disp };
-          this.o.emit(r, a);
-          return;
-        }
-      } else if (answer === undefined && duration === undefined && dst !== undefined && !a.earlyMedia) {
-        if (ringing !== undefined) {
-          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, ringing, end, finalCode, finalReason: reason, pdd, disconnectedBy: by, dstAddr: dst, disposition: disp };
-        } else {
-          r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source, caller, callee, end, finalCode, finalReason: reason, pdd, disconnectedBy: by, dstAddr: dst, disposition: disp };
-        }
-        this.o.emit(r, a);
-        return;
-      }
-    }
-    r = { callId: a.id, route: a.route, start: a.start, codeSource: a.codeSource, flags, source };
-    if (caller !== undefined) r.caller = caller;
-    if (callee !== undefined) r.callee = callee;
-    if (ringing !== undefined) r.ringing = ringing;
-    if (a.earlyMedia) r.earlyMedia = true;
-    if (answer !== undefined) r.answer = answer;
-    if (end !== undefined) r.end = end;
-    if (finalCode !== undefined) r.finalCode = finalCode;
-    if (reason !== undefined) r.finalReason = reason;
-    if (pdd !== undefined) r.pdd = pdd;
-    if (duration !== undefined) r.duration = duration;
-    if (by !== undefined) r.disconnectedBy = by;
-    if (dst !== undefined) r.dstAddr = dst;
-    if (disp !== undefined) r.disposition = disp;
+    // Every field set, in one order (absent ones undefined, which JSON output leaves out): all records of a
+    // log share one object shape, as the capture tracker's do, so the analysis reads them without shape checks
+    // (five shapes made its property reads polymorphic).
+    const r: CallRecord = {
+      callId: a.id,
+      route: a.route,
+      start: a.start,
+      codeSource: a.codeSource,
+      flags,
+      source,
+      caller,
+      callee,
+      ringing,
+      earlyMedia: a.earlyMedia ? true : undefined,
+      answer,
+      end,
+      finalCode,
+      finalReason: reason,
+      pdd,
+      duration,
+      disconnectedBy: by,
+      dstAddr: dst,
+      disposition: disp,
+    };
     this.o.emit(r, a);
   }
 
