@@ -393,9 +393,12 @@ export class RingbackDetector {
   /**
    * The current frame's G.711 bytes, copied as they come (TypedArray#set: a memcpy, several times
    * cheaper than a byte loop). Taken from a pool on the first byte and given back once the window is
-   * full (a typed array of this size is an off-heap allocation: too dear per answered call).
+   * full or the result is taken (a typed array of this size is an off-heap allocation: too dear per
+   * answered call).
    */
   private raw: Uint8Array | undefined;
+  /** Frames analysed at most: the window's, or none more once the result was taken. */
+  private maxFrames = MAX_FRAMES;
   /** Decoding table of the frame's bytes. */
   private table: Int16Array = ULAW;
   /** Decoded samples of a frame whose payload type changed inside it (rare), else undefined. */
@@ -436,7 +439,7 @@ export class RingbackDetector {
 
   /** Feeds G.711 bytes (pt 0 = PCMU, 8 = PCMA) from `off`. */
   feed(d: Uint8Array, off: number, end: number, pt: number): void {
-    if (this.frames >= MAX_FRAMES || off >= end) return;
+    if (this.frames >= this.maxFrames || off >= end) return;
     const table = pt === 0 ? ULAW : ALAW;
     const raw = (this.raw ??= framePool.pop() ?? new Uint8Array(FRAME));
     let n = this.n;
@@ -545,9 +548,16 @@ export class RingbackDetector {
 
   /**
    * Share of the non-silent analysed frames with ringback tone (0 when all were silent), or undefined
-   * when no full frame was seen.
+   * when no full frame was seen. Ends the analysis (the call is over): later feeds are ignored, and
+   * the frame buffer goes back to the pool.
    */
   result(): number | undefined {
+    const raw = this.raw;
+    if (raw !== undefined) {
+      if (framePool.length < FRAME_POOL_MAX) framePool.push(raw);
+      this.raw = undefined;
+    }
+    this.maxFrames = 0;
     if (this.frames === 0) return undefined;
     if (this.pending !== 0) RingbackDetector.flushPending();
     return this.voiced === 0 ? 0 : this.tone / this.voiced;
