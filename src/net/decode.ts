@@ -63,7 +63,11 @@ export class PacketDecoder implements TcpSink {
     this.depth = 0;
     this.tunneled = false;
     this.detail = undefined;
-    this.count(this.link(linktype, buf, off, off + caplen));
+    const end = off + caplen;
+    // Ethernet carrying IPv4 (most packets of most captures) goes straight to the IP layer, where
+    // link() would take it too: one call less per packet.
+    if (linktype === LinkType.ETHERNET && caplen >= 14 && u16be(buf, off + 12) === EtherType.IPV4) this.count(this.ipv4(buf, off + 14, end));
+    else this.count(this.link(linktype, buf, off, end));
   }
 
   /** End of capture: flush TCP streams and drop fragment sets that never completed. */

@@ -113,7 +113,8 @@ export class SipPayloadHandler implements PayloadHandler {
 
   private udp(p: TransportPayload): PayloadVerdict {
     // RTP (most datagrams of a media capture) is judged on p.buf[p.start, p.end): no view is made for it.
-    const at = startLineEnd(p.buf, p.start, p.end);
+    // Its first byte (version 2: 0x80–0xBF) is no token character, so no start line: not scanned.
+    const at = (p.buf[p.start]! & 0xc0) === 0x80 ? -1 : startLineEnd(p.buf, p.start, p.end);
     if (at < 0 && this.feed.tracker.rtp(p)) return 'rtp';
     const d = p.data;
     const n = d.length;

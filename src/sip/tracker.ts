@@ -94,15 +94,19 @@ export interface CallTrackerOptions extends SourceOptions {
   tombstoneCap?: number;
 }
 
-/** IPv4: address·65536 + port (exact, < 2^48). IPv6: the four words folded into 32 bits, same layout. */
+/**
+ * A small-integer hash of an endpoint (30 bits: V8 keeps it unboxed, where address·65536 + port was a
+ * heap number per lookup). IPv6 addresses are folded to 32 bits first. Keys may collide: the lists
+ * hold the address and port, which are compared.
+ */
 function mediaKey(a: Uint8Array, port: number): number {
   let h: number;
-  if (a.length === 4) h = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+  if (a.length === 4) h = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
   else {
     h = 0;
-    for (let i = 0; i < a.length; i += 4) h = (Math.imul(h, 0x9e3779b1) ^ ((a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!)) >>> 0;
+    for (let i = 0; i < a.length; i += 4) h = Math.imul(h, 0x9e3779b1) ^ ((a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!);
   }
-  return h * 65536 + port;
+  return (Math.imul(h, 0x9e3779b1) ^ port) & 0x3fffffff;
 }
 
 function isZeroAddr(a: Uint8Array): boolean {
@@ -110,9 +114,12 @@ function isZeroAddr(a: Uint8Array): boolean {
   return true;
 }
 
-/** Whether any endpoint of a key's list has this address (IPv6 keys may collide; IPv4 always matches). */
-function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
-  for (let i = 0; i < refs.length; i++) if (sameAddr(refs[i]!.addr, addr)) return true;
+/** Whether any endpoint of a key's list is this address and port (keys may collide). */
+function anyAt(refs: MediaRef[], addr: Uint8Array, port: number): boolean {
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    if (r.port === port && sameAddr(r.addr, addr)) return true;
+  }
   return false;
 }
 
@@ -137,8 +144,8 @@ export class CallTracker {
   private tombHead = 0;
   private tombSeq = 0;
   /**
-   * Announced media endpoints by a numeric key (IPv4 address and port exactly; IPv6 folded, so the
-   * address is compared too): an RTP packet costs one Map lookup, no string.
+   * Announced media endpoints by a small-integer hash of address and port (see mediaKey; the endpoint
+   * is compared too): an RTP packet costs one Map lookup, no string and no heap number.
    */
   private readonly mediaByKey = new Map<number, MediaRef[]>();
   private readonly timeout: number;
@@ -189,18 +196,20 @@ export class CallTracker {
    */
   rtp(p: TransportPayload): boolean {
     // Both legs of a proxied call announce the same media: the packet counts for each of them.
-    let refs = this.mediaByKey.get(mediaKey(p.dstAddr, p.dstPort));
     let addr = p.dstAddr;
+    let port = p.dstPort;
+    let refs = this.mediaByKey.get(mediaKey(addr, port));
     let toOwner = true;
-    if (refs === undefined || !anyAt(refs, addr)) {
-      refs = this.mediaByKey.get(mediaKey(p.srcAddr, p.srcPort));
+    if (refs === undefined || !anyAt(refs, addr, port)) {
       addr = p.srcAddr;
+      port = p.srcPort;
+      refs = this.mediaByKey.get(mediaKey(addr, port));
       toOwner = false;
-      if (refs === undefined || !anyAt(refs, addr)) return false;
+      if (refs === undefined || !anyAt(refs, addr, port)) return false;
     }
     if (!looksLikeRtp(p.buf, p.start, p.end)) return false;
     if (refs.length === 1) this.countRtp(refs[0]!, p, toOwner);
-    else for (const ref of refs) if (sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
+    else for (const ref of refs) if (ref.port === port && sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
     return true;
   }
 

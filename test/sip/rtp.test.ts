@@ -60,6 +60,16 @@ describe('RingbackDetector', () => {
     expect(d.frames).toBe(30);
     expect(new RingbackDetector().result()).toBeUndefined();
   });
+  it('the result ends the analysis: a second result is the same, later audio is ignored', () => {
+    const d = new RingbackDetector();
+    const tone = audio(1.05, (t) => 8000 * Math.sin(2 * Math.PI * 425 * t));
+    d.feed(tone, 0, tone.length, 0);
+    expect(d.result()).toBe(1);
+    const noise = audio(1, (t) => 6000 * Math.sin(2 * Math.PI * 1000 * t));
+    d.feed(noise, 0, noise.length, 0);
+    expect(d.frames).toBe(10);
+    expect(d.result()).toBe(1);
+  });
 });
 
 describe('rtp helpers', () => {
