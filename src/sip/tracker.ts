@@ -123,25 +123,24 @@ function anyAt(refs: MediaRef[], addr: Uint8Array, port: number): boolean {
   return false;
 }
 
-/** The hop (sockets) and CSeq of a finished attempt's INVITE. */
-interface Tombstone {
-  a: string;
-  aPort: number;
-  b: string;
-  bPort: number;
-  cseq: number;
-  /** Burial number: which slot of the burial queue is this entry's. */
-  seq: number;
-}
-
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
-  private readonly tombstones = new Map<string, Tombstone>();
-  /** Burial order of the tombstones (see bury()). */
+  /**
+   * Call-ID → burial number of its latest burial. The burials are a queue in parallel arrays (see bury());
+   * burial number n is at index n - tombBase. Numbers, not objects, in the Map: twenty thousand tombstone
+   * objects would be copied out of the young generation and kept until a full collection.
+   */
+  private readonly tombstones = new Map<string, number>();
   private tombOrder: string[] = [];
-  private tombSeqs: number[] = [];
+  private tombA: string[] = [];
+  private tombAPort: number[] = [];
+  private tombB: string[] = [];
+  private tombBPort: number[] = [];
+  private tombCseq: number[] = [];
+  /** Index of the oldest burial still in the queue, and the burial number at index 0. */
   private tombHead = 0;
+  private tombBase = 1;
   private tombSeq = 0;
   /**
    * Announced media endpoints by a small-integer hash of address and port (see mediaKey; the endpoint
@@ -406,8 +405,13 @@ export class CallTracker {
         return;
       }
     }
-    const tomb = legs ? undefined : this.tombstones.get(m.callId);
-    if (tomb && tomb.a === m.src && tomb.aPort === m.srcPort && tomb.b === m.dst && tomb.bPort === m.dstPort && m.cseq <= tomb.cseq) {
+    const seq = legs ? undefined : this.tombstones.get(m.callId);
+    const t = seq === undefined ? -1 : seq - this.tombBase;
+    if (
+      t >= 0 &&
+      this.tombA[t] === m.src && this.tombAPort[t] === m.srcPort && this.tombB[t] === m.dst && this.tombBPort[t] === m.dstPort &&
+      m.cseq <= this.tombCseq[t]!
+    ) {
       return; // late retransmission of a finished call
     }
     // Every field set here, the optional ones too: all legs keep one object shape as calls progress.
@@ -600,25 +604,34 @@ export class CallTracker {
   }
 
   /**
-   * Remembers a finished attempt's Call-ID, forgetting the oldest one past the cap. The order lives in
-   * a queue (Call-ID + sequence number; a Call-ID buried again makes its older slot stale): taking the
-   * first key of a Map that keeps losing its first entries walks over all the deleted slots each time,
-   * which made this O(cap) per call.
+   * Remembers a finished attempt's Call-ID with the hop (sockets) and CSeq of its INVITE, forgetting the
+   * oldest one past the cap. The order lives in a queue (a Call-ID buried again makes its older slot
+   * stale): taking the first key of a Map that keeps losing its first entries walks over all the deleted
+   * slots each time, which made this O(cap) per call.
    */
   private bury(leg: Leg): void {
     const seq = ++this.tombSeq;
-    this.tombstones.set(leg.callId, { a: leg.a, aPort: leg.aPort, b: leg.b, bPort: leg.bPort, cseq: leg.cseq, seq });
+    this.tombstones.set(leg.callId, seq);
     this.tombOrder.push(leg.callId);
-    this.tombSeqs.push(seq);
+    this.tombA.push(leg.a);
+    this.tombAPort.push(leg.aPort);
+    this.tombB.push(leg.b);
+    this.tombBPort.push(leg.bPort);
+    this.tombCseq.push(leg.cseq);
     while (this.tombstones.size > this.tombstoneCap && this.tombHead < this.tombOrder.length) {
       const k = this.tombOrder[this.tombHead]!;
-      const ks = this.tombSeqs[this.tombHead]!;
+      if (this.tombstones.get(k) === this.tombBase + this.tombHead) this.tombstones.delete(k);
       this.tombHead++;
-      if (this.tombstones.get(k)?.seq === ks) this.tombstones.delete(k);
     }
     if (this.tombHead >= 4096 && this.tombHead * 2 >= this.tombOrder.length) {
-      this.tombOrder = this.tombOrder.slice(this.tombHead);
-      this.tombSeqs = this.tombSeqs.slice(this.tombHead);
+      const h = this.tombHead;
+      this.tombOrder = this.tombOrder.slice(h);
+      this.tombA = this.tombA.slice(h);
+      this.tombAPort = this.tombAPort.slice(h);
+      this.tombB = this.tombB.slice(h);
+      this.tombBPort = this.tombBPort.slice(h);
+      this.tombCseq = this.tombCseq.slice(h);
+      this.tombBase += h;
       this.tombHead = 0;
     }
   }

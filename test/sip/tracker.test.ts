@@ -366,4 +366,24 @@ describe('CallTracker memory', () => {
     expect(n).toBe(2000);
     expect((t as unknown as { tombstones: Map<string, string> }).tombstones.size).toBe(100);
   });
+
+  it('swallows a late INVITE of a call still remembered, not of one forgotten past the cap (queue compacted on the way)', async () => {
+    const { CallTracker } = await import('../../src/sip/tracker.js');
+    const { scanAll } = await import('./scenario.js');
+    const records: CallRecord[] = [];
+    const t = new CallTracker({ record: (r) => records.push(r) }, { tombstoneCap: 100 });
+    // 6000 burials: the queue is compacted past 4096, and a Call-ID buried twice leaves a stale slot.
+    const calls = Array.from({ length: 6000 }, (_, i) => new Call(`late-${i}`).invite(i * 10).resp(i * 10 + 5, 486, 'Busy Here'));
+    for (const c of calls) for (const m of scanAll(c.wire)) t.add(m);
+    // The same Call-ID retried with a higher CSeq is a new attempt: buried again, its first slot goes stale.
+    for (const m of scanAll(new Call('late-5950').invite(60_000, { cseq: 2 }).resp(60_005, 486, 'Busy Here', { cseq: 2 }).wire)) t.add(m);
+    expect(records).toHaveLength(6001);
+    const late = (i: number) => scanAll(new Call(`late-${i}`).invite(70_000 + i).wire)[0]!;
+    t.add(late(5999)); // remembered: a retransmission of a finished call
+    t.add(late(5950)); // buried twice, still remembered
+    t.add(late(0)); // forgotten long ago: a new call
+    t.end();
+    expect(records.map((r) => r.callId).slice(6001)).toEqual(['late-0']);
+    expect((t as unknown as { tombstones: Map<string, number> }).tombstones.size).toBe(100);
+  });
 });
