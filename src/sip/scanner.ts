@@ -724,7 +724,11 @@ export function scanSipMessage(
           viaSeen = true;
           // Lean: the tracker matches by branch only INVITE, CANCEL and ACK requests and responses.
           if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
-          if (paramRange(buf, vs, ve, L_BRANCH) && prE > prS) m.viaBranch = paramText(buf);
+          // The sent-by before the first ';' is passed by the native search (once a message: only the
+          // first Via is read), not walked by `paramRange`; a ',' in it still ends the search, as there.
+          const semi = searchByte(buf, SEMI, vs);
+          if (semi < 0 || semi >= ve || indexOfByte(buf, COMMA, vs, semi) >= 0) break;
+          if (paramRange(buf, semi, ve, L_BRANCH) && prE > prS) m.viaBranch = paramText(buf);
           break;
         }
         case H_CONTACT: {
