@@ -125,9 +125,8 @@ function anyAt(refs: MediaRef[], addr: Uint8Array, port: number): boolean {
 
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
-  /** Call-ID → the hop and CSeq of the closed INVITE, to swallow its late retransmissions. */
   /**
-   * Call-ID → burial number of its latest burial. The burials are a queue in parallel arrays (see bury());
+   * Call-ID → burial number of its latest burial, to swallow late retransmissions of a closed INVITE. The burials are a queue in parallel arrays (see bury());
    * burial number n is at index n - tombBase. Numbers, not objects, in the Map: twenty thousand tombstone
    * objects would be copied out of the young generation and kept until a full collection.
    */
