@@ -243,7 +243,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
       foreign ? `not supported: this is ${foreign}` : 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export',
     );
   }
-  // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into two buffers.
+  // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
   return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) } };
 }

@@ -96,10 +96,11 @@ export interface CallTrackerOptions extends SourceOptions {
 
 /**
  * A small-integer hash of an endpoint (30 bits: V8 keeps it unboxed, where address·65536 + port was a
- * heap number per lookup). IPv6 addresses are folded to 32 bits first. Keys may collide: the lists
- * hold the address and port, which are compared.
+ * heap number per lookup). IPv6 addresses are folded to 32 bits first. Endpoints of different addresses
+ * may share a key, so the lists hold the address, which is compared; one address never gives two of its
+ * ports the same key (the port only changes the low 16 bits). Exported for tests.
  */
-function mediaKey(a: Uint8Array, port: number): number {
+export function mediaKey(a: Uint8Array, port: number): number {
   let h: number;
   if (a.length === 4) h = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
   else {
@@ -114,21 +115,19 @@ function isZeroAddr(a: Uint8Array): boolean {
   return true;
 }
 
-/** Whether any endpoint of a key's list is this address and port (keys may collide). */
-function anyAt(refs: MediaRef[], addr: Uint8Array, port: number): boolean {
-  for (let i = 0; i < refs.length; i++) {
-    const r = refs[i]!;
-    if (r.port === port && sameAddr(r.addr, addr)) return true;
-  }
+/** Whether any endpoint of a key's list has this address (keys of different addresses may collide). */
+function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
+  for (let i = 0; i < refs.length; i++) if (sameAddr(refs[i]!.addr, addr)) return true;
   return false;
 }
 
 export class CallTracker {
   private readonly calls = new Map<string, Leg[]>();
   /**
-   * Call-ID → burial number of its latest burial, to swallow late retransmissions of a closed INVITE. The burials are a queue in parallel arrays (see bury());
-   * burial number n is at index n - tombBase. Numbers, not objects, in the Map: twenty thousand tombstone
-   * objects would be copied out of the young generation and kept until a full collection.
+   * Call-ID → burial number of its latest burial, to swallow late retransmissions of a closed INVITE.
+   * The burials are a queue in parallel arrays (see bury()); burial number n is at index n - tombBase.
+   * Numbers, not objects, in the Map: twenty thousand tombstone objects would be copied out of the young
+   * generation and kept until a full collection.
    */
   private readonly tombstones = new Map<string, number>();
   private tombOrder: string[] = [];
@@ -195,19 +194,17 @@ export class CallTracker {
   rtp(p: TransportPayload): boolean {
     // Both legs of a proxied call announce the same media: the packet counts for each of them.
     let addr = p.dstAddr;
-    let port = p.dstPort;
-    let refs = this.mediaByKey.get(mediaKey(addr, port));
+    let refs = this.mediaByKey.get(mediaKey(addr, p.dstPort));
     let toOwner = true;
-    if (refs === undefined || !anyAt(refs, addr, port)) {
+    if (refs === undefined || !anyAt(refs, addr)) {
       addr = p.srcAddr;
-      port = p.srcPort;
-      refs = this.mediaByKey.get(mediaKey(addr, port));
+      refs = this.mediaByKey.get(mediaKey(addr, p.srcPort));
       toOwner = false;
-      if (refs === undefined || !anyAt(refs, addr, port)) return false;
+      if (refs === undefined || !anyAt(refs, addr)) return false;
     }
     if (!looksLikeRtp(p.buf, p.start, p.end)) return false;
     if (refs.length === 1) this.countRtp(refs[0]!, p, toOwner);
-    else for (const ref of refs) if (ref.port === port && sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
+    else for (const ref of refs) if (sameAddr(ref.addr, addr)) this.countRtp(ref, p, toOwner);
     return true;
   }
 

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpu } from '../analysis/bench-util.mjs';
 
 const [oldDist, file, roundsArg] = process.argv.slice(2);
 if (!oldDist || !file) {
@@ -40,10 +41,6 @@ for (let i = 0; i < whole.length; i += 1 << 20) chunks.push(whole.subarray(i, Ma
 const builds = { old: await load(oldDist), new: await load(new URL('../../dist/', import.meta.url).pathname) };
 const times = { old: [], new: [] };
 const records = {};
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 for (let i = 0; i < rounds; i++) {
   for (const k of i % 2 ? ['new', 'old'] : ['old', 'new']) {
     const t = cpu();

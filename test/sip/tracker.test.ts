@@ -387,3 +387,45 @@ describe('CallTracker memory', () => {
     expect((t as unknown as { tombstones: Map<string, number> }).tombstones.size).toBe(100);
   });
 });
+
+describe('CallTracker RTP lookup', () => {
+  it('a datagram to an endpoint whose key collides with an announced one is not that call\'s', async () => {
+    const { CallTracker, mediaKey } = await import('../../src/sip/tracker.js');
+    const { ReusedPayload } = await import('../../src/net/payload.js');
+    const { scanAll } = await import('./scenario.js');
+    // The caller announces 10.0.0.1:20000; find another address and a port with the same key
+    // (key = (imul(address, K) ^ port) & 0x3fffffff: the port only reaches the low 16 bits).
+    const announced = Uint8Array.of(10, 0, 0, 1);
+    const k1 = mediaKey(announced, 20000);
+    let other: Uint8Array | undefined;
+    let port = -1;
+    for (let i = 0; i < 1 << 24 && !other; i++) {
+      const a = Uint8Array.of(10, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+      const p = (mediaKey(a, 0) ^ k1) & 0x3fffffff;
+      if (p < 65536 && mediaKey(a, p) === k1 && a[3] !== 1) {
+        other = a;
+        port = p;
+      }
+    }
+    expect(other).toBeDefined();
+    const records: CallRecord[] = [];
+    const t = new CallTracker({ record: (r) => records.push(r) }, {});
+    const call = new Call('rtp-collide').invite(0, { sdp: sdp('10.0.0.1', 20000) }).resp(100, 200, 'OK', { sdp: sdp('198.51.100.20', 30000) }).ack(110);
+    for (const m of scanAll(call.wire)) t.add(m);
+    const rtp = new Uint8Array(172);
+    rtp[0] = 0x80; // version 2, PCMU
+    // From a source no SDP announced, so that only the destination can match.
+    const to = (dst: Uint8Array, dport: number): boolean => {
+      const p = new ReusedPayload(Uint8Array.of(203, 0, 113, 9), dst, rtp);
+      p.ts = T0 + 500;
+      p.srcPort = 40000;
+      p.dstPort = dport;
+      p.at(rtp, 0, rtp.length);
+      return t.rtp(p);
+    };
+    expect(to(other!, port)).toBe(false);
+    expect(to(announced, 20000)).toBe(true);
+    t.end();
+    expect(records[0]!.rtp).toEqual({ fromCallee: 1, fromCaller: 0, firstFromCalleeAfterAnswer: 400, ringbackAfterAnswer: undefined });
+  });
+});
