@@ -13,7 +13,7 @@
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
 import { getEntry } from '../catalogue/index.js';
 import type { DialTarget } from './channel.js';
-import { SlotMap } from './slot-map.js';
+import { SlotMap } from '../slot-map.js';
 
 export interface Attempt {
   id: string;

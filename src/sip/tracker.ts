@@ -17,6 +17,7 @@
 import type { TransportPayload } from '../net/payload.js';
 import { CallFlag } from '../types.js';
 import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessage, SourceOptions } from '../types.js';
+import { SlotMap } from '../slot-map.js';
 import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset, sameAddr } from './rtp.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
@@ -142,9 +143,12 @@ export class CallTracker {
   private tombSeq = 0;
   /**
    * Announced media endpoints by a small-integer hash of address and port (see mediaKey; the endpoint
-   * is compared too): an RTP packet costs one Map lookup, no string and no heap number.
+   * is compared too): an RTP packet costs one lookup, no string and no heap number. A SlotMap, not a Map
+   * (see slot-map.ts): every call adds and deletes its endpoints, and the tables a Map left behind kept
+   * finished calls alive through scavenges once a full collection had promoted one (calls-sip.pcap:
+   * 100 MB promoted in a run instead of 40, and scavenges took 136 ms instead of 71).
    */
-  private readonly mediaByKey = new Map<number, MediaRef[]>();
+  private readonly mediaByKey = new SlotMap<number, MediaRef[]>();
   private readonly timeout: number;
   private readonly tombstoneCap: number;
   private readonly answeredTimeout: number;

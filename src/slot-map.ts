@@ -7,7 +7,7 @@
  * table (for iterators). Once such a table has been promoted to the old generation, the dead calls it still
  * names, and every later table of the chain with the calls it names, survive each scavenge until the next
  * full collection: reading full.log (1M lines), 47% of the young generation survived each scavenge, 10% with
- * SlotMaps.
+ * SlotMaps; in the capture tracker's media map, 100 MB were promoted over calls-sip.pcap instead of 40.
  *
  * Here the Map holds small integers (slot numbers) and the values sit in an array whose slot is cleared when
  * the entry is deleted: a left-behind table names keys and numbers only. Insertion order is the Map's.

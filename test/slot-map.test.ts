@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlotMap } from '../../src/asterisk/slot-map.js';
+import { SlotMap } from '../src/slot-map.js';
 
 describe('SlotMap', () => {
   it('behaves as a Map: get, set (new and existing key), delete, size', () => {
