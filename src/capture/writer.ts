@@ -3,6 +3,7 @@
  *
  * Builders return fresh byte arrays and compose: `ethernet(ipv4({ ..., payload: udp({ ... }) }))`.
  * Timestamps are milliseconds since the epoch (fractions allowed), as everywhere in sipscope.
+ * The byte layouts are those of capture/layout.ts, which the scenario renderer (gen/capture.ts) writes with too.
  */
 import { gzipSync } from 'node:zlib';
 import { renderToBuffer, type ByteOut } from '../gen/out.js';
@@ -251,7 +252,8 @@ export interface Ipv4Init {
 
 export function ipv4(i: Ipv4Init): Uint8Array {
   const fragment = ipv4Fragment(i.dontFragment ?? false, i.moreFragments ?? false, i.fragOffset ?? 0);
-  const [src, dst] = [ipv4Number(i.src), ipv4Number(i.dst)];
+  const src = ipv4Number(i.src);
+  const dst = ipv4Number(i.dst);
   return withHeader(20, i.payload, (b) => putIpv4(b, 0, i.totalLength ?? 20 + i.payload.length, i.id ?? 0, fragment, i.ttl ?? 64, i.proto, src, dst));
 }
 

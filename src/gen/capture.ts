@@ -5,7 +5,8 @@
  * connection per call (handshake, data split across segments, ACKs, FIN).
  *
  * Packets are written straight into the output's batch buffer: no allocation per RTP packet, so that
- * the benchmark's gigabyte capture is generated in seconds.
+ * the benchmark's gigabyte capture is generated in seconds. The headers are put with capture/layout.ts,
+ * as the test builders' are.
  */
 import { type GenCall, type Scenario, callTimes } from './scenario.js';
 import { type SipEvent, callMessages, rtpPorts } from './sip.js';
