@@ -3,9 +3,17 @@
  *
  * Builders return fresh byte arrays and compose: `ethernet(ipv4({ ..., payload: udp({ ... }) }))`.
  * Timestamps are milliseconds since the epoch (fractions allowed), as everywhere in sipscope.
+ * The byte layouts are those of capture/layout.ts, which the scenario renderer (gen/capture.ts) writes with too.
  */
 import { gzipSync } from 'node:zlib';
+import { renderToBuffer, type ByteOut } from '../gen/out.js';
+import { put16, put16be, put32, u16be, u32be } from '../net/bytes.js';
 import { EtherType, LinkType } from '../net/linktypes.js';
+import {
+  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, type PcapngInterface, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader,
+  putBlock, putEthernet, putIpv4, putIpv4Checksum, putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp,
+  putUdp, sectionHeaderBlock, sum16,
+} from './layout.js';
 
 // ── containers ────────────────────────────────────────────────────────────────────────────────
 
@@ -26,48 +34,9 @@ export interface PcapOptions {
   snaplen?: number;
 }
 
-class Out {
-  private buf = new Uint8Array(4096);
-  len = 0;
-  constructor(public le: boolean) {}
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-  }
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u16(v: number): void {
-    this.room(2);
-    const o = this.len;
-    if (this.le) { this.buf[o] = v & 0xff; this.buf[o + 1] = (v >>> 8) & 0xff; }
-    else { this.buf[o] = (v >>> 8) & 0xff; this.buf[o + 1] = v & 0xff; }
-    this.len += 2;
-  }
-  u32(v: number): void {
-    if (this.le) { this.u16(v & 0xffff); this.u16((v >>> 16) & 0xffff); }
-    else { this.u16((v >>> 16) & 0xffff); this.u16(v & 0xffff); }
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  pad4(): void {
-    while (this.len & 3) this.u8(0);
-  }
-  patch32(at: number, v: number): void {
-    const save = this.len;
-    this.len = at;
-    this.u32(v);
-    this.len = save;
-  }
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
+/** Runs `write` into a fresh array. */
+function result(write: (out: ByteOut) => void): Uint8Array {
+  return new Uint8Array(renderToBuffer(write));
 }
 
 /** Splits a ms timestamp into seconds and a fraction in `perSec` units (rounded, carried). */
@@ -79,35 +48,21 @@ function split(ts: number, perSec: number): [number, number] {
 }
 
 export function writePcap(packets: Iterable<CapturedPacket>, opts: PcapOptions = {}): Uint8Array {
-  const o = new Out(!opts.bigEndian);
-  o.u32(opts.nanos ? 0xa1b23c4d : 0xa1b2c3d4);
-  o.u16(2);
-  o.u16(4);
-  o.u32(0);
-  o.u32(0);
-  o.u32(opts.snaplen ?? 262144);
-  o.u32(opts.linktype ?? LinkType.ETHERNET);
+  const le = !opts.bigEndian;
   const perSec = opts.nanos ? 1e9 : 1e6;
-  for (const p of packets) {
-    const [sec, frac] = split(p.ts, perSec);
-    o.u32(sec);
-    o.u32(frac);
-    o.u32(p.data.length);
-    o.u32(p.origLen ?? p.data.length);
-    o.bytes(p.data);
-  }
-  return o.result();
+  return result((out) => {
+    out.bytes(pcapHeader(le, opts.nanos ?? false, opts.snaplen ?? DEFAULT_SNAPLEN, opts.linktype ?? LinkType.ETHERNET));
+    for (const p of packets) {
+      const [sec, frac] = split(p.ts, perSec);
+      out.reserve(PCAP_RECORD_LEN + p.data.length);
+      const at = putPcapRecord(out.buf, out.pos, le, sec, frac, p.data.length, p.origLen ?? p.data.length);
+      out.buf.set(p.data, at);
+      out.pos = at + p.data.length;
+    }
+  });
 }
 
-export interface PcapngInterface {
-  linktype: number;
-  snaplen?: number;
-  /** Raw if_tsresol byte: 6 = µs (default), 9 = ns, 0x80|n = 2^-n s. */
-  tsresol?: number;
-  /** if_tsoffset in seconds. */
-  tsoffset?: number;
-  name?: string;
-}
+export type { PcapngInterface };
 
 export interface PcapngPacket extends CapturedPacket {
   /** Interface index inside the section (default 0). */
@@ -133,79 +88,54 @@ function tsUnits(ts: number, iface: PcapngInterface): bigint {
   return BigInt(sec) * ups + BigInt(Math.round((subMs * Number(ups)) / 1000));
 }
 
-function block(o: Out, type: number, body: (o: Out) => void): void {
-  const start = o.len;
-  o.u32(type);
-  o.u32(0);
-  body(o);
-  o.pad4();
-  const total = o.len - start + 4;
-  o.u32(total);
-  o.patch32(start + 4, total);
-}
-
-function option(o: Out, code: number, value: Uint8Array): void {
-  o.u16(code);
-  o.u16(value.length);
-  o.bytes(value);
-  o.pad4();
+/** Appends a block with a body of `bodyLen` bytes, which `body` puts at the offset it is given. */
+function block(out: ByteOut, le: boolean, type: number, bodyLen: number, body: (b: Uint8Array, at: number) => void): void {
+  const total = blockLength(bodyLen);
+  out.reserve(total);
+  body(out.buf, putBlock(out.buf, out.pos, le, type, bodyLen));
+  out.pos += total;
 }
 
 export function writePcapng(sections: PcapngSection | PcapngSection[]): Uint8Array {
   const list = Array.isArray(sections) ? sections : [sections];
-  const o = new Out(true);
-  for (const s of list) {
-    o.le = !s.bigEndian;
-    block(o, 0x0a0d0d0a, (b) => {
-      b.u32(0x1a2b3c4d);
-      b.u16(1);
-      b.u16(0);
-      b.u32(0xffffffff);
-      b.u32(0xffffffff);
-    });
-    for (const i of s.interfaces) {
-      block(o, 1, (b) => {
-        b.u16(i.linktype);
-        b.u16(0);
-        b.u32(i.snaplen ?? 262144);
-        if (i.name !== undefined) option(b, 2, new TextEncoder().encode(i.name));
-        if (i.tsresol !== undefined) option(b, 9, Uint8Array.of(i.tsresol));
-        if (i.tsoffset !== undefined) {
-          const v = new Uint8Array(8);
-          new DataView(v.buffer).setBigInt64(0, BigInt(i.tsoffset), b.le);
-          option(b, 14, v);
-        }
-        if (i.name !== undefined || i.tsresol !== undefined || i.tsoffset !== undefined) { b.u16(0); b.u16(0); }
-      });
-    }
-    if (s.extraBlocks) {
-      block(o, 4, (b) => { b.u16(1); b.u16(8); b.bytes(Uint8Array.of(192, 0, 2, 1, 0x61, 0x00, 0, 0)); b.u16(0); b.u16(0); });
-      block(o, 0x80001234, (b) => { b.bytes(new TextEncoder().encode('a local block to skip')); });
-    }
-    for (const p of s.packets) {
-      const origLen = p.origLen ?? p.data.length;
-      const kind = p.block ?? 'epb';
-      if (kind === 'spb') {
-        block(o, 3, (b) => { b.u32(origLen); b.bytes(p.data); });
-        continue;
+  return result((out) => {
+    for (const s of list) {
+      const le = !s.bigEndian;
+      out.bytes(sectionHeaderBlock(le));
+      for (const i of s.interfaces) out.bytes(interfaceBlock(i, le));
+      if (s.extraBlocks) {
+        // A name resolution block (192.0.2.1 is "a") and a custom block of local use.
+        block(out, le, 4, 16, (b, at) => {
+          put16(b, at, 1, le);
+          put16(b, at + 2, 8, le);
+          b.set([192, 0, 2, 1, 0x61, 0x00, 0, 0], at + 4);
+          put32(b, at + 12, 0, le);
+        });
+        const note = new TextEncoder().encode('a local block to skip');
+        block(out, le, 0x80001234, note.length, (b, at) => b.set(note, at));
       }
-      const iface = s.interfaces[p.iface ?? 0];
-      if (iface === undefined) throw new Error(`interface ${p.iface} not in section`);
-      const t = tsUnits(p.ts, iface);
-      block(o, kind === 'epb' ? 6 : 2, (b) => {
-        if (kind === 'epb') b.u32(p.iface ?? 0);
-        else { b.u16(p.iface ?? 0); b.u16(0); }
-        b.u32(Number(t >> 32n));
-        b.u32(Number(t & 0xffffffffn));
-        b.u32(p.data.length);
-        b.u32(origLen);
-        b.bytes(p.data);
-        b.pad4();
-      });
+      for (const p of s.packets) {
+        const origLen = p.origLen ?? p.data.length;
+        const kind = p.block ?? 'epb';
+        if (kind === 'spb') {
+          block(out, le, 3, 4 + p.data.length, (b, at) => {
+            put32(b, at, origLen, le);
+            b.set(p.data, at + 4);
+          });
+          continue;
+        }
+        const iface = s.interfaces[p.iface ?? 0];
+        if (iface === undefined) throw new Error(`interface ${p.iface} not in section`);
+        const t = tsUnits(p.ts, iface);
+        out.reserve(blockLength(20 + p.data.length));
+        const at = putPacketBlock(out.buf, out.pos, le, kind === 'pb', p.iface ?? 0, Number(t >> 32n), Number(t & 0xffffffffn), p.data.length, origLen);
+        out.buf.set(p.data, at);
+        out.pos += blockLength(20 + p.data.length);
+      }
+      // An Interface Statistics Block with no counters.
+      if (s.extraBlocks) block(out, le, 5, 12, (b, at) => b.fill(0, at, at + 12));
     }
-    if (s.extraBlocks) block(o, 5, (b) => { b.u32(0); b.u32(0); b.u32(0); });
-  }
-  return o.result();
+  });
 }
 
 // ── addresses and checksums ────────────────────────────────────────────────────────────────────
@@ -232,14 +162,11 @@ export function parseIp(text: string): Uint8Array {
   return out;
 }
 
-function sum16(b: Uint8Array, acc = 0): number {
-  for (let i = 0; i < b.length; i += 2) acc += (b[i]! << 8) | (b[i + 1] ?? 0);
-  return acc;
-}
-
-function fold(s: number): number {
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return ~s & 0xffff;
+/** An IPv4 address as a 32-bit number. */
+function ipv4Number(text: string): number {
+  const a = parseIp(text);
+  if (a.length !== 4) throw new Error(`not an IPv4 address: ${text}`);
+  return u32be(a, 0);
 }
 
 function cat(...parts: Uint8Array[]): Uint8Array {
@@ -262,6 +189,14 @@ function be32(v: number): Uint8Array {
 
 const text = (s: string | Uint8Array): Uint8Array => (typeof s === 'string' ? new TextEncoder().encode(s) : s);
 
+/** A fresh array: a `headerLen`-byte header that `put` writes at offset 0, then `payload`. */
+function withHeader(headerLen: number, payload: Uint8Array, put: (b: Uint8Array) => void): Uint8Array {
+  const out = new Uint8Array(headerLen + payload.length);
+  put(out);
+  out.set(payload, headerLen);
+  return out;
+}
+
 // ── transport ─────────────────────────────────────────────────────────────────────────────────
 
 export interface UdpInit {
@@ -275,7 +210,7 @@ export interface UdpInit {
 /** A UDP datagram (checksum 0: not computed). */
 export function udp(u: UdpInit): Uint8Array {
   const p = text(u.payload);
-  return cat(be16(u.sport), be16(u.dport), be16(u.length ?? p.length + 8), be16(0), p);
+  return withHeader(8, p, (b) => putUdp(b, 0, u.sport, u.dport, u.length ?? p.length + 8));
 }
 
 export const TcpFlag = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16 } as const;
@@ -295,7 +230,7 @@ export interface TcpInit {
 export function tcp(t: TcpInit): Uint8Array {
   const p = text(t.payload ?? '');
   const flags = t.flags ?? (p.length > 0 ? TcpFlag.PSH | TcpFlag.ACK : TcpFlag.ACK);
-  return cat(be16(t.sport), be16(t.dport), be32(t.seq >>> 0), be32((t.ack ?? 0) >>> 0), Uint8Array.of(5 << 4, flags), be16(t.window ?? 65535), be16(0), be16(0), p);
+  return withHeader(20, p, (b) => putTcp(b, 0, t.sport, t.dport, t.seq, t.ack ?? 0, flags, t.window ?? 65535));
 }
 
 // ── IP ────────────────────────────────────────────────────────────────────────────────────────
@@ -316,18 +251,10 @@ export interface Ipv4Init {
 }
 
 export function ipv4(i: Ipv4Init): Uint8Array {
-  const h = new Uint8Array(20);
-  h[0] = 0x45;
-  h.set(be16(i.totalLength ?? 20 + i.payload.length), 2);
-  h.set(be16(i.id ?? 0), 4);
-  const ff = (i.dontFragment ? 0x4000 : 0) | (i.moreFragments ? 0x2000 : 0) | ((i.fragOffset ?? 0) >> 3);
-  h.set(be16(ff), 6);
-  h[8] = i.ttl ?? 64;
-  h[9] = i.proto;
-  h.set(parseIp(i.src), 12);
-  h.set(parseIp(i.dst), 16);
-  h.set(be16(fold(sum16(h))), 10);
-  return cat(h, i.payload);
+  const fragment = ipv4Fragment(i.dontFragment ?? false, i.moreFragments ?? false, i.fragOffset ?? 0);
+  const src = ipv4Number(i.src);
+  const dst = ipv4Number(i.dst);
+  return withHeader(20, i.payload, (b) => putIpv4(b, 0, i.totalLength ?? 20 + i.payload.length, i.id ?? 0, fragment, i.ttl ?? 64, i.proto, src, dst));
 }
 
 export interface Ipv6Ext {
@@ -379,21 +306,17 @@ export interface IpUdpInit extends UdpInit {
   id?: number;
 }
 
-/** Fills the UDP/TCP checksum of `seg` (at `at`) over the pseudo-header of RFC 768/793/8200. */
-function l4Checksum(src: string, dst: string, proto: number, seg: Uint8Array, at: number): Uint8Array {
+/** Fills the UDP/TCP checksum of `seg` (IPv4 or IPv6 addresses). */
+function l4Checksum(src: string, dst: string, proto: number, seg: Uint8Array): Uint8Array {
   const s = parseIp(src);
   const d = parseIp(dst);
-  const len = seg.length;
-  const pseudo = s.length === 4 ? cat(s, d, Uint8Array.of(0, proto), be16(len)) : cat(s, d, be32(len), Uint8Array.of(0, 0, 0, proto));
-  let c = fold(sum16(seg, sum16(pseudo)));
-  if (c === 0 && proto === 17) c = 0xffff;
-  seg.set(be16(c), at);
+  putL4Checksum(seg, 0, seg.length, proto, sum16(s, 0, s.length, sum16(d, 0, d.length)));
   return seg;
 }
 
 /** A UDP datagram in IPv4 or IPv6, chosen by the address form (checksum filled in). */
 export function udpPacket(u: IpUdpInit): Uint8Array {
-  const payload = u.length === undefined ? l4Checksum(u.src, u.dst, 17, udp(u), 6) : udp(u);
+  const payload = u.length === undefined ? l4Checksum(u.src, u.dst, 17, udp(u)) : udp(u);
   return u.src.includes(':') ? ipv6({ src: u.src, dst: u.dst, nextHeader: 17, payload }) : ipv4({ src: u.src, dst: u.dst, proto: 17, payload, id: u.id });
 }
 
@@ -405,7 +328,7 @@ export interface IpTcpInit extends TcpInit {
 
 /** A TCP segment in IPv4 or IPv6, chosen by the address form (checksum filled in). */
 export function tcpPacket(t: IpTcpInit): Uint8Array {
-  const payload = l4Checksum(t.src, t.dst, 6, tcp(t), 16);
+  const payload = l4Checksum(t.src, t.dst, 6, tcp(t));
   return t.src.includes(':') ? ipv6({ src: t.src, dst: t.dst, nextHeader: 6, payload }) : ipv4({ src: t.src, dst: t.dst, proto: 6, payload, id: t.id });
 }
 
@@ -413,18 +336,15 @@ export function tcpPacket(t: IpTcpInit): Uint8Array {
 export function fragmentIpv4(packet: Uint8Array, maxData: number, id?: number): Uint8Array[] {
   const ihl = (packet[0]! & 15) * 4;
   const data = packet.subarray(ihl);
-  const step = maxData & ~7;
-  if (step <= 0) throw new Error('fragment size below 8 bytes');
+  const step = fragmentStep(maxData);
   const out: Uint8Array[] = [];
   for (let off = 0; off < data.length; off += step) {
     const end = Math.min(off + step, data.length);
     const h = packet.slice(0, ihl);
-    const more = end < data.length;
-    h.set(be16(ihl + end - off), 2);
-    if (id !== undefined) h.set(be16(id), 4);
-    h.set(be16((more ? 0x2000 : 0) | (off >> 3)), 6);
-    h[10] = h[11] = 0;
-    h.set(be16(fold(sum16(h))), 10);
+    put16be(h, 2, ihl + end - off);
+    if (id !== undefined) put16be(h, 4, id);
+    put16be(h, 6, ipv4Fragment(false, end < data.length, off));
+    putIpv4Checksum(h, 0, ihl);
     out.push(cat(h, data.subarray(off, end)));
   }
   return out;
@@ -437,8 +357,7 @@ export function fragmentIpv4(packet: Uint8Array, maxData: number, id?: number): 
 export function fragmentIpv6(packet: Uint8Array, maxData: number, id: number): Uint8Array[] {
   const nh = packet[6]!;
   const data = packet.subarray(40);
-  const step = maxData & ~7;
-  if (step <= 0) throw new Error('fragment size below 8 bytes');
+  const step = fragmentStep(maxData);
   const out: Uint8Array[] = [];
   for (let off = 0; off < data.length; off += step) {
     const end = Math.min(off + step, data.length);
@@ -468,26 +387,27 @@ function ipEtherType(p: Uint8Array): number {
   return p[0]! >> 4 === 6 ? EtherType.IPV6 : EtherType.IPV4;
 }
 
+/** Default MACs: 02:00:00:00:00:01 sends to 02:00:00:00:00:02 (locally administered). */
+const SRC_MAC = 0x0200_0000_0001;
+const DST_MAC = 0x0200_0000_0002;
+
+const macNumber = (m: Uint8Array): number => u16be(m, 0) * 2 ** 32 + u32be(m, 2);
+
 export function ethernet(payload: Uint8Array, e: EthernetInit = {}): Uint8Array {
-  const dst = e.dst ?? Uint8Array.of(0x02, 0, 0, 0, 0, 2);
-  const src = e.src ?? Uint8Array.of(0x02, 0, 0, 0, 0, 1);
-  const tags: Uint8Array[] = [];
+  const dst = e.dst ? macNumber(e.dst) : DST_MAC;
+  const src = e.src ? macNumber(e.src) : SRC_MAC;
   const vlans = e.vlans ?? [];
-  vlans.forEach((id, k) => {
-    const tpid = k === 0 && vlans.length > 1 ? (e.outerTpid ?? EtherType.QINQ) : EtherType.VLAN;
-    tags.push(cat(be16(tpid), be16(id & 0xfff)));
-  });
-  return cat(dst, src, ...tags, be16(e.type ?? ipEtherType(payload)), payload);
+  return withHeader(14 + 4 * vlans.length, payload, (b) => putEthernet(b, 0, dst, src, e.type ?? ipEtherType(payload), vlans, e.outerTpid));
 }
 
 /** Linux cooked capture v1 (LINKTYPE_LINUX_SLL, 113). */
 export function sll(payload: Uint8Array, protocol = ipEtherType(payload)): Uint8Array {
-  return cat(be16(0), be16(1), be16(6), Uint8Array.of(2, 0, 0, 0, 0, 1, 0, 0), be16(protocol), payload);
+  return withHeader(16, payload, (b) => putSll(b, 0, 0, SRC_MAC, protocol));
 }
 
 /** Linux cooked capture v2 (LINKTYPE_LINUX_SLL2, 276). */
 export function sll2(payload: Uint8Array, protocol = ipEtherType(payload)): Uint8Array {
-  return cat(be16(protocol), be16(0), be32(2), be16(1), Uint8Array.of(0, 6), Uint8Array.of(2, 0, 0, 0, 0, 1, 0, 0), payload);
+  return withHeader(20, payload, (b) => putSll2(b, 0, 0, SRC_MAC, protocol));
 }
 
 /** BSD loopback (LINKTYPE_NULL, host byte order) or OpenBSD loopback (LINKTYPE_LOOP, network order). */

@@ -5,13 +5,19 @@
  * connection per call (handshake, data split across segments, ACKs, FIN).
  *
  * Packets are written straight into the output's batch buffer: no allocation per RTP packet, so that
- * the benchmark's gigabyte capture is generated in seconds.
+ * the benchmark's gigabyte capture is generated in seconds. The headers are put with capture/layout.ts,
+ * as the test builders' are.
  */
 import { type GenCall, type Scenario, callTimes } from './scenario.js';
 import { type SipEvent, callMessages, rtpPorts } from './sip.js';
 import { type Cursor, mergeInTime } from './merge.js';
 import type { ByteOut } from './out.js';
 import { FRAMES_PER_SECOND, FRAME_SAMPLES, speechFrames, toneFrames } from './g711.js';
+import {
+  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader, putEthernet, putIpv4,
+  putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp, putUdp, sectionHeaderBlock,
+} from '../capture/layout.js';
+import { EtherType } from '../net/linktypes.js';
 
 export type LinkKind = 'ethernet' | 'vlan' | 'sll' | 'sll2' | 'raw';
 
@@ -50,6 +56,9 @@ export interface CaptureStats {
 
 const LINKTYPE: Record<LinkKind, number> = { ethernet: 1, vlan: 1, sll: 113, sll2: 276, raw: 101 };
 const LINK_LEN: Record<LinkKind, number> = { ethernet: 14, vlan: 18, sll: 16, sll2: 20, raw: 0 };
+/** MACs are 02:00 + the IPv4 address (locally administered). */
+const MAC = 0x0200 * 2 ** 32;
+const VLAN_IDS: readonly number[] = [100];
 
 function ipv4(s: string): number {
   let v = 0;
@@ -68,6 +77,8 @@ class PacketWriter {
   readonly linkType: number;
   private readonly linkLen: number;
   private ipId = 1;
+  /** Where the packet being written ends. */
+  private next = 0;
   readonly stats: CaptureStats = {
     packets: 0,
     sipMessages: 0,
@@ -87,149 +98,55 @@ class PacketWriter {
   }
 
   fileHeader(): void {
-    const out = this.out;
-    if (this.o.container === 'pcap') {
-      out.reserve(24);
-      const b = out.buf;
-      const p = out.pos;
-      b.writeUInt32LE(this.o.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4, p);
-      b.writeUInt16LE(2, p + 4);
-      b.writeUInt16LE(4, p + 6);
-      b.writeInt32LE(0, p + 8);
-      b.writeUInt32LE(0, p + 12);
-      b.writeUInt32LE(262144, p + 16);
-      b.writeUInt32LE(this.linkType, p + 20);
-      out.pos += 24;
-      return;
+    const nanos = this.o.nanosecond;
+    if (this.o.container === 'pcap') this.out.bytes(pcapHeader(true, nanos, DEFAULT_SNAPLEN, this.linkType));
+    else {
+      this.out.bytes(sectionHeaderBlock(true));
+      this.out.bytes(interfaceBlock({ linktype: this.linkType, tsresol: nanos ? 9 : 6 }, true));
     }
-    // Section Header Block, then one Interface Description Block with if_tsresol.
-    out.reserve(28 + 32);
-    const b = out.buf;
-    let p = out.pos;
-    b.writeUInt32LE(0x0a0d0d0a, p);
-    b.writeUInt32LE(28, p + 4);
-    b.writeUInt32LE(0x1a2b3c4d, p + 8);
-    b.writeUInt16LE(1, p + 12);
-    b.writeUInt16LE(0, p + 14);
-    b.writeInt32LE(-1, p + 16);
-    b.writeInt32LE(-1, p + 20);
-    b.writeUInt32LE(28, p + 24);
-    p += 28;
-    b.writeUInt32LE(1, p);
-    b.writeUInt32LE(32, p + 4);
-    b.writeUInt16LE(this.linkType, p + 8);
-    b.writeUInt16LE(0, p + 10);
-    b.writeUInt32LE(262144, p + 12);
-    b.writeUInt16LE(9, p + 16); // if_tsresol
-    b.writeUInt16LE(1, p + 18);
-    b.writeUInt32LE(this.o.nanosecond ? 9 : 6, p + 20); // value byte + 3 bytes padding
-    b.writeUInt32LE(0, p + 24); // opt_endofopt
-    b.writeUInt32LE(32, p + 28);
-    out.pos = p + 32;
   }
 
   /**
    * Starts one packet of `ipLen` bytes of IPv4 and returns the offset where the IPv4 header goes;
-   * the caller fills it, then calls `endPacket`.
+   * the caller fills it, then calls `end`.
    */
   private begin(ts: number, ipLen: number, outgoing: boolean, src: number, dst: number): number {
     const out = this.out;
     const frameLen = this.linkLen + ipLen;
-    const pad = (4 - (frameLen & 3)) & 3;
-    out.reserve(32 + frameLen + pad);
+    const pcap = this.o.container === 'pcap';
+    const recordLen = pcap ? PCAP_RECORD_LEN + frameLen : blockLength(20 + frameLen);
+    out.reserve(recordLen);
+    this.next = out.pos + recordLen;
     const b = out.buf;
     let p = out.pos;
+    // The time in the file's units, rounded once (the committed fixtures are made with this arithmetic).
     const unit = this.o.nanosecond ? 1e6 : 1e3;
     const t = Math.round(ts * unit);
-    if (this.o.container === 'pcap') {
+    if (pcap) {
       const perSec = this.o.nanosecond ? 1e9 : 1e6;
       const sec = Math.floor(t / perSec);
-      b.writeUInt32LE(sec, p);
-      b.writeUInt32LE(t - sec * perSec, p + 4);
-      b.writeUInt32LE(frameLen, p + 8);
-      b.writeUInt32LE(frameLen, p + 12);
-      p += 16;
+      p = putPcapRecord(b, p, true, sec, t - sec * perSec, frameLen, frameLen);
     } else {
-      const total = 32 + frameLen + pad;
-      b.writeUInt32LE(6, p);
-      b.writeUInt32LE(total, p + 4);
-      b.writeUInt32LE(0, p + 8);
       const hi = Math.floor(t / 4294967296);
-      b.writeUInt32LE(hi, p + 12);
-      b.writeUInt32LE(t - hi * 4294967296, p + 16);
-      b.writeUInt32LE(frameLen, p + 20);
-      b.writeUInt32LE(frameLen, p + 24);
-      b.writeUInt32LE(total, p + 28 + frameLen + pad);
-      if (pad) b.fill(0, p + 28 + frameLen, p + 28 + frameLen + pad);
-      p += 28;
+      p = putPacketBlock(b, p, true, false, 0, hi, t - hi * 4294967296, frameLen, frameLen);
     }
-    // Link layer. MACs are 02:00 + the IPv4 address (locally administered).
     switch (this.o.link) {
       case 'ethernet':
+        return putEthernet(b, p, MAC + dst, MAC + src, EtherType.IPV4);
       case 'vlan':
-        b.writeUInt16BE(0x0200, p);
-        b.writeUInt32BE(dst, p + 2);
-        b.writeUInt16BE(0x0200, p + 6);
-        b.writeUInt32BE(src, p + 8);
-        if (this.o.link === 'vlan') {
-          b.writeUInt16BE(0x8100, p + 12);
-          b.writeUInt16BE(100, p + 14);
-          b.writeUInt16BE(0x0800, p + 16);
-          p += 18;
-        } else {
-          b.writeUInt16BE(0x0800, p + 12);
-          p += 14;
-        }
-        break;
+        return putEthernet(b, p, MAC + dst, MAC + src, EtherType.IPV4, VLAN_IDS);
       case 'sll':
-        b.writeUInt16BE(outgoing ? 4 : 0, p);
-        b.writeUInt16BE(1, p + 2);
-        b.writeUInt16BE(6, p + 4);
-        b.writeUInt16BE(0x0200, p + 6);
-        b.writeUInt32BE(src, p + 8);
-        b.writeUInt16BE(0, p + 12);
-        b.writeUInt16BE(0x0800, p + 14);
-        p += 16;
-        break;
+        return putSll(b, p, outgoing ? 4 : 0, MAC + src, EtherType.IPV4);
       case 'sll2':
-        b.writeUInt16BE(0x0800, p);
-        b.writeUInt16BE(0, p + 2);
-        b.writeUInt32BE(2, p + 4);
-        b.writeUInt16BE(1, p + 8);
-        b[p + 10] = outgoing ? 4 : 0;
-        b[p + 11] = 6;
-        b.writeUInt16BE(0x0200, p + 12);
-        b.writeUInt32BE(src, p + 14);
-        b.writeUInt16BE(0, p + 18);
-        p += 20;
-        break;
+        return putSll2(b, p, outgoing ? 4 : 0, MAC + src, EtherType.IPV4);
       case 'raw':
-        break;
+        return p;
     }
-    return p;
   }
 
-  private ipHeader(p: number, ipLen: number, id: number, fragWord: number, proto: number, src: number, dst: number): void {
-    const b = this.out.buf;
-    b[p] = 0x45;
-    b[p + 1] = 0;
-    b.writeUInt16BE(ipLen, p + 2);
-    b.writeUInt16BE(id, p + 4);
-    b.writeUInt16BE(fragWord, p + 6);
-    b[p + 8] = 64;
-    b[p + 9] = proto;
-    b.writeUInt16BE(0, p + 10);
-    b.writeUInt32BE(src, p + 12);
-    b.writeUInt32BE(dst, p + 16);
-    let sum = 0;
-    for (let i = 0; i < 20; i += 2) sum += (b[p + i]! << 8) | b[p + i + 1]!;
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-    b.writeUInt16BE(~sum & 0xffff, p + 10);
-  }
-
-  private end(p: number): void {
-    const pad = this.o.container === 'pcapng' ? ((4 - ((p - this.out.pos - 28) & 3)) & 3) + 4 : 0;
-    this.out.pos = p + pad;
+  /** Ends the packet begun last (past the pcapng block's padding and trailer). */
+  private end(): void {
+    this.out.pos = this.next;
     this.stats.packets++;
   }
 
@@ -239,43 +156,31 @@ class PacketWriter {
     const id = this.ipId = (this.ipId + 1) & 0xffff;
     const mtu = this.o.mtu;
     if (mtu > 0 && 20 + udpLen > mtu) {
-      const per = (mtu - 20) & ~7;
+      const per = fragmentStep(mtu - 20);
       // The UDP header travels in the first fragment; later ones carry the rest of the datagram.
       for (let off = 0; off < udpLen; off += per) {
         const n = Math.min(per, udpLen - off);
-        const more = off + n < udpLen;
         let p = this.begin(ts, 20 + n, outgoing, src, dst);
-        this.ipHeader(p, 20 + n, id, (more ? 0x2000 : 0) | (off >> 3), 17, src, dst);
-        p += 20;
-        const b = this.out.buf;
+        p = putIpv4(this.out.buf, p, 20 + n, id, ipv4Fragment(false, off + n < udpLen, off), 64, 17, src, dst);
         let dataFrom = off - 8;
         let len = n;
         if (off === 0) {
-          b.writeUInt16BE(sport, p);
-          b.writeUInt16BE(dport, p + 2);
-          b.writeUInt16BE(udpLen, p + 4);
-          b.writeUInt16BE(0, p + 6);
-          p += 8;
+          p = putUdp(this.out.buf, p, sport, dport, udpLen);
           dataFrom = 0;
           len = n - 8;
         }
-        b.set(payload.subarray(payloadOff + dataFrom, payloadOff + dataFrom + len), p);
-        this.end(p + len);
+        this.out.buf.set(payload.subarray(payloadOff + dataFrom, payloadOff + dataFrom + len), p);
+        this.end();
         this.stats.fragments++;
       }
       return;
     }
     let p = this.begin(ts, 20 + udpLen, outgoing, src, dst);
-    this.ipHeader(p, 20 + udpLen, id, 0x4000, 17, src, dst);
-    p += 20;
     const b = this.out.buf;
-    b.writeUInt16BE(sport, p);
-    b.writeUInt16BE(dport, p + 2);
-    b.writeUInt16BE(udpLen, p + 4);
-    b.writeUInt16BE(0, p + 6);
-    p += 8;
+    p = putIpv4(b, p, 20 + udpLen, id, ipv4Fragment(true, false, 0), 64, 17, src, dst);
+    p = putUdp(b, p, sport, dport, udpLen);
     b.set(payloadLen === payload.length && payloadOff === 0 ? payload : payload.subarray(payloadOff, payloadOff + payloadLen), p);
-    this.end(p + payloadLen);
+    this.end();
   }
 
   /** One TCP segment (flags: FIN 1, SYN 2, PSH 8, ACK 16). */
@@ -284,29 +189,13 @@ class PacketWriter {
     const ipLen = 40 + len;
     const id = this.ipId = (this.ipId + 1) & 0xffff;
     let p = this.begin(ts, ipLen, outgoing, src, dst);
-    this.ipHeader(p, ipLen, id, 0x4000, 6, src, dst);
-    p += 20;
     const b = this.out.buf;
+    p = putIpv4(b, p, ipLen, id, ipv4Fragment(true, false, 0), 64, 6, src, dst);
     const th = p;
-    b.writeUInt16BE(sport, p);
-    b.writeUInt16BE(dport, p + 2);
-    b.writeUInt32BE(seq >>> 0, p + 4);
-    b.writeUInt32BE(ack >>> 0, p + 8);
-    b[p + 12] = 5 << 4;
-    b[p + 13] = flags;
-    b.writeUInt16BE(65535, p + 14);
-    b.writeUInt16BE(0, p + 16);
-    b.writeUInt16BE(0, p + 18);
-    p += 20;
+    p = putTcp(b, p, sport, dport, seq, ack, flags, 65535);
     if (payload) b.set(payload, p);
-    // TCP checksum over the pseudo-header, header and data (RFC 793).
-    let sum = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 6 + 20 + len;
-    const endAt = th + 20 + len;
-    for (let i = th; i + 1 < endAt; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
-    if ((endAt - th) & 1) sum += b[endAt - 1]! << 8;
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-    b.writeUInt16BE(~sum & 0xffff, th + 16);
-    this.end(p + len);
+    putL4Checksum(b, th, 20 + len, 6, (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff));
+    this.end();
     this.stats.tcpPackets++;
   }
 

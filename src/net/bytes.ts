@@ -1,4 +1,4 @@
-/** Byte readers at offsets (no DataView per packet; V8 inlines these). */
+/** Byte readers and writers at offsets (no DataView per packet; V8 inlines these). */
 
 export function u16be(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
@@ -22,4 +22,32 @@ export function u16(b: Uint8Array, o: number, le: boolean): number {
 
 export function u32(b: Uint8Array, o: number, le: boolean): number {
   return le ? u32le(b, o) : u32be(b, o);
+}
+
+export function put16be(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+}
+
+export function put32be(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+export function put16(b: Uint8Array, o: number, v: number, le: boolean): void {
+  if (le) {
+    b[o] = v;
+    b[o + 1] = v >>> 8;
+  } else put16be(b, o, v);
+}
+
+export function put32(b: Uint8Array, o: number, v: number, le: boolean): void {
+  if (le) {
+    b[o] = v;
+    b[o + 1] = v >>> 8;
+    b[o + 2] = v >>> 16;
+    b[o + 3] = v >>> 24;
+  } else put32be(b, o, v);
 }

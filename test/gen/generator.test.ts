@@ -184,6 +184,10 @@ describe('capture containers', () => {
     expect(stats!.sipMessages).toBe(27);
   });
 
+  it('an MTU with room for less than 8 bytes of fragment data is refused (as by the test builders)', () => {
+    expect(() => renderToBuffer((o) => writeCapture(alphaBeta({ bigInvite: true }), o, { rtp: false, mtu: 27 }))).toThrow('fragment size below 8 bytes');
+  });
+
   it('RTP: 50 packets per second per direction for answered calls only', () => {
     let stats;
     renderToBuffer((o) => {
