@@ -57,6 +57,11 @@ export class SlotMap<K, V> {
     return it.done === true ? undefined : this.slots[it.value];
   }
 
+  /** Keys in insertion order. */
+  keys(): IterableIterator<K> {
+    return this.index.keys();
+  }
+
   /** Values in insertion order. */
   *values(): IterableIterator<V> {
     for (const i of this.index.values()) yield this.slots[i]!;

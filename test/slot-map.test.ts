@@ -30,6 +30,7 @@ describe('SlotMap', () => {
     m.set(10, 'v10'); // takes a cleared slot, but comes last
     m.set(11, 'v11');
     expect([...m.values()]).toEqual(['v1', 'v3', 'v4', 'v10', 'v11']);
+    expect([...m.keys()]).toEqual([1, 3, 4, 10, 11]);
     expect(m.first()).toBe('v1');
     m.clear();
     expect(m.size).toBe(0);

@@ -9,6 +9,7 @@
  * it restarts its framing, and the parked bytes are delivered after it.
  */
 import { addrToString } from './payload.js';
+import { SlotMap } from '../slot-map.js';
 
 export interface TcpSegmentParked {
   seq: number;
@@ -62,7 +63,8 @@ const SYN = 2;
 const RST = 4;
 
 export class TcpReassembler {
-  private readonly table = new Map<number, TcpFlow>();
+  /** Flows by hash (chained on collisions). A SlotMap: a flow comes and goes per connection (see slot-map.ts). */
+  private readonly table = new SlotMap<number, TcpFlow>();
   private count = 0;
   private lastSweep = 0;
 

@@ -11,6 +11,7 @@ import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
 import { looksLikeRtp } from './rtp.js';
 import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
+import { SlotMap } from '../slot-map.js';
 
 /** How far into a non-SIP-looking payload we look for a start line after junk. */
 const JUNK_SEARCH_BYTES = 2048;
@@ -63,7 +64,8 @@ export function brokenStart(d: Uint8Array): string | undefined {
 }
 
 export class SipPayloadHandler implements PayloadHandler {
-  private readonly framers = new Map<string, SipStreamFramer>();
+  /** A SlotMap: a framer comes and goes per TCP connection (see slot-map.ts). */
+  private readonly framers = new SlotMap<string, SipStreamFramer>();
   /** First bytes of TCP flows whose first line has not fully arrived yet. */
   private readonly probes = new Map<string, Uint8Array>();
   private readonly problem: ScanProblem = {};
