@@ -10,8 +10,8 @@
  * - Retransmissions (same CSeq INVITE, the same response again) are flagged, never counted twice.
  * - Forked early dialogs (18x/2xx with different To-tags) stay one attempt (flag Forked).
  * - Re-INVITEs inside a dialog are not attempts (flag ReInvite on the call).
- * - Finished calls leave the table; a capped tombstone set keeps late retransmissions, ACKs and BYEs
- *   from creating anything. Calls idle for `callTimeoutMs` of capture time are closed as TimedOut;
+ * - Finished calls leave the table; a tombstone set keeps late retransmissions, ACKs and BYEs from
+ *   creating anything, for TOMBSTONE_MS of capture time (and at most TOMBSTONE_CAP of them). Calls idle for `callTimeoutMs` of capture time are closed as TimedOut;
  *   calls still open at end() are emitted as Unfinished.
  */
 import type { TransportPayload } from '../net/payload.js';
@@ -28,7 +28,12 @@ export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
 export const DEFAULT_ANSWERED_TIMEOUT_MS = 4 * 3600_000;
 /** RFC 3261 Timer B / Timer H (64·T1): an INVITE with no response, or a 2xx without ACK, gives up. */
 export const TIMER_B_MS = 32_000;
-/** Finished Call-IDs remembered to swallow late retransmissions and BYEs. */
+/**
+ * How long a finished Call-ID is remembered, to swallow late retransmissions, ACKs and BYEs: twice the
+ * longest RFC 3261 transaction timer (Timer B/F/H, 64·T1 = 32 s), in capture time.
+ */
+export const TOMBSTONE_MS = 2 * TIMER_B_MS;
+/** At most this many finished Call-IDs are remembered (memory bound for very high call rates). */
 export const TOMBSTONE_CAP = 20_000;
 /** Distinct response keys remembered per INVITE transaction for retransmission detection. */
 const MAX_RESPONSE_KEYS = 32;
@@ -128,7 +133,8 @@ export class CallTracker {
    * Call-ID → burial number of its latest burial, to swallow late retransmissions of a closed INVITE.
    * The burials are a queue in parallel arrays (see bury()); burial number n is at index n - tombBase.
    * Numbers, not objects, in the Map: twenty thousand tombstone objects would be copied out of the young
-   * generation and kept until a full collection.
+   * generation and kept until a full collection. Burials older than TOMBSTONE_MS leave the queue: the
+   * Map stays as small as the call rate makes it (every lookup of a large one was a cache miss).
    */
   private readonly tombstones = new Map<string, number>();
   private tombOrder: string[] = [];
@@ -137,6 +143,8 @@ export class CallTracker {
   private tombB: string[] = [];
   private tombBPort: number[] = [];
   private tombCseq: number[] = [];
+  /** Capture time of each burial. */
+  private tombTs: number[] = [];
   /** Index of the oldest burial still in the queue, and the burial number at index 0. */
   private tombHead = 0;
   private tombBase = 1;
@@ -410,7 +418,7 @@ export class CallTracker {
     if (
       t >= 0 &&
       this.tombA[t] === m.src && this.tombAPort[t] === m.srcPort && this.tombB[t] === m.dst && this.tombBPort[t] === m.dstPort &&
-      m.cseq <= this.tombCseq[t]!
+      m.cseq <= this.tombCseq[t]! && m.ts - this.tombTs[t]! <= TOMBSTONE_MS
     ) {
       return; // late retransmission of a finished call
     }
@@ -605,7 +613,7 @@ export class CallTracker {
 
   /**
    * Remembers a finished attempt's Call-ID with the hop (sockets) and CSeq of its INVITE, forgetting the
-   * oldest one past the cap. The order lives in a queue (a Call-ID buried again makes its older slot
+   * burials older than TOMBSTONE_MS and the oldest past the cap. The order lives in a queue (a Call-ID buried again makes its older slot
    * stale): taking the first key of a Map that keeps losing its first entries walks over all the deleted
    * slots each time, which made this O(cap) per call.
    */
@@ -618,7 +626,12 @@ export class CallTracker {
     this.tombB.push(leg.b);
     this.tombBPort.push(leg.bPort);
     this.tombCseq.push(leg.cseq);
-    while (this.tombstones.size > this.tombstoneCap && this.tombHead < this.tombOrder.length) {
+    this.tombTs.push(this.lastTs);
+    const expired = this.lastTs - TOMBSTONE_MS;
+    while (
+      this.tombHead < this.tombOrder.length &&
+      (this.tombstones.size > this.tombstoneCap || this.tombTs[this.tombHead]! < expired)
+    ) {
       const k = this.tombOrder[this.tombHead]!;
       if (this.tombstones.get(k) === this.tombBase + this.tombHead) this.tombstones.delete(k);
       this.tombHead++;
@@ -631,6 +644,7 @@ export class CallTracker {
       this.tombB = this.tombB.slice(h);
       this.tombBPort = this.tombBPort.slice(h);
       this.tombCseq = this.tombCseq.slice(h);
+      this.tombTs = this.tombTs.slice(h);
       this.tombBase += h;
       this.tombHead = 0;
     }

@@ -386,6 +386,27 @@ describe('CallTracker memory', () => {
     expect(records.map((r) => r.callId).slice(6001)).toEqual(['late-0']);
     expect((t as unknown as { tombstones: Map<string, number> }).tombstones.size).toBe(100);
   });
+
+  it('remembers a finished call for TOMBSTONE_MS of capture time, then forgets it', async () => {
+    const { CallTracker, TOMBSTONE_MS } = await import('../../src/sip/tracker.js');
+    const { scanAll } = await import('./scenario.js');
+    const records: CallRecord[] = [];
+    const t = new CallTracker({ record: (r) => records.push(r) }, {});
+    const tombstones = (t as unknown as { tombstones: Map<string, number> }).tombstones;
+    const busy = (id: string, at: number) => scanAll(new Call(id).invite(at).resp(at + 5, 486, 'Busy Here').wire);
+    for (const m of [...busy('a', 0), ...busy('b', 1000)]) t.add(m);
+    const late = (id: string, at: number) => scanAll(new Call(id).invite(at).wire)[0]!;
+    t.add(late('a', TOMBSTONE_MS - 1000)); // within the window: a retransmission, swallowed
+    expect(records).toHaveLength(2);
+    // A burial past the window of 'a' (buried at 5 ms) drops it from the Map; 'b' (1005 ms) stays.
+    for (const m of busy('c', TOMBSTONE_MS + 500)) t.add(m);
+    expect([...tombstones.keys()]).toEqual(['b', 'c']);
+    // 'b' is still in the Map but its burial is older than the window: the INVITE is a new attempt.
+    t.add(late('b', TOMBSTONE_MS + 2000));
+    t.add(late('a', TOMBSTONE_MS + 2000));
+    t.end();
+    expect(records.map((r) => r.callId)).toEqual(['a', 'b', 'c', 'b', 'a']);
+  });
 });
 
 describe('CallTracker RTP lookup', () => {
