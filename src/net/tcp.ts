@@ -274,5 +274,6 @@ function flowHash(src: Uint8Array, dst: Uint8Array, sport: number, dport: number
   let h = 0x811c9dc5 ^ sport ^ (dport << 16);
   for (let i = 0; i < src.length; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
   for (let i = 0; i < dst.length; i++) h = Math.imul(h ^ dst[i]!, 0x01000193);
-  return h >>> 0;
+  // 30 bits: a small integer for V8 on every build (an unsigned 32-bit key is a heap number per lookup).
+  return (h ^ (h >>> 30)) & 0x3fffffff;
 }

@@ -84,7 +84,9 @@ export class SipPayloadHandler implements PayloadHandler {
 
   private addrText(a: Uint8Array): string {
     if (a.length !== 4) return addrToString(a);
-    const k = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+    // The signed 32-bit value: a small integer for V8, where the unsigned one is a heap number (hashed as
+    // a double, and made anew per lookup) for every address from 128.0.0.0 up.
+    const k = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
     let t = this.v4Text.get(k);
     if (t === undefined) {
       if (this.v4Text.size >= ADDR_CACHE_MAX) this.v4Text.clear();
