@@ -119,16 +119,30 @@ class PacketWriter {
     this.next = out.pos + recordLen;
     const b = out.buf;
     let p = out.pos;
-    // The time in the file's units, rounded once (the committed fixtures are made with this arithmetic).
-    const unit = this.o.nanosecond ? 1e6 : 1e3;
-    const t = Math.round(ts * unit);
-    if (pcap) {
-      const perSec = this.o.nanosecond ? 1e9 : 1e6;
-      const sec = Math.floor(t / perSec);
-      p = putPcapRecord(b, p, true, sec, t - sec * perSec, frameLen, frameLen);
+    if (this.o.nanosecond) {
+      // Nanoseconds since the epoch pass 2^53: whole seconds and the nanoseconds within the second are
+      // computed apart (ts·1e6 as one double was up to 128 ns off), and the 64-bit pcapng count exactly.
+      let sec = Math.floor(ts / 1000);
+      let ns = Math.round((ts - sec * 1000) * 1e6);
+      if (ns >= 1e9) {
+        sec++;
+        ns -= 1e9;
+      }
+      if (pcap) p = putPcapRecord(b, p, true, sec, ns, frameLen, frameLen);
+      else {
+        const t = BigInt(sec) * 1_000_000_000n + BigInt(ns);
+        p = putPacketBlock(b, p, true, false, 0, Number(t >> 32n), Number(t & 0xffffffffn), frameLen, frameLen);
+      }
     } else {
-      const hi = Math.floor(t / 4294967296);
-      p = putPacketBlock(b, p, true, false, 0, hi, t - hi * 4294967296, frameLen, frameLen);
+      // Microseconds since the epoch stay below 2^53: the time in the file's units, rounded once.
+      const t = Math.round(ts * 1e3);
+      if (pcap) {
+        const sec = Math.floor(t / 1e6);
+        p = putPcapRecord(b, p, true, sec, t - sec * 1e6, frameLen, frameLen);
+      } else {
+        const hi = Math.floor(t / 4294967296);
+        p = putPacketBlock(b, p, true, false, 0, hi, t - hi * 4294967296, frameLen, frameLen);
+      }
     }
     switch (this.o.link) {
       case 'ethernet':

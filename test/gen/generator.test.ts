@@ -175,6 +175,31 @@ describe('capture containers', () => {
     expect(readPcapng(b)).toEqual({ linkType: 1, packets: 27 });
   });
 
+  it('nanosecond timestamps are exact: each one is the microsecond capture\'s × 1000 (pcap and pcapng)', () => {
+    // pcap: seconds and fraction per record; pcapng: the 64-bit count of each Enhanced Packet Block.
+    const pcapTimes = (b: Buffer): bigint[] => {
+      const out: bigint[] = [];
+      const perSec = b.readUInt32LE(0) === 0xa1b23c4d ? 1_000_000_000n : 1_000_000n;
+      for (let p = 24; p + 16 <= b.length; p += 16 + b.readUInt32LE(p + 8)) {
+        out.push(BigInt(b.readUInt32LE(p)) * perSec + BigInt(b.readUInt32LE(p + 4)));
+      }
+      return out;
+    };
+    const pcapngTimes = (b: Buffer): bigint[] => {
+      const out: bigint[] = [];
+      for (let p = 0; p + 12 <= b.length; p += b.readUInt32LE(p + 4)) {
+        if (b.readUInt32LE(p) === 6) out.push((BigInt(b.readUInt32LE(p + 12)) << 32n) | BigInt(b.readUInt32LE(p + 16)));
+      }
+      return out;
+    };
+    for (const [container, times] of [['pcap', pcapTimes], ['pcapng', pcapngTimes]] as const) {
+      const us = times(renderToBuffer((o) => writeCapture(ab, o, { container, rtpMaxSec: 1 })));
+      const ns = times(renderToBuffer((o) => writeCapture(ab, o, { container, rtpMaxSec: 1, nanosecond: true })));
+      expect(ns.length, container).toBe(us.length);
+      expect(ns, container).toEqual(us.map((t) => t * 1000n));
+    }
+  });
+
   it('fragmentation splits only the large INVITEs into IPv4 fragments', () => {
     let stats;
     renderToBuffer((o) => {
