@@ -10,7 +10,7 @@
  * `match` is an IPv4/IPv6 address or CIDR block; the longest matching prefix wins.
  */
 import { InputError } from './errors.js';
-import { parseIp } from './sip/rtp.js';
+import { parseAddr } from './net/payload.js';
 
 interface Table {
   /** Prefix lengths present, longest first. */
@@ -68,7 +68,7 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
     if (!route) throw new InputError(file, `${where}: empty route name for "${match}"`);
     const slash = match.indexOf('/');
     const addrText = slash < 0 ? match : match.slice(0, slash);
-    const addr = parseIp(addrText);
+    const addr = parseAddr(addrText);
     if (!addr) throw new InputError(file, `${where}: "${match}" is not an IPv4/IPv6 address or CIDR`);
     const max = addr.length * 8;
     let bits = max;
@@ -91,7 +91,7 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
   const cache = new Map<string, string | undefined>();
   return (addrText: string): string | undefined => {
     if (cache.has(addrText)) return cache.get(addrText);
-    const a = parseIp(addrText);
+    const a = parseAddr(addrText);
     let found: string | undefined;
     if (a) {
       const table = a.length === 4 ? v4 : v6;

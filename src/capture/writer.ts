@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { renderToBuffer, type ByteOut } from '../gen/out.js';
 import { put16, put16be, put32, u16be, u32be } from '../net/bytes.js';
 import { EtherType, LinkType } from '../net/linktypes.js';
+import { parseAddr } from '../net/payload.js';
 import {
   DEFAULT_SNAPLEN, PCAP_RECORD_LEN, type PcapngInterface, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader,
   putBlock, putEthernet, putIpv4, putIpv4Checksum, putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp,
@@ -140,26 +141,11 @@ export function writePcapng(sections: PcapngSection | PcapngSection[]): Uint8Arr
 
 // ── addresses and checksums ────────────────────────────────────────────────────────────────────
 
-/** Parses an IPv4 dotted quad or an IPv6 text address (with `::`) into 4 or 16 bytes. */
+/** An IPv4 dotted quad or IPv6 text address as 4 or 16 bytes (net/payload.ts parses it); throws on anything else. */
 export function parseIp(text: string): Uint8Array {
-  if (!text.includes(':')) {
-    const parts = text.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) throw new Error(`bad IPv4 address ${text}`);
-    return Uint8Array.from(parts);
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
-  const groups = [...h, ...Array<string>(fill).fill('0'), ...t];
-  if (groups.length !== 8) throw new Error(`bad IPv6 address ${text}`);
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    const v = parseInt(g, 16);
-    out[2 * i] = v >> 8;
-    out[2 * i + 1] = v & 0xff;
-  });
-  return out;
+  const a = parseAddr(text);
+  if (!a) throw new Error(`bad IP address ${text}`);
+  return a;
 }
 
 /** An IPv4 address as a 32-bit number. */

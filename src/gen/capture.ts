@@ -18,6 +18,8 @@ import {
   putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp, putUdp, sectionHeaderBlock,
 } from '../capture/layout.js';
 import { EtherType } from '../net/linktypes.js';
+import { parseAddr } from '../net/payload.js';
+import { u32be } from '../net/bytes.js';
 
 export type LinkKind = 'ethernet' | 'vlan' | 'sll' | 'sll2' | 'raw';
 
@@ -60,17 +62,11 @@ const LINK_LEN: Record<LinkKind, number> = { ethernet: 14, vlan: 18, sll: 16, sl
 const MAC = 0x0200 * 2 ** 32;
 const VLAN_IDS: readonly number[] = [100];
 
+/** A scenario's IPv4 address as a 32-bit number (once per call). */
 function ipv4(s: string): number {
-  let v = 0;
-  let part = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch === 46) {
-      v = v * 256 + part;
-      part = 0;
-    } else part = part * 10 + (ch - 48);
-  }
-  return (v * 256 + part) >>> 0;
+  const a = parseAddr(s);
+  if (!a || a.length !== 4) throw new Error(`not an IPv4 address: ${s}`);
+  return u32be(a, 0);
 }
 
 class PacketWriter {

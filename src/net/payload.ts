@@ -123,3 +123,69 @@ export function addrToString(a: Uint8Array): string {
   const tail = hex.slice(bestStart + bestLen).join(':');
   return `${head}::${tail}`;
 }
+
+/** Parses a textual IPv4 or IPv6 address into 4 or 16 bytes (the inverse of addrToString), or undefined. */
+export function parseAddr(s: string): Uint8Array | undefined {
+  if (s.includes(':')) return parseIpv6(s);
+  // Dotted quad: four groups of 1–3 ASCII digits, each ≤ 255 (a byte loop, no split or regex).
+  const out = new Uint8Array(4);
+  let part = 0;
+  let digits = 0;
+  let v = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      v = v * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || v > 255 || part > 3) return undefined;
+      out[part++] = v;
+      digits = 0;
+      v = 0;
+    } else return undefined;
+  }
+  return part === 4 ? out : undefined;
+}
+
+function parseIpv6(s: string): Uint8Array | undefined {
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  const dbl = s.indexOf('::');
+  if (dbl !== s.lastIndexOf('::')) return undefined;
+  const head = dbl >= 0 ? s.slice(0, dbl) : s;
+  const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
+  const groups = (x: string): number[] | undefined => {
+    if (x === '') return [];
+    const out: number[] = [];
+    const parts = x.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseAddr(p);
+        if (!v4 || v4.length !== 4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
+        out.push(parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  const h = groups(head);
+  const t = groups(dbl >= 0 ? tail : '');
+  if (!h || !t) return undefined;
+  let all: number[];
+  if (dbl >= 0) {
+    if (h.length + t.length > 7) return undefined;
+    all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  } else {
+    if (h.length !== 8) return undefined;
+    all = h;
+  }
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[i * 2] = all[i]! >> 8;
+    out[i * 2 + 1] = all[i]! & 0xff;
+  }
+  return out;
+}

@@ -18,7 +18,8 @@ import type { TransportPayload } from '../net/payload.js';
 import { CallFlag } from '../types.js';
 import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessage, SourceOptions } from '../types.js';
 import { SlotMap } from '../slot-map.js';
-import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset, sameAddr } from './rtp.js';
+import { parseAddr } from '../net/payload.js';
+import { RingbackDetector, looksLikeRtp, rtpPayloadOffset, sameAddr } from './rtp.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
 /**
@@ -267,7 +268,7 @@ export class CallTracker {
 
   private setMedia(leg: Leg, owner: Side, sdp: SdpSummary | undefined): void {
     if (!sdp || sdp.addr === undefined || !sdp.port) return;
-    const addr = parseIp(sdp.addr);
+    const addr = parseAddr(sdp.addr);
     if (!addr || isZeroAddr(addr)) return; // 0.0.0.0 = hold
     let others = 0;
     for (const r of leg.media) {

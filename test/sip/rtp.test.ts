@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RingbackDetector, looksLikeRtp, parseIp, rtpPayloadOffset } from '../../src/sip/rtp.js';
+import { parseAddr as parseIp } from '../../src/net/payload.js';
+import { RingbackDetector, looksLikeRtp, rtpPayloadOffset } from '../../src/sip/rtp.js';
 
 /** ITU-T G.711 μ-law encoder (for building test audio). */
 function ulaw(sample: number): number {
