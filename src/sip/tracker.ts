@@ -11,8 +11,9 @@
  * - Forked early dialogs (18x/2xx with different To-tags) stay one attempt (flag Forked).
  * - Re-INVITEs inside a dialog are not attempts (flag ReInvite on the call).
  * - Finished calls leave the table; a tombstone set keeps late retransmissions, ACKs and BYEs from
- *   creating anything, for TOMBSTONE_MS of capture time (and at most TOMBSTONE_CAP of them). Calls idle for `callTimeoutMs` of capture time are closed as TimedOut;
- *   calls still open at end() are emitted as Unfinished.
+ *   creating anything, for TOMBSTONE_MS of capture time (and at most TOMBSTONE_CAP of them). Calls idle
+ *   for `callTimeoutMs` of capture time are closed as TimedOut; calls still open at end() are emitted
+ *   as Unfinished.
  */
 import type { TransportPayload } from '../net/payload.js';
 import { CallFlag } from '../types.js';
@@ -614,9 +615,9 @@ export class CallTracker {
 
   /**
    * Remembers a finished attempt's Call-ID with the hop (sockets) and CSeq of its INVITE, forgetting the
-   * burials older than TOMBSTONE_MS and the oldest past the cap. The order lives in a queue (a Call-ID buried again makes its older slot
-   * stale): taking the first key of a Map that keeps losing its first entries walks over all the deleted
-   * slots each time, which made this O(cap) per call.
+   * burials older than TOMBSTONE_MS and the oldest past the cap. The order lives in a queue (a Call-ID
+   * buried again makes its older slot stale): taking the first key of a Map that keeps losing its first
+   * entries walks over all the deleted slots each time, which made this O(cap) per call.
    */
   private bury(leg: Leg): void {
     const seq = ++this.tombSeq;
