@@ -114,8 +114,13 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   // NaN until the first stamped line: console excerpts with no stamps give undated records, not 1970.
   let lastTs = NaN;
   let unstampedLine = -1;
-  /** Bytes of the last `[…]` stamp read on the fast path: the next line often repeats it exactly. */
-  const stampBytes = new Uint8Array(40);
+  /**
+   * The last `[…]` stamp read on the fast path (the next line often repeats it exactly), as 32-bit words of its
+   * bytes taken from its end (`stampWords[k]` = bytes [len - 4k - 4, len - 4k), little-endian) and the bytes
+   * before the last whole word: compared a word at a time.
+   */
+  const stampWords = new Int32Array(10);
+  const stampHead = new Uint8Array(3);
   let stampLen = 0;
   let unstampedUsed = 0;
   let jsonLines = 0;
@@ -386,7 +391,12 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   function repeatedStamp(b: Uint8Array, s: number, e: number): number {
     const n = stampLen;
     if (n === 0 || s + n > e) return -1;
-    for (let i = n - 1; i >= 0; i--) if (b[s + i] !== stampBytes[i]) return -1;
+    // From the end (the seconds change first), four bytes a step.
+    let i = s + n - 4;
+    for (let k = 0; i >= s; i -= 4, k++) {
+      if ((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) !== stampWords[k]) return -1;
+    }
+    for (let j = i + 3; j >= s; j--) if (b[j] !== stampHead[j - s]) return -1;
     return s + n;
   }
 
@@ -400,8 +410,10 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         q = readBracketStamp(b, s, e, cur);
         if (q > 0) {
           takeStamp();
-          if (q - s <= stampBytes.length) {
-            for (let i = s; i < q; i++) stampBytes[i - s] = b[i]!;
+          if (q - s <= 4 * stampWords.length) {
+            let i = q - 4;
+            for (let k = 0; i >= s; i -= 4, k++) stampWords[k] = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+            for (let j = i + 3; j >= s; j--) stampHead[j - s] = b[j]!;
             stampLen = q - s;
           }
         }

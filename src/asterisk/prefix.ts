@@ -33,6 +33,11 @@ export function newPrefix(): LinePrefix {
   return { level: LV_NONE, tidS: -1, tidE: -1, mkS: -1, mkE: -1, mkV: -1 };
 }
 
+/** Value of a lower-case hex digit by its byte, -1 for any other byte (one load per digit, not range tests). */
+const HEX_DIGIT = new Int8Array(256).fill(-1);
+for (let c = 48; c <= 57; c++) HEX_DIGIT[c] = c - 48;
+for (let c = 97; c <= 102; c++) HEX_DIGIT[c] = c - 87;
+
 function isUpper(c: number | undefined): boolean {
   return c !== undefined && c >= 65 && c <= 90;
 }
@@ -73,10 +78,9 @@ export function readLevel(b: Uint8Array, p: number, e: number, out: LinePrefix):
       const hexEnd = r + 11;
       if (hexEnd < e) {
         for (; i < hexEnd; i++) {
-          const c = b[i]!;
-          if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
-          else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
-          else break;
+          const d = HEX_DIGIT[b[i]!]!;
+          if (d < 0) break;
+          v = v * 16 + d;
         }
       }
       if (i === hexEnd && b[hexEnd] === 93) {

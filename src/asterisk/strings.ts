@@ -3,9 +3,9 @@
  * phrases, addresses, dialled numbers) come back as the same string instance, found by a hash of the bytes.
  *
  * A fixed table of 2^bits slots: a slot holds the last string whose bytes hashed there (with its hash and a
- * copy of its bytes, so that a hit is confirmed by byte compares, not string reads), so memory is bounded
- * whatever the input and a miss only costs the decoding it would have cost anyway. Only ASCII text is
- * cached; anything else is decoded each time.
+ * copy of its bytes as 32-bit words, so that a hit is confirmed by compares four bytes a step, not string
+ * reads), so memory is bounded whatever the input and a miss only costs the decoding it would have cost
+ * anyway. Only ASCII text is cached; anything else is decoded each time.
  */
 /** Case-preserving bytes of an ASCII literal. */
 export function ascii(s: string): Uint8Array {
@@ -36,20 +36,32 @@ interface Slicers {
 
 /** Texts longer than this are decoded each time (a long text is rarely repeated, and hashing it costs). */
 const MAX_CACHED = 96;
+/** Words of a slot's bytes: the whole words of the longest text, and the word of its last 0–3 bytes. */
+const SLOT_WORDS = MAX_CACHED / 4 + 1;
+
+/** b[i, e) (0 to 3 bytes) as a little-endian word, missing bytes 0. */
+function tailWord(b: Uint8Array, i: number, e: number): number {
+  let x = 0;
+  for (let j = e - 1; j >= i; j--) x = (x << 8) | b[j]!;
+  return x;
+}
 
 export class ByteStrings {
   private readonly slots: Array<string | undefined>;
-  /** Per slot: the length of its text (0 when empty), the hash it was stored under, and its bytes. */
+  /**
+   * Per slot: the length of its text (0 when empty), the hash it was stored under, and its bytes as
+   * little-endian words (SLOT_WORDS per slot: the whole words, then the word of the last bytes, 0 when none).
+   */
   private readonly lens: Int32Array;
   private readonly hashes: Int32Array;
-  private readonly bytes: Uint8Array;
+  private readonly words: Int32Array;
   private readonly mask: number;
 
   constructor(bits = 12) {
     this.slots = new Array<string | undefined>(1 << bits).fill(undefined);
     this.lens = new Int32Array(1 << bits);
     this.hashes = new Int32Array(1 << bits);
-    this.bytes = new Uint8Array((1 << bits) * MAX_CACHED);
+    this.words = new Int32Array((1 << bits) * SLOT_WORDS);
     this.mask = (1 << bits) - 1;
   }
 
@@ -59,28 +71,37 @@ export class ByteStrings {
     if (n <= 0) return '';
     if (n > MAX_CACHED) return str(b, s, e);
     // The hash reads the first byte and the last 12 at most (where names differ: `…-0000001a`, `…@peer`),
-    // four at a time; a hit is confirmed on every byte, against the slot's own copy of its bytes (no string
-    // access).
+    // four at a time; a hit is confirmed on every byte, four a step, against the slot's own copy of its bytes
+    // (no string access).
     let h = Math.imul(0x811c9dc5 ^ n, 0x01000193) ^ b[s]!;
     let i = n > 12 ? e - 12 : s;
     for (; i + 4 <= e; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
     for (; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     const slot = (h ^ (h >>> 15)) & this.mask;
-    const bytes = this.bytes;
-    const base = slot * MAX_CACHED;
+    const words = this.words;
+    const base = slot * SLOT_WORDS;
+    const whole = s + (n & ~3);
     if (this.lens[slot] === n && this.hashes[slot] === h) {
-      let k = 0;
-      while (k < n && bytes[base + k] === b[s + k]) k++;
-      if (k === n) return this.slots[slot]!;
+      let q = s;
+      let w = base;
+      while (q < whole && (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24)) === words[w]) {
+        q += 4;
+        w++;
+      }
+      if (q === whole && tailWord(b, whole, e) === words[w]) return this.slots[slot]!;
     }
     // Copied into the slot while checking that the text is ASCII (anything else is decoded, not kept).
     let high = 0;
-    for (let k = 0; k < n; k++) {
-      const c = b[s + k]!;
-      high |= c;
-      bytes[base + k] = c;
+    let w = base;
+    for (let q = s; q < whole; q += 4, w++) {
+      const x = b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24);
+      high |= x;
+      words[w] = x;
     }
-    if (high >= 0x80) {
+    const t = tailWord(b, whole, e);
+    high |= t;
+    words[w] = t;
+    if ((high & 0x80808080) !== 0) {
       this.lens[slot] = 0;
       return str(b, s, e);
     }

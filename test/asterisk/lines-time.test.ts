@@ -92,6 +92,38 @@ describe('timestamps', () => {
     expect(new Date(r.security[0]!.ts).toISOString()).toBe('2023-07-01T10:00:00.000Z');
     expect(r.acc.notes).toContain('timestamps read as local time in Europe/Berlin');
   });
+
+  it('a stamp is taken as the previous line\'s only when every byte is the same (each length, each position)', () => {
+    // The repeated stamp is compared four bytes a step from its end, then the bytes before: a stamp one digit
+    // away from the previous line's, at any position and for lengths 17 to 25, is read, not reused.
+    const bases = ['[Nov 14 12:13:14]', '[Nov 14 12:13:14.5]', '[2023-11-14 12:13:14]', '[2023-11-14 12:13:14.1]', '[2023-11-14 12:13:14.12]', '[2023-11-14 12:13:14.123]'];
+    const epoch = (t: string): number => {
+      const s = newStamp();
+      const b = Buffer.from(t);
+      return readBracketStamp(b, 0, b.length, s) === b.length ? stampAsUtc(s, s.hasYear ? s.year : 2023) : NaN;
+    };
+    for (const base of bases) {
+      const lines: string[] = [];
+      const want: number[] = [];
+      for (let k = 1; k < base.length - 1; k++) {
+        const c = base.charCodeAt(k);
+        if (c < 48 || c > 57) continue;
+        const other = base.slice(0, k) + String.fromCharCode(c === 48 ? 49 : c - 1) + base.slice(k + 1);
+        if (Number.isNaN(epoch(other))) continue;
+        const m = `C-${want.length.toString(16).padStart(8, '0')}`;
+        lines.push(
+          `${base} VERBOSE[1][${m}] pbx.c: Executing [555@ctx:1] Dial("SIP/100-${m}", "SIP/alpha/555,30") in new stack`,
+          `${other} VERBOSE[1][${m}] app_dial.c: Called SIP/alpha/555`,
+          `${other} VERBOSE[1][${m}] app_dial.c: Nobody picked up in 30000 ms`,
+        );
+        want.push(epoch(other));
+      }
+      expect(want.length).toBeGreaterThanOrEqual(8);
+      expect(want).not.toContain(epoch(base));
+      const r = run(Buffer.from(lines.join('\n')), 0, { year: 2023 });
+      expect(r.records.map((x) => x.start)).toEqual(want);
+    }
+  });
 });
 
 describe('Dial destinations and channel names', () => {

@@ -24,6 +24,21 @@ describe('ByteStrings', () => {
     }
   });
 
+  it('a hit needs every byte the same: names one byte apart where the hash does not look (lengths 13 to 40)', () => {
+    // The hash reads the first byte and the last 12: names of one length that differ only in between share a
+    // hash and a slot, and only the compare of the slot's words tells them apart (whole words and the last 0–3
+    // bytes).
+    const names = new ByteStrings(1);
+    for (let n = 13; n <= 40; n++) {
+      const a = 'PJSIP/' + 'abcdefghijklmnopqrstuvwxyz0123456789ABCD'.slice(0, n - 6);
+      for (let k = 1; k < n - 12; k++) {
+        const other = a.slice(0, k) + '_' + a.slice(k + 1);
+        const b = Buffer.from(`${a} ${other} ${a}`);
+        expect([names.get(b, 0, n), names.get(b, n + 1, 2 * n + 1), names.get(b, 2 * n + 2, 3 * n + 2)]).toEqual([a, other, a]);
+      }
+    }
+  });
+
   it('str reads a plain Uint8Array as UTF-8 too', () => {
     const u = new Uint8Array(Buffer.from('café'));
     expect(str(u, 0, u.length)).toBe('café');
