@@ -213,7 +213,7 @@ export async function collect(
   const files = specs.filter((s) => s.path !== '-');
   // By default, workers only where they pay: starting them and handing their aggregates over costs about
   // what reading a few dozen MiB does (4 × 75 MiB captures: 2.56 s serial, 2.49 s with 2 workers, measured
-  // when the main thread did not read; 4 × 298 MiB: 5.38 s vs 4.50 s with the main thread and one worker,
+  // when the main thread did not read; 4 × 298 MiB: 4.93 s vs 4.03 s with the main thread and one worker,
   // `npm run bench`). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);

@@ -37,6 +37,7 @@ import { DialTracker, type Attempt, type Context } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
 import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
 import { ascii, str } from './strings.js';
+import { i32le } from '../net/bytes.js';
 import { matchSecurity, maybeSecurity } from './security.js';
 import { DumpBuffer, DumpedInvites, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
 import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
@@ -394,7 +395,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     // From the end (the seconds change first), four bytes a step.
     let i = s + n - 4;
     for (let k = 0; i >= s; i -= 4, k++) {
-      if ((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) !== stampWords[k]) return -1;
+      if (i32le(b, i) !== stampWords[k]) return -1;
     }
     for (let j = i + 3; j >= s; j--) if (b[j] !== stampHead[j - s]) return -1;
     return s + n;
@@ -412,7 +413,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
           takeStamp();
           if (q - s <= 4 * stampWords.length) {
             let i = q - 4;
-            for (let k = 0; i >= s; i -= 4, k++) stampWords[k] = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+            for (let k = 0; i >= s; i -= 4, k++) stampWords[k] = i32le(b, i);
             for (let j = i + 3; j >= s; j--) stampHead[j - s] = b[j]!;
             stampLen = q - s;
           }

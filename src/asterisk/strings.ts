@@ -7,6 +7,8 @@
  * reads), so memory is bounded whatever the input and a miss only costs the decoding it would have cost
  * anyway. Only ASCII text is cached; anything else is decoded each time.
  */
+import { i32le } from '../net/bytes.js';
+
 /** Case-preserving bytes of an ASCII literal. */
 export function ascii(s: string): Uint8Array {
   return Uint8Array.from(Buffer.from(s, 'latin1'));
@@ -75,7 +77,7 @@ export class ByteStrings {
     // (no string access).
     let h = Math.imul(0x811c9dc5 ^ n, 0x01000193) ^ b[s]!;
     let i = n > 12 ? e - 12 : s;
-    for (; i + 4 <= e; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
+    for (; i + 4 <= e; i += 4) h = Math.imul(h ^ i32le(b, i), 0x01000193);
     for (; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     const slot = (h ^ (h >>> 15)) & this.mask;
     const words = this.words;
@@ -84,7 +86,7 @@ export class ByteStrings {
     if (this.lens[slot] === n && this.hashes[slot] === h) {
       let q = s;
       let w = base;
-      while (q < whole && (b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24)) === words[w]) {
+      while (q < whole && i32le(b, q) === words[w]) {
         q += 4;
         w++;
       }
@@ -94,7 +96,7 @@ export class ByteStrings {
     let high = 0;
     let w = base;
     for (let q = s; q < whole; q += 4, w++) {
-      const x = b[q]! | (b[q + 1]! << 8) | (b[q + 2]! << 16) | (b[q + 3]! << 24);
+      const x = i32le(b, q);
       high |= x;
       words[w] = x;
     }

@@ -9,11 +9,23 @@ export function u16le(b: Uint8Array, o: number): number {
 }
 
 export function u32be(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  return i32be(b, o) >>> 0;
 }
 
 export function u32le(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+  return i32le(b, o) >>> 0;
+}
+
+/**
+ * The 32-bit word at `o` as a signed integer: what an Int32Array holds, and a small integer for V8 where
+ * an unsigned word from 2^31 up is a heap number (map keys, hashes, word compares).
+ */
+export function i32be(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+export function i32le(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
 }
 
 export function u16(b: Uint8Array, o: number, le: boolean): number {

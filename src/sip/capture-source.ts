@@ -12,6 +12,7 @@ import { countWarning, createSipFeed, type SipFeed } from './feed.js';
 import { looksLikeRtp } from './rtp.js';
 import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
 import { SlotMap } from '../slot-map.js';
+import { i32be } from '../net/bytes.js';
 
 /** How far into a non-SIP-looking payload we look for a start line after junk. */
 const JUNK_SEARCH_BYTES = 2048;
@@ -84,9 +85,9 @@ export class SipPayloadHandler implements PayloadHandler {
 
   private addrText(a: Uint8Array): string {
     if (a.length !== 4) return addrToString(a);
-    // The signed 32-bit value: a small integer for V8, where the unsigned one is a heap number (hashed as
-    // a double, and made anew per lookup) for every address from 128.0.0.0 up.
-    const k = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
+    // The signed value (see i32be): the unsigned one is a heap number, hashed as a double and made anew per
+    // lookup, for every address from 128.0.0.0 up.
+    const k = i32be(a, 0);
     let t = this.v4Text.get(k);
     if (t === undefined) {
       if (this.v4Text.size >= ADDR_CACHE_MAX) this.v4Text.clear();

@@ -20,6 +20,7 @@ import { CallFlag } from '../types.js';
 import type { CallRecord, Position, RecordSink, RtpSummary, SdpSummary, SipMessage, SourceOptions } from '../types.js';
 import { SlotMap } from '../slot-map.js';
 import { parseAddr } from '../net/payload.js';
+import { i32be } from '../net/bytes.js';
 import { RingbackDetector, looksLikeRtp, rtpPayloadOffset, sameAddr } from './rtp.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
@@ -110,10 +111,10 @@ export interface CallTrackerOptions extends SourceOptions {
  */
 export function mediaKey(a: Uint8Array, port: number): number {
   let h: number;
-  if (a.length === 4) h = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
+  if (a.length === 4) h = i32be(a, 0);
   else {
     h = 0;
-    for (let i = 0; i < a.length; i += 4) h = Math.imul(h, 0x9e3779b1) ^ ((a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!);
+    for (let i = 0; i < a.length; i += 4) h = Math.imul(h, 0x9e3779b1) ^ i32be(a, i);
   }
   return (Math.imul(h, 0x9e3779b1) ^ port) & 0x3fffffff;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hep2, hep3, parseIp } from '../../src/capture/writer.js';
-import { u16be, u16le, u32be, u32le } from '../../src/net/bytes.js';
+import { i32be, i32le, u16be, u16le, u32be, u32le } from '../../src/net/bytes.js';
 import { hepVersion, newHepInfo, parseHep } from '../../src/net/hep.js';
 import { addrToString } from '../../src/net/payload.js';
 
@@ -27,6 +27,12 @@ describe('byte readers', () => {
     expect(u16le(b, 0)).toBe(0xfeff);
     expect(u32be(b, 0)).toBe(0xfffe0102);
     expect(u32le(b, 0)).toBe(0x0201feff);
+  });
+  it('read 32-bit words signed too (what an Int32Array holds)', () => {
+    const b = Uint8Array.of(0xff, 0xfe, 0x01, 0x02);
+    expect(i32be(b, 0)).toBe(0xfffe0102 - 2 ** 32);
+    expect(i32le(b, 0)).toBe(0x0201feff);
+    expect(new Int32Array([i32be(b, 0)])[0]).toBe(i32be(b, 0));
   });
 });
 
