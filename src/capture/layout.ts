@@ -8,8 +8,9 @@
  * after it. Multi-byte fields of packet headers are in network order; capture file fields are in the
  * file's byte order (`le`). MAC addresses are 48-bit numbers, IPv4 addresses 32-bit numbers.
  */
-import { put16, put16be, put32, put32be } from '../net/bytes.js';
+import { put16, put16be, put32, put32be, u32be } from '../net/bytes.js';
 import { EtherType } from '../net/linktypes.js';
+import { parseAddr } from '../net/payload.js';
 
 // ── pcap ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -164,6 +165,13 @@ export function putSll2(b: Uint8Array, at: number, packetType: number, mac: numb
   putMac(b, at + 12, mac);
   put16be(b, at + 18, 0);
   return at + 20;
+}
+
+/** An IPv4 address text as the 32-bit number the `put…` functions take; throws on anything else. */
+export function ipv4Number(text: string): number {
+  const a = parseAddr(text);
+  if (!a || a.length !== 4) throw new Error(`not an IPv4 address: ${text}`);
+  return u32be(a, 0);
 }
 
 // ── IPv4, UDP, TCP ────────────────────────────────────────────────────────────────────────────

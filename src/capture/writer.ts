@@ -11,7 +11,7 @@ import { put16, put16be, put32, u16be, u32be } from '../net/bytes.js';
 import { EtherType, LinkType } from '../net/linktypes.js';
 import { parseAddr } from '../net/payload.js';
 import {
-  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, type PcapngInterface, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader,
+  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, ipv4Number, type PcapngInterface, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader,
   putBlock, putEthernet, putIpv4, putIpv4Checksum, putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp,
   putUdp, sectionHeaderBlock, sum16,
 } from './layout.js';
@@ -146,13 +146,6 @@ export function parseIp(text: string): Uint8Array {
   const a = parseAddr(text);
   if (!a) throw new Error(`bad IP address ${text}`);
   return a;
-}
-
-/** An IPv4 address as a 32-bit number. */
-function ipv4Number(text: string): number {
-  const a = parseIp(text);
-  if (a.length !== 4) throw new Error(`not an IPv4 address: ${text}`);
-  return u32be(a, 0);
 }
 
 function cat(...parts: Uint8Array[]): Uint8Array {

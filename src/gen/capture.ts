@@ -14,12 +14,10 @@ import { type Cursor, mergeInTime } from './merge.js';
 import type { ByteOut } from './out.js';
 import { FRAMES_PER_SECOND, FRAME_SAMPLES, speechFrames, toneFrames } from './g711.js';
 import {
-  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader, putEthernet, putIpv4,
+  DEFAULT_SNAPLEN, PCAP_RECORD_LEN, ipv4Number, blockLength, fragmentStep, interfaceBlock, ipv4Fragment, pcapHeader, putEthernet, putIpv4,
   putL4Checksum, putPacketBlock, putPcapRecord, putSll, putSll2, putTcp, putUdp, sectionHeaderBlock,
 } from '../capture/layout.js';
 import { EtherType } from '../net/linktypes.js';
-import { parseAddr } from '../net/payload.js';
-import { u32be } from '../net/bytes.js';
 
 export type LinkKind = 'ethernet' | 'vlan' | 'sll' | 'sll2' | 'raw';
 
@@ -61,13 +59,6 @@ const LINK_LEN: Record<LinkKind, number> = { ethernet: 14, vlan: 18, sll: 16, sl
 /** MACs are 02:00 + the IPv4 address (locally administered). */
 const MAC = 0x0200 * 2 ** 32;
 const VLAN_IDS: readonly number[] = [100];
-
-/** A scenario's IPv4 address as a 32-bit number (once per call). */
-function ipv4(s: string): number {
-  const a = parseAddr(s);
-  if (!a || a.length !== 4) throw new Error(`not an IPv4 address: ${s}`);
-  return u32be(a, 0);
-}
 
 class PacketWriter {
   readonly linkType: number;
@@ -256,8 +247,8 @@ class CallCursor implements Cursor {
   ) {
     this.order = c.index;
     this.events = callMessages(c);
-    this.local = ipv4(c.local);
-    this.remote = ipv4(c.nextHop);
+    this.local = ipv4Number(c.local);
+    this.remote = ipv4Number(c.nextHop);
     this.ports = rtpPorts(c);
     this.tcp = c.transport === 'tcp';
     this.ephemeral = 30_000 + (c.index % 30_000);
