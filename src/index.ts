@@ -13,7 +13,8 @@ export { ExitCode, SipscopeError, UsageError, InputError } from './errors.js';
 // Pipeline: inputs → records → analysis.
 export { analyze, collect, readInput, resolveRoutes, type AnalyzeOptions, type ReadOptions } from './pipeline.js';
 export { expandInputs, type InputSpec } from './input/expand.js';
-export { openInput, sniffKind, type SourceKind } from './input/open.js';
+export { openInput, type SourceKind } from './input/open.js';
+export { sniffKind } from './input/sniff-kind.js';
 export { loadConfig, type ConfigFile } from './config.js';
 export { parseFailOn, evaluateFailOn, type FailRule } from './failon.js';
 

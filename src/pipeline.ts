@@ -12,8 +12,6 @@ import { expandInputs, type InputSpec } from './input/expand.js';
 import { openInput, readErrorText, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
-import { createAsteriskLogSource } from './asterisk/index.js';
-import { createCdrSource } from './cdr/index.js';
 import { WireCounter } from './sip/wire.js';
 import { loadRoutes } from './routes.js';
 import { Aggregator, finish, type AnalysisOptions } from './analysis/index.js';
@@ -35,10 +33,11 @@ export interface ReadOptions extends SourceOptions {
 
 type SourceFactory = (file: string, sink: RecordSink, opts: SourceOptions) => SourceParser;
 
-const FACTORIES: Record<SourceKind, SourceFactory> = {
-  capture: createCaptureSource,
-  'asterisk-log': createAsteriskLogSource,
-  'cdr-csv': createCdrSource,
+/** The reader of each format; the log and CSV readers are loaded when such an input comes. */
+const FACTORIES: Record<SourceKind, () => Promise<SourceFactory>> = {
+  capture: async () => createCaptureSource,
+  'asterisk-log': async () => (await import('./asterisk/index.js')).createAsteriskLogSource,
+  'cdr-csv': async () => (await import('./cdr/index.js')).createCdrSource,
 };
 
 function failedInput(file: string, message: string): InputAccounting {
@@ -64,8 +63,9 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
     return failedInput(spec.display, readErrorText(err));
   }
   let parser: SourceParser;
+  const factory = await FACTORIES[opened.kind]();
   try {
-    parser = FACTORIES[opened.kind](spec.display, sink, opts);
+    parser = factory(spec.display, sink, opts);
   } catch (err) {
     return failedInput(spec.display, (err as Error).message);
   }

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createAsteriskLogSource } from '../src/asterisk/index.js';
 import { createCdrSource } from '../src/cdr/index.js';
-import { SNIFF_BYTES, sniffKind } from '../src/input/open.js';
+import { SNIFF_BYTES } from '../src/input/open.js';
+import { sniffKind } from '../src/input/sniff-kind.js';
 import { createCaptureSource } from '../src/sip/capture-source.js';
 import type { RecordSink, SourceOptions, SourceParser } from '../src/types.js';
 

@@ -96,9 +96,9 @@ export function register(program: Command, ctx: CliContext): void {
       const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfg.prefixDigits;
       const out = flags.out ?? cfg.out;
 
-      const [{ analyze }, { render }, { createProgressBar, silentProgress }] = await Promise.all([
+      const [{ analyze }, { renderLazy }, { createProgressBar, silentProgress }] = await Promise.all([
         import('../pipeline.js'),
-        import('../report/index.js'),
+        import('../report/formats.js'),
         import('../input/progress.js'),
       ]);
       const progress = flags.progress && ctx.io.stderrIsTTY ? createProgressBar(0, ctx.io.stderr) : silentProgress;
@@ -120,7 +120,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (rules) result.failures = evaluateFailOn(result, rules, minAttempts);
 
       const color = ctx.io.isTTY && !out && !process.env.NO_COLOR;
-      const text = render(result, format, { color, by: flags.by ?? 'route' });
+      const text = await renderLazy(result, format, { color, by: flags.by ?? 'route' });
       if (out) writeFileSync(out, text);
       else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
 

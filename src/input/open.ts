@@ -6,8 +6,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { InputError } from '../errors.js';
-import { isAsteriskLog } from '../asterisk/index.js';
-import { isCdrCsv } from '../cdr/index.js';
 import type { InputSpec } from './expand.js';
 
 export type SourceKind = 'capture' | 'asterisk-log' | 'cdr-csv';
@@ -118,14 +116,21 @@ function describeForeign(head: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Decides the format of decompressed input from its first bytes. */
-export function sniffKind(head: Uint8Array): SourceKind | undefined {
-  if (head.length >= 4) {
-    const m = u32(head, 0);
-    if (PCAP_MAGICS.has(m) || m === PCAPNG_SHB) return 'capture';
-  }
-  if (isAsteriskLog(head)) return 'asterisk-log';
-  if (isCdrCsv(head)) return 'cdr-csv';
+/** Whether decompressed input is a pcap or pcapng capture, from its first 4 bytes. */
+export function isCaptureHead(head: Uint8Array): boolean {
+  if (head.length < 4) return false;
+  const m = u32(head, 0);
+  return PCAP_MAGICS.has(m) || m === PCAPNG_SHB;
+}
+
+/**
+ * The format of decompressed input from its first bytes (see sniff-kind.ts). The log and CSV sniffers
+ * are loaded only for input that is no capture, with their readers: a capture run does not load them.
+ */
+async function detectKind(head: Uint8Array): Promise<SourceKind | undefined> {
+  if (isCaptureHead(head)) return 'capture';
+  if ((await import('../asterisk/index.js')).isAsteriskLog(head)) return 'asterisk-log';
+  if ((await import('../cdr/index.js')).isCdrCsv(head)) return 'cdr-csv';
   return undefined;
 }
 
@@ -235,7 +240,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
   }
   const head = Buffer.concat(sniffed.head);
   if (head.length === 0) throw new InputError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
-  const kind = sniffKind(head);
+  const kind = await detectKind(head);
   if (!kind) {
     const foreign = describeForeign(head);
     throw new UnknownFormatError(

@@ -121,16 +121,16 @@ export class SipPayloadHandler implements PayloadHandler {
     // Its first byte (version 2: 0x80–0xBF) is no token character, so no start line: not scanned.
     const at = (p.buf[p.start]! & 0xc0) === 0x80 ? -1 : startLineEnd(p.buf, p.start, p.end);
     if (at < 0 && this.feed.tracker.rtp(p)) return 'rtp';
-    const d = p.data;
-    const n = d.length;
-    const sl = at < 0 ? -1 : at - p.start;
-    if (sl >= 0) {
+    if (at >= 0) {
+      // Scanned where it lies in the read buffer: no view is made for it either.
       this.problem.anomaly = undefined;
-      const m = this.feed.feedBytes(d, 0, n, this.meta(p), this.problem, sl);
+      const m = this.feed.feedBytes(p.buf, p.start, p.end, this.meta(p), this.problem, at);
       if (m) return 'sip';
       p.anomaly = this.problem.anomaly ?? 'sip-malformed';
       return 'malformed';
     }
+    const d = p.data;
+    const n = d.length;
     const broken = brokenStart(d);
     if (broken) {
       p.anomaly = broken;
