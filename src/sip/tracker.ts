@@ -164,6 +164,12 @@ export class CallTracker {
   private readonly tombstoneCap: number;
   private readonly answeredTimeout: number;
   private nextSweep = -Infinity;
+  /**
+   * No open attempt can be due (time out, or close after its BYE) before this capture time: a sweep
+   * before it has nothing to do and does not walk the table. Lowered whenever an attempt gets an earlier
+   * deadline (a new or retried INVITE, a BYE); recomputed by every sweep that walks the table.
+   */
+  private due = -Infinity;
   private lastTs = -Infinity;
   /** Attempts emitted so far. */
   emitted = 0;
@@ -362,6 +368,7 @@ export class CallTracker {
         if (leg.byeTs !== undefined) break; // retransmitted BYE
         leg.end = m.ts;
         leg.byeTs = m.ts;
+        this.dueBy(m.ts);
         leg.disconnectedBy = side === 0 ? 'caller' : side === 1 ? 'callee' : 'unknown';
         if (m.q850 !== undefined) leg.q850Late ??= m.q850;
         // Wait for the BYE's final response (session disconnect delay), see response().
@@ -398,6 +405,7 @@ export class CallTracker {
           // The same call retried on this hop: with credentials after 401/407, or after 422/491.
           leg.cseq = m.cseq;
           leg.inviteTs = m.ts;
+          this.dueBy(m.ts);
           if (m.viaBranch !== undefined && leg.branches.length < 16) leg.branches.push(m.viaBranch);
           leg.challenged = false;
           leg.finalCode = undefined;
@@ -470,6 +478,7 @@ export class CallTracker {
     };
     if (legs) legs.push(leg);
     else this.calls.set(m.callId, [leg]);
+    this.dueBy(m.ts);
     this.setMedia(leg, 0, m.sdp);
   }
 
@@ -580,22 +589,42 @@ export class CallTracker {
     return leg.respSeen.length === 0 && leg.finalCode === undefined && now - leg.inviteTs > TIMER_B_MS;
   }
 
+  /**
+   * An attempt got a deadline that may be earlier than any before (a new or retried INVITE, a BYE at `ts`):
+   * the soonest a sweep can close it is Timer B or the idle time-out after `ts`, whichever is shorter.
+   */
+  private dueBy(ts: number): void {
+    const at = ts + Math.min(TIMER_B_MS, this.timeout);
+    if (at < this.due) this.due = at;
+  }
+
   /** Closes idle calls (capture time) and challenged attempts whose retry never came. */
   private sweep(now: number): void {
     this.nextSweep = now + Math.max(1000, Math.min(this.timeout / 10, 10_000));
+    // A millisecond of margin: the checks below subtract, the deadlines add (rounding may differ).
+    if (now + 1 < this.due) return;
+    let due = Infinity;
     // finish() only deletes from the table (never adds), which a Map iteration tolerates; a Call-ID with
     // several legs is copied because finish() splices its array.
     for (const legs of this.calls.values()) {
       for (const leg of legs.length === 1 ? legs : legs.slice()) {
         if (leg.finished) continue;
         const idle = now - leg.lastTs;
+        const limit = leg.answer !== undefined ? this.answeredTimeout : this.timeout;
         if (leg.byeTs !== undefined && now - leg.byeTs > TIMER_B_MS) this.finish(leg, 0);
         // A challenged attempt waits like any idle call: people type passwords (a minute is common).
         else if (leg.challenged && idle > this.timeout) this.finish(leg, 0);
-        else if (idle > (leg.answer !== undefined ? this.answeredTimeout : this.timeout) || this.unanswered(leg, now))
-          this.finish(leg, CallFlag.TimedOut);
+        else if (idle > limit || this.unanswered(leg, now)) this.finish(leg, CallFlag.TimedOut);
+        if (leg.finished) continue;
+        // When this attempt will be due: the earliest of the deadlines checked above.
+        let at = leg.lastTs + limit;
+        if (leg.byeTs !== undefined && leg.byeTs + TIMER_B_MS < at) at = leg.byeTs + TIMER_B_MS;
+        if (leg.challenged && leg.lastTs + this.timeout < at) at = leg.lastTs + this.timeout;
+        if (leg.respSeen.length === 0 && leg.finalCode === undefined && leg.inviteTs + TIMER_B_MS < at) at = leg.inviteTs + TIMER_B_MS;
+        if (at < due) due = at;
       }
     }
+    this.due = due;
   }
 
   private finish(leg: Leg, extraFlags: number): void {

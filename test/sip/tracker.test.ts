@@ -409,6 +409,59 @@ describe('CallTracker memory', () => {
   });
 });
 
+describe('CallTracker sweeps', () => {
+  // A sweep skips the table while no attempt can be due; every event that brings a deadline closer must
+  // say so, or the attempt is closed late (here: only at the end). An answered call stays up throughout
+  // (due in 4 hours).
+  async function tracker(opts: { callTimeoutMs?: number } = {}) {
+    const { CallTracker } = await import('../../src/sip/tracker.js');
+    const { scanAll } = await import('./scenario.js');
+    const out: string[] = [];
+    const t = new CallTracker({ record: (r) => out.push(r.callId) }, opts);
+    const feed = (w: Wire[]): void => {
+      for (const m of scanAll(w)) t.add(m);
+    };
+    // A BYE of an unknown call: ignored, but its time drives the sweeps.
+    const tick = (ms: number): string[] => {
+      feed(new Call(`tick-${ms}`).bye(ms, false).wire);
+      return [...out];
+    };
+    feed(new Call('long').invite(0).resp(500, 200, 'OK').ack(520).wire);
+    return { t, out, feed, tick };
+  }
+
+  it('closes an unanswered INVITE, a BYE without response and a retried INVITE at the first sweep after Timer B', async () => {
+    const { t, out, feed, tick } = await tracker();
+    feed(new Call('silent').invite(100_000).wire);
+    expect(tick(131_000)).toEqual([]);
+    expect(tick(142_000)).toEqual(['silent']);
+    // Answered, a sweep (due in 4 hours again), then a BYE that gets no response.
+    const hangup = new Call('hangup');
+    feed(hangup.invite(200_000).resp(200_500, 200, 'OK').ack(200_520).wire);
+    expect(tick(235_000)).toEqual(['silent']);
+    feed(hangup.bye(240_000, false).wire.slice(-1));
+    expect(tick(271_000)).toEqual(['silent']);
+    expect(tick(282_000)).toEqual(['silent', 'hangup']);
+    // Challenged (due when idle for the time-out), a sweep, then retried: Timer B again from the retry.
+    feed(new Call('retry').invite(400_000).resp(400_100, 401, 'Unauthorized').wire);
+    expect(tick(433_000)).toEqual(['silent', 'hangup']);
+    feed(new Call('retry').invite(440_000, { cseq: 2, auth: true }).wire);
+    expect(tick(471_000)).toEqual(['silent', 'hangup']);
+    expect(tick(482_000)).toEqual(['silent', 'hangup', 'retry']);
+    t.end();
+    expect(out).toEqual(['silent', 'hangup', 'retry', 'long']);
+  });
+
+  it('closes a ringing attempt idle for a time-out shorter than Timer B', async () => {
+    const { t, out, feed, tick } = await tracker({ callTimeoutMs: 5000 });
+    feed(new Call('ring').invite(300_000).resp(300_500, 180, 'Ringing').wire);
+    expect(tick(305_000)).toEqual([]);
+    expect(tick(306_600)).toEqual(['ring']);
+    t.end();
+    expect(out).toEqual(['ring', 'long']);
+  });
+});
+
 describe('CallTracker RTP lookup', () => {
   it('a datagram to an endpoint whose key collides with an announced one is not that call\'s', async () => {
     const { CallTracker, mediaKey } = await import('../../src/sip/tracker.js');
