@@ -91,6 +91,29 @@ export function searchByte(buf: Uint8Array, c: number, from: number): number {
   return nativeIndexOf.call(buf, c, from);
 }
 
+/** Bytes the native searches of `searchByteWithin` read past the end they were given (see there). */
+let overrun = 0;
+
+/**
+ * First index of byte `c` in [from, end), or -1, by the native search (`searchByte`). That search reads on
+ * past `end` to the next `c` in the buffer, or to its end; what it read past `end` is counted, and
+ * `takeSearchOverrun` tells the caller, which can bound it (a datagram scanned inside a 1 MiB read buffer
+ * without a `c` in the rest of it would otherwise cost a read of the rest of the buffer).
+ */
+export function searchByteWithin(buf: Uint8Array, c: number, from: number, end: number): number {
+  const r = nativeIndexOf.call(buf, c, from);
+  if (r >= 0 && r < end) return r;
+  overrun += (r < 0 ? buf.length : r) - end;
+  return -1;
+}
+
+/** What `searchByteWithin` read past its ends since the last call. */
+export function takeSearchOverrun(): number {
+  const n = overrun;
+  overrun = 0;
+  return n;
+}
+
 /** First index of byte `c` in [s, e), or -1. */
 export function indexOfByte(buf: Uint8Array, c: number, s: number, e: number): number {
   for (let i = s; i < e; i++) if (buf[i] === c) return i;

@@ -6,7 +6,7 @@
 import { createCaptureDecoder } from '../capture/decoder.js';
 import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from '../net/payload.js';
 import { newAccounting, type InputAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
-import { LF } from './bytes.js';
+import { LF, takeSearchOverrun } from './bytes.js';
 import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
 import { looksLikeRtp } from './rtp.js';
@@ -28,6 +28,14 @@ export function findStartLine(d: Uint8Array, from: number, end: number): number 
 
 /** Distinct IPv4 address texts cached (cleared when full: scans from many sources stay bounded). */
 const ADDR_CACHE_MAX = 4096;
+
+/**
+ * How far past the datagrams scanned in place (inside the read buffer) the scanner's searches may read,
+ * per byte of a piece read, before the rest of the piece is scanned datagram by datagram with views: a
+ * bound that keeps crafted traffic linear. Real captures stay far below it (a search stops at the next
+ * line end or '>' of the next message).
+ */
+const OVERRUN_PER_PIECE = 4;
 
 /** Longest first line held while deciding whether a TCP flow is SIP. */
 const PROBE_BYTES = 512;
@@ -122,9 +130,19 @@ export class SipPayloadHandler implements PayloadHandler {
     const at = (p.buf[p.start]! & 0xc0) === 0x80 ? -1 : startLineEnd(p.buf, p.start, p.end);
     if (at < 0 && this.feed.tracker.rtp(p)) return 'rtp';
     if (at >= 0) {
-      // Scanned where it lies in the read buffer: no view is made for it either.
       this.problem.anomaly = undefined;
-      const m = this.feed.feedBytes(p.buf, p.start, p.end, this.meta(p), this.problem, at);
+      let m;
+      if (this.overrunBudget > 0) {
+        // Scanned where it lies in the read buffer (no view made for it), as long as the scanner's native
+        // searches, which read on to the next byte they look for, have not read too far past datagrams
+        // in this piece (crafted datagrams without line ends would each make it read the rest of the
+        // piece): then with a view of its own, which ends the searches at the datagram's end.
+        takeSearchOverrun();
+        m = this.feed.feedBytes(p.buf, p.start, p.end, this.meta(p), this.problem, at);
+        this.overrunBudget -= takeSearchOverrun();
+      } else {
+        m = this.feed.feedBytes(p.data, 0, p.end - p.start, this.meta(p), this.problem, at - p.start);
+      }
       if (m) return 'sip';
       p.anomaly = this.problem.anomaly ?? 'sip-malformed';
       return 'malformed';
@@ -201,6 +219,19 @@ export class SipPayloadHandler implements PayloadHandler {
     return 'sip'; // messages, part of one, or keep-alive CRLFs
   }
 
+  /** Bytes the scanner's searches may read past datagrams scanned in place, in the current read piece. */
+  private overrunBudget = 0;
+
+  /** What is left of the bound on the current piece (tests). */
+  get overrunLeft(): number {
+    return this.overrunBudget;
+  }
+
+  /** A new piece of the capture is read (see udp()). */
+  newPiece(bytes: number): void {
+    this.overrunBudget = OVERRUN_PER_PIECE * Math.max(bytes, 1 << 16);
+  }
+
   onFlowEnd(flowKey: string): void {
     this.probes.delete(flowKey);
     const f = this.framers.get(flowKey);
@@ -216,15 +247,22 @@ export class SipPayloadHandler implements PayloadHandler {
   }
 }
 
+/** A SourceParser for one capture file, its SIP handler in reach (tests). */
+export interface CaptureSource extends SourceParser {
+  readonly handler: SipPayloadHandler;
+}
+
 /** A SourceParser for one capture file: decoder → SIP handler → tracker → sink. */
-export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): SourceParser {
+export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): CaptureSource {
   const acc = newAccounting(file, 'unknown', 'packet');
   const feed = createSipFeed(sink, opts, acc);
   const handler = new SipPayloadHandler(file, feed, acc);
   const decoder = createCaptureDecoder(file, handler, acc);
   return {
+    handler,
     accounting: acc,
     push(chunk: Uint8Array): void {
+      handler.newPiece(chunk.length);
       decoder.push(chunk);
       if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
     },

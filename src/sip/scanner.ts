@@ -7,7 +7,7 @@
 import type { SdpSummary, SipMessage } from '../types.js';
 import {
   AT, COLON, COMMA, CR, DQUOTE, EQ, GT, HT, LF, LT, SEMI, SP,
-  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, plainText, searchByte, skipWs, startsCI, startsWithBytes, text, trimEnd,
+  eqCI, indexOfByte, isDigit, isTokenChar, isWs, lc, lit, parseUint, plainText, searchByteWithin, skipWs, startsCI, startsWithBytes, text, trimEnd,
 } from './bytes.js';
 
 /** Where a message was seen: the SipMessage fields that come from the packet (or log line), not the text. */
@@ -336,10 +336,9 @@ function parseNameAddr(buf: Uint8Array, s: number, e: number, wantDisplay = true
       if (d) out.display = d;
     }
     uriStart = lt + 1;
-    // The native search: the next '>' is this header's, or in a broken one a later header's (a search
-    // never goes past the packet or the stream framer's buffer).
-    let gt = searchByte(buf, GT, uriStart);
-    if (gt >= e) gt = -1;
+    // The native search for this header's '>' (what it reads past the value is counted: see
+    // searchByteWithin).
+    const gt = searchByteWithin(buf, GT, uriStart, e);
     uriEnd = gt < 0 ? e : gt;
     paramsStart = gt < 0 ? e : gt + 1;
   } else {
@@ -466,12 +465,12 @@ export function scanSdp(buf: Uint8Array, s: number, e: number, lean = false): Sd
   let nextLf = -1;
   while (p < e) {
     if (nextCr < p) {
-      nextCr = searchByte(buf, CR, p);
-      if (nextCr < 0 || nextCr > e) nextCr = e;
+      nextCr = searchByteWithin(buf, CR, p, e);
+      if (nextCr < 0) nextCr = e;
     }
     if (nextLf < p) {
-      nextLf = searchByte(buf, LF, p);
-      if (nextLf < 0 || nextLf > e) nextLf = e;
+      nextLf = searchByteWithin(buf, LF, p, e);
+      if (nextLf < 0) nextLf = e;
     }
     const le = nextCr < nextLf ? nextCr : nextLf;
     if (le - p >= 2 && buf[p + 1] === EQ) {
@@ -672,8 +671,8 @@ export function scanSipMessage(
     // (the next line starts with SP/HT). The LF is found by the native search.
     let q = vs;
     for (;;) {
-      q = searchByte(buf, LF, q);
-      if (q < 0 || q >= end) { q = end; break; }
+      q = searchByteWithin(buf, LF, q, end);
+      if (q < 0) { q = end; break; }
       if (q + 1 < end && ((b = buf[q + 1]!) === SP || b === HT)) q += 2;
       else break;
     }
@@ -726,8 +725,8 @@ export function scanSipMessage(
           if (lean && m.isRequest && m.method !== 'INVITE' && m.method !== 'CANCEL' && m.method !== 'ACK') break;
           // The sent-by before the first ';' is passed by the native search (once a message: only the
           // first Via is read), not walked by `paramRange`; a ',' in it still ends the search, as there.
-          const semi = searchByte(buf, SEMI, vs);
-          if (semi < 0 || semi >= ve || indexOfByte(buf, COMMA, vs, semi) >= 0) break;
+          const semi = searchByteWithin(buf, SEMI, vs, ve);
+          if (semi < 0 || indexOfByte(buf, COMMA, vs, semi) >= 0) break;
           if (paramRange(buf, semi, ve, L_BRANCH) && prE > prS) m.viaBranch = paramText(buf);
           break;
         }
