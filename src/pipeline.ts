@@ -63,9 +63,8 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
     return failedInput(spec.display, readErrorText(err));
   }
   let parser: SourceParser;
-  const factory = await FACTORIES[opened.kind]();
   try {
-    parser = factory(spec.display, sink, opts);
+    parser = (await FACTORIES[opened.kind]())(spec.display, sink, opts);
   } catch (err) {
     return failedInput(spec.display, (err as Error).message);
   }
