@@ -42,7 +42,7 @@ symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
 const bin = join(app, 'bin', 'sipscope.js');
 const gen = await import(join(app, 'dist', 'gen', 'cli.js'));
 const { benchScenario, benchRtpScenario } = await import(join(app, 'dist', 'gen', 'bench-spec.js'));
-const { groundTruth, renderToFile, writeCapture, writeMasterCsv } = await import(join(app, 'dist', 'gen', 'index.js'));
+const { groundTruth, renderToFile, writeCapture } = await import(join(app, 'dist', 'gen', 'index.js'));
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const have = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
@@ -54,7 +54,7 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 function inputs() {
   const manifest = join(dir, 'manifest.json');
   const kinds = ['capture-sip', 'capture-rtp', 'asterisk-log', 'master-csv', 'carrier-csv'].filter(
-    (k) => want(k) || (k === 'capture-sip' && (want('memory') || want('parallel'))) || (k === 'master-csv' && want('memory')),
+    (k) => want(k) || want('memory') || (k === 'capture-sip' && want('parallel')),
   );
   let have = [];
   if (existsSync(manifest)) {
@@ -218,20 +218,21 @@ for (const input of ins) {
   results.rows.push(row);
 }
 
-// Memory flatness: the same kind of input at 1× and 4× (quarter-size files generated beside the full ones).
+// Memory flatness: every kind of input at ¼ of its size and at full size (4×). The quarter-size files are
+// generated with the same seeds into a folder of their own; the full-size side is the row's own runs above
+// (the same command on the same file) when that row was measured, else it is measured here.
 if (want('memory')) {
-  for (const kind of ['capture-sip', 'master-csv']) {
-    const full = ins.find((i) => i.kind === kind);
-    if (!full) continue;
-    const quarterCalls = Math.max(10, Math.round(full.calls / 4));
-    const qFile = join(dir, kind === 'capture-sip' ? `calls-sip-quarter.pcap` : `Master-quarter.csv`);
+  const qDir = join(dir, `quarter-${scale}`);
+  for (const full of ins) {
+    const kind = full.kind;
+    const qFile = join(qDir, full.file.slice(dir.length + 1));
     if (!existsSync(qFile)) {
       log(`generating ${qFile} …`);
-      if (kind === 'capture-sip') renderToFile(qFile, (out) => writeCapture(benchScenario(quarterCalls, 1), out, { rtp: false }));
-      else renderToFile(qFile, (out) => writeMasterCsv(benchScenario(quarterCalls, 11), out));
+      gen.writeBenchInputs(qDir, scale / 4, new Set([kind]));
     }
     const a = await measure(`memory ${kind} 1×`, process.execPath, analyzeArgs([qFile]));
-    const b = await measure(`memory ${kind} 4×`, process.execPath, analyzeArgs([full.file]));
+    const row = results.rows.find((r) => r.kind === kind)?.tools[0];
+    const b = row?.wallMs !== undefined ? { wallMs: row.wallMs, peakRssMiB: row.peakRssMiB } : await measure(`memory ${kind} 4×`, process.execPath, analyzeArgs([full.file]));
     results.memory.push({
       kind,
       small: { file: qFile, bytes: statSync(qFile).size, peakRssMiB: a.peakRssMiB, wallMs: a.wallMs, error: a.error },
@@ -299,8 +300,8 @@ for (const row of results.rows) {
     );
   }
 }
+if (results.memory.length) lines.push('');
 for (const m of results.memory) {
-  lines.push('');
   lines.push(`memory ${m.kind}: peak RSS ${f1(m.small.peakRssMiB, 0)} MiB on ${f1(m.small.bytes / MiB, 0)} MiB, ${f1(m.large.peakRssMiB, 0)} MiB on ${f1(m.large.bytes / MiB, 0)} MiB (4×)`);
 }
 if (results.startup) lines.push('', `start-up: sipscope explain 486 ${f1(results.startup.wallMs, 0)} ms wall (bare node ${f1(results.startup.nodeBareMs, 0)} ms), peak RSS ${f1(results.startup.peakRssMiB, 0)} MiB`);
