@@ -11,20 +11,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$(realpath -m "${1:-$here/../../fixtures/recorded}")"
-work="$(mktemp -d /tmp/sipscope-record.XXXXXX)"
-mkdir -p "$out"
-for t in kamailio baresip sipsak tcpdump; do
-  command -v "$t" >/dev/null || { echo "missing: $t (apt-get install -y $t)" >&2; exit 1; }
-done
-
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ -n "${KEEP:-}" ]; then echo "logs kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$here/common.sh" "${1:-}" sipscope-record kamailio baresip sipsak tcpdump
 
 # baresip_conf DIR LISTEN TRANSPORT ACCOUNT
 baresip_conf() {

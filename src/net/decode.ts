@@ -503,6 +503,8 @@ export class PacketDecoder implements TcpSink {
         return USED;
       case 'rtp':
         return this.ignore('rtp');
+      case 'tls':
+        return this.ignore('tls');
       case 'malformed':
         return this.bad(this.p.anomaly ?? 'sip-malformed', this.p.anomalyDetail);
       default:

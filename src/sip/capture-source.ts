@@ -72,11 +72,30 @@ export function brokenStart(d: Uint8Array): string | undefined {
   return c === 58 || (c! | 0x20) === 115 ? (n < 12 ? 'sip-truncated' : 'sip-bad-start-line') : undefined;
 }
 
+/**
+ * Whether d starts with a TLS record header (RFC 8446 §5.1, RFC 5246 §6.2): content type change_cipher_spec,
+ * alert, handshake or application_data (20–23), legacy version 3.0–3.4, and a length a record may have
+ * (at most 2^14 plus the 2,048 bytes of expansion TLS 1.2 allows). Its first byte is no SIP start line's.
+ */
+export function startsTlsRecord(d: Uint8Array): boolean {
+  if (d.length < 5) return false;
+  const type = d[0]!;
+  if (type < 20 || type > 23 || d[1] !== 3 || d[2]! > 4) return false;
+  const len = (d[3]! << 8) | d[4]!;
+  return len > 0 && len <= 16384 + 2048;
+}
+
 export class SipPayloadHandler implements PayloadHandler {
   /** A SlotMap: a framer comes and goes per TCP connection (see slot-map.ts). */
   private readonly framers = new SlotMap<string, SipStreamFramer>();
   /** First bytes of TCP flows whose first line has not fully arrived yet. */
   private readonly probes = new Map<string, Uint8Array>();
+  /**
+   * TCP flows that began with a TLS record (SIP over TLS, port 5061, as a rule): all their data is counted
+   * as `tls`, also the segments that start inside a record. Left at the flow's end, so no larger than the
+   * TCP layer's flow table.
+   */
+  private readonly tlsFlows = new Set<string>();
   private readonly problem: ScanProblem = {};
   private cur: TransportPayload | undefined;
   private curMessages = 0;
@@ -173,8 +192,14 @@ export class SipPayloadHandler implements PayloadHandler {
     let framer = this.framers.get(p.flowKey);
     let data = d;
     if (!framer) {
+      if (this.tlsFlows.has(p.flowKey)) return 'tls';
       // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
       // line split over segments is held (up to PROBE_BYTES) until it can be judged.
+      if (startsTlsRecord(d)) {
+        this.probes.delete(p.flowKey);
+        this.tlsFlows.add(p.flowKey);
+        return 'tls';
+      }
       const held = this.probes.get(p.flowKey);
       if (held) {
         data = new Uint8Array(held.length + d.length);
@@ -234,6 +259,7 @@ export class SipPayloadHandler implements PayloadHandler {
 
   onFlowEnd(flowKey: string): void {
     this.probes.delete(flowKey);
+    this.tlsFlows.delete(flowKey);
     const f = this.framers.get(flowKey);
     if (!f) return;
     if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
@@ -244,6 +270,7 @@ export class SipPayloadHandler implements PayloadHandler {
   end(): void {
     for (const key of [...this.framers.keys()]) this.onFlowEnd(key);
     this.probes.clear();
+    this.tlsFlows.clear();
   }
 }
 
@@ -271,6 +298,12 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
       handler.end();
       feed.end();
+      const tls = acc.ignoredBy['tls'] ?? 0;
+      if (tls > 0) {
+        acc.notes.push(
+          `${tls} TCP segment${tls === 1 ? '' : 's'} carried TLS (SIP over TLS, as a rule on port 5061): encrypted, so the calls in them are not in this report; capture where TLS ends (behind the SBC or PBX), or have it send HEP`,
+        );
+      }
     },
   };
 }

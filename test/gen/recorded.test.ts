@@ -5,7 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCaptureSource } from '../../src/sip/capture-source.js';
+import type { AnalysisResult } from '../../src/analysis/result.js';
+import { inputsLine } from '../../src/report/format.js';
+import { ReusedPayload } from '../../src/net/payload.js';
+import { createCaptureSource, SipPayloadHandler, startsTlsRecord } from '../../src/sip/capture-source.js';
+import { createSipFeed } from '../../src/sip/feed.js';
+import { newAccounting } from '../../src/types.js';
 import { CallFlag, type CallRecord, type SipMessage } from '../../src/types.js';
 
 const dir = new URL('../../fixtures/recorded/', import.meta.url);
@@ -63,10 +68,11 @@ const EXPECTED: Record<string, ReturnType<typeof perRoute>> = {
   'loopback-tcp.pcap': { '127.0.0.1': { attempts: 2, answered: 1, codes: { '200': 1, '486': 1 } } },
   'any-sll2.pcap': { '127.0.0.1': { attempts: 2, answered: 1, codes: { '200': 1, '503': 1 } } },
   'sipsak.pcap': { '127.0.0.1': { attempts: 1, answered: 0, codes: { '486': 1 } } },
+  'sip-tls.pcap': {},
 };
 
 describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
-  for (const name of ['loopback-udp.pcap', 'loopback-tcp.pcap', 'any-sll2.pcap', 'proxy-both-legs.pcap', 'sipsak.pcap']) {
+  for (const name of ['loopback-udp.pcap', 'loopback-tcp.pcap', 'any-sll2.pcap', 'proxy-both-legs.pcap', 'sipsak.pcap', 'sip-tls.pcap']) {
     for (const chunk of [1 << 20, 'odd'] as const) {
       it(`${name}: wire counts equal tshark's (chunks: ${chunk})`, () => {
         const r = run(name, chunk);
@@ -97,5 +103,79 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
       expect(r.disconnectedBy).toBe('caller');
       expect(r.duration).toBeGreaterThan(2000);
     }
+  });
+
+  // openssl s_client → s_server on 127.0.0.1:5061 (scripts/record/record-tls.sh): a TLS 1.3 handshake and the
+  // records of an OPTIONS and its 200 OK. `tshark -r sip-tls.pcap -Y 'tcp.len>0'` lists 9 segments with data;
+  // the other 11 are handshakes, acknowledgements and FINs.
+  for (const chunk of [1 << 20, 'odd'] as const) {
+    it(`sip-tls.pcap: every TCP segment with data is counted as TLS, and a note says why no call is read (chunks: ${chunk})`, () => {
+      const { records, acc } = run('sip-tls.pcap', chunk);
+      expect(records).toHaveLength(0);
+      expect(acc.read).toBe(20);
+      expect(acc.ignoredBy).toEqual({ tls: 9, 'tcp-control': 11 });
+      expect(acc.notes.join('\n')).toMatch(/^9 TCP segments carried TLS \(SIP over TLS/m);
+    });
+  }
+
+  it('sip-tls.pcap: the report line on the inputs names the TLS segments', () => {
+    const { acc } = run('sip-tls.pcap', 1 << 20);
+    const line = inputsLine({ inputs: [acc] } as unknown as AnalysisResult);
+    expect(line).toContain('; 9 TCP segments of TLS (encrypted SIP');
+    const clear = run('loopback-tcp.pcap', 1 << 20).acc;
+    expect(inputsLine({ inputs: [clear] } as unknown as AnalysisResult)).not.toContain('TLS');
+  });
+});
+
+describe('TLS streams in the SIP handler', () => {
+  const rec = (...b: number[]) => Uint8Array.from(b);
+  function handler(): (flow: string, data: Uint8Array) => string {
+    const acc = newAccounting('t', 'pcap', 'packet');
+    const h = new SipPayloadHandler('t', createSipFeed({ record() {} }, {}, acc), acc);
+    const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
+    p.proto = 'tcp';
+    return (flow, data) => {
+      p.flowKey = flow;
+      p.whole(data);
+      return h.onPayload(p);
+    };
+  }
+  it('a flow that began with a TLS record stays TLS, also for segments that start inside a record, until it ends', () => {
+    const h = handler();
+    const middle = rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07, 0x41);
+    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0))).toBe('tls');
+    expect(h('f1', middle)).toBe('tls');
+    expect(h('f2', middle)).toBe('other');
+  });
+  it('a flow forgets it was TLS when it ends', () => {
+    const acc = newAccounting('t', 'pcap', 'packet');
+    const sip = new SipPayloadHandler('t', createSipFeed({ record() {} }, {}, acc), acc);
+    const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
+    p.proto = 'tcp';
+    p.flowKey = 'f1';
+    p.whole(rec(23, 3, 3, 0, 2, 9, 9));
+    expect(sip.onPayload(p)).toBe('tls');
+    sip.onFlowEnd('f1');
+    p.whole(rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07));
+    expect(sip.onPayload(p)).toBe('other');
+  });
+});
+
+describe('startsTlsRecord', () => {
+  const rec = (...b: number[]) => Uint8Array.from(b);
+  it('knows the four record types of TLS 1.0–1.3 with a record length', () => {
+    for (const type of [20, 21, 22, 23]) expect(startsTlsRecord(rec(type, 3, 3, 0, 40))).toBe(true);
+    expect(startsTlsRecord(rec(22, 3, 1, 0x01, 0x2c, 1))).toBe(true); // ClientHello, legacy version 3.1
+    expect(startsTlsRecord(rec(23, 3, 3, 0x48, 0x00))).toBe(true); // 2^14 + 2048, the most a record may carry
+  });
+  it('refuses what is no record header: SIP, RTP, other versions, lengths out of range, too few bytes', () => {
+    expect(startsTlsRecord(new TextEncoder().encode('OPTIONS sip:a SIP/2.0\r\n'))).toBe(false);
+    expect(startsTlsRecord(rec(0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1))).toBe(false);
+    expect(startsTlsRecord(rec(24, 3, 3, 0, 40))).toBe(false);
+    expect(startsTlsRecord(rec(22, 3, 5, 0, 40))).toBe(false);
+    expect(startsTlsRecord(rec(22, 2, 0, 0, 40))).toBe(false);
+    expect(startsTlsRecord(rec(23, 3, 3, 0, 0))).toBe(false);
+    expect(startsTlsRecord(rec(23, 3, 3, 0x48, 0x01))).toBe(false);
+    expect(startsTlsRecord(rec(22, 3, 3, 0))).toBe(false);
   });
 });
