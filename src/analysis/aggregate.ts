@@ -29,6 +29,20 @@ export interface AnalysisOptions {
   now?: Date;
   /** Coarsen the base bucket when there are more (route, bucket) counters than this. Default 50,000 (~65 MB). */
   maxBucketStats?: number;
+  /**
+   * Only call attempts that start at or after `since` and before `until` (epoch ms; either may be left out)
+   * are analysed; the others, and attempts with no time when a window is set, are counted as left out.
+   */
+  since?: number;
+  until?: number;
+}
+
+/** Call attempts left out by a time window (`since`/`until`). */
+export interface LeftOut {
+  before: number;
+  after: number;
+  /** Attempts with no time (console log excerpts): they cannot be placed in the window. */
+  undated: number;
 }
 
 export const MAX_BUCKET_STATS = 50_000;
@@ -176,6 +190,11 @@ export class Aggregator {
   /** (route, prefix) groups held. */
   private prefixStats = 0;
   records = 0;
+  /** The time window (`since`/`until`; −∞/+∞ when not set), and what it left out. */
+  readonly since: number;
+  readonly until: number;
+  private readonly windowed: boolean;
+  readonly leftOut: LeftOut = { before: 0, after: 0, undated: 0 };
   /** Earliest start and latest start/answer/end seen (ms), for the span. */
   minTime = Infinity;
   maxTime = -Infinity;
@@ -184,8 +203,13 @@ export class Aggregator {
   private lastRoute: string | undefined;
   private lastAgg: RouteAgg | undefined;
 
-  constructor(opts: Pick<AnalysisOptions, 'prefixDigits' | 'thresholds' | 'maxBucketStats'> = {}) {
+  constructor(opts: Pick<AnalysisOptions, 'prefixDigits' | 'thresholds' | 'maxBucketStats' | 'since' | 'until'> = {}) {
     this.maxBucketStats = opts.maxBucketStats ?? MAX_BUCKET_STATS;
+    this.since = opts.since ?? -Infinity;
+    this.until = opts.until ?? Infinity;
+    if (Number.isNaN(this.since) || Number.isNaN(this.until)) throw new TypeError('since and until must be times in ms');
+    if (this.since >= this.until) throw new RangeError(`the window is empty: since ${new Date(this.since).toISOString()} is not before until ${new Date(this.until).toISOString()}`);
+    this.windowed = this.since !== -Infinity || this.until !== Infinity;
     this.thresholds = resolveThresholds(opts.thresholds);
     const pd = opts.prefixDigits ?? 0;
     if (!Number.isInteger(pd) || pd < 0) throw new TypeError(`prefixDigits must be a non-negative integer, not ${pd}`);
@@ -203,6 +227,7 @@ export class Aggregator {
   }
 
   add(r: CallRecord): void {
+    if (this.windowed && !this.inWindow(r.start)) return;
     const c = classify(r, this.scratch);
     const ra = this.route(r.route);
     this.records++;
@@ -241,6 +266,16 @@ export class Aggregator {
     }
   }
 
+  /** Whether an attempt that starts at `start` is in the window; counts it as left out when not. */
+  private inWindow(start: number): boolean {
+    if (start >= this.since) {
+      if (start < this.until) return true;
+      this.leftOut.after++;
+    } else if (Number.isFinite(start)) this.leftOut.before++;
+    else this.leftOut.undated++;
+    return false;
+  }
+
   /** The counters of a destination prefix; past MAX_PREFIX_STATS groups, new prefixes share OTHER_PREFIX. */
   private prefixStatsOf(ra: RouteAgg, prefix: string): Stats {
     let s = ra.prefixes.get(prefix);
@@ -275,6 +310,7 @@ export class Aggregator {
     for (const k of ADD_TIME_THRESHOLDS) {
       if (o.thresholds[k] !== this.thresholds[k]) throw new Error(`cannot merge aggregates built with different ${k}`);
     }
+    if (o.since !== this.since || o.until !== this.until) throw new Error('cannot merge aggregates of different time windows');
     if (o.baseMs > this.baseMs) this.coarsen(o.baseMs);
     const factor = this.baseMs / o.baseMs;
     for (const [name, ra] of o.routes) {
@@ -291,6 +327,9 @@ export class Aggregator {
     if (this.bucketStats > this.maxBucketStats) this.coarsen();
     this.falseBusy.merge(o.falseBusy);
     this.records += o.records;
+    this.leftOut.before += o.leftOut.before;
+    this.leftOut.after += o.leftOut.after;
+    this.leftOut.undated += o.leftOut.undated;
     if (o.minTime < this.minTime) this.minTime = o.minTime;
     if (o.maxTime > this.maxTime) this.maxTime = o.maxTime;
   }
@@ -305,6 +344,10 @@ export class Aggregator {
       maxBucketStats: this.maxBucketStats,
       thresholds,
       records: this.records,
+      // The window only when there is one (the JSON of an aggregate without one is as it always was).
+      ...(this.windowed
+        ? { since: Number.isFinite(this.since) ? this.since : null, until: Number.isFinite(this.until) ? this.until : null, leftOut: { ...this.leftOut } }
+        : {}),
       minTime: Number.isFinite(this.minTime) ? this.minTime : null,
       maxTime: Number.isFinite(this.maxTime) ? this.maxTime : null,
       routes: [...this.routes].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, r]) => [k, r.toJSON()]),
@@ -320,6 +363,9 @@ export class Aggregator {
       maxBucketStats: number;
       thresholds: Record<string, number>;
       records: number;
+      since?: number | null;
+      until?: number | null;
+      leftOut?: LeftOut;
       minTime: number | null;
       maxTime: number | null;
       routes: Array<[string, unknown]>;
@@ -328,9 +374,16 @@ export class Aggregator {
     if (!o || o.v !== JSON_VERSION || !Array.isArray(o.routes) || !BASE_LEVELS_MS.includes(o.baseMs)) {
       throw new TypeError('Aggregator: not an aggregate of this version');
     }
-    const a = new Aggregator({ prefixDigits: o.prefixDigits, thresholds: o.thresholds, maxBucketStats: o.maxBucketStats });
+    const a = new Aggregator({
+      prefixDigits: o.prefixDigits,
+      thresholds: o.thresholds,
+      maxBucketStats: o.maxBucketStats,
+      since: o.since ?? undefined,
+      until: o.until ?? undefined,
+    });
     a.baseMs = o.baseMs;
     a.records = o.records;
+    if (o.leftOut) Object.assign(a.leftOut, { before: o.leftOut.before, after: o.leftOut.after, undated: o.leftOut.undated });
     a.minTime = o.minTime ?? Infinity;
     a.maxTime = o.maxTime ?? -Infinity;
     for (const [k, r] of o.routes) {

@@ -81,6 +81,10 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
     thresholds: { ...t },
   };
   if (agg.prefixDigits > 0) result.prefixes = prefixRows(agg, order);
+  if (Number.isFinite(agg.since) || Number.isFinite(agg.until)) {
+    const iso = (t: number): string | null => (Number.isFinite(t) ? new Date(t).toISOString() : null);
+    result.window = { since: iso(agg.since), until: iso(agg.until), leftOut: { ...agg.leftOut } };
+  }
   return result;
 }
 

@@ -138,6 +138,11 @@ export interface AnalysisResult {
   fas: FasResult[];
   /** Time span of the data (ISO 8601), null when there were no records. */
   span: { start: string; end: string } | null;
+  /**
+   * With a time window (`--since`/`--until`): its bounds (ISO 8601, null when open) and the call attempts
+   * left out because they started before or after it, or have no time. Absent without a window.
+   */
+  window?: { since: string | null; until: string | null; leftOut: { before: number; after: number; undated: number } };
   /** Thresholds in force (defaults merged with options and config). */
   thresholds: Record<string, number>;
   /** Results of --fail-on, when given. */

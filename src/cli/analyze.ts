@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig, type ConfigFile } from '../config.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
+import { parseTime } from '../time-arg.js';
 import type { CliContext } from './main.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
@@ -26,6 +27,8 @@ interface AnalyzeFlags {
   threshold?: string[];
   progress: boolean;
   jobs?: string;
+  since?: string;
+  until?: string;
 }
 
 function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -65,6 +68,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--year <yyyy>', 'year for log stamps that have none, like [Nov 14 22:13:20] (e.g. --year 2023)')
     .option('--map <field=column>', 'CDR column for a field, repeatable (e.g. --map route=Supplier --map code=TermCode)', collectList)
     .option('--call-timeout <sec>', 'captures: close an unanswered call with no traffic for this long as timed out (default 600; answered calls wait 4 h for their BYE; e.g. --call-timeout 120)')
+    .option('--since <time>', 'only call attempts starting at or after this time: ISO 8601, UTC unless it has an offset, or epoch (e.g. --since 2024-03-05)')
+    .option('--until <time>', 'only call attempts starting before this time (e.g. --until 2024-03-06T00:00Z)')
     .option('--threshold <name=value>', 'override a spike/FAS threshold, repeatable (e.g. --threshold spikeMinAttempts=30)', collectList)
     .option('-j, --jobs <n>', 'threads reading the input files, the main one included (default: one per core when several files hold 256 MiB or more; e.g. --jobs 2)')
     .option('--no-progress', 'no progress bar on stderr (it is shown only when stderr is a terminal)')
@@ -74,7 +79,8 @@ export function register(program: Command, ctx: CliContext): void {
         '  sipscope analyze fixtures/sample/carrier-day.pcap --routes fixtures/sample/routes.csv\n' +
         '  sipscope analyze /var/log/asterisk/full* --format md\n' +
         '  zcat cdr.csv.gz | sipscope analyze - --map route=Vendor --format json\n' +
-        '  sipscope analyze --config nightly.json cdr/ --format html --out report.html --fail-on "asr<35,spike,fas"\n',
+        '  sipscope analyze --config nightly.json cdr/ --format html --out report.html --fail-on "asr<35,spike,fas"\n' +
+        '  sipscope analyze /var/log/asterisk/full* --since 2024-03-05 --until 2024-03-06 --format html --out day.html\n',
     )
     .action(async (inputs: string[], flags: AnalyzeFlags) => {
       const cfg: ConfigFile = flags.config ? loadConfig(flags.config) : {};
@@ -95,6 +101,15 @@ export function register(program: Command, ctx: CliContext): void {
       const year = intOption('--year', flags.year, 1970, 2200) ?? cfg.year;
       const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfg.prefixDigits;
       const out = flags.out ?? cfg.out;
+      const time = (name: string, v: string | undefined): number | undefined => {
+        if (v === undefined) return undefined;
+        const t = parseTime(v);
+        if (t === undefined) throw new UsageError(`${name} expects an ISO 8601 time (UTC unless it has an offset) or epoch seconds, not '${v}'`);
+        return t;
+      };
+      const since = time('--since', flags.since);
+      const until = time('--until', flags.until);
+      if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${flags.since}) must be before --until (${flags.until})`);
 
       const [{ analyze }, { renderLazy }, { createProgressBar, silentProgress }] = await Promise.all([
         import('../pipeline.js'),
@@ -116,6 +131,8 @@ export function register(program: Command, ctx: CliContext): void {
         columnMap: { ...(cfg.map ?? {}), ...parsePairs('--map', flags.map) },
         callTimeoutMs: callTimeoutSec === undefined ? undefined : callTimeoutSec * 1000,
         jobs: intOption('--jobs', flags.jobs, 1, 256),
+        since,
+        until,
       });
       if (rules) result.failures = evaluateFailOn(result, rules, minAttempts);
 

@@ -37,14 +37,7 @@ export interface CallRow {
 
 export const CALL_COLUMNS = ['start', 'route', 'caller', 'callee', 'code', 'reason', 'meaning', 'pdd_ms', 'answered', 'duration_sec', 'hangup', 'flags', 'call_id', 'source'] as const;
 
-/** `--since`/`--until`: ISO 8601 (`2024-05-01T10:00:00Z`, a date alone is UTC midnight) or epoch seconds/ms. */
-export function parseTime(s: string): number | undefined {
-  const t = s.trim();
-  if (/^\d{9,10}(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  if (/^\d{12,13}$/.test(t)) return Number(t);
-  const ms = Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t);
-  return Number.isFinite(ms) ? ms : undefined;
-}
+export { parseTime } from '../time-arg.js';
 
 /** `486` or `4xx`; undefined when the text is neither. */
 export function parseCodeFilter(s: string): ((code: number | undefined) => boolean) | undefined {

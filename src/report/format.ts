@@ -197,7 +197,19 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
 export function scopeLine(result: AnalysisResult): string {
   const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : result.totals.attempts > 0 ? ', no time stamps' : ', no call records';
   const n = result.totals.attempts;
-  return `${int(n)} attempt${n === 1 ? '' : 's'} on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}`;
+  return `${int(n)} attempt${n === 1 ? '' : 's'} on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}${windowText(result)}`;
+}
+
+/** `; window 2024-03-05 00:00 – 2024-03-06 00:00 UTC (left out: 1,234 before, 56 after)`, '' without a window. */
+export function windowText(result: AnalysisResult): string {
+  const w = result.window;
+  if (!w) return '';
+  const range = w.since !== null && w.until !== null ? window(w.since, w.until) : w.since !== null ? `from ${when(w.since)}` : `until ${when(w.until ?? '')}`;
+  const parts: string[] = [];
+  if (w.leftOut.before > 0) parts.push(`${int(w.leftOut.before)} before`);
+  if (w.leftOut.after > 0) parts.push(`${int(w.leftOut.after)} after`);
+  if (w.leftOut.undated > 0) parts.push(`${int(w.leftOut.undated)} with no time`);
+  return `; window ${range} UTC (${parts.length > 0 ? `left out: ${parts.join(', ')}` : 'none left out'})`;
 }
 
 /**
