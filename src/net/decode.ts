@@ -505,6 +505,8 @@ export class PacketDecoder implements TcpSink {
         return this.ignore('rtp');
       case 'tls':
         return this.ignore('tls');
+      case 'ws-handshake':
+        return this.ignore('ws-handshake');
       case 'malformed':
         return this.bad(this.p.anomaly ?? 'sip-malformed', this.p.anomalyDetail);
       default:

@@ -11,6 +11,7 @@ import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
 import { looksLikeRtp } from './rtp.js';
 import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
+import { WsStream, wsUpgrade } from './websocket.js';
 import { SlotMap } from '../slot-map.js';
 import { i32be } from '../net/bytes.js';
 
@@ -96,6 +97,8 @@ export class SipPayloadHandler implements PayloadHandler {
    * TCP layer's flow table.
    */
   private readonly tlsFlows = new Set<string>();
+  /** Flows of SIP over WebSocket (RFC 7118), from their HTTP Upgrade on; left at the flow's end. */
+  private readonly wsFlows = new Map<string, WsStream>();
   private readonly problem: ScanProblem = {};
   private cur: TransportPayload | undefined;
   private curMessages = 0;
@@ -192,6 +195,8 @@ export class SipPayloadHandler implements PayloadHandler {
     let framer = this.framers.get(p.flowKey);
     let data = d;
     if (!framer) {
+      const ws = this.wsFlows.get(p.flowKey);
+      if (ws !== undefined) return this.wsData(p, ws, d, 0);
       if (this.tlsFlows.has(p.flowKey)) return 'tls';
       // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
       // line split over segments is held (up to PROBE_BYTES) until it can be judged.
@@ -199,6 +204,14 @@ export class SipPayloadHandler implements PayloadHandler {
         this.probes.delete(p.flowKey);
         this.tlsFlows.add(p.flowKey);
         return 'tls';
+      }
+      // The HTTP Upgrade of SIP over WebSocket, whole in its segment (a handshake is a few hundred bytes).
+      const upgrade = wsUpgrade(d);
+      if (upgrade > 0) {
+        this.probes.delete(p.flowKey);
+        const stream = this.newWsStream();
+        this.wsFlows.set(p.flowKey, stream);
+        return upgrade === d.length ? 'ws-handshake' : this.wsData(p, stream, d, upgrade);
       }
       const held = this.probes.get(p.flowKey);
       if (held) {
@@ -244,6 +257,36 @@ export class SipPayloadHandler implements PayloadHandler {
     return 'sip'; // messages, part of one, or keep-alive CRLFs
   }
 
+  private newWsStream(): WsStream {
+    return new WsStream({
+      message: (buf, s, e) => {
+        const meta = this.meta(this.cur!);
+        meta.transport = 'ws';
+        this.problem.anomaly = undefined;
+        if (this.feed.feedBytes(buf, s, e, meta, this.problem)) this.curMessages++;
+        else this.curAnomalies.push(this.problem.anomaly ?? 'sip-malformed');
+      },
+      anomaly: (name) => this.curAnomalies.push(name),
+    });
+  }
+
+  /** WebSocket frames d[from…] of a SIP over WebSocket flow: a segment is used unless all it held was broken. */
+  private wsData(p: TransportPayload, ws: WsStream, d: Uint8Array, from: number): PayloadVerdict {
+    this.cur = p;
+    this.curMessages = 0;
+    this.curAnomalies.length = 0;
+    ws.push(d, from);
+    this.cur = undefined;
+    const anomalies = this.curAnomalies;
+    if (this.curMessages === 0 && anomalies.length > 0) {
+      p.anomaly = anomalies[0];
+      for (let i = 1; i < anomalies.length; i++) countWarning(this.acc, anomalies[i]!);
+      return 'malformed';
+    }
+    for (const a of anomalies) countWarning(this.acc, a);
+    return 'sip'; // messages, part of one, or control frames (close, ping, pong)
+  }
+
   /** Bytes the scanner's searches may read past datagrams scanned in place, in the current read piece. */
   private overrunBudget = 0;
 
@@ -260,6 +303,11 @@ export class SipPayloadHandler implements PayloadHandler {
   onFlowEnd(flowKey: string): void {
     this.probes.delete(flowKey);
     this.tlsFlows.delete(flowKey);
+    const ws = this.wsFlows.get(flowKey);
+    if (ws !== undefined) {
+      if (ws.buffered > 0) countWarning(this.acc, 'sip-truncated-stream');
+      this.wsFlows.delete(flowKey);
+    }
     const f = this.framers.get(flowKey);
     if (!f) return;
     if (f.end() > 0) countWarning(this.acc, 'sip-truncated-stream');
@@ -268,7 +316,7 @@ export class SipPayloadHandler implements PayloadHandler {
 
   /** End of capture: flows never closed still hold partial messages. */
   end(): void {
-    for (const key of [...this.framers.keys()]) this.onFlowEnd(key);
+    for (const key of [...this.framers.keys(), ...this.wsFlows.keys()]) this.onFlowEnd(key);
     this.probes.clear();
     this.tlsFlows.clear();
   }

@@ -69,10 +69,11 @@ const EXPECTED: Record<string, ReturnType<typeof perRoute>> = {
   'any-sll2.pcap': { '127.0.0.1': { attempts: 2, answered: 1, codes: { '200': 1, '503': 1 } } },
   'sipsak.pcap': { '127.0.0.1': { attempts: 1, answered: 0, codes: { '486': 1 } } },
   'sip-tls.pcap': {},
+  'sip-ws.pcap': { '127.0.0.1': { attempts: 3, answered: 0, codes: { '404': 1, '486': 1, '503': 1 } } },
 };
 
 describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
-  for (const name of ['loopback-udp.pcap', 'loopback-tcp.pcap', 'any-sll2.pcap', 'proxy-both-legs.pcap', 'sipsak.pcap', 'sip-tls.pcap']) {
+  for (const name of ['loopback-udp.pcap', 'loopback-tcp.pcap', 'any-sll2.pcap', 'proxy-both-legs.pcap', 'sipsak.pcap', 'sip-tls.pcap', 'sip-ws.pcap']) {
     for (const chunk of [1 << 20, 'odd'] as const) {
       it(`${name}: wire counts equal tshark's (chunks: ${chunk})`, () => {
         const r = run(name, chunk);
@@ -115,6 +116,28 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
       expect(acc.read).toBe(20);
       expect(acc.ignoredBy).toEqual({ tls: 9, 'tcp-control': 11 });
       expect(acc.notes.join('\n')).toMatch(/^9 TCP segments carried TLS \(SIP over TLS/m);
+    });
+  }
+
+  // kamailio's websocket module on 127.0.0.1:8080 and scripts/record/ws-client.mjs (scripts/record/record-ws.sh):
+  // the HTTP Upgrade and its 101, three INVITEs (the first in two fragments with the client's masks) answered
+  // 486, 503 and 404 and ACKed, an OPTIONS and its 200, a ping, its pong, and both closes. tshark
+  // (`-Y 'tcp.len>0'`) lists 18 segments with data; the other 18 are handshakes, acknowledgements and FINs.
+  for (const chunk of [1 << 20, 'odd'] as const) {
+    it(`sip-ws.pcap: the messages inside the WebSocket frames are read, as transport ws (chunks: ${chunk})`, () => {
+      const data = readFileSync(new URL('sip-ws.pcap', dir));
+      const transports = new Set<string>();
+      const src = createCaptureSource('sip-ws.pcap', { record() {}, message: (m: SipMessage) => void transports.add(m.transport) }, {});
+      for (let off = 0, i = 0, sizes = chunk === 'odd' ? [1, 5, 11, 97, 1500, 3] : [chunk]; off < data.length; i++) {
+        src.push(data.subarray(off, off + sizes[i % sizes.length]!));
+        off += sizes[i % sizes.length]!;
+      }
+      src.end();
+      const acc = src.accounting;
+      expect([...transports]).toEqual(['ws']);
+      expect([acc.read, acc.used, acc.malformed]).toEqual([36, 16, 0]);
+      expect(acc.ignoredBy).toEqual({ 'tcp-control': 18, 'ws-handshake': 2 });
+      expect(acc.warnings ?? {}).toEqual({});
     });
   }
 

@@ -1,0 +1,244 @@
+/**
+ * SIP over WebSocket (RFC 7118) in captures: a TCP flow that opens with the HTTP Upgrade of RFC 6455 §4
+ * to the `sip` subprotocol, then carries WebSocket frames, each complete text or binary WebSocket message
+ * one SIP message. Browsers and WebRTC gateways speak it (Asterisk, FreeSWITCH, Kamailio; over TLS as a
+ * rule, which is unreadable, but in clear behind the proxy that ends TLS).
+ *
+ * Each direction of a connection is its own flow: the client's opens with `GET … Upgrade: websocket` and
+ * its frames are masked; the server's opens with `HTTP/1.1 101` and its frames are not.
+ */
+
+/** Largest handshake header block looked at (they are a few hundred bytes). */
+const MAX_HANDSHAKE = 8192;
+/** Largest WebSocket message taken as SIP: a SIP message's headers and body limits (see framer.ts). */
+export const MAX_WS_MESSAGE = (1 << 20) + 64 * 1024;
+
+export type WsAnomaly = 'ws-message-too-long' | 'ws-bad-frame';
+
+export interface WsSink {
+  /** A complete WebSocket message (text or binary): buf[s, e), valid during the call. */
+  message(buf: Uint8Array, s: number, e: number): void;
+  anomaly(name: WsAnomaly): void;
+}
+
+/** Lower-case ASCII of a byte (letters only). */
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
+}
+
+/** Index of the lower-case ASCII `needle` in d[from, to) compared case-insensitively, or -1 (a plain scan). */
+function indexOfCi(d: Uint8Array, needle: string, from: number, to: number): number {
+  const n = needle.length;
+  outer: for (let i = from; i + n <= to; i++) {
+    for (let k = 0; k < n; k++) if (lower(d[i + k]!) !== needle.charCodeAt(k)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** End of the header block (just past the blank line) starting at 0, or -1 within MAX_HANDSHAKE bytes. */
+function headerBlockEnd(d: Uint8Array): number {
+  const lim = Math.min(d.length, MAX_HANDSHAKE);
+  for (let i = 3; i < lim; i++) if (d[i] === 10 && d[i - 1] === 13 && d[i - 2] === 10 && d[i - 3] === 13) return i + 1;
+  return -1;
+}
+
+/** The value of header `name` (lower case, with the colon) in d[0, end), trimmed, or undefined. */
+function headerValue(d: Uint8Array, name: string, end: number): string | undefined {
+  for (let at = indexOfCi(d, name, 0, end); at >= 0; at = indexOfCi(d, name, at + 1, end)) {
+    if (at < 2 || d[at - 1] !== 10) continue; // at the start of a line
+    let s = at + name.length;
+    let e = s;
+    while (e < end && d[e] !== 13 && d[e] !== 10) e++;
+    while (s < e && (d[s] === 32 || d[s] === 9)) s++;
+    while (e > s && (d[e - 1] === 32 || d[e - 1] === 9)) e--;
+    let out = '';
+    for (let i = s; i < e; i++) out += String.fromCharCode(lower(d[i]!));
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * Whether d opens a WebSocket for SIP: a `GET` request (the client's side) or a `101` response (the
+ * server's) whose whole header block is in d, with `Upgrade: websocket` and the `sip` subprotocol.
+ * Returns the length of the header block (frames may follow it), or -1.
+ */
+export function wsUpgrade(d: Uint8Array): number {
+  const get = d[0] === 71 && d[1] === 69 && d[2] === 84 && d[3] === 32; // `GET `
+  const resp = !get && indexOfCi(d, 'http/1.1 101', 0, Math.min(d.length, 12)) === 0;
+  if (!get && !resp) return -1;
+  const end = headerBlockEnd(d);
+  if (end < 0) return -1;
+  if (headerValue(d, 'upgrade:', end) !== 'websocket') return -1;
+  const protocols = headerValue(d, 'sec-websocket-protocol:', end);
+  if (protocols === undefined || !protocols.split(',').some((p) => p.trim() === 'sip')) return -1;
+  return end;
+}
+
+/**
+ * One direction of a WebSocket connection: frames in (any split over segments), messages out.
+ * Control frames (close, ping, pong) are read and passed over; a frame whose message would pass
+ * MAX_WS_MESSAGE is skipped by its length, so the stream stays in step.
+ */
+export class WsStream {
+  private buf = new Uint8Array(0);
+  private len = 0;
+  /** The message being assembled from fragments (RFC 6455 §5.4). */
+  private msg = new Uint8Array(0);
+  private msgLen = 0;
+  private inMessage = false;
+  /** Bytes of an over-long frame's payload still to skip, and whether it ends the message. */
+  private skipping = 0;
+  private dropMessage = false;
+
+  constructor(private readonly sink: WsSink) {}
+
+  /** Bytes of a message or frame not complete yet. */
+  get buffered(): number {
+    return this.len + this.msgLen;
+  }
+
+  push(d: Uint8Array, from = 0): void {
+    let p = from;
+    if (this.skipping > 0) {
+      const n = Math.min(this.skipping, d.length - p);
+      this.skipping -= n;
+      p += n;
+      if (p >= d.length) return;
+    }
+    // Frames are read from `d` where they lie when nothing is held; otherwise after the held bytes.
+    let src = d;
+    if (this.len > 0) {
+      this.append(d, p);
+      src = this.buf;
+      p = 0;
+    }
+    const end = src === d ? d.length : this.len;
+    p = this.frames(src, p, end);
+    if (src === d) {
+      if (p < end && this.skipping === 0) this.append(d, p);
+    } else {
+      this.buf.copyWithin(0, p, end);
+      this.len = end - p;
+    }
+  }
+
+  /** Reads the complete frames of src[p, end); returns where the first incomplete one starts. */
+  private frames(src: Uint8Array, p: number, end: number): number {
+    while (end - p >= 2) {
+      const b0 = src[p]!;
+      const b1 = src[p + 1]!;
+      const fin = (b0 & 0x80) !== 0;
+      const op = b0 & 0x0f;
+      let n = b1 & 0x7f;
+      let h = 2;
+      if (n === 126) {
+        if (end - p < 4) break;
+        n = (src[p + 2]! << 8) | src[p + 3]!;
+        h = 4;
+      } else if (n === 127) {
+        if (end - p < 10) break;
+        // A length past 2^53 cannot be a real frame: it is read as one that never ends.
+        n = (src[p + 2]! * 2 ** 24 + ((src[p + 3]! << 16) | (src[p + 4]! << 8) | src[p + 5]!)) * 2 ** 32 + ((src[p + 6]! << 24) >>> 0) + ((src[p + 7]! << 16) | (src[p + 8]! << 8) | src[p + 9]!);
+        h = 10;
+      }
+      const masked = (b1 & 0x80) !== 0;
+      const keyAt = p + h;
+      if (masked) h += 4;
+      if ((b0 & 0x70) !== 0 || (op > 2 && op < 8) || op > 10 || (op >= 8 && (!fin || n > 125))) {
+        // Reserved bits or opcodes, or a fragmented or long control frame: not a stream to read on.
+        this.sink.anomaly('ws-bad-frame');
+        this.reset();
+        return end;
+      }
+      const data = op === 0 || op === 1 || op === 2;
+      if (data && (op === 0) !== this.inMessage) {
+        // A continuation outside a message, or a new message inside one.
+        this.sink.anomaly('ws-bad-frame');
+        this.msgLen = 0;
+        this.dropMessage = false;
+        this.inMessage = false;
+        if (op === 0) {
+          this.skipFrame(p + h, end, n);
+          if (this.skipping > 0) return end;
+          p += h + n;
+          continue;
+        }
+      }
+      if (data && this.msgLen + n > MAX_WS_MESSAGE) {
+        if (!this.dropMessage) this.sink.anomaly('ws-message-too-long');
+        this.dropMessage = !fin;
+        this.inMessage = !fin;
+        this.msgLen = 0;
+        this.skipFrame(p + h, end, n);
+        if (this.skipping > 0) return end;
+        p += h + n;
+        continue;
+      }
+      if (end - p < h + n) break;
+      if (data) {
+        if (!this.dropMessage) this.take(src, p + h, n, masked ? keyAt : -1);
+        if (fin) {
+          if (!this.dropMessage && this.msgLen > 0) this.sink.message(this.msg, 0, this.msgLen);
+          this.msgLen = 0;
+          this.inMessage = false;
+          this.dropMessage = false;
+        } else {
+          this.inMessage = true;
+        }
+      }
+      p += h + n;
+    }
+    return p;
+  }
+
+  /** Passes over the payload of a frame starting at `at` (what is not in src yet is skipped later). */
+  private skipFrame(at: number, end: number, n: number): void {
+    const have = Math.max(0, end - at);
+    if (have < n) {
+      this.skipping = n - have;
+      this.len = 0;
+    }
+  }
+
+  /** Appends payload src[at, at + n) to the message, unmasked with the key at `keyAt` (-1: not masked). */
+  private take(src: Uint8Array, at: number, n: number, keyAt: number): void {
+    const need = this.msgLen + n;
+    if (need > this.msg.length) {
+      const next = new Uint8Array(Math.max(need, this.msg.length * 2, 1024));
+      next.set(this.msg.subarray(0, this.msgLen));
+      this.msg = next;
+    }
+    const m = this.msg;
+    const o = this.msgLen;
+    if (keyAt < 0) m.set(src.subarray(at, at + n), o);
+    else {
+      const k0 = src[keyAt]!, k1 = src[keyAt + 1]!, k2 = src[keyAt + 2]!, k3 = src[keyAt + 3]!;
+      for (let i = 0; i < n; i++) {
+        const k = (i & 3) === 0 ? k0 : (i & 3) === 1 ? k1 : (i & 3) === 2 ? k2 : k3;
+        m[o + i] = src[at + i]! ^ k;
+      }
+    }
+    this.msgLen = need;
+  }
+
+  private append(d: Uint8Array, from: number): void {
+    const n = d.length - from;
+    if (this.len + n > this.buf.length) {
+      const next = new Uint8Array(Math.max(this.len + n, this.buf.length * 2, 4096));
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    this.buf.set(d.subarray(from), this.len);
+    this.len += n;
+  }
+
+  private reset(): void {
+    this.len = 0;
+    this.msgLen = 0;
+    this.inMessage = false;
+    this.dropMessage = false;
+    this.skipping = 0;
+  }
+}
