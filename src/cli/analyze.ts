@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
 import { parseTime } from '../time-arg.js';
 import type { CliContext } from './main.js';
+import { inputLines } from './input-lines.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -141,7 +142,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (out) writeFileSync(out, text);
       else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
 
-      for (const i of result.inputs) if (i.error) ctx.io.stderr(`sipscope: ${i.file}: ${i.error}\n`);
+      for (const line of inputLines(result.inputs)) ctx.io.stderr(line);
       const skipped = result.inputs.filter((i) => i.skipped);
       if (skipped.length > 0)
         ctx.io.stderr(`sipscope: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of no known format found in folders or globs (e.g. ${skipped[0]!.file})\n`);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
+import { inputLines } from './input-lines.js';
 
 interface CallsFlags {
   route?: string;
@@ -83,7 +84,7 @@ export function register(program: Command, ctx: CliContext): void {
         rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
         io.stdout(rows.length ? callsTable(rows) : 'No call attempts matched.\n');
       }
-      for (const a of accounting) if (a.error) io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      for (const line of inputLines(accounting)) io.stderr(line);
       if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
     });
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
+import { inputLines } from './input-lines.js';
 
 interface FlowFlags {
   callId: string;
@@ -40,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
         flags.format === 'json' ? JSON.stringify(flowJson(flow), null, 2) + '\n' : flags.format === 'html' ? flowHtml(flow, flags.lang) : flowText(flow, { lang: flags.lang });
       if (flags.out) writeFileSync(flags.out, text);
       else ctx.io.stdout(text);
-      for (const a of got.inputs) if (a.error) ctx.io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      for (const line of inputLines(got.inputs)) ctx.io.stderr(line);
       if (got.inputs.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
       else if (flow.messages.length === 0) {
         ctx.io.stderr(`sipscope: no SIP message with Call-ID '${flags.callId}' in the inputs\n`);

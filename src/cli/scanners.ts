@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
+import { inputLines } from './input-lines.js';
 
 interface ScannersFlags {
   format: 'table' | 'json';
@@ -48,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
       const all = det.result(thresholds);
       const shown = flags.all ? all : all.filter((s) => s.verdict !== 'ok');
       ctx.io.stdout(flags.format === 'json' ? JSON.stringify(scannersJson(shown, all.length, thresholds), null, 2) + '\n' : scannersTable(shown, all.length));
-      for (const a of accounting) if (a.error) ctx.io.stderr(`sipscope: ${a.file}: ${a.error}\n`);
+      for (const line of inputLines(accounting)) ctx.io.stderr(line);
       if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
     });
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/result.js';
+import { main, type CliIo } from '../../src/cli/main.js';
 import { inputsLine } from '../../src/report/format.js';
 import { ReusedPayload } from '../../src/net/payload.js';
 import { createCaptureSource, SipPayloadHandler, startsTlsRecord } from '../../src/sip/capture-source.js';
@@ -140,6 +141,16 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
       expect(acc.warnings ?? {}).toEqual({});
     });
   }
+
+  it('sip-tls.pcap: every command says on stderr why no SIP was read, and still exits 0', async () => {
+    const file = new URL('sip-tls.pcap', dir).pathname;
+    for (const args of [['analyze', file], ['calls', file], ['scanners', file]]) {
+      let err = '';
+      const io: CliIo = { stdout: () => {}, stderr: (t) => void (err += t), isTTY: false, stderrIsTTY: false };
+      expect(await main(['node', 'sipscope', ...args], io), args[0]).toBe(0);
+      expect(err).toBe(`sipscope: ${file}: 9 TCP segments of TLS (encrypted SIP) not read: capture where TLS ends, or use HEP\n`);
+    }
+  });
 
   it('sip-tls.pcap: the report line on the inputs names the TLS segments', () => {
     const { acc } = run('sip-tls.pcap', 1 << 20);

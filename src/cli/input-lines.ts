@@ -1,0 +1,16 @@
+/**
+ * What every command says on stderr about its inputs once the run is over: an input that could not be read
+ * (wholly or from some point on), and SIP that was there but could not be read (TLS). The report or the
+ * rows still go out; the exit code is the command's business.
+ */
+import type { InputAccounting } from '../types.js';
+
+export function inputLines(inputs: readonly InputAccounting[]): string[] {
+  const out: string[] = [];
+  for (const a of inputs) {
+    if (a.error) out.push(`sipscope: ${a.file}: ${a.error}\n`);
+    const tls = a.ignoredBy['tls'] ?? 0;
+    if (tls > 0) out.push(`sipscope: ${a.file}: ${tls} TCP segment${tls === 1 ? '' : 's'} of TLS (encrypted SIP) not read: capture where TLS ends, or use HEP\n`);
+  }
+  return out;
+}
