@@ -123,4 +123,22 @@ describe('WsStream', () => {
     r.ws.push(concat(frame(9, 'p'.repeat(126))));
     expect(r.anomalies).toEqual(['ws-bad-frame']); // a control frame over 125 bytes
   });
+
+  it('never throws and holds a bounded number of bytes, whatever it is fed', () => {
+    let seed = 12345;
+    const rnd = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let run = 0; run < 200; run++) {
+      const { ws } = reader();
+      for (let k = 0; k < 20; k++) {
+        // Random bytes, now and then a well-formed frame, so that both paths are walked.
+        const part = rnd() < 0.3 ? frame(Math.floor(rnd() * 3), 'z'.repeat(Math.floor(rnd() * 300)), { fin: rnd() < 0.7, mask: rnd() < 0.5 ? KEY : undefined }) : Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256));
+        ws.push(part);
+        expect(ws.buffered).toBeLessThanOrEqual(2 * (MAX_WS_MESSAGE + 14));
+      }
+    }
+  });
 });
+
