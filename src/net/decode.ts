@@ -503,6 +503,8 @@ export class PacketDecoder implements TcpSink {
         return USED;
       case 'rtp':
         return this.ignore('rtp');
+      case 'sip-tls':
+        return this.ignore('sip-tls');
       case 'tls':
         return this.ignore('tls');
       case 'ws-handshake':

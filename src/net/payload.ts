@@ -91,12 +91,12 @@ export class ReusedPayload implements TransportPayload {
 
 /**
  * What the SIP layer says about a payload, so that every packet lands in exactly one bucket:
- * 'sip' (used), 'rtp' (ignored as media, counted per call when known), 'tls' (ignored: a TLS stream,
- * SIP over TLS most likely, which cannot be read), 'ws-handshake' (ignored: the HTTP Upgrade that opens SIP
+ * 'sip' (used), 'rtp' (ignored as media, counted per call when known), 'sip-tls' (ignored: a TLS stream
+ * to or from port 5061, SIP over TLS, which cannot be read), 'tls' (ignored: TLS on other ports), 'ws-handshake' (ignored: the HTTP Upgrade that opens SIP
  * over WebSocket), 'other' (ignored as not SIP), or 'malformed' (looked like SIP but could not be read: the decoder counts it as an anomaly under
  * the name the handler put in `p.anomaly`). The decoder owns all per-packet accounting.
  */
-export type PayloadVerdict = 'sip' | 'rtp' | 'tls' | 'ws-handshake' | 'other' | 'malformed';
+export type PayloadVerdict = 'sip' | 'rtp' | 'sip-tls' | 'tls' | 'ws-handshake' | 'other' | 'malformed';
 
 export interface PayloadHandler {
   onPayload(p: TransportPayload): PayloadVerdict;

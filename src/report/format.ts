@@ -125,7 +125,7 @@ export interface InputTotals {
   warnings: Array<[string, number]>;
   /** Inputs that could not be read (wholly or from some point on), with the reason. */
   errors: Array<{ file: string; error: string }>;
-  /** TCP segments of TLS streams (encrypted SIP, unreadable) over all captures. */
+  /** TCP segments of TLS to or from port 5061 (SIP over TLS, unreadable) over all captures. */
   tls: number;
   /** Files found under a folder or by a glob that are of no known format (not an error). */
   skipped: number;
@@ -148,7 +148,7 @@ export function inputTotals(result: AnalysisResult): InputTotals {
     t.ignored += a.ignored;
     t.malformed += a.malformed;
     t.records += a.records;
-    t.tls += a.ignoredBy['tls'] ?? 0;
+    t.tls += a.ignoredBy['sip-tls'] ?? 0;
     formats.set(a.format, (formats.get(a.format) ?? 0) + 1);
     for (const [k, v] of Object.entries(a.anomalies)) anomalies.set(k, (anomalies.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(a.warnings ?? {})) warnings.set(k, (warnings.get(k) ?? 0) + v);
@@ -187,7 +187,7 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
     if (t.anomalies.length > maxAnomalies) shown.push(`${t.anomalies.length - maxAnomalies} more`);
     line += ` (${shown.join(', ')})`;
   }
-  if (t.tls > 0) line += `; ${int(t.tls)} TCP segment${t.tls === 1 ? '' : 's'} of TLS (encrypted SIP: capture where TLS ends, or use HEP)`;
+  if (t.tls > 0) line += `; ${int(t.tls)} TCP segment${t.tls === 1 ? '' : 's'} of SIP over TLS (encrypted: capture where TLS ends, or use HEP)`;
   if (t.errors.length > 0) line += `; ${t.errors.length} input${t.errors.length === 1 ? '' : 's'} not read to the end`;
   if (t.skipped > 0) line += `; ${t.skipped} file${t.skipped === 1 ? '' : 's'} of no known format skipped`;
   return line;

@@ -78,6 +78,9 @@ export function brokenStart(d: Uint8Array): string | undefined {
  * alert, handshake or application_data (20–23), legacy version 3.0–3.4, and a length a record may have
  * (at most 2^14 plus the 2,048 bytes of expansion TLS 1.2 allows). Its first byte is no SIP start line's.
  */
+/** SIP over TLS's port (RFC 3261 §19.1.2): TLS to or from it is counted as `sip-tls`, other TLS as `tls`. */
+export const SIP_TLS_PORT = 5061;
+
 export function startsTlsRecord(d: Uint8Array): boolean {
   if (d.length < 5) return false;
   const type = d[0]!;
@@ -92,11 +95,11 @@ export class SipPayloadHandler implements PayloadHandler {
   /** First bytes of TCP flows whose first line has not fully arrived yet. */
   private readonly probes = new Map<string, Uint8Array>();
   /**
-   * TCP flows that began with a TLS record (SIP over TLS, port 5061, as a rule): all their data is counted
-   * as `tls`, also the segments that start inside a record. Left at the flow's end, so no larger than the
-   * TCP layer's flow table.
+   * TCP flows that began with a TLS record, and whether one end is on SIP's TLS port (5061): all their data
+   * is counted as `sip-tls` or `tls`, also the segments that start inside a record. Left at the flow's
+   * end, so no larger than the TCP layer's flow table.
    */
-  private readonly tlsFlows = new Set<string>();
+  private readonly tlsFlows = new Map<string, PayloadVerdict>();
   /** Flows of SIP over WebSocket (RFC 7118), from their HTTP Upgrade on; left at the flow's end. */
   private readonly wsFlows = new Map<string, WsStream>();
   private readonly problem: ScanProblem = {};
@@ -197,13 +200,15 @@ export class SipPayloadHandler implements PayloadHandler {
     if (!framer) {
       const ws = this.wsFlows.get(p.flowKey);
       if (ws !== undefined) return this.wsData(p, ws, d, 0);
-      if (this.tlsFlows.has(p.flowKey)) return 'tls';
+      const tls = this.tlsFlows.get(p.flowKey);
+      if (tls !== undefined) return tls;
       // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
       // line split over segments is held (up to PROBE_BYTES) until it can be judged.
       if (startsTlsRecord(d)) {
         this.probes.delete(p.flowKey);
-        this.tlsFlows.add(p.flowKey);
-        return 'tls';
+        const v = p.srcPort === SIP_TLS_PORT || p.dstPort === SIP_TLS_PORT ? 'sip-tls' : 'tls';
+        this.tlsFlows.set(p.flowKey, v);
+        return v;
       }
       // The HTTP Upgrade of SIP over WebSocket, whole in its segment (a handshake is a few hundred bytes).
       const upgrade = wsUpgrade(d);
@@ -346,11 +351,16 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
       handler.end();
       feed.end();
+      const sipTls = acc.ignoredBy['sip-tls'] ?? 0;
       const tls = acc.ignoredBy['tls'] ?? 0;
-      if (tls > 0) {
+      const s = (n: number): string => (n === 1 ? '' : 's');
+      if (sipTls > 0) {
         acc.notes.push(
-          `${tls} TCP segment${tls === 1 ? '' : 's'} carried TLS (SIP over TLS, as a rule on port 5061): encrypted, so the calls in them are not in this report; capture where TLS ends (behind the SBC or PBX), or have it send HEP`,
+          `${sipTls} TCP segment${s(sipTls)} carried TLS on port 5061 (SIP over TLS): encrypted, so the calls in them are not in this report; capture where TLS ends (behind the SBC or PBX), or have it send HEP`,
         );
+      }
+      if (tls > 0 && acc.sipMessages === 0) {
+        acc.notes.push(`no SIP was read, and ${tls} TCP segment${s(tls)} carried TLS on other ports than 5061: if the SIP went over TLS on another port, it could not be read`);
       }
     },
   };

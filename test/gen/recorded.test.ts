@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/result.js';
+import { inputLines } from '../../src/cli/input-lines.js';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { inputsLine } from '../../src/report/format.js';
 import { ReusedPayload } from '../../src/net/payload.js';
@@ -115,8 +116,8 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
       const { records, acc } = run('sip-tls.pcap', chunk);
       expect(records).toHaveLength(0);
       expect(acc.read).toBe(20);
-      expect(acc.ignoredBy).toEqual({ tls: 9, 'tcp-control': 11 });
-      expect(acc.notes.join('\n')).toMatch(/^9 TCP segments carried TLS \(SIP over TLS/m);
+      expect(acc.ignoredBy).toEqual({ 'sip-tls': 9, 'tcp-control': 11 });
+      expect(acc.notes.join('\n')).toMatch(/^9 TCP segments carried TLS on port 5061 \(SIP over TLS\)/m);
     });
   }
 
@@ -148,14 +149,33 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
       let err = '';
       const io: CliIo = { stdout: () => {}, stderr: (t) => void (err += t), isTTY: false, stderrIsTTY: false };
       expect(await main(['node', 'sipscope', ...args], io), args[0]).toBe(0);
-      expect(err).toBe(`sipscope: ${file}: 9 TCP segments of TLS (encrypted SIP) not read: capture where TLS ends, or use HEP\n`);
+      expect(err).toBe(`sipscope: ${file}: 9 TCP segments of SIP over TLS (port 5061) not read: capture where TLS ends, or use HEP\n`);
     }
+  });
+
+  it('the same TLS moved to port 443 is `tls`: no warning, a note only because no SIP was read', async () => {
+    // sip-tls.pcap with port 5061 rewritten to 443 in every TCP header (pcap, Ethernet, IPv4).
+    const d = Buffer.from(readFileSync(new URL('sip-tls.pcap', dir)));
+    for (let o = 24; o + 16 <= d.length; ) {
+      const caplen = d.readUInt32LE(o + 8);
+      const ip = o + 16 + 14;
+      const tcp = ip + (d[ip]! & 0x0f) * 4;
+      for (const at of [tcp, tcp + 2]) if (d.readUInt16BE(at) === 5061) d.writeUInt16BE(443, at);
+      o += 16 + caplen;
+    }
+    const src = createCaptureSource('https.pcap', { record() {} }, {});
+    src.push(d);
+    src.end();
+    expect(src.accounting.ignoredBy).toEqual({ tls: 9, 'tcp-control': 11 });
+    expect(src.accounting.notes).toEqual(['no SIP was read, and 9 TCP segments carried TLS on other ports than 5061: if the SIP went over TLS on another port, it could not be read']);
+    expect(inputLines([src.accounting])).toEqual([]);
+    expect(inputsLine({ inputs: [src.accounting] } as unknown as AnalysisResult)).not.toContain('TLS');
   });
 
   it('sip-tls.pcap: the report line on the inputs names the TLS segments', () => {
     const { acc } = run('sip-tls.pcap', 1 << 20);
     const line = inputsLine({ inputs: [acc] } as unknown as AnalysisResult);
-    expect(line).toContain('; 9 TCP segments of TLS (encrypted SIP');
+    expect(line).toContain('; 9 TCP segments of SIP over TLS (encrypted');
     const clear = run('loopback-tcp.pcap', 1 << 20).acc;
     expect(inputsLine({ inputs: [clear] } as unknown as AnalysisResult)).not.toContain('TLS');
   });
@@ -163,13 +183,15 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
 
 describe('TLS streams in the SIP handler', () => {
   const rec = (...b: number[]) => Uint8Array.from(b);
-  function handler(): (flow: string, data: Uint8Array) => string {
+  function handler(): (flow: string, data: Uint8Array, port?: number) => string {
     const acc = newAccounting('t', 'pcap', 'packet');
     const h = new SipPayloadHandler('t', createSipFeed({ record() {} }, {}, acc), acc);
     const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
     p.proto = 'tcp';
-    return (flow, data) => {
+    return (flow, data, port = 5061) => {
       p.flowKey = flow;
+      p.srcPort = 40000;
+      p.dstPort = port;
       p.whole(data);
       return h.onPayload(p);
     };
@@ -177,9 +199,14 @@ describe('TLS streams in the SIP handler', () => {
   it('a flow that began with a TLS record stays TLS, also for segments that start inside a record, until it ends', () => {
     const h = handler();
     const middle = rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07, 0x41);
-    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0))).toBe('tls');
-    expect(h('f1', middle)).toBe('tls');
+    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0))).toBe('sip-tls');
+    expect(h('f1', middle)).toBe('sip-tls');
     expect(h('f2', middle)).toBe('other');
+  });
+  it('TLS on other ports than 5061 (HTTPS and the like) is `tls`, not SIP over TLS', () => {
+    const h = handler();
+    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0), 443)).toBe('tls');
+    expect(h('f1', rec(0x5a, 0x11, 0x80), 443)).toBe('tls');
   });
   it('a flow forgets it was TLS when it ends', () => {
     const acc = newAccounting('t', 'pcap', 'packet');
@@ -187,8 +214,9 @@ describe('TLS streams in the SIP handler', () => {
     const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
     p.proto = 'tcp';
     p.flowKey = 'f1';
+    p.dstPort = 5061;
     p.whole(rec(23, 3, 3, 0, 2, 9, 9));
-    expect(sip.onPayload(p)).toBe('tls');
+    expect(sip.onPayload(p)).toBe('sip-tls');
     sip.onFlowEnd('f1');
     p.whole(rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07));
     expect(sip.onPayload(p)).toBe('other');
