@@ -11,7 +11,7 @@ import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
 import { looksLikeRtp } from './rtp.js';
 import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
-import { WsStream, wsUpgrade } from './websocket.js';
+import { startsWsSipFrame, WsStream, wsUpgrade } from './websocket.js';
 import { SlotMap } from '../slot-map.js';
 import { i32be } from '../net/bytes.js';
 
@@ -78,6 +78,11 @@ export function brokenStart(d: Uint8Array): string | undefined {
  * alert, handshake or application_data (20–23), legacy version 3.0–3.4, and a length a record may have
  * (at most 2^14 plus the 2,048 bytes of expansion TLS 1.2 allows). Its first byte is no SIP start line's.
  */
+/** Whether b[s, e) starts with a SIP start line (a WebSocket payload's first bytes). */
+function isStartLine(b: Uint8Array, s: number, e: number): boolean {
+  return startLineEnd(b, s, e) >= 0;
+}
+
 /** SIP over TLS's port (RFC 3261 §19.1.2): TLS to or from it is counted as `sip-tls`, other TLS as `tls`. */
 export const SIP_TLS_PORT = 5061;
 
@@ -210,12 +215,14 @@ export class SipPayloadHandler implements PayloadHandler {
         this.tlsFlows.set(p.flowKey, v);
         return v;
       }
-      // The HTTP Upgrade of SIP over WebSocket, whole in its segment (a handshake is a few hundred bytes).
+      // The HTTP Upgrade of SIP over WebSocket, whole in its segment (a handshake is a few hundred bytes),
+      // or, in a capture begun after it, a frame whose message starts with a SIP start line.
       const upgrade = wsUpgrade(d);
-      if (upgrade > 0) {
+      if (upgrade > 0 || (((d[0]! & 0x7f) === 1 || (d[0]! & 0x7f) === 2) && startsWsSipFrame(d, isStartLine))) {
         this.probes.delete(p.flowKey);
         const stream = this.newWsStream();
         this.wsFlows.set(p.flowKey, stream);
+        if (upgrade < 0) return this.wsData(p, stream, d, 0);
         return upgrade === d.length ? 'ws-handshake' : this.wsData(p, stream, d, upgrade);
       }
       const held = this.probes.get(p.flowKey);

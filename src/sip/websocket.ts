@@ -76,6 +76,39 @@ export function wsUpgrade(d: Uint8Array): number {
   return end;
 }
 
+/** The unmasked start of a frame's payload, for `startsWsSipFrame`. */
+const PEEK = new Uint8Array(256);
+
+/**
+ * Whether d starts with a WebSocket frame that opens a message whose payload starts with a SIP start line
+ * (`isStartLine` says): how a SIP over WebSocket connection is known when the capture began after its
+ * handshake (a phone keeps its connection for hours). A frame cut off before its start line ends is not
+ * taken (a later segment that starts a frame may be).
+ */
+export function startsWsSipFrame(d: Uint8Array, isStartLine: (b: Uint8Array, s: number, e: number) => boolean): boolean {
+  if (d.length < 2) return false;
+  const b0 = d[0]!;
+  const op = b0 & 0x0f;
+  if ((b0 & 0x70) !== 0 || (op !== 1 && op !== 2)) return false;
+  const b1 = d[1]!;
+  let n = b1 & 0x7f;
+  let h = 2;
+  if (n === 126) {
+    if (d.length < 4) return false;
+    n = (d[2]! << 8) | d[3]!;
+    h = 4;
+  } else if (n === 127) {
+    return false; // a SIP message over 64 KiB in one frame, as the first one seen: not worth the guess
+  }
+  const masked = (b1 & 0x80) !== 0;
+  const keyAt = h;
+  if (masked) h += 4;
+  const m = Math.min(n, d.length - h, PEEK.length);
+  if (m < 12) return false;
+  for (let i = 0; i < m; i++) PEEK[i] = masked ? d[h + i]! ^ d[keyAt + (i & 3)]! : d[h + i]!;
+  return isStartLine(PEEK, 0, m);
+}
+
 /**
  * One direction of a WebSocket connection: frames in (any split over segments), messages out.
  * Control frames (close, ping, pong) are read and passed over; a frame whose message would pass

@@ -143,6 +143,32 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
     });
   }
 
+  it('sip-ws.pcap begun after its handshake (its first 7 packets cut): the same messages, from the frames alone', () => {
+    const d = readFileSync(new URL('sip-ws.pcap', dir));
+    const parts = [d.subarray(0, 24)];
+    for (let o = 24, i = 0; o + 16 <= d.length; i++) {
+      const next = o + 16 + d.readUInt32LE(o + 8);
+      if (i >= 7) parts.push(d.subarray(o, next));
+      o = next;
+    }
+    const requests: Record<string, number> = {};
+    const responses: Record<string, number> = {};
+    const src = createCaptureSource('sip-ws-mid.pcap', {
+      record() {},
+      message: (m: SipMessage) => {
+        if (m.isRequest) requests[m.method!] = (requests[m.method!] ?? 0) + 1;
+        else responses[String(m.status)] = (responses[String(m.status)] ?? 0) + 1;
+      },
+    }, {});
+    src.push(Buffer.concat(parts));
+    src.end();
+    const whole = tsharkStat('sip-ws.pcap');
+    expect(requests).toEqual(whole.requests);
+    expect(responses).toEqual(whole.responses);
+    expect([src.accounting.read, src.accounting.used]).toEqual([29, 16]);
+    expect(src.accounting.ignoredBy).toEqual({ 'tcp-control': 13 });
+  });
+
   it('sip-tls.pcap: every command says on stderr why no SIP was read, and still exits 0', async () => {
     const file = new URL('sip-tls.pcap', dir).pathname;
     for (const args of [['analyze', file], ['calls', file], ['scanners', file]]) {

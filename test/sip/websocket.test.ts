@@ -3,7 +3,8 @@
  * anywhere. The recorded capture (kamailio's websocket module on loopback) is in test/gen/recorded.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_WS_MESSAGE, WsStream, wsUpgrade } from '../../src/sip/websocket.js';
+import { startLineEnd } from '../../src/sip/scanner.js';
+import { MAX_WS_MESSAGE, startsWsSipFrame, WsStream, wsUpgrade } from '../../src/sip/websocket.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -54,6 +55,26 @@ describe('wsUpgrade', () => {
     expect(wsUpgrade(enc.encode(get.slice(0, -2)))).toBe(-1);
     expect(wsUpgrade(enc.encode(INVITE))).toBe(-1);
     expect(wsUpgrade(enc.encode('HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: sip\r\n\r\n'))).toBe(-1);
+  });
+});
+
+describe('startsWsSipFrame (a connection whose handshake is not in the capture)', () => {
+  const sip = (b: Uint8Array, s: number, e: number) => startLineEnd(b, s, e) >= 0;
+  it('knows a frame that opens a SIP message, masked or not, fragment or whole, short or 16-bit length', () => {
+    expect(startsWsSipFrame(frame(1, INVITE, { mask: KEY }), sip)).toBe(true);
+    expect(startsWsSipFrame(frame(1, BUSY), sip)).toBe(true);
+    expect(startsWsSipFrame(frame(2, INVITE.slice(0, 60), { fin: false }), sip)).toBe(true);
+    expect(startsWsSipFrame(frame(1, BUSY + 'x'.repeat(200), { mask: KEY }), sip)).toBe(true);
+  });
+  it('refuses other frames and other bytes', () => {
+    expect(startsWsSipFrame(frame(1, '{"type":"hello","sip":false}'), sip)).toBe(false); // another protocol
+    expect(startsWsSipFrame(frame(0, INVITE), sip)).toBe(false); // a continuation: the message began earlier
+    expect(startsWsSipFrame(frame(9, 'INVITE sip:a SIP/2.0\r\n'), sip)).toBe(false);
+    expect(startsWsSipFrame(frame(1, INVITE, { rsv: 0x40 }), sip)).toBe(false);
+    expect(startsWsSipFrame(frame(1, INVITE, { mask: KEY }).subarray(0, 14), sip)).toBe(false); // cut before its start line ends
+    expect(startsWsSipFrame(frame(1, 'z'.repeat(70_000)), sip)).toBe(false); // 64-bit length: not guessed
+    expect(startsWsSipFrame(enc.encode(INVITE), sip)).toBe(false); // plain SIP over TCP
+    expect(startsWsSipFrame(Uint8Array.of(0x01, 0x2c, 0x80, 0x00), sip)).toBe(false); // RTP over TCP (RFC 4571)
   });
 });
 
