@@ -13,6 +13,9 @@ const MAX_HANDSHAKE = 8192;
 /** Largest WebSocket message taken as SIP: a SIP message's headers and body limits (see framer.ts). */
 export const MAX_WS_MESSAGE = (1 << 20) + 64 * 1024;
 
+/** Buffers larger than this are let go once empty. */
+const KEEP_BYTES = 64 * 1024;
+
 export type WsAnomaly = 'ws-message-too-long' | 'ws-bad-frame';
 
 export interface WsSink {
@@ -154,6 +157,7 @@ export class WsStream {
     } else {
       this.buf.copyWithin(0, p, end);
       this.len = end - p;
+      if (this.len === 0 && this.buf.length > KEEP_BYTES) this.buf = new Uint8Array(0);
     }
   }
 
@@ -215,6 +219,8 @@ export class WsStream {
         if (fin) {
           if (!this.dropMessage && this.msgLen > 0) this.sink.message(this.msg, 0, this.msgLen);
           this.msgLen = 0;
+          // A flow keeps no big buffer between messages (thousands of flows may be open).
+          if (this.msg.length > KEEP_BYTES) this.msg = new Uint8Array(0);
           this.inMessage = false;
           this.dropMessage = false;
         } else {

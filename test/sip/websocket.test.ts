@@ -103,6 +103,17 @@ describe('WsStream', () => {
     expect(messages).toEqual([INVITE, BUSY, 'x'.repeat(300)]);
   });
 
+  it('keeps no big buffer once a big message is out', () => {
+    const big = 'q'.repeat(300_000);
+    const { ws, messages } = reader();
+    const f = frame(1, big, { mask: KEY });
+    ws.push(f.subarray(0, 1000));
+    ws.push(f.subarray(1000));
+    expect(messages).toEqual([big]);
+    const held = ws as unknown as { buf: Uint8Array; msg: Uint8Array };
+    expect([held.buf.length, held.msg.length]).toEqual([0, 0]);
+  });
+
   it('reads 64-bit lengths, and frames after a handshake in the same segment', () => {
     const big = 'y'.repeat(70_000);
     const { ws, messages } = reader();
