@@ -124,8 +124,9 @@ export class WsStream {
   private msg = new Uint8Array(0);
   private msgLen = 0;
   private inMessage = false;
-  /** Bytes of an over-long frame's payload still to skip, and whether it ends the message. */
+  /** Bytes of an over-long frame's payload still to skip (they are in later segments). */
   private skipping = 0;
+  /** The message in progress went over MAX_WS_MESSAGE: its later fragments are passed over too. */
   private dropMessage = false;
 
   constructor(private readonly sink: WsSink) {}
