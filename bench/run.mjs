@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, freemem, loadavg, totalmem, tmpdir, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 
@@ -225,7 +225,7 @@ if (want('memory')) {
   const qDir = join(dir, `quarter-${scale}`);
   for (const full of ins) {
     const kind = full.kind;
-    const qFile = join(qDir, full.file.slice(dir.length + 1));
+    const qFile = join(qDir, basename(full.file));
     if (!existsSync(qFile)) {
       log(`generating ${qFile} …`);
       gen.writeBenchInputs(qDir, scale / 4, new Set([kind]));

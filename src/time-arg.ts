@@ -15,3 +15,4 @@ export function parseTime(s: string): number | undefined {
   const ms = Date.parse(iso.replace(' ', 'T'));
   return Number.isFinite(ms) ? ms : undefined;
 }
+

@@ -193,7 +193,8 @@ export class Aggregator {
   /** The time window (`since`/`until`; −∞/+∞ when not set), and what it left out. */
   readonly since: number;
   readonly until: number;
-  private readonly windowed: boolean;
+  /** Whether a window is set (one side at least). */
+  readonly windowed: boolean;
   readonly leftOut: LeftOut = { before: 0, after: 0, undated: 0 };
   /** Earliest start and latest start/answer/end seen (ms), for the span. */
   minTime = Infinity;

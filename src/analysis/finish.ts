@@ -81,7 +81,7 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
     thresholds: { ...t },
   };
   if (agg.prefixDigits > 0) result.prefixes = prefixRows(agg, order);
-  if (Number.isFinite(agg.since) || Number.isFinite(agg.until)) {
+  if (agg.windowed) {
     const iso = (t: number): string | null => (Number.isFinite(t) ? new Date(t).toISOString() : null);
     result.window = { since: iso(agg.since), until: iso(agg.until), leftOut: { ...agg.leftOut } };
   }

@@ -3,11 +3,12 @@ import { Option, type Command } from 'commander';
 import { loadConfig, type ConfigFile } from '../config.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
-import { parseTime } from '../time-arg.js';
+import { REPORT_FORMATS } from '../report/formats.js';
+import { intOption, timeOption } from './options.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
 
-export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
+export const FORMATS = REPORT_FORMATS;
 export type Format = (typeof FORMATS)[number];
 export const BUCKETS = ['5m', '15m', '1h', '1d'] as const;
 
@@ -30,13 +31,6 @@ interface AnalyzeFlags {
   jobs?: string;
   since?: string;
   until?: string;
-}
-
-function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${value}'`);
-  return n;
 }
 
 export function parsePairs(name: string, items: readonly string[] | undefined): Record<string, string> {
@@ -102,14 +96,8 @@ export function register(program: Command, ctx: CliContext): void {
       const year = intOption('--year', flags.year, 1970, 2200) ?? cfg.year;
       const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfg.prefixDigits;
       const out = flags.out ?? cfg.out;
-      const time = (name: string, v: string | undefined): number | undefined => {
-        if (v === undefined) return undefined;
-        const t = parseTime(v);
-        if (t === undefined) throw new UsageError(`${name} expects an ISO 8601 time (UTC unless it has an offset) or epoch seconds, not '${v}'`);
-        return t;
-      };
-      const since = time('--since', flags.since);
-      const until = time('--until', flags.until);
+      const since = timeOption('--since', flags.since);
+      const until = timeOption('--until', flags.until);
       if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${flags.since}) must be before --until (${flags.until})`);
 
       const [{ analyze }, { renderLazy }, { createProgressBar, silentProgress }] = await Promise.all([

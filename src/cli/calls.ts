@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { intOption, timeOption } from './options.js';
 
 interface CallsFlags {
   route?: string;
@@ -35,24 +36,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--year <yyyy>', 'year for log stamps that have none')
     .addHelpText('after', '\nExamples:\n  sipscope calls capture.pcap --code 486\n  sipscope calls /var/log/asterisk/full --number 7495 --format csv > calls.csv\n')
     .action(async (inputs: string[], flags: CallsFlags) => {
-      const { makeFilter, parseTime, parseCodeFilter, callRow, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
+      const { makeFilter, parseCodeFilter, callRow, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
       const { specsOf, readAll } = await import('../postmortem/collect.js');
-      const time = (name: string, v: string | undefined): number | undefined => {
-        if (v === undefined) return undefined;
-        const t = parseTime(v);
-        if (t === undefined) throw new UsageError(`${name} expects an ISO 8601 time or epoch seconds, not '${v}'`);
-        return t;
-      };
-      const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not '${v}'`);
-        return n;
-      };
       if (flags.code !== undefined && !parseCodeFilter(flags.code)) throw new UsageError(`--code expects a code (486), a class (4xx) or none, not '${flags.code}'`);
-      const filter = makeFilter({ route: flags.route, code: flags.code, number: flags.number, since: time('--since', flags.since), until: time('--until', flags.until) });
-      const limit = int('--limit', flags.limit, 1, 1e9) ?? Infinity;
-      const callTimeout = int('--call-timeout', flags.callTimeout, 1, 86400 * 7);
+      const filter = makeFilter({ route: flags.route, code: flags.code, number: flags.number, since: timeOption('--since', flags.since), until: timeOption('--until', flags.until) });
+      const limit = intOption('--limit', flags.limit, 1, 1e9) ?? Infinity;
+      const callTimeout = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7);
       const specs = await specsOf(inputs);
       const io = ctx.io;
       const rows: ReturnType<typeof callRow>[] = [];
@@ -76,7 +65,7 @@ export function register(program: Command, ctx: CliContext): void {
           routesFile: flags.routes,
           callTimeoutMs: callTimeout === undefined ? undefined : callTimeout * 1000,
           tz: flags.tz,
-          year: int('--year', flags.year, 1970, 2200),
+          year: intOption('--year', flags.year, 1970, 2200),
         },
       );
       if (flags.format === 'json') io.stdout(n ? '\n]\n' : ']\n');

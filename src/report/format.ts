@@ -126,7 +126,7 @@ export interface InputTotals {
   /** Inputs that could not be read (wholly or from some point on), with the reason. */
   errors: Array<{ file: string; error: string }>;
   /** TCP segments of TLS to or from port 5061 (SIP over TLS, unreadable) over all captures. */
-  tls: number;
+  sipTls: number;
   /** Files found under a folder or by a glob that are of no known format (not an error). */
   skipped: number;
 }
@@ -135,7 +135,7 @@ export function inputTotals(result: AnalysisResult): InputTotals {
   const anomalies = new Map<string, number>();
   const formats = new Map<string, number>();
   const warnings = new Map<string, number>();
-  const t: InputTotals = { files: 0, bytes: 0, read: 0, used: 0, ignored: 0, malformed: 0, records: 0, anomalies: [], formats: [], warnings: [], errors: [], skipped: 0, tls: 0 };
+  const t: InputTotals = { files: 0, bytes: 0, read: 0, used: 0, ignored: 0, malformed: 0, records: 0, anomalies: [], formats: [], warnings: [], errors: [], skipped: 0, sipTls: 0 };
   for (const a of result.inputs) {
     if (a.skipped !== undefined) {
       t.skipped++;
@@ -148,7 +148,7 @@ export function inputTotals(result: AnalysisResult): InputTotals {
     t.ignored += a.ignored;
     t.malformed += a.malformed;
     t.records += a.records;
-    t.tls += a.ignoredBy['sip-tls'] ?? 0;
+    t.sipTls += a.ignoredBy['sip-tls'] ?? 0;
     formats.set(a.format, (formats.get(a.format) ?? 0) + 1);
     for (const [k, v] of Object.entries(a.anomalies)) anomalies.set(k, (anomalies.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(a.warnings ?? {})) warnings.set(k, (warnings.get(k) ?? 0) + v);
@@ -187,7 +187,7 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
     if (t.anomalies.length > maxAnomalies) shown.push(`${t.anomalies.length - maxAnomalies} more`);
     line += ` (${shown.join(', ')})`;
   }
-  if (t.tls > 0) line += `; ${int(t.tls)} TCP segment${t.tls === 1 ? '' : 's'} of SIP over TLS (encrypted: capture where TLS ends, or use HEP)`;
+  if (t.sipTls > 0) line += `; ${int(t.sipTls)} TCP segment${t.sipTls === 1 ? '' : 's'} of SIP over TLS (encrypted: capture where TLS ends, or use HEP)`;
   if (t.errors.length > 0) line += `; ${t.errors.length} input${t.errors.length === 1 ? '' : 's'} not read to the end`;
   if (t.skipped > 0) line += `; ${t.skipped} file${t.skipped === 1 ? '' : 's'} of no known format skipped`;
   return line;

@@ -73,19 +73,14 @@ export function brokenStart(d: Uint8Array): string | undefined {
   return c === 58 || (c! | 0x20) === 115 ? (n < 12 ? 'sip-truncated' : 'sip-bad-start-line') : undefined;
 }
 
+/** SIP over TLS's port (RFC 3261 §19.1.2): TLS to or from it is counted as `sip-tls`, other TLS as `tls`. */
+export const SIP_TLS_PORT = 5061;
+
 /**
  * Whether d starts with a TLS record header (RFC 8446 §5.1, RFC 5246 §6.2): content type change_cipher_spec,
  * alert, handshake or application_data (20–23), legacy version 3.0–3.4, and a length a record may have
  * (at most 2^14 plus the 2,048 bytes of expansion TLS 1.2 allows). Its first byte is no SIP start line's.
  */
-/** Whether b[s, e) starts with a SIP start line (a WebSocket payload's first bytes). */
-function isStartLine(b: Uint8Array, s: number, e: number): boolean {
-  return startLineEnd(b, s, e) >= 0;
-}
-
-/** SIP over TLS's port (RFC 3261 §19.1.2): TLS to or from it is counted as `sip-tls`, other TLS as `tls`. */
-export const SIP_TLS_PORT = 5061;
-
 export function startsTlsRecord(d: Uint8Array): boolean {
   if (d.length < 5) return false;
   const type = d[0]!;
@@ -207,8 +202,6 @@ export class SipPayloadHandler implements PayloadHandler {
       if (ws !== undefined) return this.wsData(p, ws, d, 0);
       const tls = this.tlsFlows.get(p.flowKey);
       if (tls !== undefined) return tls;
-      // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
-      // line split over segments is held (up to PROBE_BYTES) until it can be judged.
       if (startsTlsRecord(d)) {
         this.probes.delete(p.flowKey);
         const v = p.srcPort === SIP_TLS_PORT || p.dstPort === SIP_TLS_PORT ? 'sip-tls' : 'tls';
@@ -218,13 +211,15 @@ export class SipPayloadHandler implements PayloadHandler {
       // The HTTP Upgrade of SIP over WebSocket, whole in its segment (a handshake is a few hundred bytes),
       // or, in a capture begun after it, a frame whose message starts with a SIP start line.
       const upgrade = wsUpgrade(d);
-      if (upgrade > 0 || (((d[0]! & 0x7f) === 1 || (d[0]! & 0x7f) === 2) && startsWsSipFrame(d, isStartLine))) {
+      if (upgrade > 0 || startsWsSipFrame(d)) {
         this.probes.delete(p.flowKey);
         const stream = this.newWsStream();
         this.wsFlows.set(p.flowKey, stream);
         if (upgrade < 0) return this.wsData(p, stream, d, 0);
         return upgrade === d.length ? 'ws-handshake' : this.wsData(p, stream, d, upgrade);
       }
+      // A flow becomes SIP when its bytes start with (or, mid-stream, contain) a start line. A first
+      // line split over segments is held (up to PROBE_BYTES) until it can be judged.
       const held = this.probes.get(p.flowKey);
       if (held) {
         data = new Uint8Array(held.length + d.length);

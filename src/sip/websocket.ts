@@ -8,6 +8,9 @@
  * its frames are masked; the server's opens with `HTTP/1.1 101` and its frames are not.
  */
 
+import { CR, indexOfByte, LF, lit, SP, startsCI, text } from './bytes.js';
+import { startLineEnd } from './scanner.js';
+
 /** Largest handshake header block looked at (they are a few hundred bytes). */
 const MAX_HANDSHAKE = 8192;
 /** Largest WebSocket message taken as SIP: a SIP message's headers and body limits (see framer.ts). */
@@ -24,40 +27,24 @@ export interface WsSink {
   anomaly(name: WsAnomaly): void;
 }
 
-/** Lower-case ASCII of a byte (letters only). */
-function lower(c: number): number {
-  return c >= 65 && c <= 90 ? c | 0x20 : c;
-}
-
-/** Index of the lower-case ASCII `needle` in d[from, to) compared case-insensitively, or -1 (a plain scan). */
-function indexOfCi(d: Uint8Array, needle: string, from: number, to: number): number {
-  const n = needle.length;
-  outer: for (let i = from; i + n <= to; i++) {
-    for (let k = 0; k < n; k++) if (lower(d[i + k]!) !== needle.charCodeAt(k)) continue outer;
-    return i;
-  }
-  return -1;
-}
+const L_UPGRADE = lit('upgrade:');
+const L_PROTOCOL = lit('sec-websocket-protocol:');
+const L_101 = lit('http/1.1 101');
 
 /** End of the header block (just past the blank line) starting at 0, or -1 within MAX_HANDSHAKE bytes. */
 function headerBlockEnd(d: Uint8Array): number {
   const lim = Math.min(d.length, MAX_HANDSHAKE);
-  for (let i = 3; i < lim; i++) if (d[i] === 10 && d[i - 1] === 13 && d[i - 2] === 10 && d[i - 3] === 13) return i + 1;
+  for (let i = 3; i < lim; i++) if (d[i] === LF && d[i - 1] === CR && d[i - 2] === LF && d[i - 3] === CR) return i + 1;
   return -1;
 }
 
-/** The value of header `name` (lower case, with the colon) in d[0, end), trimmed, or undefined. */
-function headerValue(d: Uint8Array, name: string, end: number): string | undefined {
-  for (let at = indexOfCi(d, name, 0, end); at >= 0; at = indexOfCi(d, name, at + 1, end)) {
-    if (at < 2 || d[at - 1] !== 10) continue; // at the start of a line
-    let s = at + name.length;
-    let e = s;
-    while (e < end && d[e] !== 13 && d[e] !== 10) e++;
-    while (s < e && (d[s] === 32 || d[s] === 9)) s++;
-    while (e > s && (d[e - 1] === 32 || d[e - 1] === 9)) e--;
-    let out = '';
-    for (let i = s; i < e; i++) out += String.fromCharCode(lower(d[i]!));
-    return out;
+/** The value of the header `name` (a lower-case literal with its colon) in d[0, end), lower-cased, or undefined. */
+function headerValue(d: Uint8Array, name: Uint8Array, end: number): string | undefined {
+  for (let ls = 0; ls < end; ) {
+    let le = indexOfByte(d, LF, ls, end);
+    if (le < 0) le = end;
+    if (startsCI(d, ls, le, name)) return text(d, ls + name.length, le).toLowerCase();
+    ls = le + 1;
   }
   return undefined;
 }
@@ -68,13 +55,12 @@ function headerValue(d: Uint8Array, name: string, end: number): string | undefin
  * Returns the length of the header block (frames may follow it), or -1.
  */
 export function wsUpgrade(d: Uint8Array): number {
-  const get = d[0] === 71 && d[1] === 69 && d[2] === 84 && d[3] === 32; // `GET `
-  const resp = !get && indexOfCi(d, 'http/1.1 101', 0, Math.min(d.length, 12)) === 0;
-  if (!get && !resp) return -1;
+  const get = d[0] === 71 && d[1] === 69 && d[2] === 84 && d[3] === SP; // `GET `
+  if (!get && !startsCI(d, 0, d.length, L_101)) return -1;
   const end = headerBlockEnd(d);
   if (end < 0) return -1;
-  if (headerValue(d, 'upgrade:', end) !== 'websocket') return -1;
-  const protocols = headerValue(d, 'sec-websocket-protocol:', end);
+  if (headerValue(d, L_UPGRADE, end) !== 'websocket') return -1;
+  const protocols = headerValue(d, L_PROTOCOL, end);
   if (protocols === undefined || !protocols.split(',').some((p) => p.trim() === 'sip')) return -1;
   return end;
 }
@@ -83,12 +69,12 @@ export function wsUpgrade(d: Uint8Array): number {
 const PEEK = new Uint8Array(256);
 
 /**
- * Whether d starts with a WebSocket frame that opens a message whose payload starts with a SIP start line
- * (`isStartLine` says): how a SIP over WebSocket connection is known when the capture began after its
+ * Whether d starts with a WebSocket frame that opens a message whose payload starts with a SIP start line:
+ * how a SIP over WebSocket connection is known when the capture began after its
  * handshake (a phone keeps its connection for hours). A frame cut off before its start line ends is not
  * taken (a later segment that starts a frame may be).
  */
-export function startsWsSipFrame(d: Uint8Array, isStartLine: (b: Uint8Array, s: number, e: number) => boolean): boolean {
+export function startsWsSipFrame(d: Uint8Array): boolean {
   if (d.length < 2) return false;
   const b0 = d[0]!;
   const op = b0 & 0x0f;
@@ -109,7 +95,7 @@ export function startsWsSipFrame(d: Uint8Array, isStartLine: (b: Uint8Array, s: 
   const m = Math.min(n, d.length - h, PEEK.length);
   if (m < 12) return false;
   for (let i = 0; i < m; i++) PEEK[i] = masked ? d[h + i]! ^ d[keyAt + (i & 3)]! : d[h + i]!;
-  return isStartLine(PEEK, 0, m);
+  return startLineEnd(PEEK, 0, m) >= 0;
 }
 
 /**

@@ -209,43 +209,34 @@ describe('recorded captures (kamailio, baresip, sipsak on loopback)', () => {
 
 describe('TLS streams in the SIP handler', () => {
   const rec = (...b: number[]) => Uint8Array.from(b);
-  function handler(): (flow: string, data: Uint8Array, port?: number) => string {
+  /** A SIP handler fed TCP data of a flow (to `port`), and its flow-end call. */
+  function handler(): { feed: (flow: string, data: Uint8Array, port?: number) => string; end: (flow: string) => void } {
     const acc = newAccounting('t', 'pcap', 'packet');
     const h = new SipPayloadHandler('t', createSipFeed({ record() {} }, {}, acc), acc);
     const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
     p.proto = 'tcp';
-    return (flow, data, port = 5061) => {
+    const feed = (flow: string, data: Uint8Array, port = 5061): string => {
       p.flowKey = flow;
       p.srcPort = 40000;
       p.dstPort = port;
       p.whole(data);
       return h.onPayload(p);
     };
+    return { feed, end: (flow) => h.onFlowEnd(flow) };
   }
+  const middle = rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07, 0x41);
   it('a flow that began with a TLS record stays TLS, also for segments that start inside a record, until it ends', () => {
-    const h = handler();
-    const middle = rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07, 0x41);
-    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0))).toBe('sip-tls');
-    expect(h('f1', middle)).toBe('sip-tls');
-    expect(h('f2', middle)).toBe('other');
+    const { feed, end } = handler();
+    expect(feed('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0))).toBe('sip-tls');
+    expect(feed('f1', middle)).toBe('sip-tls');
+    expect(feed('f2', middle)).toBe('other');
+    end('f1');
+    expect(feed('f1', middle)).toBe('other');
   });
   it('TLS on other ports than 5061 (HTTPS and the like) is `tls`, not SIP over TLS', () => {
-    const h = handler();
-    expect(h('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0), 443)).toBe('tls');
-    expect(h('f1', rec(0x5a, 0x11, 0x80), 443)).toBe('tls');
-  });
-  it('a flow forgets it was TLS when it ends', () => {
-    const acc = newAccounting('t', 'pcap', 'packet');
-    const sip = new SipPayloadHandler('t', createSipFeed({ record() {} }, {}, acc), acc);
-    const p = new ReusedPayload(rec(127, 0, 0, 1), rec(127, 0, 0, 1), new Uint8Array(0));
-    p.proto = 'tcp';
-    p.flowKey = 'f1';
-    p.dstPort = 5061;
-    p.whole(rec(23, 3, 3, 0, 2, 9, 9));
-    expect(sip.onPayload(p)).toBe('sip-tls');
-    sip.onFlowEnd('f1');
-    p.whole(rec(0x5a, 0x11, 0x80, 0x02, 0x33, 0x07));
-    expect(sip.onPayload(p)).toBe('other');
+    const { feed } = handler();
+    expect(feed('f1', rec(22, 3, 1, 0, 4, 1, 0, 0, 0), 443)).toBe('tls');
+    expect(feed('f1', middle, 443)).toBe('tls');
   });
 });
 
