@@ -635,7 +635,14 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     return verdict;
   }
 
-  const splitter = new LineSplitter(onLine);
+  // A bug met on one line costs that line (named, see internalError), not the rest of the chunk.
+  const splitter = new LineSplitter((b, s, e, n, offset, tooLong) => {
+    try {
+      onLine(b, s, e, n, offset, tooLong);
+    } catch (err) {
+      internalError(err);
+    }
+  });
 
   function sync(): void {
     acc.read += nRead;

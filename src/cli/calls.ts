@@ -18,6 +18,12 @@ interface CallsFlags {
   year?: string;
 }
 
+/** By start; calls with no time last, in the order they came. */
+function byStart(a: { start: string | null }, b: { start: string | null }): number {
+  if (a.start === null || b.start === null) return a.start === b.start ? 0 : a.start === null ? 1 : -1;
+  return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('calls')
@@ -70,7 +76,7 @@ export function register(program: Command, ctx: CliContext): void {
       );
       if (flags.format === 'json') io.stdout(n ? '\n]\n' : ']\n');
       if (flags.format === 'table') {
-        rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+        rows.sort(byStart);
         io.stdout(rows.length ? callsTable(rows) : 'No call attempts matched.\n');
       }
       for (const line of inputLines(accounting)) io.stderr(line);

@@ -1,16 +1,26 @@
 /**
  * What every command says on stderr about its inputs once the run is over: an input that could not be read
- * (wholly or from some point on), and SIP that was there but could not be read (TLS on port 5061).
+ * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), and SIP that was there but could not be read (TLS on port 5061).
  * TLS on other ports (HTTPS and the like) is only counted, as `tls`: warning about it on every run of a
  * capture of a whole network would teach people to read past the warnings. The report or the
  * rows still go out; the exit code is the command's business.
  */
-import type { InputAccounting } from '../types.js';
+import type { InputAccounting, Position } from '../types.js';
+
+function where(p: Position): string {
+  return p.line !== undefined ? `line ${p.line}` : p.packet !== undefined ? `packet ${p.packet}` : p.offset !== undefined ? `byte ${p.offset}` : 'start';
+}
 
 export function inputLines(inputs: readonly InputAccounting[]): string[] {
   const out: string[] = [];
   for (const a of inputs) {
     if (a.error) out.push(`sipscope: ${a.file}: ${a.error}\n`);
+    const bugs = a.anomalies['internal-error'] ?? 0;
+    if (bugs > 0) {
+      const first = a.samples.find((x) => x.name === 'internal-error');
+      const at = first ? ` (first: ${where(first.position)}${first.detail ? `: ${first.detail}` : ''})` : '';
+      out.push(`sipscope: ${a.file}: ${bugs} ${a.unit}${bugs === 1 ? '' : 's'} not read because of an internal error${at}; please report it\n`);
+    }
     const tls = a.ignoredBy['sip-tls'] ?? 0;
     if (tls > 0) out.push(`sipscope: ${a.file}: ${tls} TCP segment${tls === 1 ? '' : 's'} of SIP over TLS (port 5061) not read: capture where TLS ends, or use HEP\n`);
   }

@@ -18,7 +18,8 @@ export interface CallFilter {
 }
 
 export interface CallRow {
-  start: string;
+  /** ISO 8601 UTC; null for a call whose source gave no time (e.g. an Asterisk console excerpt). */
+  start: string | null;
   route: string;
   caller: string | null;
   callee: string | null;
@@ -57,8 +58,11 @@ export function parseCodeFilter(s: string): ((code: number | undefined) => boole
 export function makeFilter(f: CallFilter): (r: CallRecord) => boolean {
   const code = f.code !== undefined ? parseCodeFilter(f.code) : undefined;
   const num = f.number?.trim();
+  const window = f.since !== undefined || f.until !== undefined;
   return (r) => {
     if (f.route !== undefined && r.route !== f.route) return false;
+    // A call with no time is in no window.
+    if (window && !Number.isFinite(r.start)) return false;
     if (code && !code(r.finalCode)) return false;
     if (num && !(r.caller?.includes(num) || r.callee?.includes(num))) return false;
     if (f.since !== undefined && r.start < f.since) return false;
@@ -72,7 +76,7 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
 export function callRow(r: CallRecord): CallRow {
   const d = r.finalCode !== undefined ? describeCode(r.finalCode, r.finalReason) : undefined;
   return {
-    start: new Date(r.start).toISOString(),
+    start: Number.isFinite(r.start) ? new Date(r.start).toISOString() : null,
     route: r.route,
     caller: r.caller ?? null,
     callee: r.callee ?? null,
@@ -103,7 +107,7 @@ function clip(s: string, n: number): string {
 export function callsTable(rows: readonly CallRow[]): string {
   const head = ['start', 'route', 'caller', 'callee', 'final', 'PDD s', 'answer', 'dur s', 'hangup', 'flags', 'Call-ID'];
   const body = rows.map((c) => [
-    c.start.replace('T', ' ').replace('Z', ''),
+    c.start === null ? '(no time)' : c.start.replace('T', ' ').replace('Z', ''),
     clip(sanitize(c.route), 24),
     clip(sanitize(c.caller ?? ''), 20),
     clip(sanitize(c.callee ?? ''), 20),

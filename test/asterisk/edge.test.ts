@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CallFlag } from '../../src/types.js';
+import { createAsteriskLogSource } from '../../src/asterisk/index.js';
+import { inputLines } from '../../src/cli/input-lines.js';
+import { CallFlag, type CallRecord } from '../../src/types.js';
 import { digest, fixture, reconciled, run } from './helpers.js';
 
 /** edge-cases.log plus a line longer than the cap and a last line without a newline. */
@@ -61,6 +63,27 @@ describe('edge cases', () => {
     expect(open.codeSource).toBe('none');
     expect(r.records).toHaveLength(5);
     expect(r.acc.records).toBe(5);
+  });
+
+  it('a bug met on one line costs that line, named with its position, not the rest of the chunk', () => {
+    const data = fixture('scenario-ast13-chansip.log');
+    const whole = run(data);
+    expect(whole.records.length).toBeGreaterThan(2);
+    let seen = 0;
+    const got: CallRecord[] = [];
+    const src = createAsteriskLogSource('bug.log', {
+      record: (r) => {
+        if (seen++ === 0) throw new Error('sink failed');
+        got.push(r);
+      },
+    });
+    src.push(data); // one chunk: before, everything after the failing line was lost with it
+    src.end();
+    expect(got.map((r) => r.callId)).toEqual(whole.records.slice(1).map((r) => r.callId));
+    expect(src.accounting.anomalies['internal-error']).toBe(1);
+    expect(src.accounting.samples.find((x) => x.name === 'internal-error')).toMatchObject({ position: { file: 'bug.log' }, detail: 'sink failed' });
+    reconciled(src.accounting);
+    expect(inputLines([src.accounting])).toEqual([expect.stringMatching(/^sipscope: bug\.log: 1 line not read because of an internal error \(first: line \d+: sink failed\); please report it\n$/)]);
   });
 
   it('a UTF-8 BOM before the first line is skipped', () => {

@@ -114,6 +114,22 @@ describe('calls', () => {
     expect(JSON.parse((await run(['calls', ...all, '--format', 'json', '--until', '2024-05-14T09:31:00Z', '--limit', '3'])).out)).toHaveLength(3);
   });
 
+  it('a call with no time (an undated console excerpt) is a row with no start, in every format, and in no window', async () => {
+    const log = new URL('../../fixtures/asterisk/console-excerpt-no-stamps.log', import.meta.url).pathname;
+    const dated = new URL('../../fixtures/asterisk/scenario-ast13-chansip.log', import.meta.url).pathname;
+    const table = await run(['calls', log, dated]);
+    expect(table.err).toBe('');
+    const lines = table.out.trimEnd().split('\n');
+    // undated last, after the dated calls of the second log
+    expect(lines.at(-1)).toMatch(/^\(no time\) +carrier-x +667 +\+15035550100 +486 Busy Here/);
+    expect(lines.length).toBeGreaterThan(3);
+    const json = JSON.parse((await run(['calls', log, '--format', 'json'])).out) as Array<{ start: string | null; code: number }>;
+    expect(json).toEqual([expect.objectContaining({ start: null, code: 486 })]);
+    const csv = (await run(['calls', log, '--format', 'csv'])).out.trimEnd().split('\r\n');
+    expect(csv[1]).toMatch(/^,carrier-x,667,/);
+    expect(JSON.parse((await run(['calls', log, '--format', 'json', '--until', '2100-01-01T00:00Z'])).out)).toEqual([]);
+  });
+
   it('table sorted by start; bad options are usage errors', async () => {
     const r = await run(['calls', fx('cancelled.pcap'), fx('codec.pcap')]);
     expect(r.out).toMatch(/^start +route +caller/);
