@@ -24,11 +24,15 @@ export class UsageError extends SipscopeError {
 
 /** A file that cannot be read or whose container is not recognised: exit 2, naming the file and position. */
 export class InputError extends SipscopeError {
+  /** The message without the file name (for places that name the file themselves). */
+  readonly detail: string;
+
   constructor(
     readonly file: string,
     message: string,
     readonly offset?: number,
   ) {
     super(`${file}${offset === undefined ? '' : ` (byte ${offset})`}: ${message}`, ExitCode.Usage, 'input');
+    this.detail = offset === undefined ? message : `byte ${offset}: ${message}`;
   }
 }

@@ -56,10 +56,10 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
   } catch (err) {
     if (err instanceof UnknownFormatError && spec.found) {
       const acc = newAccounting(spec.display, 'unknown', 'packet');
-      acc.skipped = err.message.slice(spec.display.length + 2);
+      acc.skipped = err.detail;
       return acc;
     }
-    if (err instanceof SipscopeError) return failedInput(spec.display, err instanceof InputError ? err.message.slice(spec.display.length + 2) : err.message);
+    if (err instanceof SipscopeError) return failedInput(spec.display, err instanceof InputError ? err.detail : err.message);
     return failedInput(spec.display, readErrorText(err));
   }
   let parser: SourceParser;
@@ -73,13 +73,13 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
   } catch (err) {
     // The input stopped being readable part-way (truncated gzip, I/O error, a container error):
     // keep what was read, say where it stopped.
-    const msg = err instanceof InputError ? err.message.slice(spec.display.length + 2) : readErrorText(err);
+    const msg = err instanceof InputError ? err.detail : readErrorText(err);
     parser.accounting.error = `stopped after ${parser.accounting.bytes} bytes: ${msg}`;
   }
   try {
     parser.end();
   } catch (err) {
-    parser.accounting.error ??= (err as Error).message;
+    parser.accounting.error ??= err instanceof InputError ? err.detail : readErrorText(err);
   }
   if (opened.compressed) parser.accounting.compressed = opened.compressed;
   return parser.accounting;
@@ -251,7 +251,7 @@ export async function analyze(inputs: ReadonlyArray<string | InputSpec>, opts: A
       specs.push(...(await expandInputs([i])));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      unreadable.push(failedInput(i, err.message.slice(i.length + 2)));
+      unreadable.push(failedInput(i, err.detail));
     }
   }
   opts.progress?.setTotal(specs.some((s) => s.size === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));

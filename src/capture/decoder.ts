@@ -145,7 +145,7 @@ class CaptureReader implements CaptureDecoder {
       const size = hdr + caplen;
       if (caplen > MAX_RECORD || size > n - pos) break;
       const sec = le ? u32le(b, pos) : u32be(b, pos);
-      if ((sec & 0xffff0000) === 0xa1b20000 || (sec & 0xffff) === 0xb2a1 || sec === 0x0a0d0d0a) break; // maybe a joined file's header
+      if (maybeFileMagic(sec)) break; // maybe a joined file's header: unitSize tells
       const frac = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
       const origlen = le ? u32le(b, pos + 12) : u32be(b, pos + 12);
       net.packet(b, pos + hdr, caplen, origlen, lt, sec * 1000 + frac / div, ++this.no);
@@ -188,7 +188,8 @@ class CaptureReader implements CaptureDecoder {
       case SNIFF: return SNIFF_BYTES;
       case PCAP_HEADER: return 24;
       case PCAP: return this.recHdr;
-      default: return 12;
+      // A pcap header where a block should start is told by its first 16 bytes (see unitSize).
+      default: return this.carryLen >= 4 && maybeFileMagic(u32(this.carry, 0, true)) ? 16 : 12;
     }
   }
 
@@ -236,6 +237,15 @@ class CaptureReader implements CaptureDecoder {
       }
       case PCAPNG: {
         if (avail < 12) return -1;
+        if (maybeFileMagic(u32(b, o, true)) && u32(b, o, true) !== BLOCK_SHB) {
+          // A pcap file header where a block should start (pcapng sections follow each other by design).
+          if (avail < 16) return -1;
+          if (joinedHeader(b, o)) {
+            this.acc.notes.push(`a second capture header at byte ${this.offset} (files joined with cat?): read on`);
+            this.state = SNIFF;
+            return this.unitSize(b, o, avail);
+          }
+        }
         let le = this.le;
         if (u32(b, o, true) === BLOCK_SHB) {
           const m = u32(b, o + 8, true);
@@ -274,7 +284,8 @@ class CaptureReader implements CaptureDecoder {
   /** The rest of the file cannot be framed: one malformed unit, then everything else is skipped. */
   private corrupt(): void {
     this.malformedPacket(this.corruptName, this.corruptDetail);
-    this.acc.notes.push(`stopped reading at byte ${this.offset}: ${this.corruptDetail}`);
+    // The rest of the input is lost: an input not read to its end (stderr line, exit 2, `--fail-on unreadable`).
+    this.acc.error ??= `stopped reading at byte ${this.offset}: ${this.corruptDetail}`;
     this.state = DEAD;
     this.carryLen = 0;
   }
@@ -393,6 +404,15 @@ class CaptureReader implements CaptureDecoder {
   private badPacketBlock(detail: string, name = 'bad-pcapng-block'): void {
     this.malformedPacket(name, detail);
   }
+}
+
+/**
+ * Could a 32-bit word read at a record or block start be a pcap magic (either byte order, any variant) or a
+ * pcapng section header? A cheap first test; `joinedHeader` decides. (`>>> 16`: `&` with a mask over 2^31
+ * gives a negative number in JavaScript.)
+ */
+function maybeFileMagic(v: number): boolean {
+  return v >>> 16 === 0xa1b2 || (v & 0xffff) === 0xb2a1 || v === BLOCK_SHB;
 }
 
 /** Does a capture file header (pcap version 2.x, or a pcapng SHB with its byte-order magic) start at `b[o]` (≥ 16 bytes)? */

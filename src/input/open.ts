@@ -134,12 +134,20 @@ async function detectKind(head: Uint8Array): Promise<SourceKind | undefined> {
   return undefined;
 }
 
-/** Reads from an async iterator until at least `want` bytes are buffered (or the end). */
-async function peek(it: AsyncIterator<Uint8Array>, want: number): Promise<{ head: Uint8Array[]; size: number; done: boolean }> {
+/**
+ * Reads from an async iterator until at least `want` bytes are buffered (or the end). A read that fails
+ * ends the peek with the bytes read so far and the `error` (a gzip cut short still gives its first part).
+ */
+async function peek(it: AsyncIterator<Uint8Array>, want: number): Promise<{ head: Uint8Array[]; size: number; done: boolean; error?: unknown }> {
   const head: Uint8Array[] = [];
   let size = 0;
   while (size < want) {
-    const r = await it.next();
+    let r;
+    try {
+      r = await it.next();
+    } catch (error) {
+      return { head, size, done: true, error };
+    }
     if (r.done) return { head, size, done: true };
     const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
     head.push(chunk);
@@ -205,14 +213,11 @@ export async function openInput(
 
 /** Decompresses (by content) and sniffs the format of the raw bytes. */
 async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: FileChunks | undefined): Promise<OpenedInput> {
-  let first;
-  try {
-    first = await peek(rawIt, 4);
-  } catch (err) {
-    throw new InputError(spec.display, readErrorText(err));
-  }
+  const first = await peek(rawIt, 4);
+  if (first.error !== undefined) throw new InputError(spec.display, readErrorText(first.error));
   const firstBytes = Buffer.concat(first.head);
-  if (firstBytes.length === 0) throw new InputError(spec.display, 'empty input');
+  // Empty is no known format: skipped when found in a folder, an error when named.
+  if (firstBytes.length === 0) throw new UnknownFormatError(spec.display, 'empty input');
 
   let compressed: OpenedInput['compressed'];
   let dataIt: AsyncIterator<Uint8Array>;
@@ -232,15 +237,20 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     dataIt = replay(first.head, rawIt, first.done);
   }
 
-  let sniffed;
-  try {
-    sniffed = await peek(dataIt, SNIFF_BYTES);
-  } catch (err) {
-    throw new InputError(spec.display, readErrorText(err));
-  }
+  const sniffed = await peek(dataIt, SNIFF_BYTES);
   const head = Buffer.concat(sniffed.head);
-  if (head.length === 0) throw new InputError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
+  if (head.length === 0) {
+    if (sniffed.error !== undefined) throw new InputError(spec.display, readErrorText(sniffed.error));
+    throw new UnknownFormatError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
+  }
   const kind = await detectKind(head);
+  if (sniffed.error !== undefined) {
+    // Unreadable within the first SNIFF_BYTES (a short gzip cut short): what came before the error is still
+    // read, then the error ends the input as it would further on ("stopped after N bytes: …").
+    if (!kind) throw new InputError(spec.display, readErrorText(sniffed.error));
+    const error = sniffed.error;
+    return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) } };
+  }
   if (!kind) {
     const foreign = describeForeign(head);
     throw new UnknownFormatError(
@@ -251,6 +261,11 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
   return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) } };
+}
+
+async function* headThenFail(head: Uint8Array, error: unknown): AsyncGenerator<Uint8Array> {
+  yield head;
+  throw error;
 }
 
 export function readErrorText(err: unknown): string {

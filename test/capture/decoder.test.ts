@@ -152,7 +152,21 @@ describe('containers', () => {
     junk.fill(0xff, good.length);
     const r = decode(junk);
     expect(r.acc).toMatchObject({ read: 2, used: 1, malformed: 1, anomalies: { 'bad-record-length': 1 } });
-    expect(r.acc.notes[0]).toMatch(/stopped reading/);
+    // The rest of the input is lost: said as an error (not a note), so that the run says so and exits 2.
+    expect(r.acc.error).toBe(`stopped reading at byte ${good.length}: record of 4294967295 bytes`);
+  });
+
+  it('follows a second header of the same byte order (pcap + pcap), and a pcap after a pcapng', () => {
+    const a = pcap([w.ethernet(v4())]);
+    const b = pcap([w.ethernet(v4(OK))]);
+    const ng = w.writePcapng({ interfaces: [{ linktype: LinkType.ETHERNET }], packets: [{ ts: T0, data: w.ethernet(v4()) }] });
+    for (const joined of [new Uint8Array([...a, ...b]), new Uint8Array([...ng, ...b])]) {
+      const r = decode(joined);
+      expect(r.seen.map((x) => x.text)).toEqual([INVITE, OK]);
+      expect(r.acc).toMatchObject({ read: 2, used: 2, malformed: 0 });
+      expect(r.acc.error).toBeUndefined();
+      expect(r.acc.notes).toEqual([`a second capture header at byte ${joined.length - b.length} (files joined with cat?): read on`]);
+    }
   });
 });
 

@@ -68,6 +68,33 @@ describe('openInput', () => {
     bad[21] ^= 0xff;
     await expect(openInput({ path: file('bad.gz', bad), display: 'bad.gz' })).rejects.toThrow(/bad\.gz: /);
   });
+
+  it('an empty file is of no known format (skipped in a folder, an error when named)', async () => {
+    await expect(openInput({ path: file('empty2', ''), display: 'empty2' })).rejects.toThrow(UnknownFormatError);
+    await expect(openInput({ path: file('empty.gz', gzipSync(Buffer.alloc(0))), display: 'empty.gz' })).rejects.toThrow(UnknownFormatError);
+    expect((await readInput({ path: file('empty3', ''), display: 'empty3', found: true }, { record() {} })).skipped).toBe('empty input');
+    expect((await readInput({ path: file('empty4', ''), display: 'empty4' }, { record() {} })).error).toBe('empty input');
+  });
+
+  it('an error at the end of an input names the file once (the report and stderr add the name)', async () => {
+    const head = readFileSync(fx('alpha-beta.pcap')).subarray(0, 7);
+    expect((await readInput({ path: file('t7.pcap', head), display: 't7.pcap' }, { record() {} })).error).toBe('truncated pcap file header (7 of 24 bytes)');
+  });
+
+  it('a gzip cut short before the sniffed head is full: its first part is read, then the error says where it stopped', async () => {
+    const whole = readFileSync(fx('alpha-beta.pcap'));
+    const gz = gzipSync(whole);
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+    const records: CallRecord[] = [];
+    const acc = await readInput({ path: file('cut.pcap.gz', cut), display: 'cut.pcap.gz' }, { record: (r) => records.push(r) });
+    expect(whole.length).toBeLessThan(64 * 1024); // within the sniffed head
+    expect(acc.format).toBe('pcap');
+    expect(acc.read).toBeGreaterThan(0);
+    expect(acc.read).toBe(acc.used + acc.ignored + acc.malformed);
+    expect(acc.error).toMatch(new RegExp(`^stopped after ${acc.bytes} bytes: corrupt compressed data`));
+    expect(acc.bytes).toBeGreaterThan(0);
+    expect(acc.bytes).toBeLessThan(whole.length);
+  });
 });
 
 describe('reading a large plain capture', () => {
