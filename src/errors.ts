@@ -36,3 +36,13 @@ export class InputError extends SipscopeError {
     this.detail = offset === undefined ? message : `byte ${offset}: ${message}`;
   }
 }
+
+/** A read or write error as a few words (the errno names users meet most, else the message). */
+export function readErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file';
+  if (e?.code === 'EACCES') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'is a folder';
+  if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt compressed data (${e.message})`;
+  return e?.message ?? String(err);
+}

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError, SipscopeError } from './errors.js';
-import { expandInputs, type InputSpec } from './input/expand.js';
-import { openInput, readErrorText, UnknownFormatError, type SourceKind } from './input/open.js';
+import { InputError, readErrorText, SipscopeError } from './errors.js';
+import { expandEach, type InputSpec } from './input/expand.js';
+import { openInput, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
 import { WireCounter } from './sip/wire.js';
@@ -48,6 +48,7 @@ function failedInput(file: string, message: string): InputAccounting {
 
 /** Reads one input into the sink; never throws for a bad input (its accounting says what happened). */
 export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting> {
+  if (spec.error !== undefined) return failedInput(spec.display, spec.error);
   const progress = opts.progress ?? silentProgress;
   progress.file(spec.display);
   let opened;
@@ -240,23 +241,12 @@ async function collectSerial(
  */
 export async function analyze(inputs: ReadonlyArray<string | InputSpec>, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const specs: InputSpec[] = [];
-  const unreadable: InputAccounting[] = [];
   for (const i of inputs) {
-    if (typeof i !== 'string') {
-      specs.push(i);
-      continue;
-    }
-    // One argument at a time: a missing file among good ones is reported, the others are still analysed.
-    try {
-      specs.push(...(await expandInputs([i])));
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      unreadable.push(failedInput(i, err.detail));
-    }
+    if (typeof i !== 'string') specs.push(i);
+    else specs.push(...(await expandEach([i])));
   }
-  opts.progress?.setTotal(specs.some((s) => s.size === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));
+  opts.progress?.setTotal(specs.some((s) => s.size === undefined && s.error === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));
   const { agg, wire, inputs: accounting } = await collect(specs, opts);
-  accounting.push(...unreadable);
   (opts.progress ?? silentProgress).done();
   return finish(agg, { inputs: accounting, wire: wire.toJSON(), options: opts });
 }

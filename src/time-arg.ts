@@ -12,6 +12,11 @@ export function parseTime(s: string): number | undefined {
   if (/^\d{4}-\d\d-\d\d$/.test(t)) iso = `${t}T00:00:00Z`;
   else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,9})?)?$/.test(t)) iso = `${t.replace(' ', 'T')}Z`;
   else if (!/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(t)) return undefined;
+  // Date.parse rolls an impossible day over (2018-02-30 → 2018-03-02): the fields are checked first.
+  const f = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?/.exec(iso.replace(' ', 'T'));
+  if (!f) return undefined;
+  const [y, mo, d, h = 0, mi = 0, se = 0] = f.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate() || h > 23 || mi > 59 || se > 59) return undefined;
   const ms = Date.parse(iso.replace(' ', 'T'));
   return Number.isFinite(ms) ? ms : undefined;
 }

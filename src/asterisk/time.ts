@@ -193,6 +193,8 @@ export function zoneConverter(tz: string | undefined): ZoneConverter {
   if (tz === undefined || tz === '' || tz === 'UTC' || tz === 'Z' || tz === 'utc') return (t) => t;
   const m = OFFSET_RE.exec(tz.trim());
   if (m) {
+    // Real offsets run from -12:00 to +14:00; anything past ±14:59 is a typo, not a zone.
+    if (Number(m[2]) > 14 || Number(m[3] ?? 0) > 59) throw new RangeError(`Invalid time zone offset: ${tz}`);
     const off = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) * 60_000;
     return (t) => t - off;
   }

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig, type ConfigFile } from '../config.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
 import { REPORT_FORMATS } from '../report/formats.js';
-import { intOption, timeOption } from './options.js';
+import { intOption, timeOption, tzOption, writeOut } from './options.js';
+import { printable } from '../printable.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
 
@@ -71,7 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  sipscope analyze fixtures/sample/carrier-day.pcap --routes fixtures/sample/routes.csv\n' +
+        '  sipscope analyze fixtures/sample/carrier-day.pcap.gz --routes fixtures/sample/routes.csv\n' +
         '  sipscope analyze /var/log/asterisk/full* --format md\n' +
         '  zcat cdr.csv.gz | sipscope analyze - --map route=Vendor --format json\n' +
         '  sipscope analyze --config nightly.json cdr/ --format html --out report.html --fail-on "asr<35,spike,fas"\n' +
@@ -115,7 +115,7 @@ export function register(program: Command, ctx: CliContext): void {
         bucket: bucket as (typeof BUCKETS)[number] | undefined,
         prefixDigits,
         thresholds,
-        tz: flags.tz ?? cfg.tz,
+        tz: tzOption(flags.tz ?? cfg.tz),
         year,
         columnMap: { ...(cfg.map ?? {}), ...parsePairs('--map', flags.map) },
         callTimeoutMs: callTimeoutSec === undefined ? undefined : callTimeoutSec * 1000,
@@ -127,16 +127,17 @@ export function register(program: Command, ctx: CliContext): void {
 
       const color = ctx.io.isTTY && !out && !process.env.NO_COLOR;
       const text = await renderLazy(result, format, { color, by: flags.by ?? 'route' });
-      if (out) writeFileSync(out, text);
+      if (out) writeOut(out, text);
       else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
 
       for (const line of inputLines(result.inputs)) ctx.io.stderr(line);
       const skipped = result.inputs.filter((i) => i.skipped);
       if (skipped.length > 0)
-        ctx.io.stderr(`sipscope: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of no known format found in folders or globs (e.g. ${skipped[0]!.file})\n`);
+        ctx.io.stderr(`sipscope: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of no known format found in folders or globs (e.g. ${printable(skipped[0]!.file)})\n`);
       if (result.inputs.some((i) => i.error)) ctx.exitCode = ExitCode.Usage;
       else if (result.failures && result.failures.length > 0) {
-        for (const f of result.failures) ctx.io.stderr(`sipscope: --fail-on ${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}\n`);
+        // Route names and details carry wire text: one printable line each.
+        for (const f of result.failures) ctx.io.stderr(`sipscope: --fail-on ${printable(`${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}`)}\n`);
         ctx.exitCode = ExitCode.ThresholdBroken;
       }
     });

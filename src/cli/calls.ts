@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
-import { intOption, timeOption } from './options.js';
+import { intOption, timeOption, tzOption } from './options.js';
 
 interface CallsFlags {
   route?: string;
@@ -70,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
           stdin: io.stdin,
           routesFile: flags.routes,
           callTimeoutMs: callTimeout === undefined ? undefined : callTimeout * 1000,
-          tz: flags.tz,
+          tz: tzOption(flags.tz),
           year: intOption('--year', flags.year, 1970, 2200),
         },
       );

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { writeOut } from './options.js';
 
 interface FlowFlags {
   callId: string;
@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       const flow = buildFlow(flags.callId, got.legs, got.note);
       const text =
         flags.format === 'json' ? JSON.stringify(flowJson(flow), null, 2) + '\n' : flags.format === 'html' ? flowHtml(flow, flags.lang) : flowText(flow, { lang: flags.lang });
-      if (flags.out) writeFileSync(flags.out, text);
+      if (flags.out) writeOut(flags.out, text);
       else ctx.io.stdout(text);
       for (const line of inputLines(got.inputs)) ctx.io.stderr(line);
       if (got.inputs.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;

@@ -5,6 +5,7 @@
  * capture of a whole network would teach people to read past the warnings. The report or the
  * rows still go out; the exit code is the command's business.
  */
+import { printable } from '../printable.js';
 import type { InputAccounting, Position } from '../types.js';
 
 function where(p: Position): string {
@@ -13,16 +14,20 @@ function where(p: Position): string {
 
 export function inputLines(inputs: readonly InputAccounting[]): string[] {
   const out: string[] = [];
+  // File names and error details may hold anything (a file named with an escape sequence): one printable line each.
+  const line = (s: string): void => {
+    out.push(`sipscope: ${printable(s)}\n`);
+  };
   for (const a of inputs) {
-    if (a.error) out.push(`sipscope: ${a.file}: ${a.error}\n`);
+    if (a.error) line(`${a.file}: ${a.error}`);
     const bugs = a.anomalies['internal-error'] ?? 0;
     if (bugs > 0) {
       const first = a.samples.find((x) => x.name === 'internal-error');
       const at = first ? ` (first: ${where(first.position)}${first.detail ? `: ${first.detail}` : ''})` : '';
-      out.push(`sipscope: ${a.file}: ${bugs} ${a.unit}${bugs === 1 ? '' : 's'} not read because of an internal error${at}; please report it\n`);
+      line(`${a.file}: ${bugs} ${a.unit}${bugs === 1 ? '' : 's'} not read because of an internal error${at}; please report it`);
     }
     const tls = a.ignoredBy['sip-tls'] ?? 0;
-    if (tls > 0) out.push(`sipscope: ${a.file}: ${tls} TCP segment${tls === 1 ? '' : 's'} of SIP over TLS (port 5061) not read: capture where TLS ends, or use HEP\n`);
+    if (tls > 0) line(`${a.file}: ${tls} TCP segment${tls === 1 ? '' : 's'} of SIP over TLS (port 5061) not read: capture where TLS ends, or use HEP`);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, SipscopeError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -64,7 +65,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   program.addHelpText(
     'after',
-    '\nExit codes: 0 success, 2 usage error or unreadable input, 3 a --fail-on threshold broken.\n' +
+    '\nExit codes: 0 success, 1 flow: no such call (or an internal error), 2 usage error or unreadable input, 3 a --fail-on threshold broken.\n' +
       'Examples:\n' +
         '  sipscope analyze fixtures/sample/carrier-day.pcap.gz --routes fixtures/sample/routes.csv\n' +
         '  sipscope analyze cdr/*.csv.gz --format html --out report.html --fail-on "asr<35,spike,fas"\n' +
@@ -96,12 +97,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
     if (err instanceof SipscopeError) {
-      io.stderr(`sipscope: ${err.message}\n`);
+      io.stderr(`sipscope: ${printable(err.message)}\n`);
       if (ctx.debug && err.stack) io.stderr(err.stack + '\n');
       return err.exitCode;
     }
     const e = err as Error;
-    io.stderr(`sipscope: internal error: ${e?.message ?? String(err)}${ctx.debug ? '' : ' (run with --debug for details)'}\n`);
+    io.stderr(`sipscope: internal error: ${printable(e?.message ?? String(err))}${ctx.debug ? '' : ' (run with --debug for details)'}\n`);
     if (ctx.debug && e?.stack) io.stderr(e.stack + '\n');
     return ExitCode.Failure;
   }

@@ -1,5 +1,7 @@
 /** Option values the commands share the reading of: a usage error names the option and the value. */
-import { UsageError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { readErrorText, UsageError } from '../errors.js';
+import { zoneConverter } from '../asterisk/time.js';
 import { parseTime } from '../time-arg.js';
 
 /** A whole number from `min` to `max`, or undefined when the option was not given. */
@@ -16,4 +18,24 @@ export function timeOption(name: string, value: string | undefined): number | un
   const t = parseTime(value);
   if (t === undefined) throw new UsageError(`${name} expects an ISO 8601 time (UTC unless it has an offset) or epoch seconds, not '${value}'`);
   return t;
+}
+
+/** Writes `--out`; a path that cannot be written is a usage error naming it (exit 2), not an internal one. */
+export function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`--out ${path}: cannot write: ${readErrorText(err)}`);
+  }
+}
+
+/** `--tz`: an IANA zone name or an offset from -14:59 to +14:59, checked before any input is read. */
+export function tzOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    zoneConverter(value);
+  } catch {
+    throw new UsageError(`--tz expects an IANA zone name (Europe/Moscow) or an offset (+03:00), not '${value}'`);
+  }
+  return value;
 }

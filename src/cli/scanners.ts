@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { intOption, tzOption } from './options.js';
 
 interface ScannersFlags {
   format: 'table' | 'json';
@@ -28,23 +29,17 @@ export function register(program: Command, ctx: CliContext): void {
       const { ScannerDetector, DEFAULT_SCANNER_THRESHOLDS } = await import('../postmortem/scanners.js');
       const { scannersJson, scannersTable } = await import('../postmortem/scanners-render.js');
       const { specsOf, readAll } = await import('../postmortem/collect.js');
-      const int = (name: string, v: string | undefined, min: number): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min || n > 1e9) throw new UsageError(`${name} must be a whole number of at least ${min}, not '${v}'`);
-        return n;
-      };
       const thresholds = {
         ...DEFAULT_SCANNER_THRESHOLDS,
-        minTargets: int('--min-targets', flags.minTargets, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minTargets,
-        minAuthFailures: int('--min-failures', flags.minFailures, 1) ?? DEFAULT_SCANNER_THRESHOLDS.minAuthFailures,
+        minTargets: intOption('--min-targets', flags.minTargets, 1, 1e9) ?? DEFAULT_SCANNER_THRESHOLDS.minTargets,
+        minAuthFailures: intOption('--min-failures', flags.minFailures, 1, 1e9) ?? DEFAULT_SCANNER_THRESHOLDS.minAuthFailures,
       };
       const det = new ScannerDetector();
       const specs = await specsOf(inputs);
       const accounting = await readAll(
         specs,
         { record: () => {}, message: (m) => det.message(m), security: (e) => det.security(e) },
-        { stdin: ctx.io.stdin, tz: flags.tz, year: int('--year', flags.year, 1970) },
+        { stdin: ctx.io.stdin, tz: tzOption(flags.tz), year: intOption('--year', flags.year, 1970, 2200) },
       );
       const all = det.result(thresholds);
       const shown = flags.all ? all : all.filter((s) => s.verdict !== 'ok');

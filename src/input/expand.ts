@@ -18,6 +18,8 @@ export interface InputSpec {
    * (and listed as skipped), not an error.
    */
   found?: boolean;
+  /** The argument could not be expanded (no such file, an empty folder…): reading it gives this error. */
+  error?: string;
 }
 
 const GLOB_CHARS = /[*?[]/;
@@ -154,11 +156,34 @@ export async function expandInputs(args: readonly string[]): Promise<InputSpec[]
       throw new InputError(arg, st ? 'not a regular file or folder' : 'no such file or folder');
     }
   }
+  return unique(out);
+}
+
+/** Each input once (a file named twice, or named and found in a folder, is read once). */
+function unique(specs: InputSpec[]): InputSpec[] {
   const seen = new Set<string>();
-  return out.filter((s) => {
+  return specs.filter((s) => {
+    if (s.error !== undefined) return true;
     const key = s.path === '-' ? '-' : resolve(s.path);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * `expandInputs` one argument at a time: an argument that cannot be expanded becomes a spec carrying its
+ * `error`, so that a missing file among good ones is reported and the others are still read.
+ */
+export async function expandEach(args: readonly string[]): Promise<InputSpec[]> {
+  const out: InputSpec[] = [];
+  for (const arg of args) {
+    try {
+      out.push(...(await expandInputs([arg])));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      out.push({ path: arg, display: arg, error: err.detail });
+    }
+  }
+  return unique(out);
 }

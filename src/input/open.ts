@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError, readErrorText } from '../errors.js';
 import type { InputSpec } from './expand.js';
 
 export type SourceKind = 'capture' | 'asterisk-log' | 'cdr-csv';
@@ -268,11 +268,3 @@ async function* headThenFail(head: Uint8Array, error: unknown): AsyncGenerator<U
   throw error;
 }
 
-export function readErrorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOENT') return 'no such file';
-  if (e?.code === 'EACCES') return 'permission denied';
-  if (e?.code === 'EISDIR') return 'is a folder';
-  if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR') return `corrupt compressed data (${e.message})`;
-  return e?.message ?? String(err);
-}

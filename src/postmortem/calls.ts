@@ -5,7 +5,7 @@
 import { describeCode } from '../catalogue/index.js';
 import { csvRow } from '../report/csv.js';
 import { flagNames, type CallRecord } from '../types.js';
-import { sanitize } from './ladder.js';
+import { printable } from '../printable.js';
 
 export interface CallFilter {
   route?: string;
@@ -108,16 +108,16 @@ export function callsTable(rows: readonly CallRow[]): string {
   const head = ['start', 'route', 'caller', 'callee', 'final', 'PDD s', 'answer', 'dur s', 'hangup', 'flags', 'Call-ID'];
   const body = rows.map((c) => [
     c.start === null ? '(no time)' : c.start.replace('T', ' ').replace('Z', ''),
-    clip(sanitize(c.route), 24),
-    clip(sanitize(c.caller ?? ''), 20),
-    clip(sanitize(c.callee ?? ''), 20),
-    c.code === null ? '—' : clip(`${c.code} ${sanitize(c.reason ?? c.meaning ?? '')}`.trim(), 32),
+    clip(printable(c.route), 24),
+    clip(printable(c.caller ?? ''), 20),
+    clip(printable(c.callee ?? ''), 20),
+    c.code === null ? '—' : clip(`${c.code} ${printable(c.reason ?? c.meaning ?? '')}`.trim(), 32),
     c.pddMs === null ? '' : (c.pddMs / 1000).toFixed(2),
     c.answered ? 'yes' : 'no',
     c.durationSec === null ? '' : c.durationSec.toFixed(1),
     c.hangup ?? '',
     c.flags.join(','),
-    clip(sanitize(c.callId), 40),
+    clip(printable(c.callId), 40),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -3,7 +3,7 @@
  * keep only what one command needs.
  */
 import { InputError } from '../errors.js';
-import { expandInputs, type InputSpec } from '../input/expand.js';
+import { expandEach, type InputSpec } from '../input/expand.js';
 import { readInput, resolveRoutes, type ReadOptions } from '../pipeline.js';
 import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
 import { LegIndex, type LinkedLeg } from './legs.js';
@@ -12,9 +12,12 @@ export interface PostmortemReadOptions extends ReadOptions {
   routesFile?: string;
 }
 
-/** Expands input arguments; a missing one is an InputError (exit 2) since a post-mortem needs all its inputs. */
+/**
+ * Expands input arguments. A missing one is read as an input that failed (a line on stderr, exit 2) and the
+ * others are still read, as `analyze` does; none at all is an error.
+ */
 export async function specsOf(inputs: readonly string[]): Promise<InputSpec[]> {
-  const specs = await expandInputs(inputs);
+  const specs = await expandEach(inputs);
   if (specs.length === 0) throw new InputError(inputs.join(' '), 'no input files found');
   return specs;
 }

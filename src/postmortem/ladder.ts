@@ -3,6 +3,7 @@
  * of signalling endpoints (address:port). Rendered as terminal text, JSON, or a self-contained HTML page
  * with an SVG drawing. Every string from the wire is sanitised (text) or escaped (HTML).
  */
+import { printable } from '../printable.js';
 import { describeCode, type Lang, type Text } from '../catalogue/index.js';
 import { escapeHtml as e } from '../report/escape.js';
 import { CSP } from '../report/html.js';
@@ -52,19 +53,8 @@ export interface CallFlow {
 /** `addr:port` (`[v6]:port`); a log source without ports (port 0) shows the name alone. */
 const endpoint = (addr: string, port: number): string => (port === 0 ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
-/** C0 controls, DEL and C1 controls become U+FFFD: no terminal escape sequence from the wire reaches the screen. */
-export function sanitize(s: string): string {
-  let out = '';
-  let last = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0)) {
-      out += s.slice(last, i) + '\uFFFD';
-      last = i + 1;
-    }
-  }
-  return last === 0 ? s : out + s.slice(last);
-}
+/** Wire text made safe for the terminal (the name the post-mortem renderers use). */
+export { printable as sanitize };
 
 function meaningOf(m: SipMessage): Text | undefined {
   if (m.isRequest || m.status === undefined) return undefined;
@@ -199,17 +189,17 @@ const fmtOffset = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
 export function flowText(f: CallFlow, o: TextOptions = {}): string {
   const lang = o.lang ?? 'en';
   const lines: string[] = [];
-  lines.push(`Call ${sanitize(f.callId)}${f.messages.length ? ` — ${new Date(f.t0).toISOString()}` : ''}`);
+  lines.push(`Call ${printable(f.callId)}${f.messages.length ? ` — ${new Date(f.t0).toISOString()}` : ''}`);
   if (f.legs.length > 1) {
-    for (const l of f.legs) lines.push(`  leg ${l.leg}: ${sanitize(l.callId)} (${l.by === 'self' ? 'asked' : `linked by ${l.by}`}, ${l.messages} messages)`);
+    for (const l of f.legs) lines.push(`  leg ${l.leg}: ${printable(l.callId)} (${l.by === 'self' ? 'asked' : `linked by ${l.by}`}, ${l.messages} messages)`);
   }
-  if (f.note) lines.push(`  note: ${sanitize(f.note)}`);
+  if (f.note) lines.push(`  note: ${printable(f.note)}`);
   if (f.messages.length === 0) {
     lines.push('', 'No SIP messages with this Call-ID were found.');
     return lines.join('\n') + '\n';
   }
   const maxLabel = o.maxLabel ?? 28;
-  const cols = f.columns.map(sanitize);
+  const cols = f.columns.map((c) => printable(c));
   const colW = Math.max(maxLabel + 6, ...cols.map((c) => c.length + 2));
   const multi = f.legs.length > 1;
   const prefix = 9 + 1 + 5 + (multi ? 2 : 0); // "+12.345s" + space + "#123 " + leg
@@ -234,7 +224,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     for (let i = 0; i < stamp.length; i++) a[i] = stamp[i]!;
     const x1 = center(m.from);
     const x2 = center(m.to);
-    const label = clip(sanitize(m.label), maxLabel);
+    const label = clip(printable(m.label), maxLabel);
     if (x1 === x2) {
       const t = `<- ${label}`;
       for (let i = 0; i < t.length && x1 + 1 + i < width; i++) a[x1 + 1 + i] = t[i]!;
@@ -250,7 +240,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
       for (let i = 0; i < t.length; i++) a[start + i] = t[i]!;
     }
     let line = a.join('').trimEnd();
-    if (m.meaning) line += `   ${clip(sanitize(m.meaning[lang]), 90)}`;
+    if (m.meaning) line += `   ${clip(printable(m.meaning[lang]), 90)}`;
     lines.push(line);
   }
   lines.push('');
@@ -258,9 +248,9 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   else {
     lines.push(lang === 'ru' ? 'Диагноз:' : 'Diagnosis:');
     for (const d of f.diagnosis) {
-      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${sanitize(d.text[lang])}`);
-      for (const ev of d.evidence) lines.push(`      #${ev.index + 1} ${fmtOffset(ev.ts - f.t0)} ${sanitize(ev.what)}`);
-      if (d.hint) lines.push(`      ${lang === 'ru' ? 'совет' : 'hint'} (${d.hint.id}): ${sanitize(d.hint.text[lang])}`);
+      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${printable(d.text[lang])}`);
+      for (const ev of d.evidence) lines.push(`      #${ev.index + 1} ${fmtOffset(ev.ts - f.t0)} ${printable(ev.what)}`);
+      if (d.hint) lines.push(`      ${lang === 'ru' ? 'совет' : 'hint'} (${d.hint.id}): ${printable(d.hint.text[lang])}`);
     }
   }
   return lines.join('\n') + '\n';

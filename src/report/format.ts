@@ -229,11 +229,4 @@ export function clip(s: string, max: number): string {
   return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
 }
 
-/**
- * Text from the wire made safe for a terminal or a one-line cell: control characters (C0, DEL, C1, which
- * include ESC and so ANSI sequences that could rewrite the screen) become U+FFFD.
- */
-export function printable(s: string): string {
-  // A single character class: linear, no backtracking.
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
-}
+export { printable } from '../printable.js';

@@ -102,6 +102,10 @@ describe('parseTime (--since, --until)', () => {
     expect(parseTime('1709596800.5')).toBe(T0 + 500);
     expect(parseTime('1709596800000')).toBe(T0);
     for (const bad of ['yesterday', 'Mar 5 2024', '2024-13-01', '2024-03-05T25:00', '', '12345']) expect(parseTime(bad), bad).toBeUndefined();
+    // Impossible days and times are refused, not rolled over into the next month or hour.
+    for (const bad of ['2018-02-30', '2023-02-29', '2024-04-31T10:00Z', '2024-03-05T10:60', '2024-03-05T10:00:61', '2024-00-10']) expect(parseTime(bad), bad).toBeUndefined();
+    expect(parseTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseTime('2024-03-05T23:59:59Z')).toBe(T0 + 24 * H - 1000);
   });
 });
 

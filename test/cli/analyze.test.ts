@@ -108,11 +108,46 @@ describe('sipscope analyze (in-process)', () => {
   });
 
   it('exit 2 for usage errors, with one line', async () => {
-    for (const args of [['analyze'], ['analyze', fx('alpha-beta.pcap'), '--format', 'xml'], ['analyze', fx('alpha-beta.pcap'), '--fail-on', 'asr<<'], ['analyze', fx('alpha-beta.pcap'), '--bucket', '7m']]) {
+    const ab = fx('alpha-beta.pcap');
+    for (const args of [
+      ['analyze'],
+      ['analyze', ab, '--format', 'xml'],
+      ['analyze', ab, '--fail-on', 'asr<<'],
+      ['analyze', ab, '--bucket', '7m'],
+      ['analyze', ab, '--since', '2018-02-30'],
+      ['analyze', ab, '--tz', '+99:99'],
+      ['analyze', ab, '--tz', 'Mars/Base'],
+      ['calls', ab, '--tz', '+25:00'],
+      ['scanners', ab, '--tz', 'Nowhere/Else'],
+      ['scanners', ab, '--min-targets', '0'],
+    ]) {
       const res = await run(args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.err.length).toBeGreaterThan(0);
+      // Our own checks give one line (commander adds a help hint to its own).
+      if (/^--(since|tz|min-targets)$/.test(args[2] ?? '')) expect(res.err.split('\n').filter(Boolean), args.join(' ')).toHaveLength(1);
     }
+    expect((await run(['analyze', ab, '--tz', '+14:00', '--format', 'json'])).code).toBe(0);
+  });
+
+  it('an --out that cannot be written is a usage error naming it, not an internal error', async () => {
+    const res = await run(['analyze', fx('alpha-beta.pcap'), '--out', '/nonexistent-folder/r.html']);
+    expect(res.code).toBe(2);
+    expect(res.err).toBe('sipscope: --out /nonexistent-folder/r.html: cannot write: no such file\n');
+  });
+
+  it('stderr lines carry no escape sequence, line end or bidi override from the wire', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const csv = join(dir, 'hostile.csv');
+    const evil = 'v\u001b[31mred\u001b]0;title\u0007\nforged line\u202egnp.exe';
+    const rows = ['start,vendor,callee,sip_code'];
+    for (let i = 0; i < 30; i++) rows.push(`2024-03-05 10:${String(i).padStart(2, '0')}:00,"${evil}",7495${i},486`);
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const res = await run(['analyze', csv, '--fail-on', 'asr<50', '--format', 'json']);
+    expect(res.code).toBe(3);
+    const lines = res.err.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe('sipscope: --fail-on asr<50 [v\uFFFD[31mred\uFFFD]0;title\uFFFD\uFFFDforged line\uFFFDgnp.exe]: asr 0.0 over 30 attempts');
   });
 
   it('reads a config file, and command-line options win over it', async () => {

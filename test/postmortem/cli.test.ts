@@ -130,6 +130,17 @@ describe('calls', () => {
     expect(JSON.parse((await run(['calls', log, '--format', 'json', '--until', '2100-01-01T00:00Z'])).out)).toEqual([]);
   });
 
+  it('a missing input among good ones: said on stderr, exit 2, the others still read (json stays valid)', async () => {
+    const r = await run(['calls', '/nonexistent/a.pcap', fx('normal.pcap'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('sipscope: /nonexistent/a.pcap: no such file or folder\n');
+    expect((JSON.parse(r.out) as Array<{ callId: string }>).map((x) => x.callId)).toEqual(['normal-4f1c@198.51.100.10']);
+    const s = await run(['scanners', '/nonexistent/b.log', fx('normal.pcap'), '--format', 'json']);
+    expect(s.code).toBe(2);
+    expect(s.err).toBe('sipscope: /nonexistent/b.log: no such file or folder\n');
+    expect(JSON.parse(s.out)).toBeDefined();
+  });
+
   it('table sorted by start; bad options are usage errors', async () => {
     const r = await run(['calls', fx('cancelled.pcap'), fx('codec.pcap')]);
     expect(r.out).toMatch(/^start +route +caller/);
