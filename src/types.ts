@@ -138,6 +138,9 @@ export interface SipMessage {
   malformed?: string;
 }
 
+/** The route of a record whose source names none. */
+export const UNKNOWN_ROUTE = 'unknown';
+
 /** Bit flags of a CallRecord (a number, so that a million CDR rows cost no arrays). */
 export const CallFlag = {
   AuthChallenged: 1 << 0,
@@ -151,6 +154,11 @@ export const CallFlag = {
   TimedOut: 1 << 8,
   NoRtpFromCallee: 1 << 9,
   Redirected: 1 << 10,
+  /**
+   * A message of the call is stamped before one it answers (files joined out of order, a clock step):
+   * a PDD, duration or disconnect delay that would come out negative is left unmeasured.
+   */
+  TimeBackwards: 1 << 11,
 } as const;
 export type CallFlagName = keyof typeof CallFlag;
 
@@ -180,7 +188,10 @@ export interface RtpSummary {
 /** One call attempt, whatever the source. Analysis never knows where a record came from. */
 export interface CallRecord {
   callId: string;
-  /** Vendor route: a name from --routes, the trunk/peer/vendor column, or the next-hop address. */
+  /**
+   * Vendor route: a name from --routes, the trunk/peer/vendor column, or the next-hop address;
+   * UNKNOWN_ROUTE when the source names none (a CDR row of a local application such as voicemail).
+   */
   route: string;
   caller?: string;
   callee?: string;

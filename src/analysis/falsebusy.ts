@@ -13,6 +13,7 @@
  * them) costs no allocation at all, its one event is stored inline in the table; the number is
  * normalised by an offset into the record's own string (no slice) and hashed once.
  */
+import { UNKNOWN_ROUTE } from '../types.js';
 import type { FalseBusy } from './result.js';
 
 interface Ev {
@@ -419,7 +420,9 @@ export class FalseBusyTracker {
   }
 
   private check(callee: () => string, b: Ev, a: Ev): void {
-    if (a.route === b.route) return;
+    // A retry through another vendor: two known routes. A busy extension answered by the PBX's voicemail
+    // (a CDR row with no trunk) is no retry.
+    if (a.route === b.route || a.route === UNKNOWN_ROUTE || b.route === UNKNOWN_ROUTE) return;
     const dt = a.t - b.t;
     if (dt < 0 || dt > this.windowMs) return;
     this.keep({ callee: callee(), busy: b, ans: a });

@@ -9,7 +9,7 @@ import { newAccounting, type InputAccounting, type RecordSink, type SourceOption
 import { LF, takeSearchOverrun } from './bytes.js';
 import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
-import { looksLikeRtp } from './rtp.js';
+import { looksLikeStrayRtp } from './rtp.js';
 import { startLineEnd, type MessageMeta, type ScanProblem } from './scanner.js';
 import { startsWsSipFrame, WsStream, wsUpgrade } from './websocket.js';
 import { SlotMap } from '../slot-map.js';
@@ -190,7 +190,7 @@ export class SipPayloadHandler implements PayloadHandler {
         }
       }
     }
-    return looksLikeRtp(d) ? 'rtp' : 'other';
+    return looksLikeStrayRtp(d, p.srcPort, p.dstPort) ? 'rtp' : 'other';
   }
 
   private tcp(p: TransportPayload): PayloadVerdict {

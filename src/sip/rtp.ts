@@ -21,6 +21,27 @@ export function looksLikeRtp(d: Uint8Array, o = 0, end = d.length): boolean {
   return len >= hl;
 }
 
+/** RTP payload types a stream may carry (RFC 3551 static audio/video, and the dynamic range). */
+const MEDIA_PT = new Uint8Array(128);
+for (const pt of [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 25, 26, 28, 31, 32, 33, 34]) MEDIA_PT[pt] = 1;
+for (let pt = 96; pt < 128; pt++) MEDIA_PT[pt] = 1;
+
+/**
+ * RTP of no call in the capture (its SDP not seen): besides `looksLikeRtp`, a media payload type and two
+ * unprivileged ports. A version-2 first byte alone (any 0x80–0xBF) also starts NetBIOS name service, DNS
+ * and other datagrams, which would otherwise be counted as media.
+ */
+export function looksLikeStrayRtp(d: Uint8Array, srcPort: number, dstPort: number): boolean {
+  return (
+    srcPort >= 1024 && dstPort >= 1024 &&
+    // BACnet/IP: every datagram starts 0x81 (BVLC), by design.
+    srcPort !== BACNET_PORT && dstPort !== BACNET_PORT &&
+    d.length >= 12 && MEDIA_PT[d[1]! & 0x7f] === 1 && looksLikeRtp(d)
+  );
+}
+
+const BACNET_PORT = 47808;
+
 /** Offset in `d` of the payload of the RTP packet `d[o, end)` (after CSRCs and header extension), or -1. */
 export function rtpPayloadOffset(d: Uint8Array, o = 0, end = d.length): number {
   const b0 = d[o]!;

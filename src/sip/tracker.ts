@@ -688,6 +688,10 @@ export class CallTracker {
     if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > TIMER_B_MS)) {
       flags |= CallFlag.NoAck;
     }
+    const duration = leg.answer !== undefined && leg.end !== undefined && leg.disconnectedBy !== undefined ? leg.end - leg.answer : undefined;
+    // Time that went backwards gives no negative delay: the delay is not measured, and the flag says why.
+    const backwards = (leg.pdd !== undefined && leg.pdd < 0) || (duration !== undefined && duration < 0) || (leg.sdt !== undefined && leg.sdt < 0);
+    if (backwards) flags |= CallFlag.TimeBackwards;
     // Every field set, in one order (absent ones undefined, which JSON leaves out): all records of a
     // capture share one object shape, so the analysis reads them without shape checks.
     const r: CallRecord = {
@@ -700,7 +704,7 @@ export class CallTracker {
       dstAddr: leg.b,
       source: leg.position,
       provisionalsSeen: true,
-      sdt: leg.sdt,
+      sdt: backwards && leg.sdt !== undefined && leg.sdt < 0 ? undefined : leg.sdt,
       caller: leg.caller,
       callee: leg.callee,
       ringing: leg.ringing,
@@ -710,8 +714,8 @@ export class CallTracker {
       finalCode: leg.finalCode,
       finalReason: leg.finalReason,
       q850: leg.q850 ?? leg.q850Late,
-      pdd: leg.pdd,
-      duration: leg.answer !== undefined && leg.end !== undefined && leg.disconnectedBy !== undefined ? leg.end - leg.answer : undefined,
+      pdd: backwards && leg.pdd !== undefined && leg.pdd < 0 ? undefined : leg.pdd,
+      duration: backwards && duration !== undefined && duration < 0 ? undefined : duration,
       disconnectedBy: leg.disconnectedBy,
       userAgent: leg.respUA ?? leg.inviteUA,
       rtp: undefined,

@@ -87,6 +87,20 @@ describe('false busy tracker storage', () => {
     expect(back.toJSON()).toEqual(f.toJSON());
   });
 
+  it('an answer or a busy on no known route (a PBX voicemail row) makes no pair', () => {
+    const f = new FalseBusyTracker(600_000, 1000);
+    // Master.csv: extension 3323 busy, then the same call answered by voicemail (no trunk): not a retry.
+    f.record('3323', true, '3323', 1000, '1543608885.597');
+    f.record('3323', false, 'unknown', 1000, '1543608885.597');
+    f.record('5004', true, 'unknown', 1000, 'x1');
+    f.record('5004', false, 'vendor-b', 2000, 'x2');
+    expect(f.results()).toEqual([]);
+    // A failover on the same channel (one uniqueid) through another trunk is one.
+    f.record('7495', true, 'vendor-a', 1000, 'c1');
+    f.record('7495', false, 'vendor-b', 9000, 'c1');
+    expect(f.results().map((x) => [x.busyRoute, x.answeredRoute])).toEqual([['vendor-a', 'vendor-b']]);
+  });
+
   it('a full cap of pairs keeps the earliest ones whatever the arrival order', () => {
     const mk = (order: number[]): unknown => {
       const f = new FalseBusyTracker(600_000, 100_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddr as parseIp } from '../../src/net/payload.js';
-import { RingbackDetector, looksLikeRtp, rtpPayloadOffset } from '../../src/sip/rtp.js';
+import { RingbackDetector, looksLikeRtp, looksLikeStrayRtp, rtpPayloadOffset } from '../../src/sip/rtp.js';
 
 /** ITU-T G.711 μ-law encoder (for building test audio). */
 function ulaw(sample: number): number {
@@ -110,5 +110,24 @@ describe('rtp helpers', () => {
     expect(Array.from(parseIp('::1')!)).toEqual([...new Array(15).fill(0), 1]);
     expect(Array.from(parseIp('::ffff:10.0.0.1')!).slice(10)).toEqual([255, 255, 10, 0, 0, 1]);
     expect(parseIp('1::2::3')).toBeUndefined();
+  });
+});
+
+describe('RTP of no known call (the verdict of a datagram whose SDP was not seen)', () => {
+  const rtp = (pt: number): Uint8Array => Uint8Array.from([0x80, pt, 0, 1, 0, 0, 0, 160, 0x12, 0x34, 0x56, 0x78, ...new Array(160).fill(0xff)]);
+  it('takes media payload types between unprivileged ports', () => {
+    expect(looksLikeStrayRtp(rtp(0), 30000, 40392)).toBe(true);
+    expect(looksLikeStrayRtp(rtp(8), 16384, 10000)).toBe(true);
+    expect(looksLikeStrayRtp(rtp(101), 16384, 10000)).toBe(true);
+  });
+  it('leaves out what only starts like RTP: NetBIOS and DNS ports, unassigned payload types, BACnet/IP', () => {
+    // A NetBIOS name query whose transaction id starts 0x8…: looksLikeRtp alone takes it.
+    const nbns = Uint8Array.from([0x82, 0x08, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0, 0x20, ...new Array(37).fill(0x41)]);
+    expect(looksLikeRtp(nbns)).toBe(true);
+    expect(looksLikeStrayRtp(nbns, 137, 137)).toBe(false);
+    expect(looksLikeStrayRtp(rtp(0), 2829, 53)).toBe(false);
+    expect(looksLikeStrayRtp(rtp(40), 30000, 40000)).toBe(false);
+    expect(looksLikeStrayRtp(Uint8Array.from([0x81, 0x0a, 0, 24, 1, 0, 0x30, 1, 0x0c, 0x0c, 2, 0, 0, 1]), 47808, 47808)).toBe(false);
+    expect(looksLikeStrayRtp(rtp(200 - 128), 30000, 40000)).toBe(false); // RTCP SR with the marker bit
   });
 });

@@ -37,6 +37,24 @@ scenario(
 );
 
 scenario(
+  'time going backwards (joined captures): no negative PDD or duration, the flag says why',
+  new Call('c-backwards')
+    .invite(0)
+    .resp(-4500, 180, 'Ringing')
+    .resp(9500, 200, 'OK')
+    .ack(9520)
+    .bye(8500, false)
+    .byeOk(8530, false).wire,
+  (r) => {
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ finalCode: 200, answer: T0 + 9500, end: T0 + 8500 });
+    expect(r[0]!.pdd).toBeUndefined();
+    expect(r[0]!.duration).toBeUndefined();
+    expect(flagNames(r[0]!.flags)).toEqual(['TimeBackwards']);
+  },
+);
+
+scenario(
   'busy 486 with Reason Q.850 17',
   new Call('c-busy')
     .invite(0)
