@@ -167,8 +167,9 @@ class CaptureReader implements CaptureDecoder {
     if (this.carryLen > 0 && this.state !== DEAD) {
       const size = this.unitSize(this.carry, 0, this.carryLen);
       let isPacket = true;
-      if (this.state === PCAPNG && this.carryLen >= 4) {
-        const type = u32(this.carry, 0, this.le);
+      if (this.state === PCAPNG) {
+        // A block cut before its type is known is not counted as a packet that may never have been there.
+        const type = this.carryLen >= 4 ? u32(this.carry, 0, this.le) : -1;
         isPacket = type === BLOCK_EPB || type === BLOCK_SPB || type === BLOCK_PB;
       }
       const detail = `${this.carryLen} of ${size > 0 ? size : '?'} bytes`;

@@ -134,6 +134,16 @@ describe('containers', () => {
     expect(r2.acc).toMatchObject({ read: 2, used: 1, anomalies: { 'truncated-record': 1 } });
   });
 
+  it('a pcapng cut inside a block that is no packet, or before its type, is a note, not a packet', () => {
+    const ng = w.writePcapng({ interfaces: [{ linktype: LinkType.ETHERNET }], packets: [{ ts: T0, data: w.ethernet(v4()) }] });
+    const shbLen = ng[4]! | (ng[5]! << 8);
+    for (const cut of [1, 2, 3, 5, 19]) {
+      const r = decode(ng.subarray(0, shbLen + cut)); // cut inside the interface block
+      expect(r.acc, `cut ${cut}`).toMatchObject({ read: 0, malformed: 0 });
+      expect(r.acc.notes[0], `cut ${cut}`).toMatch(/^last pcapng block cut short at byte \d+/);
+    }
+  });
+
   it('follows a second capture header (files joined with cat), pcap or pcapng', () => {
     const a = pcap([w.ethernet(v4())]);
     const b = w.writePcap([{ ts: T0, data: v6() }], { linktype: LinkType.RAW, nanos: true, bigEndian: true });
