@@ -128,8 +128,12 @@ function isStale(m: SipMessage): boolean {
 }
 
 /** RFC 3551 static payload types, for SDP without a=rtpmap. */
-const STATIC_PT: Record<string, string> = { '0': 'PCMU', '3': 'GSM', '4': 'G723', '8': 'PCMA', '9': 'G722', '18': 'G729' };
-const codecName = (c: string): string => (STATIC_PT[c] ? `${STATIC_PT[c]} (${c})` : c);
+// A Map: the payload type is SDP text, and `constructor` must not find Object's.
+const STATIC_PT = new Map([['0', 'PCMU'], ['3', 'GSM'], ['4', 'G723'], ['8', 'PCMA'], ['9', 'G722'], ['18', 'G729']]);
+const codecName = (c: string): string => {
+  const name = STATIC_PT.get(c);
+  return name ? `${name} (${c})` : c;
+};
 
 const CODEC_CODES = new Set([415, 488, 606]);
 const NO_ROUTE_CODES = new Set([404, 484, 604]);

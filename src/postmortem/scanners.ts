@@ -14,6 +14,7 @@
  * else `ok`.
  * Memory: one entry per source address, target and UA sets capped.
  */
+import { counts } from '../sip/wire.js';
 import type { SecurityEvent, SipMessage } from '../types.js';
 
 /** Lower-case User-Agent fragments of known scanning and attack tools. */
@@ -123,7 +124,7 @@ export class ScannerDetector {
   private entry(address: string, ts: number): Entry {
     let e = this.by.get(address);
     if (!e) {
-      e = { address, requests: {}, total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), callers: new Set(), first: Infinity, last: -Infinity };
+      e = { address, requests: counts(), total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), callers: new Set(), first: Infinity, last: -Infinity };
       this.by.set(address, e);
     }
     // a log line without a usable date has ts 0: it does not move the first/last times
@@ -215,7 +216,8 @@ export class ScannerDetector {
         address: e.address,
         verdict,
         reasons,
-        requests: e.requests,
+        // a plain object again for callers (fromEntries keeps a `__proto__` method as a key)
+        requests: Object.fromEntries(Object.entries(e.requests)),
         totalRequests: e.total,
         targets: e.targets.size,
         sampleTargets: [...e.targets].slice(0, MAX_USERS_SHOWN),

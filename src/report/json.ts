@@ -100,9 +100,8 @@ function canon(value: unknown, kind: Kind): unknown {
     if (vals[i] !== obj[keys[i]]) changed = true;
   }
   if (!changed) return value;
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) out[keys[i]] = vals[i];
-  return out;
+  // fromEntries defines each key as its own property: a wire method named `__proto__` stays a key.
+  return Object.fromEntries(keys.map((k, i) => [k, vals[i]]));
 }
 
 /** Whether JSON.stringify would write the keys of `obj` in the order `keys` (it leaves out undefined and functions). */

@@ -26,11 +26,19 @@ export function tsharkBucket(code: number): number | undefined {
   return Math.floor(code / 100) * 100 + 99;
 }
 
+/**
+ * An empty counter keyed by wire text. Without a prototype, a method named `constructor`, `toString` or
+ * `__proto__` is a key like any other instead of reading (or setting) Object.prototype's.
+ */
+export function counts(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
 export class WireCounter {
   /** Status code → response messages. */
-  readonly responses: Record<string, number> = {};
+  readonly responses: Record<string, number> = counts();
   /** Method → request messages. */
-  readonly requests: Record<string, number> = {};
+  readonly requests: Record<string, number> = counts();
   /** All SIP messages counted. */
   messages = 0;
 
@@ -87,10 +95,9 @@ export class WireCounter {
   }
 }
 
+/** A plain object for the JSON: fromEntries defines each key, so `__proto__` stays a key there too. */
 function sortedByKey(r: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
-  return out;
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
 }
 
 /** What a `tshark -q -z sip,stat` output file says. */
@@ -108,7 +115,7 @@ export interface SipStatOracle {
  * under "SIP Status Codes" and `  INVITE          :    11 Packets` under "List of SIP Request methods".
  */
 export function parseSipStat(textIn: string): SipStatOracle {
-  const out: SipStatOracle = { messages: 0, resent: 0, responses: {}, requests: {} };
+  const out: SipStatOracle = { messages: 0, resent: 0, responses: counts(), requests: counts() };
   let section: 'none' | 'responses' | 'requests' = 'none';
   for (const rawLine of textIn.split('\n')) {
     const line = rawLine.replace(/\r$/, '');

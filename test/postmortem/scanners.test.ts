@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScannerDetector, isScannerAgent } from '../../src/postmortem/scanners.js';
+import { DEFAULT_SCANNER_THRESHOLDS, ScannerDetector, isScannerAgent } from '../../src/postmortem/scanners.js';
+import { scannersJson, scannersTable } from '../../src/postmortem/scanners-render.js';
 import type { SipMessage } from '../../src/types.js';
 
 const msg = (o: Partial<SipMessage>): SipMessage => ({
@@ -48,5 +49,17 @@ describe('ScannerDetector', () => {
     const [r] = d.result();
     expect(r).toMatchObject({ targets: 10_000, targetsCapped: true, verdict: 'enumeration' });
     expect(r!.sampleTargets).toHaveLength(20);
+  });
+
+  it('methods named like Object.prototype properties are counted like any other', () => {
+    const d = new ScannerDetector();
+    for (const m of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__proto__', 'OPTIONS']) d.message(msg({ method: m }));
+    const [r] = d.result();
+    expect(r!.totalRequests).toBe(7);
+    expect(Object.getPrototypeOf(r!.requests)).toBe(Object.prototype);
+    expect(Object.entries(r!.requests)).toEqual([['constructor', 1], ['toString', 1], ['valueOf', 1], ['hasOwnProperty', 1], ['__proto__', 2], ['OPTIONS', 1]]);
+    const j = JSON.parse(JSON.stringify(scannersJson([r!], 1, DEFAULT_SCANNER_THRESHOLDS))) as { sources: Array<{ requests: Record<string, number> }> };
+    expect(Object.values(j.sources[0]!.requests)).toEqual([1, 1, 1, 1, 2, 1]);
+    expect(scannersTable([r!], 1)).toContain('__proto__ 2, constructor 1, toString 1, valueOf 1, hasOwnProperty 1, OPTIONS 1');
   });
 });
