@@ -20,7 +20,7 @@ import {
 } from '../types.js';
 import { scanSipMessage, type MessageMeta, type ScanProblem } from '../sip/scanner.js';
 import { CallTracker } from '../sip/tracker.js';
-import { LineSplitter } from './lines.js';
+import { DEFAULT_MAX_LINE, LineSplitter } from './lines.js';
 import {
   looksLikeBracketStamp,
   monthAt,
@@ -636,13 +636,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   // A bug met on one line costs that line (named, see internalError), not the rest of the chunk.
-  const splitter = new LineSplitter((b, s, e, n, offset, tooLong) => {
-    try {
-      onLine(b, s, e, n, offset, tooLong);
-    } catch (err) {
-      internalError(err);
-    }
-  });
+  const splitter = new LineSplitter(onLine, DEFAULT_MAX_LINE, internalError);
 
   function sync(): void {
     acc.read += nRead;

@@ -20,7 +20,18 @@ export class LineSplitter {
   private lineOffset = 0;
   private consumed = 0;
 
-  constructor(private readonly onLine: LineHandler, private readonly maxLine = DEFAULT_MAX_LINE) {
+  /** Where the line being handed out ends (the next one starts): reading resumes there after an error. */
+  private resumeAt = 0;
+
+  /**
+   * `onError`: a line handler that throws costs that line: the error goes here and the next line is read
+   * (without it, the error propagates). No try block around each call: one around the chunk's loop.
+   */
+  constructor(
+    private readonly onLine: LineHandler,
+    private readonly maxLine = DEFAULT_MAX_LINE,
+    private readonly onError?: (err: unknown) => void,
+  ) {
     this.carry = Buffer.allocUnsafe(Math.min(4096, maxLine));
   }
 
@@ -32,13 +43,29 @@ export class LineSplitter {
   push(input: Uint8Array): void {
     // Lines are handed out as Buffer views so that the few that become strings need no wrapper per line.
     const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.length);
-    const n = chunk.length;
-    let pos = 0;
     const base = this.consumed;
-    this.consumed += n;
+    this.consumed += chunk.length;
+    let pos = 0;
+    for (;;) {
+      try {
+        this.scan(chunk, pos, base);
+        return;
+      } catch (err) {
+        if (this.onError === undefined) throw err;
+        this.onError(err);
+        this.carryLen = 0;
+        pos = this.resumeAt;
+        this.lineOffset = base + pos;
+      }
+    }
+  }
+
+  private scan(chunk: Buffer, pos: number, base: number): void {
+    const n = chunk.length;
     while (pos < n) {
       const nl = chunk.indexOf(10, pos);
       if (nl < 0) {
+        this.resumeAt = n; // an over-long line reported from stash: the rest of the chunk is its own
         this.stash(chunk, pos, n, base);
         return;
       }
@@ -49,6 +76,7 @@ export class LineSplitter {
         this.lineOffset = base + pos;
         continue;
       }
+      this.resumeAt = nl + 1;
       if (this.carryLen === 0) {
         if (nl - pos > this.maxLine) this.emit(chunk, pos, pos + this.maxLine, base + pos, true);
         else this.emit(chunk, pos, nl, base + pos, false);
@@ -85,9 +113,9 @@ export class LineSplitter {
       // Report the over-long line now (first maxLine bytes) and skip to its end.
       const room = this.maxLine - this.carryLen;
       if (room > 0) this.append(chunk, from, from + room);
+      this.skipping = true; // before the handler runs: the rest of the line is skipped even if it throws
       this.emit(this.carry, 0, this.carryLen, this.lineOffset, true);
       this.carryLen = 0;
-      this.skipping = true;
       return;
     }
     this.append(chunk, from, to);

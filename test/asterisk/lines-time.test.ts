@@ -14,6 +14,31 @@ function split(input: string, chunk: number, max?: number): Array<[string, numbe
 }
 
 describe('LineSplitter', () => {
+  it('a handler that throws costs its line only, in any chunking, an over-long line included', () => {
+    const input = 'one\nBOOM\nthree\nBOOM' + 'x'.repeat(40) + '\nfive\nsix';
+    for (const chunk of [1, 3, 7, 1000]) {
+      const seen: string[] = [];
+      const errors: string[] = [];
+      const s = new LineSplitter(
+        (b, st, e, n) => {
+          const t = Buffer.from(b.subarray(st, e)).toString('latin1');
+          if (t.includes('BOOM')) throw new Error(`line ${n}`);
+          seen.push(t);
+        },
+        16,
+        (err) => errors.push((err as Error).message),
+      );
+      const data = Buffer.from(input, 'latin1');
+      for (let i = 0; i < data.length; i += chunk) s.push(data.subarray(i, i + chunk));
+      s.end();
+      expect(seen, `chunk ${chunk}`).toEqual(['one', 'three', 'five', 'six']);
+      expect(errors, `chunk ${chunk}`).toEqual(['line 2', 'line 4']);
+      expect(s.lines).toBe(6);
+    }
+    // Without onError the error is the caller's.
+    expect(() => new LineSplitter(() => { throw new Error('x'); }).push(Buffer.from('a\n'))).toThrow('x');
+  });
+
   it('LF, CRLF, empty lines and a last line without newline, in any chunking', () => {
     const input = 'a\r\nbb\n\r\n\nccc';
     const expected = [
