@@ -53,7 +53,7 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
   progress.file(spec.display);
   let opened;
   try {
-    opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n) });
+    opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n), columnMap: opts.columnMap });
   } catch (err) {
     if (err instanceof UnknownFormatError && spec.found) {
       const acc = newAccounting(spec.display, 'unknown', 'packet');

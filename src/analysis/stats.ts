@@ -50,13 +50,16 @@ export function classify(r: CallRecord, c: Classified): Classified {
   }
   c.pddOk = -1;
   c.pddFail = -1;
+  // The 2xx or the failure's time is a setup delay only where the source could see the provisionals before
+  // it (a CDR cannot: its answer time after unrecorded ringing is no PDD).
+  const timed = r.provisionalsSeen !== false;
   if (answered || r.ringing !== undefined) {
     // RFC 6076 §4.3.1: INVITE → first non-100 provisional, or the 2xx when it comes first.
     let first = r.ringing;
-    if (r.answer !== undefined && (first === undefined || r.answer < first)) first = r.answer;
+    if (timed && r.answer !== undefined && (first === undefined || r.answer < first)) first = r.answer;
     c.pddOk = nonNegative(r.pdd ?? (first !== undefined ? first - r.start : undefined));
   } else if (failureSrdCounts(code)) {
-    c.pddFail = nonNegative(r.pdd ?? (r.end !== undefined ? r.end - r.start : undefined));
+    c.pddFail = nonNegative(r.pdd ?? (timed && r.end !== undefined ? r.end - r.start : undefined));
   }
   c.sdt = nonNegative(r.sdt);
   c.codeSource = r.codeSource;

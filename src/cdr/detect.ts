@@ -443,6 +443,25 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   return layout;
 }
 
+/** Whether the start column of a layout holds a date on at least half of the data rows of the head. */
+export function mappedStartFits(records: string[][], layout: Layout): boolean {
+  if (layout.format === 'unknown') return false;
+  const rows = records.filter((r) => !isBlank(r) && !isComment(r)).slice(layout.hasHeader ? 1 : 0, 50);
+  let ok = 0;
+  for (const r of rows) if (isDate(r[layout.col.start])) ok++;
+  return rows.length > 0 && ok * 2 >= rows.length;
+}
+
+/**
+ * The most fields a row of this file has: the header's or the fixed layout's columns, or more when whole
+ * one-line rows of the head have more. A record that spans lines and is wider than this holds a stray quote.
+ */
+export function usualWidth(records: string[][], layout: Layout): number {
+  let w = layout.names.length;
+  for (const r of records) if (r.length > w && !r.some((f) => f.includes('\n'))) w = r.length;
+  return w === 0 ? Infinity : w;
+}
+
 /** Describes the mapping for acc.notes: `start ← calldate (col 11)`. */
 export function describeMapping(l: Layout): string {
   const parts: string[] = [];

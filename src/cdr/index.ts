@@ -9,7 +9,7 @@
  */
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
 import { DateParser, parseZone } from './dates.js';
-import { describeMapping, detectLayout, headRecords, mapKey, sniffDelimiter } from './detect.js';
+import { describeMapping, detectLayout, headRecords, mapKey, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
 import { RowInterpreter } from './interpret.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
 
@@ -29,6 +29,25 @@ function lineEnds(b: Buffer, max: number): number {
   let n = 0;
   for (let i = b.indexOf(10); i >= 0 && n < max; i = b.indexOf(10, i + 1)) n++;
   return n;
+}
+
+/**
+ * `b` without its NUL bytes (`b` itself when it has none, the usual case: one native search). NUL is not
+ * text: a crash leaves blocks of it in a file being appended, some writers pad fields with it.
+ */
+function withoutNul(b: Buffer): Buffer {
+  let i = b.indexOf(0);
+  if (i < 0) return b;
+  const out = Buffer.allocUnsafe(b.length);
+  let o = 0;
+  let s = 0;
+  while (i >= 0) {
+    o += b.copy(out, o, s, i);
+    s = i + 1;
+    i = b.indexOf(0, s);
+  }
+  o += b.copy(out, o, s);
+  return out.subarray(0, o);
 }
 
 export interface CdrOptions {
@@ -64,16 +83,27 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
   let splitter: Splitter | undefined;
   let interp: RowInterpreter | undefined;
   let utf8Bom = false;
+  /** UTF-8 input drops its NUL bytes before splitting (in UTF-16 they are half of the text). */
+  let dropNul = false;
+  let nulBytes = 0;
+  const nulFree = (b: Buffer): Buffer => {
+    const out = withoutNul(b);
+    nulBytes += b.length - out.length;
+    return out;
+  };
 
   const start = (final: boolean): void => {
-    const raw = Buffer.concat(head);
+    let raw: Buffer = Buffer.concat(head);
     head = [];
     const bom = bomOf(raw);
+    dropNul = bom !== 'utf16le';
+    if (dropNul) raw = nulFree(raw);
     // A head cut inside a UTF-8 BOM or a tiny file: still fine, detection just sees less.
     const text = headText(raw);
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, final);
     const layout = detectLayout(records, { columnMap: opts.columnMap });
+    const width = usualWidth(records, layout);
     const dates = new DateParser(zone, layout.dayFirst);
     interp = new RowInterpreter(file, sink, acc, layout, dates, opts);
     const usePath = cdr.path === 'reference' || bom === 'utf16le' ? 'reference' : 'fast';
@@ -83,10 +113,10 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     for (const n of layout.notes) acc.notes.push(n);
     if (zone) acc.notes.push(`times without a zone read as local time in ${zone.name}`);
     if (usePath === 'reference') {
-      splitter = new ReferenceSplitter(delim, interp, true);
+      splitter = new ReferenceSplitter(delim, interp, true, width);
       splitter.push(raw);
     } else {
-      splitter = new FastSplitter(delim, interp);
+      splitter = new FastSplitter(delim, interp, width);
       utf8Bom = bom === 'utf8';
       splitter.push(utf8Bom ? raw.subarray(3) : raw);
     }
@@ -99,7 +129,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       acc.bytes += chunk.length;
       const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       if (splitter !== undefined) {
-        splitter.push(b);
+        splitter.push(dropNul ? nulFree(b) : b);
         return;
       }
       head.push(Buffer.from(b));
@@ -126,24 +156,50 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
         .join(', ');
       if (src) acc.notes.push(`final codes rest on: ${src} (codeSource per record)`);
       if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${i.answerDerived} answered rows`);
-      if (i.answerAssumed > 0) acc.notes.push(`answer time unknown (no answer/end/billsec) for ${i.answerAssumed} answered rows: start used`);
+      if (i.answerUnknown > 0) acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${i.answerUnknown} answered rows: counted as answered, with no PDD and no answer delay`);
+      if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);
       if (splitter!.fallbacks > 0) acc.notes.push(`${splitter!.fallbacks} rows wider than the fast splitter's arrays were split by csv-parse`);
     },
   };
 }
 
-/** Whether the first bytes (≤ 64 KiB, decompressed) look like a CDR CSV export this source reads. */
-export function isCdrCsv(head: Uint8Array): boolean {
+/**
+ * Whether the first bytes (≤ 64 KiB, decompressed) look like a CDR CSV export this source reads. With a
+ * `columnMap` (`--map`) naming the start column, a file with no header and no known layout is one when that
+ * column holds dates on at least half of its first rows: a CSV of something else met in a folder is not.
+ */
+export function isCdrCsv(head: Uint8Array, opts: DetectOptions = {}): boolean {
   try {
-    const buf = Buffer.isBuffer(head) ? head : Buffer.from(head.buffer, head.byteOffset, head.length);
+    let buf = Buffer.isBuffer(head) ? head : Buffer.from(head.buffer, head.byteOffset, head.length);
+    // The source drops NUL bytes, so some do not make a file unreadable; UTF-16 without a BOM is not text
+    // this source reads.
+    const bom = bomOf(buf);
+    if (bom === undefined && looksUtf16(buf)) return false;
+    if (bom !== 'utf16le') buf = withoutNul(buf);
     const text = headText(buf);
-    const probe = Math.min(text.length, 512);
-    for (let i = 0; i < probe; i++) if (text[i] === 0) return false;
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, text.length < HEAD_BYTES);
     if (records.length === 0) return false;
-    return detectLayout(records, {}).format !== 'unknown';
+    if (detectLayout(records, {}).format !== 'unknown') return true;
+    if (opts.columnMap === undefined) return false;
+    return mappedStartFits(records, detectLayout(records, opts));
   } catch {
     return false;
   }
+}
+
+/**
+ * ASCII text in UTF-16 has a NUL in one byte of almost every character and none in the other; NULs in a
+ * UTF-8 file (a stray byte, a block left by a crash) fall on both.
+ */
+function looksUtf16(b: Uint8Array): boolean {
+  let even = 0;
+  let odd = 0;
+  const n = Math.min(b.length, HEAD_BYTES) & ~1;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  const chars = n / 2;
+  return (odd >= chars / 4 && even <= odd / 16) || (even >= chars / 4 && odd <= even / 16);
 }

@@ -70,7 +70,8 @@ export class RowInterpreter implements RowHandler {
   });
   /** Records per code source (counters, not a keyed object: this runs once per row). */
   private readonly sourceCounts = new Float64Array(CODE_SOURCES.length);
-  answerAssumed = 0;
+  /** Answered rows with no answer time in the data (none derived either). */
+  answerUnknown = 0;
   answerDerived = 0;
   private readonly fileTag: string;
 
@@ -275,6 +276,8 @@ export class RowInterpreter implements RowHandler {
     this.sourceCounts[CODE_SOURCES.indexOf(codeSource)]++;
 
     // Times. End: the column, else start + duration. Answer (answered rows only): the column, else end − billsec.
+    // With neither the answer stays unknown: taking the start would make an answer delay of 0, which the
+    // analysis would read as a PDD and as a machine answering at once (the FAS short-pdd signal).
     if (end === NO_DATE && duration >= 0) end = start + duration * this.layout.durUnit;
     let answer: number | undefined;
     if (answered) {
@@ -282,16 +285,13 @@ export class RowInterpreter implements RowHandler {
       else if (end !== NO_DATE && billsec >= 0) {
         answer = end - billsec * this.layout.billUnit;
         this.answerDerived++;
-      } else {
-        answer = start;
-        this.answerAssumed++;
-      }
-      if (end === NO_DATE && billsec >= 0) end = answer + billsec * this.layout.billUnit;
+      } else this.answerUnknown++;
+      if (end === NO_DATE && billsec >= 0 && answer !== undefined) end = answer + billsec * this.layout.billUnit;
     }
     let talk: number | undefined;
     if (answered) {
       if (billsec >= 0) talk = billsec * this.layout.billUnit;
-      else if (end !== NO_DATE) talk = Math.max(0, end - answer!);
+      else if (end !== NO_DATE && answer !== undefined) talk = Math.max(0, end - answer);
     }
     let pdd: number | undefined;
     const pddRaw = this.num(r, col.pdd);
@@ -322,6 +322,8 @@ export class RowInterpreter implements RowHandler {
       q850: cause?.q850,
       pdd,
       duration: talk,
+      // A CDR row does not record the provisionals: its answer (or end) time is no setup delay.
+      provisionalsSeen: false,
       flags: 0,
       disposition: disp?.text ?? cause?.text,
       source: { file: this.file, line: r.line },

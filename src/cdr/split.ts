@@ -12,6 +12,11 @@
  * - A quoted field still open at the end of the input, or a record over MAX_RECORD_BYTES, is one
  *   malformed record (`unclosed-quote`, `record-too-large`) at the line where it began; reading resumes
  *   on the next line, so one stray quote costs one row and not the rest of the file.
+ * - A stray quote that finds a partner: a record whose quoted field runs past a line end is kept only
+ *   when it looks like what an RFC 4180 writer makes. When that field ends at a lone quote (a quote
+ *   that closes nothing), or the record has more fields than the file's rows (`width`), its first line
+ *   is one malformed record (`stray-quote`) and reading resumes on the next line. Otherwise a stray
+ *   quote swallows every row up to the next quote in the file without a trace.
  *
  * `FastSplitter` does this with byte loops over the chunk and offsets (no string per field);
  * `ReferenceSplitter` does it with csv-parse: for verification (CdrOptions.path = 'reference'), for UTF-16
@@ -19,7 +24,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
-import { Row } from './row.js';
+import { Row, RELAXED } from './row.js';
 
 export const MAX_RECORD_BYTES = 1 << 20;
 /** Records with more fields than this are handed to the reference parser (fields live in fixed arrays). */
@@ -45,7 +50,7 @@ export interface Splitter {
 }
 
 /** csv-parse options of the reference path (shared with the per-record fallback). */
-function csvParseOptions(delimiter: number, bom: boolean): Record<string, unknown> {
+function csvParseOptions(delimiter: number, bom: boolean, encoding?: BufferEncoding): Record<string, unknown> {
   return {
     delimiter: String.fromCharCode(delimiter),
     record_delimiter: ['\r\n', '\n'],
@@ -54,6 +59,7 @@ function csvParseOptions(delimiter: number, bom: boolean): Record<string, unknow
     bom,
     max_record_size: MAX_RECORD_BYTES,
     skip_empty_lines: false,
+    ...(encoding === undefined ? {} : { encoding }),
   };
 }
 
@@ -61,7 +67,8 @@ function csvParseOptions(delimiter: number, bom: boolean): Record<string, unknow
 interface CsvEngine {
   parse(buf: Buffer | undefined, end: boolean, push: (rec: string[]) => void, close: () => void): Error | undefined;
   info: { bytes: number };
-  state: { quoting: boolean };
+  options: { encoding: BufferEncoding | null };
+  state: { quoting: boolean; field: { buf: Buffer; length: number; prepend(v: unknown): void } };
 }
 
 type ParserClass = new (opts: Record<string, unknown>) => { api: CsvEngine };
@@ -71,9 +78,49 @@ let ParserCtor: ParserClass | undefined;
  * csv-parse is loaded on first use (the fast path rarely needs it, and start-up time counts); its Parser
  * wraps the synchronous engine `api`, which is what a push/end source needs.
  */
-function newEngine(delimiter: number, bom: boolean): CsvEngine {
+function newEngine(delimiter: number, bom: boolean, encoding?: BufferEncoding): CsvEngine {
   ParserCtor ??= (createRequire(import.meta.url)('csv-parse') as { Parser: ParserClass }).Parser;
-  return new ParserCtor(csvParseOptions(delimiter, bom)).api;
+  return new ParserCtor(csvParseOptions(delimiter, bom, encoding)).api;
+}
+
+/**
+ * Where the line after the first one of `b` starts (-1: no line end), in the text's encoding: a UTF-16 line
+ * end is two bytes at an even offset.
+ */
+function lineEnd(b: Buffer, encoding: BufferEncoding | undefined): number {
+  if (encoding !== 'utf16le' && encoding !== 'ucs2') {
+    const lf = b.indexOf(LF);
+    return lf < 0 ? -1 : lf + 1;
+  }
+  for (let i = b.indexOf(LF); i >= 0; i = b.indexOf(LF, i + 1)) if (i % 2 === 0 && b[i + 1] === 0) return i + 2;
+  return -1;
+}
+
+/**
+ * Calls `hit` when the engine ends a quoted field at a lone quote (relax_quotes) and the quoted text holds a
+ * line end. csv-parse tells of a lone quote only by prepending it to the field buffer (its one use of
+ * `prepend`), so the check wraps that call; the buffer then holds the quoted text, in the input's encoding.
+ */
+function watchRelaxed(engine: CsvEngine, hit: () => void): void {
+  const field = engine.state.field;
+  const prepend = field.prepend;
+  field.prepend = (v: unknown): void => {
+    if (field.buf.toString(engine.options.encoding ?? 'utf8', 0, field.length).includes('\n')) hit();
+    prepend.call(field, v);
+  };
+}
+
+/** The detail of a `stray-quote` record (the same words on both paths). */
+function strayDetail(fields: number, width: number): string {
+  const why = fields > width ? `makes the record ${fields} fields wide where the file's rows have at most ${width}` : 'ends at a quote that closes nothing';
+  return `a quoted field runs past the end of this line and ${why}: a stray quote; this line is skipped, reading resumes on the next one`;
+}
+
+/** The detail of an `unclosed-quote` or `record-too-large` record (the same words on both paths). */
+function brokenDetail(name: string, overSize: boolean): string {
+  if (!overSize) return 'a quote opened on this line is never closed (none up to the end of the input): this line is skipped, reading resumes on the next one';
+  const what = name === 'unclosed-quote' ? 'a quote opened on this line is not closed within' : 'a record runs over';
+  return `${what} ${MAX_RECORD_BYTES} bytes: this line is skipped, reading resumes on the next one`;
 }
 
 function countLf(fields: readonly string[]): number {
@@ -99,9 +146,14 @@ export class FastSplitter implements Splitter {
   private readonly widths = new Int32Array(MAX_FAST_FIELDS);
   fallbacks = 0;
 
+  /**
+   * `width`: the most fields a row of this file has (the stray-quote rule); without it only a lone quote
+   * ending a quoted line end marks a stray quote.
+   */
   constructor(
     private readonly delim: number,
     private readonly out: RowHandler,
+    private readonly width = Infinity,
   ) {}
 
   get nextLine(): number {
@@ -273,12 +325,8 @@ export class FastSplitter implements Splitter {
           }
           problem = 2;
         }
-        this.out.bad(
-          this.line,
-          this.base + recStart,
-          openQuote ? 'unclosed-quote' : 'record-too-large',
-          problem === 1 ? 'a quoted field is still open at the end of the input' : `a record runs over ${MAX_RECORD_BYTES} bytes`,
-        );
+        const name = openQuote ? 'unclosed-quote' : 'record-too-large';
+        this.out.bad(this.line, this.base + recStart, name, brokenDetail(name, problem === 2));
         // Resume on the line after the one where the record began.
         const eol = buf.indexOf(LF, recStart);
         this.line++;
@@ -287,17 +335,28 @@ export class FastSplitter implements Splitter {
         continue;
       }
 
-      if (n > MAX_FAST_FIELDS) {
-        this.fallback(buf, recStart, next, this.line, this.base + recStart);
-      } else {
-        row.n = n;
-        row.line = this.line;
-        row.offset = this.base + recStart;
-        this.out.row(row);
+      // A quoted field holds a line end when the first LF is not the terminator (rare): the stray-quote rule.
+      const multi = recLf !== -1 && recLf < next - 1;
+      let stray = multi && (n > this.width || (n <= MAX_FAST_FIELDS && relaxedOverLine(row, n)));
+      if (!stray) {
+        if (n > MAX_FAST_FIELDS) stray = !this.fallback(buf, recStart, next, this.line, this.base + recStart, multi);
+        else {
+          row.n = n;
+          row.line = this.line;
+          row.offset = this.base + recStart;
+          this.out.row(row);
+        }
       }
-      // Lines: one, plus the LFs inside quoted fields (only when the first LF is not the terminator).
+      if (stray) {
+        this.out.bad(this.line, this.base + recStart, 'stray-quote', strayDetail(n, this.width));
+        this.line++;
+        pos = recLf + 1;
+        lf = recLf;
+        continue;
+      }
+      // Lines: one, plus the LFs inside quoted fields.
       let lines = 1;
-      if (recLf !== -1 && recLf < next - 1) {
+      if (multi) {
         for (let k = recLf; k < next - 1; k++) if (buf[k] === LF) lines++;
       }
       this.line += lines;
@@ -306,24 +365,46 @@ export class FastSplitter implements Splitter {
     this.base += len;
   }
 
-  /** Splits one record with csv-parse (records wider than the fast arrays). */
-  private fallback(buf: Buffer, s: number, e: number, line: number, offset: number): void {
+  /**
+   * Splits one record with csv-parse (records wider than the fast arrays). False when it is a stray quote:
+   * `multi` (a quoted line end) and a field ended at a lone quote past the fields the fast arrays kept.
+   */
+  private fallback(buf: Buffer, s: number, e: number, line: number, offset: number, multi: boolean): boolean {
     this.fallbacks++;
     const engine = newEngine(this.delim, false);
+    let relaxed = false;
+    if (multi) watchRelaxed(engine, () => (relaxed = true));
     const recs: string[][] = [];
     const err = engine.parse(buf.subarray(s, e), true, (r) => recs.push(r), () => {});
     if (err !== undefined || recs.length !== 1) {
       this.out.bad(line, offset, 'unsplittable', err?.message ?? 'record did not split into one row');
-      return;
+      return true;
     }
+    if (relaxed) return false;
     this.slow.setStrings(recs[0], line, offset);
     this.out.row(this.slow);
+    return true;
   }
 }
 
+/** Whether a field of the record ends its quoting at a lone quote after a line end (fast arrays). */
+function relaxedOverLine(row: Row, n: number): boolean {
+  const buf = row.buf;
+  for (let i = 0; i < n; i++) {
+    if (row.fk[i] !== RELAXED) continue;
+    const lf = buf.indexOf(LF, row.fs[i]);
+    if (lf !== -1 && lf < row.fq[i]) return true;
+  }
+  return false;
+}
+
+/** Thrown from the record callback to stop csv-parse at a stray-quote record (the engine is then dropped). */
+class StrayQuote extends Error {}
+
 /**
  * The reference splitter: csv-parse's engine (relax_quotes, relax_column_count, bom), fed chunk by chunk.
- * On an unclosed quote or an oversized record it applies the same resume-on-next-line rule as the fast path.
+ * On an unclosed quote, an oversized record or a stray quote it applies the same resume-on-next-line rule
+ * as the fast path.
  */
 export class ReferenceSplitter implements Splitter {
   private engine: CsvEngine;
@@ -335,18 +416,29 @@ export class ReferenceSplitter implements Splitter {
   /** Input offset where the current engine started. */
   private engineStart = 0;
   private readonly row = new Row(64);
+  /** A field of the record being read ended at a lone quote after a line end. */
+  private relaxedLf = false;
   readonly fallbacks = 0;
 
   constructor(
     private readonly delim: number,
     private readonly out: RowHandler,
     bom = true,
+    private readonly width = Infinity,
   ) {
-    this.engine = newEngine(delim, bom);
+    this.engine = this.newEngine(bom, undefined);
   }
 
   get nextLine(): number {
     return this.line;
+  }
+
+  /** An engine that reports lone quotes after a line end; `encoding` carries a BOM's across a resync. */
+  private newEngine(bom: boolean, encoding: BufferEncoding | undefined): CsvEngine {
+    const engine = newEngine(this.delim, bom, encoding);
+    watchRelaxed(engine, () => (this.relaxedLf = true));
+    this.relaxedLf = false;
+    return engine;
   }
 
   push(chunk: Buffer): void {
@@ -361,23 +453,33 @@ export class ReferenceSplitter implements Splitter {
 
   private feed(chunk: Buffer | undefined, end: boolean): void {
     for (;;) {
-      const err = this.engine.parse(chunk, end, (rec) => this.onRecord(rec), () => {});
-      if (err === undefined) {
-        this.trim();
-        return;
+      let name: string;
+      let detail: string;
+      try {
+        const err = this.engine.parse(chunk, end, (rec) => this.onRecord(rec), () => {});
+        if (err === undefined) {
+          this.trim();
+          return;
+        }
+        const code = (err as Error & { code?: string }).code;
+        name = code === 'CSV_QUOTE_NOT_CLOSED' || (code === 'CSV_MAX_RECORD_SIZE' && this.engine.state.quoting) ? 'unclosed-quote' : 'record-too-large';
+        detail = code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE' ? brokenDetail(name, code === 'CSV_MAX_RECORD_SIZE') : err.message;
+      } catch (e) {
+        if (!(e instanceof StrayQuote)) throw e;
+        name = 'stray-quote';
+        detail = e.message;
       }
-      const code = (err as Error & { code?: string }).code;
-      const name = code === 'CSV_QUOTE_NOT_CLOSED' || (code === 'CSV_MAX_RECORD_SIZE' && this.engine.state.quoting) ? 'unclosed-quote' : 'record-too-large';
+      const encoding = this.engine.options.encoding ?? undefined;
       this.trim();
       const all = Buffer.concat(this.held);
-      const lf = all.indexOf(LF);
-      this.out.bad(this.line, this.heldStart, name, err.message);
+      const lf = lineEnd(all, encoding);
+      this.out.bad(this.line, this.heldStart, name, detail);
       this.line++;
       if (lf < 0) {
         // Nothing after the broken record's first line: drop it.
         this.held = [];
         this.heldStart += all.length;
-        this.engine = newEngine(this.delim, false);
+        this.engine = this.newEngine(false, encoding);
         this.engineStart = this.heldStart;
         if (end) {
           chunk = undefined;
@@ -385,10 +487,10 @@ export class ReferenceSplitter implements Splitter {
         }
         return;
       }
-      const rest = all.subarray(lf + 1);
-      this.heldStart += lf + 1;
+      const rest = all.subarray(lf);
+      this.heldStart += lf;
       this.held = rest.length > 0 ? [rest] : [];
-      this.engine = newEngine(this.delim, false);
+      this.engine = this.newEngine(false, encoding);
       this.engineStart = this.heldStart;
       chunk = rest.length > 0 ? rest : undefined;
       if (chunk === undefined && !end) return;
@@ -396,6 +498,9 @@ export class ReferenceSplitter implements Splitter {
   }
 
   private onRecord(rec: string[]): void {
+    const relaxed = this.relaxedLf;
+    this.relaxedLf = false;
+    if (relaxed || (rec.length > this.width && countLf(rec) > 0)) throw new StrayQuote(strayDetail(rec.length, this.width));
     this.row.setStrings(rec, this.line, this.recordEnd);
     this.out.row(this.row);
     this.line += 1 + countLf(rec);

@@ -127,10 +127,11 @@ export function isCaptureHead(head: Uint8Array): boolean {
  * The format of decompressed input from its first bytes (see sniff-kind.ts). The log and CSV sniffers
  * are loaded only for input that is no capture, with their readers: a capture run does not load them.
  */
-async function detectKind(head: Uint8Array): Promise<SourceKind | undefined> {
+async function detectKind(head: Uint8Array, columnMap: Record<string, string> | undefined): Promise<SourceKind | undefined> {
   if (isCaptureHead(head)) return 'capture';
   if ((await import('../asterisk/index.js')).isAsteriskLog(head)) return 'asterisk-log';
-  if ((await import('../cdr/index.js')).isCdrCsv(head)) return 'cdr-csv';
+  // --map can make a CSV with no header and no known layout readable, so the sniffer sees it too.
+  if ((await import('../cdr/index.js')).isCdrCsv(head, { columnMap })) return 'cdr-csv';
   return undefined;
 }
 
@@ -181,7 +182,7 @@ async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array>, done: 
  */
 export async function openInput(
   spec: InputSpec,
-  opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void } = {},
+  opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void; columnMap?: Record<string, string> } = {},
 ): Promise<OpenedInput> {
   let rawIt: AsyncIterator<Uint8Array>;
   let file: FileChunks | undefined;
@@ -204,7 +205,7 @@ export async function openInput(
     rawIt = file = new FileChunks(spec.path, opts.onRawBytes);
   }
   try {
-    return await sniff(spec, rawIt, file);
+    return await sniff(spec, rawIt, file, opts.columnMap);
   } catch (err) {
     await file?.return(); // an input that is not read gives its file back at once
     throw err;
@@ -212,7 +213,7 @@ export async function openInput(
 }
 
 /** Decompresses (by content) and sniffs the format of the raw bytes. */
-async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: FileChunks | undefined): Promise<OpenedInput> {
+async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: FileChunks | undefined, columnMap: Record<string, string> | undefined): Promise<OpenedInput> {
   const first = await peek(rawIt, 4);
   if (first.error !== undefined) throw new InputError(spec.display, readErrorText(first.error));
   const firstBytes = Buffer.concat(first.head);
@@ -243,7 +244,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     if (sniffed.error !== undefined) throw new InputError(spec.display, readErrorText(sniffed.error));
     throw new UnknownFormatError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
   }
-  const kind = await detectKind(head);
+  const kind = await detectKind(head, columnMap);
   if (sniffed.error !== undefined) {
     // Unreadable within the first SNIFF_BYTES (a short gzip cut short): what came before the error is still
     // read, then the error ends the input as it would further on ("stopped after N bytes: …").

@@ -6,9 +6,9 @@ import { isAsteriskLog } from '../asterisk/index.js';
 import { isCdrCsv } from '../cdr/index.js';
 import { isCaptureHead, type SourceKind } from './open.js';
 
-export function sniffKind(head: Uint8Array): SourceKind | undefined {
+export function sniffKind(head: Uint8Array, opts: { columnMap?: Record<string, string> } = {}): SourceKind | undefined {
   if (isCaptureHead(head)) return 'capture';
   if (isAsteriskLog(head)) return 'asterisk-log';
-  if (isCdrCsv(head)) return 'cdr-csv';
+  if (isCdrCsv(head, opts)) return 'cdr-csv';
   return undefined;
 }

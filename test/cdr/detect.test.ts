@@ -40,10 +40,25 @@ describe('CDR detection', () => {
     const bare = runCdr('x.csv', Buffer.from(text));
     expect(bare.acc.anomalies).toEqual({ 'unknown-layout': 2 });
     const mapped = runCdr('x.csv', Buffer.from(text), { columnMap: { start: '1', route: '2', sipcode: '3' } });
-    expect(mapped.records.map((r) => [r.route, r.finalCode, r.answer !== undefined])).toEqual([
-      ['alpha', 486, false],
-      ['beta', 200, true],
+    // The file has no answer time: the 200 is answered, at a time the data does not give.
+    expect(mapped.records.map((r) => [r.route, r.finalCode, r.answer])).toEqual([
+      ['alpha', 486, undefined],
+      ['beta', 200, undefined],
     ]);
+  });
+
+  test('no header, no known layout, with --map: the sniffer takes it when the mapped start column holds dates', () => {
+    const day = readFileSync(new URL('../../fixtures/sample/carrier-day.cdr.csv', import.meta.url), 'utf8');
+    const rows = Buffer.from(day.slice(day.indexOf('\n') + 1));
+    const map = { start: '2', route: '7', sipcode: '8' };
+    expect(isCdrCsv(rows.subarray(0, 65536))).toBe(false);
+    expect(isCdrCsv(rows.subarray(0, 65536), { columnMap: map })).toBe(true);
+    // Another CSV met in the same folder is not taken for a CDR because --map was given.
+    const routes = readFileSync(new URL('../../fixtures/sample/routes.csv', import.meta.url));
+    expect(isCdrCsv(routes, { columnMap: map })).toBe(false);
+    const { records, acc } = runCdr('nohdr.csv', rows, { columnMap: map });
+    expect([acc.read, acc.used, acc.malformed]).toEqual([960, 960, 0]);
+    expect(records.map((r) => [r.route, r.finalCode])).toEqual(runCdr('day.csv', Buffer.from(day)).records.map((r) => [r.route, r.finalCode]));
   });
 
   test('isCdrCsv says no to logs, captures and prose', () => {
