@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { createCdrSource, type CdrOptions } from '../../src/cdr/index.js';
 import type { CallRecord, InputAccounting, SourceOptions } from '../../src/types.js';
+import { FastSplitter, ReferenceSplitter, type Splitter } from '../../src/cdr/split.js';
+import { fieldString, type Row } from '../../src/cdr/row.js';
 
 export interface Run {
   records: CallRecord[];
@@ -34,5 +36,31 @@ export function perRoute(records: CallRecord[]): Record<string, { attempts: numb
     const k = String(r.finalCode ?? 0);
     e.codes[k] = (e.codes[k] ?? 0) + 1;
   }
+  return out;
+}
+
+export type SplitOut = (string[] | string)[];
+
+/**
+ * Splits `input` with one splitter: each row as [`@line`, ...fields], each malformed record as `name@line`.
+ * `width`: the file's usual column count (stray-quote detection); `chunk`: push in pieces of this size.
+ */
+export function splitRows(kind: 'fast' | 'ref', input: Buffer, o: { delim?: number; chunk?: number; width?: number } = {}): SplitOut {
+  const { delim = 44, chunk = 0, width = Infinity } = o;
+  const out: SplitOut = [];
+  const h = {
+    row(r: Row) {
+      const f: string[] = [];
+      for (let i = 0; i < r.n; i++) f.push(fieldString(r, i));
+      out.push([`@${r.line}`, ...f]);
+    },
+    bad(line: number, _o: number, name: string) {
+      out.push(`${name}@${line}`);
+    },
+  };
+  const s: Splitter = kind === 'fast' ? new FastSplitter(delim, h, width) : new ReferenceSplitter(delim, h, false, width);
+  if (chunk <= 0) s.push(input);
+  else for (let i = 0; i < input.length; i += chunk) s.push(input.subarray(i, i + chunk));
+  s.end();
   return out;
 }

@@ -1,29 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { FastSplitter, ReferenceSplitter, type Splitter } from '../../src/cdr/split.js';
-import { fieldString, type Row } from '../../src/cdr/row.js';
 import { Prng } from '../../src/gen/prng.js';
+import { splitRows, type SplitOut } from './helpers.js';
 
-type Out = (string[] | string)[];
+type Out = SplitOut;
 
-function split(kind: 'fast' | 'ref', input: Buffer, delim = 44, chunk = 0): Out {
-  const out: Out = [];
-  const h = {
-    row(r: Row) {
-      const f: string[] = [];
-      for (let i = 0; i < r.n; i++) f.push(fieldString(r, i));
-      out.push([`@${r.line}`, ...f]);
-    },
-    bad(line: number, _o: number, name: string) {
-      out.push(`${name}@${line}`);
-    },
-  };
-  const s: Splitter = kind === 'fast' ? new FastSplitter(delim, h) : new ReferenceSplitter(delim, h, false);
-  if (chunk <= 0) s.push(input);
-  else for (let i = 0; i < input.length; i += chunk) s.push(input.subarray(i, i + chunk));
-  s.end();
-  return out;
-}
+const split = (kind: 'fast' | 'ref', input: Buffer, delim = 44, chunk = 0): Out => splitRows(kind, input, { delim, chunk });
 
 /** Deterministic pseudo-random numbers for the fuzz cases. */
 function rng(seed: number): () => number {

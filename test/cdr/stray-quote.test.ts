@@ -5,31 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { FastSplitter, ReferenceSplitter, type Splitter } from '../../src/cdr/split.js';
-import { fieldString, type Row } from '../../src/cdr/row.js';
 import { Prng } from '../../src/gen/prng.js';
-import { reconciled, runCdr } from './helpers.js';
+import { reconciled, runCdr, splitRows, type SplitOut } from './helpers.js';
 
-type Out = (string[] | string)[];
+type Out = SplitOut;
 
-function split(kind: 'fast' | 'ref', input: Buffer, width = Infinity, chunk = 0, delim = 44): Out {
-  const out: Out = [];
-  const h = {
-    row(r: Row) {
-      const f: string[] = [];
-      for (let i = 0; i < r.n; i++) f.push(fieldString(r, i));
-      out.push([`@${r.line}`, ...f]);
-    },
-    bad(line: number, _o: number, name: string) {
-      out.push(`${name}@${line}`);
-    },
-  };
-  const s: Splitter = kind === 'fast' ? new FastSplitter(delim, h, width) : new ReferenceSplitter(delim, h, false, width);
-  if (chunk <= 0) s.push(input);
-  else for (let i = 0; i < input.length; i += chunk) s.push(input.subarray(i, i + chunk));
-  s.end();
-  return out;
-}
+const split = (kind: 'fast' | 'ref', input: Buffer, width = Infinity, chunk = 0, delim = 44): Out => splitRows(kind, input, { width, chunk, delim });
 
 /** Both splitters, whole and in 1-byte chunks, give `want`. */
 function expectBoth(input: Buffer, width: number, want: Out): void {
