@@ -14,7 +14,8 @@
  *   on the next line, so one stray quote costs one row and not the rest of the file.
  * - A stray quote that finds a partner: a record whose quoted field runs past a line end is kept only
  *   when it looks like what an RFC 4180 writer makes. When that field ends at a lone quote (a quote
- *   that closes nothing), or the record has more fields than the file's rows (`width`), its first line
+ *   that closes nothing), or the record is half as wide again as the file's rows (`width`, see
+ *   strayWidth), its first line
  *   is one malformed record (`stray-quote`) and reading resumes on the next line. Otherwise a stray
  *   quote swallows every row up to the next quote in the file without a trace.
  *
@@ -110,9 +111,18 @@ function watchRelaxed(engine: CsvEngine, hit: () => void): void {
   };
 }
 
+/**
+ * Fields from which a record with a quoted line end counts as rows joined by a stray quote: half as many
+ * again as the file's rows have (at least 2 more). Rows joined by a quote are about twice as wide; a real
+ * export with a multi-line note and a column or two more on some rows is not.
+ */
+export function strayWidth(width: number): number {
+  return width + Math.max(2, Math.ceil(width / 2));
+}
+
 /** The detail of a `stray-quote` record (the same words on both paths). */
 function strayDetail(fields: number, width: number): string {
-  const why = fields > width ? `makes the record ${fields} fields wide where the file's rows have at most ${width}` : 'ends at a quote that closes nothing';
+  const why = fields >= strayWidth(width) ? `makes the record ${fields} fields wide where the file's rows have at most ${width}` : 'ends at a quote that closes nothing';
   return `a quoted field runs past the end of this line and ${why}: a stray quote; this line is skipped, reading resumes on the next one`;
 }
 
@@ -154,7 +164,12 @@ export class FastSplitter implements Splitter {
     private readonly delim: number,
     private readonly out: RowHandler,
     private readonly width = Infinity,
-  ) {}
+  ) {
+    this.strayAt = strayWidth(width);
+  }
+
+  /** strayWidth(width). */
+  private readonly strayAt: number;
 
   get nextLine(): number {
     return this.line;
@@ -337,7 +352,7 @@ export class FastSplitter implements Splitter {
 
       // A quoted field holds a line end when the first LF is not the terminator (rare): the stray-quote rule.
       const multi = recLf !== -1 && recLf < next - 1;
-      let stray = multi && (n > this.width || (n <= MAX_FAST_FIELDS && relaxedOverLine(row, n)));
+      let stray = multi && (n >= this.strayAt || (n <= MAX_FAST_FIELDS && relaxedOverLine(row, n)));
       if (!stray) {
         if (n > MAX_FAST_FIELDS) stray = !this.fallback(buf, recStart, next, this.line, this.base + recStart, multi);
         else {
@@ -426,8 +441,12 @@ export class ReferenceSplitter implements Splitter {
     bom = true,
     private readonly width = Infinity,
   ) {
+    this.strayAt = strayWidth(width);
     this.engine = this.newEngine(bom, undefined);
   }
+
+  /** strayWidth(width). */
+  private readonly strayAt: number;
 
   get nextLine(): number {
     return this.line;
@@ -500,7 +519,7 @@ export class ReferenceSplitter implements Splitter {
   private onRecord(rec: string[]): void {
     const relaxed = this.relaxedLf;
     this.relaxedLf = false;
-    if (relaxed || (rec.length > this.width && countLf(rec) > 0)) throw new StrayQuote(strayDetail(rec.length, this.width));
+    if (relaxed || (rec.length >= this.strayAt && countLf(rec) > 0)) throw new StrayQuote(strayDetail(rec.length, this.width));
     this.row.setStrings(rec, this.line, this.recordEnd);
     this.out.row(this.row);
     this.line += 1 + countLf(rec);

@@ -48,6 +48,18 @@ describe('stray quotes', () => {
     expect(split('fast', input)).toEqual([['@1', 'a', 'b', 'c'], ['@2', '1', '2', '3\n4,5', '6', '7'], ['@4', '8', '9', '10']]);
   });
 
+  test('a multi-line note on a row with a column or two more than the header is kept (real exports have both)', () => {
+    // Width 7 (the header): 8 or 9 fields with a quoted line end are an RFC 4180 record, not rows joined by a quote.
+    const input = Buffer.from('a,b,c,d,e,f,note\n1,2,3,4,5,6,ok\n1,2,3,4,5,6,"two\nlines",extra\n1,2,3,4,5,6,"x\ny, z",p,q\n7,8,9,10,11,12,ok\n');
+    expectBoth(input, 7, [
+      ['@1', 'a', 'b', 'c', 'd', 'e', 'f', 'note'],
+      ['@2', '1', '2', '3', '4', '5', '6', 'ok'],
+      ['@3', '1', '2', '3', '4', '5', '6', 'two\nlines', 'extra'],
+      ['@5', '1', '2', '3', '4', '5', '6', 'x\ny, z', 'p', 'q'],
+      ['@7', '7', '8', '9', '10', '11', '12', 'ok'],
+    ]);
+  });
+
   test('quoted fields with line ends written as RFC 4180 says are kept', () => {
     const input = Buffer.from('a,b,c\n1,"x\ny",3\n4,5,"p\nq ""r"""\n6,7,8\n');
     expectBoth(input, 3, [
