@@ -32,6 +32,13 @@ const DEAD = 4;
 
 /** A record longer than this is junk, not a packet (pcapng and pcap alike). */
 export const MAX_RECORD = 16 * 1024 * 1024;
+/**
+ * The largest packet a capture tool writes unless its snap length says more (libpcap's MAXIMUM_SNAPLEN): a
+ * record past it and past the snap length is a corrupt header, not a packet cut short by the end of the file.
+ */
+const MAX_SNAPLEN = 262144;
+/** Room for a packet block's own fields and options around the packet. */
+const BLOCK_ROOM = 65536;
 
 const BLOCK_SHB = 0x0a0d0d0a;
 const BLOCK_IDB = 1;
@@ -64,6 +71,9 @@ class CaptureReader implements CaptureDecoder {
   private recHdr = 16;
   private linktype = 0;
   private snaplen = 0;
+  /** The longest pcap record or pcapng packet block that can be real (see MAX_SNAPLEN). */
+  private recordLimit = MAX_SNAPLEN;
+  private blockLimit = MAX_SNAPLEN + BLOCK_ROOM;
   private ifaces: NgInterface[] = [];
   private sections = 0;
   private lastTs = 0;
@@ -143,7 +153,7 @@ class CaptureReader implements CaptureDecoder {
     while (n - pos >= 16) {
       const caplen = le ? u32le(b, pos + 8) : u32be(b, pos + 8);
       const size = hdr + caplen;
-      if (caplen > MAX_RECORD || size > n - pos) break;
+      if (caplen > this.recordLimit || size > n - pos) break;
       const sec = le ? u32le(b, pos) : u32be(b, pos);
       if (maybeFileMagic(sec)) break; // maybe a joined file's header: unitSize tells
       const frac = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
@@ -229,7 +239,7 @@ class CaptureReader implements CaptureDecoder {
           return this.unitSize(b, o, avail);
         }
         const caplen = u32(b, o + 8, this.le);
-        if (caplen > MAX_RECORD) {
+        if (caplen > this.recordLimit) {
           this.corruptName = 'bad-record-length';
           this.corruptDetail = `record of ${caplen} bytes`;
           return -2;
@@ -259,7 +269,9 @@ class CaptureReader implements CaptureDecoder {
           }
         }
         const len = u32(b, o + 4, le);
-        if (len < 12 || (len & 3) !== 0 || len > MAX_RECORD) {
+        const type = u32(b, o, le);
+        const packet = type === BLOCK_EPB || type === BLOCK_SPB || type === BLOCK_PB;
+        if (len < 12 || (len & 3) !== 0 || len > MAX_RECORD || (packet && len > this.blockLimit)) {
           this.corruptName = 'bad-pcapng-block';
           this.corruptDetail = `block length ${len}`;
           return -2;
@@ -303,6 +315,7 @@ class CaptureReader implements CaptureDecoder {
     switch (this.state) {
       case PCAP_HEADER:
         this.snaplen = u32(b, o + 16, this.le);
+        this.recordLimit = Math.min(MAX_RECORD, Math.max(MAX_SNAPLEN, this.snaplen));
         this.linktype = u32(b, o + 20, this.le) & 0xffff;
         this.state = PCAP;
         return;
@@ -338,6 +351,7 @@ class CaptureReader implements CaptureDecoder {
       case BLOCK_IDB: {
         if (len < 20) return this.badBlock('interface description block too short');
         const iface: NgInterface = { linktype: u16(b, o + 8, le), snaplen: u32(b, o + 12, le), ups: 1e6, offsetSec: 0 };
+        if (iface.snaplen + BLOCK_ROOM > this.blockLimit) this.blockLimit = Math.min(MAX_RECORD, iface.snaplen + BLOCK_ROOM);
         let p = o + 16;
         const stop = o + len - 4;
         while (stop - p >= 4) {

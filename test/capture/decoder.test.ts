@@ -166,6 +166,28 @@ describe('containers', () => {
     expect(r.acc.error).toBe(`stopped reading at byte ${good.length}: record of 4294967295 bytes`);
   });
 
+  it('a record length past the snap length and 256 KiB is a corrupt header, not a last packet cut short', () => {
+    const three = pcap([w.ethernet(v4()), w.ethernet(v4(OK)), w.ethernet(v4())]);
+    const second = 24 + 16 + w.ethernet(v4()).length;
+    const bad = three.slice();
+    new DataView(bad.buffer).setUint32(second + 8, 10_000_000, true); // caplen of record 2: 10 MB in a file of 300 bytes
+    const r = decode(bad);
+    expect(r.seen).toHaveLength(1);
+    expect(r.acc).toMatchObject({ read: 2, used: 1, malformed: 1, anomalies: { 'bad-record-length': 1 } });
+    expect(r.acc.error).toBe(`stopped reading at byte ${second}: record of 10000000 bytes`);
+    // A pcapng packet block as long, in a section whose interface snaps at 65535: the same.
+    const ng = w.writePcapng({ interfaces: [{ linktype: LinkType.ETHERNET }], packets: [{ ts: T0, data: w.ethernet(v4()) }, { ts: T0, data: w.ethernet(v4(OK)) }] });
+    const shb = ng[4]! | (ng[5]! << 8);
+    const idb = ng[shb + 4]! | (ng[shb + 5]! << 8);
+    const epb1 = shb + idb;
+    const epb2 = epb1 + (ng[epb1 + 4]! | (ng[epb1 + 5]! << 8));
+    const badNg = ng.slice();
+    new DataView(badNg.buffer).setUint32(epb2 + 4, 1_000_000, true);
+    const rn = decode(badNg);
+    expect(rn.seen).toHaveLength(1);
+    expect(rn.acc.error).toBe(`stopped reading at byte ${epb2}: block length 1000000`);
+  });
+
   it('follows a second header of the same byte order (pcap + pcap), and a pcap after a pcapng', () => {
     const a = pcap([w.ethernet(v4())]);
     const b = pcap([w.ethernet(v4(OK))]);
