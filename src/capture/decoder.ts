@@ -430,11 +430,13 @@ function maybeFileMagic(v: number): boolean {
   return v >>> 16 === 0xa1b2 || (v & 0xffff) === 0xb2a1 || v === BLOCK_SHB;
 }
 
-/** Does a capture file header (pcap version 2.x, or a pcapng SHB with its byte-order magic) start at `b[o]` (≥ 16 bytes)? */
+/** Does a capture file header (pcap version 2.4, or a pcapng SHB with its byte-order magic) start at `b[o]` (≥ 16 bytes)? */
 function joinedHeader(b: Uint8Array, o: number): boolean {
   const c = sniffCapture(b.subarray(o, o + 4));
   if (c === null) return false;
-  if (c.kind === 'pcap') return u16(b, o + 4, c.littleEndian) === 2;
+  // Version 2.4, thiszone and sigfigs 0, as every writer puts them: read as a record, that would be a
+  // timestamp that happens to spell a magic and a packet of 0 bytes, which no capture holds.
+  if (c.kind === 'pcap') return u16(b, o + 4, c.littleEndian) === 2 && u16(b, o + 6, c.littleEndian) === 4 && u32(b, o + 8, true) === 0 && u32(b, o + 12, true) === 0;
   const m = u32(b, o + 8, true);
   return m === 0x1a2b3c4d || m === 0x4d3c2b1a;
 }

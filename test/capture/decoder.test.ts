@@ -188,6 +188,17 @@ describe('containers', () => {
     expect(rn.acc.error).toBe(`stopped reading at byte ${epb2}: block length 1000000`);
   });
 
+  it('a record whose timestamp spells a pcap magic and version 2 is a record, not a joined file', () => {
+    // 2055-12-17 (0xA1B2C3D4 seconds) and 2 µs: the record header starts d4 c3 b2 a1 02 00 00 00.
+    const t = 0xa1b2c3d4 * 1000 + 0.002;
+    const f = w.writePcap([{ ts: T0, data: w.ethernet(v4()) }, { ts: t, data: w.ethernet(v4(OK)) }, { ts: t + 1, data: w.ethernet(v4()) }], { linktype: LinkType.ETHERNET });
+    const second = 24 + 16 + w.ethernet(v4()).length;
+    expect([...f.subarray(second, second + 8)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 0, 0]);
+    const r = decode(f);
+    expect(r.seen.map((x) => x.text)).toEqual([INVITE, OK, INVITE]);
+    expect(r.acc.notes).toEqual([]);
+  });
+
   it('follows a second header of the same byte order (pcap + pcap), and a pcap after a pcapng', () => {
     const a = pcap([w.ethernet(v4())]);
     const b = pcap([w.ethernet(v4(OK))]);
