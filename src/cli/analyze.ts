@@ -83,7 +83,10 @@ export function register(program: Command, ctx: CliContext): void {
       if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (one of ${FORMATS.join(', ')})`);
       const bucket = flags.bucket ?? cfg.bucket;
       if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket)) throw new UsageError(`--bucket must be one of ${BUCKETS.join(', ')}`);
-      const minAttempts = intOption('--min-attempts', flags.minAttempts, 0, 1e9) ?? cfg.minAttempts ?? 20;
+      // Numbers from the config file get the same range checks as the options, named by their key.
+      const cfgInt = (key: 'minAttempts' | 'callTimeoutSec' | 'year' | 'prefixDigits', min: number, max: number): number | undefined =>
+        intOption(`"${key}" in ${flags.config}`, cfg[key] === undefined ? undefined : String(cfg[key]), min, max);
+      const minAttempts = intOption('--min-attempts', flags.minAttempts, 0, 1e9) ?? cfgInt('minAttempts', 0, 1e9) ?? 20;
       const failSpec = flags.failOn ?? cfg.failOn;
       const rules = failSpec ? parseFailOn(failSpec) : undefined;
       const thresholds: Record<string, number> = { ...(cfg.thresholds ?? {}) };
@@ -92,9 +95,9 @@ export function register(program: Command, ctx: CliContext): void {
         if (!Number.isFinite(n)) throw new UsageError(`--threshold ${k} needs a number, not '${v}'`);
         thresholds[k] = n;
       }
-      const callTimeoutSec = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7) ?? cfg.callTimeoutSec;
-      const year = intOption('--year', flags.year, 1970, 2200) ?? cfg.year;
-      const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfg.prefixDigits;
+      const callTimeoutSec = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7) ?? cfgInt('callTimeoutSec', 1, 86400 * 7);
+      const year = intOption('--year', flags.year, 1970, 2200) ?? cfgInt('year', 1970, 2200);
+      const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfgInt('prefixDigits', 1, 15);
       const out = flags.out ?? cfg.out;
       const since = timeOption('--since', flags.since);
       const until = timeOption('--until', flags.until);

@@ -162,4 +162,15 @@ describe('sipscope analyze (in-process)', () => {
     expect(json.code).toBe(0);
     expect(Object.keys(routesOf(json.out)).sort()).toEqual(['A', 'B']);
   });
+
+  it('numbers in a config file get the options\' range checks (exit 2, one line naming the key)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    for (const [key, value] of [['year', 99999], ['prefixDigits', -3], ['callTimeoutSec', -5], ['minAttempts', 1.5]] as const) {
+      const cfg = join(dir, `${key}.json`);
+      writeFileSync(cfg, JSON.stringify({ [key]: value }));
+      const res = await run(['analyze', fx('alpha-beta.pcap'), '--config', cfg, '--format', 'json']);
+      expect(res.code, key).toBe(2);
+      expect(res.err, key).toMatch(new RegExp(`^sipscope: "${key}" in .*${key}\\.json must be a whole number from -?\\d+ to \\d+, not '${value}'\\n$`));
+    }
+  });
 });
