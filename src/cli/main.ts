@@ -1,6 +1,6 @@
 import { printable } from '../printable.js';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, SipscopeError } from '../errors.js';
+import { ExitCode, readErrorText, SipscopeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerCatalogue } from './catalogue.js';
@@ -19,11 +19,15 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** A reader that closed the pipe (`sipscope … | head`) is not an error: stop quietly. */
+/**
+ * A reader that closed the pipe (`sipscope … | head`) is not an error: stop quietly. Any other failure to
+ * write the output (a full disk) is one line and exit 2, as for an `--out` that cannot be written.
+ */
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    process.stderr.write(`sipscope: cannot write the output: ${printable(readErrorText(err))}\n`);
+    process.exit(ExitCode.Usage);
   });
 }
 

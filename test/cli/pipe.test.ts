@@ -17,3 +17,17 @@ describe.skipIf(!built)('a reader that closes the pipe early (sipscope … | hea
     expect(code).toBe(0);
   });
 });
+
+describe.skipIf(!built || !existsSync('/dev/full'))('standard output that cannot be written (a full disk; needs the build and /dev/full)', () => {
+  it('one line on stderr and exit 2, no stack trace', async () => {
+    const { openSync, closeSync } = await import('node:fs');
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [`${root}bin/sipscope.js`, 'analyze', `${root}fixtures/sample/carrier-day.cdr.csv`], { stdio: ['ignore', full, 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    closeSync(full);
+    expect(err).toBe('sipscope: cannot write the output: ENOSPC: no space left on device, write\n');
+    expect(code).toBe(2);
+  });
+});
