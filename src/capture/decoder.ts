@@ -219,13 +219,11 @@ class CaptureReader implements CaptureDecoder {
           this.le = c.littleEndian;
           this.nanos = c.nanos;
           this.recHdr = c.extended ? 24 : 16;
-          this.container = 'pcap';
-          this.acc.format = 'pcap';
         } else {
           this.state = PCAPNG;
-          this.container = 'pcapng';
-          this.acc.format = 'pcapng';
         }
+        // Files joined with cat: the input is named by its first part's format (a note says where the next begins).
+        if (this.container === undefined) this.container = this.acc.format = c.kind;
         return this.unitSize(b, o, avail);
       }
       case PCAP_HEADER:

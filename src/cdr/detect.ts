@@ -448,13 +448,32 @@ export function mappedStartFits(records: string[][], layout: Layout): boolean {
   if (layout.format === 'unknown') return false;
   const rows = records.filter((r) => !isBlank(r) && !isComment(r)).slice(layout.hasHeader ? 1 : 0, 50);
   let ok = 0;
-  for (const r of rows) if (isDate(r[layout.col.start])) ok++;
+  for (const r of rows) if (plausibleStart(r[layout.col.start])) ok++;
   return rows.length > 0 && ok * 2 >= rows.length;
+}
+
+/** 2000-01-01 and 2100-01-01 in epoch seconds. */
+const EPOCH_FROM = 946_684_800;
+const EPOCH_TO = 4_102_444_800;
+
+/**
+ * A start time, for taking a headerless file for CDRs: a date, or an epoch time (seconds or milliseconds)
+ * of this century. Phone numbers are digits too, and a 12-digit one would read as a 1984 epoch in ms.
+ */
+function plausibleStart(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  const t = v.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) {
+    const n = Number(t);
+    return (n >= EPOCH_FROM && n < EPOCH_TO) || (n >= EPOCH_FROM * 1000 && n < EPOCH_TO * 1000);
+  }
+  return isDate(t);
 }
 
 /**
  * The most fields a row of this file has: the header's or the fixed layout's columns, or more when whole
- * one-line rows of the head have more. A record that spans lines and is wider than this holds a stray quote.
+ * one-line rows of the head have more. A record that spans lines and is half as wide again holds a stray
+ * quote (split.ts, strayWidth).
  */
 export function usualWidth(records: string[][], layout: Layout): number {
   let w = layout.names.length;

@@ -203,8 +203,9 @@ describe('containers', () => {
     const a = pcap([w.ethernet(v4())]);
     const b = pcap([w.ethernet(v4(OK))]);
     const ng = w.writePcapng({ interfaces: [{ linktype: LinkType.ETHERNET }], packets: [{ ts: T0, data: w.ethernet(v4()) }] });
-    for (const joined of [new Uint8Array([...a, ...b]), new Uint8Array([...ng, ...b])]) {
+    for (const [joined, first] of [[new Uint8Array([...a, ...b]), 'pcap'], [new Uint8Array([...ng, ...b]), 'pcapng']] as const) {
       const r = decode(joined);
+      expect(r.acc.format).toBe(first); // named by its first part
       expect(r.seen.map((x) => x.text)).toEqual([INVITE, OK]);
       expect(r.acc).toMatchObject({ read: 2, used: 2, malformed: 0 });
       expect(r.acc.error).toBeUndefined();

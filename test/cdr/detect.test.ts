@@ -56,6 +56,10 @@ describe('CDR detection', () => {
     // Another CSV met in the same folder is not taken for a CDR because --map was given.
     const routes = readFileSync(new URL('../../fixtures/sample/routes.csv', import.meta.url));
     expect(isCdrCsv(routes, { columnMap: map })).toBe(false);
+    // A column of phone numbers named as the start is no date (a 12-digit number would read as a 1984 epoch in ms).
+    const caller = day.split('\n')[0]!.split(',').findIndex((h) => /caller|ani|from/i.test(h));
+    expect(caller).toBeGreaterThanOrEqual(0);
+    expect(isCdrCsv(rows.subarray(0, 65536), { columnMap: { ...map, start: String(caller + 1) } })).toBe(false);
     const { records, acc } = runCdr('nohdr.csv', rows, { columnMap: map });
     expect([acc.read, acc.used, acc.malformed]).toEqual([960, 960, 0]);
     expect(records.map((r) => [r.route, r.finalCode])).toEqual(runCdr('day.csv', Buffer.from(day)).records.map((r) => [r.route, r.finalCode]));

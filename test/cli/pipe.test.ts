@@ -24,7 +24,7 @@ describe.skipIf(!built || !existsSync('/dev/full'))('standard output that cannot
     const full = openSync('/dev/full', 'w');
     const child = spawn(process.execPath, [`${root}bin/sipscope.js`, 'analyze', `${root}fixtures/sample/carrier-day.cdr.csv`], { stdio: ['ignore', full, 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     closeSync(full);
     expect(err).toBe('sipscope: cannot write the output: ENOSPC: no space left on device, write\n');
