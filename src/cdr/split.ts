@@ -217,6 +217,9 @@ export class FastSplitter implements Splitter {
     // The next LF at or after the scan position (-1: none left in buf). One native search per record
     // bounds the unquoted scans, so the byte loops compare against one value only.
     let lf = buf.indexOf(LF, 0);
+    // The next delimiter at or after where it was last searched for (-1: none left in buf; -2: not searched yet).
+    let dl = -2;
+    let dlFrom = 0;
     records: while (pos < len) {
       const recStart = pos;
       if (lf !== -1 && lf < pos) lf = buf.indexOf(LF, pos);
@@ -303,8 +306,15 @@ export class FastSplitter implements Splitter {
         const lim = lf < 0 ? len : lf;
         let x = p;
         if (widths[n] > 16) {
-          x = buf.indexOf(d, p);
-          if (x < 0 || x > lim) x = lim;
+          // The native search reads on past the line to the next delimiter: its answer is kept and reused
+          // while it lies ahead, so that lines without a delimiter (blank ones, a run of them after a stray
+          // quote) are not each searched to the end of the buffer.
+          // (Reading may resume behind it, on the line after a stray quote: then it is searched again.)
+          if ((dl !== -1 && dl < p) || p < dlFrom) {
+            dl = buf.indexOf(d, p);
+            dlFrom = p;
+          }
+          x = dl < 0 || dl > lim ? lim : dl;
         } else while (x < lim && buf[x] !== d) x++;
         if (x >= len) {
           if (!final) break;

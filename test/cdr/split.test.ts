@@ -14,6 +14,29 @@ function rng(seed: number): () => number {
 }
 
 describe('CSV splitters', () => {
+  test('lines without a delimiter after a wide column are not each searched to the end of the buffer', () => {
+    // A row whose first column is wide (the native search), then 20,000 blank lines and a last row.
+    const input = Buffer.from(`${'x'.repeat(40)},b\n${'\n'.repeat(20_000)}tail,z\n`);
+    let searched = 0;
+    const indexOf = Buffer.prototype.indexOf;
+    const counting = function (this: Buffer, v: string | number | Buffer | Uint8Array, from?: number): number {
+      const r = indexOf.call(this, v as never, from);
+      if (v === 44) searched += (r < 0 ? this.length : r) - (from ?? 0);
+      return r;
+    };
+    Buffer.prototype.indexOf = counting as typeof Buffer.prototype.indexOf;
+    let out: Out;
+    try {
+      out = split('fast', input);
+    } finally {
+      Buffer.prototype.indexOf = indexOf;
+    }
+    expect(out[0]).toEqual(['@1', 'x'.repeat(40), 'b']);
+    expect(out.at(-1)).toEqual(['@20002', 'tail', 'z']);
+    // Each byte once, give or take: the search's answer is kept while it lies ahead.
+    expect(searched).toBeLessThan(2 * input.length);
+  });
+
   test('RFC 4180 basics', () => {
     const input = Buffer.from('a,"b,c","d""e"\r\n"x\ny",,z\n');
     expect(split('fast', input)).toEqual([
