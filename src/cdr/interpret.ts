@@ -7,7 +7,7 @@
  * vendor/trunk column, else the peer in dstchannel, else `unknown`. Failover legs are separate rows and so
  * separate attempts on their own routes.
  */
-import { countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
+import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
@@ -288,10 +288,16 @@ export class RowInterpreter implements RowHandler {
       } else this.answerUnknown++;
       if (end === NO_DATE && billsec >= 0 && answer !== undefined) end = answer + billsec * this.layout.billUnit;
     }
+    // Times out of order (an end before the answer or the start): no negative or made-up talk time, and the
+    // flag says why, as for a capture.
+    let flags = (answer !== undefined && answer < start) || (end !== NO_DATE && end < start) ? CallFlag.TimeBackwards : 0;
     let talk: number | undefined;
     if (answered) {
       if (billsec >= 0) talk = billsec * this.layout.billUnit;
-      else if (end !== NO_DATE && answer !== undefined) talk = Math.max(0, end - answer);
+      else if (end !== NO_DATE && answer !== undefined) {
+        if (end >= answer) talk = end - answer;
+        else flags |= CallFlag.TimeBackwards;
+      }
     }
     let pdd: number | undefined;
     const pddRaw = this.num(r, col.pdd);
@@ -324,7 +330,7 @@ export class RowInterpreter implements RowHandler {
       duration: talk,
       // A CDR row does not record the provisionals: its answer (or end) time is no setup delay.
       provisionalsSeen: false,
-      flags: 0,
+      flags,
       disposition: disp?.text ?? cause?.text,
       source: { file: this.file, line: r.line },
     };

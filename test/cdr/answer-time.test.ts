@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyze } from '../../src/pipeline.js';
+import { flagNames } from '../../src/types.js';
 import { runCdr } from './helpers.js';
 
 /** 60 rows, every other one answered for 8–12 s: no answer, end or PDD column (the audit's case). */
@@ -45,5 +46,24 @@ describe('CDR rows answered at a time the data does not give', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('times out of order in a CDR row', () => {
+  test('an answer before the start or an end before the answer: the TimeBackwards flag, no made-up talk time', () => {
+    const csv = [
+      'Call ID,Setup Time,Connect Time,Disconnect Time,ANI,DNIS,Vendor,SIP Code,Duration',
+      'c1,2024-03-05 09:00:10,2024-03-05 09:00:05,2024-03-05 09:00:30,1,2,v,200,25',
+      'c2,2024-03-05 09:00:10,2024-03-05 09:00:15,2024-03-05 09:00:12,1,2,v,200,',
+      'c3,2024-03-05 09:00:10,,2024-03-05 09:00:02,1,2,v,486,',
+      'c4,2024-03-05 09:00:10,2024-03-05 09:00:15,2024-03-05 09:00:30,1,2,v,200,15',
+    ].join('\n');
+    const { records } = runCdr('back.csv', Buffer.from(`${csv}\n`));
+    expect(records.map((r) => [r.callId, flagNames(r.flags), r.duration])).toEqual([
+      ['c1', ['TimeBackwards'], 25_000],
+      ['c2', ['TimeBackwards'], undefined],
+      ['c3', ['TimeBackwards'], undefined],
+      ['c4', [], 15_000],
+    ]);
   });
 });
