@@ -67,6 +67,7 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
   try {
     parser = (await FACTORIES[opened.kind]())(spec.display, sink, opts);
   } catch (err) {
+    await opened.close();
     return failedInput(spec.display, (err as Error).message);
   }
   try {

@@ -3,7 +3,7 @@ import { loadConfig, type ConfigFile } from '../config.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
 import { REPORT_FORMATS } from '../report/formats.js';
-import { intOption, timeOption, tzOption, writeOut } from './options.js';
+import { collectList, intOption, parsePairs, timeOption, tzOption, writeOut } from './options.js';
 import { printable } from '../printable.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
@@ -33,17 +33,6 @@ interface AnalyzeFlags {
   until?: string;
 }
 
-export function parsePairs(name: string, items: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`${name} expects name=value, not '${item}'`);
-    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   program

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
-import { intOption, timeOption, tzOption } from './options.js';
+import { collectList, intOption, parsePairs, timeOption, tzOption } from './options.js';
 
 interface CallsFlags {
   route?: string;
@@ -16,6 +16,7 @@ interface CallsFlags {
   callTimeout?: string;
   tz?: string;
   year?: string;
+  map?: string[];
 }
 
 /** By start; calls with no time last, in the order they came. */
@@ -39,6 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'stop after N rows (e.g. --limit 100)')
     .option('--call-timeout <sec>', 'captures: close a call with no traffic for this long as timed out (default 600)')
     .option('--tz <zone>', 'time zone of local-time logs and CDRs (e.g. --tz Europe/Moscow)')
+    .option('--map <field=column>', 'CDR column for a field, repeatable (e.g. --map route=Supplier); names the columns of a CSV with no header', collectList)
     .option('--year <yyyy>', 'year for log stamps that have none')
     .addHelpText('after', '\nExamples:\n  sipscope calls capture.pcap --code 486\n  sipscope calls /var/log/asterisk/full --number 7495 --format csv > calls.csv\n')
     .action(async (inputs: string[], flags: CallsFlags) => {
@@ -71,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
           routesFile: flags.routes,
           callTimeoutMs: callTimeout === undefined ? undefined : callTimeout * 1000,
           tz: tzOption(flags.tz),
+          columnMap: parsePairs('--map', flags.map),
           year: intOption('--year', flags.year, 1970, 2200),
         },
       );

@@ -39,3 +39,20 @@ export function tzOption(value: string | undefined): string | undefined {
   }
   return value;
 }
+
+/**
+ * `name=value` items of a repeatable option (`--map`, `--threshold`). The keys are the user's text: the
+ * object has no prototype, so `__proto__=x` is a key like any other (and then an unknown field).
+ */
+export function parsePairs(name: string, items: readonly string[] | undefined): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const item of items ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`${name} expects name=value, not '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Commander's collector for a repeatable option. */
+export const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];

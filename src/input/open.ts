@@ -22,6 +22,8 @@ export interface OpenedInput {
   compressed?: 'gzip' | 'zstd';
   /** Decompressed chunks, starting with the sniffed head. */
   chunks: AsyncIterable<Uint8Array>;
+  /** Gives the file back when `chunks` will not be read (reading them to the end, or stopping early, does it). */
+  close(): Promise<void>;
 }
 
 /**
@@ -250,7 +252,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     // read, then the error ends the input as it would further on ("stopped after N bytes: …").
     if (!kind) throw new InputError(spec.display, readErrorText(sniffed.error));
     const error = sniffed.error;
-    return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) } };
+    return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) }, close: async () => void (await file?.return()) };
   }
   if (!kind) {
     const foreign = describeForeign(head);
@@ -261,7 +263,15 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
   }
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
-  return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) } };
+  return {
+    kind,
+    compressed,
+    chunks: { [Symbol.asyncIterator]: () => replay([head], dataIt, sniffed.done) },
+    close: async () => {
+      await dataIt.return?.();
+      await file?.return(); // a decompressor's end does not reach the file it reads
+    },
+  };
 }
 
 async function* headThenFail(head: Uint8Array, error: unknown): AsyncGenerator<Uint8Array> {

@@ -141,6 +141,21 @@ describe('calls', () => {
     expect(JSON.parse(s.out)).toBeDefined();
   });
 
+  it('--map names the columns of a CDR with no header, as for analyze', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const day = readFileSync(new URL('../../fixtures/sample/carrier-day.cdr.csv', import.meta.url), 'utf8');
+    const file = join(mkdtempSync(join(tmpdir(), 'sipscope-calls-')), 'nohdr.csv');
+    writeFileSync(file, day.slice(day.indexOf('\n') + 1));
+    const r = await run(['calls', file, '--map', 'start=2', '--map', 'route=7', '--map', 'sipcode=8', '--format', 'json', '--code', '486']);
+    expect(r.code).toBe(0);
+    const whole = await run(['calls', new URL('../../fixtures/sample/carrier-day.cdr.csv', import.meta.url).pathname, '--format', 'json', '--code', '486']);
+    const key = (out: string) => (JSON.parse(out) as Array<{ start: string; route: string; code: number }>).map((x) => `${x.start} ${x.route} ${x.code}`);
+    expect(key(r.out)).toEqual(key(whole.out));
+    expect(key(r.out).length).toBeGreaterThan(50);
+  });
+
   it('table sorted by start; bad options are usage errors', async () => {
     const r = await run(['calls', fx('cancelled.pcap'), fx('codec.pcap')]);
     expect(r.out).toMatch(/^start +route +caller/);
