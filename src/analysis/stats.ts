@@ -53,7 +53,12 @@ export function classify(r: CallRecord, c: Classified): Classified {
   // The 2xx or the failure's time is a setup delay only where the source could see the provisionals before
   // it (a CDR cannot: its answer time after unrecorded ringing is no PDD).
   const timed = r.provisionalsSeen !== false;
-  if (answered || r.ringing !== undefined) {
+  // A PDD from the data of a source that does not see the provisionals (a CDR's PDD column), on a failed call
+  // that went on for more than a second after it: a provisional came first and the call failed later (it
+  // rang, then 480 or a cancel), which RFC 6076 §4.3.1 counts as a successful setup. One that reaches the
+  // end is the failure's own delay (§4.3.2). (A capture knows: no ringing there means no provisional.)
+  const rangThenFailed = !timed && !answered && r.ringing === undefined && r.pdd !== undefined && r.end !== undefined && r.start + r.pdd < r.end - 1000;
+  if (answered || r.ringing !== undefined || rangThenFailed) {
     // RFC 6076 §4.3.1: INVITE → first non-100 provisional, or the 2xx when it comes first.
     let first = r.ringing;
     if (timed && r.answer !== undefined && (first === undefined || r.answer < first)) first = r.answer;

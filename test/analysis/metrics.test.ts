@@ -140,6 +140,20 @@ describe('metrics edge cases', () => {
     expect(m.codeMix.find((c) => c.code === 0)).toMatchObject({ reason: 'No final response', reroutable: null });
   });
 
+  it('a CDR row that rang and then failed is a successful setup; one whose PDD reaches its end a failed one (RFC 6076 §4.3)', () => {
+    const cdr = { provisionalsSeen: false } as const;
+    const res = analyse([
+      rec(480, { ...cdr, pdd: 3000, end: T0 + 40_000 }), // rang 3 s, no answer after 40 s
+      rec(487, { ...cdr, pdd: 2000, end: T0 + 9_000 }), // rang, cancelled
+      rec(486, { ...cdr, pdd: 700, end: T0 + 700 }), // busy at once: the PDD is the failure's own
+      rec(503, { ...cdr, pdd: 900, end: T0 + 1_000 }), // within a second of the end: the same
+      rec(486, { pdd: 700, end: T0 + 5_000 }), // a capture: no ringing seen means none came
+    ]);
+    const m = res.routes[0]!;
+    expect(m.pddSuccess.count).toBe(2);
+    expect(m.pddFailure.count).toBe(3);
+  });
+
   it('records without a valid start time still count in the route totals, outside the series', () => {
     const res = analyse([rec(200), rec(486, { start: Number.NaN })]);
     expect(res.routes[0].attempts).toBe(2);
