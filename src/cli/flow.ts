@@ -3,6 +3,7 @@ import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
 import { writeOut } from './options.js';
+import { printable } from '../printable.js';
 
 interface FlowFlags {
   callId: string;
@@ -37,15 +38,16 @@ export function register(program: Command, ctx: CliContext): void {
         link: flags.link,
       });
       const flow = buildFlow(flags.callId, got.legs, got.note);
-      const text =
-        flags.format === 'json' ? JSON.stringify(flowJson(flow), null, 2) + '\n' : flags.format === 'html' ? flowHtml(flow, flags.lang) : flowText(flow, { lang: flags.lang });
-      if (flags.out) writeOut(flags.out, text);
-      else ctx.io.stdout(text);
-      for (const line of inputLines(got.inputs)) ctx.io.stderr(line);
-      if (got.inputs.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
-      else if (flow.messages.length === 0) {
-        ctx.io.stderr(`sipscope: no SIP message with Call-ID '${flags.callId}' in the inputs\n`);
-        ctx.exitCode = ExitCode.Failure;
+      // No message of the call: the one line below says so; no empty report (which would read "nothing wrong").
+      if (flow.messages.length > 0) {
+        const text =
+          flags.format === 'json' ? JSON.stringify(flowJson(flow), null, 2) + '\n' : flags.format === 'html' ? flowHtml(flow, flags.lang) : flowText(flow, { lang: flags.lang });
+        if (flags.out) writeOut(flags.out, text);
+        else ctx.io.stdout(text);
       }
+      for (const line of inputLines(got.inputs)) ctx.io.stderr(line);
+      if (flow.messages.length === 0) ctx.io.stderr(`sipscope: no SIP message with Call-ID '${printable(flags.callId)}' in the inputs\n`);
+      if (got.inputs.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
+      else if (flow.messages.length === 0) ctx.exitCode = ExitCode.Failure;
     });
 }

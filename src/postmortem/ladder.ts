@@ -161,7 +161,8 @@ const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** The wording when no rule matched: a failed call is not "nothing wrong". */
 function noDiagnosis(f: CallFlow, lang: Lang): string {
-  const failed = f.messages.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 300 && m.message.status !== 401 && m.message.status !== 407);
+  // Any request's failure counts (a SUBSCRIBE or REGISTER dialog that ends in 404 is no success either).
+  const failed = f.messages.some((m) => !m.message.isRequest && (m.message.status ?? 0) >= 300 && m.message.status !== 401 && m.message.status !== 407);
   const answered = f.messages.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 200 && (m.message.status ?? 0) < 300);
   if (failed && !answered) {
     return lang === 'ru'

@@ -78,7 +78,10 @@ describe('flow: legs, formats, errors', () => {
   it('unknown Call-ID: exit 1 with a message; missing input: exit 2', async () => {
     const r = await run(['flow', fx('normal.pcap'), '--call-id', 'nope']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("no SIP message with Call-ID 'nope'");
+    expect(r.err).toBe("sipscope: no SIP message with Call-ID 'nope' in the inputs\n");
+    // no report at all, in any format: an empty one would read "nothing wrong found"
+    expect(r.out).toBe('');
+    expect((await run(['flow', fx('normal.pcap'), '--call-id', 'nope', '--format', 'json'])).out).toBe('');
     const m = await run(['flow', fx('missing.pcap'), '--call-id', 'x']);
     expect(m.code).toBe(2);
   });

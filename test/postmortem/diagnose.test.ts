@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, isPrivateIpv4, uriHost } from '../../src/postmortem/diagnose.js';
 import { LegIndex, sameNumber } from '../../src/postmortem/legs.js';
+import { buildFlow, flowText } from '../../src/postmortem/ladder.js';
+import { scanSipMessage } from '../../src/sip/scanner.js';
 import { CallFlag, type CallRecord, type SipMessage } from '../../src/types.js';
 
 const A = '10.1.1.1';
@@ -174,5 +176,25 @@ describe('leg linking', () => {
     ix.add({ ...base, ts: 50000, callId: 'corr', fromUser: 'x', toUser: 'y', correlation: 'a' });
     expect(ix.linked('a').map((l) => [l.callId, l.by])).toEqual([['b', 'numbers'], ['corr', 'correlation']]);
     expect(ix.linked('corr').map((l) => l.callId)).toEqual(['a']);
+  });
+});
+
+describe('flow wording when no rule matched', () => {
+  const msg = (text: string, ts: number, fromA: boolean): SipMessage => {
+    const b = new TextEncoder().encode(text.replace(/\n/g, '\r\n'));
+    const m = scanSipMessage(b, 0, b.length, { ts, src: fromA ? '192.0.2.1' : '192.0.2.2', srcPort: 5060, dst: fromA ? '192.0.2.2' : '192.0.2.1', dstPort: 5060, transport: 'udp', position: { file: 't', packet: 1 } });
+    if (!m) throw new Error('not SIP');
+    return m;
+  };
+  const head = (first: string, method: string): string =>
+    `${first}\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\nFrom: <sip:1@192.0.2.1>;tag=a\nTo: <sip:2@192.0.2.2>\nCall-ID: sub-1\nCSeq: 1 ${method}\nContent-Length: 0\n\n`;
+
+  it('a dialog whose only transaction failed (SUBSCRIBE → 404) is not "nothing wrong"', () => {
+    const messages = [msg(head('SUBSCRIBE sip:2@192.0.2.2 SIP/2.0', 'SUBSCRIBE'), 1000, true), msg(head('SIP/2.0 404 Not Found', 'SUBSCRIBE'), 1010, false)];
+    const text = flowText(buildFlow('sub-1', [{ callId: 'sub-1', by: 'self', messages, records: [] }]), { lang: 'en' });
+    expect(text).toContain('no diagnosis rule matched');
+    expect(text).not.toContain('nothing wrong found');
+    const ok = [messages[0]!, msg(head('SIP/2.0 200 OK', 'SUBSCRIBE'), 1010, false)];
+    expect(flowText(buildFlow('sub-1', [{ callId: 'sub-1', by: 'self', messages: ok, records: [] }]), { lang: 'en' })).toContain('nothing wrong found');
   });
 });
