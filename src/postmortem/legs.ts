@@ -16,6 +16,9 @@ const MIN_SUFFIX = 6;
 export interface LegInfo {
   callId: string;
   ts: number;
+  /** The initial INVITE's hop: from and to which address. */
+  src?: string;
+  dst?: string;
   from?: string;
   to?: string;
   correlation?: string;
@@ -60,7 +63,7 @@ export class LegIndex {
       if (e.correlation === undefined && m.correlation !== undefined) e.correlation = m.correlation;
       return;
     }
-    this.legs.set(m.callId, { callId: m.callId, ts: m.ts, from: m.fromUser, to: m.toUser, correlation: m.correlation });
+    this.legs.set(m.callId, { callId: m.callId, ts: m.ts, src: m.src, dst: m.dst, from: m.fromUser, to: m.toUser, correlation: m.correlation });
   }
 
   /** The other legs of `callId` (not itself), ordered by INVITE time. */
@@ -77,7 +80,10 @@ export class LegIndex {
         out.push({ ...o, by: 'correlation' });
         continue;
       }
-      if (Math.abs(o.ts - me.ts) <= windowMs && me.to !== undefined && sameNumber(me.to, o.to) && sameNumber(me.from, o.from)) {
+      // By numbers, a leg is on another hop: calls between the same two addresses are new attempts of the
+      // same caller (redials a second apart), not the B2BUA's other side.
+      const sameHop = me.src !== undefined && o.src === me.src && o.dst === me.dst;
+      if (!sameHop && Math.abs(o.ts - me.ts) <= windowMs && me.to !== undefined && sameNumber(me.to, o.to) && sameNumber(me.from, o.from)) {
         out.push({ ...o, by: 'numbers' });
       }
     }

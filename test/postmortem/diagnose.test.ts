@@ -163,14 +163,17 @@ describe('diagnose on hand-made message lists', () => {
 });
 
 describe('leg linking', () => {
-  it('numbers in other formats, within the window; correlation header either way', () => {
+  it('numbers in other formats, within the window, on another hop; correlation header either way', () => {
     expect(sameNumber('+7 (495) 123-45-67', '84951234567')).toBe(true);
     expect(sameNumber('4951234567', '74951234567')).toBe(true);
     expect(sameNumber('1001', '1002')).toBe(false);
     const ix = new LegIndex();
     const base = { src: A, srcPort: 5060, dst: P, dstPort: 5060, transport: 'udp' as const, isRequest: true, method: 'INVITE', cseq: 1, cseqMethod: 'INVITE', position: { file: 'x' } };
     ix.add({ ...base, ts: 0, callId: 'a', fromUser: '74951234567', toUser: '74957654321' });
-    ix.add({ ...base, ts: 1200, callId: 'b', fromUser: '+74951234567', toUser: '+74957654321' });
+    // the B2BUA's other side: the proxy on to a vendor
+    ix.add({ ...base, src: P, dst: '203.0.113.99', ts: 1200, callId: 'b', fromUser: '+74951234567', toUser: '+74957654321' });
+    // a redial a second later on the same hop is a new attempt, not a leg
+    ix.add({ ...base, ts: 1000, callId: 'redial', fromUser: '74951234567', toUser: '74957654321' });
     ix.add({ ...base, ts: 9000, callId: 'late', fromUser: '74951234567', toUser: '74957654321' });
     ix.add({ ...base, ts: 100, callId: 'other', fromUser: '74951234567', toUser: '74950000000' });
     ix.add({ ...base, ts: 50000, callId: 'corr', fromUser: 'x', toUser: 'y', correlation: 'a' });
