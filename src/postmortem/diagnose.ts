@@ -333,14 +333,14 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const evidence = [];
     if (inv !== undefined) evidence.push(ev(list, inv, `offered ${offered.join(', ') || 'no codec'}`));
     evidence.push(ev(list, codec, accepted.length ? `the far end accepts ${accepted.join(', ')}` : 'no common codec'));
-    const o = offered.length ? offered.join(', ') : 'unknown (no SDP seen)';
-    const a = accepted.length ? accepted.join(', ') : 'not stated';
+    const o = offered.length ? offered.join(', ') : undefined;
+    const a = accepted.length ? accepted.join(', ') : undefined;
     out.push({
       id: 'codec',
       severity: 'error',
       text: {
-        en: `The far end refused the media offer (${r.status}): offered ${o}; accepted ${a}. Enable a codec both sides support, or transcode.`,
-        ru: `Удалённая сторона отвергла предложение медиа (${r.status}): предложено ${o}; принимает ${a}. Включите кодек, общий для обеих сторон, или транскодирование.`,
+        en: `The far end refused the media offer (${r.status}): offered ${o ?? 'unknown (no SDP seen)'}; accepted ${a ?? 'not stated'}. Enable a codec both sides support, or transcode.`,
+        ru: `Удалённая сторона отвергла предложение медиа (${r.status}): предложено ${o ?? 'неизвестно (SDP не видно)'}; принимает ${a ?? 'не указано'}. Включите кодек, общий для обеих сторон, или транскодирование.`,
       },
       evidence,
       hint: hintOf('codecs'),

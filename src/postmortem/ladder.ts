@@ -322,8 +322,10 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   const p: string[] = [];
   p.push('<!DOCTYPE html><html lang="' + lang + '"><head><meta charset="utf-8">');
   p.push(`<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">`);
-  p.push(`<title>${e(`sipscope flow ${f.callId}`)}</title><style>${PAGE_STYLE}</style></head><body><main>`);
-  p.push(`<h1>Call ${e(f.callId)}</h1>`);
+  const ru = lang === 'ru';
+  // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
+  p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}</style></head><body><main>`);
+  p.push(`<h1>${ru ? 'Вызов' : 'Call'} <bdi>${e(f.callId)}</bdi></h1>`);
   p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${f.messages.length} messages · ${f.legs.length} leg(s)</p>`);
   if (f.legs.length > 1) {
     p.push('<ul>');
@@ -348,7 +350,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
     p.push('</ul>');
   }
   p.push(`<h2>${lang === 'ru' ? 'Лестница' : 'Ladder'}</h2><div class="ladder">${flowSvg(f, lang)}</div>`);
-  p.push(`<h2>${lang === 'ru' ? 'Сообщения' : 'Messages'}</h2><table><thead><tr><th>#</th><th>leg</th><th>time</th><th>from</th><th>to</th><th>message</th><th>meaning</th></tr></thead><tbody>`);
+  p.push(`<h2>${lang === 'ru' ? 'Сообщения' : 'Messages'}</h2><table><thead><tr>${(ru ? ['#', 'плечо', 'время', 'откуда', 'куда', 'сообщение', 'смысл'] : ['#', 'leg', 'time', 'from', 'to', 'message', 'meaning']).map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>`);
   for (const m of f.messages) {
     p.push(
       `<tr><td>${m.index + 1}</td><td>${e(m.leg)}</td><td>${e(fmtOffset(m.offsetMs))}</td><td>${e(f.columns[m.from]!)}</td><td>${e(f.columns[m.to]!)}</td><td>${e(m.label)}</td><td>${m.meaning ? e(m.meaning[lang]) : ''}</td></tr>`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, isPrivateIpv4, uriHost } from '../../src/postmortem/diagnose.js';
 import { LegIndex, sameNumber } from '../../src/postmortem/legs.js';
-import { buildFlow, flowText } from '../../src/postmortem/ladder.js';
+import { buildFlow, flowHtml, flowText } from '../../src/postmortem/ladder.js';
 import { scanSipMessage } from '../../src/sip/scanner.js';
 import { CallFlag, type CallRecord, type SipMessage } from '../../src/types.js';
 
@@ -199,5 +199,14 @@ describe('flow wording when no rule matched', () => {
     expect(text).not.toContain('nothing wrong found');
     const ok = [messages[0]!, msg(head('SIP/2.0 200 OK', 'SUBSCRIBE'), 1010, false)];
     expect(flowText(buildFlow('sub-1', [{ callId: 'sub-1', by: 'self', messages: ok, records: [] }]), { lang: 'en' })).toContain('nothing wrong found');
+  });
+
+  it('html: Russian headings with --lang ru, and a bidi override in the Call-ID isolated (h1) or replaced (title)', () => {
+    const id = 'sub-1\u202egnp.exe';
+    const messages = [msg(head('SUBSCRIBE sip:2@192.0.2.2 SIP/2.0', 'SUBSCRIBE').replace('sub-1', id), 1000, true)];
+    const html = flowHtml(buildFlow(id, [{ callId: id, by: 'self', messages, records: [] }]), 'ru');
+    expect(html).toContain('<th>плечо</th>');
+    expect(html).toContain('<h1>Вызов <bdi>sub-1\u202egnp.exe</bdi></h1>');
+    expect(html).toContain('<title>sipscope flow sub-1\uFFFDgnp.exe</title>');
   });
 });
