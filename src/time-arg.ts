@@ -15,8 +15,9 @@ export function parseTime(s: string): number | undefined {
   // Date.parse rolls an impossible day over (2018-02-30 → 2018-03-02): the fields are checked first.
   const f = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?/.exec(iso.replace(' ', 'T'));
   if (!f) return undefined;
-  const [y, mo, d, h = 0, mi = 0, se = 0] = f.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate() || h > 23 || mi > 59 || se > 59) return undefined;
+  const n = (i: number): number => Number(f[i] ?? 0);
+  const daysInMonth = new Date(Date.UTC(n(1), n(2), 0)).getUTCDate();
+  if (n(2) < 1 || n(2) > 12 || n(3) < 1 || n(3) > daysInMonth || n(4) > 23 || n(5) > 59 || n(6) > 59) return undefined;
   const ms = Date.parse(iso.replace(' ', 'T'));
   return Number.isFinite(ms) ? ms : undefined;
 }

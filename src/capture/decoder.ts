@@ -246,7 +246,8 @@ class CaptureReader implements CaptureDecoder {
       }
       case PCAPNG: {
         if (avail < 12) return -1;
-        if (maybeFileMagic(u32(b, o, true)) && u32(b, o, true) !== BLOCK_SHB) {
+        const first = u32(b, o, true);
+        if (first !== BLOCK_SHB && maybeFileMagic(first)) {
           // A pcap file header where a block should start (pcapng sections follow each other by design).
           if (avail < 16) return -1;
           if (joinedHeader(b, o)) {
@@ -256,7 +257,7 @@ class CaptureReader implements CaptureDecoder {
           }
         }
         let le = this.le;
-        if (u32(b, o, true) === BLOCK_SHB) {
+        if (first === BLOCK_SHB) {
           const m = u32(b, o + 8, true);
           if (m === BYTE_ORDER_MAGIC) le = true;
           else if (m === 0x4d3c2b1a) le = false;

@@ -7,7 +7,7 @@
  * vendor/trunk column, else the peer in dstchannel, else `unknown`. Failover legs are separate rows and so
  * separate attempts on their own routes.
  */
-import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
+import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUTE, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
@@ -34,10 +34,10 @@ const IPV4 = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
 /** Route name from a dstchannel's `TECH/peer` part (the `-0000001a` suffix already cut off). */
 export function routeFromChannel(text: string, routeOf?: (addr: string) => string | undefined): string {
   const slash = text.indexOf('/');
-  if (slash < 0) return text === '' ? 'unknown' : text;
+  if (slash < 0) return text === '' ? UNKNOWN_ROUTE : text;
   const tech = text.slice(0, slash).toUpperCase();
   const rest = text.slice(slash + 1);
-  if (rest === '') return 'unknown';
+  if (rest === '') return UNKNOWN_ROUTE;
   if (tech === 'LOCAL') {
     const at = rest.indexOf('@');
     return `Local/${at >= 0 ? rest.slice(at + 1) : rest}`;
@@ -86,7 +86,7 @@ export class RowInterpreter implements RowHandler {
     this.col = layout.col;
     this.routes = new Interner((b, s, e) => {
       const t = decode(b, s, e).trim();
-      return t === '' ? 'unknown' : t;
+      return t === '' ? UNKNOWN_ROUTE : t;
     });
     const routeOf = opts.routeOf;
     this.channels = new Interner((b, s, e) => routeFromChannel(decode(b, s, e).trim(), routeOf), 10, 900);
@@ -305,7 +305,7 @@ export class RowInterpreter implements RowHandler {
     else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
 
     // Route: vendor/trunk column, else the dstchannel peer.
-    let route = 'unknown';
+    let route = UNKNOWN_ROUTE;
     if (this.span(r, col.route)) route = this.routes.get(v.b, v.s, v.e);
     else if (this.span(r, col.dstChannel)) route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
 

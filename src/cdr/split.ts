@@ -15,9 +15,8 @@
  * - A stray quote that finds a partner: a record whose quoted field runs past a line end is kept only
  *   when it looks like what an RFC 4180 writer makes. When that field ends at a lone quote (a quote
  *   that closes nothing), or the record is half as wide again as the file's rows (`width`, see
- *   strayWidth), its first line
- *   is one malformed record (`stray-quote`) and reading resumes on the next line. Otherwise a stray
- *   quote swallows every row up to the next quote in the file without a trace.
+ *   strayWidth), its first line is one malformed record (`stray-quote`) and reading resumes on the next
+ *   line. Otherwise a stray quote would swallow every row up to the next quote in the file.
  *
  * `FastSplitter` does this with byte loops over the chunk and offsets (no string per field);
  * `ReferenceSplitter` does it with csv-parse: for verification (CdrOptions.path = 'reference'), for UTF-16
@@ -308,8 +307,8 @@ export class FastSplitter implements Splitter {
         if (widths[n] > 16) {
           // The native search reads on past the line to the next delimiter: its answer is kept and reused
           // while it lies ahead, so that lines without a delimiter (blank ones, a run of them after a stray
-          // quote) are not each searched to the end of the buffer.
-          // (Reading may resume behind it, on the line after a stray quote: then it is searched again.)
+          // quote) are not each searched to the end of the buffer. Reading may resume behind where it
+          // searched from (the line after a stray quote): then it searches again.
           if ((dl !== -1 && dl < p) || p < dlFrom) {
             dl = buf.indexOf(d, p);
             dlFrom = p;

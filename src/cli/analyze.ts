@@ -33,7 +33,6 @@ interface AnalyzeFlags {
   until?: string;
 }
 
-
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('analyze')

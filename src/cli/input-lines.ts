@@ -1,6 +1,7 @@
 /**
  * What every command says on stderr about its inputs once the run is over: an input that could not be read
- * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), and SIP that was there but could not be read (TLS on port 5061).
+ * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), and SIP
+ * that was there but could not be read (TLS on port 5061).
  * TLS on other ports (HTTPS and the like) is only counted, as `tls`: warning about it on every run of a
  * capture of a whole network would teach people to read past the warnings. The report or the
  * rows still go out; the exit code is the command's business.

@@ -23,7 +23,7 @@ export interface CliIo {
  * A reader that closed the pipe (`sipscope … | head`) is not an error: stop quietly. Any other failure to
  * write the output (a full disk) is one line and exit 2, as for an `--out` that cannot be written.
  */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+function onOutputError(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     process.stderr.write(`sipscope: cannot write the output: ${printable(readErrorText(err))}\n`);
@@ -32,7 +32,7 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
 }
 
 export const defaultIo = (): CliIo => {
-  quietOnClosedPipe(process.stdout);
+  onOutputError(process.stdout);
   return realIo();
 };
 

@@ -278,4 +278,3 @@ async function* headThenFail(head: Uint8Array, error: unknown): AsyncGenerator<U
   yield head;
   throw error;
 }
-

@@ -53,9 +53,6 @@ export interface CallFlow {
 /** `addr:port` (`[v6]:port`); a log source without ports (port 0) shows the name alone. */
 const endpoint = (addr: string, port: number): string => (port === 0 ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
-/** Wire text made safe for the terminal (the name the post-mortem renderers use). */
-export { printable as sanitize };
-
 function meaningOf(m: SipMessage): Text | undefined {
   if (m.isRequest || m.status === undefined) return undefined;
   // the catalogue speaks of INVITE outcomes: a 200 to a BYE needs no explanation

@@ -228,5 +228,3 @@ export function clip(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
 }
-
-export { printable } from '../printable.js';

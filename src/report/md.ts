@@ -3,9 +3,10 @@
  * GitHub-flavoured tables; every string from the data goes through `mdText()`, so a route name or a Call-ID
  * cannot break a table (`|`), start markup (`*`, `_`, `[`, backticks) or smuggle raw HTML (`<script>`).
  */
+import { printable } from '../printable.js';
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
 import {
-  NONE, byCount, bytes, codeLabel, delay, fasOf, inputsLine, int, pct, prefixesInOrder, printable, routesWorstFirst, scopeLine, secs,
+  NONE, byCount, bytes, codeLabel, delay, fasOf, inputsLine, int, pct, prefixesInOrder, routesWorstFirst, scopeLine, secs,
   signalNumber, spikesOf, topFailures, when, window,
 } from './format.js';
 

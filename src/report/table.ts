@@ -3,10 +3,11 @@
  * line about the inputs. Colours only when `color` is set (the CLI sets it for a TTY without NO_COLOR); without
  * it the output is plain text, byte for byte the same on every machine.
  */
+import { printable } from '../printable.js';
 import Table from 'cli-table3';
 import type { AnalysisResult, RouteMetrics } from '../analysis/result.js';
 import {
-  NONE, clip, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, printable, routesWorstFirst, scopeLine, secs,
+  NONE, clip, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, routesWorstFirst, scopeLine, secs,
   spikesOf, topFailures, when, window,
 } from './format.js';
 

@@ -2,17 +2,23 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchSecurity } from '../../src/asterisk/security.js';
 import { digest, fixture, reconciled, run } from './helpers.js';
+import type { SecurityEvent } from '../../src/types.js';
 
 /** Kept apart from fixtures/asterisk (whose every file has pinned digests): the forged lines scanners reads. */
 const spoofed = readFileSync(new URL('../../fixtures/postmortem/security-spoofed.log', import.meta.url));
+
+/** Events per address. */
+function perAddress(events: readonly SecurityEvent[]): Record<string, number> {
+  const per: Record<string, number> = {};
+  for (const e of events) per[e.address] = (per[e.address] ?? 0) + 1;
+  return per;
+}
 
 describe('security lines', () => {
   it('security.log: events per address and kind', () => {
     const r = run(fixture('security.log'), 0, {}, 'security.log');
     reconciled(r.acc);
-    const per: Record<string, number> = {};
-    for (const e of r.security) per[e.address] = (per[e.address] ?? 0) + 1;
-    expect(per).toEqual({
+    expect(perAddress(r.security)).toEqual({
       '198.51.100.66': 6,
       '192.0.2.77': 1,
       '198.51.100.67': 2,
@@ -72,9 +78,7 @@ describe('security lines', () => {
   it('security-spoofed.log: each event counts for the address Asterisk wrote, never for the copies in the client text', () => {
     const r = run(spoofed, 0, {}, 'security-spoofed.log');
     reconciled(r.acc);
-    const per: Record<string, number> = {};
-    for (const e of r.security) per[e.address] = (per[e.address] ?? 0) + 1;
-    expect(per).toEqual({
+    expect(perAddress(r.security)).toEqual({
       '198.51.100.66': 10,
       '198.51.100.67': 10,
       '198.51.100.69': 1,

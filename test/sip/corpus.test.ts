@@ -194,3 +194,39 @@ describe.skipIf(!existsSync(pcapDir))('call attempts in the corpus captures (nee
     });
   }
 });
+
+describe.skipIf(!existsSync(pcapDir))('real captures joined, cut and mixed with other traffic (needs ../shared/corpus)', () => {
+  const bytes = (f: string): Buffer => readFileSync(`${pcapDir}${f}`);
+  const push = (name: string, data: Uint8Array): ReturnType<typeof createCaptureSource>['accounting'] => {
+    const src = createCaptureSource(name, { record: () => {}, message: () => {} }, {});
+    src.push(data);
+    src.end();
+    return src.accounting;
+  };
+
+  it('two captures joined with cat, same byte order: both read (88 packets = 7 + 81), one note', () => {
+    const a = push('a', bytes('NormB__sipnab__sip_call.pcap'));
+    const b = push('b', bytes('zeek__zeek__wireshark.pcap'));
+    const j = push('joined', Buffer.concat([bytes('NormB__sipnab__sip_call.pcap'), bytes('zeek__zeek__wireshark.pcap')]));
+    expect(j.read).toBe(a.read + b.read);
+    expect(j.sipMessages).toBe(a.sipMessages + b.sipMessages);
+    expect(j.notes.filter((n) => n.startsWith('a second capture header'))).toHaveLength(1);
+    expect(j.error).toBeUndefined();
+  });
+
+  it('a record length corrupted mid-file stops reading with an error that says where (no silent loss)', () => {
+    const data = Buffer.from(bytes('NormB__sipnab__SIP_CALL_RTP_G711.pcap'));
+    // the 5th record's captured length (records follow the 24-byte file header)
+    let o = 24;
+    for (let i = 0; i < 4; i++) o += 16 + data.readUInt32LE(o + 8);
+    data.writeUInt32LE(10_000_000, o + 8);
+    const acc = push('g711.pcap', data);
+    expect(acc.error).toBe(`stopped reading at byte ${o}: record of 10000000 bytes`);
+    expect(acc.read).toBe(5);
+  });
+
+  it('NetBIOS and DNS datagrams are not counted as RTP: tshark heuristic RTP in aaa.pcap is 9', () => {
+    expect(push('aaa.pcap', bytes('irontec__sngrep__aaa.pcap')).ignoredBy.rtp).toBe(9);
+    expect(push('arkime.pcap', bytes('arkime__arkime__arkime_synthetic.pcap')).ignoredBy.rtp ?? 0).toBe(0);
+  });
+});
