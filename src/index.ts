@@ -11,7 +11,7 @@ export { VERSION } from './version.js';
 export { ExitCode, SipscopeError, UsageError, InputError } from './errors.js';
 
 // Pipeline: inputs → records → analysis.
-export { analyze, collect, readInput, resolveRoutes, type AnalyzeOptions, type ReadOptions } from './pipeline.js';
+export { analyze, collect, readInput, readInputs, readChain, resolveRoutes, type AnalyzeOptions, type ReadOptions } from './pipeline.js';
 export { expandInputs, type InputSpec } from './input/expand.js';
 export { openInput, type SourceKind } from './input/open.js';
 export { sniffKind } from './input/sniff-kind.js';

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, readErrorText, SipscopeError } from './errors.js';
 import { expandEach, type InputSpec } from './input/expand.js';
+import { rotationChains } from './input/rotation.js';
 import { openInput, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
@@ -23,6 +24,7 @@ import {
   type RecordSink,
   type SourceOptions,
   type SourceParser,
+  type ContinuableSource,
 } from './types.js';
 
 export interface ReadOptions extends SourceOptions {
@@ -48,43 +50,95 @@ function failedInput(file: string, message: string): InputAccounting {
 
 /** Reads one input into the sink; never throws for a bad input (its accounting says what happened). */
 export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting> {
-  if (spec.error !== undefined) return failedInput(spec.display, spec.error);
+  return (await readChain([spec], sink, opts))[0]!;
+}
+
+/**
+ * Reads a chain of inputs, oldest first (see input/rotation.ts), into the sink: one accounting per input, in
+ * the chain's order. Consecutive inputs of a reader that can continue (Asterisk logs) go through one reader,
+ * so that calls in progress at the end of one file may end in the next; any other input gets its own reader.
+ * Never throws for a bad input.
+ */
+export async function readChain(specs: readonly InputSpec[], sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting[]> {
   const progress = opts.progress ?? silentProgress;
-  progress.file(spec.display);
-  let opened;
-  try {
-    opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n), columnMap: opts.columnMap });
-  } catch (err) {
-    if (err instanceof UnknownFormatError && spec.found) {
-      const acc = newAccounting(spec.display, 'unknown', 'packet');
-      acc.skipped = err.detail;
-      return acc;
+  const out: InputAccounting[] = [];
+  /** The reader the next input may continue, and its kind. */
+  let live: { parser: SourceParser; kind: SourceKind } | undefined;
+  const endLive = (): void => {
+    if (live === undefined) return;
+    const p = live.parser;
+    live = undefined;
+    try {
+      p.end();
+    } catch (err) {
+      p.accounting.error ??= err instanceof InputError ? err.detail : readErrorText(err);
     }
-    if (err instanceof SipscopeError) return failedInput(spec.display, err instanceof InputError ? err.detail : err.message);
-    return failedInput(spec.display, readErrorText(err));
+  };
+  for (const spec of specs) {
+    if (spec.error !== undefined) {
+      out.push(failedInput(spec.display, spec.error));
+      continue;
+    }
+    progress.file(spec.display);
+    let opened;
+    try {
+      opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n), columnMap: opts.columnMap });
+    } catch (err) {
+      if (err instanceof UnknownFormatError && spec.found) {
+        const acc = newAccounting(spec.display, 'unknown', 'packet');
+        acc.skipped = err.detail;
+        out.push(acc);
+      } else if (err instanceof SipscopeError) out.push(failedInput(spec.display, err instanceof InputError ? err.detail : err.message));
+      else out.push(failedInput(spec.display, readErrorText(err)));
+      continue;
+    }
+    let parser: SourceParser;
+    if (live !== undefined && live.kind === opened.kind && isContinuable(live.parser)) {
+      live.parser.continueWith(spec.display);
+      parser = live.parser;
+    } else {
+      endLive();
+      try {
+        parser = (await FACTORIES[opened.kind]())(spec.display, sink, opts);
+      } catch (err) {
+        await opened.close();
+        out.push(failedInput(spec.display, (err as Error).message));
+        continue;
+      }
+      live = { parser, kind: opened.kind };
+    }
+    const acc = parser.accounting;
+    out.push(acc);
+    try {
+      for await (const chunk of opened.chunks) parser.push(chunk);
+    } catch (err) {
+      // The input stopped being readable part-way (truncated gzip, I/O error, a container error):
+      // keep what was read, say where it stopped.
+      const msg = err instanceof InputError ? err.detail : readErrorText(err);
+      acc.error = `stopped after ${acc.bytes} bytes: ${msg}`;
+    }
+    if (opened.compressed) acc.compressed = opened.compressed;
+    if (!isContinuable(parser)) endLive();
   }
-  let parser: SourceParser;
-  try {
-    parser = (await FACTORIES[opened.kind]())(spec.display, sink, opts);
-  } catch (err) {
-    await opened.close();
-    return failedInput(spec.display, (err as Error).message);
+  endLive();
+  return out;
+}
+
+/**
+ * Reads the inputs one after another, rotated copies of a log as one chain (oldest first); returns their
+ * accounting in the order of `specs`.
+ */
+export async function readInputs(specs: readonly InputSpec[], sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting[]> {
+  const inputs: InputAccounting[] = new Array(specs.length);
+  for (const chain of rotationChains(specs)) {
+    const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
+    chain.forEach((i, k) => (inputs[i] = accs[k]!));
   }
-  try {
-    for await (const chunk of opened.chunks) parser.push(chunk);
-  } catch (err) {
-    // The input stopped being readable part-way (truncated gzip, I/O error, a container error):
-    // keep what was read, say where it stopped.
-    const msg = err instanceof InputError ? err.detail : readErrorText(err);
-    parser.accounting.error = `stopped after ${parser.accounting.bytes} bytes: ${msg}`;
-  }
-  try {
-    parser.end();
-  } catch (err) {
-    parser.accounting.error ??= err instanceof InputError ? err.detail : readErrorText(err);
-  }
-  if (opened.compressed) parser.accounting.compressed = opened.compressed;
-  return parser.accounting;
+  return inputs;
+}
+
+function isContinuable(p: SourceParser): p is ContinuableSource {
+  return typeof (p as Partial<ContinuableSource>).continueWith === 'function';
 }
 
 export interface AnalyzeOptions extends ReadOptions, AnalysisOptions {
@@ -140,6 +194,7 @@ function cloneable(opts: AnalyzeOptions): AnalyzeOptions {
 
 async function collectParallel(
   specs: readonly InputSpec[],
+  chains: readonly (readonly number[])[],
   opts: AnalyzeOptions,
   jobs: number,
 ): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
@@ -152,10 +207,11 @@ async function collectParallel(
   // hand over, and one thread fewer holds a heap of its own.
   const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
+  const place = (chain: readonly number[], accs: readonly InputAccounting[]): void => chain.forEach((i, k) => (inputs[i] = accs[k]!));
   const readHere = async (): Promise<void> => {
-    while (next < specs.length) {
-      const i = next++;
-      inputs[i] = await readInput(specs[i]!, sink, sourceOpts);
+    while (next < chains.length) {
+      const chain = chains[next++]!;
+      place(chain, await readChain(chain.map((i) => specs[i]!), sink, sourceOpts));
     }
   };
   // Workers' aggregates are merged once the main thread has read its share (adding and merging commute).
@@ -166,21 +222,21 @@ async function collectParallel(
       ...workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            let current = -1;
+            let current: readonly number[] = [];
             const give = (): void => {
-              if (next >= specs.length) {
-                w.postMessage({ spec: null } satisfies import('./worker.js').WorkerTask);
+              if (next >= chains.length) {
+                w.postMessage({ specs: null } satisfies import('./worker.js').WorkerTask);
                 return;
               }
-              current = next++;
-              progress.file(specs[current]!.display);
-              w.postMessage({ spec: specs[current]! } satisfies import('./worker.js').WorkerTask);
+              current = chains[next++]!;
+              progress.file(specs[current[0]!]!.display);
+              w.postMessage({ specs: current.map((i) => specs[i]!) } satisfies import('./worker.js').WorkerTask);
             };
             w.on('message', (msg: import('./worker.js').WorkerReply) => {
               if (msg.type === 'progress') progress.add(msg.bytes);
-              else if (msg.type === 'crash') reject(new Error(`${specs[current]!.display}: ${msg.message}`));
-              else if (msg.type === 'file') {
-                inputs[current] = msg.accounting;
+              else if (msg.type === 'crash') reject(new Error(`${current.map((i) => specs[i]!.display).join(', ')}: ${msg.message}`));
+              else if (msg.type === 'files') {
+                place(current, msg.accounting);
                 give();
               } else {
                 handed.push(msg);
@@ -218,8 +274,10 @@ export async function collect(
   // `npm run bench`). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
-  const jobs = Math.min(wanted, files.length);
-  if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, opts, jobs);
+  // a chain of rotated logs is read by one thread (its calls run on from one file into the next)
+  const chains = rotationChains(specs);
+  const jobs = Math.min(wanted, chains.length);
+  if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, chains, opts, jobs);
   return collectSerial(specs, opts);
 }
 
@@ -231,9 +289,7 @@ async function collectSerial(
   const wire = new WireCounter();
   const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
-  const inputs: InputAccounting[] = [];
-  for (const spec of specs) inputs.push(await readInput(spec, sink, sourceOpts));
-  return { agg, wire, inputs };
+  return { agg, wire, inputs: await readInputs(specs, sink, sourceOpts) };
 }
 
 /**

@@ -287,6 +287,15 @@ export interface SourceParser {
   readonly accounting: InputAccounting;
 }
 
+/**
+ * A reader that can go on into the next file of a chain (rotated copies of one log, oldest first): the file
+ * read so far ends (its last line, its accounting), its open calls stay open, and `accounting` becomes the
+ * next file's. Whether those calls really continue is the reader's to judge from the data.
+ */
+export interface ContinuableSource extends SourceParser {
+  continueWith(file: string): void;
+}
+
 export function newAccounting(file: string, format: InputFormat, unit: InputAccounting['unit']): InputAccounting {
   return {
     file,

@@ -4,18 +4,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Aggregator } from './analysis/index.js';
-import { aggregateSink, readInput, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
+import { aggregateSink, readChain, resolveRoutes, type AnalyzeOptions } from './pipeline.js';
 import { WireCounter } from './sip/wire.js';
 import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
 
-/** A file to read, or `null`: no more files, send the aggregate. */
+/** Files to read, one chain of rotated logs or a single file (see input/rotation.ts), or `null`: no more files, send the aggregate. */
 export interface WorkerTask {
-  spec: InputSpec | null;
+  specs: InputSpec[] | null;
 }
 export type WorkerReply =
   | { type: 'progress'; bytes: number }
-  | { type: 'file'; accounting: import('./types.js').InputAccounting }
+  | { type: 'files'; accounting: import('./types.js').InputAccounting[] }
   | { type: 'aggregate'; agg: unknown; wire: unknown }
   | { type: 'crash'; message: string };
 
@@ -44,15 +44,15 @@ const wire = new WireCounter();
 const sink = aggregateSink(agg, wire);
 
 port.on('message', (task: WorkerTask) => {
-  if (task.spec === null) {
+  if (task.specs === null) {
     port.postMessage({ type: 'aggregate', agg: agg.toJSON(), wire: wire.toJSON() } satisfies WorkerReply);
     return;
   }
-  readInput(task.spec, sink, { ...opts, routeOf, progress })
+  readChain(task.specs, sink, { ...opts, routeOf, progress })
     .then((accounting) => {
       if (pending) port.postMessage({ type: 'progress', bytes: pending } satisfies WorkerReply);
       pending = 0;
-      port.postMessage({ type: 'file', accounting } satisfies WorkerReply);
+      port.postMessage({ type: 'files', accounting } satisfies WorkerReply);
     })
     .catch((err: unknown) => port.postMessage({ type: 'crash', message: (err as Error)?.message ?? String(err) } satisfies WorkerReply));
 });

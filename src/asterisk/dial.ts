@@ -36,6 +36,7 @@ export interface Attempt {
   disconnectedBy?: 'caller' | 'callee' | 'unknown';
   flags: number;
   line: number;
+  file: string;
   emitted: boolean;
 }
 
@@ -120,6 +121,8 @@ class DialAttempt implements Attempt {
     public callee: string | undefined,
     public start: number,
     public line: number,
+    /** The file of `line` (rotated logs read as one chain continue their calls in the next file). */
+    public file: string,
   ) {}
 }
 
@@ -167,6 +170,7 @@ const ORPHAN_RESPONSE_MS = 2_000;
 
 export interface DialOptions {
   routeOf?: (addr: string) => string | undefined;
+  /** The file being read (the owner sets it anew when a chain of rotated logs moves to the next file). */
   file: string;
   /** Receives each finished attempt (the caller may drop it when a SIP dump covers the same call). */
   emit: (r: CallRecord, a: Attempt) => void;
@@ -282,7 +286,7 @@ export class DialTracker {
     }
     const route = this.o.routeOf?.(t.peer) ?? t.peer;
     const id = (c.marker !== '' ? c.marker : `L${line}`) + this.idSuffix(t.tech, t.peer, g.attempts.length + 1);
-    const a: Attempt = new DialAttempt(id, g, t.tech, t.peer, route, t.number ?? g.exten, ts, line);
+    const a: Attempt = new DialAttempt(id, g, t.tech, t.peer, route, t.number ?? g.exten, ts, line, this.o.file);
     this.seq++;
     // A first element goes into a one-slot array of its own (never onto the shared NO_ATTEMPTS; a push onto []
     // would reserve 16 slots per call).
@@ -570,7 +574,7 @@ export class DialTracker {
     const dst = a.dstAddr;
     const disp = a.disposition;
     const flags = a.flags | extraFlags;
-    const source = { file: this.o.file, line: a.line };
+    const source = { file: a.file, line: a.line };
     // Every field set, in one order (absent ones undefined, which JSON output leaves out): all records of a
     // log share one object shape, as the capture tracker's do, so the analysis reads them without shape checks
     // (five shapes made its property reads polymorphic).

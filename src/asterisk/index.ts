@@ -16,7 +16,7 @@ import {
   type InputAccounting,
   type RecordSink,
   type SourceOptions,
-  type SourceParser,
+  type ContinuableSource,
 } from '../types.js';
 import { scanSipMessage, type MessageMeta, type ScanProblem } from '../sip/scanner.js';
 import { CallTracker } from '../sip/tracker.js';
@@ -33,7 +33,7 @@ import {
   type Stamp,
 } from './time.js';
 import { YearResolver } from './year.js';
-import { DialTracker, type Attempt, type Context } from './dial.js';
+import { DialTracker, type Attempt, type Context, type DialOptions } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
 import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
 import { ascii, str } from './strings.js';
@@ -100,8 +100,10 @@ interface JsonLine {
 /**
  * Streaming reader for one Asterisk log. `file` names the input in positions; no file access here.
  */
-export function createAsteriskLogSource(file: string, sink: RecordSink, opts: SourceOptions = {}): SourceParser {
-  const acc: InputAccounting = newAccounting(file, 'asterisk-log', 'line');
+export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opts: SourceOptions = {}): ContinuableSource {
+  /** The file being read, and its accounting: both change when a chain of rotated logs moves on (continueWith). */
+  let file = firstFile;
+  let acc: InputAccounting = newAccounting(file, 'asterisk-log', 'line');
   const toUtc = zoneConverter(opts.tz);
   const years = new YearResolver(opts.year);
 
@@ -161,7 +163,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   };
   const tracker = new CallTracker(recordSink, opts);
 
-  const dial = new DialTracker({
+  const dialOpts: DialOptions = {
     file,
     ...(opts.routeOf ? { routeOf: opts.routeOf } : {}),
     emit(r: CallRecord, a: Attempt) {
@@ -172,7 +174,8 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
       dialRecords++;
       recordSink.record(r);
     },
-  });
+  };
+  const dial = new DialTracker(dialOpts);
 
   const calls = new CallLines(dial, {
     ts: lineTs,
@@ -386,6 +389,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     stampGen++;
     stampLen = 0;
     years.fullDate(last);
+    if (held !== undefined) chainMeets(epochOf(last));
   }
 
   /** Is b[s…] the same `[…]` stamp as the last one read on the fast path? Returns its end, or -1. */
@@ -636,7 +640,7 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
   }
 
   // A bug met on one line costs that line (named, see internalError), not the rest of the chunk.
-  const splitter = new LineSplitter(onLine, DEFAULT_MAX_LINE, internalError);
+  let splitter = new LineSplitter(onLine, DEFAULT_MAX_LINE, internalError);
 
   function sync(): void {
     acc.read += nRead;
@@ -665,8 +669,83 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
     }
   }
 
+  /** The counts behind a file's notes (see fileNotes). */
+  function counts(): FileCounts {
+    return { unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords };
+  }
+  function setCounts(c: FileCounts): void {
+    ({ unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords } = c);
+  }
+
+  /** The end of a file's lines (a last line without LF, an open dump); its calls stay open. */
+  function closeLines(): void {
+    try {
+      splitter.end();
+      if (dump.active) finishDump(true);
+      flushPendingEmpty(false);
+      sync();
+    } catch (err) {
+      internalError(err);
+    }
+  }
+
+  /** Closes every call still open: attempts and dialogs that saw no end become Unfinished records. */
+  function closeCalls(): void {
+    try {
+      dial.finish();
+      tracker.end();
+      sync();
+    } catch (err) {
+      internalError(err);
+    }
+  }
+
+  function fileNotes(a: InputAccounting, c: FileCounts): void {
+    if (c.jsonLines > c.plainLines) a.format = 'asterisk-json-log';
+    const notes = a.notes;
+    notes.push(...years.notes());
+    if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
+    if (c.unstampedUsed > 0) notes.push(`${c.unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
+    if (c.syslogLines > 0) notes.push(`${c.syslogLines} lines unwrapped from a syslog prefix`);
+    if (c.grepPrefixed > 0) notes.push(`${c.grepPrefixed} lines carried a grep file-name prefix`);
+    if (c.dialRecords > 0) notes.push(`codeSource: ${c.dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
+    if (c.droppedDial > 0) notes.push(`${c.droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
+  }
+
+  /**
+   * The file before in a chain, its notes held until the next file's first time stamp tells whether the calls
+   * it left open go on there.
+   */
+  let held: { acc: InputAccounting; counts: FileCounts; endTs: number } | undefined;
+
+  /** The next file's first stamp `ts`: the chain holds when it follows the last one closely enough. */
+  function chainMeets(ts: number): void {
+    const h = held!;
+    held = undefined;
+    const holds = ts >= h.endTs - CHAIN_BEHIND_MS && ts <= h.endTs + CHAIN_GAP_MS;
+    if (holds) {
+      h.acc.notes.push(`read as one chain with ${file}, the next rotated file: calls in progress at the end of this file continue there`);
+    } else {
+      // Not the file that followed (a copy missing between them, or another day): the calls left open end
+      // where the file before ended, counted there.
+      const own = acc;
+      const c = counts();
+      acc = h.acc;
+      setCounts(h.counts);
+      closeCalls();
+      h.counts = counts();
+      acc = own;
+      setCounts(c);
+      const gap = Number.isFinite(h.endTs) && Number.isFinite(ts) ? `its first time stamp is ${fmtGap(ts - h.endTs)} this file's last` : 'one of them has no time stamps';
+      h.acc.notes.push(`not continued by ${file} (${gap}): calls in progress at the end of this file are left unfinished`);
+    }
+    fileNotes(h.acc, h.counts);
+  }
+
   return {
-    accounting: acc,
+    get accounting(): InputAccounting {
+      return acc;
+    },
     push(chunk: Uint8Array): void {
       acc.bytes += chunk.length;
       try {
@@ -676,28 +755,53 @@ export function createAsteriskLogSource(file: string, sink: RecordSink, opts: So
         internalError(err);
       }
     },
+    continueWith(next: string): void {
+      closeLines();
+      if (held !== undefined) chainMeets(NaN);
+      held = { acc, counts: counts(), endTs: haveStamp ? lineTs() : NaN };
+      setCounts(NO_COUNTS);
+      file = next;
+      dialOpts.file = next;
+      acc = newAccounting(file, 'asterisk-log', 'line');
+      splitter = new LineSplitter(onLine, DEFAULT_MAX_LINE, internalError);
+      lineNo = 0;
+      markerLine = -1;
+    },
     end(): void {
-      try {
-        splitter.end();
-        if (dump.active) finishDump(true);
-        flushPendingEmpty(false);
-        dial.finish();
-        tracker.end();
-        sync();
-      } catch (err) {
-        internalError(err);
+      closeLines();
+      if (held !== undefined) {
+        // the last file had no time stamp: its calls are read as continuing (nothing says otherwise)
+        const h = held;
+        held = undefined;
+        h.acc.notes.push(`read as one chain with ${file}, the next rotated file (it has no time stamp to check against)`);
+        fileNotes(h.acc, h.counts);
       }
-      if (jsonLines > plainLines) acc.format = 'asterisk-json-log';
-      const notes = acc.notes;
-      notes.push(...years.notes());
-      if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
-      if (unstampedUsed > 0) notes.push(`${unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
-      if (syslogLines > 0) notes.push(`${syslogLines} lines unwrapped from a syslog prefix`);
-      if (grepPrefixed > 0) notes.push(`${grepPrefixed} lines carried a grep file-name prefix`);
-      if (dialRecords > 0) notes.push(`codeSource: ${dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
-      if (droppedDial > 0) notes.push(`${droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
+      closeCalls();
+      fileNotes(acc, counts());
     },
   };
+}
+
+interface FileCounts {
+  unstampedUsed: number;
+  jsonLines: number;
+  plainLines: number;
+  syslogLines: number;
+  grepPrefixed: number;
+  droppedDial: number;
+  dialRecords: number;
+}
+const NO_COUNTS: FileCounts = { unstampedUsed: 0, jsonLines: 0, plainLines: 0, syslogLines: 0, grepPrefixed: 0, droppedDial: 0, dialRecords: 0 };
+
+/** How far the next file's first stamp may lie before the last one (threads log slightly out of order). */
+const CHAIN_BEHIND_MS = 60_000;
+/** How long the log may have been quiet at rotation: past this, the file is not the one that followed. */
+const CHAIN_GAP_MS = 3_600_000;
+
+function fmtGap(ms: number): string {
+  const a = Math.abs(ms);
+  const t = a >= 86_400_000 ? `${(a / 86_400_000).toFixed(1)} d` : a >= 3_600_000 ? `${(a / 3_600_000).toFixed(1)} h` : `${Math.round(a / 1000)} s`;
+  return `${t} ${ms < 0 ? 'before' : 'after'}`;
 }
 
 /**

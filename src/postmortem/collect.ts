@@ -1,10 +1,10 @@
 /**
- * Reading inputs for the post-mortem commands: the same sources as `analyze` (readInput), with sinks that
+ * Reading inputs for the post-mortem commands: the same sources as `analyze` (readInputs), with sinks that
  * keep only what one command needs.
  */
 import { InputError } from '../errors.js';
 import { expandEach, type InputSpec } from '../input/expand.js';
-import { readInput, resolveRoutes, type ReadOptions } from '../pipeline.js';
+import { readInputs, resolveRoutes, type ReadOptions } from '../pipeline.js';
 import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
 import { LegIndex, type LinkedLeg } from './legs.js';
 
@@ -24,10 +24,7 @@ export async function specsOf(inputs: readonly string[]): Promise<InputSpec[]> {
 
 /** Reads every input into the sink; returns their accounting. */
 export async function readAll(specs: readonly InputSpec[], sink: RecordSink, opts: PostmortemReadOptions): Promise<InputAccounting[]> {
-  const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
-  const acc: InputAccounting[] = [];
-  for (const s of specs) acc.push(await readInput(s, sink, sourceOpts));
-  return acc;
+  return readInputs(specs, sink, { ...opts, routeOf: resolveRoutes(opts) });
 }
 
 export interface CallLeg {

@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rotationChains, rotationName } from '../../src/input/rotation.js';
+import type { InputSpec } from '../../src/input/expand.js';
+import { readInputs } from '../../src/pipeline.js';
+import type { CallRecord, InputAccounting } from '../../src/types.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const spec = (path: string): InputSpec => ({ path, display: path });
+
+describe('rotated copies told from their names', () => {
+  it('reads numbered, dated and compressed copies', () => {
+    expect(rotationName('full')).toEqual({ stem: 'full', kind: 0, key: Infinity });
+    expect(rotationName('full.1')).toEqual({ stem: 'full', kind: 1, key: -1 });
+    expect(rotationName('full.12.gz')).toEqual({ stem: 'full', kind: 1, key: -12 });
+    expect(rotationName('messages-20241123')).toEqual({ stem: 'messages', kind: 2, key: 20241123000000 });
+    expect(rotationName('messages-2024112306.gz')).toEqual({ stem: 'messages', kind: 2, key: 20241123060000 });
+    expect(rotationName('Master.csv')).toEqual({ stem: 'Master.csv', kind: 0, key: Infinity });
+  });
+
+  it('chains the copies of one log oldest first, and leaves everything else alone', () => {
+    const specs = ['/l/full', '/l/messages', '/l/full.2.gz', '/x/full.1', '/l/full.1', 'a.pcap', '-'].map(spec);
+    // /x/full.1 is in another folder: another log
+    expect(rotationChains(specs)).toEqual([[2, 4, 0], [1], [3], [5], [6]]);
+  });
+
+  it('orders dated copies by date, the live file last', () => {
+    const specs = ['/l/full', '/l/full-20241124', '/l/full-20241122.gz', '/l/full-2024112312'].map(spec);
+    expect(rotationChains(specs)).toEqual([[2, 3, 1, 0]]);
+  });
+
+  it('does not chain what the names cannot order', () => {
+    // numbered and dated copies of one log; the live file twice (plain and gzip'd)
+    expect(rotationChains(['/l/full.1', '/l/full-20241124', '/l/full'].map(spec))).toEqual([[0], [1], [2]]);
+    expect(rotationChains(['/l/full', '/l/full.gz'].map(spec))).toEqual([[0], [1]]);
+    // an input that failed to expand is read (as its error) on its own
+    expect(rotationChains([{ path: '/l/full.1', display: '/l/full.1', error: 'no such file' }, spec('/l/full')])).toEqual([[0], [1]]);
+  });
+});
+
+// ── reading a log cut in two by rotation gives the calls of the whole log ─────────────────────────────
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-rotation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function records(files: string[]): Promise<{ records: CallRecord[]; inputs: InputAccounting[] }> {
+  const out: CallRecord[] = [];
+  const inputs = await readInputs(files.map(spec), { record: (r) => out.push(r) });
+  return { records: out, inputs };
+}
+
+/** A record without where it was read (the file and line differ by construction). */
+const comparable = (r: CallRecord): Omit<CallRecord, 'source'> => {
+  const { source: _source, ...rest } = r;
+  return rest;
+};
+const sorted = (rs: CallRecord[]): Array<Omit<CallRecord, 'source'>> =>
+  rs.map(comparable).sort((a, b) => (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : (a.start ?? 0) - (b.start ?? 0)));
+
+const LOGS = [
+  'fixtures/gen/alpha-beta-ms.log',
+  'fixtures/asterisk/scenario-ast13-chansip.log',
+  'fixtures/asterisk/scenario-ast18-pjsip.log',
+  'fixtures/asterisk/scenario-chansip-debug.log',
+  'fixtures/asterisk/scenario-pjsip-logger.log',
+];
+
+describe('a log rotated in the middle of calls', () => {
+  for (const log of LOGS) {
+    it(`${log}: cut at any line, its two parts give the whole log's calls`, async () => {
+      const text = readFileSync(`${root}${log}`, 'latin1');
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const whole = await records([`${root}${log}`]);
+      expect(whole.records.length).toBeGreaterThan(0);
+      const want = sorted(whole.records);
+      // every cut for the short logs; some 60 spread over the long ones
+      const step = Math.max(1, Math.floor(lines.length / 60));
+      let differApart = 0;
+      let cuts = 0;
+      for (let cut = 1; cut < lines.length; cut += step) {
+        // Asterisk writes each entry whole, so a rotation falls between entries, never inside a SIP dump
+        if (!lines[cut]!.startsWith('[')) continue;
+        cuts++;
+        const older = join(dir, 'full.1');
+        const newer = join(dir, 'full.gz');
+        writeFileSync(older, lines.slice(0, cut).join('\n') + '\n', 'latin1');
+        writeFileSync(newer, gzipSync(Buffer.from(lines.slice(cut).join('\n') + '\n', 'latin1')));
+        const got = await records([newer, older]);
+        expect(sorted(got.records), `cut before line ${cut + 1}`).toEqual(want);
+        // every line is accounted for in the file it is in
+        expect(got.inputs.map((i) => i.read)).toEqual([lines.length - cut, cut]);
+        for (const i of got.inputs) expect(i.read).toBe(i.used + i.ignored + i.malformed);
+        expect(got.inputs.reduce((n, i) => n + i.records, 0)).toBe(whole.records.length);
+        // the same two files under names that are not a rotation: read one by one, as before
+        writeFileSync(join(dir, 'a.log'), readFileSync(older));
+        writeFileSync(join(dir, 'b.log.gz'), readFileSync(newer));
+        const apart = await records([join(dir, 'a.log'), join(dir, 'b.log.gz')]);
+        if (JSON.stringify(sorted(apart.records)) !== JSON.stringify(want)) differApart++;
+      }
+      // the test means something: read apart, most cuts split a call (an unfinished record, or an extra one)
+      expect(cuts).toBeGreaterThan(5);
+      expect(differApart).toBeGreaterThan(cuts / 3);
+    });
+  }
+
+  it('a three-file chain, given in any order, reads as the whole log', async () => {
+    const log = `${root}fixtures/asterisk/scenario-pjsip-logger.log`;
+    const lines = readFileSync(log, 'latin1').split('\n');
+    const parts = [lines.slice(0, 150), lines.slice(150, 300), lines.slice(300)];
+    const names = ['messages.2', 'messages.1', 'messages'].map((n) => join(dir, n));
+    parts.forEach((p, i) => writeFileSync(names[i]!, p.join('\n') + (i < 2 ? '\n' : ''), 'latin1'));
+    const whole = await records([log]);
+    const got = await records([names[2]!, names[0]!, names[1]!]);
+    expect(sorted(got.records)).toEqual(sorted(whole.records));
+    expect(got.inputs.map((i) => i.file)).toEqual([names[2], names[0], names[1]]);
+    expect(got.inputs[1]!.notes.some((n) => n.startsWith(`read as one chain with ${names[1]}`))).toBe(true);
+    expect(got.inputs[2]!.notes.some((n) => n.startsWith(`read as one chain with ${names[2]}`))).toBe(true);
+  });
+
+  it('does not carry calls into a file that did not follow (out of order, or a day later)', async () => {
+    const log = `${root}fixtures/asterisk/scenario-ast18-pjsip.log`;
+    const lines = readFileSync(log, 'latin1').split('\n');
+    const cut = Math.floor(lines.length / 2);
+    const first = lines.slice(0, cut).join('\n') + '\n';
+    const second = lines.slice(cut).join('\n');
+    writeFileSync(join(dir, 'x.log'), first, 'latin1');
+    writeFileSync(join(dir, 'y.log'), second, 'latin1');
+    const apart = await records([join(dir, 'x.log'), join(dir, 'y.log')]);
+
+    // the later half named as the older copy: its first stamp lies before the other's last
+    writeFileSync(join(dir, 'pbx'), first, 'latin1');
+    writeFileSync(join(dir, 'pbx.1'), second, 'latin1');
+    const swapped = await records([join(dir, 'pbx'), join(dir, 'pbx.1')]);
+    expect(sorted(swapped.records)).toEqual(sorted(apart.records));
+    expect(swapped.inputs[1]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/its first time stamp is \d+ s before this file's last/);
+
+    // the right order, but the newer file a day later (a copy missing between them)
+    const later = lines.slice(cut).map((l) => l.replace('[2021-', '[2021-').replace(/^\[(\d{4})-(\d\d)-(\d\d)/, (_m, y: string, mo: string, d: string) => `[${y}-${mo}-${String(Number(d) + 1).padStart(2, '0')}`));
+    writeFileSync(join(dir, 'gap.1'), first, 'latin1');
+    writeFileSync(join(dir, 'gap'), later.join('\n'), 'latin1');
+    const gap = await records([join(dir, 'gap.1'), join(dir, 'gap')]);
+    expect(gap.records.length).toBe(apart.records.length);
+    expect(gap.inputs[0]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/after this file's last/);
+  });
+});
+
+describe.skipIf(!existsSync(`${root}dist/worker.js`))('a chain in worker threads (needs the build: npm run build)', () => {
+  it('is read by one thread, and the report is that of one thread', () => {
+    const log = `${root}fixtures/asterisk/scenario-chansip-debug.log`;
+    const lines = readFileSync(log, 'latin1').split('\n');
+    const d = mkdtempSync(join(tmpdir(), 'sipscope-rotation-jobs-'));
+    try {
+      writeFileSync(join(d, 'full.1'), lines.slice(0, 260).join('\n') + '\n', 'latin1');
+      writeFileSync(join(d, 'full'), lines.slice(260).join('\n'), 'latin1');
+      const run = (jobs: number, ...inputs: string[]): { totals: unknown; routes: unknown } =>
+        JSON.parse(execFileSync(process.execPath, [`${root}bin/sipscope.js`, 'analyze', ...inputs, `${root}fixtures/gen/alpha-beta.pcap`, '--format', 'json', '--jobs', String(jobs)], { encoding: 'utf8' })) as {
+          totals: unknown;
+          routes: unknown;
+        };
+      const whole = run(1, log);
+      const one = run(1, d);
+      const two = run(2, d);
+      expect(one.totals).toEqual(whole.totals);
+      expect(two.totals).toEqual(whole.totals);
+      expect(two.routes).toEqual(whole.routes);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
