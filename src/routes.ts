@@ -3,7 +3,7 @@
  *
  *   # comment
  *   match,route
- *   203.0.113.7,VendorA
+ *   203.0.113.7,VendorA   # a comment after a blank, too
  *   198.51.100.0/24,VendorB
  *   2001:db8::/32,VendorC
  *
@@ -38,6 +38,17 @@ function unquote(s: string): string {
   return s;
 }
 
+/** The line without a comment: `#` at its start or after a blank, outside quotes (`"Vendor #2"` keeps its `#`). */
+function withoutComment(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '#' && !quoted && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return line.slice(0, i);
+  }
+  return line;
+}
+
 /** Splits a CSV line of two fields (the route may be quoted and contain commas). */
 function splitTwo(line: string): [string, string] | undefined {
   const comma = line.indexOf(',');
@@ -52,8 +63,8 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '').replace(/^\uFEFF/, '');
-    const t = line.trim();
-    if (t === '' || t.startsWith('#')) continue;
+    const t = withoutComment(line).trim();
+    if (t === '') continue;
     const where = `line ${i + 1}`;
     const f = splitTwo(t);
     if (!header) {

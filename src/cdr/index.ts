@@ -10,7 +10,7 @@
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
 import { DateParser, parseZone } from './dates.js';
 import { describeMapping, detectLayout, headRecords, mapKey, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
-import { RowInterpreter } from './interpret.js';
+import { MAX_PDD_MS, RowInterpreter } from './interpret.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
 
 export { routeFromChannel, channelCut } from './interpret.js';
@@ -157,6 +157,11 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       if (src) acc.notes.push(`final codes rest on: ${src} (codeSource per record)`);
       if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${i.answerDerived} answered rows`);
       if (i.answerUnknown > 0) acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${i.answerUnknown} answered rows: counted as answered, with no PDD and no answer delay`);
+      if (i.pddImplausible > 0) {
+        acc.notes.push(
+          `PDD over ${MAX_PDD_MS / 1000} s on ${i.pddImplausible} row${i.pddImplausible === 1 ? '' : 's'} (up to ${Math.round(i.pddImplausibleMax / 1000)} s): left out of the PDD figures; if the column is in milliseconds, say so in its header (\`PDD (ms)\`)`,
+        );
+      }
       if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);
       if (splitter!.fallbacks > 0) acc.notes.push(`${splitter!.fallbacks} rows wider than the fast splitter's arrays were split by csv-parse`);
     },

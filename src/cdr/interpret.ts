@@ -48,6 +48,13 @@ export function routeFromChannel(text: string, routeOf?: (addr: string) => strin
   return rest;
 }
 
+/**
+ * No setup waits this long for its first ring: a PDD past it is a unit read wrong (seconds taken for
+ * milliseconds) or junk, and would swamp every PDD figure of its route. RFC 3261's INVITE timers give up
+ * well before (Timer B: 32 s; a proxy's Timer C: over 3 minutes, and that runs after ringing began).
+ */
+export const MAX_PDD_MS = 300_000;
+
 export class RowInterpreter implements RowHandler {
   private headerSeen = false;
   private readonly col: Layout['col'];
@@ -73,6 +80,9 @@ export class RowInterpreter implements RowHandler {
   /** Answered rows with no answer time in the data (none derived either). */
   answerUnknown = 0;
   answerDerived = 0;
+  /** Rows whose PDD column gave more than MAX_PDD_MS (a unit read wrong, or junk): that PDD is left out. */
+  pddImplausible = 0;
+  pddImplausibleMax = 0;
   private readonly fileTag: string;
 
   constructor(
@@ -303,6 +313,11 @@ export class RowInterpreter implements RowHandler {
     const pddRaw = this.num(r, col.pdd);
     if (pddRaw >= 0) pdd = pddRaw * this.layout.pddUnit;
     else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
+    if (pdd !== undefined && pdd > MAX_PDD_MS) {
+      this.pddImplausible++;
+      if (pdd > this.pddImplausibleMax) this.pddImplausibleMax = pdd;
+      pdd = undefined;
+    }
 
     // Route: vendor/trunk column, else the dstchannel peer.
     let route = UNKNOWN_ROUTE;

@@ -106,13 +106,17 @@ function u32(b: Uint8Array, o: number): number {
 const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
 const PCAPNG_SHB = 0x0a0d0d0a;
 
-/** Names of containers people feed by mistake, so the error says what the file is. */
+/**
+ * Names of containers people feed by mistake, so the error says what the file is. Each is told by its whole
+ * binary signature, which no text begins with: they are checked before the text formats, so that a zip whose
+ * entries are stored uncompressed is not read as the CSV inside it (with its directory as a last row).
+ */
 function describeForeign(head: Uint8Array): string | undefined {
-  const ascii = Buffer.from(head.subarray(0, 8)).toString('latin1');
+  const ascii = Buffer.from(head.subarray(0, 10)).toString('latin1');
   if (ascii.startsWith('GMBU')) return 'a Microsoft Network Monitor capture (save it as pcapng in Wireshark first)';
-  if (ascii.startsWith('snoop')) return 'a Solaris snoop capture (convert it with editcap first)';
-  if (ascii.startsWith('PK')) return 'a zip archive (unpack it first)';
-  if (ascii.startsWith('BZh')) return 'a bzip2 file (decompress it first)';
+  if (ascii.startsWith('snoop\0\0\0')) return 'a Solaris snoop capture (convert it with editcap first)';
+  if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06') || ascii.startsWith('PK\x07\x08')) return 'a zip archive (unpack it first)';
+  if (/^BZh[1-9]1AY&SY/.test(ascii)) return 'a bzip2 file (decompress it first)';
   if (head[0] === 0xfd && ascii.startsWith('\xfd7zXZ')) return 'an xz file (decompress it first)';
   if (head.length >= 4 && u32(head, 0) === 0x28b52ffd) return 'a zstd file (this Node version cannot decompress zstd: run `zstd -d` first)';
   return undefined;
@@ -246,6 +250,8 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     if (sniffed.error !== undefined) throw new InputError(spec.display, readErrorText(sniffed.error));
     throw new UnknownFormatError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
   }
+  const foreign = describeForeign(head);
+  if (foreign !== undefined) throw new UnknownFormatError(spec.display, `not supported: this is ${foreign}`);
   const kind = await detectKind(head, columnMap);
   if (sniffed.error !== undefined) {
     // Unreadable within the first SNIFF_BYTES (a short gzip cut short): what came before the error is still
@@ -254,13 +260,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     const error = sniffed.error;
     return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) }, close: async () => void (await file?.return()) };
   }
-  if (!kind) {
-    const foreign = describeForeign(head);
-    throw new UnknownFormatError(
-      spec.display,
-      foreign ? `not supported: this is ${foreign}` : 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export',
-    );
-  }
+  if (!kind) throw new UnknownFormatError(spec.display, 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export');
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
   return {

@@ -12,7 +12,7 @@ import { routesWorstFirst } from './format.js';
 
 /** Field order of each object kind, as declared in result.ts. */
 const ORDER = {
-  result: ['tool', 'generatedAt', 'inputs', 'wire', 'routes', 'totals', 'bucketSec', 'buckets', 'prefixes', 'spikes', 'falseBusy', 'falseBusyCount', 'fas', 'span', 'thresholds', 'failures'],
+  result: ['tool', 'generatedAt', 'inputs', 'wire', 'routes', 'totals', 'bucketSec', 'buckets', 'prefixes', 'spikes', 'falseBusy', 'falseBusyCount', 'fas', 'span', 'window', 'thresholds', 'failures'],
   tool: ['name', 'version'],
   input: ['file', 'format', 'unit', 'compressed', 'bytes', 'read', 'used', 'ignored', 'malformed', 'ignoredBy', 'anomalies', 'samples', 'sipMessages', 'records', 'notes', 'warnings', 'error', 'skipped'],
   sample: ['name', 'position', 'detail'],
@@ -31,6 +31,8 @@ const ORDER = {
   fas: ['route', 'flagged', 'score', 'signals'],
   signal: ['id', 'hit', 'value', 'threshold', 'calls', 'exampleCallIds', 'text'],
   span: ['start', 'end'],
+  window: ['since', 'until', 'leftOut'],
+  leftOut: ['before', 'after', 'undated'],
   failure: ['rule', 'route', 'detail'],
 } as const;
 
@@ -40,7 +42,7 @@ type Kind = keyof typeof ORDER | 'map' | 'any';
 const CHILD: Partial<Record<keyof typeof ORDER, Record<string, Kind>>> = {
   result: {
     tool: 'tool', inputs: 'input', wire: 'wire', routes: 'route', totals: 'route', buckets: 'bucketSeries',
-    prefixes: 'route', spikes: 'spike', falseBusy: 'falseBusy', fas: 'fas', span: 'span', thresholds: 'map', failures: 'failure',
+    prefixes: 'route', spikes: 'spike', falseBusy: 'falseBusy', fas: 'fas', span: 'span', window: 'window', thresholds: 'map', failures: 'failure',
   },
   input: { ignoredBy: 'map', anomalies: 'map', samples: 'sample', warnings: 'map' },
   sample: { position: 'position' },
@@ -48,6 +50,7 @@ const CHILD: Partial<Record<keyof typeof ORDER, Record<string, Kind>>> = {
   route: { pddSuccess: 'quantiles', pddFailure: 'quantiles', sdt: 'quantiles', codes: 'map', codeMix: 'codeShare', codeSources: 'map' },
   bucketSeries: { series: 'route' },
   fas: { signals: 'signal' },
+  window: { leftOut: 'leftOut' },
 };
 
 function compareKeys(a: string, b: string): number {

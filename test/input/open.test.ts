@@ -62,6 +62,26 @@ describe('openInput', () => {
     await expect(openInput({ path: join(dir, 'missing'), display: 'missing' })).rejects.toThrow(InputError);
   });
 
+  it('a zip or a bzip2 file is named even when what it holds reads as text', async () => {
+    // a zip whose one entry is stored (not deflated): the CSV is there in plain bytes after a 30-byte header
+    const csv = readFileSync(new URL('../../fixtures/cdr/carrier.csv', import.meta.url));
+    const name = Buffer.from('carrier.csv');
+    const local = Buffer.alloc(30);
+    local.write('PK\x03\x04', 0, 'latin1');
+    local.writeUInt32LE(csv.length, 18);
+    local.writeUInt32LE(csv.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const zip = Buffer.concat([local, name, csv, Buffer.from('PK\x01\x02 central directory', 'latin1')]);
+    await expect(openInput({ path: file('cdr.zip', zip), display: 'cdr.zip' })).rejects.toThrow(/cdr\.zip: not supported: this is a zip archive/);
+    const bz = Buffer.concat([Buffer.from('BZh91AY&SY', 'latin1'), csv]);
+    await expect(openInput({ path: file('cdr.bz2', bz), display: 'cdr.bz2' })).rejects.toThrow(/bzip2/);
+    // text that merely begins with the letters is still text
+    const pk = Buffer.concat([Buffer.from('PK,'), csv]);
+    const text = await openInput({ path: file('pk.csv', pk), display: 'pk.csv' });
+    expect(text.kind).toBe('cdr-csv');
+    await text.close();
+  });
+
   it('reports corrupt gzip as an input error, not a crash', async () => {
     const bad = gzipSync(Buffer.from('x'.repeat(10000)));
     bad[20] ^= 0xff;

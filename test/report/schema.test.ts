@@ -53,6 +53,39 @@ describe('schema/analysis.schema.json', () => {
     expect(missing).toEqual([]);
   });
 
+  it("writes every object's fields in the schema's order (a window and --fail-on included)", () => {
+    // Each object node: the keys it has, in the order the schema declares them (through $ref and allOf).
+    const misplaced: string[] = [];
+    const go = (sch: Schema, v: unknown, path: string): void => {
+      if (typeof sch === 'boolean' || v === null || typeof v !== 'object') return;
+      if (typeof sch.$ref === 'string') return go(resolveRef(schema, sch.$ref), v, path);
+      if (Array.isArray(v)) {
+        if (sch.items !== undefined) v.forEach((x, i) => go(sch.items as Schema, x, `${path}[${i}]`));
+        return;
+      }
+      const { names } = defProperties(schema, sch);
+      if (names.size === 0) return; // a map keyed by data: sorted by key, see json.ts
+      const keys = Object.keys(v);
+      const want = [...names].filter((k) => keys.includes(k));
+      // a definition made of others (allOf: a bucket's or a prefix's metrics) has no one declared order
+      if (!Array.isArray(sch.allOf) && keys.join() !== want.join()) misplaced.push(`${path}: ${keys.join()} (schema: ${want.join()})`);
+      const props = new Map<string, Schema>();
+      const collect = (x: Schema): void => {
+        if (typeof x === 'boolean') return;
+        if (typeof x.$ref === 'string') collect(resolveRef(schema, x.$ref));
+        if (Array.isArray(x.allOf)) for (const y of x.allOf) collect(y as Schema);
+        if (x.properties) for (const [k, y] of Object.entries(x.properties as Record<string, Schema>)) if (!props.has(k)) props.set(k, y);
+      };
+      collect(sch);
+      for (const k of keys) if (props.has(k)) go(props.get(k)!, (v as Record<string, unknown>)[k], `${path}.${k}`);
+    };
+    const day = fixture('day');
+    expect(day.window).toBeDefined();
+    const out = JSON.parse(renderJson({ ...day, failures: [{ rule: 'asr<60', route: 'x', detail: 'ASR 10%' }] }));
+    go(schema, out, '$');
+    expect(misplaced).toEqual([]);
+  });
+
   /** Interfaces of the TypeScript contract and the schema definition that documents each. */
   const CONTRACT: Array<[file: string, iface: string, def: string]> = [
     ['src/analysis/result.ts', 'AnalysisResult', '#'],

@@ -43,3 +43,12 @@ describe('loadRoutes', () => {
     });
   }
 });
+
+describe('comments in a routes file', () => {
+  it('a `#` after a blank ends the line; inside a quoted name or a word it stays', () => {
+    const routeOf = loadRoutes('match,route  # header\n203.0.113.10,vendor-a # main vendor\n203.0.113.11,"vendor #2"\t# spare\n203.0.113.12,v#3\n  # indented\n', 'r.csv');
+    expect(routeOf('203.0.113.10')).toBe('vendor-a');
+    expect(routeOf('203.0.113.11')).toBe('vendor #2');
+    expect(routeOf('203.0.113.12')).toBe('v#3');
+  });
+});
