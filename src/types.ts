@@ -238,8 +238,15 @@ export interface CallRecord {
 export interface SecurityEvent {
   ts: number;
   address: string;
-  kind: 'auth-failed' | 'no-such-peer' | 'acl-denied' | 'bad-request' | 'probe' | 'other';
+  /**
+   * `unknown-extension`: a call to an extension the dialplan does not have (one is a misdial; many distinct
+   * ones from an address are an enumeration); `probe`: the PBX itself named the source a scanner or an attack.
+   */
+  kind: 'auth-failed' | 'no-such-peer' | 'acl-denied' | 'bad-request' | 'unknown-extension' | 'probe' | 'other';
+  /** The user name the client presented (the account it tried; for a call, the peer or account it came in as). */
   user?: string;
+  /** What the request was for, when the line says (the extension an unknown-extension call dialled). */
+  target?: string;
   userAgent?: string;
   detail?: string;
   position: Position;

@@ -351,6 +351,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       position: { file, line: lineNo },
     };
     if (m.user !== undefined) ev.user = m.user;
+    if (m.target !== undefined) ev.target = m.target;
     if (m.userAgent !== undefined) ev.userAgent = m.userAgent;
     sink.security?.(ev);
     return USED;

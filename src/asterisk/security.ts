@@ -26,6 +26,7 @@ export interface SecurityMatch {
   kind: SecurityKind;
   address: string;
   user?: string;
+  target?: string;
   userAgent?: string;
   detail: string;
 }
@@ -340,7 +341,7 @@ export function matchSecurity(msg: string): SecurityMatch | null | undefined {
     const c = toExtensionCandidates(msg, named ? callFrom + 11 : anon + 7, notFound);
     if (c === undefined || c.address === null) return undefined;
     const ext = msg.slice(c.lastEnd, notFound);
-    const m: SecurityMatch = { kind: 'probe', address: c.address, detail: `INVITE to unknown extension '${ext}'` };
+    const m: SecurityMatch = { kind: 'unknown-extension', address: c.address, target: ext, detail: `INVITE to unknown extension '${ext}'` };
     if (named && msg.startsWith("' ", c.first - 2) && c.first - 2 > callFrom + 11) m.user = msg.slice(callFrom + 11, c.first - 2);
     return m;
   }

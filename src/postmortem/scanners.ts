@@ -179,7 +179,9 @@ export class ScannerDetector {
   security(ev: SecurityEvent): void {
     const e = this.entry(ev.address, ev.ts);
     e.events[ev.kind] = (e.events[ev.kind] ?? 0) + 1;
-    this.target(e, ev.user);
+    // A call to an unknown extension targets that extension; the name on its line is the peer or account the
+    // call came in as (`trunk`), not a user the source tried.
+    this.target(e, ev.kind === 'unknown-extension' ? ev.target : (ev.target ?? ev.user));
     this.agent(e, ev.userAgent);
   }
 
@@ -205,7 +207,8 @@ export class ScannerDetector {
       const fewAnswers = e.total === 0 || e.answered < t.maxAnsweredShare * e.total;
       if (e.targets.size >= t.minTargets && fewAnswers) {
         if (verdict === 'ok') verdict = 'enumeration';
-        reasons.push(`${e.targets.size}${e.capped ? '+' : ''} distinct target users, ${e.answered} of ${e.total} requests answered`);
+        const n = `${e.targets.size}${e.capped ? '+' : ''}`;
+        reasons.push(e.total > 0 ? `${n} distinct target users, ${e.answered} of ${e.total} requests answered` : `${n} distinct target users in the PBX's security lines (no request of it seen)`);
       }
       if (verdict !== 'ok' && e.callers.size) reasons.push(`its INVITEs present caller ids ${[...e.callers].slice(0, 5).join(', ')}`);
       if ((e.events['probe'] ?? 0) > 0 && verdict === 'ok') {

@@ -45,9 +45,9 @@ const FIXTURE_DIGESTS: Record<string, string> = {
   'scenario-syslog.log#0': '49c3d73c6a935aeb',
   'scenario-syslog.log#1': '0ec676efa50b1756',
   'scenario-syslog.log#2': '249a6b8d804be85b',
-  'security.log#0': '23dc8a07e0197770',
-  'security.log#1': '897fb19e8717f4de',
-  'security.log#2': 'a4b5028bd4bb24b4',
+  'security.log#0': '232e009c64ecbf1e',
+  'security.log#1': 'dd20454c6626c8e4',
+  'security.log#2': 'fa397536e564470b',
 };
 
 const GENERATED: Array<LogOptions & { name: string }> = [

@@ -32,7 +32,8 @@ describe('security lines', () => {
     expect(kinds.filter((k) => k === 'auth-failed')).toHaveLength(7);
     expect(kinds.filter((k) => k === 'no-such-peer')).toHaveLength(5);
     expect(kinds.filter((k) => k === 'acl-denied')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'probe')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'probe')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'unknown-extension')).toHaveLength(2);
     // the benign ChallengeSent event and two unrelated lines are ignored with their reasons
     expect(r.acc.ignoredBy).toEqual({ 'security-informational': 1, 'not-call-related': 2 });
     // syslog line without a year takes it from the full dates before it
@@ -54,8 +55,9 @@ describe('security lines', () => {
       detail: 'REGISTER: No matching endpoint found',
     });
     expect(matchSecurity("Call from '' (1.2.3.4:5060) to extension '011' rejected because extension not found in context 'x'.")).toMatchObject({
-      kind: 'probe',
+      kind: 'unknown-extension',
       address: '1.2.3.4',
+      target: '011',
     });
     expect(matchSecurity("anonymous: Call (UDP:1.2.3.4:65049) to extension '00' rejected because extension not found in context 'x'.")).toMatchObject({
       address: '1.2.3.4',
@@ -118,7 +120,7 @@ describe('security lines', () => {
 
   it('unknown extension: the caller name and the extension may copy `(addr) to extension`', () => {
     const probe = matchSecurity("Call from 'x (203.0.113.10:5060) y' (198.51.100.67:5070) to extension '004681' rejected because extension not found in context 'from-trunk'.");
-    expect(probe).toEqual({ kind: 'probe', address: '198.51.100.67', user: 'x (203.0.113.10:5060) y', detail: "INVITE to unknown extension '004681'" });
+    expect(probe).toEqual({ kind: 'unknown-extension', address: '198.51.100.67', user: 'x (203.0.113.10:5060) y', target: '004681', detail: "INVITE to unknown extension '004681'" });
     expect(matchSecurity("Call from 'x' (203.0.113.10:5060) to extension '1' (198.51.100.67:5070) to extension '2' rejected because extension not found in context 'c'.")).toBeUndefined();
     expect(matchSecurity("Call from '' (198.51.100.75:5060) to extension '1' (203.0.113.10:5060) to extension '2' rejected because extension not found in context 'c'.")).toBeUndefined();
     // an extension holding the words of the end of the line: the last ones are Asterisk's

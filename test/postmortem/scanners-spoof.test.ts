@@ -20,7 +20,7 @@ describe('scanners: text the client controls', () => {
     expect(r.out).not.toContain('203.0.113.10"');
     expect(Object.fromEntries(j.sources.map((s) => [s.address, [s.verdict, s.events]]))).toEqual({
       '198.51.100.66': ['brute-force', { 'auth-failed': 10 }],
-      '198.51.100.67': ['scanner', { probe: 10 }],
+      '198.51.100.67': ['enumeration', { 'unknown-extension': 10 }],
       '198.51.100.69': ['ok', { 'no-such-peer': 1 }],
       '198.51.100.70': ['ok', { 'auth-failed': 1 }],
       '198.51.100.72': ['ok', { 'no-such-peer': 1 }],

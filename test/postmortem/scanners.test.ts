@@ -32,6 +32,19 @@ describe('ScannerDetector', () => {
     expect(r!.authFailures).toBe(0);
   });
 
+  it('calls to unknown extensions: many distinct ones are an enumeration, one is a misdial; the peer name is no target', () => {
+    const d = new ScannerDetector();
+    for (let i = 0; i < 12; i++) d.security({ ts: 1, address: '198.51.100.99', kind: 'unknown-extension', target: `00468123456${i}`, position: { file: 'l', line: i + 1 } });
+    d.security({ ts: 1, address: '203.0.113.5', kind: 'unknown-extension', user: 'trunk', target: '5551234', position: { file: 'l', line: 13 } });
+    const [scan, misdial] = d.result();
+    expect(scan).toMatchObject({ address: '198.51.100.99', verdict: 'enumeration', targets: 12, events: { 'unknown-extension': 12 } });
+    expect(scan!.reasons).toEqual(["12 distinct target users in the PBX's security lines (no request of it seen)"]);
+    expect(misdial).toMatchObject({ address: '203.0.113.5', verdict: 'ok', targets: 1, sampleTargets: ['5551234'] });
+    // the PBX naming a scanner is still enough on its own
+    d.security({ ts: 1, address: '192.0.2.9', kind: 'probe', detail: 'hacking attempt detected', position: { file: 'l', line: 14 } });
+    expect(d.result().find((r) => r.address === '192.0.2.9')!.verdict).toBe('scanner');
+  });
+
   it('security events: counts by kind, targets from user names, undated events do not set the times', () => {
     const d = new ScannerDetector();
     for (let i = 0; i < 10; i++) d.security({ ts: 0, address: '9.9.9.9', kind: 'auth-failed', user: `u${i % 3}`, position: { file: 'l' } });
