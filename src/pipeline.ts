@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, readErrorText, SipscopeError } from './errors.js';
 import { expandEach, type InputSpec } from './input/expand.js';
-import { rotationChains } from './input/rotation.js';
+import { planChains, type CaptureHead } from './input/rotation.js';
+import { stat } from 'node:fs/promises';
+import { createCaptureDecoder } from './capture/decoder.js';
 import { openInput, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
@@ -93,10 +95,19 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
       continue;
     }
     let parser: SourceParser;
+    let continued = false;
     if (live !== undefined && live.kind === opened.kind && isContinuable(live.parser)) {
-      live.parser.continueWith(spec.display);
-      parser = live.parser;
-    } else {
+      try {
+        live.parser.continueWith(spec.display);
+        continued = true;
+      } catch (err) {
+        // a bug in handing over must not take the run down: the chain ends there, the next file reads alone
+        live.parser.accounting.error ??= readErrorText(err);
+        endLive();
+      }
+    }
+    if (continued) parser = live!.parser;
+    else {
       endLive();
       try {
         parser = (await FACTORIES[opened.kind]())(spec.display, sink, opts);
@@ -130,11 +141,45 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
  */
 export async function readInputs(specs: readonly InputSpec[], sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting[]> {
   const inputs: InputAccounting[] = new Array(specs.length);
-  for (const chain of rotationChains(specs)) {
+  for (const chain of await planChains(specs, captureHead)) {
     const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
     chain.forEach((i, k) => (inputs[i] = accs[k]!));
   }
   return inputs;
+}
+
+/**
+ * The time of a capture's first packet, from its first piece (the sniffed head), and its file's last write;
+ * undefined for an input that is no capture or holds no packet there. Reads no further than that piece.
+ */
+export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefined> {
+  let opened;
+  try {
+    opened = await openInput(spec);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (opened.kind !== 'capture') return undefined;
+    const it = opened.chunks[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) return undefined;
+    let ts: number | undefined;
+    const decoder = createCaptureDecoder(spec.display, {
+      onPayload(p) {
+        ts ??= p.ts;
+        return 'other';
+      },
+    }, newAccounting(spec.display, 'unknown', 'packet'));
+    decoder.push(first.value);
+    if (ts === undefined) return undefined;
+    const mtime = await stat(spec.path).then((s) => s.mtimeMs, () => undefined);
+    return mtime === undefined ? { first: ts } : { first: ts, mtime };
+  } catch {
+    return undefined;
+  } finally {
+    await opened.close();
+  }
 }
 
 function isContinuable(p: SourceParser): p is ContinuableSource {
@@ -274,8 +319,8 @@ export async function collect(
   // `npm run bench`). `--jobs N` forces N.
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
-  // a chain of rotated logs is read by one thread (its calls run on from one file into the next)
-  const chains = rotationChains(specs);
+  // a chain (rotated logs, a capture split by time) is read by one thread: its calls run on from one file into the next
+  const chains = await planChains(specs, captureHead);
   const jobs = Math.min(wanted, chains.length);
   if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, chains, opts, jobs);
   return collectSerial(specs, opts);

@@ -33,6 +33,7 @@ import {
   type Stamp,
 } from './time.js';
 import { YearResolver } from './year.js';
+import { chainHolds, gapText } from '../chain.js';
 import { DialTracker, type Attempt, type Context, type DialOptions } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
 import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
@@ -723,8 +724,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   function chainMeets(ts: number): void {
     const h = held!;
     held = undefined;
-    const holds = ts >= h.endTs - CHAIN_BEHIND_MS && ts <= h.endTs + CHAIN_GAP_MS;
-    if (holds) {
+    if (chainHolds(h.endTs, ts)) {
       h.acc.notes.push(`read as one chain with ${file}, the next rotated file: calls in progress at the end of this file continue there`);
     } else {
       // Not the file that followed (a copy missing between them, or another day): the calls left open end
@@ -737,7 +737,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       h.counts = counts();
       acc = own;
       setCounts(c);
-      const gap = Number.isFinite(h.endTs) && Number.isFinite(ts) ? `its first time stamp is ${fmtGap(ts - h.endTs)} this file's last` : 'one of them has no time stamps';
+      const gap = Number.isFinite(h.endTs) && Number.isFinite(ts) ? `its first time stamp is ${gapText(ts - h.endTs)} this file's last` : 'one of them has no time stamps';
       h.acc.notes.push(`not continued by ${file} (${gap}): calls in progress at the end of this file are left unfinished`);
     }
     fileNotes(h.acc, h.counts);
@@ -794,16 +794,6 @@ interface FileCounts {
 }
 const NO_COUNTS: FileCounts = { unstampedUsed: 0, jsonLines: 0, plainLines: 0, syslogLines: 0, grepPrefixed: 0, droppedDial: 0, dialRecords: 0 };
 
-/** How far the next file's first stamp may lie before the last one (threads log slightly out of order). */
-const CHAIN_BEHIND_MS = 60_000;
-/** How long the log may have been quiet at rotation: past this, the file is not the one that followed. */
-const CHAIN_GAP_MS = 3_600_000;
-
-function fmtGap(ms: number): string {
-  const a = Math.abs(ms);
-  const t = a >= 86_400_000 ? `${(a / 86_400_000).toFixed(1)} d` : a >= 3_600_000 ? `${(a / 3_600_000).toFixed(1)} h` : `${Math.round(a / 1000)} s`;
-  return `${t} ${ms < 0 ? 'before' : 'after'}`;
-}
 
 /**
  * Sniffs the first ≤ 64 KiB (decompressed) of an input: true when it reads as an Asterisk log (any of the

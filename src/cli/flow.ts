@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<inputs...>', 'captures or Asterisk logs with SIP dumps (files, folders, globs, - for stdin)')
     .requiredOption('--call-id <id>', 'the Call-ID of the call (see `sipscope calls`)')
     .addOption(new Option('-f, --format <format>', 'text ladder, JSON (messages with raw text, diagnosis) or a self-contained HTML page with an SVG ladder').choices(['text', 'json', 'html']).default('text'))
-    .addOption(new Option('--lang <lang>', 'language of meanings and diagnosis in text and html').choices(['en', 'ru']).default('en'))
+    .addOption(new Option('--lang <lang>', 'language of meanings, diagnosis and evidence notes in text and html (JSON carries both)').choices(['en', 'ru']).default('en'))
     .option('-o, --out <file>', 'write to a file instead of stdout (e.g. --out call.html)')
     .option('--no-link', 'do not look for the other legs of the call (B2BUA/proxy) by numbers, time and X- correlation headers')
     .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses to route names')

@@ -6,8 +6,13 @@
  * - numbered: `full.1`, `full.2.gz`, … (the higher the number, the older);
  * - dated (`dateext`): `full-20241123`, `full-2024112306.gz`, … (the date of rotation, older first).
  *
- * Only the order comes from the names. Whether a file really continues the one before it is decided by the
- * reader from the time stamps where they meet (see the Asterisk log reader's `continueWith`).
+ * Captures split by time (tcpdump -C or -G, editcap -c or -i, a ring buffer) are told by names that differ
+ * only in their digits (`sbc.pcap1`, `sbc.pcap2`; `part_00001_20240305093232.pcap`) and put in the order of their
+ * first packets' times, read from each file's first bytes.
+ *
+ * Only the order comes from the names and heads. Whether a file really continues the one before it is decided
+ * by the reader from the times where they meet (see chain.ts and the readers' `continueWith`): a wrong guess
+ * costs only the parallel reading of those files.
  */
 import { basename, dirname } from 'node:path';
 import type { InputSpec } from './expand.js';
@@ -73,4 +78,81 @@ export function rotationChains(specs: readonly InputSpec[]): number[][] {
     chains.push(members.sort((a, b) => a.key - b.key).map((m) => m.index));
   }
   return chains;
+}
+
+/** `part_00001_20240305093232.pcap.gz` → `part_#_#.pcap`: the name with every run of digits masked. */
+export function digitFamily(name: string): string {
+  const bare = name.endsWith('.gz') ? name.slice(0, -3) : name;
+  let out = '';
+  let inDigits = false;
+  for (const c of bare) {
+    const digit = c >= '0' && c <= '9';
+    if (digit && !inDigits) out += '#';
+    else if (!digit) out += c;
+    inDigits = digit;
+  }
+  return out;
+}
+
+/**
+ * Two captures whose first packets lie closer than this were taken side by side (two interfaces, two SBCs,
+ * copies of one file), unless the first one's file was last written when the second begins (a file of a ring
+ * buffer filled in less than a minute): they are read apart, in parallel.
+ */
+export const SIDE_BY_SIDE_MS = 60_000;
+
+/** What planChains needs to know of a capture: its first packet's time and its file's last write (ms). */
+export interface CaptureHead {
+  first: number;
+  mtime?: number;
+}
+
+/**
+ * The chains to read (indices into `specs`, oldest first): rotated logs by their names (rotationChains), and
+ * captures split by time by their digit-masked names and their first packets. `head` gives a capture's first
+ * packet time and file time, or undefined when the input is no capture or has no packet in its head.
+ */
+export async function planChains(specs: readonly InputSpec[], head: (spec: InputSpec) => Promise<CaptureHead | undefined>): Promise<number[][]> {
+  const chains = rotationChains(specs);
+  const families = new Map<string, number[]>();
+  for (const c of chains) {
+    const s = specs[c[0]!]!;
+    if (c.length > 1 || s.path === '-' || s.error !== undefined) continue;
+    let name = digitFamily(basename(s.path));
+    // tcpdump -C names its first file as asked (`sbc.pcap`) and the next ones with a number after it (`sbc.pcap1`)
+    if (!name.includes('#')) name += '#';
+    const key = `${dirname(s.path)}\0${name}`;
+    const f = families.get(key);
+    if (f) f.push(c[0]!);
+    else families.set(key, [c[0]!]);
+  }
+  const joined: number[][] = [];
+  for (const members of families.values()) {
+    if (members.length < 2) continue;
+    const heads = await Promise.all(members.map((i) => head(specs[i]!).catch(() => undefined)));
+    const timed: Array<{ i: number; t: number; mtime?: number }> = [];
+    members.forEach((i, k) => {
+      const h = heads[k];
+      if (h !== undefined && Number.isFinite(h.first)) timed.push({ i, t: h.first, mtime: h.mtime });
+    });
+    timed.sort((a, b) => a.t - b.t || a.i - b.i);
+    let chain: number[] = [];
+    for (let k = 0; k < timed.length; k++) {
+      const before = timed[k - 1];
+      const cur = timed[k]!;
+      const follows = before !== undefined && (cur.t - before.t >= SIDE_BY_SIDE_MS || (before.mtime !== undefined && Math.abs(cur.t - before.mtime) < SIDE_BY_SIDE_MS && cur.t > before.t));
+      // side by side with the one before: no chain through here
+      if (before !== undefined && !follows) {
+        if (chain.length > 1) joined.push(chain);
+        chain = [];
+      }
+      chain.push(timed[k]!.i);
+    }
+    if (chain.length > 1) joined.push(chain);
+  }
+  if (joined.length === 0) return chains;
+  const inJoined = new Set(joined.flat());
+  const out = chains.filter((c) => c.length > 1 || !inJoined.has(c[0]!)).concat(joined);
+  // each chain stands where its first-named input was
+  return out.sort((a, b) => Math.min(...a) - Math.min(...b));
 }

@@ -6,7 +6,7 @@
  * their 0-based index in the list, and when) and the catalogue hint that applies. A normal answered call
  * gets none.
  */
-import { describeCode, getHint, type Hint, type Text } from '../catalogue/index.js';
+import { describeCode, getHint, q850Label, type Hint, type Text } from '../catalogue/index.js';
 import { CallFlag, type CallRecord, type SipMessage } from '../types.js';
 
 export const DIAGNOSIS_IDS = [
@@ -21,6 +21,11 @@ export const DIAGNOSIS_IDS = [
   'no-route',
   'overload',
   'one-way-audio',
+  'no-answer',
+  'unavailable',
+  'declined',
+  'unwanted',
+  'rejected',
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
@@ -30,8 +35,11 @@ export interface Evidence {
   /** 0-based index of the message in the call's message list. */
   index: number;
   ts: number;
-  /** What the message is (`INVITE`, `200 OK`) and why it matters. */
-  what: string;
+  /**
+   * What the message is and why it matters, in both languages: the label as on the wire (`INVITE`,
+   * `486 Busy Here`, the same in both) and, after a colon, the note (`INVITE: offered PCMU (0)`).
+   */
+  what: Text;
 }
 
 export interface Diagnosis {
@@ -55,10 +63,20 @@ export function messageLabel(m: SipMessage): string {
 
 const secs = (ms: number): string => (ms / 1000).toFixed(1);
 
-function ev(list: readonly SipMessage[], i: number, note?: string): Evidence {
+function ev(list: readonly SipMessage[], i: number, note?: Text): Evidence {
   const m = list[i]!;
-  return { index: i, ts: m.ts, what: note ? `${messageLabel(m)}: ${note}` : messageLabel(m) };
+  const label = messageLabel(m);
+  return { index: i, ts: m.ts, what: note ? { en: `${label}: ${note.en}`, ru: `${label}: ${note.ru}` } : { en: label, ru: label } };
 }
+
+const REQUEST: Text = { en: 'request', ru: 'запрос' };
+const RING_BEGAN: Text = { en: 'ringing began', ru: 'начался звонок' };
+
+/** `from 10.0.0.5 (Server)`: who sent a response. */
+const fromNote = (r: SipMessage): Text => {
+  const ua = r.userAgent ? ` (${r.userAgent})` : '';
+  return { en: `from ${r.src}${ua}`, ru: `от ${r.src}${ua}` };
+};
 
 function hintOf(...ids: string[]): Hint | undefined {
   for (const id of ids) {
@@ -189,8 +207,11 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
       const bye = idx((m) => m.isRequest && m.method === 'BYE', oks[0]!);
       const after = bye >= 0 ? list[bye]!.ts - ok.ts : undefined;
       const near = after !== undefined && after >= TIMER_H_MS - 8000 && after <= TIMER_H_MS + 8000;
-      const evidence = [ev(list, oks[0]!, 'answer'), ev(list, oks[oks.length - 1]!, `retransmission ${oks.length - 1} of the 200 OK, no ACK`)];
-      if (bye >= 0) evidence.push(ev(list, bye, `${secs(after!)} s after the 200 OK`));
+      const evidence = [
+        ev(list, oks[0]!, { en: 'answer', ru: 'ответ' }),
+        ev(list, oks[oks.length - 1]!, { en: `retransmission ${oks.length - 1} of the 200 OK, no ACK`, ru: `повторная передача ${oks.length - 1} ответа 200 OK, ACK нет` }),
+      ];
+      if (bye >= 0) evidence.push(ev(list, bye, { en: `${secs(after!)} s after the 200 OK`, ru: `через ${secs(after!)} с после 200 OK` }));
       out.push({
         id: 'no-ack',
         severity: 'error',
@@ -215,8 +236,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   const t408 = finals.find((i) => list[i]!.status === 408);
   if (t408 !== undefined) {
     const evidence = [];
-    if (invites.length) evidence.push(ev(list, invites[0]!, 'request'));
-    evidence.push(ev(list, t408, invites.length ? `${secs(list[t408]!.ts - list[invites[0]!]!.ts)} s after the INVITE` : 'timeout'));
+    if (invites.length) evidence.push(ev(list, invites[0]!, REQUEST));
+    const after = invites.length ? secs(list[t408]!.ts - list[invites[0]!]!.ts) : undefined;
+    evidence.push(ev(list, t408, after !== undefined ? { en: `${after} s after the INVITE`, ru: `через ${after} с после INVITE` } : { en: 'timeout', ru: 'тайм-аут' }));
     out.push({
       id: 'timeout',
       severity: 'error',
@@ -230,8 +252,8 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   } else if (invites.length && finals.length === 0 && cancels.length === 0 && noAnswerLongEnough(list, invites, recs)) {
     const first = invites[0]!;
     const retrans = invites.filter((i) => list[i]!.cseq === list[first]!.cseq && list[i]!.src === list[first]!.src).length;
-    const evidence = [ev(list, first, 'no final response came')];
-    if (retrans > 1) evidence.push(ev(list, invites[retrans - 1]!, `sent ${retrans} times`));
+    const evidence = [ev(list, first, { en: 'no final response came', ru: 'окончательного ответа не было' })];
+    if (retrans > 1) evidence.push(ev(list, invites[retrans - 1]!, { en: `sent ${retrans} times`, ru: `отправлен ${retrans} раз(а)` }));
     const last = list[list.length - 1]!;
     out.push({
       id: 'timeout',
@@ -262,13 +284,13 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
           en: 'The server rejected the digest nonce as stale: the client answered an expired challenge. Check the device clock (NTP), the digest algorithm, and anything replaying old requests.',
           ru: 'Сервер отверг nonce дайджеста как устаревший: клиент ответил на истёкший вызов. Проверьте часы устройства (NTP), алгоритм дайджеста и то, что повторяет старые запросы.',
         },
-        evidence: stale.map((i) => ev(list, i, 'stale nonce')),
+        evidence: stale.map((i) => ev(list, i, { en: 'stale nonce', ru: 'устаревший nonce' })),
         hint: hintOf('stale-nonce'),
       });
     }
     if ((f403 >= 0 || repeated) && !succeeded) {
-      const evidence = challenges.slice(0, 3).map((i) => ev(list, i, 'challenge'));
-      if (f403 >= 0) evidence.push(ev(list, f403, 'credentials refused'));
+      const evidence = challenges.slice(0, 3).map((i) => ev(list, i, { en: 'challenge', ru: 'запрос аутентификации' }));
+      if (f403 >= 0) evidence.push(ev(list, f403, { en: 'credentials refused', ru: 'учётные данные отвергнуты' }));
       out.push({
         id: 'auth-failed',
         severity: 'error',
@@ -301,9 +323,12 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const ringSec = ring >= 0 && list[ring]!.ts <= cts ? secs(cts - list[ring]!.ts) : undefined;
     const setupSec = inv >= 0 ? secs(cts - list[inv]!.ts) : undefined;
     const evidence = [];
-    if (inv >= 0) evidence.push(ev(list, inv, 'request'));
-    if (ring >= 0) evidence.push(ev(list, ring, 'ringing began'));
-    evidence.push(ev(list, c, 'caller gave up'), ev(list, r487, list[r487]!.status === 487 ? 'INVITE terminated' : 'CANCEL accepted'));
+    if (inv >= 0) evidence.push(ev(list, inv, REQUEST));
+    if (ring >= 0) evidence.push(ev(list, ring, RING_BEGAN));
+    evidence.push(
+      ev(list, c, { en: 'caller gave up', ru: 'вызывающий отменил вызов' }),
+      ev(list, r487, list[r487]!.status === 487 ? { en: 'INVITE terminated', ru: 'INVITE прерван' } : { en: 'CANCEL accepted', ru: 'CANCEL принят' }),
+    );
     out.push({
       id: 'cancelled',
       severity: 'info',
@@ -331,8 +356,12 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const r = list[codec]!;
     const accepted = (r.sdp?.codecs ?? []).map(codecName);
     const evidence = [];
-    if (inv !== undefined) evidence.push(ev(list, inv, `offered ${offered.join(', ') || 'no codec'}`));
-    evidence.push(ev(list, codec, accepted.length ? `the far end accepts ${accepted.join(', ')}` : 'no common codec'));
+    if (inv !== undefined) {
+      evidence.push(ev(list, inv, offered.length ? { en: `offered ${offered.join(', ')}`, ru: `предложено: ${offered.join(', ')}` } : { en: 'offered no codec', ru: 'кодеки не предложены' }));
+    }
+    evidence.push(
+      ev(list, codec, accepted.length ? { en: `the far end accepts ${accepted.join(', ')}`, ru: `удалённая сторона принимает: ${accepted.join(', ')}` } : { en: 'no common codec', ru: 'нет общего кодека' }),
+    );
     const o = offered.length ? offered.join(', ') : undefined;
     const a = accepted.length ? accepted.join(', ') : undefined;
     out.push({
@@ -358,8 +387,11 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
       const hint = code === 484 ? hintOf('number-incomplete', ...hints) : code === 403 ? hintOf('no-route') : hintOf(...hints, 'no-route');
       const evidence = [];
       const inv = invites.length ? invites[0]! : -1;
-      if (inv >= 0) evidence.push(ev(list, inv, `to ${list[inv]!.toUser ?? list[inv]!.requestUri ?? '?'}`));
-      evidence.push(ev(list, lastFailure, code === 484 ? 'number incomplete' : 'no route'));
+      if (inv >= 0) {
+        const to = list[inv]!.toUser ?? list[inv]!.requestUri ?? '?';
+        evidence.push(ev(list, inv, { en: `to ${to}`, ru: `кому: ${to}` }));
+      }
+      evidence.push(ev(list, lastFailure, code === 484 ? { en: 'number incomplete', ru: 'номер неполный' } : { en: 'no route', ru: 'нет маршрута' }));
       out.push({
         id: 'no-route',
         severity: 'error',
@@ -395,9 +427,18 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
             (ra !== undefined ? `; просит повторить через ${ra} с` : '') +
             '. Снизьте темп вызовов, соблюдайте Retry-After и перемаршрутизируйте на это время.',
         },
-        evidence: [ev(list, lastFailure, ra !== undefined ? `Retry-After ${ra}` : 'refused')],
+        evidence: [ev(list, lastFailure, ra !== undefined ? { en: `Retry-After ${ra} s`, ru: `Retry-After ${ra} с` } : { en: 'refused', ru: 'отказ' })],
         hint: quota ? hintOf('cps-limit', 'overload') : hintOf('overload'),
       });
+    }
+
+    // ── no-answer / unavailable / declined / unwanted / rejected ────────────────────────────────────
+    // how the callee's side refused; not when a branch answered, nor when the caller had cancelled first
+    // (then the refusal only answers the CANCEL race)
+    const cancelledFirst = cancels.some((c) => c < lastFailure);
+    if (answeredFinal === undefined && !cancelledFirst) {
+      const d = diagnoseRefusal(list, lastFailure, invites);
+      if (d) out.push(d);
     }
   }
 
@@ -428,7 +469,15 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
           `Односторонний звук: после ответа ${total} пакетов RTP пришло от ${silent === 'callee' ? 'вызывающего' : 'вызываемого'} и ни одного от ${silent === 'callee' ? 'вызываемого' : 'вызывающего'}.` +
           (priv ? ` В SDP указан частный адрес (${priv}): медиа отправляется туда, куда не дойдёт.` : ' Проверьте NAT и адреса медиа в SDP обеих сторон.'),
       },
-      evidence: okIdx >= 0 ? [ev(list, okIdx, `answer; RTP caller→callee ${rtp.fromCaller}, callee→caller ${rtp.fromCallee}`)] : [],
+      evidence:
+        okIdx >= 0
+          ? [
+              ev(list, okIdx, {
+                en: `answer; RTP caller→callee ${rtp.fromCaller}, callee→caller ${rtp.fromCallee}`,
+                ru: `ответ; RTP от вызывающего к вызываемому ${rtp.fromCaller}, обратно ${rtp.fromCallee}`,
+              }),
+            ]
+          : [],
       hint: priv ? hintOf('private-ip') : undefined,
     });
     break;
@@ -467,23 +516,23 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
     const host = uriHost(list[inv]!.requestUri);
     if (host && host === r.src) {
       reasons.push({ en: `${r.src} is the device's own contact address (the INVITE's Request-URI)`, ru: `${r.src} — собственный адрес устройства (Request-URI в INVITE)` });
-      evidence.push(ev(list, inv, `Request-URI host ${host}`));
+      evidence.push(ev(list, inv, { en: `Request-URI host ${host}`, ru: `хост в Request-URI: ${host}` }));
     }
   }
   const ring = list.findIndex((m, i) => i < deepest && !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200 && m.src === r.src && m.toTag !== undefined && m.toTag === r.toTag);
   if (ring >= 0) {
     reasons.push({ en: 'the device that rang (same To-tag as its 18x) answered busy', ru: 'ответило «занято» то же устройство, что звонило (тот же To-tag, что у 18x)' });
-    evidence.push(ev(list, ring, 'rang first'));
+    evidence.push(ev(list, ring, { en: 'rang first', ru: 'до этого звонило' }));
   }
   const trying = list.findIndex((m, i) => i < deepest && !m.isRequest && m.status === 100 && m.src === r.src);
   let proxyMade = false;
   if (trying >= 0 && list[trying]!.userAgent && r.userAgent) {
     if (list[trying]!.userAgent !== r.userAgent) {
       reasons.push({ en: `its Server (${r.userAgent}) differs from the next hop's own (${list[trying]!.userAgent}, on its 100 Trying): it came from behind the proxy`, ru: `его Server (${r.userAgent}) отличается от собственного у следующего узла (${list[trying]!.userAgent}, в 100 Trying): ответ пришёл из-за прокси` });
-      evidence.push(ev(list, trying, 'the proxy'));
+      evidence.push(ev(list, trying, { en: 'the proxy', ru: 'прокси' }));
     } else if (ring < 0 && reasons.length === 0) proxyMade = true;
   }
-  evidence.push(ev(list, deepest, `from ${r.src}${r.userAgent ? ` (${r.userAgent})` : ''}`));
+  evidence.push(ev(list, deepest, fromNote(r)));
   const hint = getHint('busy');
   if (reasons.length) {
     return {
@@ -511,5 +560,371 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
         },
     evidence,
     hint,
+  };
+}
+
+// ── refusals by the callee's side: 480, 603, 607, 608 ─────────────────────────────────────────────────
+
+/** A duration for the refusal rules: milliseconds below a second (`43 ms`, not `0.0 s`), else seconds. */
+const durEn = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${secs(ms)} s`);
+const durRu = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} мс` : `${secs(ms)} с`);
+
+/** An 18x that says the far side is alerting: 180 Ringing, or 183 Session Progress (carriers send ringback as early media). */
+const isRing = (m: SipMessage): boolean => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status === 180 || m.status === 183);
+
+/**
+ * Shortest time from the first 18x to a 480 that can be a no-answer timer (GSM's no-reply timer starts at 5 s;
+ * PBX ring time-outs are 15–60 s). Shorter, the 18x was progress or an announcement, not ringing.
+ */
+export const NO_ANSWER_MIN_MS = 5000;
+/** Shortest time from the first 18x to a decline that a person needs to see the call and press decline. */
+export const DECLINE_MIN_RING_MS = 1000;
+/** A 603 this soon after the INVITE, without ringing, is an automatic rejection. */
+export const AUTO_REJECT_MS = 2000;
+
+/** ASCII case-insensitive `s.startsWith(word, at)`; `word` is lower case. */
+function startsWithCi(s: string, at: number, word: string): boolean {
+  if (at < 0 || at + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    let c = s.charCodeAt(at + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** A letter, digit, `-` or `.`: what continues a parameter value (`jwscard` must not be `jwscard2`). */
+const isTokenChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46;
+
+const JCARD_URI_MAX = 200;
+
+/**
+ * RFC 8688 §3.2: a 608 may carry `Call-Info: <uri>;purpose=jwscard`, a jCard naming who rejected the call and
+ * how to reach them. Returns that URI ('' when it is not in angle brackets), or undefined when the message
+ * text has no such header. The text is attacker-controlled: plain scans, no regex, and one header at a time.
+ */
+export function jwsCardOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let end = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  if (end < 0 || (lf >= 0 && lf < end)) end = lf;
+  const head = end < 0 ? raw : raw.slice(0, end);
+  let pos = 0;
+  while (pos < head.length) {
+    // one header: its line and the continuation lines (RFC 3261 §7.3.1 folding) that follow it
+    let stop = head.indexOf('\n', pos);
+    if (stop < 0) stop = head.length;
+    while (stop < head.length && (head[stop + 1] === ' ' || head[stop + 1] === '\t')) {
+      const next = head.indexOf('\n', stop + 1);
+      stop = next < 0 ? head.length : next;
+    }
+    if (startsWithCi(head, pos, 'call-info')) {
+      let j = pos + 9;
+      while (head[j] === ' ' || head[j] === '\t') j++;
+      if (head[j] === ':') {
+        const uri = jwsCardIn(head, j + 1, stop);
+        if (uri !== undefined) return uri;
+      }
+    }
+    pos = stop + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The URI of the `purpose=jwscard` entry in a Call-Info value `head[from, to)`, if there is one. Entries are
+ * `<uri>;param;param`, separated by commas; one forward pass, every loop bounded by the header.
+ */
+function jwsCardIn(head: string, from: number, to: number): string | undefined {
+  let i = from;
+  while (i < to) {
+    while (i < to && (head[i] === ' ' || head[i] === '\t' || head[i] === '\r' || head[i] === '\n' || head[i] === ',')) i++;
+    let uri = '';
+    if (head[i] === '<') {
+      let gt = i + 1;
+      while (gt < to && head[gt] !== '>') gt++;
+      if (gt >= to) return undefined; // unterminated: nothing usable follows
+      uri = head.slice(i + 1, gt);
+      i = gt + 1;
+    }
+    for (; i < to && head[i] !== ','; i++) {
+      if (head[i] !== ';') continue;
+      let j = i + 1;
+      while (head[j] === ' ' || head[j] === '\t') j++;
+      if (!startsWithCi(head, j, 'purpose')) continue;
+      j += 7;
+      while (head[j] === ' ' || head[j] === '\t') j++;
+      if (head[j] !== '=') continue;
+      j++;
+      while (head[j] === ' ' || head[j] === '\t' || head[j] === '"') j++;
+      if (!startsWithCi(head, j, 'jwscard') || j + 7 > to || isTokenChar(head.charCodeAt(j + 7))) continue;
+      return uri.length > JCARD_URI_MAX ? uri.slice(0, JCARD_URI_MAX - 1) + '…' : uri;
+    }
+  }
+  return undefined;
+}
+
+/** Notes gathered per message, then made into evidence in message order. */
+class Notes {
+  private readonly by = new Map<number, { en: string[]; ru: string[] }>();
+  add(i: number, t?: Text): void {
+    let n = this.by.get(i);
+    if (!n) this.by.set(i, (n = { en: [], ru: [] }));
+    if (t && t.en) {
+      n.en.push(t.en);
+      n.ru.push(t.ru);
+    }
+  }
+  evidence(list: readonly SipMessage[]): Evidence[] {
+    return [...this.by.keys()]
+      .sort((a, b) => a - b)
+      .map((i) => {
+        const n = this.by.get(i)!;
+        return ev(list, i, n.en.length ? { en: n.en.join('; '), ru: n.ru.join('; ') } : undefined);
+      });
+  }
+}
+
+/**
+ * The deciding failure 480, 603, 607 or 608 of a call nobody answered and the caller did not cancel: what the
+ * ringing (or its absence) and the times say beyond the catalogue's meaning of the code.
+ */
+function diagnoseRefusal(list: readonly SipMessage[], final: number, invites: number[]): Diagnosis | undefined {
+  const d = refusal(list, final, invites);
+  const r = list[final]!;
+  // a 480 or 603 says little by itself; a Q.850 cause in its Reason header (RFC 3326) is the far side's own account
+  // (a 480 with cause 21 is a rejection, not an absent callee). 16 and 31 say nothing either way.
+  if (d && r.q850 !== undefined && (r.status === 480 || r.status === 603) && r.q850 !== 16 && r.q850 !== 31) {
+    const label = q850Label(r.q850);
+    const cause = { en: `Q.850 ${r.q850}${label ? ` (${label.en})` : ''}`, ru: `Q.850 ${r.q850}${label ? ` (${label.ru})` : ''}` };
+    d.text = CAUSE_AGREES[d.id]?.includes(r.q850)
+      ? { en: `${d.text.en} The Reason header agrees: ${cause.en}.`, ru: `${d.text.ru} Заголовок Reason это подтверждает: ${cause.ru}.` }
+      : {
+          en: `${d.text.en} The Reason header gives another cause, ${cause.en}: it is the far side's own account, trust it over this reading.`,
+          ru: `${d.text.ru} В заголовке Reason указана другая причина — ${cause.ru}: это объяснение самой удалённой стороны, доверяйте ему больше, чем этому выводу.`,
+        };
+  }
+  return d;
+}
+
+/** Q.850 causes that say the same as a refusal diagnosis: no answer, no user responding, absent, rejected. */
+const CAUSE_AGREES: Partial<Record<DiagnosisId, readonly number[]>> = { 'no-answer': [18, 19], unavailable: [18, 20], declined: [21] };
+
+function refusal(list: readonly SipMessage[], final: number, invites: number[]): Diagnosis | undefined {
+  const r = list[final]!;
+  const code = r.status ?? 0;
+  if (code !== 480 && code !== 603 && code !== 607 && code !== 608) return undefined;
+  // a provider phrase the catalogue knows (`480 No money left`, `480 DB Timeout`, `480 Empty Route Set`) is the
+  // provider's own failure, not the callee's state: the ladder's meaning of that phrase stands
+  if (code === 480 && describeCode(code, r.reason)?.variant) return undefined;
+
+  const inv = invites.find((i) => i < final && list[i]!.cseq === r.cseq);
+  const ring = list.findIndex((m, i) => i < final && isRing(m) && m.cseq === r.cseq);
+  // the same refusal sent first by another hop: the one that made it (the deciding one only relays it)
+  const origin = list.findIndex((m, i) => i < final && isInviteFinal(m) && m.status === code && m.cseq === r.cseq && m.src !== r.src);
+  const since = (i: number | undefined): number | undefined => {
+    if (i === undefined || i < 0) return undefined;
+    const d = r.ts - list[i]!.ts;
+    return d >= 0 ? d : undefined; // stamps out of order: no time
+  };
+  const setupMs = since(inv);
+  const ringMs = since(ring);
+  const setupEn = setupMs !== undefined ? ` (${durEn(setupMs)} after the INVITE)` : '';
+  const setupRu = setupMs !== undefined ? ` (через ${durRu(setupMs)} после INVITE)` : '';
+
+  const notes = new Notes();
+  if (inv !== undefined) {
+    const caller = list[inv]!.fromUser;
+    notes.add(inv, (code === 607 || code === 608) && caller ? { en: `caller ID ${caller}`, ru: `номер вызывающего: ${caller}` } : REQUEST);
+  }
+  if (origin >= 0) notes.add(origin, { en: `sent first ${fromNote(list[origin]!).en}`, ru: `первым отправлен ${fromNote(list[origin]!).ru}` });
+  const fin: Text[] = [];
+  if (setupMs !== undefined) fin.push({ en: `${durEn(setupMs)} after the INVITE`, ru: `через ${durRu(setupMs)} после INVITE` });
+  if (origin < 0) fin.push(fromNote(r));
+  if (r.q850 !== undefined) {
+    const label = q850Label(r.q850);
+    fin.push({ en: `Reason: Q.850 cause ${r.q850}${label ? ` (${label.en})` : ''}`, ru: `Reason: Q.850, причина ${r.q850}${label ? ` (${label.ru})` : ''}` });
+  }
+  const ra = r.retryAfter;
+  if (ra !== undefined) fin.push({ en: `Retry-After ${ra} s`, ru: `Retry-After ${ra} с` });
+  const finalNote = (): Text => ({ en: fin.map((x) => x.en).join('; '), ru: fin.map((x) => x.ru).join('; ') });
+  /** The 18x came, but too shortly before the final to be ringing. */
+  const briefRing = (min: number): boolean => ringMs !== undefined && ringMs < min;
+  const ringNote = (min: number): void => {
+    if (ring < 0 || ringMs === undefined) return;
+    const [en, ru] = [durEn(ringMs), durRu(ringMs)];
+    notes.add(ring, ringMs >= min ? { en: `ringing began, ${en} before the ${code}`, ru: `начался звонок, за ${ru} до ${code}` } : { en: `only ${en} before the ${code}: not ringing`, ru: `всего за ${ru} до ${code}: это не звонок` });
+  };
+
+  if (code === 480) {
+    ringNote(NO_ANSWER_MIN_MS);
+    notes.add(final, finalNote());
+    const raEn = ra !== undefined ? ` It asks to retry after ${ra} s (RFC 3261 §21.4.18: when the callee is expected back).` : '';
+    const raRu = ra !== undefined ? ` Ответ просит повторить через ${ra} с (RFC 3261 §21.4.18: когда абонент, как ожидается, снова будет доступен).` : '';
+    if (ringMs !== undefined && ringMs >= NO_ANSWER_MIN_MS) {
+      return {
+        id: 'no-answer',
+        severity: 'info',
+        text: {
+          en:
+            `Nobody answered: the far side rang for ${durEn(ringMs)} and then ended the call itself with 480${setupEn}. ` +
+            "A no-answer timer on the callee's side (the phone, the PBX's ring time-out or the carrier's) fired before the caller gave up." +
+            raEn +
+            " The caller's own time-out was not the limit: to let calls ring longer, raise that timer or forward unanswered calls (voicemail) on the callee's side.",
+          ru:
+            `Никто не ответил: на удалённой стороне звонило ${durRu(ringMs)}, после чего она сама завершила вызов ответом 480${setupRu}. ` +
+            'Таймер неответа на стороне вызываемого (в телефоне, таймаут звонка в АТС или у оператора) сработал раньше, чем вызывающий прекратил попытку.' +
+            raRu +
+            ' Звонок ограничил не таймаут вызывающего: чтобы звонок длился дольше, увеличьте этот таймер или настройте переадресацию неотвеченных вызовов (голосовая почта) на стороне вызываемого.',
+        },
+        evidence: notes.evidence(list),
+      };
+    }
+    const brief = briefRing(NO_ANSWER_MIN_MS);
+    const [xEn, xRu] = ringMs !== undefined ? [durEn(ringMs), durRu(ringMs)] : ['', ''];
+    const ringCode = ring >= 0 ? list[ring]!.status : 0;
+    return {
+      id: 'unavailable',
+      severity: 'warning',
+      text: {
+        en:
+          `The callee is unavailable: 480${setupMs !== undefined ? ` came ${durEn(setupMs)} after the INVITE` : ''} with no ringing` +
+          (brief ? ` (the ${ringCode} only ${xEn} before it is too short to be ringing: early media there is usually an announcement)` : '') +
+          ', so no phone was alerted. The callee is not registered (phone off or out of network) or has do-not-disturb on; or, on a carrier route, the route has no capacity or no way onward.' +
+          raEn +
+          " For your own subscriber check its registration and DND; on a carrier route compare with the route's other calls: many 480s without ringing at once are the route's problem, not the callees'.",
+        ru:
+          `Абонент недоступен: 480${setupMs !== undefined ? ` пришёл через ${durRu(setupMs)} после INVITE` : ''} без звонка` +
+          (brief ? ` (${ringCode} всего за ${xRu} до него — слишком мало для звонка: ранние медиа в таком случае — обычно голосовое сообщение)` : '') +
+          ', то есть ни один телефон не звонил. Абонент не зарегистрирован (телефон выключен или вне сети) или включил «не беспокоить»; либо, на маршруте оператора, у маршрута нет свободной ёмкости или пути дальше.' +
+          raRu +
+          ' Если это ваш абонент, проверьте его регистрацию и DND; на маршруте оператора сравните с другими вызовами по нему: много 480 без звонка сразу — проблема маршрута, а не абонентов.',
+      },
+      evidence: notes.evidence(list),
+      hint: hintOf('dnd'),
+    };
+  }
+
+  if (code === 603) {
+    ringNote(DECLINE_MIN_RING_MS);
+    notes.add(final, finalNote());
+    const evidence = notes.evidence(list);
+    if (ringMs !== undefined && ringMs >= DECLINE_MIN_RING_MS) {
+      return {
+        id: 'declined',
+        severity: 'info',
+        text: {
+          en:
+            `The callee declined the call: it rang for ${durEn(ringMs)} and then was refused with 603 Decline${setupEn}. Someone saw the call and rejected it (the decline button). ` +
+            "This is the callee's choice, not a network fault; 6xx is final for every route, so re-routing will not connect it.",
+          ru:
+            `Абонент отклонил вызов: звонило ${durRu(ringMs)}, затем пришёл отказ 603 Decline${setupRu}. Кто-то увидел вызов и отклонил его (кнопкой «отклонить»). ` +
+            'Это выбор абонента, а не сбой сети; 6xx окончателен для всех маршрутов, перемаршрутизация вызов не соединит.',
+        },
+        evidence,
+      };
+    }
+    const brief = briefRing(DECLINE_MIN_RING_MS);
+    const briefEn = brief ? ` (the ${list[ring]!.status} only ${durEn(ringMs!)} before the 603 is too short for a person to react)` : '';
+    const briefRu = brief ? ` (${list[ring]!.status} всего за ${durRu(ringMs!)} до 603 — слишком мало, чтобы человек успел отреагировать)` : '';
+    if (setupMs !== undefined && setupMs < AUTO_REJECT_MS) {
+      return {
+        id: 'declined',
+        severity: 'warning',
+        text: {
+          en:
+            `The call was declined ${durEn(setupMs)} after the INVITE without ringing${briefEn}: faster than any person, so an automatic rejection — ` +
+            "call barring on the callee's line, the caller's number on a blacklist, do-not-disturb set to reject, or a rejection of anonymous calls. " +
+            "If these calls should go through, check the caller ID presented and ask the callee's operator whether the number is barred.",
+          ru:
+            `Вызов отклонён через ${durRu(setupMs)} после INVITE без звонка${briefRu}: быстрее, чем успел бы человек, значит, автоматически — ` +
+            'запрет вызовов на линии абонента, номер вызывающего в чёрном списке, режим «не беспокоить» с отказом или отказ от анонимных вызовов. ' +
+            'Если такие вызовы должны проходить, проверьте передаваемый номер вызывающего и уточните у оператора абонента, не заблокирован ли номер.',
+        },
+        evidence,
+        hint: hintOf('blacklisted'),
+      };
+    }
+    return {
+      id: 'declined',
+      severity: 'info',
+      text: {
+        en:
+          `The call was declined (603)${setupMs !== undefined ? ` ${durEn(setupMs)} after the INVITE` : ''} with no ringing seen${briefEn}: either the far side does not signal ringing, ` +
+          'or the decline was automatic (call barring, a blacklist, do-not-disturb set to reject); this capture cannot tell which.',
+        ru:
+          `Вызов отклонён (603)${setupMs !== undefined ? ` через ${durRu(setupMs)} после INVITE` : ''} без видимого звонка${briefRu}: либо удалённая сторона не сообщает о звонке, ` +
+          'либо отказ автоматический (запрет вызовов, чёрный список, «не беспокоить» с отказом); по этой записи их не различить.',
+      },
+      evidence,
+      hint: hintOf('blacklisted'),
+    };
+  }
+
+  if (code === 607) {
+    ringNote(DECLINE_MIN_RING_MS);
+    notes.add(final, finalNote());
+    const rang = ringMs !== undefined && ringMs >= DECLINE_MIN_RING_MS;
+    return {
+      id: 'unwanted',
+      severity: 'warning',
+      text: {
+        en:
+          `The called party marked the call as unwanted (607 Unwanted, RFC 8197)${rang ? ` after ${durEn(ringMs)} of ringing` : ''}${setupEn}. ` +
+          "The report usually feeds the operator's spam analytics: the caller's number may now be listed, and its further calls labelled as spam or blocked, to this callee and possibly to others. " +
+          'Check the number\'s reputation with the terminating operators and the caller ID presented (a wrong, unformatted or spoofed-looking number is flagged more easily); if the traffic is legitimate, ask the analytics providers to delist the number.',
+        ru:
+          `Вызываемый абонент пометил вызов как нежелательный (607 Unwanted, RFC 8197)${rang ? `, после того как звонило ${durRu(ringMs)}` : ''}${setupRu}. ` +
+          'Такая отметка обычно попадает в антиспам-аналитику оператора: номер вызывающего может оказаться в списках, и его следующие вызовы будут помечаться как спам или блокироваться — к этому абоненту и, возможно, к другим. ' +
+          'Проверьте репутацию номера у операторов вызываемых и то, как передаётся номер вызывающего (неверный, ненормализованный или похожий на подменённый номер помечают охотнее); если трафик легитимный, попросите поставщиков аналитики исключить номер из списков.',
+      },
+      evidence: notes.evidence(list),
+      hint: hintOf('blacklisted'),
+    };
+  }
+
+  // 608: the jCard may be on the refusal as first sent or as relayed
+  const carriers = origin >= 0 ? [origin, final] : [final];
+  let jcard: { at: number; uri: string } | undefined;
+  for (const i of carriers) {
+    const uri = jwsCardOf(list[i]!.raw);
+    if (uri !== undefined) {
+      jcard = { at: i, uri };
+      break;
+    }
+  }
+  const rawKept = carriers.some((i) => list[i]!.raw !== undefined);
+  if (jcard) {
+    const u = jcard.uri ? `: ${jcard.uri}` : '';
+    const t = { en: `Call-Info with a jCard (purpose=jwscard)${u}`, ru: `Call-Info с jCard (purpose=jwscard)${u}` };
+    if (jcard.at === final) fin.push(t);
+    else notes.add(jcard.at, t);
+  } else if (rawKept) fin.push({ en: 'no Call-Info with a jCard', ru: 'нет Call-Info с jCard' });
+  else fin.push({ en: 'message text not kept', ru: 'текст сообщения не сохранён' });
+  notes.add(final, finalNote());
+  return {
+    id: 'rejected',
+    severity: 'warning',
+    text: {
+      en:
+        'The call was rejected by an intermediary, not by the callee (608 Rejected, RFC 8688): a call-analytics or call-blocking service on the path judged it, ' +
+        "usually by the reputation of the caller's number, and the callee never saw the call." +
+        (jcard
+          ? ` The response carries a Call-Info jCard (purpose=jwscard) naming who rejected the call and how to contact them to dispute it${jcard.uri ? `; the jCard is at ${jcard.uri}` : ' (see the message text)'}.`
+          : rawKept
+            ? ' The response names no one (no Call-Info with purpose=jwscard): ask the terminating operator which service blocked the call.'
+            : ' The message text was not kept, so whether it names the blocker (a Call-Info jCard) is unknown.') +
+        " Until the number's reputation is fixed its calls will likely be rejected the same way; 6xx is final for every route.",
+      ru:
+        'Вызов отклонил посредник, а не абонент (608 Rejected, RFC 8688): сервис анализа или блокировки вызовов на пути оценил вызов — ' +
+        'обычно по репутации номера вызывающего, — и абонент его не увидел.' +
+        (jcard
+          ? ` В ответе есть Call-Info с jCard (purpose=jwscard): в нём указано, кто отклонил вызов и как с ним связаться, чтобы оспорить решение${jcard.uri ? `; адрес jCard: ${jcard.uri}` : ' (см. текст сообщения)'}.`
+          : rawKept
+            ? ' Ответ никого не называет (нет Call-Info с purpose=jwscard): узнайте у оператора вызываемого, какой сервис заблокировал вызов.'
+            : ' Текст сообщения не сохранён, поэтому неизвестно, назван ли в нём блокирующий (jCard в Call-Info).') +
+        ' Пока репутация номера не исправлена, его вызовы, скорее всего, будут отклоняться так же; 6xx окончателен для всех маршрутов.',
+    },
+    evidence: notes.evidence(list),
   };
 }

@@ -247,7 +247,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     lines.push(lang === 'ru' ? 'Диагноз:' : 'Diagnosis:');
     for (const d of f.diagnosis) {
       lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${printable(d.text[lang])}`);
-      for (const ev of d.evidence) lines.push(`      #${ev.index + 1} ${fmtOffset(ev.ts - f.t0)} ${printable(ev.what)}`);
+      for (const ev of d.evidence) lines.push(`      #${ev.index + 1} ${fmtOffset(ev.ts - f.t0)} ${printable(ev.what[lang])}`);
       if (d.hint) lines.push(`      ${lang === 'ru' ? 'совет' : 'hint'} (${d.hint.id}): ${printable(d.hint.text[lang])}`);
     }
   }
@@ -340,7 +340,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
     for (const d of f.diagnosis) {
       p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(d.severity)}, leg ${e(d.leg)}): ${e(d.text[lang])}`);
       p.push('<ul>');
-      for (const ev of d.evidence) p.push(`<li>#${ev.index + 1} ${e(fmtOffset(ev.ts - f.t0))} ${e(ev.what)}</li>`);
+      for (const ev of d.evidence) p.push(`<li>#${ev.index + 1} ${e(fmtOffset(ev.ts - f.t0))} ${e(ev.what[lang])}</li>`);
       if (d.hint) p.push(`<li>${lang === 'ru' ? 'совет' : 'hint'}: ${e(d.hint.text[lang])}</li>`);
       p.push('</ul></li>');
     }

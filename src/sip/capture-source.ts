@@ -5,7 +5,9 @@
  */
 import { createCaptureDecoder } from '../capture/decoder.js';
 import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from '../net/payload.js';
-import { newAccounting, type InputAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
+import { newAccounting, type ContinuableSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
+import { InputError } from '../errors.js';
+import { chainHolds, gapText } from '../chain.js';
 import { LF, takeSearchOverrun } from './bytes.js';
 import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
@@ -108,10 +110,20 @@ export class SipPayloadHandler implements PayloadHandler {
   private curAnomalies: string[] = [];
 
   constructor(
-    private readonly file: string,
+    private file: string,
     private readonly feed: SipFeed,
-    private readonly acc: InputAccounting,
+    private acc: InputAccounting,
   ) {}
+
+  /**
+   * The next file of a chain of captures: positions name it and counts go to its accounting. TCP flows
+   * are not carried over (each file has its own TCP layer): what they held is flushed into the file before.
+   */
+  switchFile(file: string, acc: InputAccounting): void {
+    this.end();
+    this.file = file;
+    this.acc = acc;
+  }
 
   /** IPv4 address text by its 32-bit value: the same few hops send most messages. */
   private readonly v4Text = new Map<number, string>();
@@ -329,41 +341,114 @@ export class SipPayloadHandler implements PayloadHandler {
   }
 }
 
-/** A SourceParser for one capture file, its SIP handler in reach (tests). */
-export interface CaptureSource extends SourceParser {
+/** A SourceParser for one capture file, its SIP handler in reach (tests); it can go on into the next file of a chain. */
+export interface CaptureSource extends ContinuableSource {
   readonly handler: SipPayloadHandler;
 }
 
-/** A SourceParser for one capture file: decoder → SIP handler → tracker → sink. */
+/**
+ * A SourceParser for one capture file: decoder → SIP handler → tracker → sink. For a chain of captures (one
+ * capture split by time: tcpdump -C/-G, editcap, a ring buffer), continueWith() reads the next file with a
+ * decoder of its own and the same tracker, so that calls go on across the cut.
+ */
 export function createCaptureSource(file: string, sink: RecordSink, opts: SourceOptions): CaptureSource {
-  const acc = newAccounting(file, 'unknown', 'packet');
+  let name = file;
+  let acc = newAccounting(file, 'unknown', 'packet');
   const feed = createSipFeed(sink, opts, acc);
   const handler = new SipPayloadHandler(file, feed, acc);
-  const decoder = createCaptureDecoder(file, handler, acc);
+  let decoder = createCaptureDecoder(file, handler, acc);
+  /** The file before in a chain, until the first packet of this one says whether its calls go on here. */
+  let held: { acc: InputAccounting; endTs: number } | undefined;
+
+  /** The end of one file's packets; its calls stay open. Returns an error of the file's end (a cut header). */
+  const closeFile = (): void => {
+    try {
+      decoder.end();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      acc.error ??= err.detail;
+    }
+    if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
+  };
+
+  const meets = (ts: number): void => {
+    const h = held!;
+    held = undefined;
+    if (chainHolds(h.endTs, ts)) {
+      h.acc.notes.push(`read as one chain with ${name}, the next capture in time: calls in progress at the end of this file continue there`);
+      return;
+    }
+    // Not the capture that followed: the calls left open end with the file before, counted there.
+    feed.setAccounting(h.acc);
+    feed.end();
+    feed.setAccounting(acc);
+    const gap = Number.isFinite(h.endTs) ? `its first packet is ${gapText(ts - h.endTs)} this file's last SIP message` : 'this file had no SIP message';
+    h.acc.notes.push(`not continued by ${name} (${gap}): calls in progress at the end of this file are left unfinished`);
+  };
+
   return {
     handler,
-    accounting: acc,
+    get accounting(): InputAccounting {
+      return acc;
+    },
     push(chunk: Uint8Array): void {
       handler.newPiece(chunk.length);
       decoder.push(chunk);
       if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
     },
+    continueWith(next: string): void {
+      closeFile();
+      tlsNotes(acc);
+      if (held !== undefined) meets(NaN);
+      held = { acc, endTs: feed.tracker.latest };
+      name = next;
+      acc = newAccounting(next, 'unknown', 'packet');
+      feed.setAccounting(acc);
+      handler.switchFile(next, acc);
+      // The first payload of the file decides the chain (see meets); the watch costs a call per packet of
+      // a continued file only, none for a file read alone.
+      let first = true;
+      const watch: PayloadHandler = {
+        onPayload(p) {
+          if (first) {
+            first = false;
+            meets(p.ts);
+          }
+          return handler.onPayload(p);
+        },
+        onFlowEnd: (key) => handler.onFlowEnd(key),
+      };
+      decoder = createCaptureDecoder(next, watch, acc);
+    },
     end(): void {
-      decoder.end();
-      if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
-      handler.end();
-      feed.end();
-      const sipTls = acc.ignoredBy['sip-tls'] ?? 0;
-      const tls = acc.ignoredBy['tls'] ?? 0;
-      const s = (n: number): string => (n === 1 ? '' : 's');
-      if (sipTls > 0) {
-        acc.notes.push(
-          `${sipTls} TCP segment${s(sipTls)} carried TLS on port 5061 (SIP over TLS): encrypted, so the calls in them are not in this report; capture where TLS ends (behind the SBC or PBX), or have it send HEP`,
-        );
-      }
-      if (tls > 0 && acc.sipMessages === 0) {
-        acc.notes.push(`no SIP was read, and ${tls} TCP segment${s(tls)} carried TLS on other ports than 5061: if the SIP went over TLS on another port, it could not be read`);
+      const last = acc;
+      try {
+        decoder.end();
+      } finally {
+        if (decoder.format && last.format === 'unknown') last.format = decoder.format;
+        if (held !== undefined) {
+          // the last file gave no packet: nothing says its calls did not go on
+          held.acc.notes.push(`read as one chain with ${name}, the next capture in time (it held no packet to check against)`);
+          held = undefined;
+        }
+        handler.end();
+        feed.end();
+        tlsNotes(last);
       }
     },
   };
+}
+
+function tlsNotes(acc: InputAccounting): void {
+  const sipTls = acc.ignoredBy['sip-tls'] ?? 0;
+  const tls = acc.ignoredBy['tls'] ?? 0;
+  const s = (n: number): string => (n === 1 ? '' : 's');
+  if (sipTls > 0) {
+    acc.notes.push(
+      `${sipTls} TCP segment${s(sipTls)} carried TLS on port 5061 (SIP over TLS): encrypted, so the calls in them are not in this report; capture where TLS ends (behind the SBC or PBX), or have it send HEP`,
+    );
+  }
+  if (tls > 0 && acc.sipMessages === 0) {
+    acc.notes.push(`no SIP was read, and ${tls} TCP segment${s(tls)} carried TLS on other ports than 5061: if the SIP went over TLS on another port, it could not be read`);
+  }
 }

@@ -27,6 +27,8 @@ export interface SipFeed {
   feedText(text: string, meta: MessageMeta, problem?: ScanProblem): SipMessage | null;
   /** Feeds an already scanned message. */
   feedMessage(m: SipMessage): void;
+  /** Counts into `a` from now on (the next file of a chain). */
+  setAccounting(a: InputAccounting): void;
   /** Closes the calls still open (Unfinished) and flushes records. */
   end(): void;
 }
@@ -37,7 +39,9 @@ const encoder = new TextEncoder();
  * A feed that counts into `acc`: `sipMessages` per message, `records` per call record, and
  * malformed messages (no Call-ID/CSeq) under `acc.warnings` (they still reach `sink.message`).
  */
-export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputAccounting): SipFeed {
+export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: InputAccounting): SipFeed {
+  /** Where the counts go: the file being read (a chain of captures moves it on, see setAccounting). */
+  let acc = firstAcc;
   const counting: RecordSink = {
     record(r) {
       acc.records++;
@@ -69,6 +73,9 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, acc: InputA
       return feedBytes(b, 0, b.length, meta, problem);
     },
     feedMessage,
+    setAccounting(a) {
+      acc = a;
+    },
     end() {
       tracker.end();
     },

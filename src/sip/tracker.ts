@@ -170,7 +170,13 @@ export class CallTracker {
    * deadline (a new or retried INVITE, a BYE); recomputed by every sweep that walks the table.
    */
   private due = -Infinity;
+  /** The time of the latest message added (-Infinity before the first). */
   private lastTs = -Infinity;
+
+  /** The time of the latest message added, NaN before the first. */
+  get latest(): number {
+    return this.lastTs === -Infinity ? NaN : this.lastTs;
+  }
   /** Attempts emitted so far. */
   emitted = 0;
 

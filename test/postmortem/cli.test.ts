@@ -10,7 +10,7 @@ interface FlowJson {
   callId: string;
   legs: Array<{ leg: string; callId: string; linkedBy: string }>;
   messages: Array<{ index: number; label: string; leg: string; raw?: string; from: string; to: string }>;
-  diagnosis: Array<{ id: string; severity: string; text: { en: string; ru: string }; evidence: Array<{ index: number; ts: number; what: string }>; hint?: { id: string } }>;
+  diagnosis: Array<{ id: string; severity: string; text: { en: string; ru: string }; evidence: Array<{ index: number; ts: number; what: { en: string; ru: string } }>; hint?: { id: string } }>;
 }
 
 describe('flow: one diagnosis per generated capture', () => {
@@ -29,6 +29,10 @@ describe('flow: one diagnosis per generated capture', () => {
         for (const e of d.evidence) {
           expect(e.index).toBeGreaterThanOrEqual(0);
           expect(e.index).toBeLessThan(j.messages.length);
+          // both languages, each starting with the message as on the wire
+          const label = j.messages[e.index]!.label;
+          expect(e.what.en.startsWith(label)).toBe(true);
+          expect(e.what.ru.startsWith(label)).toBe(true);
         }
       }
       expect(j.messages.every((m) => typeof m.raw === 'string' && m.raw.startsWith(m.label.split(' ')[0]!) || m.raw!.startsWith('SIP/2.0'))).toBe(true);
@@ -47,7 +51,10 @@ describe('flow: legs, formats, errors', () => {
     const text = await run(['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10']);
     expect(text.out).toContain('leg B: legB-9911@203.0.113.5 (linked by correlation, 4 messages)');
     expect(text.out).toMatch(/#5 +B +\|/);
-    expect(text.out).toContain('Diagnosis: no diagnosis rule matched');
+    // each leg diagnosed on its own: the far side's 480 (leg B) and its relay to the phone (leg A)
+    expect(text.out).toContain('[warning] unavailable (leg A)');
+    expect(text.out).toContain('[warning] unavailable (leg B)');
+    expect(text.out).toContain('#5 +0.700s 480 Temporarily Unavailable: 680 ms after the INVITE; from 192.0.2.77');
     const normal = await run(['flow', fx('normal.pcap'), '--call-id', 'normal-4f1c@198.51.100.10']);
     expect(normal.out).toContain('Diagnosis: nothing wrong found.');
   });

@@ -70,6 +70,27 @@ describe.skipIf(!existsSync(corpus))('ladder order matches tshark (needs ../shar
     expect(await diag('NormB__sipnab__SIP_DTMF2.cap', '25672@192.168.105.110')).toEqual([]);
   });
 
+  it('refusals in real captures: an instant 603, and a 480 after a 183 announcement (not ringing) with Q.850 cause 21', async () => {
+    const flow = async (file: string, callId: string) => {
+      const specs = await specsOf([new URL(`pcap/${file}`, corpus).pathname]);
+      const got = await collectCall(specs, callId, { link: false, keepRaw: true });
+      return buildFlow(callId, got.legs).diagnosis;
+    };
+    // Brekeke OnDO answers 603 17 ms after the INVITE, after its 100 Trying only
+    const declined = await flow('NormB__sipnab__SIP_DTMF2.cap', '5514@192.168.105.110');
+    expect(declined.map((d) => [d.id, d.severity])).toEqual([['declined', 'warning']]);
+    expect(declined[0]!.text.en).toContain('17 ms after the INVITE without ringing');
+    // a carrier: 407, the retried INVITE, 183 "In band info available", 480 "Error" 43 ms later with cause 21
+    const unavailable = await flow('irontec__sngrep__aaa.pcap', '11894297-4432a9f8@192.168.1.2');
+    expect(unavailable.map((d) => d.id)).toEqual(['unavailable']);
+    expect(unavailable[0]!.evidence.map((e) => e.what.en)).toEqual([
+      'INVITE: request',
+      '183 In band info available: only 43 ms before the 480: not ringing',
+      '480 Error: 469 ms after the INVITE; from 212.242.33.35 (Cirpack/v4.38e (gw_sip)); Reason: Q.850 cause 21 (Call rejected)',
+    ]);
+    expect(unavailable[0]!.text.en).toContain('another cause, Q.850 21 (Call rejected)');
+  });
+
   it('scanners: Asterisk security logs (brute force, user enumeration)', async () => {
     const det = new ScannerDetector();
     const files = ['crowdsecurity__hub__asterisk-bf__asterisk-bf.log', 'crowdsecurity__hub__asterisk-user-enum__asterisk-user-enum.log', 'fail2ban__fail2ban__asterisk.log'];

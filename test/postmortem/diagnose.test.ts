@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, isPrivateIpv4, uriHost } from '../../src/postmortem/diagnose.js';
+import { diagnose, isPrivateIpv4, jwsCardOf, messageLabel, uriHost, type Diagnosis } from '../../src/postmortem/diagnose.js';
 import { LegIndex, sameNumber } from '../../src/postmortem/legs.js';
 import { buildFlow, flowHtml, flowText } from '../../src/postmortem/ladder.js';
 import { scanSipMessage } from '../../src/sip/scanner.js';
@@ -159,6 +159,248 @@ describe('diagnose on hand-made message lists', () => {
     expect(uriHost('<sip:10.0.0.1:5070>')).toBe('10.0.0.1');
     expect(isPrivateIpv4('172.20.1.1')).toBe(true);
     expect(isPrivateIpv4('172.32.1.1')).toBe(false);
+  });
+});
+
+describe('refusals: 480, 603, 607, 608 as the deciding final', () => {
+  const one = (ms: SipMessage[]): Diagnosis => {
+    const d = diagnose(ms);
+    expect(d).toHaveLength(1);
+    return d[0]!;
+  };
+  const whats = (d: Diagnosis): string[] => d.evidence.map((e) => e.what.en);
+
+  it('480 after ringing: no-answer, with the ring time and the time since the INVITE', () => {
+    const d = one([inv({ at: 0 }), resp(100, 'Trying', { at: 5, toTag: undefined }), resp(180, 'Ringing', { at: 1000 }), resp(480, 'Temporarily Unavailable', { at: 31000 }), req('ACK', { at: 31010, up: true })]);
+    expect(d.id).toBe('no-answer');
+    expect(d.severity).toBe('info');
+    expect(d.hint).toBeUndefined();
+    expect(d.text.en).toContain('rang for 30.0 s');
+    expect(d.text.en).toContain('31.0 s after the INVITE');
+    expect(d.text.en).toContain('no-answer timer');
+    expect(d.text.ru).toContain('звонило 30.0 с');
+    expect(d.evidence.map((e) => e.index)).toEqual([0, 2, 3]);
+    expect(whats(d)).toEqual(['INVITE: request', '180 Ringing: ringing began, 30.0 s before the 480', '480 Temporarily Unavailable: 31.0 s after the INVITE; from 10.2.2.2']);
+    expect(d.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 30.0 с до 480');
+  });
+
+  it('480 without ringing: unavailable, Retry-After quoted, the dnd hint', () => {
+    const d = one([inv({ at: 0 }), resp(100, 'Trying', { at: 5, toTag: undefined }), resp(480, 'Temporarily Unavailable', { at: 300, retryAfter: 600 })]);
+    expect(d.id).toBe('unavailable');
+    expect(d.severity).toBe('warning');
+    expect(d.hint?.id).toBe('dnd');
+    expect(d.text.en).toContain('with no ringing');
+    expect(d.text.en).toContain('retry after 600 s');
+    expect(d.text.ru).toContain('повторить через 600 с');
+    expect(whats(d).at(-1)).toBe('480 Temporarily Unavailable: 300 ms after the INVITE; from 10.2.2.2; Retry-After 600 s');
+  });
+
+  it('480 shortly after an 18x is not "rang then 480": the 18x is named as too short to be ringing', () => {
+    // as in a real carrier capture: 183 "In band info available" and the 480 43 ms later
+    const d = one([inv({ at: 0 }), resp(183, 'In band info available', { at: 255 }), resp(480, 'Error', { at: 298 })]);
+    expect(d.id).toBe('unavailable');
+    expect(d.text.en).toContain('480 came 298 ms after the INVITE with no ringing (the 183 only 43 ms before it is too short to be ringing');
+    expect(whats(d)).toContain('183 In band info available: only 43 ms before the 480: not ringing');
+    expect(one([inv({ at: 0 }), resp(180, 'Ringing', { at: 1000 }), resp(480, 'Temporarily Unavailable', { at: 4000 })]).id).toBe('unavailable');
+    expect(one([inv({ at: 0 }), resp(180, 'Ringing', { at: 1000 }), resp(480, 'Temporarily Unavailable', { at: 6000 })]).id).toBe('no-answer');
+  });
+
+  it('480 after a challenge: times from the retried INVITE; relayed over two hops: the hop that made it and its Q.850 cause', () => {
+    const d = one([inv({ at: 0 }), resp(407, 'Proxy Authentication Required', { at: 5 }), req('ACK', { at: 10, up: true }), inv({ at: 100, cseq: 2 }), resp(180, 'Ringing', { at: 1100, cseq: 2 }), resp(480, 'Temporarily Unavailable', { at: 21100, cseq: 2 })]);
+    expect(d.id).toBe('no-answer');
+    expect(d.text.en).toContain('rang for 20.0 s');
+    expect(d.text.en).toContain('21.0 s after the INVITE');
+    expect(d.evidence[0]!.index).toBe(3);
+    const D = '10.9.9.9';
+    const relayed = one([
+      inv({ at: 0 }),
+      inv({ at: 5, src: P, dst: D }),
+      resp(180, 'Ringing', { at: 500, src: D, dst: P }),
+      resp(180, 'Ringing', { at: 505 }),
+      resp(480, 'Temporarily Unavailable', { at: 20500, src: D, dst: P, q850: 19, userAgent: 'Phone 2' }),
+      resp(480, 'Temporarily Unavailable', { at: 20505, q850: 19 }),
+    ]);
+    expect(relayed.id).toBe('no-answer');
+    expect(whats(relayed)).toContain('480 Temporarily Unavailable: sent first from 10.9.9.9 (Phone 2)');
+    expect(whats(relayed).at(-1)).toBe('480 Temporarily Unavailable: 20.5 s after the INVITE; Reason: Q.850 cause 19 (No answer from user (user alerted))');
+    expect(relayed.evidence.at(-1)!.what.ru).toBe('480 Temporarily Unavailable: через 20.5 с после INVITE; Reason: Q.850, причина 19 (Абонент не ответил (вызов поступал))');
+    expect(relayed.text.en).toContain('The Reason header agrees: Q.850 19 (No answer from user (user alerted)).');
+    expect(relayed.text.ru).toContain('Заголовок Reason это подтверждает: Q.850 19 (Абонент не ответил (вызов поступал)).');
+    // a cause that says otherwise is put first; 16 and 31 say nothing
+    const rejected = one([inv({ at: 0 }), resp(183, 'In band info available', { at: 255 }), resp(480, 'Error', { at: 298, q850: 21 })]);
+    expect(rejected.id).toBe('unavailable');
+    expect(rejected.text.en).toContain('The Reason header gives another cause, Q.850 21 (Call rejected): it is the far side\'s own account, trust it over this reading.');
+    expect(rejected.text.ru).toContain('В заголовке Reason указана другая причина — Q.850 21 (Вызов отклонён)');
+    expect(one([inv({ at: 0 }), resp(480, 'Temporarily Unavailable', { at: 50, q850: 31 })]).text.en).not.toContain('Reason header');
+    expect(one([inv({ at: 0 }), resp(603, 'Decline', { at: 50, q850: 21 })]).text.en).toContain('The Reason header agrees: Q.850 21 (Call rejected).');
+  });
+
+  it('480 that does not decide the call gives nothing: a re-INVITE inside an answered call, a CANCEL race, a provider phrase', () => {
+    const reinvite = [inv(), resp(200, 'OK'), req('ACK', { up: true }), req('INVITE', { up: true, cseq: 2, cseqMethod: 'INVITE' }), resp(480, 'Temporarily Unavailable', { cseq: 2 }), req('ACK', { up: true, cseq: 2 })];
+    expect(ids(reinvite)).toEqual([]);
+    // the caller cancelled; the far side answered the race with 480 instead of 487
+    const race = [inv({ at: 0 }), resp(180, 'Ringing', { at: 500 }), req('CANCEL', { at: 20000, up: true, toTag: undefined }), resp(200, 'OK', { at: 20005, cseqMethod: 'CANCEL' }), resp(480, 'Temporarily Unavailable', { at: 20010 })];
+    expect(ids(race)).toEqual(['cancelled']);
+    // the provider's own failure under 480 (catalogue variant): its meaning stands, not "the callee is unavailable"
+    expect(ids([inv(), resp(480, 'No money left')])).toEqual([]);
+    expect(ids([inv(), resp(480, 'DB Timeout')])).toEqual([]);
+    // a 480 to one branch while another answered
+    expect(ids([inv(), resp(480, 'Temporarily Unavailable', { src: '10.3.3.3' }), resp(200, 'OK'), req('ACK', { up: true })])).toEqual([]);
+  });
+
+  it('603 quickly and without ringing: an automatic rejection', () => {
+    const d = one([inv({ at: 0 }), resp(100, 'Trying', { at: 1, toTag: undefined }), resp(603, 'Decline', { at: 17 })]);
+    expect(d.id).toBe('declined');
+    expect(d.severity).toBe('warning');
+    expect(d.hint?.id).toBe('blacklisted');
+    expect(d.text.en).toContain('declined 17 ms after the INVITE without ringing');
+    expect(d.text.en).toContain('automatic rejection');
+    expect(d.text.ru).toContain('автоматически');
+    // an 18x just before the decline is no time for a person to react
+    const brief = one([inv({ at: 0 }), resp(180, 'Ringing', { at: 300 }), resp(603, 'Decline', { at: 500 })]);
+    expect(brief.severity).toBe('warning');
+    expect(brief.text.en).toContain('too short for a person to react');
+  });
+
+  it('603 after ringing: a person declined; no ringing but slow: cannot tell', () => {
+    const person = one([inv({ at: 0 }), resp(180, 'Ringing', { at: 500 }), resp(603, 'Decline', { at: 6500 })]);
+    expect(person.id).toBe('declined');
+    expect(person.severity).toBe('info');
+    expect(person.hint).toBeUndefined();
+    expect(person.text.en).toContain('it rang for 6.0 s');
+    expect(person.text.en).toContain('(6.5 s after the INVITE)');
+    expect(person.text.en).toContain('6xx is final for every route');
+    expect(whats(person)).toEqual(['INVITE: request', '180 Ringing: ringing began, 6.0 s before the 603', '603 Decline: 6.5 s after the INVITE; from 10.2.2.2']);
+    const slow = one([inv({ at: 0 }), resp(100, 'Trying', { at: 5, toTag: undefined }), resp(603, 'Decline', { at: 4000 })]);
+    expect(slow.severity).toBe('info');
+    expect(slow.hint?.id).toBe('blacklisted');
+    expect(slow.text.en).toContain('cannot tell');
+    // no INVITE in the capture: no times, still a diagnosis
+    expect(one([resp(603, 'Decline', { at: 100 })]).text.en).toContain('The call was declined (603) with no ringing seen');
+    // inside an answered call: nothing
+    expect(ids([inv(), resp(200, 'OK'), req('ACK', { up: true }), req('INVITE', { up: true, cseq: 2, cseqMethod: 'INVITE' }), resp(603, 'Decline', { cseq: 2 })])).toEqual([]);
+  });
+
+  it('607: unwanted, the caller ID presented named, the blacklisted hint', () => {
+    const d = one([inv({ at: 0, fromUser: '74951230001' }), resp(180, 'Ringing', { at: 200 }), resp(607, 'Unwanted', { at: 5200 })]);
+    expect(d.id).toBe('unwanted');
+    expect(d.severity).toBe('warning');
+    expect(d.hint?.id).toBe('blacklisted');
+    expect(d.text.en).toContain('RFC 8197');
+    expect(d.text.en).toContain('after 5.0 s of ringing');
+    expect(d.text.en).toContain("caller's number may now be listed");
+    expect(whats(d)[0]).toBe('INVITE: caller ID 74951230001');
+    expect(d.evidence[0]!.what.ru).toBe('INVITE: номер вызывающего: 74951230001');
+    expect(one([inv({ at: 0 }), resp(607, 'Unwanted', { at: 50 })]).text.en).not.toContain('ringing');
+  });
+
+  it('608: an intermediary; the Call-Info jCard (purpose=jwscard) cited when the message text has one', () => {
+    const raw = (headers: string): string => `SIP/2.0 608 Rejected\r\nVia: SIP/2.0/UDP 10.1.1.1;branch=z9hG4bK1\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n${headers}Content-Length: 0\r\n\r\n`;
+    const withCard = one([inv({ at: 0 }), resp(608, 'Rejected', { at: 80, raw: raw('Call-Info: <https://block.example.net/complaint.jcard>;purpose=jwscard\r\n') })]);
+    expect(withCard.id).toBe('rejected');
+    expect(withCard.severity).toBe('warning');
+    expect(withCard.text.en).toContain('not by the callee');
+    expect(withCard.text.en).toContain('naming who rejected the call and how to contact them to dispute it; the jCard is at https://block.example.net/complaint.jcard.');
+    expect(whats(withCard).at(-1)).toBe('608 Rejected: 80 ms after the INVITE; from 10.2.2.2; Call-Info with a jCard (purpose=jwscard): https://block.example.net/complaint.jcard');
+    expect(withCard.evidence.at(-1)!.what.ru).toContain('Call-Info с jCard (purpose=jwscard)');
+    const none = one([inv({ at: 0 }), resp(608, 'Rejected', { at: 80, raw: raw('Call-Info: <https://x.example/icon.png>;purpose=icon\r\n') })]);
+    expect(none.text.en).toContain('names no one');
+    expect(whats(none).at(-1)).toContain('no Call-Info with a jCard');
+    const unknown = one([inv({ at: 0 }), resp(608, 'Rejected', { at: 80 })]);
+    expect(unknown.text.en).toContain('was not kept');
+    expect(whats(unknown).at(-1)).toContain('message text not kept');
+  });
+
+  it('jwsCardOf: header name in any case, folded lines, spaces and quotes; not in the body, not another purpose', () => {
+    const head = 'SIP/2.0 608 Rejected\r\nCSeq: 1 INVITE\r\n';
+    expect(jwsCardOf(`${head}call-info :\r\n <sip:block@example.net>, <https://a.example/j> ; Purpose = "JWSCARD"\r\n\r\n`)).toBe('https://a.example/j');
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/j>;purpose=jwscard\n\n`)).toBe('https://a.example/j');
+    expect(jwsCardOf(`${head}Call-Info: https://a.example/j;purpose=jwscard\r\n\r\n`)).toBe('');
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/j>;purpose=jwscard2\r\n\r\n`)).toBeUndefined();
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/j>;purpose=info\r\nX-Note: purpose=jwscard\r\n\r\n`)).toBeUndefined();
+    expect(jwsCardOf(`${head}Content-Length: 40\r\n\r\nCall-Info: <https://a.example/j>;purpose=jwscard`)).toBeUndefined();
+    expect(jwsCardOf(undefined)).toBeUndefined();
+    expect(jwsCardOf(`${head}Call-Info: <${'a'.repeat(500)}>;purpose=jwscard\r\n\r\n`)!.length).toBe(200);
+  });
+
+  it('jwsCardOf on hostile text: many headers, many parameters, no backtracking', () => {
+    const manyHeaders = 'SIP/2.0 608 Rejected\r\n' + 'Call-Info: x\r\n'.repeat(20000) + '\r\n';
+    const manyParams = 'SIP/2.0 608 Rejected\r\nCall-Info: <' + ';purpose='.repeat(50000) + '\r\n\r\n';
+    const noNewline = 'Call-Info: ' + '<;purpose= '.repeat(50000);
+    const t0 = performance.now();
+    expect(jwsCardOf(manyHeaders)).toBeUndefined();
+    expect(jwsCardOf(manyParams)).toBeUndefined();
+    expect(jwsCardOf(noNewline)).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('evidence in both languages', () => {
+  /** Words of the ru notes that may stay Latin: SIP names, headers, and the wire values of these lists. */
+  const LATIN_OK = new Set(['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce', 'PCMU', 'PCMA', 'G729', 'PBX', 'Phone', 'https', 'block', 'example', 'net', 'jcard']);
+  const latin = (s: string): string[] => (s.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !LATIN_OK.has(w));
+  const D = '10.9.9.9';
+  const lists = (): SipMessage[][] => {
+    t = 0;
+    const raw = 'SIP/2.0 608 Rejected\r\nCall-Info: <https://block.example.net/jcard>;purpose=jwscard\r\n\r\n';
+    return [
+      [inv({ at: 0 }), resp(200, 'OK', { at: 1000 }), resp(200, 'OK', { at: 1500 }), resp(200, 'OK', { at: 2500 }), req('BYE', { at: 33000, up: false, cseq: 1, cseqMethod: 'BYE' })],
+      [inv({ at: 0 }), resp(408, 'Request Timeout', { at: 32000 })],
+      [inv({ at: 0 }), inv({ at: 500 })],
+      [inv(), resp(407, 'Proxy Authentication Required'), inv({ cseq: 2 }), resp(403, 'Forbidden', { cseq: 2 })],
+      [inv(), resp(401, 'Unauthorized', { reason: 'Stale Nonce' })],
+      [inv(), resp(100, 'Trying', { userAgent: 'PBX 1' }), resp(486, 'Busy Here', { userAgent: 'Phone 2' })],
+      [inv(), resp(100, 'Trying', { userAgent: 'PBX 1' }), resp(486, 'Busy Here', { userAgent: 'PBX 1' })],
+      [inv(), inv({ src: P, dst: D, requestUri: `sip:100@${D}` }), resp(180, 'Ringing', { src: D, dst: P, toTag: 'x' }), resp(486, 'Busy Here', { src: D, dst: P, toTag: 'x' })],
+      [inv({ at: 0 }), resp(180, 'Ringing', { at: 1000 }), req('CANCEL', { at: 9000, up: true, toTag: undefined }), resp(487, 'Request Terminated', { at: 9010 })],
+      [inv({ at: 0 }), req('CANCEL', { at: 3000, up: true, toTag: undefined }), resp(200, 'OK', { at: 3005, cseqMethod: 'CANCEL' })],
+      [inv({ sdp: { codecs: ['18'] } }), resp(415, 'Unsupported Media Type', { sdp: { codecs: ['PCMA'] } })],
+      [inv(), resp(488, 'Not Acceptable Here')],
+      [inv(), resp(484, 'Address Incomplete')],
+      [inv(), resp(404, 'Not Found')],
+      [inv(), resp(503, 'Service Unavailable', { retryAfter: 120 })],
+      [inv(), resp(500, 'Call placing quota exceeded')],
+      [inv({ at: 0 }), resp(180, 'Ringing', { at: 1000 }), resp(480, 'Temporarily Unavailable', { at: 31000, q850: 19 })],
+      [inv({ at: 0 }), resp(183, 'Session Progress', { at: 200 }), resp(480, 'Temporarily Unavailable', { at: 250, retryAfter: 60 })],
+      [inv({ at: 0 }), inv({ at: 5, src: P, dst: D }), resp(480, 'Temporarily Unavailable', { at: 400, src: D, dst: P }), resp(480, 'Temporarily Unavailable', { at: 405 })],
+      [inv({ at: 0 }), resp(603, 'Decline', { at: 20 })],
+      [inv({ at: 0 }), resp(180, 'Ringing', { at: 500 }), resp(603, 'Decline', { at: 6500 })],
+      [inv({ at: 0, fromUser: '74951230001' }), resp(607, 'Unwanted', { at: 3000 })],
+      [inv({ at: 0 }), resp(608, 'Rejected', { at: 80, raw })],
+      [inv({ at: 0 }), resp(608, 'Rejected', { at: 80, raw: 'SIP/2.0 608 Rejected\r\n\r\n' })],
+      [inv({ at: 0 }), resp(608, 'Rejected', { at: 80 })],
+    ];
+  };
+
+  it('every note is English in en and Russian in ru, after the same wire label', () => {
+    const seen = new Set<string>();
+    let notes = 0;
+    for (const ms of lists()) {
+      const ds = diagnose(ms, [record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 300 } })]);
+      expect(ds.length, ms.map(messageLabel).join(' ')).toBeGreaterThan(0);
+      for (const d of ds) {
+        seen.add(d.id);
+        for (const e of d.evidence) {
+          const label = messageLabel(ms[e.index]!);
+          expect(e.what.en.startsWith(label)).toBe(true);
+          expect(e.what.ru.startsWith(label)).toBe(true);
+          if (e.what.en === label) {
+            expect(e.what.ru).toBe(label);
+            continue;
+          }
+          notes++;
+          const en = e.what.en.slice(label.length + 2);
+          const ru = e.what.ru.slice(label.length + 2);
+          expect(e.what.ru.slice(label.length, label.length + 2)).toBe(': ');
+          expect(en, e.what.en).not.toMatch(/[А-Яа-яЁё]/);
+          expect(ru, e.what.ru).toMatch(/[А-Яа-яЁё]/);
+          expect(latin(ru), e.what.ru).toEqual([]);
+        }
+      }
+    }
+    // the record's one-way RTP adds one-way-audio to the answered call of the first list
+    expect([...seen].sort()).toEqual(['auth-failed', 'busy', 'busy-at-device', 'cancelled', 'codec', 'declined', 'no-ack', 'no-answer', 'no-route', 'one-way-audio', 'overload', 'rejected', 'stale-nonce', 'timeout', 'unavailable', 'unwanted']);
+    expect(notes).toBeGreaterThan(40);
   });
 });
 

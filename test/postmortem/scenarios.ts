@@ -271,7 +271,7 @@ export function scenarios(): Scenario[] {
     const u: Dialog = { ...dialog('other'), caller: '74951239999', callee: '74950000000' };
     ms.push({ t: 100, from: A, to: P, text: sip(u, { method: 'INVITE', cseq: 1, from: A, toTag: false, body: sdp(A, 40010, PCMU_PCMA) }) });
     ms.push({ t: 160, from: P, to: A, text: sip(u, { resp: '404 Not Found', cseq: 1, from: A }) });
-    out.push({ name: 'b2bua-legs', expect: [], callId: a.callId, packets: packets(ms) });
+    out.push({ name: 'b2bua-legs', expect: ['unavailable'], callId: a.callId, packets: packets(ms) });
   }
   return out;
 }

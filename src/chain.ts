@@ -1,0 +1,19 @@
+/**
+ * Whether a file continues the one before it in a chain (rotated logs, a capture split by time), judged where
+ * they meet: the newer file's first time must lie at most a minute before the older one's last (threads log
+ * slightly out of order) and at most an hour after it (longer, and it is not the file that followed: a copy is
+ * missing between them, or they are from different days).
+ */
+export const CHAIN_BEHIND_MS = 60_000;
+export const CHAIN_GAP_MS = 3_600_000;
+
+export function chainHolds(lastTs: number, firstTs: number): boolean {
+  return firstTs >= lastTs - CHAIN_BEHIND_MS && firstTs <= lastTs + CHAIN_GAP_MS;
+}
+
+/** `12 s before`, `1.5 h after`, `2.0 d after`: how far `ms` lies from a reference. */
+export function gapText(ms: number): string {
+  const a = Math.abs(ms);
+  const t = a >= 86_400_000 ? `${(a / 86_400_000).toFixed(1)} d` : a >= 3_600_000 ? `${(a / 3_600_000).toFixed(1)} h` : `${Math.round(a / 1000)} s`;
+  return `${t} ${ms < 0 ? 'before' : 'after'}`;
+}

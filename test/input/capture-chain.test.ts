@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { digitFamily, planChains, type CaptureHead } from '../../src/input/rotation.js';
+import type { InputSpec } from '../../src/input/expand.js';
+import { analyze, captureHead } from '../../src/pipeline.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const spec = (path: string): InputSpec => ({ path, display: path });
+
+describe('captures split by time, told from their names and first packets', () => {
+  it('masks the digits of a name', () => {
+    expect(digitFamily('part_00001_20240305093232.pcap')).toBe('part_#_#.pcap');
+    expect(digitFamily('sbc.pcap12.gz')).toBe('sbc.pcap#');
+    expect(digitFamily('sbc.pcap')).toBe('sbc.pcap');
+  });
+
+  const heads = (m: Record<string, CaptureHead | undefined>) => async (s: InputSpec) => m[s.path];
+  const MIN = 60_000;
+
+  it('chains the pieces of one capture in the order of their first packets, the tcpdump -C base name included', async () => {
+    const specs = ['/c/sbc.pcap2', '/c/sbc.pcap', '/c/sbc.pcap1', '/c/other.pcap', '/l/full.1', '/l/full'].map(spec);
+    const chains = await planChains(specs, heads({ '/c/sbc.pcap': { first: 0 }, '/c/sbc.pcap1': { first: 10 * MIN }, '/c/sbc.pcap2': { first: 20 * MIN }, '/c/other.pcap': { first: 5 } }));
+    expect(chains).toEqual([[1, 2, 0], [3], [4, 5]]);
+  });
+
+  it('reads captures taken side by side apart (first packets within a minute), unless the one before was last written when the next begins', async () => {
+    const specs = ['/c/eth0.pcap', '/c/eth1.pcap', '/c/eth2.pcap'].map(spec);
+    // three interfaces captured at once: read in parallel
+    expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 3_600_000 }, '/c/eth1.pcap': { first: 200, mtime: 3_600_000 }, '/c/eth2.pcap': { first: 400, mtime: 3_600_000 } }))).toEqual([[0], [1], [2]]);
+    // a ring buffer of busy 20-second files: each file was last written when the next began
+    expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 20_000 }, '/c/eth1.pcap': { first: 20_050, mtime: 40_000 }, '/c/eth2.pcap': { first: 40_020, mtime: 60_000 } }))).toEqual([[0, 1, 2]]);
+    // copies of one capture (the same first packet) are never a chain
+    expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 0 }, '/c/eth1.pcap': { first: 0, mtime: 0 }, '/c/eth2.pcap': { first: 0, mtime: 0 } }))).toEqual([[0], [1], [2]]);
+  });
+
+  it('leaves alone what is no capture, stdin and lone files', async () => {
+    const specs = ['/d/cdr-20240301.csv', '/d/cdr-20240302.csv', '-', '/d/x7.pcap'].map(spec);
+    expect(await planChains(specs, heads({}))).toEqual([[0], [1], [2], [3]]);
+  });
+
+  it('reads a capture head: its first packet time (from the first piece only) and its file time', async () => {
+    const h = await captureHead(spec(`${root}fixtures/sample/carrier-day.pcap.gz`));
+    expect(new Date(h!.first).toISOString()).toMatch(/^2024-03-05T09:00:11\./);
+    expect(h!.mtime).toBeGreaterThan(0);
+    expect(await captureHead(spec(`${root}fixtures/cdr/carrier.csv`))).toBeUndefined();
+  });
+});
+
+// ── the bundled sample cut into pieces by time gives the report of the whole ──────────────────────────
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-capchain-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Cuts a little-endian µs pcap into pieces of `spanMs` of capture time each (what editcap -i does). */
+function splitPcap(pcap: Buffer, spanMs: number): Buffer[] {
+  const header = pcap.subarray(0, 24);
+  const pieces: Buffer[][] = [];
+  let start = -1;
+  for (let o = 24; o + 16 <= pcap.length; ) {
+    const ts = pcap.readUInt32LE(o) * 1000 + pcap.readUInt32LE(o + 4) / 1000;
+    const len = 16 + pcap.readUInt32LE(o + 8);
+    if (start < 0 || ts - start >= spanMs) {
+      pieces.push([header]);
+      start = ts;
+    }
+    pieces[pieces.length - 1]!.push(pcap.subarray(o, o + len));
+    o += len;
+  }
+  return pieces.map((p) => Buffer.concat(p));
+}
+
+describe('a capture cut into pieces by time', () => {
+  const sample = `${root}fixtures/sample/carrier-day.pcap.gz`;
+  const whole = gunzipSync(readFileSync(sample));
+  const pieces = splitPcap(whole, 20 * 60_000);
+  const routesFile = `${root}fixtures/sample/routes.csv`;
+
+  it('gives the whole capture’s report, named in any order, compressed or not; read apart it does not', async () => {
+    expect(whole.readUInt32LE(0)).toBe(0xa1b2c3d4);
+    expect(pieces.length).toBeGreaterThan(10);
+    const names = pieces.map((p, k) => {
+      const f = join(dir, `part_${String(k).padStart(5, '0')}.pcap${k % 3 === 0 ? '.gz' : ''}`);
+      writeFileSync(f, k % 3 === 0 ? gzipSync(p) : p);
+      return f;
+    });
+    const want = await analyze([sample], { routesFile });
+    const got = await analyze([...names].reverse(), { routesFile });
+    expect(got.totals).toEqual(want.totals);
+    expect(got.routes).toEqual(want.routes);
+    expect(got.wire).toEqual(want.wire);
+    expect(got.inputs.reduce((n, i) => n + i.read, 0)).toBe(want.inputs[0]!.read);
+    for (const i of got.inputs) expect(i.read).toBe(i.used + i.ignored + i.malformed);
+    expect(got.inputs.filter((i) => i.notes.some((n) => n.startsWith('read as one chain with'))).length).toBe(pieces.length - 1);
+
+    // the same pieces under names that do not say they are one capture: each read alone, calls cut at every seam
+    const apart = pieces.map((p, k) => {
+      const f = join(dir, `${String.fromCharCode(97 + k)}-piece.pcap`);
+      writeFileSync(f, p);
+      return f;
+    });
+    const alone = await analyze(apart, { routesFile });
+    expect(alone.totals.minutes).toBeLessThan(want.totals.minutes * 0.95);
+  });
+
+  it('does not carry calls into a piece that did not follow (pieces missing between them)', async () => {
+    const d = mkdtempSync(join(dir, 'gap-'));
+    // pieces 0, 1 and 6: the seam 1 → 6 skips over more than an hour of capture
+    const names = [0, 1, 6].map((k) => {
+      const f = join(d, `cap_${k}.pcap`);
+      writeFileSync(f, pieces[k]!);
+      return f;
+    });
+    const got = await analyze(names, { routesFile });
+    expect(got.inputs[0]!.notes.some((n) => n.startsWith(`read as one chain with ${names[1]}`))).toBe(true);
+    expect(got.inputs[1]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/its first packet is \d+(\.\d)? h after this file's last SIP message/);
+    // past the broken seam, the piece reads as it does alone
+    const alone = await analyze([names[2]!], { routesFile });
+    expect(got.inputs[2]!.records).toBe(alone.inputs[0]!.records);
+    expect(got.inputs[2]!.records).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!existsSync(`${root}dist/worker.js`))('a chain of captures in worker threads (needs the build: npm run build)', () => {
+  it('is read by one thread, and the report is that of one thread', () => {
+    const whole = gunzipSync(readFileSync(`${root}fixtures/sample/carrier-day.pcap.gz`));
+    const d = mkdtempSync(join(dir, 'jobs-'));
+    splitPcap(whole, 45 * 60_000).forEach((p, k) => writeFileSync(join(d, `ring.pcap${k === 0 ? '' : k}`), p));
+    const run = (jobs: number, ...inputs: string[]): { totals: unknown; routes: unknown; wire: unknown } =>
+      JSON.parse(execFileSync(process.execPath, [`${root}bin/sipscope.js`, 'analyze', ...inputs, `${root}fixtures/gen/alpha-beta.pcap`, '--format', 'json', '--jobs', String(jobs)], { encoding: 'utf8' })) as {
+        totals: unknown;
+        routes: unknown;
+        wire: unknown;
+      };
+    const want = run(1, `${root}fixtures/sample/carrier-day.pcap.gz`);
+    const two = run(2, d);
+    expect(two.totals).toEqual(want.totals);
+    expect(two.routes).toEqual(want.routes);
+    expect(two.wire).toEqual(want.wire);
+  });
+});
