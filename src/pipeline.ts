@@ -136,12 +136,18 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
 }
 
 /**
- * Reads the inputs one after another, rotated copies of a log as one chain (oldest first); returns their
- * accounting in the order of `specs`.
+ * Reads the inputs one after another, each chain (rotated copies of a log, the pieces of a capture split by
+ * time) through one reader, oldest first; returns their accounting in the order of `specs`. `chains`: the
+ * plan when the caller has made it already (planChains).
  */
-export async function readInputs(specs: readonly InputSpec[], sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting[]> {
+export async function readInputs(
+  specs: readonly InputSpec[],
+  sink: RecordSink,
+  opts: ReadOptions = {},
+  chains?: readonly (readonly number[])[],
+): Promise<InputAccounting[]> {
   const inputs: InputAccounting[] = new Array(specs.length);
-  for (const chain of await planChains(specs, captureHead)) {
+  for (const chain of chains ?? (await planChains(specs, captureHead))) {
     const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
     chain.forEach((i, k) => (inputs[i] = accs[k]!));
   }
@@ -323,18 +329,19 @@ export async function collect(
   const chains = await planChains(specs, captureHead);
   const jobs = Math.min(wanted, chains.length);
   if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, chains, opts, jobs);
-  return collectSerial(specs, opts);
+  return collectSerial(specs, chains, opts);
 }
 
 async function collectSerial(
   specs: readonly InputSpec[],
+  chains: readonly (readonly number[])[],
   opts: AnalyzeOptions,
 ): Promise<{ agg: Aggregator; wire: WireCounter; inputs: InputAccounting[] }> {
   const agg = new Aggregator(opts);
   const wire = new WireCounter();
   const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
-  return { agg, wire, inputs: await readInputs(specs, sink, sourceOpts) };
+  return { agg, wire, inputs: await readInputs(specs, sink, sourceOpts, chains) };
 }
 
 /**

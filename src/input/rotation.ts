@@ -129,7 +129,7 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
   const joined: number[][] = [];
   for (const members of families.values()) {
     if (members.length < 2) continue;
-    const heads = await Promise.all(members.map((i) => head(specs[i]!).catch(() => undefined)));
+    const heads = await inTurn(members, (i) => head(specs[i]!).catch(() => undefined));
     const timed: Array<{ i: number; t: number; mtime?: number }> = [];
     members.forEach((i, k) => {
       const h = heads[k];
@@ -155,4 +155,21 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
   const out = chains.filter((c) => c.length > 1 || !inJoined.has(c[0]!)).concat(joined);
   // each chain stands where its first-named input was
   return out.sort((a, b) => Math.min(...a) - Math.min(...b));
+}
+
+/** How many heads are read at once: a folder of thousands of pieces must not run out of file descriptors. */
+const HEADS_AT_ONCE = 16;
+
+/** `f` over `items`, at most HEADS_AT_ONCE at a time; results in the order of `items`. */
+async function inTurn<T, R>(items: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await f(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, items.length) }, worker));
+  return out;
 }

@@ -37,6 +37,22 @@ describe('captures split by time, told from their names and first packets', () =
     expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 0 }, '/c/eth1.pcap': { first: 0, mtime: 0 }, '/c/eth2.pcap': { first: 0, mtime: 0 } }))).toEqual([[0], [1], [2]]);
   });
 
+  it('reads the heads of a folder of thousands of pieces a few at a time (no running out of file descriptors)', async () => {
+    const specs = Array.from({ length: 3000 }, (_, k) => spec(`/r/ring_${String(k).padStart(5, '0')}.pcap`));
+    let open = 0;
+    let most = 0;
+    const head = async (s: InputSpec): Promise<CaptureHead> => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((r) => setImmediate(r));
+      open--;
+      return { first: Number(s.path.slice(8, 13)) * 10 * MIN };
+    };
+    const chains = await planChains(specs, head);
+    expect(chains).toEqual([specs.map((_, k) => k)]);
+    expect(most).toBeLessThanOrEqual(16);
+  });
+
   it('leaves alone what is no capture, stdin and lone files', async () => {
     const specs = ['/d/cdr-20240301.csv', '/d/cdr-20240302.csv', '-', '/d/x7.pcap'].map(spec);
     expect(await planChains(specs, heads({}))).toEqual([[0], [1], [2], [3]]);
