@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { InputError, readErrorText, SipscopeError } from './errors.js';
 import { expandEach, type InputSpec } from './input/expand.js';
 import { planChains, type CaptureHead } from './input/rotation.js';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { tailCapture } from './capture/tail.js';
 import { createCaptureDecoder } from './capture/decoder.js';
 import { openInput, UnknownFormatError, type SourceKind } from './input/open.js';
 import { silentProgress, type Progress } from './input/progress.js';
@@ -154,9 +155,13 @@ export async function readInputs(
   return inputs;
 }
 
+/** How much of a capture's end is read for its last packets. */
+const TAIL_BYTES = 1 << 16;
+
 /**
- * The time of a capture's first packet, from its first piece (the sniffed head), and its file's last write;
- * undefined for an input that is no capture or holds no packet there. Reads no further than that piece.
+ * A capture's first packet time, from its first piece (the sniffed head); its last packet time, from its last
+ * 64 KiB when the file is not compressed; its file's last write. Undefined for an input that is no capture or
+ * holds no packet in its head. Reads nothing else of the file.
  */
 export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefined> {
   let opened;
@@ -170,22 +175,49 @@ export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefi
     const it = opened.chunks[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) return undefined;
-    let ts: number | undefined;
-    const decoder = createCaptureDecoder(spec.display, {
-      onPayload(p) {
-        ts ??= p.ts;
-        return 'other';
-      },
-    }, newAccounting(spec.display, 'unknown', 'packet'));
-    decoder.push(first.value);
+    const ts = payloadTimes(spec.display, first.value).first;
     if (ts === undefined) return undefined;
-    const mtime = await stat(spec.path).then((s) => s.mtimeMs, () => undefined);
-    return mtime === undefined ? { first: ts } : { first: ts, mtime };
+    const out: CaptureHead = { first: ts };
+    const st = await stat(spec.path).catch(() => undefined);
+    if (st !== undefined) out.mtime = st.mtimeMs;
+    if (st !== undefined && !opened.compressed && spec.path !== '-') {
+      const tailStart = Math.max(0, st.size - TAIL_BYTES);
+      const fh = await open(spec.path, 'r');
+      try {
+        const tail = new Uint8Array(st.size - tailStart);
+        await fh.read(tail, 0, tail.length, tailStart);
+        const small = tailCapture(first.value, tail, Math.floor(ts / 1000));
+        const last = small === undefined ? undefined : payloadTimes(spec.display, small).last;
+        if (last !== undefined && last >= ts) out.last = last;
+      } finally {
+        await fh.close();
+      }
+    }
+    return out;
   } catch {
     return undefined;
   } finally {
     await opened.close();
   }
+}
+
+/** The first and the latest time of the transport payloads in a small capture (nothing else is done with them). */
+function payloadTimes(name: string, bytes: Uint8Array): { first?: number; last?: number } {
+  const t: { first?: number; last?: number } = {};
+  const decoder = createCaptureDecoder(name, {
+    onPayload(p) {
+      t.first ??= p.ts;
+      if (t.last === undefined || p.ts > t.last) t.last = p.ts;
+      return 'other';
+    },
+  }, newAccounting(name, 'unknown', 'packet'));
+  try {
+    decoder.push(bytes);
+    decoder.end();
+  } catch {
+    // a cut record at the end of a head: the times seen so far stand
+  }
+  return t;
 }
 
 function isContinuable(p: SourceParser): p is ContinuableSource {

@@ -2,7 +2,8 @@
  * Turns command-line input arguments into a list of inputs: files, folders (recursed), globs
  * (`*`, `?`, `**`, `[abc]`; Node 20 has no fs.glob) and `-` for standard input.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -78,14 +79,36 @@ export function matchSegment(pattern: string, name: string): boolean {
   return p === pattern.length;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
+/**
+ * What an entry of a folder is, a symbolic link followed (a folder of links to rotated captures or logs is
+ * common); 'other' for a broken link, a socket, a device.
+ */
+async function kindOf(dir: string, e: Dirent): Promise<'file' | 'dir' | 'other'> {
+  if (e.isFile()) return 'file';
+  if (e.isDirectory()) return 'dir';
+  if (!e.isSymbolicLink()) return 'other';
+  const st = await stat(join(dir, e.name)).catch(() => undefined);
+  return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : 'other';
+}
+
+/** The files under `dir`, in name order; a folder or file reached twice (through links) is taken once. */
+async function walk(dir: string, out: string[], seen = new Set<string>()): Promise<void> {
+  const real = await realpath(dir).catch(() => dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile()) out.push(p);
+    const kind = await kindOf(dir, e);
+    if (kind === 'dir') await walk(p, out, seen);
+    else if (kind === 'file') {
+      const realFile = e.isSymbolicLink() ? await realpath(p).catch(() => p) : join(real, e.name);
+      if (seen.has(realFile)) continue;
+      seen.add(realFile);
+      out.push(p);
+    }
   }
 }
 
@@ -110,17 +133,18 @@ async function expandGlob(pattern: string): Promise<string[]> {
     if (seg === '**') {
       await step(dir, k + 1);
       for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await step(join(dir, e.name), k);
-      if (k + 1 === rest.length) for (const e of entries) if (e.isFile()) out.push(join(dir, e.name));
+      if (k + 1 === rest.length) for (const e of entries) if ((await kindOf(dir, e)) === 'file') out.push(join(dir, e.name));
       return;
     }
     for (const e of entries) {
       if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
       if (!matchSegment(seg, e.name)) continue;
       const p = join(dir, e.name);
+      const kind = await kindOf(dir, e);
       if (k + 1 === rest.length) {
-        if (e.isFile()) out.push(p);
-        else if (e.isDirectory()) await walk(p, out);
-      } else if (e.isDirectory()) await step(p, k + 1);
+        if (kind === 'file') out.push(p);
+        else if (kind === 'dir') await walk(p, out);
+      } else if (kind === 'dir') await step(p, k + 1);
     }
   };
   await step(base, 0);

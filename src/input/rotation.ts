@@ -16,6 +16,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { InputSpec } from './expand.js';
+import { CHAIN_GAP_MS, chainHolds } from '../chain.js';
 
 const NUMBERED = /^(.+)\.([0-9]{1,6})$/;
 const DATED = /^(.+)-([0-9]{8,14})$/;
@@ -80,7 +81,11 @@ export function rotationChains(specs: readonly InputSpec[]): number[][] {
   return chains;
 }
 
-/** `part_00001_20240305093232.pcap.gz` → `part_#_#.pcap`: the name with every run of digits masked. */
+/**
+ * The family of a capture's name: its digit runs masked, and the number a splitter appends at its end left
+ * out (`part_00001_20240305093232.pcap.gz` → `part_#_#.pcap`; tcpdump -C's `eth0.pcap` and `eth0.pcap12`
+ * → `eth#.pcap`; `trace.001` → `trace`).
+ */
 export function digitFamily(name: string): string {
   const bare = name.endsWith('.gz') ? name.slice(0, -3) : name;
   let out = '';
@@ -91,70 +96,98 @@ export function digitFamily(name: string): string {
     else if (!digit) out += c;
     inDigits = digit;
   }
+  if (out.endsWith('#')) out = out.slice(0, -1);
+  while (out.endsWith('.') || out.endsWith('-') || out.endsWith('_')) out = out.slice(0, -1);
   return out;
 }
 
 /**
- * Two captures whose first packets lie closer than this were taken side by side (two interfaces, two SBCs,
- * copies of one file), unless the first one's file was last written when the second begins (a file of a ring
- * buffer filled in less than a minute): they are read apart, in parallel.
+ * Two captures whose first packets lie closer than this, when the end of the earlier one is not known (a
+ * compressed file), were taken side by side (two interfaces, two SBCs, copies), unless the earlier file was
+ * last written when the later one begins: they are not chained.
  */
 export const SIDE_BY_SIDE_MS = 60_000;
 
-/** What planChains needs to know of a capture: its first packet's time and its file's last write (ms). */
+/** What planChains needs to know of a capture: its first and last packets' times and its file's last write (ms). */
 export interface CaptureHead {
   first: number;
+  /** The last packet's time, when the file's end could be read (not for a compressed file). */
+  last?: number;
   mtime?: number;
 }
 
 /**
  * The chains to read (indices into `specs`, oldest first): rotated logs by their names (rotationChains), and
- * captures split by time by their digit-masked names and their first packets. `head` gives a capture's first
- * packet time and file time, or undefined when the input is no capture or has no packet in its head.
+ * captures split by time: in each family of names (digitFamily, one folder), each capture goes after the one
+ * whose end its first packet meets (chain.ts: at most a minute before it, at most an hour after), so that the
+ * ring buffers of two interfaces interleaved in time make two chains and captures taken side by side none.
+ * `head` gives a capture's times, or undefined when the input is no capture or has no packet in its head.
  */
 export async function planChains(specs: readonly InputSpec[], head: (spec: InputSpec) => Promise<CaptureHead | undefined>): Promise<number[][]> {
-  const chains = rotationChains(specs);
+  const named = rotationChains(specs);
   const families = new Map<string, number[]>();
-  for (const c of chains) {
-    const s = specs[c[0]!]!;
-    if (c.length > 1 || s.path === '-' || s.error !== undefined) continue;
-    let name = digitFamily(basename(s.path));
-    // tcpdump -C names its first file as asked (`sbc.pcap`) and the next ones with a number after it (`sbc.pcap1`)
-    if (!name.includes('#')) name += '#';
-    const key = `${dirname(s.path)}\0${name}`;
-    const f = families.get(key);
-    if (f) f.push(c[0]!);
-    else families.set(key, [c[0]!]);
-  }
-  const joined: number[][] = [];
-  for (const members of families.values()) {
-    if (members.length < 2) continue;
-    const heads = await inTurn(members, (i) => head(specs[i]!).catch(() => undefined));
-    const timed: Array<{ i: number; t: number; mtime?: number }> = [];
-    members.forEach((i, k) => {
-      const h = heads[k];
-      if (h !== undefined && Number.isFinite(h.first)) timed.push({ i, t: h.first, mtime: h.mtime });
-    });
-    timed.sort((a, b) => a.t - b.t || a.i - b.i);
-    let chain: number[] = [];
-    for (let k = 0; k < timed.length; k++) {
-      const before = timed[k - 1];
-      const cur = timed[k]!;
-      const follows = before !== undefined && (cur.t - before.t >= SIDE_BY_SIDE_MS || (before.mtime !== undefined && Math.abs(cur.t - before.mtime) < SIDE_BY_SIDE_MS && cur.t > before.t));
-      // side by side with the one before: no chain through here
-      if (before !== undefined && !follows) {
-        if (chain.length > 1) joined.push(chain);
-        chain = [];
-      }
-      chain.push(timed[k]!.i);
+  for (const c of named) {
+    for (const i of c) {
+      const s = specs[i]!;
+      if (s.path === '-' || s.error !== undefined) continue;
+      const key = `${dirname(s.path)}\0${digitFamily(basename(s.path))}`;
+      const f = families.get(key);
+      if (f) f.push(i);
+      else families.set(key, [i]);
     }
-    if (chain.length > 1) joined.push(chain);
   }
-  if (joined.length === 0) return chains;
-  const inJoined = new Set(joined.flat());
-  const out = chains.filter((c) => c.length > 1 || !inJoined.has(c[0]!)).concat(joined);
+  const candidates = [...families.values()].filter((f) => f.length > 1).flat();
+  if (candidates.length === 0) return named;
+  const heads = new Map<number, CaptureHead>();
+  const got = await inTurn(candidates, (i) => head(specs[i]!).catch(() => undefined));
+  candidates.forEach((i, k) => {
+    const h = got[k];
+    if (h !== undefined && Number.isFinite(h.first)) heads.set(i, h);
+  });
+  if (heads.size === 0) return named;
+  // Captures are planned by their times; logs keep the chains their names give.
+  const out: number[][] = [];
+  for (const c of named) {
+    const logs = c.filter((i) => !heads.has(i));
+    if (logs.length > 0) out.push(logs);
+  }
+  for (const members of families.values()) {
+    const timed = members.filter((i) => heads.has(i)).map((i) => ({ i, ...heads.get(i)! }));
+    timed.sort((a, b) => a.first - b.first || a.i - b.i);
+    const open: Array<{ members: number[]; end?: number; first: number; mtime?: number }> = [];
+    for (const t of timed) {
+      let best: (typeof open)[number] | undefined;
+      let bestGap = Infinity;
+      for (const c of open) {
+        const gap = c.end !== undefined ? (chainHolds(c.end, t.first) ? Math.abs(t.first - c.end) : Infinity) : unknownEndGap(c, t.first);
+        if (gap < bestGap) {
+          best = c;
+          bestGap = gap;
+        }
+      }
+      if (best === undefined) open.push({ members: [t.i], end: t.last, first: t.first, mtime: t.mtime });
+      else {
+        best.members.push(t.i);
+        best.end = t.last;
+        best.first = t.first;
+        best.mtime = t.mtime;
+      }
+    }
+    for (const c of open) out.push(c.members);
+  }
   // each chain stands where its first-named input was
   return out.sort((a, b) => Math.min(...a) - Math.min(...b));
+}
+
+/**
+ * How well a capture starting at `first` follows a chain whose last file's end is unknown (compressed): it
+ * must begin at least SIDE_BY_SIDE_MS after that file did, or when that file was last written; Infinity when
+ * it does not follow.
+ */
+function unknownEndGap(c: { first: number; mtime?: number }, first: number): number {
+  if (c.mtime !== undefined && first > c.first && Math.abs(first - c.mtime) < SIDE_BY_SIDE_MS) return Math.abs(first - c.mtime);
+  // the first packets' distance stands in for the gap, after every chain whose end is known
+  return first - c.first >= SIDE_BY_SIDE_MS ? CHAIN_GAP_MS + (first - c.first) : Infinity;
 }
 
 /** How many heads are read at once: a folder of thousands of pieces must not run out of file descriptors. */

@@ -378,9 +378,10 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       h.acc.notes.push(`read as one chain with ${name}, the next capture in time: calls in progress at the end of this file continue there`);
       return;
     }
-    // Not the capture that followed: the calls left open end with the file before, counted there.
+    // Not the capture that followed: the calls left open end with the file before, counted there, and this
+    // one starts with a tracker that knows nothing of them (a Call-ID seen again is a new call here).
     feed.setAccounting(h.acc);
-    feed.end();
+    feed.restart();
     feed.setAccounting(acc);
     const gap = Number.isFinite(h.endTs) ? `its first packet is ${gapText(ts - h.endTs)} this file's last SIP message` : 'this file had no SIP message';
     h.acc.notes.push(`not continued by ${name} (${gap}): calls in progress at the end of this file are left unfinished`);

@@ -15,8 +15,8 @@ export function countWarning(acc: InputAccounting, name: string): void {
 }
 
 export interface SipFeed {
-  /** The tracker behind the feed (RTP accounting uses it directly). */
-  readonly tracker: CallTracker;
+  /** The tracker behind the feed (RTP accounting uses it directly); a new one after restart(). */
+  tracker: CallTracker;
   /**
    * Scans one message at buf[start, end) and feeds it. Returns the message, or null when there is no
    * valid start line (`problem.anomaly` says why; the caller decides how to count the unit).
@@ -31,6 +31,8 @@ export interface SipFeed {
   setAccounting(a: InputAccounting): void;
   /** Closes the calls still open (Unfinished) and flushes records. */
   end(): void;
+  /** end(), then a tracker that knows nothing of the calls before (the next capture of a broken chain). */
+  restart(): void;
 }
 
 const encoder = new TextEncoder();
@@ -48,7 +50,7 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
       sink.record(r);
     },
   };
-  const tracker = new CallTracker(counting, opts);
+  let tracker = new CallTracker(counting, opts);
   const keepRaw = opts.keepRaw === true;
   // A sink that only counts messages gets counts, and messages are scanned for the tracker alone.
   const count = keepRaw ? undefined : sink.countMessage?.bind(sink);
@@ -65,7 +67,7 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     if (m) feedMessage(m);
     return m;
   };
-  return {
+  const feed: SipFeed = {
     tracker,
     feedBytes,
     feedText(text, meta, problem) {
@@ -79,5 +81,11 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     end() {
       tracker.end();
     },
+    restart() {
+      tracker.end();
+      tracker = new CallTracker(counting, opts);
+      feed.tracker = tracker;
+    },
   };
+  return feed;
 }

@@ -7,6 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { digitFamily, planChains, type CaptureHead } from '../../src/input/rotation.js';
 import type { InputSpec } from '../../src/input/expand.js';
 import { analyze, captureHead } from '../../src/pipeline.js';
+import { benchScenario } from '../../src/gen/bench-spec.js';
+import { createCaptureDecoder } from '../../src/capture/decoder.js';
+import { newAccounting } from '../../src/types.js';
+import { renderToFile, writeCapture } from '../../src/gen/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const spec = (path: string): InputSpec => ({ path, display: path });
@@ -14,8 +18,12 @@ const spec = (path: string): InputSpec => ({ path, display: path });
 describe('captures split by time, told from their names and first packets', () => {
   it('masks the digits of a name', () => {
     expect(digitFamily('part_00001_20240305093232.pcap')).toBe('part_#_#.pcap');
-    expect(digitFamily('sbc.pcap12.gz')).toBe('sbc.pcap#');
+    // tcpdump -C: the base name and the numbered ones are one family, digits in the base name or not
+    expect(digitFamily('sbc.pcap12.gz')).toBe('sbc.pcap');
     expect(digitFamily('sbc.pcap')).toBe('sbc.pcap');
+    expect(digitFamily('eth0.pcap')).toBe(digitFamily('eth0.pcap3'));
+    // logrotate-style numbers
+    expect(digitFamily('trace.001')).toBe('trace');
   });
 
   const heads = (m: Record<string, CaptureHead | undefined>) => async (s: InputSpec) => m[s.path];
@@ -35,6 +43,33 @@ describe('captures split by time, told from their names and first packets', () =
     expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 20_000 }, '/c/eth1.pcap': { first: 20_050, mtime: 40_000 }, '/c/eth2.pcap': { first: 40_020, mtime: 60_000 } }))).toEqual([[0, 1, 2]]);
     // copies of one capture (the same first packet) are never a chain
     expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 0 }, '/c/eth1.pcap': { first: 0, mtime: 0 }, '/c/eth2.pcap': { first: 0, mtime: 0 } }))).toEqual([[0], [1], [2]]);
+  });
+
+  it('makes one chain per ring buffer when two interleave in time, and none of captures that overlap', async () => {
+    // eth0 and eth1 each cut every 20 minutes, eth1 started 5 minutes later: names alike but for their digits
+    const specs: InputSpec[] = [];
+    const m: Record<string, CaptureHead> = {};
+    for (let k = 0; k < 3; k++) {
+      for (const [nic, off] of [[0, 0], [1, 5]] as const) {
+        const path = `/c/eth${nic}_${k}.pcap`;
+        specs.push(spec(path));
+        m[path] = { first: (k * 20 + off) * MIN + 30, last: ((k + 1) * 20 + off) * MIN - 30 };
+      }
+    }
+    expect(await planChains(specs, heads(m))).toEqual([[0, 2, 4], [1, 3, 5]]);
+    // three captures of the same hours (a proxy seen on three interfaces): three chains of one
+    const side = ['/c/if1.pcap', '/c/if2.pcap', '/c/if3.pcap'].map(spec);
+    expect(await planChains(side, heads({ '/c/if1.pcap': { first: 0, last: 60 * MIN }, '/c/if2.pcap': { first: 10 * MIN, last: 70 * MIN }, '/c/if3.pcap': { first: 20 * MIN, last: 80 * MIN } }))).toEqual([[0], [1], [2]]);
+    // short pieces (a minute each, editcap -i 60): first packets a minute apart, each ending before the next
+    const short = [0, 1, 2, 3].map((k) => spec(`/c/s_${k}.pcap`));
+    const sm: Record<string, CaptureHead> = {};
+    short.forEach((s, k) => (sm[s.path] = { first: k * MIN + 3, last: (k + 1) * MIN - 2 }));
+    expect(await planChains(short, heads(sm))).toEqual([[0, 1, 2, 3]]);
+  });
+
+  it('orders captures named like logrotate copies by their times, not their numbers', async () => {
+    const specs = ['/c/trace.001', '/c/trace.002', '/c/trace.003'].map(spec);
+    expect(await planChains(specs, heads({ '/c/trace.001': { first: 0, last: 9 * MIN }, '/c/trace.002': { first: 9 * MIN, last: 18 * MIN }, '/c/trace.003': { first: 18 * MIN, last: 27 * MIN } }))).toEqual([[0, 1, 2]]);
   });
 
   it('reads the heads of a folder of thousands of pieces a few at a time (no running out of file descriptors)', async () => {
@@ -58,11 +93,38 @@ describe('captures split by time, told from their names and first packets', () =
     expect(await planChains(specs, heads({}))).toEqual([[0], [1], [2], [3]]);
   });
 
-  it('reads a capture head: its first packet time (from the first piece only) and its file time', async () => {
+  it('reads a capture head: its first packet time (from the first piece only) and its file time; no end of a compressed file', async () => {
     const h = await captureHead(spec(`${root}fixtures/sample/carrier-day.pcap.gz`));
     expect(new Date(h!.first).toISOString()).toMatch(/^2024-03-05T09:00:11\./);
     expect(h!.mtime).toBeGreaterThan(0);
+    expect(h!.last).toBeUndefined();
     expect(await captureHead(spec(`${root}fixtures/cdr/carrier.csv`))).toBeUndefined();
+  });
+
+  it("reads a capture's last packet time from its last 64 KiB: pcap and pcapng, µs and ns", async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sipscope-tail-'));
+    try {
+      for (const [name, opts] of [
+        ['us.pcap', {}],
+        ['ns.pcap', { nanosecond: true }],
+        ['ng.pcapng', { container: 'pcapng' }],
+        ['ngns.pcapng', { container: 'pcapng', nanosecond: true }],
+      ] as const) {
+        const f = join(d, name);
+        renderToFile(f, (out) => writeCapture(benchScenario(400, 7), out, { rtp: false, ...opts }));
+        // the last payload's time, by reading the whole file
+        let last = 0;
+        const all = createCaptureDecoder(name, { onPayload: (p) => ((last = Math.max(last, p.ts)), 'other') }, newAccounting(name, 'unknown', 'packet'));
+        all.push(readFileSync(f));
+        all.end();
+        const h = await captureHead(spec(f));
+        expect(readFileSync(f).length, name).toBeGreaterThan(4 * 65536);
+        expect(h!.last, name).toBeCloseTo(last, 3);
+        expect(h!.first, name).toBeLessThan(h!.last!);
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 
@@ -123,10 +185,11 @@ describe('a capture cut into pieces by time', () => {
 
   it('does not carry calls into a piece that did not follow (pieces missing between them)', async () => {
     const d = mkdtempSync(join(dir, 'gap-'));
-    // pieces 0, 1 and 6: the seam 1 → 6 skips over more than an hour of capture
+    // pieces 0, 1 and 6: the seam 1 → 6 skips over more than an hour of capture. Compressed, their ends are
+    // not read beforehand: the seam is judged when the reader gets there.
     const names = [0, 1, 6].map((k) => {
-      const f = join(d, `cap_${k}.pcap`);
-      writeFileSync(f, pieces[k]!);
+      const f = join(d, `cap_${k}.pcap.gz`);
+      writeFileSync(f, gzipSync(pieces[k]!));
       return f;
     });
     const got = await analyze(names, { routesFile });

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,23 @@ describe('expandInputs', () => {
     expect((await expandInputs([join(dir, '*.pcap')])).map((s) => s.path)).toEqual([join(dir, 'a.pcap')]);
     const all = await expandInputs([join(dir, '**', '*.pcap')]);
     expect(all.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(['a.pcap', 'sub/c.pcap', 'sub/deep/d.pcap']);
+  });
+
+  it('follows links in a folder: to files and folders, each taken once (a link back up does not loop); a broken link is passed over', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sipscope-links-'));
+    mkdirSync(join(d, 'ring'));
+    writeFileSync(join(d, 'ring', 'sbc.pcap1'), 'x');
+    const l = join(d, 'links');
+    mkdirSync(l);
+    symlinkSync(join(d, 'ring', 'sbc.pcap1'), join(l, 'sbc.pcap1'));
+    symlinkSync(join(d, 'ring'), join(l, 'ring-dir'));
+    symlinkSync(l, join(l, 'up'));
+    symlinkSync(join(d, 'gone'), join(l, 'broken'));
+    writeFileSync(join(l, 'sbc.pcap'), 'y');
+    const specs = await expandInputs([l]);
+    // sbc.pcap1 is reached twice (through ring-dir and its own link): read once
+    expect(specs.map((s) => s.path.slice(l.length + 1))).toEqual(['ring-dir/sbc.pcap1', 'sbc.pcap']);
+    expect((await expandInputs([join(l, 'sbc*')])).map((s) => s.path.slice(l.length + 1))).toEqual(['sbc.pcap', 'sbc.pcap1']);
   });
 
   it('takes - as stdin and removes duplicates', async () => {
