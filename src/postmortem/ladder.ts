@@ -1,16 +1,18 @@
 /**
  * The ladder (sequence diagram) of one call: every SIP message of its legs in order, drawn between columns
- * of signalling endpoints (address:port). Rendered as terminal text, JSON, or a self-contained HTML page
- * with an SVG drawing. Every string from the wire is sanitised (text) or escaped (HTML).
+ * of signalling endpoints (address:port). Rendered as terminal text, JSON, a self-contained HTML page with an
+ * SVG drawing, or Markdown for a ticket or a chat. Every string from the wire is sanitised (text) or escaped
+ * (HTML, Markdown).
  */
 import { printable } from '../printable.js';
 import { describeCode, type Lang, type Text } from '../catalogue/index.js';
 import { escapeHtml as e } from '../report/escape.js';
 import { CSP } from '../report/html.js';
+import { mdText } from '../report/md.js';
 import type { CallRecord, SipMessage } from '../types.js';
 import { flagNames } from '../types.js';
 import type { CallLeg } from './collect.js';
-import { diagnose, messageLabel, type Diagnosis } from './diagnose.js';
+import { diagnose, messageLabel, type Diagnosis, type Severity } from './diagnose.js';
 
 export interface LadderMessage {
   /** 0-based index in the merged list of all legs (evidence refers to it). */
@@ -156,6 +158,8 @@ export function flowJson(f: CallFlow): unknown {
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
+const fmtOffset = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
+
 /** The wording when no rule matched: a failed call is not "nothing wrong". */
 function noDiagnosis(f: CallFlow, lang: Lang): string {
   // Any request's failure counts (a SUBSCRIBE or REGISTER dialog that ends in 404 is no success either).
@@ -169,6 +173,81 @@ function noDiagnosis(f: CallFlow, lang: Lang): string {
   return lang === 'ru' ? 'нарушений не найдено.' : 'nothing wrong found.';
 }
 
+// ── what the renderings share ───────────────────────────────────────────────────────────────────────
+
+/** Fixed words of the text, HTML and Markdown renderings; `n` to `meaning` name the message table's columns. */
+const WORD = {
+  call: { en: 'Call', ru: 'Вызов' },
+  diagnosis: { en: 'Diagnosis', ru: 'Диагноз' },
+  ladder: { en: 'Ladder', ru: 'Лестница' },
+  messages: { en: 'Messages', ru: 'Сообщения' },
+  messageText: { en: 'Message text', ru: 'Текст сообщений' },
+  hint: { en: 'hint', ru: 'совет' },
+  n: { en: '#', ru: '#' },
+  leg: { en: 'leg', ru: 'плечо' },
+  time: { en: 'time', ru: 'время' },
+  from: { en: 'from', ru: 'откуда' },
+  to: { en: 'to', ru: 'куда' },
+  message: { en: 'message', ru: 'сообщение' },
+  meaning: { en: 'meaning', ru: 'смысл' },
+} satisfies Record<string, Text>;
+
+/** One message of the table, every cell as plain text (from the wire: each renderer escapes it). */
+interface MessageRow {
+  n: string;
+  leg: string;
+  time: string;
+  from: string;
+  to: string;
+  label: string;
+  meaning: string;
+}
+
+function messageRow(f: CallFlow, m: LadderMessage, lang: Lang): MessageRow {
+  return {
+    n: String(m.index + 1),
+    leg: m.leg,
+    time: fmtOffset(m.offsetMs),
+    from: f.columns[m.from]!,
+    to: f.columns[m.to]!,
+    label: m.label,
+    meaning: m.meaning ? m.meaning[lang] : '',
+  };
+}
+
+/** A diagnosis in one language, as plain text (each renderer escapes it). */
+interface DiagnosisItem {
+  id: string;
+  severity: Severity;
+  leg: string;
+  text: string;
+  /** `#4 +2.000s 200 OK: sent 3 times…`: the 1-based message number, the offset, then the note. */
+  evidence: Array<{ n: string; offset: string; what: string }>;
+  hint?: { id: string; text: string };
+}
+
+function diagnosisItems(f: CallFlow, lang: Lang): DiagnosisItem[] {
+  return f.diagnosis.map((d) => {
+    const item: DiagnosisItem = {
+      id: d.id,
+      severity: d.severity,
+      leg: d.leg,
+      text: d.text[lang],
+      evidence: d.evidence.map((ev) => ({ n: `#${ev.index + 1}`, offset: fmtOffset(ev.ts - f.t0), what: ev.what[lang] })),
+    };
+    if (d.hint) item.hint = { id: d.hint.id, text: d.hint.text[lang] };
+    return item;
+  });
+}
+
+const evidenceLine = (ev: DiagnosisItem['evidence'][number]): string => `${ev.n} ${ev.offset} ${ev.what}`;
+
+/** `noDiagnosis` as a sentence of its own. */
+function noDiagnosisSentence(f: CallFlow, lang: Lang): string {
+  const t = noDiagnosis(f, lang);
+  return t[0]!.toUpperCase() + t.slice(1);
+}
+
 // ── text ────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface TextOptions {
@@ -180,8 +259,6 @@ export interface TextOptions {
 function clip(s: string, n: number): string {
   return s.length <= n ? s : n <= 1 ? s.slice(0, n) : s.slice(0, n - 1) + '…';
 }
-
-const fmtOffset = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
 
 /** The ladder as a terminal sequence diagram, then the diagnosis. */
 export function flowText(f: CallFlow, o: TextOptions = {}): string {
@@ -242,13 +319,13 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     lines.push(line);
   }
   lines.push('');
-  if (f.diagnosis.length === 0) lines.push(`${lang === 'ru' ? 'Диагноз' : 'Diagnosis'}: ${noDiagnosis(f, lang)}`);
+  if (f.diagnosis.length === 0) lines.push(`${WORD.diagnosis[lang]}: ${noDiagnosis(f, lang)}`);
   else {
-    lines.push(lang === 'ru' ? 'Диагноз:' : 'Diagnosis:');
-    for (const d of f.diagnosis) {
-      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${printable(d.text[lang])}`);
-      for (const ev of d.evidence) lines.push(`      #${ev.index + 1} ${fmtOffset(ev.ts - f.t0)} ${printable(ev.what[lang])}`);
-      if (d.hint) lines.push(`      ${lang === 'ru' ? 'совет' : 'hint'} (${d.hint.id}): ${printable(d.hint.text[lang])}`);
+    lines.push(`${WORD.diagnosis[lang]}:`);
+    for (const d of diagnosisItems(f, lang)) {
+      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${printable(d.text)}`);
+      for (const ev of d.evidence) lines.push(`      ${printable(evidenceLine(ev))}`);
+      if (d.hint) lines.push(`      ${WORD.hint[lang]} (${d.hint.id}): ${printable(d.hint.text)}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -319,10 +396,9 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   const p: string[] = [];
   p.push('<!DOCTYPE html><html lang="' + lang + '"><head><meta charset="utf-8">');
   p.push(`<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">`);
-  const ru = lang === 'ru';
   // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
   p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}</style></head><body><main>`);
-  p.push(`<h1>${ru ? 'Вызов' : 'Call'} <bdi>${e(f.callId)}</bdi></h1>`);
+  p.push(`<h1>${WORD.call[lang]} <bdi>${e(f.callId)}</bdi></h1>`);
   p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${f.messages.length} messages · ${f.legs.length} leg(s)</p>`);
   if (f.legs.length > 1) {
     p.push('<ul>');
@@ -330,35 +406,157 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
     p.push('</ul>');
   }
   if (f.note) p.push(`<p class="sub">${e(f.note)}</p>`);
-  p.push(`<h2>${lang === 'ru' ? 'Диагноз' : 'Diagnosis'}</h2>`);
-  if (f.diagnosis.length === 0) {
-    const t = noDiagnosis(f, lang);
-    p.push(`<p>${e(t[0]!.toUpperCase() + t.slice(1))}</p>`);
-  }
+  p.push(`<h2>${WORD.diagnosis[lang]}</h2>`);
+  if (f.diagnosis.length === 0) p.push(`<p>${e(noDiagnosisSentence(f, lang))}</p>`);
   else {
     p.push('<ul>');
-    for (const d of f.diagnosis) {
-      p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(d.severity)}, leg ${e(d.leg)}): ${e(d.text[lang])}`);
+    for (const d of diagnosisItems(f, lang)) {
+      p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(d.severity)}, leg ${e(d.leg)}): ${e(d.text)}`);
       p.push('<ul>');
-      for (const ev of d.evidence) p.push(`<li>#${ev.index + 1} ${e(fmtOffset(ev.ts - f.t0))} ${e(ev.what[lang])}</li>`);
-      if (d.hint) p.push(`<li>${lang === 'ru' ? 'совет' : 'hint'}: ${e(d.hint.text[lang])}</li>`);
+      for (const ev of d.evidence) p.push(`<li>${e(evidenceLine(ev))}</li>`);
+      if (d.hint) p.push(`<li>${WORD.hint[lang]}: ${e(d.hint.text)}</li>`);
       p.push('</ul></li>');
     }
     p.push('</ul>');
   }
-  p.push(`<h2>${lang === 'ru' ? 'Лестница' : 'Ladder'}</h2><div class="ladder">${flowSvg(f, lang)}</div>`);
-  p.push(`<h2>${lang === 'ru' ? 'Сообщения' : 'Messages'}</h2><table><thead><tr>${(ru ? ['#', 'плечо', 'время', 'откуда', 'куда', 'сообщение', 'смысл'] : ['#', 'leg', 'time', 'from', 'to', 'message', 'meaning']).map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>`);
+  p.push(`<h2>${WORD.ladder[lang]}</h2><div class="ladder">${flowSvg(f, lang)}</div>`);
+  const cols = [WORD.n, WORD.leg, WORD.time, WORD.from, WORD.to, WORD.message, WORD.meaning];
+  p.push(`<h2>${WORD.messages[lang]}</h2><table><thead><tr>${cols.map((h) => `<th>${h[lang]}</th>`).join('')}</tr></thead><tbody>`);
   for (const m of f.messages) {
-    p.push(
-      `<tr><td>${m.index + 1}</td><td>${e(m.leg)}</td><td>${e(fmtOffset(m.offsetMs))}</td><td>${e(f.columns[m.from]!)}</td><td>${e(f.columns[m.to]!)}</td><td>${e(m.label)}</td><td>${m.meaning ? e(m.meaning[lang]) : ''}</td></tr>`,
-    );
+    const r = messageRow(f, m, lang);
+    p.push(`<tr>${[r.n, r.leg, r.time, r.from, r.to, r.label, r.meaning].map((c) => `<td>${e(c)}</td>`).join('')}</tr>`);
   }
   p.push('</tbody></table>');
   const raws = f.messages.filter((m) => m.message.raw !== undefined);
   if (raws.length) {
-    p.push(`<h2>${lang === 'ru' ? 'Текст сообщений' : 'Message text'}</h2>`);
+    p.push(`<h2>${WORD.messageText[lang]}</h2>`);
     for (const m of raws) p.push(`<details><summary>#${m.index + 1} ${e(m.label)}</summary><pre>${e(m.message.raw!)}</pre></details>`);
   }
   p.push('</main></body></html>\n');
   return p.join('\n');
+}
+
+// ── Markdown ────────────────────────────────────────────────────────────────────────────────────────
+
+const SEVERITY: Record<Severity, Text> = {
+  error: { en: 'error', ru: 'ошибка' },
+  warning: { en: 'warning', ru: 'предупреждение' },
+  info: { en: 'info', ru: 'сведения' },
+};
+
+const isAsciiAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/** U+2028 and U+2029 end a line for JavaScript renderers (Mattermost's), though not for CommonMark. */
+const isLineSeparator = (c: number): boolean => c === 0x2028 || c === 0x2029;
+
+/**
+ * Wire text for Markdown: `mdText` (control characters and line ends replaced, so no cell or line is broken;
+ * backslash, backtick, `*`, `_`, `[`, `]`, `|`, `~` backslash-escaped; `&`, `<`, `>` as entities, so no raw
+ * HTML, image, `[text](target)` link or `<…>` autolink), and also U+2028/U+2029 replaced, `#` (a heading's
+ * closing sequence) and `$` (GitHub and GitLab math) escaped, and a word joiner (U+2060) after an `@` that no
+ * letter or digit precedes (an address's `user@host` keeps its `@` as it is), so that `@channel`, `@here` or
+ * `@someone` in a reason phrase pings no one in Mattermost, Slack or GitHub. One loop over the characters, no
+ * regular expression.
+ */
+function md(s: string): string {
+  const t = mdText(s);
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i]!;
+    if (ch === '#' || ch === '$') out += '\\' + ch;
+    else if (ch === '@' && (i === 0 || !isAsciiAlnum(t.charCodeAt(i - 1)))) out += '@\u2060';
+    else if (isLineSeparator(t.charCodeAt(i))) out += '\uFFFD';
+    else out += ch;
+  }
+  return out;
+}
+
+/**
+ * An identifier as a code span, outside a table: shown and copied exactly (no escape to strip, no autolink, no
+ * mention), control characters and line separators replaced. The fence is one backtick longer than the longest
+ * run inside, and a space pads a value that starts or ends with a backtick or a space (CommonMark strips one).
+ */
+function mdCode(s: string): string {
+  let v = '';
+  let run = 0;
+  let longest = 0;
+  for (const ch of printable(s)) {
+    run = ch === '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+    v += isLineSeparator(ch.charCodeAt(0)) ? '\uFFFD' : ch;
+  }
+  const fence = '`'.repeat(longest + 1);
+  const pad = v === '' || v[0] === '`' || v[0] === ' ' || v.at(-1) === '`' || v.at(-1) === ' ' ? ' ' : '';
+  return `${fence}${pad}${v}${pad}${fence}`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** What became of the asked call: its first 2xx to an INVITE, else its last final response to one. */
+function outcome(f: CallFlow, lang: Lang): string {
+  const asked = f.legs[0]?.leg;
+  let last: LadderMessage | undefined;
+  for (const m of f.messages) {
+    const status = m.message.status;
+    if (m.leg !== asked || m.message.isRequest || m.message.cseqMethod !== 'INVITE' || status === undefined || status < 200) continue;
+    if (status < 300) return `${lang === 'ru' ? 'отвечен' : 'answered'} (${md(m.label)})`;
+    last = m;
+  }
+  if (last) return md(last.label);
+  return lang === 'ru' ? 'окончательного ответа на INVITE нет' : 'no final response to an INVITE';
+}
+
+/** `1 leg · 4 messages · 2024-05-14T09:30:00.000Z, over 2.150 s` and the outcome, in one language. */
+function summaryLine(f: CallFlow, lang: Lang): string {
+  let end = f.t0;
+  for (const m of f.messages) if (m.message.ts > end) end = m.message.ts;
+  const span = ((end - f.t0) / 1000).toFixed(3);
+  const start = new Date(f.t0).toISOString();
+  return lang === 'ru'
+    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span} с`
+    : `**Outcome:** ${outcome(f, lang)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s`;
+}
+
+function legLine(l: LegSummary, lang: Lang): string {
+  const why = l.by === 'self' ? (lang === 'ru' ? 'запрошенный' : 'asked') : lang === 'ru' ? `связан по ${l.by === 'correlation' ? 'заголовку X-' : 'номерам и времени'}` : `linked by ${l.by}`;
+  const count = lang === 'ru' ? `сообщений: ${l.messages}` : plural(l.messages, 'message', 'messages');
+  return `- **${l.leg}**: ${mdCode(l.callId)} (${why}, ${count})`;
+}
+
+/**
+ * The post-mortem as Markdown for a ticket or a chat (GitHub, GitLab, Mattermost): a heading with the Call-ID,
+ * a summary line, the ladder as a table (one row a message, with the catalogue's meaning), then the diagnosis
+ * with its evidence and hint. Call-IDs are code spans (`mdCode`), every other string goes through `md()`;
+ * message numbers are code spans too, so that `#4` is no link to an issue.
+ */
+export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
+  const out: string[] = [`## ${WORD.call[lang]} ${mdCode(f.callId)}`, ''];
+  if (f.messages.length === 0) {
+    out.push(lang === 'ru' ? 'Ни одного SIP-сообщения с этим Call-ID не найдено.' : 'No SIP messages with this Call-ID were found.');
+    return out.join('\n') + '\n';
+  }
+  out.push(summaryLine(f, lang), '');
+  const multi = f.legs.length > 1;
+  if (multi) out.push(...f.legs.map((l) => legLine(l, lang)), '');
+  if (f.note) out.push(`> **${lang === 'ru' ? 'Примечание' : 'Note'}:** ${md(f.note)}`, '');
+
+  out.push(`### ${WORD.ladder[lang]}`, '');
+  const head = [WORD.n[lang], ...(multi ? [WORD.leg[lang]] : []), WORD.time[lang], `${WORD.from[lang]} → ${WORD.to[lang]}`, WORD.message[lang], WORD.meaning[lang]];
+  const align = ['---:', ...(multi ? [':---:'] : []), '---:', '---', '---', '---'];
+  out.push(`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`);
+  for (const m of f.messages) {
+    const r = messageRow(f, m, lang);
+    const cells = [r.n, ...(multi ? [r.leg] : []), r.time, `${md(r.from)} → ${md(r.to)}`, md(r.label), md(r.meaning)];
+    out.push(`| ${cells.join(' | ')} |`);
+  }
+
+  out.push('', `### ${WORD.diagnosis[lang]}`, '');
+  if (f.diagnosis.length === 0) out.push(md(noDiagnosisSentence(f, lang)));
+  for (const d of diagnosisItems(f, lang)) {
+    const where = multi ? `, ${WORD.leg[lang]} ${d.leg}` : '';
+    out.push(`- **${md(d.id)}** (${SEVERITY[d.severity][lang]}${where}): ${md(d.text)}`);
+    for (const ev of d.evidence) out.push(`  - \`${ev.n}\` ${ev.offset} ${md(ev.what)}`);
+    if (d.hint) out.push(`  - _${WORD.hint[lang]} (${md(d.hint.id)})_: ${md(d.hint.text)}`);
+  }
+  return out.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ethernet, udpPacket, writePcap } from '../../src/capture/writer.js';
+import { cells, mdParts, plain, splitCode, unescapedMarkup } from './md-helpers.js';
 import { run } from './run.js';
 
 /** Strings from the wire reach a terminal, a spreadsheet and a browser: none of them may act on them. */
@@ -39,6 +40,27 @@ describe('hostile strings from the wire', () => {
     expect(r.out).not.toContain('<img');
     expect(r.out).not.toContain('<b>');
     expect(r.out).toContain('&lt;script&gt;');
+  });
+
+  it('md: Call-ID as one code span, everything else escaped, the table intact', async () => {
+    for (const lang of ['en', 'ru']) {
+      const r = await run(['flow', file, '--call-id', callId, '--format', 'md', '--lang', lang]);
+      expect(r.code).toBe(0);
+      expect(r.out).not.toContain('\u001b');
+      expect(r.out).not.toContain('\u0007');
+      const md = mdParts(r.out);
+      expect(splitCode(md.heading).code).toEqual(['=HYPERLINK("http://x")<script>alert(1)</script>\uFFFD[31m']);
+      // outside the code span no tag survives: every < is an entity
+      const text = r.out.split('\n').map((l) => splitCode(l).text).join('\n');
+      expect(text).not.toContain('<');
+      expect(text).toContain('&lt;b&gt;"now"&lt;/b&gt;');
+      expect(text).toContain('&lt;img src=x onerror=alert(1)&gt; friendly-scanner');
+      expect(md.rows).toHaveLength(2);
+      const row = cells(md.rows[1]!);
+      expect(row).toHaveLength(md.header.length);
+      expect(plain(row[3]!)).toBe('486 Busy <b>"now"</b> \uFFFD[2J');
+      expect(unescapedMarkup(row[3]!)).toEqual([]);
+    }
   });
 
   it('csv: formula cells neutralised', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ethernet, udpPacket, writePcap } from '../../src/capture/writer.js';
+import { plain } from './md-helpers.js';
 import { run } from './run.js';
 import { A, P, T0, scenarios, sdp, sip } from './scenarios.js';
 
@@ -53,6 +54,16 @@ function htmlEvidence(out: string): Array<[number, string]> {
   return r;
 }
 
+/** Evidence items of the Markdown diagnosis: `  - \`#n\` +1.234s <label>: <note>` → [n, rest] (escapes undone). */
+function mdEvidence(out: string): Array<[number, string]> {
+  const r: Array<[number, string]> = [];
+  for (const line of out.split('\n')) {
+    const m = /^ {2}- `#(\d+)` \+\d+\.\d{3}s (.*)$/.exec(line);
+    if (m) r.push([Number(m[1]), plain(m[2]!)]);
+  }
+  return r;
+}
+
 /** Checks the notes of one rendering: label first, then a note in the asked language. */
 function checkNotes(items: Array<[number, string]>, j: FlowJson, lang: 'en' | 'ru', extra: string[] = []): number {
   let notes = 0;
@@ -73,7 +84,7 @@ function checkNotes(items: Array<[number, string]>, j: FlowJson, lang: 'en' | 'r
 
 describe('flow evidence in the asked language, on every generated capture', () => {
   for (const s of scenarios().filter((x) => x.expect.length)) {
-    it(`${s.name}: text and html, en and ru`, async () => {
+    it(`${s.name}: text, html and md, en and ru`, async () => {
       const base = ['flow', fx(`${s.name}.pcap`), '--call-id', s.callId, '--no-link'];
       const j = JSON.parse((await run([...base, '--format', 'json'])).out) as FlowJson;
       const evidence = j.diagnosis.flatMap((d) => d.evidence);
@@ -98,6 +109,12 @@ describe('flow evidence in the asked language, on every generated capture', () =
       const htmlEn = (await run([...base, '--format', 'html'])).out;
       expect(checkNotes(htmlEvidence(htmlRu), j, 'ru')).toBe(notes);
       expect(checkNotes(htmlEvidence(htmlEn), j, 'en')).toBe(notes);
+      const mdRu = (await run([...base, '--format', 'md', '--lang', 'ru'])).out;
+      const mdEn = (await run([...base, '--format', 'md'])).out;
+      expect(mdEvidence(mdEn)).toHaveLength(evidence.length);
+      expect(checkNotes(mdEvidence(mdRu), j, 'ru')).toBe(notes);
+      expect(checkNotes(mdEvidence(mdEn), j, 'en')).toBe(notes);
+      expect(mdEvidence(mdRu).map(([, rest]) => rest)).toEqual(evidence.map((e) => e.what.ru));
     });
   }
 
@@ -158,7 +175,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(ru).toContain('#1 +0.000s INVITE: номер вызывающего: 74951230001');
   });
 
-  it('608 with a Call-Info jCard: cited from the kept message text; a hostile address stays inert', async () => {
+  it('608 with a Call-Info jCard: cited from the kept message text; a hostile address stays inert (text, html, md)', async () => {
     const c = capture('rejected', '608 Rejected', { finalAt: 90, headers: [`Call-Info: <${jcard}>;purpose=jwscard`] });
     const en = await flow(c);
     expect(en).toContain('[warning] rejected: The call was rejected by an intermediary, not by the callee');
@@ -170,6 +187,13 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     const html = await flow(c, '--format', 'html', '--lang', 'ru');
     expect(html).not.toContain('<img');
     expect(html).toContain('Call-Info с jCard (purpose=jwscard): https://block.example.net/j?&lt;img src=x onerror=alert(1)');
+    for (const lang of ['en', 'ru']) {
+      const md = await flow(c, '--format', 'md', '--lang', lang);
+      expect(md).not.toContain('<img');
+      expect(md).not.toContain('\u001b');
+      expect(md).toContain('(purpose=jwscard): https://block.example.net/j?&lt;img src=x onerror=alert(1)\uFFFD\\[2J');
+      expect(mdEvidence(md).at(-1)![1]).toContain(`(purpose=jwscard): ${jcard.replace('\u001b', '\uFFFD')}`);
+    }
     const j = JSON.parse(await flow(c, '--format', 'json')) as FlowJson;
     const d = j.diagnosis.find((x) => x.id === 'rejected')!;
     expect(d.evidence.at(-1)!.what.en).toContain(jcard);
