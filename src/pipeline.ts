@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, readErrorText, SipscopeError } from './errors.js';
 import { expandEach, type InputSpec } from './input/expand.js';
-import { planChains, type CaptureHead } from './input/rotation.js';
+import { planChains, type InputTimes } from './input/rotation.js';
 import { open, stat } from 'node:fs/promises';
 import { tailCapture } from './capture/tail.js';
 import { createCaptureDecoder } from './capture/decoder.js';
@@ -148,22 +148,23 @@ export async function readInputs(
   chains?: readonly (readonly number[])[],
 ): Promise<InputAccounting[]> {
   const inputs: InputAccounting[] = new Array(specs.length);
-  for (const chain of chains ?? (await planChains(specs, captureHead))) {
+  for (const chain of chains ?? (await planChains(specs, (s) => inputTimes(s, opts)))) {
     const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
     chain.forEach((i, k) => (inputs[i] = accs[k]!));
   }
   return inputs;
 }
 
-/** How much of a capture's end is read for its last packets. */
+/** How much of an input's end is read for its last packet or time stamp. */
 const TAIL_BYTES = 1 << 16;
 
 /**
- * A capture's first packet time, from its first piece (the sniffed head); its last packet time, from its last
- * 64 KiB when the file is not compressed; its file's last write. Undefined for an input that is no capture or
- * holds no packet in its head. Reads nothing else of the file.
+ * When a capture or an Asterisk log begins and ends, for putting the pieces of a split capture and the copies
+ * of a rotated log in time order (planChains): the first packet or time stamp from the input's first piece
+ * (the sniffed head), the last from its last 64 KiB when the file is not compressed, and the file's last
+ * write. Undefined for other inputs, or when the head holds no packet or stamp. Reads nothing else of the file.
  */
-export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefined> {
+export async function inputTimes(spec: InputSpec, opts: Pick<ReadOptions, 'tz' | 'year'> = {}): Promise<InputTimes | undefined> {
   let opened;
   try {
     opened = await openInput(spec);
@@ -171,13 +172,17 @@ export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefi
     return undefined;
   }
   try {
-    if (opened.kind !== 'capture') return undefined;
+    if (opened.kind !== 'capture' && opened.kind !== 'asterisk-log') return undefined;
     const it = opened.chunks[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) return undefined;
-    const ts = payloadTimes(spec.display, first.value).first;
+    const head = first.value;
+    const capture = opened.kind === 'capture';
+    // the log reader's modules are loaded only when a log comes (a capture run does not load them)
+    const stampSpan = capture ? undefined : (await import('./asterisk/probe.js')).stampSpan;
+    const ts = capture ? payloadTimes(spec.display, head).first : stampSpan!(head, true, opts)?.first;
     if (ts === undefined) return undefined;
-    const out: CaptureHead = { first: ts };
+    const out: InputTimes = { first: ts };
     const st = await stat(spec.path).catch(() => undefined);
     if (st !== undefined) out.mtime = st.mtimeMs;
     if (st !== undefined && !opened.compressed && spec.path !== '-') {
@@ -186,8 +191,11 @@ export async function captureHead(spec: InputSpec): Promise<CaptureHead | undefi
       try {
         const tail = new Uint8Array(st.size - tailStart);
         await fh.read(tail, 0, tail.length, tailStart);
-        const small = tailCapture(first.value, tail, Math.floor(ts / 1000));
-        const last = small === undefined ? undefined : payloadTimes(spec.display, small).last;
+        let last: number | undefined;
+        if (capture) {
+          const small = tailCapture(head, tail, Math.floor(ts / 1000));
+          last = small === undefined ? undefined : payloadTimes(spec.display, small).last;
+        } else last = stampSpan!(tail, tailStart === 0, opts)?.last;
         if (last !== undefined && last >= ts) out.last = last;
       } finally {
         await fh.close();
@@ -358,7 +366,7 @@ export async function collect(
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
   // a chain (rotated logs, a capture split by time) is read by one thread: its calls run on from one file into the next
-  const chains = await planChains(specs, captureHead);
+  const chains = await planChains(specs, (s) => inputTimes(s, opts));
   const jobs = Math.min(wanted, chains.length);
   if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, chains, opts, jobs);
   return collectSerial(specs, chains, opts);

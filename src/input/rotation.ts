@@ -1,18 +1,16 @@
 /**
- * Rotated copies of one log, told apart by their names, so that they can be read as one chain in time order
- * (a call in progress when the log rotated then continues into the next file instead of being cut in two).
+ * Chains: files that are pieces of one input cut in time, so that they can be read as one, in time order (a call
+ * in progress at a cut then continues into the next file instead of being cut in two).
  *
- * logrotate names the copies in one of two ways, and the live file keeps the plain name:
- * - numbered: `full.1`, `full.2.gz`, … (the higher the number, the older);
- * - dated (`dateext`): `full-20241123`, `full-2024112306.gz`, … (the date of rotation, older first).
+ * The pieces of a capture split by time (tcpdump -C or -G, editcap -c or -i, dumpcap's ring buffer) and the
+ * copies of a rotated log (logrotate, Asterisk's own `logger rotate`) are told by names that differ only in
+ * their digits, in one folder (digitFamily), and ordered by their first and last packets or time stamps
+ * (planChains). The names alone would mislead: logrotate numbers the oldest copy highest, Asterisk's
+ * `sequential` strategy the newest. Names order only the logs that have no time stamp (rotationChains:
+ * logrotate's `full.2.gz`, `full.1`, `full`; dated `full-20241123` copies by date).
  *
- * Captures split by time (tcpdump -C or -G, editcap -c or -i, a ring buffer) are told by names that differ
- * only in their digits (`sbc.pcap1`, `sbc.pcap2`; `part_00001_20240305093232.pcap`) and put in the order of their
- * first packets' times, read from each file's first bytes.
- *
- * Only the order comes from the names and heads. Whether a file really continues the one before it is decided
- * by the reader from the times where they meet (see chain.ts and the readers' `continueWith`): a wrong guess
- * costs only the parallel reading of those files.
+ * Whether a file really continues the one before it is checked again by the reader where they meet (chain.ts,
+ * the readers' `continueWith`): a wrong guess costs only the parallel reading of those files.
  */
 import { basename, dirname } from 'node:path';
 import type { InputSpec } from './expand.js';
@@ -108,10 +106,11 @@ export function digitFamily(name: string): string {
  */
 export const SIDE_BY_SIDE_MS = 60_000;
 
-/** What planChains needs to know of a capture: its first and last packets' times and its file's last write (ms). */
-export interface CaptureHead {
+/** What planChains needs to know of a capture or a log: its first and last times and its file's last write (ms). */
+export interface InputTimes {
+  /** A capture's first packet, a log's first time stamp. */
   first: number;
-  /** The last packet's time, when the file's end could be read (not for a compressed file). */
+  /** The last packet's or stamp's time, when the file's end could be read (not for a compressed file). */
   last?: number;
   mtime?: number;
 }
@@ -123,7 +122,7 @@ export interface CaptureHead {
  * ring buffers of two interfaces interleaved in time make two chains and captures taken side by side none.
  * `head` gives a capture's times, or undefined when the input is no capture or has no packet in its head.
  */
-export async function planChains(specs: readonly InputSpec[], head: (spec: InputSpec) => Promise<CaptureHead | undefined>): Promise<number[][]> {
+export async function planChains(specs: readonly InputSpec[], head: (spec: InputSpec) => Promise<InputTimes | undefined>): Promise<number[][]> {
   const named = rotationChains(specs);
   const families = new Map<string, number[]>();
   for (const c of named) {
@@ -138,7 +137,7 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
   }
   const candidates = [...families.values()].filter((f) => f.length > 1).flat();
   if (candidates.length === 0) return named;
-  const heads = new Map<number, CaptureHead>();
+  const heads = new Map<number, InputTimes>();
   const got = await inTurn(candidates, (i) => head(specs[i]!).catch(() => undefined));
   candidates.forEach((i, k) => {
     const h = got[k];
@@ -152,8 +151,9 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
     if (logs.length > 0) out.push(logs);
   }
   for (const members of families.values()) {
-    const timed = members.filter((i) => heads.has(i)).map((i) => ({ i, ...heads.get(i)! }));
-    timed.sort((a, b) => a.first - b.first || a.i - b.i);
+    const timed = members.filter((i) => heads.has(i)).map((i) => ({ i, ...heads.get(i)!, rank: rankOf(specs[i]!) }));
+    // by first time; on a tie (a rotation within one second), the one that ends first, then by name (rotationName)
+    timed.sort((a, b) => a.first - b.first || (a.last ?? a.first) - (b.last ?? b.first) || a.rank - b.rank || a.i - b.i);
     const open: Array<{ members: number[]; end?: number; first: number; mtime?: number }> = [];
     for (const t of timed) {
       let best: (typeof open)[number] | undefined;
@@ -177,6 +177,12 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
   }
   // each chain stands where its first-named input was
   return out.sort((a, b) => Math.min(...a) - Math.min(...b));
+}
+
+/** Older first by the name alone: logrotate's `full.2` before `full.1` before `full`, dated copies by date. */
+function rankOf(s: InputSpec): number {
+  const r = rotationName(basename(s.path));
+  return r.kind === 0 ? Infinity : r.kind === 1 ? r.key : r.key - 1e15;
 }
 
 /**

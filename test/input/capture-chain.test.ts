@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digitFamily, planChains, type CaptureHead } from '../../src/input/rotation.js';
+import { digitFamily, planChains, type InputTimes } from '../../src/input/rotation.js';
 import type { InputSpec } from '../../src/input/expand.js';
-import { analyze, captureHead } from '../../src/pipeline.js';
+import { analyze, inputTimes } from '../../src/pipeline.js';
 import { benchScenario } from '../../src/gen/bench-spec.js';
 import { createCaptureDecoder } from '../../src/capture/decoder.js';
 import { newAccounting } from '../../src/types.js';
@@ -26,7 +26,7 @@ describe('captures split by time, told from their names and first packets', () =
     expect(digitFamily('trace.001')).toBe('trace');
   });
 
-  const heads = (m: Record<string, CaptureHead | undefined>) => async (s: InputSpec) => m[s.path];
+  const heads = (m: Record<string, InputTimes | undefined>) => async (s: InputSpec) => m[s.path];
   const MIN = 60_000;
 
   it('chains the pieces of one capture in the order of their first packets, the tcpdump -C base name included', async () => {
@@ -48,7 +48,7 @@ describe('captures split by time, told from their names and first packets', () =
   it('makes one chain per ring buffer when two interleave in time, and none of captures that overlap', async () => {
     // eth0 and eth1 each cut every 20 minutes, eth1 started 5 minutes later: names alike but for their digits
     const specs: InputSpec[] = [];
-    const m: Record<string, CaptureHead> = {};
+    const m: Record<string, InputTimes> = {};
     for (let k = 0; k < 3; k++) {
       for (const [nic, off] of [[0, 0], [1, 5]] as const) {
         const path = `/c/eth${nic}_${k}.pcap`;
@@ -62,7 +62,7 @@ describe('captures split by time, told from their names and first packets', () =
     expect(await planChains(side, heads({ '/c/if1.pcap': { first: 0, last: 60 * MIN }, '/c/if2.pcap': { first: 10 * MIN, last: 70 * MIN }, '/c/if3.pcap': { first: 20 * MIN, last: 80 * MIN } }))).toEqual([[0], [1], [2]]);
     // short pieces (a minute each, editcap -i 60): first packets a minute apart, each ending before the next
     const short = [0, 1, 2, 3].map((k) => spec(`/c/s_${k}.pcap`));
-    const sm: Record<string, CaptureHead> = {};
+    const sm: Record<string, InputTimes> = {};
     short.forEach((s, k) => (sm[s.path] = { first: k * MIN + 3, last: (k + 1) * MIN - 2 }));
     expect(await planChains(short, heads(sm))).toEqual([[0, 1, 2, 3]]);
   });
@@ -76,7 +76,7 @@ describe('captures split by time, told from their names and first packets', () =
     const specs = Array.from({ length: 3000 }, (_, k) => spec(`/r/ring_${String(k).padStart(5, '0')}.pcap`));
     let open = 0;
     let most = 0;
-    const head = async (s: InputSpec): Promise<CaptureHead> => {
+    const head = async (s: InputSpec): Promise<InputTimes> => {
       open++;
       most = Math.max(most, open);
       await new Promise((r) => setImmediate(r));
@@ -94,11 +94,11 @@ describe('captures split by time, told from their names and first packets', () =
   });
 
   it('reads a capture head: its first packet time (from the first piece only) and its file time; no end of a compressed file', async () => {
-    const h = await captureHead(spec(`${root}fixtures/sample/carrier-day.pcap.gz`));
+    const h = await inputTimes(spec(`${root}fixtures/sample/carrier-day.pcap.gz`));
     expect(new Date(h!.first).toISOString()).toMatch(/^2024-03-05T09:00:11\./);
     expect(h!.mtime).toBeGreaterThan(0);
     expect(h!.last).toBeUndefined();
-    expect(await captureHead(spec(`${root}fixtures/cdr/carrier.csv`))).toBeUndefined();
+    expect(await inputTimes(spec(`${root}fixtures/cdr/carrier.csv`))).toBeUndefined();
   });
 
   it("reads a capture's last packet time from its last 64 KiB: pcap and pcapng, µs and ns", async () => {
@@ -117,7 +117,7 @@ describe('captures split by time, told from their names and first packets', () =
         const all = createCaptureDecoder(name, { onPayload: (p) => ((last = Math.max(last, p.ts)), 'other') }, newAccounting(name, 'unknown', 'packet'));
         all.push(readFileSync(f));
         all.end();
-        const h = await captureHead(spec(f));
+        const h = await inputTimes(spec(f));
         expect(readFileSync(f).length, name).toBeGreaterThan(4 * 65536);
         expect(h!.last, name).toBeCloseTo(last, 3);
         expect(h!.first, name).toBeLessThan(h!.last!);

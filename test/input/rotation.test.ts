@@ -121,30 +121,51 @@ describe('a log rotated in the middle of calls', () => {
     expect(got.inputs[2]!.notes.some((n) => n.startsWith(`read as one chain with ${names[2]}`))).toBe(true);
   });
 
-  it('does not carry calls into a file that did not follow (out of order, or a day later)', async () => {
+  it("orders the copies by their time stamps, whatever their names say (Asterisk's own rotation numbers the newest highest)", async () => {
+    const log = `${root}fixtures/asterisk/scenario-ast18-pjsip.log`;
+    const lines = readFileSync(log, 'latin1').split('\n');
+    const cut = Math.floor(lines.length / 2);
+    const whole = await records([log]);
+    const apart = await (async () => {
+      writeFileSync(join(dir, 'x.log'), lines.slice(0, cut).join('\n') + '\n', 'latin1');
+      writeFileSync(join(dir, 'y.log'), lines.slice(cut).join('\n'), 'latin1');
+      return records([join(dir, 'x.log'), join(dir, 'y.log')]);
+    })();
+    expect(sorted(apart.records)).not.toEqual(sorted(whole.records));
+    // rotatestrategy = sequential: full.0 is the oldest, full.1 the next
+    writeFileSync(join(dir, 'seq.0'), lines.slice(0, cut).join('\n') + '\n', 'latin1');
+    writeFileSync(join(dir, 'seq.1'), lines.slice(cut).join('\n'), 'latin1');
+    const seq = await records([join(dir, 'seq.1'), join(dir, 'seq.0')]);
+    expect(sorted(seq.records)).toEqual(sorted(whole.records));
+    expect(seq.inputs[1]!.notes.some((n) => n.startsWith(`read as one chain with ${join(dir, 'seq.1')}`))).toBe(true);
+    // rotatestrategy = timestamp: the epoch of the rotation appended
+    writeFileSync(join(dir, 'ts.1700000100'), lines.slice(0, cut).join('\n') + '\n', 'latin1');
+    writeFileSync(join(dir, 'ts.1700000900'), lines.slice(cut).join('\n'), 'latin1');
+    const ts = await records([join(dir, 'ts.1700000900'), join(dir, 'ts.1700000100')]);
+    expect(sorted(ts.records)).toEqual(sorted(whole.records));
+  });
+
+  it('does not carry calls into a file that did not follow (a day later): planned apart, or, compressed, cut at the seam', async () => {
     const log = `${root}fixtures/asterisk/scenario-ast18-pjsip.log`;
     const lines = readFileSync(log, 'latin1').split('\n');
     const cut = Math.floor(lines.length / 2);
     const first = lines.slice(0, cut).join('\n') + '\n';
-    const second = lines.slice(cut).join('\n');
     writeFileSync(join(dir, 'x.log'), first, 'latin1');
-    writeFileSync(join(dir, 'y.log'), second, 'latin1');
+    writeFileSync(join(dir, 'y.log'), lines.slice(cut).join('\n'), 'latin1');
     const apart = await records([join(dir, 'x.log'), join(dir, 'y.log')]);
-
-    // the later half named as the older copy: its first stamp lies before the other's last
-    writeFileSync(join(dir, 'pbx'), first, 'latin1');
-    writeFileSync(join(dir, 'pbx.1'), second, 'latin1');
-    const swapped = await records([join(dir, 'pbx'), join(dir, 'pbx.1')]);
-    expect(sorted(swapped.records)).toEqual(sorted(apart.records));
-    expect(swapped.inputs[1]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/its first time stamp is \d+ s before this file's last/);
-
-    // the right order, but the newer file a day later (a copy missing between them)
-    const later = lines.slice(cut).map((l) => l.replace('[2021-', '[2021-').replace(/^\[(\d{4})-(\d\d)-(\d\d)/, (_m, y: string, mo: string, d: string) => `[${y}-${mo}-${String(Number(d) + 1).padStart(2, '0')}`));
+    const later = lines.slice(cut).map((l) => l.replace(/^\[(\d{4})-(\d\d)-(\d\d)/, (_m, y: string, mo: string, d: string) => `[${y}-${mo}-${String(Number(d) + 1).padStart(2, '0')}`));
+    // plain files: their ends are read beforehand, and the day between them keeps them apart
     writeFileSync(join(dir, 'gap.1'), first, 'latin1');
     writeFileSync(join(dir, 'gap'), later.join('\n'), 'latin1');
     const gap = await records([join(dir, 'gap.1'), join(dir, 'gap')]);
-    expect(gap.records.length).toBe(apart.records.length);
-    expect(gap.inputs[0]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/after this file's last/);
+    expect(sorted(gap.records).length).toBe(apart.records.length);
+    expect(gap.inputs.flatMap((i) => i.notes).some((n) => n.startsWith('read as one chain'))).toBe(false);
+    // compressed: the older file's end is not known beforehand; the reader finds the day at the seam
+    writeFileSync(join(dir, 'gz.1.gz'), gzipSync(Buffer.from(first, 'latin1')));
+    writeFileSync(join(dir, 'gz'), later.join('\n'), 'latin1');
+    const gz = await records([join(dir, 'gz.1.gz'), join(dir, 'gz')]);
+    expect(gz.records.length).toBe(apart.records.length);
+    expect(gz.inputs[0]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/its first time stamp is 1\.0 d after this file's last/);
   });
 });
 
