@@ -11,9 +11,13 @@ export function chainHolds(lastTs: number, firstTs: number): boolean {
   return firstTs >= lastTs - CHAIN_BEHIND_MS && firstTs <= lastTs + CHAIN_GAP_MS;
 }
 
+/** `12 s`, `1.5 h`, `2.0 d`: a length of time, whatever its sign. */
+export function spanText(ms: number): string {
+  const a = Math.abs(ms);
+  return a >= 86_400_000 ? `${(a / 86_400_000).toFixed(1)} d` : a >= 3_600_000 ? `${(a / 3_600_000).toFixed(1)} h` : `${Math.round(a / 1000)} s`;
+}
+
 /** `12 s before`, `1.5 h after`, `2.0 d after`: how far `ms` lies from a reference. */
 export function gapText(ms: number): string {
-  const a = Math.abs(ms);
-  const t = a >= 86_400_000 ? `${(a / 86_400_000).toFixed(1)} d` : a >= 3_600_000 ? `${(a / 3_600_000).toFixed(1)} h` : `${Math.round(a / 1000)} s`;
-  return `${t} ${ms < 0 ? 'before' : 'after'}`;
+  return `${spanText(ms)} ${ms < 0 ? 'before' : 'after'}`;
 }

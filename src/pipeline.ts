@@ -148,10 +148,12 @@ export async function readInputs(
   chains?: readonly (readonly number[])[],
 ): Promise<InputAccounting[]> {
   const inputs: InputAccounting[] = new Array(specs.length);
-  for (const chain of chains ?? (await planChains(specs, (s) => inputTimes(s, opts)))) {
+  const notes = new Map<number, string>();
+  for (const chain of chains ?? (await planChains(specs, (s) => inputTimes(s, opts), notes))) {
     const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
     chain.forEach((i, k) => (inputs[i] = accs[k]!));
   }
+  addNotes(inputs, notes);
   return inputs;
 }
 
@@ -226,6 +228,11 @@ function payloadTimes(name: string, bytes: Uint8Array): { first?: number; last?:
     // a cut record at the end of a head: the times seen so far stand
   }
   return t;
+}
+
+/** The planner's notes on files named alike that were not read as one chain (see planChains). */
+function addNotes(inputs: InputAccounting[], notes: ReadonlyMap<number, string>): void {
+  for (const [i, note] of notes) inputs[i]?.notes.push(note);
 }
 
 function isContinuable(p: SourceParser): p is ContinuableSource {
@@ -366,10 +373,12 @@ export async function collect(
   const total = files.reduce((n, s) => n + (s.size ?? 0), 0);
   const wanted = opts.jobs ?? (total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
   // a chain (rotated logs, a capture split by time) is read by one thread: its calls run on from one file into the next
-  const chains = await planChains(specs, (s) => inputTimes(s, opts));
+  const notes = new Map<number, string>();
+  const chains = await planChains(specs, (s) => inputTimes(s, opts), notes);
   const jobs = Math.min(wanted, chains.length);
-  if (jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE)) return collectParallel(specs, chains, opts, jobs);
-  return collectSerial(specs, chains, opts);
+  const read = jobs > 1 && files.length === specs.length && existsSync(WORKER_FILE) ? await collectParallel(specs, chains, opts, jobs) : await collectSerial(specs, chains, opts);
+  addNotes(read.inputs, notes);
+  return read;
 }
 
 async function collectSerial(

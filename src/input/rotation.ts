@@ -14,7 +14,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { InputSpec } from './expand.js';
-import { CHAIN_GAP_MS, chainHolds } from '../chain.js';
+import { CHAIN_GAP_MS, chainHolds, gapText, spanText } from '../chain.js';
 
 const NUMBERED = /^(.+)\.([0-9]{1,6})$/;
 const DATED = /^(.+)-([0-9]{8,14})$/;
@@ -122,7 +122,11 @@ export interface InputTimes {
  * ring buffers of two interfaces interleaved in time make two chains and captures taken side by side none.
  * `head` gives a capture's times, or undefined when the input is no capture or has no packet in its head.
  */
-export async function planChains(specs: readonly InputSpec[], head: (spec: InputSpec) => Promise<InputTimes | undefined>): Promise<number[][]> {
+export async function planChains(
+  specs: readonly InputSpec[],
+  head: (spec: InputSpec) => Promise<InputTimes | undefined>,
+  notes?: Map<number, string>,
+): Promise<number[][]> {
   const named = rotationChains(specs);
   const families = new Map<string, number[]>();
   for (const c of named) {
@@ -155,7 +159,8 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
     // by first time; on a tie (a rotation within one second), the one that ends first, then by name (rotationName)
     timed.sort((a, b) => a.first - b.first || (a.last ?? a.first) - (b.last ?? b.first) || a.rank - b.rank || a.i - b.i);
     const open: Array<{ members: number[]; end?: number; first: number; mtime?: number }> = [];
-    for (const t of timed) {
+    for (let k = 0; k < timed.length; k++) {
+      const t = timed[k]!;
       let best: (typeof open)[number] | undefined;
       let bestGap = Infinity;
       for (const c of open) {
@@ -165,8 +170,10 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
           bestGap = gap;
         }
       }
-      if (best === undefined) open.push({ members: [t.i], end: t.last, first: t.first, mtime: t.mtime });
-      else {
+      if (best === undefined) {
+        if (k > 0) notes?.set(t.i, apartNote(specs[timed[k - 1]!.i]!.display, timed[k - 1]!, t.first));
+        open.push({ members: [t.i], end: t.last, first: t.first, mtime: t.mtime });
+      } else {
         best.members.push(t.i);
         best.end = t.last;
         best.first = t.first;
@@ -177,6 +184,17 @@ export async function planChains(specs: readonly InputSpec[], head: (spec: Input
   }
   // each chain stands where its first-named input was
   return out.sort((a, b) => Math.min(...a) - Math.min(...b));
+}
+
+/** Why a file named like the one before it in time was not read as one chain with it. */
+function apartNote(prevName: string, prev: InputTimes, first: number): string {
+  const why =
+    prev.last === undefined
+      ? 'the two begin less than a minute apart (taken side by side?)'
+      : first < prev.last
+        ? `the two overlap in time by ${spanText(prev.last - first)} (taken side by side?)`
+        : `it begins ${gapText(first - prev.last)} that file ends`;
+  return `named like ${prevName} but not read as one chain with it: ${why}`;
 }
 
 /** Older first by the name alone: logrotate's `full.2` before `full.1` before `full`, dated copies by date. */

@@ -56,7 +56,10 @@ describe('captures split by time, told from their names and first packets', () =
         m[path] = { first: (k * 20 + off) * MIN + 30, last: ((k + 1) * 20 + off) * MIN - 30 };
       }
     }
-    expect(await planChains(specs, heads(m))).toEqual([[0, 2, 4], [1, 3, 5]]);
+    const notes = new Map<number, string>();
+    expect(await planChains(specs, heads(m), notes)).toEqual([[0, 2, 4], [1, 3, 5]]);
+    // the first of the second chain says why it is not in the first one
+    expect([...notes]).toEqual([[1, 'named like /c/eth0_0.pcap but not read as one chain with it: the two overlap in time by 900 s (taken side by side?)']]);
     // three captures of the same hours (a proxy seen on three interfaces): three chains of one
     const side = ['/c/if1.pcap', '/c/if2.pcap', '/c/if3.pcap'].map(spec);
     expect(await planChains(side, heads({ '/c/if1.pcap': { first: 0, last: 60 * MIN }, '/c/if2.pcap': { first: 10 * MIN, last: 70 * MIN }, '/c/if3.pcap': { first: 20 * MIN, last: 80 * MIN } }))).toEqual([[0], [1], [2]]);

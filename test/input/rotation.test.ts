@@ -160,6 +160,7 @@ describe('a log rotated in the middle of calls', () => {
     const gap = await records([join(dir, 'gap.1'), join(dir, 'gap')]);
     expect(sorted(gap.records).length).toBe(apart.records.length);
     expect(gap.inputs.flatMap((i) => i.notes).some((n) => n.startsWith('read as one chain'))).toBe(false);
+    expect(gap.inputs[1]!.notes).toContain(`named like ${join(dir, 'gap.1')} but not read as one chain with it: it begins 1.0 d after that file ends`);
     // compressed: the older file's end is not known beforehand; the reader finds the day at the seam
     writeFileSync(join(dir, 'gz.1.gz'), gzipSync(Buffer.from(first, 'latin1')));
     writeFileSync(join(dir, 'gz'), later.join('\n'), 'latin1');
