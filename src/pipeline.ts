@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, readErrorText, SipscopeError } from './errors.js';
-import { expandEach, type InputSpec } from './input/expand.js';
+import { expandEach, unique, type InputSpec } from './input/expand.js';
 import { planChains, type InputTimes } from './input/rotation.js';
 import { open, stat } from 'node:fs/promises';
 import { tailCapture } from './capture/tail.js';
@@ -398,11 +398,13 @@ async function collectSerial(
  * and return the per-route report.
  */
 export async function analyze(inputs: ReadonlyArray<string | InputSpec>, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
-  const specs: InputSpec[] = [];
+  const given: InputSpec[] = [];
   for (const i of inputs) {
-    if (typeof i !== 'string') specs.push(i);
-    else specs.push(...(await expandEach([i])));
+    if (typeof i !== 'string') given.push(i);
+    else given.push(...(await expandEach([i])));
   }
+  // a file named twice, or named and found in a folder (`analyze logs logs/full.1`), is read once
+  const specs = unique(given);
   opts.progress?.setTotal(specs.some((s) => s.size === undefined && s.error === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));
   const { agg, wire, inputs: accounting } = await collect(specs, opts);
   (opts.progress ?? silentProgress).done();

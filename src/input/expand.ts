@@ -184,7 +184,7 @@ export async function expandInputs(args: readonly string[]): Promise<InputSpec[]
 }
 
 /** Each input once (a file named twice, or named and found in a folder, is read once). */
-function unique(specs: InputSpec[]): InputSpec[] {
+export function unique(specs: InputSpec[]): InputSpec[] {
   const seen = new Set<string>();
   return specs.filter((s) => {
     if (s.error !== undefined) return true;

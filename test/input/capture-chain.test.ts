@@ -186,6 +186,17 @@ describe('a capture cut into pieces by time', () => {
     expect(alone.totals.minutes).toBeLessThan(want.totals.minutes * 0.95);
   });
 
+  it('reads a piece once when it is named and also found in the folder, or the folder is named twice', async () => {
+    const d = mkdtempSync(join(dir, 'twice-'));
+    pieces.forEach((p, k) => writeFileSync(join(d, `sbc.pcap${k === 0 ? '' : k}`), p));
+    const want = await analyze([sample], { routesFile });
+    for (const args of [[d, join(d, 'sbc.pcap3')], [d, `${d}/./`]]) {
+      const got = await analyze(args, { routesFile });
+      expect(got.inputs.length).toBe(pieces.length);
+      expect(got.totals).toEqual(want.totals);
+    }
+  });
+
   it('does not carry calls into a piece that did not follow (pieces missing between them)', async () => {
     const d = mkdtempSync(join(dir, 'gap-'));
     // pieces 0, 1 and 6: the seam 1 → 6 skips over more than an hour of capture. Compressed, their ends are
