@@ -182,9 +182,14 @@ export async function inputTimes(spec: InputSpec, opts: Pick<ReadOptions, 'tz' |
     const capture = opened.kind === 'capture';
     // the log reader's modules are loaded only when a log comes (a capture run does not load them)
     const stampSpan = capture ? undefined : (await import('./asterisk/probe.js')).stampSpan;
-    const ts = capture ? payloadTimes(spec.display, head).first : stampSpan!(head, true, opts)?.first;
+    const headSpan = capture ? undefined : stampSpan!(head, true, opts);
+    const ts = capture ? payloadTimes(spec.display, head).first : headSpan?.first;
     if (ts === undefined) return undefined;
     const out: InputTimes = { first: ts };
+    if (headSpan !== undefined) {
+      out.log = true;
+      if (headSpan.yearGuessed) out.yearGuessed = true;
+    }
     const st = await stat(spec.path).catch(() => undefined);
     if (st !== undefined) out.mtime = st.mtimeMs;
     if (st !== undefined && !opened.compressed && spec.path !== '-') {
@@ -197,7 +202,11 @@ export async function inputTimes(spec: InputSpec, opts: Pick<ReadOptions, 'tz' |
         if (capture) {
           const small = tailCapture(head, tail, Math.floor(ts / 1000));
           last = small === undefined ? undefined : payloadTimes(spec.display, small).last;
-        } else last = stampSpan!(tail, tailStart === 0, opts)?.last;
+        } else {
+          // a year taken from a full-date line at one end and from the clock at the other would not compare
+          const tailSpan = stampSpan!(tail, tailStart === 0, opts);
+          if (tailSpan !== undefined && tailSpan.yearGuessed === (headSpan?.yearGuessed ?? false)) last = tailSpan.last;
+        }
         if (last !== undefined && last >= ts) out.last = last;
       } finally {
         await fh.close();

@@ -720,11 +720,16 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
    */
   let held: { acc: InputAccounting; counts: FileCounts; endTs: number } | undefined;
 
-  /** The next file's first stamp `ts`: the chain holds when it follows the last one closely enough. */
+  /**
+   * The next file's first stamp `ts` (NaN: it has none): the chain holds when it follows the last one closely
+   * enough, or when one of the two has no time stamp to check (console output: nothing says otherwise).
+   */
   function chainMeets(ts: number): void {
     const h = held!;
     held = undefined;
-    if (chainHolds(h.endTs, ts)) {
+    if (!Number.isFinite(ts) || !Number.isFinite(h.endTs)) {
+      h.acc.notes.push(`read as one chain with ${file}, the next rotated file (no time stamp to check the seam against): calls in progress at the end of this file continue there`);
+    } else if (chainHolds(h.endTs, ts)) {
       h.acc.notes.push(`read as one chain with ${file}, the next rotated file: calls in progress at the end of this file continue there`);
     } else {
       // Not the file that followed (a copy missing between them, or another day): the calls left open end
@@ -737,8 +742,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       h.counts = counts();
       acc = own;
       setCounts(c);
-      const gap = Number.isFinite(h.endTs) && Number.isFinite(ts) ? `its first time stamp is ${gapText(ts - h.endTs)} this file's last` : 'one of them has no time stamps';
-      h.acc.notes.push(`not continued by ${file} (${gap}): calls in progress at the end of this file are left unfinished`);
+      h.acc.notes.push(`not continued by ${file} (its first time stamp is ${gapText(ts - h.endTs)} this file's last): calls in progress at the end of this file are left unfinished`);
     }
     fileNotes(h.acc, h.counts);
   }
@@ -770,13 +774,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     },
     end(): void {
       closeLines();
-      if (held !== undefined) {
-        // the last file had no time stamp: its calls are read as continuing (nothing says otherwise)
-        const h = held;
-        held = undefined;
-        h.acc.notes.push(`read as one chain with ${file}, the next rotated file (it has no time stamp to check against)`);
-        fileNotes(h.acc, h.counts);
-      }
+      if (held !== undefined) chainMeets(NaN);
       closeCalls();
       fileNotes(acc, counts());
     },

@@ -16,6 +16,8 @@ import { YearResolver } from './year.js';
 export interface StampSpan {
   first: number;
   last: number;
+  /** Some year-less stamp took its year from the clock: comparable with other such files only. */
+  yearGuessed: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function stampSpan(buf: Uint8Array, fromLineStart: boolean, opts: Pick<So
     }
     p = e + 1;
   }
-  return Number.isNaN(first) ? undefined : { first, last };
+  return Number.isNaN(first) ? undefined : { first, last, yearGuessed: years.guessed };
 }
 
 function stampAt(b: Uint8Array, p: number, e: number, s: Stamp): boolean {

@@ -91,6 +91,11 @@ export class YearResolver {
     }
   }
 
+  /** Whether some year-less stamp took its year from the clock (no option, no full date before it). */
+  get guessed(): boolean {
+    return this.uses.clock > 0;
+  }
+
   /** One note per rule used: `yearInferredFrom: N year-less timestamps took their year from …`. */
   notes(): string[] {
     const out: string[] = [];

@@ -113,6 +113,10 @@ export interface InputTimes {
   /** The last packet's or stamp's time, when the file's end could be read (not for a compressed file). */
   last?: number;
   mtime?: number;
+  /** A log: its copies are never taken side by side (one log is written at a time). */
+  log?: boolean;
+  /** A log whose year-less stamps took their year from the clock: its times compare only with such logs. */
+  yearGuessed?: boolean;
 }
 
 /**
@@ -147,8 +151,15 @@ export async function planChains(
     const h = got[k];
     if (h !== undefined && Number.isFinite(h.first)) heads.set(i, h);
   });
+  // A family mixing logs whose years are known with logs whose years were guessed cannot be put in time order
+  // (a copy with a full-date banner against one without): it keeps the order of its names.
+  for (const members of families.values()) {
+    const logs = members.filter((i) => heads.get(i)?.log === true);
+    const guessed = logs.filter((i) => heads.get(i)!.yearGuessed === true).length;
+    if (guessed > 0 && guessed < logs.length) for (const i of logs) heads.delete(i);
+  }
   if (heads.size === 0) return named;
-  // Captures are planned by their times; logs keep the chains their names give.
+  // Inputs with times are planned by them; the others keep the chains their names give.
   const out: number[][] = [];
   for (const c of named) {
     const logs = c.filter((i) => !heads.has(i));
@@ -164,7 +175,7 @@ export async function planChains(
       let best: (typeof open)[number] | undefined;
       let bestGap = Infinity;
       for (const c of open) {
-        const gap = c.end !== undefined ? (chainHolds(c.end, t.first) ? Math.abs(t.first - c.end) : Infinity) : unknownEndGap(c, t.first);
+        const gap = c.end !== undefined ? (chainHolds(c.end, t.first) ? Math.abs(t.first - c.end) : Infinity) : unknownEndGap(c, t.first, t.log === true);
         if (gap < bestGap) {
           best = c;
           bestGap = gap;
@@ -208,7 +219,9 @@ function rankOf(s: InputSpec): number {
  * must begin at least SIDE_BY_SIDE_MS after that file did, or when that file was last written; Infinity when
  * it does not follow.
  */
-function unknownEndGap(c: { first: number; mtime?: number }, first: number): number {
+function unknownEndGap(c: { first: number; mtime?: number }, first: number, log: boolean): number {
+  // copies of one log are written one after the other: a later first stamp follows (the reader checks the seam)
+  if (log) return first > c.first ? CHAIN_GAP_MS + (first - c.first) : Infinity;
   if (c.mtime !== undefined && first > c.first && Math.abs(first - c.mtime) < SIDE_BY_SIDE_MS) return Math.abs(first - c.mtime);
   // the first packets' distance stands in for the gap, after every chain whose end is known
   return first - c.first >= SIDE_BY_SIDE_MS ? CHAIN_GAP_MS + (first - c.first) : Infinity;

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rotationChains, rotationName } from '../../src/input/rotation.js';
 import type { InputSpec } from '../../src/input/expand.js';
 import { readInputs } from '../../src/pipeline.js';
-import type { CallRecord, InputAccounting } from '../../src/types.js';
+import { CallFlag, type CallRecord, type InputAccounting } from '../../src/types.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const spec = (path: string): InputSpec => ({ path, display: path });
@@ -143,6 +143,45 @@ describe('a log rotated in the middle of calls', () => {
     writeFileSync(join(dir, 'ts.1700000900'), lines.slice(cut).join('\n'), 'latin1');
     const ts = await records([join(dir, 'ts.1700000900'), join(dir, 'ts.1700000100')]);
     expect(sorted(ts.records)).toEqual(sorted(whole.records));
+  });
+
+  it('chains short compressed copies, copies of a log with no time stamps, and a family mixing known and guessed years', async () => {
+    const d = mkdtempSync(join(dir, 'odd-'));
+    const cut = (log: string, at: number[]): string[] => {
+      const lines = readFileSync(`${root}${log}`, 'latin1').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const bounds = [0, ...at, lines.length];
+      return bounds.slice(1).map((e, k) => lines.slice(bounds[k], e).join('\n') + '\n');
+    };
+    // four copies of under a minute each, the two older ones gzip'd (their ends unknown beforehand)
+    const ast13 = 'fixtures/asterisk/scenario-ast13-chansip.log';
+    const parts = cut(ast13, [14, 28, 42]);
+    const e = mkdtempSync(join(d, 'gz-'));
+    writeFileSync(join(e, 'full.3.gz'), gzipSync(Buffer.from(parts[0]!, 'latin1')));
+    writeFileSync(join(e, 'full.2.gz'), gzipSync(Buffer.from(parts[1]!, 'latin1')));
+    writeFileSync(join(e, 'full.1'), parts[2]!, 'latin1');
+    writeFileSync(join(e, 'full'), parts[3]!, 'latin1');
+    const gz = await records(['full', 'full.1', 'full.2.gz', 'full.3.gz'].map((n) => join(e, n)));
+    expect(sorted(gz.records)).toEqual(sorted((await records([`${root}${ast13}`])).records));
+
+    // console output, no stamps at all: logrotate's order by name, the seams taken on trust
+    const noStamps = 'fixtures/asterisk/console-excerpt-no-stamps.log';
+    const c = mkdtempSync(join(d, 'console-'));
+    cut(noStamps, [1, 3]).forEach((t, k) => writeFileSync(join(c, ['full.2', 'full.1', 'full'][k]!), t, 'latin1'));
+    const plain = (rs: CallRecord[]): unknown[] => sorted(rs).map(({ callId: _c, ...r }) => r);
+    const chained = await records(['full', 'full.1', 'full.2'].map((n) => join(c, n)));
+    expect(plain(chained.records)).toEqual(plain((await records([`${root}${noStamps}`])).records));
+    expect(chained.records.every((r) => (r.flags & CallFlag.Unfinished) === 0)).toBe(true);
+
+    // the older copy holds a full-date banner, the newer has year-less stamps only: ordered by name
+    const withBanner = '[2024-03-05 08:59:59] NOTICE[1000] loader.c: Asterisk Ready.\n' + readFileSync(`${root}fixtures/gen/alpha-beta-classic-sip.log`, 'latin1');
+    const lines = withBanner.split('\n');
+    const y = mkdtempSync(join(d, 'year-'));
+    writeFileSync(join(y, 'whole'), withBanner, 'latin1');
+    writeFileSync(join(y, 'full.1'), lines.slice(0, 25).join('\n') + '\n', 'latin1');
+    writeFileSync(join(y, 'full'), lines.slice(25).join('\n'), 'latin1');
+    const years = await records([join(y, 'full'), join(y, 'full.1')]);
+    expect(sorted(years.records)).toEqual(sorted((await records([join(y, 'whole')])).records));
   });
 
   it('does not carry calls into a file that did not follow (a day later): planned apart, or, compressed, cut at the seam', async () => {
