@@ -5,6 +5,7 @@
 import { InputError } from '../errors.js';
 import { expandEach, type InputSpec } from '../input/expand.js';
 import { readInputs, resolveRoutes, type ReadOptions } from '../pipeline.js';
+import type { Text } from '../catalogue/index.js';
 import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
 import { LegIndex, type LinkedLeg } from './legs.js';
 
@@ -38,8 +39,8 @@ export interface CallLeg {
 export interface CollectedCall {
   legs: CallLeg[];
   inputs: InputAccounting[];
-  /** Why legs could not be linked (standard input is read once). */
-  note?: string;
+  /** Why legs could not be linked (standard input is read once), in both languages. */
+  note?: Text;
 }
 
 /** Capture order within one input; by time across inputs (stable). */
@@ -81,7 +82,15 @@ export async function collectCall(
   const linked = index.linked(callId);
   if (linked.length === 0) return { legs, inputs };
   if (specs.some((s) => s.path === '-')) {
-    return { legs, inputs, note: `${linked.length} linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them` };
+    const n = linked.length;
+    return {
+      legs,
+      inputs,
+      note: {
+        en: `${n} linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them`,
+        ru: `найдено связанных плеч: ${n}, но стандартный ввод нельзя прочитать дважды: чтобы их увидеть, передайте запись файлом`,
+      },
+    };
   }
   const byId = new Map<string, CallLeg>(linked.map((l) => [l.callId, { callId: l.callId, by: l.by, messages: [], records: [] }]));
   await readAll(

@@ -177,14 +177,23 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   };
 
   const invites = all((m) => m.isRequest && m.method === 'INVITE' && m.toTag === undefined);
+  // re-INVITEs (a To-tag: in a dialog): `CSeq src>dst` of each hop they crossed
+  const inDialog = new Set(list.filter((m) => m.isRequest && m.method === 'INVITE' && m.toTag !== undefined).map((m) => `${m.cseq} ${m.src}>${m.dst}`));
+  /** A final answering a re-INVITE: same CSeq, on the hop the re-INVITE crossed, the other way. */
+  const answersReInvite = (m: SipMessage): boolean => inDialog.has(`${m.cseq} ${m.dst}>${m.src}`);
   // finals of the initial INVITE transactions only (a re-INVITE's 491 or 488 inside an answered call is not
-  // how the call ended); when the INVITE itself was not captured, every INVITE final counts
+  // how the call ended); when the INVITE itself was not captured, every INVITE final counts but those that
+  // answer a re-INVITE (a capture that starts mid-call)
   const initialCseq = new Set(invites.map((i) => list[i]!.cseq));
-  const finals = all((m) => isInviteFinal(m) && (initialCseq.size === 0 || initialCseq.has(m.cseq)));
+  const finals = all((m) => isInviteFinal(m) && (initialCseq.size === 0 || initialCseq.has(m.cseq)) && !answersReInvite(m));
   const answeredFinal = finals.find((i) => (list[i]!.status ?? 0) < 300);
   const failureFinals = finals.filter((i) => (list[i]!.status ?? 0) >= 300);
-  /** The deciding failure: the last non-challenge failure of the INVITE. */
-  const lastFailure = [...failureFinals].reverse().find((i) => list[i]!.status !== 401 && list[i]!.status !== 407);
+  /**
+   * The deciding failure: the last non-challenge failure of the INVITE, as first sent on its hop. A final
+   * retransmitted until its ACK comes (or Timer H fires) is one response: its times are those of the first copy.
+   */
+  const lastSent = [...failureFinals].reverse().find((i) => list[i]!.status !== 401 && list[i]!.status !== 407);
+  const lastFailure = lastSent === undefined ? undefined : firstCopy(list, failureFinals, lastSent);
   const cancels = all((m) => m.isRequest && m.method === 'CANCEL');
 
   // ── no-ack: 200 OK retransmitted, no ACK, BYE ~32 s after ──────────────────────────────────────────
@@ -485,6 +494,14 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   return out;
 }
 
+/** The first of `candidates` that is the same response as `list[i]` on the same hop (status, CSeq, addresses and ports). */
+function firstCopy(list: readonly SipMessage[], candidates: readonly number[], i: number): number {
+  const r = list[i]!;
+  const same = (m: SipMessage): boolean =>
+    m.status === r.status && m.cseq === r.cseq && m.src === r.src && m.srcPort === r.srcPort && m.dst === r.dst && m.dstPort === r.dstPort;
+  return candidates.find((j) => j <= i && same(list[j]!)) ?? i;
+}
+
 /**
  * A missing final response is a timeout only when the call had the time to get one: the INVITE was
  * retransmitted, or the messages span Timer B (32 s), or the tracker closed the call as timed out. A capture
@@ -632,6 +649,22 @@ export function jwsCardOf(raw: string | undefined): string | undefined {
 }
 
 /**
+ * Skips linear white space in `head[at, to)`: spaces, tabs and the line end of a fold (CRLF or LF followed by a
+ * space or tab, RFC 3261 §7.3.1). Returns the first index past it.
+ */
+function skipLws(head: string, at: number, to: number): number {
+  let j = at;
+  while (j < to) {
+    const c = head[j];
+    if (c === ' ' || c === '\t') j++;
+    else if (c === '\r' && head[j + 1] === '\n' && j + 2 < to && (head[j + 2] === ' ' || head[j + 2] === '\t')) j += 3;
+    else if (c === '\n' && j + 1 < to && (head[j + 1] === ' ' || head[j + 1] === '\t')) j += 2;
+    else break;
+  }
+  return j;
+}
+
+/**
  * The URI of the `purpose=jwscard` entry in a Call-Info value `head[from, to)`, if there is one. Entries are
  * `<uri>;param;param`, separated by commas; one forward pass, every loop bounded by the header.
  */
@@ -649,14 +682,12 @@ function jwsCardIn(head: string, from: number, to: number): string | undefined {
     }
     for (; i < to && head[i] !== ','; i++) {
       if (head[i] !== ';') continue;
-      let j = i + 1;
-      while (head[j] === ' ' || head[j] === '\t') j++;
+      let j = skipLws(head, i + 1, to);
       if (!startsWithCi(head, j, 'purpose')) continue;
-      j += 7;
-      while (head[j] === ' ' || head[j] === '\t') j++;
+      j = skipLws(head, j + 7, to);
       if (head[j] !== '=') continue;
-      j++;
-      while (head[j] === ' ' || head[j] === '\t' || head[j] === '"') j++;
+      j = skipLws(head, j + 1, to);
+      if (head[j] === '"') j = skipLws(head, j + 1, to);
       if (!startsWithCi(head, j, 'jwscard') || j + 7 > to || isTokenChar(head.charCodeAt(j + 7))) continue;
       return uri.length > JCARD_URI_MAX ? uri.slice(0, JCARD_URI_MAX - 1) + '…' : uri;
     }
@@ -697,7 +728,7 @@ function diagnoseRefusal(list: readonly SipMessage[], final: number, invites: nu
   if (d && r.q850 !== undefined && (r.status === 480 || r.status === 603) && r.q850 !== 16 && r.q850 !== 31) {
     const label = q850Label(r.q850);
     const cause = { en: `Q.850 ${r.q850}${label ? ` (${label.en})` : ''}`, ru: `Q.850 ${r.q850}${label ? ` (${label.ru})` : ''}` };
-    d.text = CAUSE_AGREES[d.id]?.includes(r.q850)
+    d.text = (causeAgrees.get(d) ?? CAUSE_AGREES[d.id])?.includes(r.q850)
       ? { en: `${d.text.en} The Reason header agrees: ${cause.en}.`, ru: `${d.text.ru} Заголовок Reason это подтверждает: ${cause.ru}.` }
       : {
           en: `${d.text.en} The Reason header gives another cause, ${cause.en}: it is the far side's own account, trust it over this reading.`,
@@ -709,6 +740,8 @@ function diagnoseRefusal(list: readonly SipMessage[], final: number, invites: nu
 
 /** Q.850 causes that say the same as a refusal diagnosis: no answer, no user responding, absent, rejected. */
 const CAUSE_AGREES: Partial<Record<DiagnosisId, readonly number[]>> = { 'no-answer': [18, 19], unavailable: [18, 20], declined: [21] };
+/** The agreeing causes of a refusal reading other than its id's (a 480 after a short ring: rejected or a short timer). */
+const causeAgrees = new WeakMap<Diagnosis, readonly number[]>();
 
 function refusal(list: readonly SipMessage[], final: number, invites: number[]): Diagnosis | undefined {
   const r = list[final]!;
@@ -757,11 +790,11 @@ function refusal(list: readonly SipMessage[], final: number, invites: number[]):
   };
 
   if (code === 480) {
-    ringNote(NO_ANSWER_MIN_MS);
-    notes.add(final, finalNote());
     const raEn = ra !== undefined ? ` It asks to retry after ${ra} s (RFC 3261 §21.4.18: when the callee is expected back).` : '';
     const raRu = ra !== undefined ? ` Ответ просит повторить через ${ra} с (RFC 3261 §21.4.18: когда абонент, как ожидается, снова будет доступен).` : '';
     if (ringMs !== undefined && ringMs >= NO_ANSWER_MIN_MS) {
+      ringNote(NO_ANSWER_MIN_MS);
+      notes.add(final, finalNote());
       return {
         id: 'no-answer',
         severity: 'info',
@@ -780,22 +813,61 @@ function refusal(list: readonly SipMessage[], final: number, invites: number[]):
         evidence: notes.evidence(list),
       };
     }
+    // Less than 5 s of 18x: a 183 (or any 18x with SDP) is progress or early media, usually an announcement; a 180
+    // without SDP says a phone was alerted. Alerted for a second or more and then 480: someone refused it while
+    // it rang (or DND was switched on), or the ring time-out is very short.
+    const alert = list.findIndex((m, i) => i < final && m.cseq === r.cseq && isRing(m) && m.status === 180 && !m.sdp);
+    const alertMs = alert >= 0 ? since(alert) : undefined;
+    if (alertMs !== undefined && alertMs >= DECLINE_MIN_RING_MS) {
+      const [aEn, aRu] = [durEn(alertMs), durRu(alertMs)];
+      notes.add(alert, { en: `ringing began, ${aEn} before the ${code}`, ru: `начался звонок, за ${aRu} до ${code}` });
+      notes.add(final, finalNote());
+      const d: Diagnosis = {
+        id: 'unavailable',
+        severity: 'warning',
+        text: {
+          en:
+            `The callee's phone was alerted and then the call was refused: 180 Ringing, and ${aEn} later 480${setupEn}. ` +
+            'That is too soon for a no-answer timer (at least 5 s, usually 15–60 s): the callee most likely rejected the call or switched on do-not-disturb while it rang ' +
+            "(many phones and PBXs answer that with 480 rather than 603), or the ring time-out on the callee's side is set very short." +
+            raEn +
+            " For your own subscriber check its do-not-disturb and call-rejection settings and its ring time-out; if a person rejected the call, that is the callee's choice, not a network fault.",
+          ru:
+            `Телефон абонента зазвонил, после чего вызов был отклонён: пришёл 180 Ringing, а через ${aRu} — 480${setupRu}. ` +
+            'Это слишком рано для таймера неответа (не меньше 5 с, обычно 15–60 с): скорее всего, абонент отклонил вызов или включил «не беспокоить», пока телефон звонил ' +
+            '(многие телефоны и АТС отвечают на это 480, а не 603), либо на стороне вызываемого задан очень короткий таймаут звонка.' +
+            raRu +
+            ' Если это ваш абонент, проверьте его настройки «не беспокоить» и отклонения вызовов и таймаут звонка; если вызов отклонил человек, это выбор абонента, а не сбой сети.',
+        },
+        evidence: notes.evidence(list),
+      };
+      // a rejection (21) or a no-answer timer (19) are what this reading says
+      causeAgrees.set(d, [19, 21]);
+      return d;
+    }
+    ringNote(NO_ANSWER_MIN_MS);
+    notes.add(final, finalNote());
     const brief = briefRing(NO_ANSWER_MIN_MS);
     const [xEn, xRu] = ringMs !== undefined ? [durEn(ringMs), durRu(ringMs)] : ['', ''];
-    const ringCode = ring >= 0 ? list[ring]!.status : 0;
+    const ringMsg = ring >= 0 ? list[ring]! : undefined;
+    const ringCode = ringMsg?.status ?? 0;
+    // a brief 180 without SDP (less than a second): no announcement, just no time for anyone to react
+    const media = ringMsg !== undefined && (ringMsg.status === 183 || ringMsg.sdp !== undefined);
+    const briefEn = !brief ? '' : media ? ` (the ${ringCode} only ${xEn} before it is too short to be ringing: early media there is usually an announcement)` : ` (the ${ringCode} only ${xEn} before it is too short for anyone to react)`;
+    const briefRu = !brief ? '' : media ? ` (${ringCode} всего за ${xRu} до него — слишком мало для звонка: ранние медиа в таком случае — обычно голосовое сообщение)` : ` (${ringCode} всего за ${xRu} до него — слишком мало, чтобы кто-то успел отреагировать)`;
     return {
       id: 'unavailable',
       severity: 'warning',
       text: {
         en:
           `The callee is unavailable: 480${setupMs !== undefined ? ` came ${durEn(setupMs)} after the INVITE` : ''} with no ringing` +
-          (brief ? ` (the ${ringCode} only ${xEn} before it is too short to be ringing: early media there is usually an announcement)` : '') +
+          briefEn +
           ', so no phone was alerted. The callee is not registered (phone off or out of network) or has do-not-disturb on; or, on a carrier route, the route has no capacity or no way onward.' +
           raEn +
           " For your own subscriber check its registration and DND; on a carrier route compare with the route's other calls: many 480s without ringing at once are the route's problem, not the callees'.",
         ru:
           `Абонент недоступен: 480${setupMs !== undefined ? ` пришёл через ${durRu(setupMs)} после INVITE` : ''} без звонка` +
-          (brief ? ` (${ringCode} всего за ${xRu} до него — слишком мало для звонка: ранние медиа в таком случае — обычно голосовое сообщение)` : '') +
+          briefRu +
           ', то есть ни один телефон не звонил. Абонент не зарегистрирован (телефон выключен или вне сети) или включил «не беспокоить»; либо, на маршруте оператора, у маршрута нет свободной ёмкости или пути дальше.' +
           raRu +
           ' Если это ваш абонент, проверьте его регистрацию и DND; на маршруте оператора сравните с другими вызовами по нему: много 480 без звонка сразу — проблема маршрута, а не абонентов.',

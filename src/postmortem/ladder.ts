@@ -49,7 +49,8 @@ export interface CallFlow {
   legs: LegSummary[];
   messages: LadderMessage[];
   diagnosis: LegDiagnosis[];
-  note?: string;
+  /** Why legs are missing (standard input is read once), in both languages. */
+  note?: Text;
 }
 
 /** `addr:port` (`[v6]:port`); a log source without ports (port 0) shows the name alone. */
@@ -67,7 +68,7 @@ function meaningOf(m: SipMessage): Text | undefined {
 const legLetter = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : `L${i + 1}`);
 
 /** Builds the flow of a call: merged ladder of its legs and each leg's diagnosis. */
-export function buildFlow(callId: string, legs: readonly CallLeg[], note?: string): CallFlow {
+export function buildFlow(callId: string, legs: readonly CallLeg[], note?: Text | string): CallFlow {
   const all: { m: SipMessage; leg: number; i: number }[] = [];
   legs.forEach((l, li) => l.messages.forEach((m, i) => all.push({ m, leg: li, i })));
   if (legs.length > 1) all.sort((a, b) => a.m.ts - b.m.ts || a.leg - b.leg || a.i - b.i);
@@ -114,7 +115,7 @@ export function buildFlow(callId: string, legs: readonly CallLeg[], note?: strin
     messages,
     diagnosis,
   };
-  if (note) out.note = note;
+  if (note) out.note = typeof note === 'string' ? { en: note, ru: note } : note;
   return out;
 }
 
@@ -158,7 +159,8 @@ export function flowJson(f: CallFlow): unknown {
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
-const fmtOffset = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
+/** `+2.000s`; in Russian `+2.000 с`, as the summary's `за 2.150 с`. */
+const fmtOffset = (ms: number, lang: Lang = 'en'): string => `+${(ms / 1000).toFixed(3)}${lang === 'ru' ? ' с' : 's'}`;
 
 /** The wording when no rule matched: a failed call is not "nothing wrong". */
 function noDiagnosis(f: CallFlow, lang: Lang): string {
@@ -175,6 +177,13 @@ function noDiagnosis(f: CallFlow, lang: Lang): string {
 
 // ── what the renderings share ───────────────────────────────────────────────────────────────────────
 
+/** `asked, 4 messages` / `linked by correlation, 4 messages`, in one language (without the count: `asked`). */
+function legWhy(l: LegSummary, lang: Lang, count = true): string {
+  const why = l.by === 'self' ? (lang === 'ru' ? 'запрошенный' : 'asked') : lang === 'ru' ? `связан по ${l.by === 'correlation' ? 'заголовку X-' : 'номерам и времени'}` : `linked by ${l.by}`;
+  if (!count) return why;
+  return `${why}, ${lang === 'ru' ? `сообщений: ${l.messages}` : `${l.messages} ${l.messages === 1 ? 'message' : 'messages'}`}`;
+}
+
 /** Fixed words of the text, HTML and Markdown renderings; `n` to `meaning` name the message table's columns. */
 const WORD = {
   call: { en: 'Call', ru: 'Вызов' },
@@ -183,6 +192,7 @@ const WORD = {
   messages: { en: 'Messages', ru: 'Сообщения' },
   messageText: { en: 'Message text', ru: 'Текст сообщений' },
   hint: { en: 'hint', ru: 'совет' },
+  note: { en: 'note', ru: 'примечание' },
   n: { en: '#', ru: '#' },
   leg: { en: 'leg', ru: 'плечо' },
   time: { en: 'time', ru: 'время' },
@@ -207,7 +217,7 @@ function messageRow(f: CallFlow, m: LadderMessage, lang: Lang): MessageRow {
   return {
     n: String(m.index + 1),
     leg: m.leg,
-    time: fmtOffset(m.offsetMs),
+    time: fmtOffset(m.offsetMs, lang),
     from: f.columns[m.from]!,
     to: f.columns[m.to]!,
     label: m.label,
@@ -221,7 +231,7 @@ interface DiagnosisItem {
   severity: Severity;
   leg: string;
   text: string;
-  /** `#4 +2.000s 200 OK: sent 3 times…`: the 1-based message number, the offset, then the note. */
+  /** `#4 +2.000s 200 OK: sent 3 times…`: the 1-based message number, the offset (`+2.000 с` in Russian), then the note. */
   evidence: Array<{ n: string; offset: string; what: string }>;
   hint?: { id: string; text: string };
 }
@@ -233,7 +243,7 @@ function diagnosisItems(f: CallFlow, lang: Lang): DiagnosisItem[] {
       severity: d.severity,
       leg: d.leg,
       text: d.text[lang],
-      evidence: d.evidence.map((ev) => ({ n: `#${ev.index + 1}`, offset: fmtOffset(ev.ts - f.t0), what: ev.what[lang] })),
+      evidence: d.evidence.map((ev) => ({ n: `#${ev.index + 1}`, offset: fmtOffset(ev.ts - f.t0, lang), what: ev.what[lang] })),
     };
     if (d.hint) item.hint = { id: d.hint.id, text: d.hint.text[lang] };
     return item;
@@ -266,9 +276,9 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   const lines: string[] = [];
   lines.push(`Call ${printable(f.callId)}${f.messages.length ? ` — ${new Date(f.t0).toISOString()}` : ''}`);
   if (f.legs.length > 1) {
-    for (const l of f.legs) lines.push(`  leg ${l.leg}: ${printable(l.callId)} (${l.by === 'self' ? 'asked' : `linked by ${l.by}`}, ${l.messages} messages)`);
+    for (const l of f.legs) lines.push(`  ${WORD.leg[lang]} ${l.leg}: ${printable(l.callId)} (${legWhy(l, lang)})`);
   }
-  if (f.note) lines.push(`  note: ${printable(f.note)}`);
+  if (f.note) lines.push(`  ${WORD.note[lang]}: ${printable(f.note[lang])}`);
   if (f.messages.length === 0) {
     lines.push('', 'No SIP messages with this Call-ID were found.');
     return lines.join('\n') + '\n';
@@ -277,7 +287,9 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   const cols = f.columns.map((c) => printable(c));
   const colW = Math.max(maxLabel + 6, ...cols.map((c) => c.length + 2));
   const multi = f.legs.length > 1;
-  const prefix = 9 + 1 + 5 + (multi ? 2 : 0); // "+12.345s" + space + "#123 " + leg
+  // "+12.345s" (`+12.345 с`) + space + "#123 " + leg; a longer offset widens the column
+  const offW = Math.max(9, ...f.messages.map((m) => fmtOffset(m.offsetMs, lang).length));
+  const prefix = offW + 1 + 5 + (multi ? 2 : 0);
   const center = (c: number): number => prefix + c * colW + Math.floor(colW / 2);
   const width = prefix + cols.length * colW;
   const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -295,7 +307,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   };
   for (const m of f.messages) {
     const a = rail();
-    const stamp = pad(fmtOffset(m.offsetMs), 9) + ' ' + pad(`#${m.index + 1}`, 5) + (multi ? m.leg + ' ' : '');
+    const stamp = pad(fmtOffset(m.offsetMs, lang), offW) + ' ' + pad(`#${m.index + 1}`, 5) + (multi ? m.leg + ' ' : '');
     for (let i = 0; i < stamp.length; i++) a[i] = stamp[i]!;
     const x1 = center(m.from);
     const x2 = center(m.to);
@@ -323,7 +335,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   else {
     lines.push(`${WORD.diagnosis[lang]}:`);
     for (const d of diagnosisItems(f, lang)) {
-      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (leg ${d.leg})` : ''}: ${printable(d.text)}`);
+      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (${WORD.leg[lang]} ${d.leg})` : ''}: ${printable(d.text)}`);
       for (const ev of d.evidence) lines.push(`      ${printable(evidenceLine(ev))}`);
       if (d.hint) lines.push(`      ${WORD.hint[lang]} (${d.hint.id}): ${printable(d.hint.text)}`);
     }
@@ -374,7 +386,7 @@ export function flowSvg(f: CallFlow, lang: Lang = 'en'): string {
     const colour = LEG_COLOURS[li % LEG_COLOURS.length]!;
     const title = `#${m.index + 1} ${m.label}${m.meaning ? ' — ' + m.meaning[lang] : ''}`;
     parts.push(`<g><title>${e(title)}</title>`);
-    parts.push(`<text x="4" y="${y + 4}" fill="#6b7280">${e(fmtOffset(m.offsetMs))}</text>`);
+    parts.push(`<text x="4" y="${y + 4}" fill="#6b7280">${e(fmtOffset(m.offsetMs, lang))}</text>`);
     const x1 = cx(m.from);
     const x2 = cx(m.to);
     if (x1 === x2) {
@@ -399,19 +411,20 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
   p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}</style></head><body><main>`);
   p.push(`<h1>${WORD.call[lang]} <bdi>${e(f.callId)}</bdi></h1>`);
-  p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${f.messages.length} messages · ${f.legs.length} leg(s)</p>`);
+  const counts = lang === 'ru' ? `сообщений: ${f.messages.length} · плеч: ${f.legs.length}` : `${f.messages.length} messages · ${f.legs.length} leg(s)`;
+  p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${counts}</p>`);
   if (f.legs.length > 1) {
     p.push('<ul>');
-    for (const l of f.legs) p.push(`<li>leg ${e(l.leg)}: ${e(l.callId)} (${e(l.by === 'self' ? 'asked' : 'linked by ' + l.by)})</li>`);
+    for (const l of f.legs) p.push(`<li>${WORD.leg[lang]} ${e(l.leg)}: ${e(l.callId)} (${e(legWhy(l, lang, false))})</li>`);
     p.push('</ul>');
   }
-  if (f.note) p.push(`<p class="sub">${e(f.note)}</p>`);
+  if (f.note) p.push(`<p class="sub">${WORD.note[lang]}: ${e(f.note[lang])}</p>`);
   p.push(`<h2>${WORD.diagnosis[lang]}</h2>`);
   if (f.diagnosis.length === 0) p.push(`<p>${e(noDiagnosisSentence(f, lang))}</p>`);
   else {
     p.push('<ul>');
     for (const d of diagnosisItems(f, lang)) {
-      p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(d.severity)}, leg ${e(d.leg)}): ${e(d.text)}`);
+      p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(SEVERITY[d.severity][lang])}, ${WORD.leg[lang]} ${e(d.leg)}): ${e(d.text)}`);
       p.push('<ul>');
       for (const ev of d.evidence) p.push(`<li>${e(evidenceLine(ev))}</li>`);
       if (d.hint) p.push(`<li>${WORD.hint[lang]}: ${e(d.hint.text)}</li>`);
@@ -518,9 +531,7 @@ function summaryLine(f: CallFlow, lang: Lang): string {
 }
 
 function legLine(l: LegSummary, lang: Lang): string {
-  const why = l.by === 'self' ? (lang === 'ru' ? 'запрошенный' : 'asked') : lang === 'ru' ? `связан по ${l.by === 'correlation' ? 'заголовку X-' : 'номерам и времени'}` : `linked by ${l.by}`;
-  const count = lang === 'ru' ? `сообщений: ${l.messages}` : plural(l.messages, 'message', 'messages');
-  return `- **${l.leg}**: ${mdCode(l.callId)} (${why}, ${count})`;
+  return `- **${l.leg}**: ${mdCode(l.callId)} (${legWhy(l, lang)})`;
 }
 
 /**
@@ -538,7 +549,7 @@ export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
   out.push(summaryLine(f, lang), '');
   const multi = f.legs.length > 1;
   if (multi) out.push(...f.legs.map((l) => legLine(l, lang)), '');
-  if (f.note) out.push(`> **${lang === 'ru' ? 'Примечание' : 'Note'}:** ${md(f.note)}`, '');
+  if (f.note) out.push(`> **${lang === 'ru' ? 'Примечание' : 'Note'}:** ${md(f.note[lang])}`, '');
 
   out.push(`### ${WORD.ladder[lang]}`, '');
   const head = [WORD.n[lang], ...(multi ? [WORD.leg[lang]] : []), WORD.time[lang], `${WORD.from[lang]} → ${WORD.to[lang]}`, WORD.message[lang], WORD.meaning[lang]];

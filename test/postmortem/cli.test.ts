@@ -217,9 +217,40 @@ describe('standard input, fed in 1-byte and odd-size chunks', () => {
   }
   it('linked legs cannot be fetched from standard input: said so', async () => {
     const r = await run(['flow', '-', '--call-id', 'b2bA-4f1c@198.51.100.10', '--format', 'json'], chunks(readFileSync(fx('b2bua-legs.pcap')), 64));
-    const j = JSON.parse(r.out) as FlowJson & { note?: string };
+    const j = JSON.parse(r.out) as FlowJson & { note?: { en: string; ru: string } };
     expect(j.legs).toHaveLength(1);
-    expect(j.note).toContain('standard input cannot be read twice');
+    expect(j.note?.en).toContain('standard input cannot be read twice');
+    expect(j.note?.ru).toContain('стандартный ввод нельзя прочитать дважды');
+  });
+  it('the note on legs left out, and the time offsets, in the asked language (text, html, md)', async () => {
+    const stdin = (): Readable => chunks(readFileSync(fx('b2bua-legs.pcap')), 64);
+    const base = ['flow', '-', '--call-id', 'b2bA-4f1c@198.51.100.10'];
+    const ruNote = 'найдено связанных плеч: 1, но стандартный ввод нельзя прочитать дважды: чтобы их увидеть, передайте запись файлом';
+    const enNote = '1 linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them';
+    const text = (await run([...base, '--lang', 'ru'], stdin())).out;
+    expect(text).toContain(`  примечание: ${ruNote}`);
+    expect(text).toContain('+0.000 с  #1 ');
+    expect(text).toContain('      #3 +0.710 с 480 Temporarily Unavailable: через 710 мс после INVITE');
+    const html = (await run([...base, '--format', 'html', '--lang', 'ru'], stdin())).out;
+    expect(html).toContain(`<p class="sub">примечание: ${ruNote}</p>`);
+    expect(html).toContain('<td>+0.710 с</td>');
+    expect(html).toContain('>+0.710 с</text>');
+    expect(html).toContain('<li>#3 +0.710 с 480 Temporarily Unavailable: через 710 мс после INVITE; от 203.0.113.5</li>');
+    const md = (await run([...base, '--format', 'md', '--lang', 'ru'], stdin())).out;
+    expect(md).toContain(`> **Примечание:** ${ruNote}`);
+    expect(md).toContain('| 3 | +0.710 с | ');
+    expect(md).toContain('  - `#3` +0.710 с 480 Temporarily Unavailable');
+    for (const out of [text, html, md]) {
+      expect(out).not.toContain('standard input');
+      expect(out).not.toMatch(/\+\d+\.\d{3}s/);
+    }
+    // English as before
+    const en = (await run(base, stdin())).out;
+    expect(en).toContain(`  note: ${enNote}`);
+    expect(en).toContain('+0.000s   #1 ');
+    expect(en).toContain('      #3 +0.710s 480 Temporarily Unavailable: 710 ms after the INVITE');
+    expect((await run([...base, '--format', 'md'], stdin())).out).toContain(`> **Note:** ${enNote}`);
+    expect((await run([...base, '--format', 'html'], stdin())).out).toContain(`<p class="sub">note: ${enNote}</p>`);
   });
   it('calls from standard input', async () => {
     const r = await run(['calls', '-', '--format', 'json'], chunks(readFileSync(fx('cancelled.pcap')), 5));

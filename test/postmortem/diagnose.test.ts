@@ -335,6 +335,136 @@ describe('refusals: 480, 603, 607, 608 as the deciding final', () => {
   });
 });
 
+describe('audit: retransmitted refusals, mid-call re-INVITEs, folded jCards, a short ring before a 480', () => {
+  const one = (ms: SipMessage[]): Diagnosis => {
+    const d = diagnose(ms);
+    expect(d).toHaveLength(1);
+    return d[0]!;
+  };
+  const whats = (d: Diagnosis): string[] => d.evidence.map((e) => e.what.en);
+
+  it('a refusal retransmitted (no ACK) is timed from its first copy on the hop, and that copy is cited', () => {
+    // 180 at +0.5 s, 480 at +2.5 s and its copies until +10 s: 2.0 s of ringing, not 9.5 s
+    const r480 = [inv({ at: 0 }), resp(100, 'Trying', { at: 10, toTag: undefined }), resp(180, 'Ringing', { at: 500 })];
+    for (const at of [2500, 3000, 4000, 6000, 10000]) r480.push(resp(480, 'Temporarily Unavailable', { at }));
+    const d = one(r480);
+    expect(d.id).toBe('unavailable');
+    expect(d.text.en).toContain('180 Ringing, and 2.0 s later 480 (2.5 s after the INVITE)');
+    expect(d.text.en).not.toContain('9.5 s');
+    expect(d.evidence.map((e) => e.index)).toEqual([0, 2, 3]);
+    expect(whats(d)).toEqual(['INVITE: request', '180 Ringing: ringing began, 2.0 s before the 480', '480 Temporarily Unavailable: 2.5 s after the INVITE; from 10.2.2.2']);
+    // 603 at +0.3 s without ringing, copies until +3.8 s: the automatic rejection, not "3.8 s … cannot tell"
+    const r603 = [inv({ at: 0 }), resp(100, 'Trying', { at: 10, toTag: undefined })];
+    for (const at of [300, 800, 1800, 3800]) r603.push(resp(603, 'Decline', { at }));
+    r603.push(req('ACK', { at: 4000, up: true }));
+    const dec = one(r603);
+    expect(dec.id).toBe('declined');
+    expect(dec.severity).toBe('warning');
+    expect(dec.text.en).toContain('declined 300 ms after the INVITE without ringing');
+    expect(dec.evidence.at(-1)!.index).toBe(2);
+    // a long ring is still a long ring when the 480 is retransmitted
+    const long = [inv({ at: 0 }), resp(180, 'Ringing', { at: 500 }), resp(480, 'Temporarily Unavailable', { at: 30500 }), resp(480, 'Temporarily Unavailable', { at: 31000 })];
+    expect(one(long).text.en).toContain('rang for 30.0 s');
+    // relayed over two hops and retransmitted on the deciding one: the first copy of the deciding hop, the origin named
+    const D = '10.9.9.9';
+    const relayed = one([
+      inv({ at: 0 }),
+      inv({ at: 5, src: P, dst: D }),
+      resp(480, 'Temporarily Unavailable', { at: 400, src: D, dst: P, userAgent: 'Phone 2' }),
+      resp(480, 'Temporarily Unavailable', { at: 405 }),
+      resp(480, 'Temporarily Unavailable', { at: 905 }),
+      resp(480, 'Temporarily Unavailable', { at: 1905 }),
+    ]);
+    expect(relayed.evidence.map((e) => e.index)).toEqual([0, 2, 3]);
+    expect(whats(relayed)).toEqual(['INVITE: request', '480 Temporarily Unavailable: sent first from 10.9.9.9 (Phone 2)', '480 Temporarily Unavailable: 405 ms after the INVITE']);
+  });
+
+  it('no-route and overload cite the first copy of a retransmitted failure, and still fire', () => {
+    const nr = diagnose([inv({ at: 0 }), resp(404, 'Not Found', { at: 100 }), resp(404, 'Not Found', { at: 600 }), resp(404, 'Not Found', { at: 1600 })]);
+    expect(nr.map((x) => x.id)).toEqual(['no-route']);
+    expect(nr[0]!.evidence.map((e) => e.index)).toEqual([0, 1]);
+    const ov = diagnose([inv({ at: 0 }), resp(503, 'Service Unavailable', { at: 100, retryAfter: 30 }), resp(503, 'Service Unavailable', { at: 600, retryAfter: 30 })]);
+    expect(ov.map((x) => x.id)).toEqual(['overload']);
+    expect(ov[0]!.evidence.map((e) => e.index)).toEqual([1]);
+    expect(ov[0]!.text.en).toContain('retry after 30 s');
+    // a later, different failure of another transaction still decides (after a challenge: the retried INVITE's)
+    const two = diagnose([inv({ at: 0 }), resp(407, 'Proxy Authentication Required', { at: 5 }), inv({ at: 100, cseq: 2 }), resp(404, 'Not Found', { at: 200, cseq: 2 }), resp(404, 'Not Found', { at: 700, cseq: 2 })]);
+    expect(two.map((x) => x.id)).toEqual(['no-route']);
+    expect(two[0]!.evidence.at(-1)!.index).toBe(3);
+  });
+
+  it('a capture that starts mid-call: a 480 to a re-INVITE (it has a To-tag) gives nothing', () => {
+    const mid = [
+      req('INVITE', { at: 0, up: true, cseq: 5, cseqMethod: 'INVITE' }),
+      resp(100, 'Trying', { at: 20, cseq: 5, toTag: undefined }),
+      resp(480, 'Temporarily Unavailable', { at: 200, cseq: 5 }),
+      req('ACK', { at: 210, up: true, cseq: 5 }),
+      req('BYE', { at: 30000, up: true, cseq: 6, cseqMethod: 'BYE' }),
+      resp(200, 'OK', { at: 30050, cseq: 6, cseqMethod: 'BYE' }),
+    ];
+    expect(ids(mid)).toEqual([]);
+    const mid603 = [req('INVITE', { at: 0, up: true, cseq: 5, cseqMethod: 'INVITE' }), resp(603, 'Decline', { at: 200, cseq: 5 })];
+    expect(ids(mid603)).toEqual([]);
+    // the whole call: answered, then the re-INVITE refused: nothing either
+    const full = [inv({ at: 0 }), resp(180, 'Ringing', { at: 100 }), resp(200, 'OK', { at: 3000 }), req('ACK', { at: 3010, up: true }), req('INVITE', { at: 10000, up: true, cseq: 2, cseqMethod: 'INVITE' }), resp(480, 'Temporarily Unavailable', { at: 10200, cseq: 2 }), req('ACK', { at: 10210, up: true, cseq: 2 })];
+    expect(ids(full)).toEqual([]);
+    // a refusal of the (uncaptured) initial INVITE still counts, even when the other side's re-INVITE has the same
+    // CSeq number (each side numbers its own requests): only the final on the re-INVITE's hop, the other way, is dropped
+    expect(ids([resp(480, 'Temporarily Unavailable', { at: 100 })])).toEqual(['unavailable']);
+    expect(ids([req('INVITE', { at: 0, up: false, cseq: 1, cseqMethod: 'INVITE' }), resp(480, 'Temporarily Unavailable', { at: 100 })])).toEqual(['unavailable']);
+    expect(ids([req('INVITE', { at: 0, up: true, cseq: 1, cseqMethod: 'INVITE' }), resp(480, 'Temporarily Unavailable', { at: 100 })])).toEqual([]);
+  });
+
+  it('jwsCardOf: a fold after the `;`, around the `=`, before the quotes (CRLF or LF); never into the next header', () => {
+    const head = 'SIP/2.0 608 Rejected\r\nCSeq: 1 INVITE\r\n';
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;\r\n  purpose=jwscard\r\nContent-Length: 0\r\n\r\n`)).toBe('https://a.example/jc');
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;purpose =\r\n jwscard\r\nContent-Length: 0\r\n\r\n`)).toBe('https://a.example/jc');
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;purpose\r\n\t=\r\n "jwscard"\r\n\r\n`)).toBe('https://a.example/jc');
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;purpose=\r\n\t"\r\n jwscard"\r\n\r\n`)).toBe('https://a.example/jc');
+    expect(jwsCardOf(`SIP/2.0 608 Rejected\nCall-Info: <https://a.example/jc>;\n purpose\n =\n jwscard\n\n`)).toBe('https://a.example/jc');
+    // a line end without a space or tab after it ends the header: the next one is not a continuation
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;purpose=\r\njwscard: x\r\n\r\n`)).toBeUndefined();
+    expect(jwsCardOf(`${head}Call-Info: <https://a.example/jc>;\r\npurpose=jwscard\r\n\r\n`)).toBeUndefined();
+    // many folds: still one pass
+    const folds = `${head}Call-Info: <x>;` + '\r\n ;'.repeat(50000) + '\r\n\r\n';
+    const t0 = performance.now();
+    expect(jwsCardOf(folds)).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('a 180 without SDP 1–5 s before a 480: the phone was alerted and then refused; a 183 or SDP that close: an announcement', () => {
+    const alerted = one([inv({ at: 0 }), resp(180, 'Ringing', { at: 200 }), resp(480, 'Temporarily Unavailable', { at: 3400 })]);
+    expect(alerted.id).toBe('unavailable');
+    expect(alerted.severity).toBe('warning');
+    expect(alerted.hint).toBeUndefined();
+    expect(alerted.text.en).toContain("The callee's phone was alerted and then the call was refused: 180 Ringing, and 3.2 s later 480 (3.4 s after the INVITE)");
+    expect(alerted.text.en).toContain('rejected the call or switched on do-not-disturb while it rang');
+    expect(alerted.text.en).toContain('ring time-out');
+    for (const w of ['no phone was alerted', 'announcement', 'early media', 'not registered']) expect(alerted.text.en).not.toContain(w);
+    expect(alerted.text.ru).toContain('Телефон абонента зазвонил, после чего вызов был отклонён: пришёл 180 Ringing, а через 3.2 с — 480 (через 3.4 с после INVITE)');
+    expect(alerted.text.ru).not.toContain('ни один телефон не звонил');
+    expect(whats(alerted)).toEqual(['INVITE: request', '180 Ringing: ringing began, 3.2 s before the 480', '480 Temporarily Unavailable: 3.4 s after the INVITE; from 10.2.2.2']);
+    expect(alerted.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 3.2 с до 480');
+    // a Q.850 21 (call rejected) agrees with this reading
+    expect(one([inv({ at: 0 }), resp(180, 'Ringing', { at: 200 }), resp(480, 'Temporarily Unavailable', { at: 3400, q850: 21 })]).text.en).toContain('The Reason header agrees: Q.850 21');
+    // a 183, or a 180 with SDP, that close is early media: the announcement wording stays
+    const sdp183 = one([inv({ at: 0 }), resp(183, 'Session Progress', { at: 200, sdp: { codecs: ['8'] } }), resp(480, 'Temporarily Unavailable', { at: 3400 })]);
+    expect(sdp183.text.en).toContain('(the 183 only 3.2 s before it is too short to be ringing: early media there is usually an announcement), so no phone was alerted');
+    expect(sdp183.hint?.id).toBe('dnd');
+    const sdp180 = one([inv({ at: 0 }), resp(180, 'Ringing', { at: 200, sdp: { codecs: ['8'] } }), resp(480, 'Temporarily Unavailable', { at: 3400 })]);
+    expect(sdp180.text.en).toContain('announcement');
+    // a 183 with SDP first, then a 180 without: the 180 says a phone was alerted
+    const both = one([inv({ at: 0 }), resp(183, 'Session Progress', { at: 100, sdp: { codecs: ['8'] } }), resp(180, 'Ringing', { at: 400 }), resp(480, 'Temporarily Unavailable', { at: 3400 })]);
+    expect(both.text.en).toContain('180 Ringing, and 3.0 s later 480');
+    expect(both.evidence.map((e) => e.index)).toEqual([0, 2, 3]);
+    // a 180 under a second before the 480: no time for anyone to react, and no announcement is claimed
+    const quick = one([inv({ at: 0 }), resp(180, 'Ringing', { at: 200 }), resp(480, 'Temporarily Unavailable', { at: 500 })]);
+    expect(quick.text.en).toContain('(the 180 only 300 ms before it is too short for anyone to react)');
+    expect(quick.text.en).not.toContain('announcement');
+    expect(quick.text.ru).toContain('слишком мало, чтобы кто-то успел отреагировать');
+  });
+});
+
 describe('evidence in both languages', () => {
   /** Words of the ru notes that may stay Latin: SIP names, headers, and the wire values of these lists. */
   const LATIN_OK = new Set(['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce', 'PCMU', 'PCMA', 'G729', 'PBX', 'Phone', 'https', 'block', 'example', 'net', 'jcard']);

@@ -37,11 +37,11 @@ function foreignWords(note: string, j: FlowJson, extra: string[] = []): string[]
   return (note.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !ok.has(w));
 }
 
-/** Evidence lines of the text output: `#n +1.234s <label>: <note>` → [n, rest]. */
+/** Evidence lines of the text output: `#n +1.234s <label>: <note>` (`+1.234 с` in Russian) → [n, rest]. */
 function textEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
   for (const line of out.split('\n')) {
-    const m = /^ {6}#(\d+) \+\d+\.\d{3}s (.*)$/.exec(line);
+    const m = /^ {6}#(\d+) \+\d+\.\d{3}(?:s| с) (.*)$/.exec(line);
     if (m) r.push([Number(m[1]), m[2]!]);
   }
   return r;
@@ -50,7 +50,7 @@ function textEvidence(out: string): Array<[number, string]> {
 /** Evidence items of the HTML diagnosis: `<li>#n +1.234s <label>: <note></li>` → [n, rest] (still escaped). */
 function htmlEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
-  for (const m of out.matchAll(/<li>#(\d+) \+\d+\.\d{3}s ([^<]*)<\/li>/g)) r.push([Number(m[1]), m[2]!]);
+  for (const m of out.matchAll(/<li>#(\d+) \+\d+\.\d{3}(?:s| с) ([^<]*)<\/li>/g)) r.push([Number(m[1]), m[2]!]);
   return r;
 }
 
@@ -58,7 +58,7 @@ function htmlEvidence(out: string): Array<[number, string]> {
 function mdEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
   for (const line of out.split('\n')) {
-    const m = /^ {2}- `#(\d+)` \+\d+\.\d{3}s (.*)$/.exec(line);
+    const m = /^ {2}- `#(\d+)` \+\d+\.\d{3}(?:s| с) (.*)$/.exec(line);
     if (m) r.push([Number(m[1]), plain(m[2]!)]);
   }
   return r;
@@ -160,11 +160,36 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(en).toContain('hint (blacklisted)');
     const ru = await flow(auto, '--lang', 'ru');
     expect(ru).toContain('[warning] declined: Вызов отклонён через 17 мс после INVITE без звонка');
-    expect(ru).toContain('#3 +0.017s 603 Decline: через 17 мс после INVITE; от 203.0.113.5');
+    expect(ru).toContain('#3 +0.017 с 603 Decline: через 17 мс после INVITE; от 203.0.113.5');
     expect(ru).toContain('совет (blacklisted)');
     const person = await flow(capture('decl-person', '603 Decline', { ringAt: 400, finalAt: 7400 }));
     expect(person).toContain('[info] declined: The callee declined the call: it rang for 7.0 s');
     expect(person).toContain('#3 +0.400s 180 Ringing: ringing began, 7.0 s before the 603');
+  });
+
+  it('a refusal retransmitted without an ACK: timed and cited from its first copy (480 and 603, en and ru)', async () => {
+    const d = { callId: `retrans-4f1c@${A}`, from: A, fromTag: 'ft-re', to: P, toTag: 'tt-re', caller: '74951230001', callee: '74957770002' };
+    const write = (name: string, code: string, ringAt: number | undefined, copies: number[]): { file: string; callId: string } => {
+      const msgs: Array<[number, string, string, string]> = [[0, A, P, sip(d, { method: 'INVITE', cseq: 1, from: A, toTag: false, body: sdp(A, 40000, [[0, 'PCMU']]) })]];
+      msgs.push([10, P, A, sip(d, { resp: '100 Trying', cseq: 1, from: A, toTag: false })]);
+      if (ringAt !== undefined) msgs.push([ringAt, P, A, sip(d, { resp: '180 Ringing', cseq: 1, from: A })]);
+      for (const t of copies) msgs.push([t, P, A, sip(d, { resp: code, cseq: 1, from: A })]);
+      const file = join(dir, `${name}.pcap`);
+      writeFileSync(file, writePcap(msgs.map(([t, src, dst, text]) => ({ ts: T0 + t, data: ethernet(udpPacket({ src, dst, sport: 5060, dport: 5060, payload: text })) }))));
+      return { file, callId: d.callId };
+    };
+    const r480 = write('retrans480', '480 Temporarily Unavailable', 500, [2500, 3000, 4000, 6000, 10000]);
+    const en = await flow(r480, '--format', 'md');
+    expect(en).toContain("- **unavailable** (warning): The callee's phone was alerted and then the call was refused: 180 Ringing, and 2.0 s later 480 (2.5 s after the INVITE).");
+    expect(en).toContain('  - `#3` +0.500s 180 Ringing: ringing began, 2.0 s before the 480');
+    expect(en).toContain('  - `#4` +2.500s 480 Temporarily Unavailable: 2.5 s after the INVITE; from 203.0.113.5');
+    expect(en).not.toContain('**no-answer**');
+    const ru = await flow(r480, '--format', 'md', '--lang', 'ru');
+    expect(ru).toContain('  - `#4` +2.500 с 480 Temporarily Unavailable: через 2.5 с после INVITE; от 203.0.113.5');
+    const r603 = write('retrans603', '603 Decline', undefined, [300, 800, 1800, 3800]);
+    const dec = await flow(r603);
+    expect(dec).toContain('[warning] declined: The call was declined 300 ms after the INVITE without ringing');
+    expect(dec).toContain('      #3 +0.300s 603 Decline: 300 ms after the INVITE; from 203.0.113.5');
   });
 
   it('607 names the caller ID presented', async () => {
@@ -172,7 +197,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(await flow(c)).toContain('#1 +0.000s INVITE: caller ID 74951230001');
     const ru = await flow(c, '--lang', 'ru');
     expect(ru).toContain('[warning] unwanted: Вызываемый абонент пометил вызов как нежелательный');
-    expect(ru).toContain('#1 +0.000s INVITE: номер вызывающего: 74951230001');
+    expect(ru).toContain('#1 +0.000 с INVITE: номер вызывающего: 74951230001');
   });
 
   it('608 with a Call-Info jCard: cited from the kept message text; a hostile address stays inert (text, html, md)', async () => {
@@ -198,6 +223,12 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     const d = j.diagnosis.find((x) => x.id === 'rejected')!;
     expect(d.evidence.at(-1)!.what.en).toContain(jcard);
     expect(d.evidence.at(-1)!.what.ru).toContain(jcard);
+    // folded after the `;` or around the `=` (RFC 3261 §7.3.1): still found
+    for (const header of ['Call-Info: <https://a.example/jc>;\r\n  purpose=jwscard', 'Call-Info: <https://a.example/jc>;purpose =\r\n jwscard']) {
+      const folded = await flow(capture('rejected-fold', '608 Rejected', { finalAt: 300, headers: [header] }));
+      expect(folded, header).toContain('608 Rejected: 300 ms after the INVITE; from 203.0.113.5; Call-Info with a jCard (purpose=jwscard): https://a.example/jc');
+      expect(folded, header).toContain('the jCard is at https://a.example/jc.');
+    }
     // without the header: said so
     expect(await flow(capture('rejected-plain', '608 Rejected', { finalAt: 90 }))).toContain('608 Rejected: 90 ms after the INVITE; from 203.0.113.5; no Call-Info with a jCard');
   });

@@ -28,7 +28,8 @@ const WORDS = {
 } as const;
 const SEVERITY = { en: { error: 'error', warning: 'warning', info: 'info' }, ru: { error: 'ошибка', warning: 'предупреждение', info: 'сведения' } } as const;
 
-const offset = (ms: number): string => `+${(ms / 1000).toFixed(3)}s`;
+/** The offset as printed: `+0.300s`, in Russian `+0.300 с`. */
+const offset = (ms: number, lang: 'en' | 'ru' = 'en'): string => `+${(ms / 1000).toFixed(3)}${lang === 'ru' ? ' с' : 's'}`;
 
 describe('flow --format md on every generated capture, en and ru', () => {
   for (const s of scenarios()) {
@@ -54,7 +55,7 @@ describe('flow --format md on every generated capture, en and ru', () => {
         expect(md.rows).toHaveLength(j.messages.length);
         md.rows.forEach((row, i) => {
           const m = j.messages[i]!;
-          expect(cells(row).map(plain)).toEqual([String(i + 1), offset(m.offsetMs), `${m.from} → ${m.to}`, m.label, m.meaning?.[lang] ?? '']);
+          expect(cells(row).map(plain)).toEqual([String(i + 1), offset(m.offsetMs, lang), `${m.from} → ${m.to}`, m.label, m.meaning?.[lang] ?? '']);
         });
 
         // the diagnosis: id, severity in the language, text, evidence `#n offset note`, hint
@@ -67,7 +68,7 @@ describe('flow --format md on every generated capture, en and ru', () => {
         const expected: string[] = [];
         for (const d of j.diagnosis) {
           expected.push(`- **${d.id}** (${SEVERITY[lang][d.severity as 'error']}): ${d.text[lang]}`);
-          for (const ev of d.evidence) expected.push(`  - \`#${ev.index + 1}\` ${offset(ev.ts - t0)} ${ev.what[lang]}`);
+          for (const ev of d.evidence) expected.push(`  - \`#${ev.index + 1}\` ${offset(ev.ts - t0, lang)} ${ev.what[lang]}`);
           if (d.hint) expected.push(`  - _${w.hint} (${d.hint.id})_: ${d.hint.text[lang]}`);
         }
         expect(md.diagnosis.map(plain)).toEqual(expected);
