@@ -335,7 +335,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   else {
     lines.push(`${WORD.diagnosis[lang]}:`);
     for (const d of diagnosisItems(f, lang)) {
-      lines.push(`  [${d.severity}] ${d.id}${multi ? ` (${WORD.leg[lang]} ${d.leg})` : ''}: ${printable(d.text)}`);
+      lines.push(`  [${SEVERITY[d.severity][lang]}] ${d.id}${multi ? ` (${WORD.leg[lang]} ${d.leg})` : ''}: ${printable(d.text)}`);
       for (const ev of d.evidence) lines.push(`      ${printable(evidenceLine(ev))}`);
       if (d.hint) lines.push(`      ${WORD.hint[lang]} (${d.hint.id}): ${printable(d.hint.text)}`);
     }

@@ -159,7 +159,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(en).toContain('#3 +0.017s 603 Decline: 17 ms after the INVITE; from 203.0.113.5');
     expect(en).toContain('hint (blacklisted)');
     const ru = await flow(auto, '--lang', 'ru');
-    expect(ru).toContain('[warning] declined: Вызов отклонён через 17 мс после INVITE без звонка');
+    expect(ru).toContain('[предупреждение] declined: Вызов отклонён через 17 мс после INVITE без звонка');
     expect(ru).toContain('#3 +0.017 с 603 Decline: через 17 мс после INVITE; от 203.0.113.5');
     expect(ru).toContain('совет (blacklisted)');
     const person = await flow(capture('decl-person', '603 Decline', { ringAt: 400, finalAt: 7400 }));
@@ -196,7 +196,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     const c = capture('unwanted', '607 Unwanted', { ringAt: 300, finalAt: 4300 });
     expect(await flow(c)).toContain('#1 +0.000s INVITE: caller ID 74951230001');
     const ru = await flow(c, '--lang', 'ru');
-    expect(ru).toContain('[warning] unwanted: Вызываемый абонент пометил вызов как нежелательный');
+    expect(ru).toContain('[предупреждение] unwanted: Вызываемый абонент пометил вызов как нежелательный');
     expect(ru).toContain('#1 +0.000 с INVITE: номер вызывающего: 74951230001');
   });
 
