@@ -5,6 +5,11 @@
  * missing between them, or they are from different days).
  */
 export const CHAIN_BEHIND_MS = 60_000;
+
+/** How a file's notes begin when its open calls went on into the next file of its chain (the report counts them). */
+export const CHAINED_NOTE = 'read as one chain with ';
+/** How they begin when the next file of its chain did not follow it. */
+export const UNCHAINED_NOTE = 'not continued by ';
 export const CHAIN_GAP_MS = 3_600_000;
 
 export function chainHolds(lastTs: number, firstTs: number): boolean {

@@ -33,7 +33,7 @@ import {
   type Stamp,
 } from './time.js';
 import { YearResolver } from './year.js';
-import { chainHolds, gapText } from '../chain.js';
+import { CHAINED_NOTE, UNCHAINED_NOTE, chainHolds, gapText } from '../chain.js';
 import { DialTracker, type Attempt, type Context, type DialOptions } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
 import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
@@ -728,9 +728,9 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     const h = held!;
     held = undefined;
     if (!Number.isFinite(ts) || !Number.isFinite(h.endTs)) {
-      h.acc.notes.push(`read as one chain with ${file}, the next rotated file (no time stamp to check the seam against): calls in progress at the end of this file continue there`);
+      h.acc.notes.push(`${CHAINED_NOTE}${file}, the next rotated file (no time stamp to check the seam against): calls in progress at the end of this file continue there`);
     } else if (chainHolds(h.endTs, ts)) {
-      h.acc.notes.push(`read as one chain with ${file}, the next rotated file: calls in progress at the end of this file continue there`);
+      h.acc.notes.push(`${CHAINED_NOTE}${file}, the next rotated file: calls in progress at the end of this file continue there`);
     } else {
       // Not the file that followed (a copy missing between them, or another day): the calls left open end
       // where the file before ended, counted there.
@@ -742,7 +742,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       h.counts = counts();
       acc = own;
       setCounts(c);
-      h.acc.notes.push(`not continued by ${file} (its first time stamp is ${gapText(ts - h.endTs)} this file's last): calls in progress at the end of this file are left unfinished`);
+      h.acc.notes.push(`${UNCHAINED_NOTE}${file} (its first time stamp is ${gapText(ts - h.endTs)} this file's last): calls in progress at the end of this file are left unfinished`);
     }
     fileNotes(h.acc, h.counts);
   }

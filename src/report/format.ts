@@ -2,6 +2,7 @@
  * Number, time and code formatting shared by the human-readable renderers (table, md, html).
  * Machine formats (json, csv, prom) write raw numbers instead.
  */
+import { CHAINED_NOTE, UNCHAINED_NOTE } from '../chain.js';
 import type { AnalysisResult, CodeShare, FasResult, RouteMetrics, Spike } from '../analysis/result.js';
 
 /** What a missing value (no attempts, nothing measured) looks like to a person. */
@@ -190,6 +191,19 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
   if (t.sipTls > 0) line += `; ${int(t.sipTls)} TCP segment${t.sipTls === 1 ? '' : 's'} of SIP over TLS (encrypted: capture where TLS ends, or use HEP)`;
   if (t.errors.length > 0) line += `; ${t.errors.length} input${t.errors.length === 1 ? '' : 's'} not read to the end`;
   if (t.skipped > 0) line += `; ${t.skipped} file${t.skipped === 1 ? '' : 's'} of no known format skipped`;
+  // seams between the pieces of a split capture or the copies of a rotated log (see chain.ts)
+  let joined = 0;
+  let apart = 0;
+  for (const i of result.inputs) {
+    for (const n of i.notes) {
+      if (n.startsWith(CHAINED_NOTE)) joined++;
+      else if (n.startsWith(UNCHAINED_NOTE)) apart++;
+    }
+  }
+  if (joined + apart > 0) {
+    line += `; ${int(joined)} seam${joined === 1 ? '' : 's'} between split or rotated files read through`;
+    if (apart > 0) line += ` (${int(apart)} more where the next file did not follow: calls cut there, see the inputs' notes)`;
+  }
   return line;
 }
 

@@ -7,7 +7,7 @@ import { createCaptureDecoder } from '../capture/decoder.js';
 import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from '../net/payload.js';
 import { newAccounting, type ContinuableSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { InputError } from '../errors.js';
-import { chainHolds, gapText } from '../chain.js';
+import { CHAINED_NOTE, UNCHAINED_NOTE, chainHolds, gapText } from '../chain.js';
 import { LF, takeSearchOverrun } from './bytes.js';
 import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
@@ -375,7 +375,7 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
     const h = held!;
     held = undefined;
     if (chainHolds(h.endTs, ts)) {
-      h.acc.notes.push(`read as one chain with ${name}, the next capture in time: calls in progress at the end of this file continue there`);
+      h.acc.notes.push(`${CHAINED_NOTE}${name}, the next capture in time: calls in progress at the end of this file continue there`);
       return;
     }
     // Not the capture that followed: the calls left open end with the file before, counted there, and this
@@ -384,7 +384,7 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
     feed.restart();
     feed.setAccounting(acc);
     const gap = Number.isFinite(h.endTs) ? `its first packet is ${gapText(ts - h.endTs)} this file's last SIP message` : 'this file had no SIP message';
-    h.acc.notes.push(`not continued by ${name} (${gap}): calls in progress at the end of this file are left unfinished`);
+    h.acc.notes.push(`${UNCHAINED_NOTE}${name} (${gap}): calls in progress at the end of this file are left unfinished`);
   };
 
   return {
@@ -429,7 +429,7 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
         if (decoder.format && last.format === 'unknown') last.format = decoder.format;
         if (held !== undefined) {
           // the last file gave no packet: nothing says its calls did not go on
-          held.acc.notes.push(`read as one chain with ${name}, the next capture in time (it held no packet to check against)`);
+          held.acc.notes.push(`${CHAINED_NOTE}${name}, the next capture in time (it held no packet to check against)`);
           held = undefined;
         }
         handler.end();

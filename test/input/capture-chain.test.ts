@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { digitFamily, planChains, type InputTimes } from '../../src/input/rotation.js';
 import type { InputSpec } from '../../src/input/expand.js';
 import { analyze, inputTimes } from '../../src/pipeline.js';
+import { inputsLine } from '../../src/report/format.js';
 import { benchScenario } from '../../src/gen/bench-spec.js';
 import { createCaptureDecoder } from '../../src/capture/decoder.js';
 import { newAccounting } from '../../src/types.js';
@@ -175,6 +176,7 @@ describe('a capture cut into pieces by time', () => {
     expect(got.inputs.reduce((n, i) => n + i.read, 0)).toBe(want.inputs[0]!.read);
     for (const i of got.inputs) expect(i.read).toBe(i.used + i.ignored + i.malformed);
     expect(got.inputs.filter((i) => i.notes.some((n) => n.startsWith('read as one chain with'))).length).toBe(pieces.length - 1);
+    expect(inputsLine(got)).toMatch(new RegExp(`; ${pieces.length - 1} seams between split or rotated files read through$`));
 
     // the same pieces under names that do not say they are one capture: each read alone, calls cut at every seam
     const apart = pieces.map((p, k) => {
@@ -209,6 +211,7 @@ describe('a capture cut into pieces by time', () => {
     const got = await analyze(names, { routesFile });
     expect(got.inputs[0]!.notes.some((n) => n.startsWith(`read as one chain with ${names[1]}`))).toBe(true);
     expect(got.inputs[1]!.notes.find((n) => n.startsWith('not continued by'))).toMatch(/its first packet is \d+(\.\d)? h after this file's last SIP message/);
+    expect(inputsLine(got)).toContain("; 1 seam between split or rotated files read through (1 more where the next file did not follow: calls cut there, see the inputs' notes)");
     // past the broken seam, the piece reads as it does alone
     const alone = await analyze([names[2]!], { routesFile });
     expect(got.inputs[2]!.records).toBe(alone.inputs[0]!.records);
