@@ -120,11 +120,13 @@ export interface InputTimes {
 }
 
 /**
- * The chains to read (indices into `specs`, oldest first): rotated logs by their names (rotationChains), and
- * captures split by time: in each family of names (digitFamily, one folder), each capture goes after the one
- * whose end its first packet meets (chain.ts: at most a minute before it, at most an hour after), so that the
- * ring buffers of two interfaces interleaved in time make two chains and captures taken side by side none.
- * `head` gives a capture's times, or undefined when the input is no capture or has no packet in its head.
+ * The chains to read (indices into `specs`, oldest first). In each family of names (digitFamily, one folder),
+ * each capture or log goes after the one whose end its first packet or stamp meets (chain.ts: at most a minute
+ * before it, at most an hour after), so that the ring buffers of two interfaces interleaved in time make two
+ * chains and captures taken side by side none. Inputs with no times (logs without stamps, a family whose years
+ * cannot be compared) keep the chains their names give (rotationChains). `head` gives an input's times, or
+ * undefined when it is neither a capture nor a log, or has no packet or stamp in its head. `notes` receives,
+ * for a file named like others but read apart, why.
  */
 export async function planChains(
   specs: readonly InputSpec[],
