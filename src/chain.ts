@@ -5,15 +5,42 @@
  * missing between them, or they are from different days).
  */
 export const CHAIN_BEHIND_MS = 60_000;
+export const CHAIN_GAP_MS = 3_600_000;
 
 /** How a file's notes begin when its open calls went on into the next file of its chain (the report counts them). */
 export const CHAINED_NOTE = 'read as one chain with ';
 /** How they begin when the next file of its chain did not follow it. */
 export const UNCHAINED_NOTE = 'not continued by ';
-export const CHAIN_GAP_MS = 3_600_000;
 
 export function chainHolds(lastTs: number, firstTs: number): boolean {
   return firstTs >= lastTs - CHAIN_BEHIND_MS && firstTs <= lastTs + CHAIN_GAP_MS;
+}
+
+/** How a reader names the two ends of a seam in its notes. */
+export interface SeamWords {
+  /** `the next rotated file` */
+  next: string;
+  /** `its first time stamp` */
+  first: string;
+  /** `this file's last` */
+  last: string;
+}
+export const LOG_SEAM: SeamWords = { next: 'the next rotated file', first: 'its first time stamp', last: "this file's last" };
+export const CAPTURE_SEAM: SeamWords = { next: 'the next capture in time', first: 'its first packet', last: "this file's last SIP message" };
+
+/**
+ * Does the file `nextName`, whose first time is `firstTs`, continue the one whose last time is `lastTs`? And the
+ * note for the older file. A side with no time (NaN: no stamp, no packet) cannot be checked, and nothing then
+ * says the calls did not go on: the seam is taken on trust.
+ */
+export function judgeSeam(lastTs: number, firstTs: number, nextName: string, w: SeamWords): { holds: boolean; note: string } {
+  const goOn = 'calls in progress at the end of this file continue there';
+  if (!Number.isFinite(lastTs) || !Number.isFinite(firstTs)) return { holds: true, note: `${CHAINED_NOTE}${nextName}, ${w.next} (nothing to check the seam against): ${goOn}` };
+  if (chainHolds(lastTs, firstTs)) return { holds: true, note: `${CHAINED_NOTE}${nextName}, ${w.next}: ${goOn}` };
+  return {
+    holds: false,
+    note: `${UNCHAINED_NOTE}${nextName} (${w.first} is ${gapText(firstTs - lastTs)} ${w.last}): calls in progress at the end of this file are left unfinished`,
+  };
 }
 
 /** `12 s`, `1.5 h`, `2.0 d`: a length of time, whatever its sign. */

@@ -58,9 +58,9 @@ export async function readInput(spec: InputSpec, sink: RecordSink, opts: ReadOpt
 
 /**
  * Reads a chain of inputs, oldest first (see input/rotation.ts), into the sink: one accounting per input, in
- * the chain's order. Consecutive inputs of a reader that can continue (Asterisk logs) go through one reader,
- * so that calls in progress at the end of one file may end in the next; any other input gets its own reader.
- * Never throws for a bad input.
+ * the chain's order. Consecutive inputs of one kind whose reader can continue (captures, Asterisk logs) go
+ * through one reader, so that calls in progress at the end of one file may end in the next; any other input
+ * gets its own reader. Never throws for a bad input.
  */
 export async function readChain(specs: readonly InputSpec[], sink: RecordSink, opts: ReadOptions = {}): Promise<InputAccounting[]> {
   const progress = opts.progress ?? silentProgress;
@@ -150,8 +150,7 @@ export async function readInputs(
   const inputs: InputAccounting[] = new Array(specs.length);
   const notes = new Map<number, string>();
   for (const chain of chains ?? (await planChains(specs, (s) => inputTimes(s, opts), notes))) {
-    const accs = await readChain(chain.map((i) => specs[i]!), sink, opts);
-    chain.forEach((i, k) => (inputs[i] = accs[k]!));
+    placeChain(inputs, chain, await readChain(chain.map((i) => specs[i]!), sink, opts));
   }
   addNotes(inputs, notes);
   return inputs;
@@ -239,6 +238,11 @@ function payloadTimes(name: string, bytes: Uint8Array): { first?: number; last?:
   return t;
 }
 
+/** A chain's accounting, in the chain's order, put where each of its inputs stands in `inputs`. */
+function placeChain(inputs: InputAccounting[], chain: readonly number[], accs: readonly InputAccounting[]): void {
+  chain.forEach((i, k) => (inputs[i] = accs[k]!));
+}
+
 /** The planner's notes on files named alike that were not read as one chain (see planChains). */
 function addNotes(inputs: InputAccounting[], notes: ReadonlyMap<number, string>): void {
   for (const [i, note] of notes) inputs[i]?.notes.push(note);
@@ -314,11 +318,10 @@ async function collectParallel(
   // hand over, and one thread fewer holds a heap of its own.
   const sink = aggregateSink(agg, wire);
   const sourceOpts: ReadOptions = { ...opts, routeOf: resolveRoutes(opts) };
-  const place = (chain: readonly number[], accs: readonly InputAccounting[]): void => chain.forEach((i, k) => (inputs[i] = accs[k]!));
   const readHere = async (): Promise<void> => {
     while (next < chains.length) {
       const chain = chains[next++]!;
-      place(chain, await readChain(chain.map((i) => specs[i]!), sink, sourceOpts));
+      placeChain(inputs, chain, await readChain(chain.map((i) => specs[i]!), sink, sourceOpts));
     }
   };
   // Workers' aggregates are merged once the main thread has read its share (adding and merging commute).
@@ -343,7 +346,7 @@ async function collectParallel(
               if (msg.type === 'progress') progress.add(msg.bytes);
               else if (msg.type === 'crash') reject(new Error(`${current.map((i) => specs[i]!.display).join(', ')}: ${msg.message}`));
               else if (msg.type === 'files') {
-                place(current, msg.accounting);
+                placeChain(inputs, current, msg.accounting);
                 give();
               } else {
                 handed.push(msg);

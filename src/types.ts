@@ -295,9 +295,10 @@ export interface SourceParser {
 }
 
 /**
- * A reader that can go on into the next file of a chain (rotated copies of one log, oldest first): the file
- * read so far ends (its last line, its accounting), its open calls stay open, and `accounting` becomes the
- * next file's. Whether those calls really continue is the reader's to judge from the data.
+ * A reader that can go on into the next file of a chain (the copies of a rotated log or the pieces of a capture
+ * split by time, oldest first): the file read so far ends (its last line or packet, its accounting), its open
+ * calls stay open, and `accounting` becomes the next file's. Whether those calls really continue is the
+ * reader's to judge from the data where the two files meet (chain.ts).
  */
 export interface ContinuableSource extends SourceParser {
   continueWith(file: string): void;

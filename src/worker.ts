@@ -9,7 +9,7 @@ import { WireCounter } from './sip/wire.js';
 import type { InputSpec } from './input/expand.js';
 import type { Progress } from './input/progress.js';
 
-/** Files to read, one chain of rotated logs or a single file (see input/rotation.ts), or `null`: no more files, send the aggregate. */
+/** Files to read, one chain or a single file (see input/rotation.ts), or `null`: no more files, send the aggregate. */
 export interface WorkerTask {
   specs: InputSpec[] | null;
 }

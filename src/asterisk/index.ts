@@ -33,7 +33,7 @@ import {
   type Stamp,
 } from './time.js';
 import { YearResolver } from './year.js';
-import { CHAINED_NOTE, UNCHAINED_NOTE, chainHolds, gapText } from '../chain.js';
+import { judgeSeam, LOG_SEAM } from '../chain.js';
 import { DialTracker, type Attempt, type Context, type DialOptions } from './dial.js';
 import { startsWithBytes as startsWith } from '../sip/bytes.js';
 import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
@@ -727,11 +727,8 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   function chainMeets(ts: number): void {
     const h = held!;
     held = undefined;
-    if (!Number.isFinite(ts) || !Number.isFinite(h.endTs)) {
-      h.acc.notes.push(`${CHAINED_NOTE}${file}, the next rotated file (no time stamp to check the seam against): calls in progress at the end of this file continue there`);
-    } else if (chainHolds(h.endTs, ts)) {
-      h.acc.notes.push(`${CHAINED_NOTE}${file}, the next rotated file: calls in progress at the end of this file continue there`);
-    } else {
+    const seam = judgeSeam(h.endTs, ts, file, LOG_SEAM);
+    if (!seam.holds) {
       // Not the file that followed (a copy missing between them, or another day): the calls left open end
       // where the file before ended, counted there.
       const own = acc;
@@ -742,8 +739,8 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       h.counts = counts();
       acc = own;
       setCounts(c);
-      h.acc.notes.push(`${UNCHAINED_NOTE}${file} (its first time stamp is ${gapText(ts - h.endTs)} this file's last): calls in progress at the end of this file are left unfinished`);
     }
+    h.acc.notes.push(seam.note);
     fileNotes(h.acc, h.counts);
   }
 

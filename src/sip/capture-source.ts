@@ -7,7 +7,7 @@ import { createCaptureDecoder } from '../capture/decoder.js';
 import { addrToString, type PayloadHandler, type PayloadVerdict, type TransportPayload } from '../net/payload.js';
 import { newAccounting, type ContinuableSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { InputError } from '../errors.js';
-import { CHAINED_NOTE, UNCHAINED_NOTE, chainHolds, gapText } from '../chain.js';
+import { CAPTURE_SEAM, judgeSeam } from '../chain.js';
 import { LF, takeSearchOverrun } from './bytes.js';
 import { SipStreamFramer } from './framer.js';
 import { countWarning, createSipFeed, type SipFeed } from './feed.js';
@@ -360,7 +360,7 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
   /** The file before in a chain, until the first packet of this one says whether its calls go on here. */
   let held: { acc: InputAccounting; endTs: number } | undefined;
 
-  /** The end of one file's packets; its calls stay open. Returns an error of the file's end (a cut header). */
+  /** The end of one file's packets (a cut last record or header goes to its `error`); its calls stay open. */
   const closeFile = (): void => {
     try {
       decoder.end();
@@ -371,20 +371,19 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
     if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
   };
 
+  /** The first packet of a continued file (NaN: it had none): do the calls of the file before go on here? */
   const meets = (ts: number): void => {
     const h = held!;
     held = undefined;
-    if (chainHolds(h.endTs, ts)) {
-      h.acc.notes.push(`${CHAINED_NOTE}${name}, the next capture in time: calls in progress at the end of this file continue there`);
-      return;
+    const seam = judgeSeam(h.endTs, ts, name, CAPTURE_SEAM);
+    if (!seam.holds) {
+      // Not the capture that followed: the calls left open end with the file before, counted there, and this
+      // one starts with a tracker that knows nothing of them (a Call-ID seen again is a new call here).
+      feed.setAccounting(h.acc);
+      feed.restart();
+      feed.setAccounting(acc);
     }
-    // Not the capture that followed: the calls left open end with the file before, counted there, and this
-    // one starts with a tracker that knows nothing of them (a Call-ID seen again is a new call here).
-    feed.setAccounting(h.acc);
-    feed.restart();
-    feed.setAccounting(acc);
-    const gap = Number.isFinite(h.endTs) ? `its first packet is ${gapText(ts - h.endTs)} this file's last SIP message` : 'this file had no SIP message';
-    h.acc.notes.push(`${UNCHAINED_NOTE}${name} (${gap}): calls in progress at the end of this file are left unfinished`);
+    h.acc.notes.push(seam.note);
   };
 
   return {
@@ -422,19 +421,13 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       decoder = createCaptureDecoder(next, watch, acc);
     },
     end(): void {
-      const last = acc;
       try {
-        decoder.end();
+        closeFile();
       } finally {
-        if (decoder.format && last.format === 'unknown') last.format = decoder.format;
-        if (held !== undefined) {
-          // the last file gave no packet: nothing says its calls did not go on
-          held.acc.notes.push(`${CHAINED_NOTE}${name}, the next capture in time (it held no packet to check against)`);
-          held = undefined;
-        }
+        if (held !== undefined) meets(NaN);
         handler.end();
         feed.end();
-        tlsNotes(last);
+        tlsNotes(acc);
       }
     },
   };
