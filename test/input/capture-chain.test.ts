@@ -61,7 +61,7 @@ describe('captures split by time, told from their names and first packets', () =
     const notes = new Map<number, string>();
     expect(await planChains(specs, heads(m), notes)).toEqual([[0, 2, 4], [1, 3, 5]]);
     // the first of the second chain says why it is not in the first one
-    expect([...notes]).toEqual([[1, 'named like /c/eth0_0.pcap but not read as one chain with it: the two overlap in time by 900 s (taken side by side?)']]);
+    expect([...notes]).toEqual([[1, 'named like /c/eth0_0.pcap but not read as one chain with it: the two overlap in time by 15 min (taken side by side?)']]);
     // three captures of the same hours (a proxy seen on three interfaces): three chains of one
     const side = ['/c/if1.pcap', '/c/if2.pcap', '/c/if3.pcap'].map(spec);
     expect(await planChains(side, heads({ '/c/if1.pcap': { first: 0, last: 60 * MIN }, '/c/if2.pcap': { first: 10 * MIN, last: 70 * MIN }, '/c/if3.pcap': { first: 20 * MIN, last: 80 * MIN } }))).toEqual([[0], [1], [2]]);
@@ -222,6 +222,20 @@ describe('a capture cut into pieces by time', () => {
     expect(through.notes.flat().some((n) => n.includes('NaN'))).toBe(false);
     // the same piece last: its seam is taken on trust too
     expect(records([pieces[0]!, headerOnly]).notes[0]).toContain('read as one chain with p1, the next capture in time (nothing to check the seam against): calls in progress at the end of this file continue there');
+  });
+
+  it('names a seam that spans minutes with nothing read (one piece missing): a quiet spell or a hole', async () => {
+    const d = mkdtempSync(join(dir, 'hole-'));
+    const names = [0, 1, 3].map((k) => {
+      const f = join(d, `cap_${k}.pcap`);
+      writeFileSync(f, pieces[k]!);
+      return f;
+    });
+    const got = await analyze(names, { routesFile });
+    // 0 → 1 meet within seconds; 1 → 3 skips the 20 minutes of piece 2, still within the hour a seam may span
+    expect(got.inputs[0]!.notes.find((n) => n.startsWith('read as one chain'))).not.toContain('across the seam');
+    const note = got.inputs[1]!.notes.find((n) => n.startsWith(`read as one chain with ${names[2]}`));
+    expect(note).toMatch(/; nothing was read for 2[0-4] min across the seam \(a quiet spell, or a missing piece of the chain: calls in progress then would end unseen\)$/);
   });
 
   it('does not carry calls into a piece that did not follow (pieces missing between them)', async () => {
