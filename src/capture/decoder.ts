@@ -8,7 +8,8 @@
  */
 import { InputError } from '../errors.js';
 import { u16, u32, u32be, u32le } from '../net/bytes.js';
-import { PacketDecoder } from '../net/decode.js';
+import { PacketDecoder, type TcpCarry } from '../net/decode.js';
+import type { TcpReassembler } from '../net/tcp.js';
 import type { PayloadHandler } from '../net/payload.js';
 import { countAnomaly, type InputAccounting } from '../types.js';
 import { couldBeCapture, describeNonCapture, sniffCapture, SNIFF_BYTES } from './sniff.js';
@@ -16,12 +17,23 @@ import { couldBeCapture, describeNonCapture, sniffCapture, SNIFF_BYTES } from '.
 export interface CaptureDecoder {
   push(chunk: Uint8Array): void;
   end(): void;
+  /**
+   * The end of one file of a chain of captures: as end(), but its TCP flows stay open and are returned, for the
+   * next file's decoder to go on with (createCaptureDecoder's `carried`); a cut last record or header is
+   * returned as `error` (end() throws it).
+   */
+  handOver(): { tcp: TcpReassembler; error?: InputError };
+  /** Closes the TCP flows carried over from the file before (the chain's check found that this file does not follow it). */
+  dropCarried(): void;
   readonly format: 'pcap' | 'pcapng' | undefined;
 }
 
-/** Builds a reader for one capture file; every packet is counted in `acc`. */
-export function createCaptureDecoder(file: string, handler: PayloadHandler, acc: InputAccounting): CaptureDecoder {
-  return new CaptureReader(file, handler, acc);
+/**
+ * Builds a reader for one capture file; every packet is counted in `acc`. `carried`: the TCP flows of the file
+ * before in a chain, and the check to make at the first TCP segment (see TcpCarry).
+ */
+export function createCaptureDecoder(file: string, handler: PayloadHandler, acc: InputAccounting, carried?: TcpCarry): CaptureDecoder {
+  return new CaptureReader(file, handler, acc, carried);
 }
 
 const SNIFF = 0;
@@ -85,8 +97,9 @@ class CaptureReader implements CaptureDecoder {
     private readonly file: string,
     handler: PayloadHandler,
     private readonly acc: InputAccounting,
+    carried?: TcpCarry,
   ) {
-    this.net = new PacketDecoder(file, handler, acc);
+    this.net = new PacketDecoder(file, handler, acc, carried);
     acc.unit = 'packet';
   }
 
@@ -167,6 +180,30 @@ class CaptureReader implements CaptureDecoder {
 
   end(): void {
     if (this.ended) return;
+    this.endOfFile();
+    this.net.end();
+    this.net.flush();
+  }
+
+  handOver(): { tcp: TcpReassembler; error?: InputError } {
+    let error: InputError | undefined;
+    try {
+      if (!this.ended) this.endOfFile();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      error = err;
+    }
+    const tcp = this.net.handOver();
+    this.net.flush();
+    return error === undefined ? { tcp } : { tcp, error };
+  }
+
+  dropCarried(): void {
+    this.net.dropCarried();
+  }
+
+  /** Whatever is left at the end of the file: no capture at all, a cut header, a cut last record. */
+  private endOfFile(): void {
     this.ended = true;
     if (this.state === SNIFF) {
       const head = this.carry.subarray(0, this.carryLen);
@@ -187,8 +224,6 @@ class CaptureReader implements CaptureDecoder {
       else this.acc.notes.push(`last pcapng block cut short at byte ${this.offset} (${detail})`);
       this.carryLen = 0;
     }
-    this.net.end();
-    this.net.flush();
   }
 
   // ── framing ─────────────────────────────────────────────────────────────────────────────────

@@ -17,6 +17,16 @@ import { EtherType, LinkType } from './linktypes.js';
 import { addrToString, ReusedPayload, type PayloadHandler, type PayloadVerdict } from './payload.js';
 import { TcpReassembler, type TcpFlow, type TcpSink } from './tcp.js';
 
+/**
+ * The TCP flows a file of a chain of captures hands to the next (PacketDecoder.handOver), and what the next is
+ * to call at its first TCP segment, before the flows are used: the chain's check that it follows (by then it may
+ * have called `dropCarried`).
+ */
+export interface TcpCarry {
+  tcp: TcpReassembler;
+  meet(ts: number): void;
+}
+
 const USED = 0;
 const IGNORED = 1;
 const ANOMALY = 2;
@@ -44,14 +54,23 @@ export class PacketDecoder implements TcpSink {
   private reason = '';
   private detail: string | undefined = undefined;
 
+  /** Called at the first TCP segment of a file that goes on with the flows of the one before (see TcpCarry). */
+  private carryMeet: ((ts: number) => void) | null = null;
+
   constructor(
     private readonly file: string,
     private readonly handler: PayloadHandler,
     private readonly acc: InputAccounting,
+    carried?: TcpCarry,
   ) {
     this.p = new ReusedPayload(this.src4, this.dst4, EMPTY);
     this.frags = new FragmentReassembler((set, why) => this.fragDropped(set, why));
-    this.tcp = new TcpReassembler(this);
+    if (carried === undefined) this.tcp = new TcpReassembler(this);
+    else {
+      this.tcp = carried.tcp;
+      this.tcp.adopt(this);
+      this.carryMeet = carried.meet;
+    }
   }
 
   /** Decodes one captured frame `buf[off, off + caplen)` of link type `linktype`. */
@@ -74,6 +93,23 @@ export class PacketDecoder implements TcpSink {
   end(): void {
     this.tcp.end();
     this.frags.end();
+  }
+
+  /**
+   * End of one file of a chain of captures: fragment sets that never completed are dropped, counted in this
+   * file; the TCP flows are returned open, for the next file to go on with (their parked segments are still
+   * counted here when they are delivered, see tcpCountAs).
+   */
+  handOver(): TcpReassembler {
+    this.carryMeet = null;
+    this.frags.end();
+    return this.tcp;
+  }
+
+  /** The TCP flows carried over from the file before are closed (it was not followed by this one, after all). */
+  dropCarried(): void {
+    this.carryMeet = null;
+    this.tcp.end();
   }
 
   get openFlows(): number {
@@ -397,6 +433,13 @@ export class PacketDecoder implements TcpSink {
     const doff = (b[o + 12]! >> 4) << 2;
     if (doff < 20) return this.bad('bad-tcp-header', `TCP data offset ${doff}`);
     if (doff > avail) return this.short('bad-tcp-header', `TCP data offset ${doff}`);
+    if (this.carryMeet !== null) {
+      // The first TCP segment of a file that goes on with the flows of the file before: is it its sequel? (This
+      // may drop the carried flows.)
+      const meet = this.carryMeet;
+      this.carryMeet = null;
+      meet(this.ts);
+    }
     const v6 = this.ipVer === 6;
     this.tcp.segment(
       this.ipVer, v6 ? this.src6 : this.src4, v6 ? this.dst6 : this.dst4,
@@ -537,6 +580,14 @@ export class PacketDecoder implements TcpSink {
     if (outcome === USED) this.acc.used++;
     else if (outcome === IGNORED) countIgnored(this.acc, this.reason);
     else if (outcome === ANOMALY) countAnomaly(this.acc, this.reason, { file: this.file, packet }, this.detail);
+  }
+
+  tcpCountAs(outcome: number, packet: number, by: TcpSink): void {
+    const d = by as PacketDecoder;
+    uncountIgnored(this.acc, 'tcp-out-of-order');
+    if (outcome === USED) this.acc.used++;
+    else if (outcome === IGNORED) countIgnored(this.acc, d.reason);
+    else if (outcome === ANOMALY) countAnomaly(this.acc, d.reason, { file: this.file, packet }, d.detail);
   }
 
   tcpIgnore(reason: string, _packet: number, parked: boolean): void {

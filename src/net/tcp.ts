@@ -16,6 +16,8 @@ export interface TcpSegmentParked {
   seq: number;
   data: Uint8Array;
   packet: number;
+  /** Where its packet was counted: the file it was read from (a chain of captures goes on with its flows). */
+  sink: TcpSink;
 }
 
 export class TcpFlow {
@@ -51,7 +53,12 @@ export interface TcpSink {
   tcpDeliver(flow: TcpFlow, data: Uint8Array): number;
   /** Counts `outcome` for a packet: the current one, or a parked one (`parked` true: it leaves `tcp-out-of-order`). */
   tcpCount(outcome: number, packet: number, parked: boolean): void;
-  /** Counts the current packet as ignored for `reason`. */
+  /**
+   * Counts the verdict `outcome` that `by` (the sink of a later file of a chain of captures, which delivered its
+   * bytes) gave a packet parked in this one: it leaves `tcp-out-of-order` here.
+   */
+  tcpCountAs(outcome: number, packet: number, by: TcpSink): void;
+  /** Counts the current packet (or a parked one) as ignored for `reason`. */
   tcpIgnore(reason: string, packet: number, parked: boolean): void;
   tcpFlowEnd(flow: TcpFlow): void;
 }
@@ -77,9 +84,17 @@ export class TcpReassembler {
 
   /** `key`: the flow hash key, random unless a test fixes it (see flowHash). */
   constructor(
-    private readonly sink: TcpSink,
+    private sink: TcpSink,
     private readonly key: Int32Array = newFlowKey(),
   ) {}
+
+  /**
+   * The next file of a chain of captures goes on with these flows: the packets it reads are counted by `sink`
+   * from now on; segments still parked are counted, when delivered, by the sink of the file they were read from.
+   */
+  adopt(sink: TcpSink): void {
+    this.sink = sink;
+  }
 
   get flows(): number {
     return this.count;
@@ -178,7 +193,7 @@ export class TcpReassembler {
       this.sink.tcpIgnore('tcp-retransmission', packet, false);
       return;
     }
-    parked.splice(i, 0, { seq, data: buf.slice(start, end), packet });
+    parked.splice(i, 0, { seq, data: buf.slice(start, end), packet, sink: this.sink });
     flow.parkedBytes += len;
     this.sink.tcpIgnore('tcp-out-of-order', packet, false);
     if (parked.length > TCP_MAX_PARKED_SEGMENTS || flow.parkedBytes > TCP_MAX_PARKED_BYTES) this.skipGap(flow);
@@ -194,12 +209,13 @@ export class TcpReassembler {
       parked.shift();
       flow.parkedBytes -= s.data.length;
       if (rel + s.data.length <= 0) {
-        this.sink.tcpIgnore('tcp-retransmission', s.packet, true);
+        s.sink.tcpIgnore('tcp-retransmission', s.packet, true);
         continue;
       }
       const out = this.deliver(flow, s.data.subarray(-rel));
       flow.nextSeq = (s.seq + s.data.length) >>> 0;
-      this.sink.tcpCount(out, s.packet, true);
+      if (s.sink === this.sink) this.sink.tcpCount(out, s.packet, true);
+      else s.sink.tcpCountAs(out, s.packet, this.sink);
     }
   }
 

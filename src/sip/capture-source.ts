@@ -116,12 +116,16 @@ export class SipPayloadHandler implements PayloadHandler {
   ) {}
 
   /**
-   * The next file of a chain of captures: positions name it and counts go to its accounting. TCP flows
-   * are not carried over (each file has its own TCP layer): what they held is flushed into the file before.
+   * The next file of a chain of captures: positions name it and counts go to its accounting. The TCP flows go
+   * on (the TCP layer hands them over): a message cut by the seam is framed whole in the next file.
    */
   switchFile(file: string, acc: InputAccounting): void {
-    this.end();
     this.file = file;
+    this.acc = acc;
+  }
+
+  /** Where warnings are counted from now on (a chain's seam: the flows of the file before end in its own). */
+  useAccounting(acc: InputAccounting): void {
     this.acc = acc;
   }
 
@@ -360,28 +364,30 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
   /** The file before in a chain, until the first packet of this one says whether its calls go on here. */
   let held: { acc: InputAccounting; endTs: number } | undefined;
 
-  /** The end of one file's packets (a cut last record or header goes to its `error`); its calls stay open. */
-  const closeFile = (): void => {
-    try {
-      decoder.end();
-    } catch (err) {
+  /** A cut last record or header goes to the file's `error`, the format to its accounting. */
+  const fileEnded = (err: unknown): void => {
+    if (err !== undefined) {
       if (!(err instanceof InputError)) throw err;
       acc.error ??= err.detail;
     }
     if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
   };
 
-  /** The first packet of a continued file (NaN: it had none): do the calls of the file before go on here? */
+  /** The first payload of a continued file (NaN: it had none): do the calls of the file before go on here? */
   const meets = (ts: number): void => {
     const h = held!;
     held = undefined;
     const seam = judgeSeam(h.endTs, ts, name, CAPTURE_SEAM);
     if (!seam.holds) {
-      // Not the capture that followed: the calls left open end with the file before, counted there, and this
-      // one starts with a tracker that knows nothing of them (a Call-ID seen again is a new call here).
+      // Not the capture that followed: the calls and TCP streams left open end with the file before, counted
+      // there, and this one starts with a tracker that knows nothing of them (a Call-ID seen again is a new
+      // call here).
       feed.setAccounting(h.acc);
+      handler.useAccounting(h.acc);
+      decoder.dropCarried();
       feed.restart();
       feed.setAccounting(acc);
+      handler.useAccounting(acc);
     }
     h.acc.notes.push(seam.note);
   };
@@ -397,7 +403,9 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       if (decoder.format && acc.format === 'unknown') acc.format = decoder.format;
     },
     continueWith(next: string): void {
-      closeFile();
+      // The file's TCP flows go on into the next one: a SIP message cut by the seam is framed there.
+      const { tcp, error } = decoder.handOver();
+      fileEnded(error);
       tlsNotes(acc);
       if (held !== undefined) meets(NaN);
       held = { acc, endTs: feed.tracker.latest };
@@ -405,24 +413,34 @@ export function createCaptureSource(file: string, sink: RecordSink, opts: Source
       acc = newAccounting(next, 'unknown', 'packet');
       feed.setAccounting(acc);
       handler.switchFile(next, acc);
-      // The first payload of the file decides the chain (see meets); the watch costs a call per packet of
+      // The first payload of the file decides the chain (see meets), or, before any, its first TCP segment, which
+      // must know whether the flows it may go on with are still there; the watch costs a call per payload of
       // a continued file only, none for a file read alone.
       let first = true;
       const watch: PayloadHandler = {
         onPayload(p) {
           if (first) {
             first = false;
-            meets(p.ts);
+            if (held !== undefined) meets(p.ts);
           }
           return handler.onPayload(p);
         },
         onFlowEnd: (key) => handler.onFlowEnd(key),
       };
-      decoder = createCaptureDecoder(next, watch, acc);
+      const meetTcp = (ts: number): void => {
+        if (held !== undefined) meets(ts);
+      };
+      decoder = createCaptureDecoder(next, watch, acc, { tcp, meet: meetTcp });
     },
     end(): void {
       try {
-        closeFile();
+        let error: unknown;
+        try {
+          decoder.end();
+        } catch (err) {
+          error = err;
+        }
+        fileEnded(error);
       } finally {
         if (held !== undefined) meets(NaN);
         handler.end();

@@ -8,7 +8,7 @@ import { digitFamily, planChains, type InputTimes } from '../../src/input/rotati
 import type { InputSpec } from '../../src/input/expand.js';
 import { analyze, inputTimes } from '../../src/pipeline.js';
 import { inputsLine } from '../../src/report/format.js';
-import { createCaptureSource } from '../../src/sip/capture-source.js';
+import { readPieces } from './pieces.js';
 import { benchScenario } from '../../src/gen/bench-spec.js';
 import { createCaptureDecoder } from '../../src/capture/decoder.js';
 import { newAccounting } from '../../src/types.js';
@@ -202,18 +202,8 @@ describe('a capture cut into pieces by time', () => {
 
   it('a piece with no packet between two others is a seam taken on trust, not a broken one', () => {
     const records = (parts: Uint8Array[]): { n: number; notes: string[][] } => {
-      let n = 0;
-      const src = createCaptureSource('p0', { record: () => n++ }, {});
-      const accs = [src.accounting];
-      parts.forEach((p, k) => {
-        if (k > 0) {
-          src.continueWith(`p${k}`);
-          accs.push(src.accounting);
-        }
-        src.push(p);
-      });
-      src.end();
-      return { n, notes: accs.map((a) => a.notes) };
+      const r = readPieces(parts);
+      return { n: r.records.length, notes: r.accounts.map((a) => a.notes) };
     };
     const headerOnly = pieces[0]!.subarray(0, 24);
     const through = records([pieces[0]!, headerOnly, pieces[1]!]);

@@ -38,6 +38,7 @@ function recorder(log: string[]): TcpSink {
   return {
     tcpDeliver: (f: TcpFlow, d: Uint8Array) => (log.push(`${f.key} ${Buffer.from(d).toString()}`), 0),
     tcpCount: () => {},
+    tcpCountAs: () => {},
     tcpIgnore: () => {},
     tcpFlowEnd: (f: TcpFlow) => void log.push(`end ${f.key}`),
   };
