@@ -100,6 +100,40 @@ export function digitFamily(name: string): string {
 }
 
 /**
+ * Whether a file's name carries the marks of a tool that cuts captures or rotates logs: dumpcap's ring buffer
+ * and editcap (`x_00001_20240305093232.pcapng`), a zero-padded number (`x_0007.pcap`), tcpdump -C (`x.pcap12`),
+ * logrotate and savelog (`x.3`), a date
+ * (`x-20240305.pcap`, `x_2024-03-05_0930.pcap`: tcpdump -G, dated copies) or a Unix time (`x.1709630000`).
+ * Names that differ only in another number (`call1.pcap`, `site2.pcap`, `sip-g722.pcap`) may well be separate
+ * captures: their family is chained only where one file begins within a minute of the other's end.
+ */
+export function splitterName(name: string): boolean {
+  const bare = name.endsWith('.gz') ? name.slice(0, -3) : name;
+  return SPLITTER_MARKS.some((re) => re.test(bare));
+}
+// Anchored or bounded patterns without nested repetition, on file names only.
+const SPLITTER_MARKS = [
+  /_[0-9]{5}_[0-9]{14}(\.[A-Za-z0-9]{1,8})?$/,
+  /(?:^|[^0-9])0[0-9]{2,}(?:[^0-9]|$)/,
+  /\.[A-Za-z]{1,8}[0-9]{1,6}$/,
+  /\.[0-9]{1,6}$/,
+  /(?:^|[^0-9])(?:19|20)[0-9]{2}[-_.]?(?:0[1-9]|1[0-2])[-_.]?(?:0[1-9]|[12][0-9]|3[01])/,
+  /(?:^|[^0-9])1[0-9]{9}(?:[^0-9]|$)/,
+];
+
+/**
+ * Whether a family of names is one a splitter made: each name has its marks, or is the live file the others
+ * were cut from (`x.pcap` beside tcpdump -C's `x.pcap1`, `full` beside `full.1` or `full-20241123`).
+ */
+function splitterFamily(names: readonly string[]): boolean {
+  const bare = names.map((n) => (n.endsWith('.gz') ? n.slice(0, -3) : n));
+  return bare.every((b) => splitterName(b) || bare.some((o) => o.length > b.length && o.startsWith(b) && /^[-_.]?[0-9]+$/.test(o.slice(b.length))));
+}
+
+/** Families whose names do not say they are pieces of one input: the most a seam may span, either way. */
+export const LOOSE_NAMES_GAP_MS = 60_000;
+
+/**
  * Two captures whose first packets lie closer than this, when the end of the earlier one is not known (a
  * compressed file), were taken side by side (two interfaces, two SBCs, copies), unless the earlier file was
  * last written when the later one begins: they are not chained.
@@ -169,6 +203,7 @@ export async function planChains(
   }
   for (const members of families.values()) {
     const timed = members.filter((i) => heads.has(i)).map((i) => ({ i, ...heads.get(i)!, rank: rankOf(specs[i]!) }));
+    const loose = !splitterFamily(members.map((i) => basename(specs[i]!.path)));
     // by first time; on a tie (a rotation within one second), the one that ends first, then by name (rotationName)
     timed.sort((a, b) => a.first - b.first || (a.last ?? a.first) - (b.last ?? b.first) || a.rank - b.rank || a.i - b.i);
     const open: Array<{ members: number[]; end?: number; first: number; mtime?: number }> = [];
@@ -177,14 +212,22 @@ export async function planChains(
       let best: (typeof open)[number] | undefined;
       let bestGap = Infinity;
       for (const c of open) {
-        const gap = c.end !== undefined ? (chainHolds(c.end, t.first) ? Math.abs(t.first - c.end) : Infinity) : unknownEndGap(c, t.first, t.log === true);
+        const gap = loose
+          ? c.end !== undefined && Math.abs(t.first - c.end) <= LOOSE_NAMES_GAP_MS
+            ? Math.abs(t.first - c.end)
+            : Infinity
+          : c.end !== undefined
+            ? chainHolds(c.end, t.first)
+              ? Math.abs(t.first - c.end)
+              : Infinity
+            : unknownEndGap(c, t.first, t.log === true);
         if (gap < bestGap) {
           best = c;
           bestGap = gap;
         }
       }
       if (best === undefined) {
-        if (k > 0) notes?.set(t.i, apartNote(specs[timed[k - 1]!.i]!.display, timed[k - 1]!, t.first));
+        if (k > 0) notes?.set(t.i, apartNote(specs[timed[k - 1]!.i]!.display, timed[k - 1]!, t.first, loose));
         open.push({ members: [t.i], end: t.last, first: t.first, mtime: t.mtime });
       } else {
         best.members.push(t.i);
@@ -200,13 +243,17 @@ export async function planChains(
 }
 
 /** Why a file named like the one before it in time was not read as one chain with it. */
-function apartNote(prevName: string, prev: InputTimes, first: number): string {
-  const why =
-    prev.last === undefined
-      ? 'the two begin less than a minute apart (taken side by side?)'
-      : first < prev.last
-        ? `the two overlap in time by ${spanText(prev.last - first)} (taken side by side?)`
-        : `it begins ${gapText(first - prev.last)} that file ends`;
+function apartNote(prevName: string, prev: InputTimes, first: number, loose: boolean): string {
+  let why: string;
+  if (prev.last !== undefined && first < prev.last) why = `the two overlap in time by ${spanText(prev.last - first)} (taken side by side?)`;
+  else if (loose) {
+    why =
+      prev.last === undefined
+        ? 'the names do not say they are pieces of one capture or log (a splitter numbers or dates its files), and the end of that file cannot be read beforehand (compressed) to see whether this one follows within a minute'
+        : `it begins ${gapText(first - prev.last)} that file ends, and the names do not say they are pieces of one capture or log (a splitter numbers or dates its files): such files are read as one only when one begins within a minute of the other's end`;
+  } else {
+    why = prev.last === undefined ? 'the two begin less than a minute apart (taken side by side?)' : `it begins ${gapText(first - prev.last)} that file ends`;
+  }
   return `named like ${prevName} but not read as one chain with it: ${why}`;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digitFamily, planChains, type InputTimes } from '../../src/input/rotation.js';
+import { digitFamily, planChains, splitterName, type InputTimes } from '../../src/input/rotation.js';
 import type { InputSpec } from '../../src/input/expand.js';
 import { analyze, inputTimes } from '../../src/pipeline.js';
 import { inputsLine } from '../../src/report/format.js';
@@ -31,6 +31,40 @@ describe('captures split by time, told from their names and first packets', () =
   const heads = (m: Record<string, InputTimes | undefined>) => async (s: InputSpec) => m[s.path];
   const MIN = 60_000;
 
+  it('tells the names a splitter gives its files from names that merely differ in a number', () => {
+    for (const n of [
+      'ring_00001_20240305093232.pcapng', // dumpcap -b
+      'out_00000_20240305093232.pcap', // editcap -c / -i
+      'sbc.pcap12', // tcpdump -C
+      'sbc.pcap3.gz',
+      'part_007.pcap', // zero-padded
+      'full.3', // logrotate, savelog
+      'full.3.gz',
+      'full-20241123', // dated copies
+      'sbc_2024-03-05_0930.pcap', // tcpdump -G with a date in the pattern
+      'cap.1709630000.pcap', // tcpdump -G %s
+    ]) {
+      expect(splitterName(n), n).toBe(true);
+    }
+    for (const n of ['call1.pcap', 'site2.pcap', 'sip-rtp-g722.pcap', 'eth1.pcap', 'test-12.pcapng', 'bob2alice.pcap', 'v6-2.pcap']) {
+      expect(splitterName(n), n).toBe(false);
+    }
+  });
+
+  it('reads files whose names merely differ in a number as one only when one begins within a minute of the other’s end', async () => {
+    const specs = ['/c/site1.pcap', '/c/site2.pcap', '/c/site3.pcap'].map(spec);
+    const notes = new Map<number, string>();
+    // site2 30 minutes after site1 ends: separate captures; site3 20 s after site2 ends: a capture stopped and started again
+    const times = { '/c/site1.pcap': { first: 0, last: 10 * MIN }, '/c/site2.pcap': { first: 40 * MIN, last: 50 * MIN }, '/c/site3.pcap': { first: 50 * MIN + 20_000, last: 60 * MIN } };
+    expect(await planChains(specs, heads(times), notes)).toEqual([[0], [1, 2]]);
+    expect([...notes]).toEqual([
+      [1, "named like /c/site1.pcap but not read as one chain with it: it begins 30 min after that file ends, and the names do not say they are pieces of one capture or log (a splitter numbers or dates its files): such files are read as one only when one begins within a minute of the other's end"],
+    ]);
+    // the same times under tcpdump -C's names: one chain (a seam may span up to an hour)
+    const ring = ['/c/site.pcap', '/c/site.pcap1', '/c/site.pcap2'].map(spec);
+    expect(await planChains(ring, heads({ '/c/site.pcap': times['/c/site1.pcap'], '/c/site.pcap1': times['/c/site2.pcap'], '/c/site.pcap2': times['/c/site3.pcap'] }))).toEqual([[0, 1, 2]]);
+  });
+
   it('chains the pieces of one capture in the order of their first packets, the tcpdump -C base name included', async () => {
     const specs = ['/c/sbc.pcap2', '/c/sbc.pcap', '/c/sbc.pcap1', '/c/other.pcap', '/l/full.1', '/l/full'].map(spec);
     const chains = await planChains(specs, heads({ '/c/sbc.pcap': { first: 0 }, '/c/sbc.pcap1': { first: 10 * MIN }, '/c/sbc.pcap2': { first: 20 * MIN }, '/c/other.pcap': { first: 5 } }));
@@ -41,8 +75,11 @@ describe('captures split by time, told from their names and first packets', () =
     const specs = ['/c/eth0.pcap', '/c/eth1.pcap', '/c/eth2.pcap'].map(spec);
     // three interfaces captured at once: read in parallel
     expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 3_600_000 }, '/c/eth1.pcap': { first: 200, mtime: 3_600_000 }, '/c/eth2.pcap': { first: 400, mtime: 3_600_000 } }))).toEqual([[0], [1], [2]]);
-    // a ring buffer of busy 20-second files: each file was last written when the next began
-    expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 20_000 }, '/c/eth1.pcap': { first: 20_050, mtime: 40_000 }, '/c/eth2.pcap': { first: 40_020, mtime: 60_000 } }))).toEqual([[0, 1, 2]]);
+    // a ring buffer of busy 20-second files (tcpdump -C, compressed: ends unknown): each file was last written when the next began
+    const ring = ['/c/eth0.pcap.gz', '/c/eth0.pcap1.gz', '/c/eth0.pcap2.gz'].map(spec);
+    expect(await planChains(ring, heads({ '/c/eth0.pcap.gz': { first: 0, mtime: 20_000 }, '/c/eth0.pcap1.gz': { first: 20_050, mtime: 40_000 }, '/c/eth0.pcap2.gz': { first: 40_020, mtime: 60_000 } }))).toEqual([[0, 1, 2]]);
+    // the same times under names that do not say they are pieces of one capture: their ends unknown, not chained
+    expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 20_000 }, '/c/eth1.pcap': { first: 20_050, mtime: 40_000 }, '/c/eth2.pcap': { first: 40_020, mtime: 60_000 } }))).toEqual([[0], [1], [2]]);
     // copies of one capture (the same first packet) are never a chain
     expect(await planChains(specs, heads({ '/c/eth0.pcap': { first: 0, mtime: 0 }, '/c/eth1.pcap': { first: 0, mtime: 0 }, '/c/eth2.pcap': { first: 0, mtime: 0 } }))).toEqual([[0], [1], [2]]);
   });
@@ -217,7 +254,7 @@ describe('a capture cut into pieces by time', () => {
   it('names a seam that spans minutes with nothing read (one piece missing): a quiet spell or a hole', async () => {
     const d = mkdtempSync(join(dir, 'hole-'));
     const names = [0, 1, 3].map((k) => {
-      const f = join(d, `cap_${k}.pcap`);
+      const f = join(d, `cap.pcap${k || ''}`);
       writeFileSync(f, pieces[k]!);
       return f;
     });
@@ -228,12 +265,28 @@ describe('a capture cut into pieces by time', () => {
     expect(note).toMatch(/; nothing was read for 2[0-4] min across the seam \(a quiet spell, or a missing piece of the chain: calls in progress then would end unseen\)$/);
   });
 
+  it('does not join captures whose names merely differ in a number (two sites, two test calls) when they do not meet', async () => {
+    const d = mkdtempSync(join(dir, 'sites-'));
+    const names = [0, 2].map((k, j) => {
+      const f = join(d, `site${j + 1}.pcap`);
+      writeFileSync(f, pieces[k]!);
+      return f;
+    });
+    const got = await analyze(names, { routesFile });
+    const alone = await Promise.all(names.map((n) => analyze([n], { routesFile })));
+    expect(got.inputs.map((i) => i.records)).toEqual(alone.map((a) => a.inputs[0]!.records));
+    expect(got.totals.attempts).toBe(alone[0]!.totals.attempts + alone[1]!.totals.attempts);
+    expect(got.totals.minutes).toBeCloseTo(alone[0]!.totals.minutes + alone[1]!.totals.minutes, 1);
+    expect(got.inputs.flatMap((i) => i.notes).some((n) => n.startsWith('read as one chain'))).toBe(false);
+    expect(got.inputs[1]!.notes.some((n) => n.startsWith(`named like ${names[0]} but not read as one chain with it: it begins`))).toBe(true);
+  });
+
   it('does not carry calls into a piece that did not follow (pieces missing between them)', async () => {
     const d = mkdtempSync(join(dir, 'gap-'));
     // pieces 0, 1 and 6: the seam 1 → 6 skips over more than an hour of capture. Compressed, their ends are
     // not read beforehand: the seam is judged when the reader gets there.
     const names = [0, 1, 6].map((k) => {
-      const f = join(d, `cap_${k}.pcap.gz`);
+      const f = join(d, `cap.pcap${k || ''}.gz`);
       writeFileSync(f, gzipSync(pieces[k]!));
       return f;
     });
