@@ -439,11 +439,28 @@ class CaptureReader implements CaptureDecoder {
     }
   }
 
+  /**
+   * Milliseconds of a 64-bit timestamp of `iface.ups` units a second. Nanosecond counts of today's dates pass 2^53,
+   * where a double no longer holds every integer: the remainder is then taken exactly from the two 32-bit halves,
+   * so that a packet has the same time in a pcapng file as in a nanosecond pcap.
+   */
   private ngTime(iface: NgInterface, hi: number, lo: number): number {
-    const total = hi * 4294967296 + lo;
     const ups = iface.ups;
-    const sec = Math.floor(total / ups);
-    return (sec + iface.offsetSec) * 1000 + ((total - sec * ups) * 1000) / ups;
+    let sec: number;
+    let rem: number;
+    if (hi < 0x200000 || ups > 2 ** 37 || ups < 4096) {
+      const total = hi * 4294967296 + lo;
+      sec = Math.floor(total / ups);
+      rem = total - sec * ups;
+    } else {
+      // (hi·2^32 + lo) mod ups, in steps that stay below 2^53 (ups ≤ 2^37); the quotient is then an integer
+      // the rounded division finds exactly (its error is below half a unit for ups ≥ 2^12).
+      rem = ((((hi % ups) * 65536) % ups) * 65536) % ups;
+      rem = (rem + lo) % ups;
+      sec = Math.round((hi * 4294967296 - rem + lo) / ups);
+    }
+    const frac = ups % 1000 === 0 ? rem / (ups / 1000) : (rem * 1000) / ups;
+    return (sec + iface.offsetSec) * 1000 + frac;
   }
 
   private badBlock(detail: string): void {

@@ -507,3 +507,33 @@ describe('payload bytes without a view', () => {
     expect(got.every((g) => g.sameView)).toBe(true);
   });
 });
+
+describe('pcapng time stamps past 2^53 units', () => {
+  it('a nanosecond pcapng gives each packet the time a nanosecond pcap gives it', () => {
+    // today's dates in nanoseconds pass 2^53: a double cannot hold the count whole
+    const nanos = [1_709_629_200_123_456_789n, 1_709_629_200_999_999_999n, 1_709_629_201_000_000_001n, 4_102_444_799_999_999_999n];
+    for (let i = 1n; i <= 300n; i++) nanos.push(1_733_000_000_000_000_000n + i * 1_234_567_891n);
+    const le32 = (n: bigint): number[] => [Number(n & 0xffn), Number((n >> 8n) & 0xffn), Number((n >> 16n) & 0xffn), Number((n >> 24n) & 0xffn)];
+    const pkt = w.ethernet(v4());
+    const pad = (n: number): number => (4 - (n % 4)) % 4;
+    const blocks: number[] = [];
+    const put = (type: number, body: number[]): void => {
+      const len = 12 + body.length;
+      blocks.push(...le32(BigInt(type)), ...le32(BigInt(len)), ...body, ...le32(BigInt(len)));
+    };
+    put(0x0a0d0d0a, [0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    // interface: Ethernet, if_tsresol 9 (option 9, length 1), end of options
+    put(1, [1, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0]);
+    for (const ns of nanos) {
+      const data = [...pkt, ...new Array<number>(pad(pkt.length)).fill(0)];
+      put(6, [0, 0, 0, 0, ...le32(ns >> 32n), ...le32(ns & 0xffffffffn), ...le32(BigInt(pkt.length)), ...le32(BigInt(pkt.length)), ...data]);
+    }
+    const ng = decode(Uint8Array.from(blocks));
+    const want = nanos.map((ns) => Number(ns / 1_000_000_000n) * 1000 + Number(ns % 1_000_000_000n) / 1e6);
+    expect(ng.seen.map((s) => s.ts)).toEqual(want);
+    // and the nanosecond pcap reader gives the very same numbers (milliseconds in a double: 244 ns apart at these dates)
+    const pcap: number[] = [0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0];
+    for (const ns of nanos) pcap.push(...le32(ns / 1_000_000_000n), ...le32(ns % 1_000_000_000n), ...le32(BigInt(pkt.length)), ...le32(BigInt(pkt.length)), ...pkt);
+    expect(decode(Uint8Array.from(pcap)).seen.map((s) => s.ts)).toEqual(want);
+  });
+});
