@@ -1,6 +1,6 @@
 /**
  * The year of `[Nov 14 22:13:20]` stamps, which have none. In order:
- *   1. `--year` (SourceOptions.year);
+ *   1. `--year` (SourceOptions.year): the year of the first year-less stamp, later ones following the months;
  *   2. the year of the nearest earlier full date in the same file: a `[2023-11-14 …]` stamp (Asterisk writes
  *      one in the banner at every start and logger reload), an RFC 5424 stamp, or the EventTV of a security
  *      event. From there the year follows the months: a step back of more than six months (Dec → Jan) is a
@@ -19,6 +19,13 @@ const YEAR_NOTE: Record<YearSource, string> = {
   clock: 'the current year (the previous one when the date would be in the future): no full date seen earlier in this file',
 };
 
+/** The year of a stamp in `month`, after one in `year`/`refMonth`: a step back of more than six months (Dec → Jan) is a new year, a step forward of more than six the year before. */
+function followMonths(year: number, refMonth: number, month: number): number {
+  if (month < refMonth - 6) return year + 1;
+  if (month > refMonth + 6) return year - 1;
+  return year;
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-/;
 const EPOCH_DASH = /^\d{9,11}-/;
 
@@ -27,6 +34,9 @@ export class YearResolver {
   private refMonth = 0;
   private refSource: YearSource = 'full-date line';
   private readonly uses: Record<YearSource, number> = { option: 0, 'full-date line': 0, EventTV: 0, clock: 0 };
+  /** The year and month of the last year-less stamp under `--year`. */
+  private optYear = 0;
+  private optMonth = 0;
 
   constructor(
     private readonly option: number | undefined,
@@ -37,13 +47,15 @@ export class YearResolver {
   yearOf(s: Stamp): number {
     if (s.hasYear) return s.year;
     if (this.option !== undefined) {
+      // the option's year is the first stamp's; from there the year follows the months, across a year end too
       this.uses.option++;
-      return this.option;
+      if (this.optYear === 0) this.optYear = this.option;
+      else this.optYear = followMonths(this.optYear, this.optMonth, s.month);
+      this.optMonth = s.month;
+      return this.optYear;
     }
     if (this.refYear !== 0) {
-      let y = this.refYear;
-      if (s.month < this.refMonth - 6) y++;
-      else if (s.month > this.refMonth + 6) y--;
+      const y = followMonths(this.refYear, this.refMonth, s.month);
       this.refYear = y;
       this.refMonth = s.month;
       this.uses[this.refSource]++;

@@ -106,9 +106,13 @@ describe('timestamps', () => {
     reconciled(r.acc);
     expect(r.security.map((e) => new Date(e.ts).toISOString())).toEqual(['2023-12-31T23:59:59.000Z', '2024-01-01T00:00:01.000Z']);
     expect(r.acc.notes.some((n) => n.includes('nearest earlier line with a full date'))).toBe(true);
+    // --year gives the first year-less stamp its year; the next, in January, is in the year after
     const withYear = run(Buffer.from(log.split('\n').slice(1).join('\n')), 0, { year: 2019 });
-    expect(new Date(withYear.security[0]!.ts).toISOString()).toBe('2019-12-31T23:59:59.000Z');
-    expect(withYear.acc.notes.some((n) => n.includes('--year'))).toBe(true);
+    expect(withYear.security.map((e) => new Date(e.ts).toISOString())).toEqual(['2019-12-31T23:59:59.000Z', '2020-01-01T00:00:01.000Z']);
+    expect(withYear.acc.notes).toContain('yearInferredFrom: 2 year-less timestamps took their year from the --year option');
+    // and back: a log that starts in January read with the year of its first line
+    const back = run(Buffer.from([log.split('\n')[2], log.split('\n')[1]].join('\n')), 0, { year: 2020 });
+    expect(back.security.map((e) => new Date(e.ts).toISOString())).toEqual(['2020-01-01T00:00:01.000Z', '2019-12-31T23:59:59.000Z']);
   });
 
   it('--tz applies to log stamps', () => {
