@@ -67,6 +67,18 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     if (m) feedMessage(m);
     return m;
   };
+  /** The tracker's count of calls without their INVITE when this file began (a chain moves on, see setAccounting). */
+  let orphansBefore = 0;
+  /** The note on calls this file showed the end of but not the INVITE. */
+  const orphanNote = (): void => {
+    const n = tracker.orphanCalls - orphansBefore;
+    orphansBefore = tracker.orphanCalls;
+    if (n > 0) {
+      acc.notes.push(
+        `${n} call${n === 1 ? '' : 's'} got a final response whose INVITE is not in this input (it began after the INVITE was sent): not counted as attempts`,
+      );
+    }
+  };
   const feed: SipFeed = {
     tracker,
     feedBytes,
@@ -76,14 +88,18 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     },
     feedMessage,
     setAccounting(a) {
+      if (a !== acc) orphanNote();
       acc = a;
     },
     end() {
       tracker.end();
+      orphanNote();
     },
     restart() {
       tracker.end();
+      orphanNote();
       tracker = new CallTracker(counting, opts);
+      orphansBefore = 0;
       feed.tracker = tracker;
     },
   };

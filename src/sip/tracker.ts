@@ -98,6 +98,9 @@ interface Leg {
   finished: boolean;
 }
 
+/** Call-IDs kept to count each call whose INVITE was not read once (then the set starts again). */
+const ORPHAN_IDS_MAX = 10_000;
+
 export interface CallTrackerOptions extends SourceOptions {
   /** Override the tombstone cap (tests). */
   tombstoneCap?: number;
@@ -179,6 +182,12 @@ export class CallTracker {
   }
   /** Attempts emitted so far. */
   emitted = 0;
+  /**
+   * Calls whose INVITE was not read but a final response to it was (a capture begun after the INVITE; late
+   * copies of a closed call, still tombstoned, are not counted): distinct Call-IDs, up to ORPHAN_IDS_MAX kept.
+   */
+  orphanCalls = 0;
+  private orphanIds = new Set<string>();
 
   constructor(
     private readonly sink: RecordSink,
@@ -356,6 +365,13 @@ export class CallTracker {
     for (const leg of this.findLegs(legs, m, m.method === 'CANCEL' || m.method === 'ACK')) this.inDialogRequest(leg, m);
   }
 
+  private orphan(callId: string): void {
+    if (this.tombstones.has(callId) || this.orphanIds.has(callId)) return;
+    if (this.orphanIds.size >= ORPHAN_IDS_MAX) this.orphanIds = new Set();
+    this.orphanIds.add(callId);
+    this.orphanCalls++;
+  }
+
   private inDialogRequest(leg: Leg, m: SipMessage): void {
     if (m.ts > leg.lastTs) leg.lastTs = m.ts;
     const side = this.sideOf(leg, m);
@@ -509,7 +525,11 @@ export class CallTracker {
       return;
     }
     const legs = this.calls.get(m.callId);
-    if (!legs) return; // orphan response: on the wire only
+    if (!legs) {
+      // on the wire only; counted (once a call) when it ends an INVITE this input never showed
+      if (m.status >= 200) this.orphan(m.callId);
+      return;
+    }
     const leg = this.findLegs(legs, m, true)[0];
     if (!leg) return;
     if (m.ts > leg.lastTs) leg.lastTs = m.ts;

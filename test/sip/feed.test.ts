@@ -24,3 +24,30 @@ describe('createSipFeed (SIP text from logs)', () => {
     expect(acc).toMatchObject({ sipMessages: 3, records: 1 });
   });
 });
+
+describe('calls whose INVITE is not in the input', () => {
+  const hdr = (id: string, cseq: string, to = '') =>
+    `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-${id}\nFrom: <sip:100@pbx>;tag=a1\nTo: <sip:200@203.0.113.7>${to}\nCall-ID: ${id}\nCSeq: ${cseq}\n`;
+  const out = { src: '10.0.0.1', srcPort: 5060, dst: '203.0.113.7', dstPort: 5060, transport: 'udp' as const };
+  const back = { src: '203.0.113.7', srcPort: 5060, dst: '10.0.0.1', dstPort: 5060, transport: 'udp' as const };
+  const at = (ts: number) => ({ ts, position: { file: 'cap', packet: ts } });
+
+  it('are named in a note, once a call, and not the late copies of a call that was read whole', () => {
+    const acc = newAccounting('cap', 'pcap', 'packet');
+    const records: CallRecord[] = [];
+    const feed = createSipFeed({ record: (r) => records.push(r) }, {}, acc);
+    // begun after the INVITE of `mid-1`: its 180, its 486 twice (retransmitted), the ACK; and `mid-2`'s 200
+    feed.feedText(`SIP/2.0 180 Ringing\n${hdr('mid-1', '1 INVITE', ';tag=b')}\n`, { ...back, ...at(1) });
+    feed.feedText(`SIP/2.0 486 Busy Here\n${hdr('mid-1', '1 INVITE', ';tag=b')}\n`, { ...back, ...at(2) });
+    feed.feedText(`SIP/2.0 486 Busy Here\n${hdr('mid-1', '1 INVITE', ';tag=b')}\n`, { ...back, ...at(3) });
+    feed.feedText(`ACK sip:200@203.0.113.7 SIP/2.0\n${hdr('mid-1', '1 ACK', ';tag=b')}\n`, { ...out, ...at(4) });
+    feed.feedText(`SIP/2.0 200 OK\n${hdr('mid-2', '7 INVITE', ';tag=c')}\n`, { ...back, ...at(5) });
+    // a call read whole, then a late copy of its final response
+    feed.feedText(`INVITE sip:200@203.0.113.7 SIP/2.0\n${hdr('whole', '1 INVITE')}\n`, { ...out, ...at(10) });
+    feed.feedText(`SIP/2.0 404 Not Found\n${hdr('whole', '1 INVITE', ';tag=d')}\n`, { ...back, ...at(11) });
+    feed.feedText(`SIP/2.0 404 Not Found\n${hdr('whole', '1 INVITE', ';tag=d')}\n`, { ...back, ...at(400_000) });
+    feed.end();
+    expect(records.map((r) => r.callId)).toEqual(['whole']);
+    expect(acc.notes).toEqual(['2 calls got a final response whose INVITE is not in this input (it began after the INVITE was sent): not counted as attempts']);
+  });
+});
