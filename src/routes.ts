@@ -8,6 +8,13 @@
  *   2001:db8::/32,VendorC
  *
  * `match` is an IPv4/IPv6 address or CIDR block; the longest matching prefix wins.
+ *
+ * Every line is checked, and a file with a wrong line is refused (an InputError naming the file and the
+ * line) rather than read in part: a routes file decides which vendor is blamed. That includes two lines
+ * that give the same address or prefix (however written: `10.0.0.1/8` is `10.0.0.0/8`, `2001:DB8::1` is
+ * `2001:db8::1`) to two different routes: no line silently wins. The same mapping written twice is
+ * accepted. A more specific prefix inside a wider one is no conflict: that is what longest-prefix is for.
+ * See docs/routes.md.
  */
 import { InputError } from './errors.js';
 import { parseAddr } from './net/payload.js';
@@ -60,6 +67,8 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
   const v4 = newTable();
   const v6 = newTable();
   let header = false;
+  /** Where each address/prefix was mapped: `4/24/c63364` → its first line. */
+  const seen = new Map<string, { line: number; match: string; route: string }>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '').replace(/^\uFEFF/, '');
@@ -88,6 +97,21 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
       if (!/^\d{1,3}$/.test(b) || Number(b) > max) throw new InputError(file, `${where}: bad prefix length in "${match}"`);
       bits = Number(b);
     }
+    const key = prefixKey(addr, bits);
+    const id = `${addr.length}/${bits}/${key}`;
+    const prev = seen.get(id);
+    if (prev !== undefined) {
+      if (prev.route !== route) {
+        const what = bits === max ? 'address' : 'prefix';
+        throw new InputError(
+          file,
+          `${where}: ${JSON.stringify(match)} → ${JSON.stringify(route)} conflicts with line ${prev.line}: ${JSON.stringify(prev.match)} → ${JSON.stringify(prev.route)} ` +
+            `(the same ${what}, two routes): neither line wins; keep the right one and delete the other`,
+        );
+      }
+      continue;
+    }
+    seen.set(id, { line: i + 1, match, route });
     const table = addr.length === 4 ? v4 : v6;
     let m = table.byLength.get(bits);
     if (!m) {
@@ -95,7 +119,7 @@ export function loadRoutes(text: string, file: string): (addr: string) => string
       table.lengths.push(bits);
       table.lengths.sort((x, y) => y - x);
     }
-    m.set(prefixKey(addr, bits), route);
+    m.set(key, route);
   }
   if (!header) throw new InputError(file, 'no "match,route" header: the file is empty');
 

@@ -2,7 +2,7 @@
  * From an Aggregator to the AnalysisResult: metrics per route, in total and per bucket; prefixes;
  * 486 spikes; false busy; FAS; span and the thresholds in force.
  */
-import type { InputAccounting } from '../types.js';
+import { UNKNOWN_ROUTE, type InputAccounting } from '../types.js';
 import { VERSION } from '../version.js';
 import { ADD_TIME_THRESHOLDS, type Aggregator, type AnalysisOptions, type RouteAgg } from './aggregate.js';
 import { chooseBucket, fitBucket, groupOf, parseBucket } from './buckets.js';
@@ -162,14 +162,22 @@ function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {
   return out;
 }
 
-/** `all` is the routes' totals added together. */
+/**
+ * `all` is the routes' totals added together. FAS is a verdict on a vendor: the route UNKNOWN_ROUTE (CDR rows
+ * that name no trunk and no dstchannel peer, i.e. calls the PBX answered itself: IVR, voicemail) is neither
+ * judged nor one of the "other routes" a vendor is compared with (its 100 % ASR and short calls would hide a
+ * vendor's). See docs/analysis.md.
+ */
 function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>, all: Stats, t: Thresholds): FasResult[] {
   let mediaSeen = false;
   for (const ra of agg.routes.values()) if (ra.fas.rtpMedia > 0) mediaSeen = true;
-  // Per prefix, all routes together (others = all − this route).
+  const local = totals.get(UNKNOWN_ROUTE);
+  const vendors: Counts = local === undefined ? all : minus(all, local);
+  // Per prefix, all vendor routes together (others = all − this route).
   const prefixAll = new Map<string, Stats>();
   if (agg.prefixDigits > 0) {
-    for (const ra of agg.routes.values()) {
+    for (const [name, ra] of agg.routes) {
+      if (name === UNKNOWN_ROUTE) continue;
       for (const [p, s] of ra.prefixes) {
         let x = prefixAll.get(p);
         if (!x) prefixAll.set(p, (x = new Stats()));
@@ -177,10 +185,10 @@ function fasResults(agg: Aggregator, order: string[], totals: Map<string, Stats>
       }
     }
   }
-  const out = order.map((name) => {
+  const out = order.filter((name) => name !== UNKNOWN_ROUTE).map((name) => {
     const ra = agg.routes.get(name)!;
     const total = totals.get(name)!;
-    const compare = agg.prefixDigits > 0 ? comparePrefixes(ra, prefixAll) : comparePooled(total, all);
+    const compare = agg.prefixDigits > 0 ? comparePrefixes(ra, prefixAll) : comparePooled(total, vendors);
     return evaluateFas({ route: name, counters: ra.fas, total, compare, mediaSeen }, t);
   });
   return out.sort((a, b) => Number(b.flagged) - Number(a.flagged) || b.score - a.score || (a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
@@ -193,11 +201,11 @@ interface Counts {
   durSumMs: number;
 }
 
-function minus(a: Stats, b: Stats): Counts {
+function minus(a: Counts, b: Counts): Counts {
   return { attempts: a.attempts - b.attempts, answered: a.answered - b.answered, durKnown: a.durKnown - b.durKnown, durSumMs: a.durSumMs - b.durSumMs };
 }
 
-function comparePooled(route: Stats, all: Stats): Comparison {
+function comparePooled(route: Stats, all: Counts): Comparison {
   const o = minus(all, route);
   return {
     asr: o.attempts > 0 ? o.answered / o.attempts : null,

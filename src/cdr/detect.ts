@@ -11,6 +11,7 @@
 import { DateParser, NO_DATE, guessDayFirst } from './dates.js';
 import { FastSplitter } from './split.js';
 import { fieldString, type Row } from './row.js';
+import { guessCommaConvention, readCommaNumber, type CommaConvention } from './numbers.js';
 
 export const FIELDS = [
   'start',
@@ -96,6 +97,12 @@ export interface Layout {
   billUnit: number;
   pddUnit: number;
   dayFirst: boolean;
+  /**
+   * How a comma in a number is read (numbers.ts): a thousands separator, a decimal comma, or undefined when
+   * the file does not tell (a value that could be either is then refused). `commaWhy` says why.
+   */
+  comma?: CommaConvention;
+  commaWhy?: string;
   /** A row needs at least this many fields (start and the columns that decide answer and code). */
   need: number;
   notes: string[];
@@ -263,6 +270,8 @@ function looksLikeHeader(rec: string[]): boolean {
 
 export interface DetectOptions {
   columnMap?: Record<string, string>;
+  /** The file's delimiter byte: with it, the convention for a comma in a number is decided (numbers.ts). */
+  delimiter?: number;
 }
 
 /** Which field names `--map` accepts (canonical names and a few spellings people use). */
@@ -425,14 +434,29 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     }
   }
 
+  // A comma in a number: thousands separator or decimal comma, from the number columns' values and the delimiter.
+  const numCols = [layout.col.billsec, layout.col.duration, layout.col.pdd].filter((i) => i >= 0);
+  const numValues: string[] = [];
+  for (const r of data.slice(layout.hasHeader ? 1 : 0)) for (const i of numCols) if (r[i] !== undefined) numValues.push(r[i].trim());
+  const comma = guessCommaConvention(numValues, opts.delimiter);
+  layout.comma = comma.comma;
+  layout.commaWhy = comma.why;
+  if (comma.note) layout.notes.push(comma.note);
+
   // PDD unit when the header does not say: fractions mean seconds, integers of 100 or more mean ms.
   if (layout.col.pdd >= 0 && layout.pddUnit === 0) {
     let frac = false;
     let max = 0;
     for (const r of data.slice(layout.hasHeader ? 1 : 0)) {
       const v = r[layout.col.pdd]?.trim() ?? '';
-      if (/^[0-9]+[.,][0-9]+$/.test(v)) frac = true;
+      if (/^[0-9]+\.[0-9]+$/.test(v)) frac = true;
       else if (/^[0-9]+$/.test(v)) max = Math.max(max, Number(v));
+      else if (v.includes(',')) {
+        // Read as the rows will be: `12,5` (decimal comma) has a fraction, `"1,234"` (thousands) does not.
+        const c = readCommaNumber(v, layout.comma);
+        if (c.as === 'decimal' || (c.as === 'thousands' && v.includes('.'))) frac = true;
+        else if (c.as === 'thousands') max = Math.max(max, c.value);
+      }
     }
     layout.pddUnit = !frac && max >= 100 ? 1 : 1000;
     layout.notes.push(`PDD column read in ${layout.pddUnit === 1 ? 'milliseconds' : 'seconds'} (${frac ? 'fractional values' : `largest value in the first rows ${max}`})`);

@@ -102,7 +102,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     const text = headText(raw);
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, final);
-    const layout = detectLayout(records, { columnMap: opts.columnMap });
+    const layout = detectLayout(records, { columnMap: opts.columnMap, delimiter: delim });
     const width = usualWidth(records, layout);
     const dates = new DateParser(zone, layout.dayFirst);
     interp = new RowInterpreter(file, sink, acc, layout, dates, opts);
@@ -160,6 +160,21 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       if (i.pddImplausible > 0) {
         acc.notes.push(
           `PDD over ${MAX_PDD_MS / 1000} s on ${i.pddImplausible} row${i.pddImplausible === 1 ? '' : 's'} (up to ${Math.round(i.pddImplausibleMax / 1000)} s): left out of the PDD figures; if the column is in milliseconds, say so in its header (\`PDD (ms)\`)`,
+        );
+      }
+      if (i.commaThousands > 0 || i.commaDecimal > 0) {
+        const how = [
+          i.commaThousands > 0 ? `${i.commaThousands} as a thousands separator ("1,234" = 1234)` : '',
+          i.commaDecimal > 0 ? `${i.commaDecimal} as a decimal comma ("12,5" = 12.5)` : '',
+        ].filter((x) => x !== '');
+        acc.notes.push(`numbers with a comma read ${how.join(' and ')}: ${i.layoutCommaWhy}`);
+      }
+      if (i.commaPddRefused > 0) {
+        acc.notes.push(`PDD values with a comma not read on ${i.commaPddRefused} row${i.commaPddRefused === 1 ? '' : 's'} (${i.layoutCommaWhy}): those rows have no PDD`);
+      }
+      if (i.noRoute > 0) {
+        acc.notes.push(
+          `${i.noRoute} row${i.noRoute === 1 ? '' : 's'} name${i.noRoute === 1 ? 's' : ''} no vendor/trunk and no dstchannel peer: route "unknown" (calls the PBX handled itself: IVR, voicemail, local extensions); FAS is not judged on it`,
         );
       }
       if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);

@@ -11,7 +11,8 @@ import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUT
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
-import { BAD_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
+import { AMBIGUOUS_NUM, BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
+import { commaProblem, readCommaNumber } from './numbers.js';
 import type { RowHandler } from './split.js';
 
 interface CauseInfo {
@@ -83,6 +84,12 @@ export class RowInterpreter implements RowHandler {
   /** Rows whose PDD column gave more than MAX_PDD_MS (a unit read wrong, or junk): that PDD is left out. */
   pddImplausible = 0;
   pddImplausibleMax = 0;
+  /** Numbers with a comma read as a thousands separator / as a decimal comma; PDD values with a comma not read. */
+  commaThousands = 0;
+  commaDecimal = 0;
+  commaPddRefused = 0;
+  /** Rows that name no vendor/trunk and no dstchannel peer: route UNKNOWN_ROUTE (the PBX's own calls). */
+  noRoute = 0;
   private readonly fileTag: string;
 
   constructor(
@@ -102,6 +109,11 @@ export class RowInterpreter implements RowHandler {
     this.channels = new Interner((b, s, e) => routeFromChannel(decode(b, s, e).trim(), routeOf), 10, 900);
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     this.fileTag = file.slice(slash + 1);
+  }
+
+  /** Why a comma in a number is read as it is (the layout's convention). */
+  get layoutCommaWhy(): string {
+    return this.layout.commaWhy ?? '';
   }
 
   /** What the final codes rest on: code source → records. */
@@ -150,8 +162,29 @@ export class RowInterpreter implements RowHandler {
   private num(r: Row, i: number, leading = false): number {
     if (i < 0 || i >= r.n) return NO_NUM;
     const n = fieldNumber(r, i, leading);
-    if (n !== BAD_NUM || leading) return n;
+    if (n >= NO_NUM || leading) return n;
+    if (n === COMMA_NUM) return this.commaNum(fieldString(r, i));
     return clockSeconds(fieldString(r, i));
+  }
+
+  /** A number with a comma, by the file's convention (numbers.ts): its value, BAD_NUM or AMBIGUOUS_NUM. */
+  private commaNum(text: string): number {
+    const c = readCommaNumber(text.trim(), this.layout.comma);
+    if (c.as === 'thousands') this.commaThousands++;
+    else if (c.as === 'decimal') this.commaDecimal++;
+    return c.value;
+  }
+
+  /** Field i holds a comma (a PDD value refused for it is counted in the notes). */
+  private commaPdd(r: Row, i: number): boolean {
+    return fieldString(r, i).includes(',');
+  }
+
+  /** The anomaly sample of a number column that could not be read. */
+  private numberDetail(r: Row, i: number): string {
+    const text = fieldString(r, i);
+    const head = `${this.layout.names[i]} = ${JSON.stringify(text)}`;
+    return text.includes(',') ? `${head}: ${commaProblem(text.trim(), this.layout.comma, this.layout.commaWhy ?? '')}` : head;
   }
 
   /** Sets this.v to field i without surrounding blanks; false when absent, empty or NULL. */
@@ -245,9 +278,10 @@ export class RowInterpreter implements RowHandler {
     }
     const billsec = this.num(r, col.billsec);
     const duration = this.num(r, col.duration);
-    if (billsec === BAD_NUM || duration === BAD_NUM) {
-      const i = billsec === BAD_NUM ? col.billsec : col.duration;
-      return this.malformed(r, 'bad-number', () => `${this.layout.names[i]} = ${JSON.stringify(fieldString(r, i))}`);
+    if (billsec < NO_NUM || duration < NO_NUM) {
+      const bad = billsec < NO_NUM ? billsec : duration;
+      const i = billsec < NO_NUM ? col.billsec : col.duration;
+      return this.malformed(r, bad === AMBIGUOUS_NUM ? 'ambiguous-number' : 'bad-number', () => this.numberDetail(r, i));
     }
 
     // What the row says about the outcome.
@@ -312,6 +346,7 @@ export class RowInterpreter implements RowHandler {
     let pdd: number | undefined;
     const pddRaw = this.num(r, col.pdd);
     if (pddRaw >= 0) pdd = pddRaw * this.layout.pddUnit;
+    else if (pddRaw < BAD_NUM || (pddRaw === BAD_NUM && this.commaPdd(r, col.pdd))) this.commaPddRefused++;
     else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
     if (pdd !== undefined && pdd > MAX_PDD_MS) {
       this.pddImplausible++;
@@ -323,6 +358,7 @@ export class RowInterpreter implements RowHandler {
     let route = UNKNOWN_ROUTE;
     if (this.span(r, col.route)) route = this.routes.get(v.b, v.s, v.e);
     else if (this.span(r, col.dstChannel)) route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
+    if (route === UNKNOWN_ROUTE) this.noRoute++;
 
     let callId: string | undefined = this.str(r, col.callId);
     for (let k = 0; callId === undefined && k < this.layout.callIdAlt.length; k++) callId = this.str(r, this.layout.callIdAlt[k]);

@@ -224,10 +224,18 @@ export function isNullBytes(b: Uint8Array, s: number, e: number): boolean {
 export const NO_NUM = -1;
 /** Unreadable number. */
 export const BAD_NUM = -2;
+/**
+ * A number with a comma in it (`1,234`, `12,5`, `1.234,5`): a thousands separator or a decimal comma, which
+ * only the file's convention can tell (the row interpreter decides; see docs/cdr.md).
+ */
+export const COMMA_NUM = -3;
+/** A number whose comma could be either a thousands separator or a decimal comma, in a file that does not say. */
+export const AMBIGUOUS_NUM = -4;
 
 /**
- * A non-negative decimal number (`12`, `12.5`, ` 7 `), or NO_NUM / BAD_NUM. With `leading`, a number
- * followed by text (`486 Busy Here`) gives its leading digits.
+ * A non-negative decimal number (`12`, `12.5`, ` 7 `), or NO_NUM / BAD_NUM, or COMMA_NUM when a comma
+ * follows digits (never read here: whether `1,234` is 1234 or 1.234 depends on the file). With `leading`, a
+ * number followed by text (`486 Busy Here`) gives its leading digits.
  */
 export function numberBytes(b: Uint8Array, s: number, e: number, leading = false): number {
   while (s < e && (b[s] === 32 || b[s] === 9)) s++;
@@ -242,8 +250,10 @@ export function numberBytes(b: Uint8Array, s: number, e: number, leading = false
   }
   if (p === s) return isNullBytes(b, s, e) ? NO_NUM : BAD_NUM;
   if (p === e) return n;
+  // Only numbers that are not whole get here: the checks below cost integers nothing.
+  if (c === 44 && !leading) return COMMA_NUM;
   if (c === 46 || c === 44) {
-    // Fraction (a comma only when it cannot be the field delimiter, i.e. it reached us inside a field).
+    // Fraction.
     let q = p + 1;
     let scale = 0.1;
     let f = 0;
@@ -253,6 +263,7 @@ export function numberBytes(b: Uint8Array, s: number, e: number, leading = false
       q++;
     }
     if (q === e && q > p + 1) return n + f;
+    if (c === 44 && !leading) return COMMA_NUM; // `1.234,5`
     return leading && q === p + 1 ? n : BAD_NUM;
   }
   return leading && (c === 32 || c === 9 || c === 59 || c === 45) ? n : BAD_NUM;

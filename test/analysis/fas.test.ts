@@ -1,6 +1,11 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Aggregator, finish, type AnalysisOptions, type FasResult } from '../../src/analysis/index.js';
-import type { CallRecord, RtpSummary } from '../../src/types.js';
+import { Aggregator, finish, type AnalysisOptions, type AnalysisResult, type FasResult } from '../../src/analysis/index.js';
+import { analyze } from '../../src/pipeline.js';
+import { UNKNOWN_ROUTE, type CallRecord, type RtpSummary } from '../../src/types.js';
 import { Rng } from './gen.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -52,10 +57,14 @@ const honest = (n: number, route = 'honest', rtp = true, cdr = false): CallRecor
   ...Array.from({ length: n }, () => failed(route, rng.chance(0.5) ? 486 : 480)),
 ];
 
-function fasOf(records: CallRecord[], route: string, opts: AnalysisOptions = {}): FasResult {
+function resultOf(records: CallRecord[], opts: AnalysisOptions = {}): AnalysisResult {
   const a = new Aggregator(opts);
   for (const r of records) a.add(r);
-  return finish(a, { inputs: [], wire: { responses: {}, requests: {} }, options: opts }).fas.find((f) => f.route === route)!;
+  return finish(a, { inputs: [], wire: { responses: {}, requests: {} }, options: opts });
+}
+
+function fasOf(records: CallRecord[], route: string, opts: AnalysisOptions = {}): FasResult {
+  return resultOf(records, opts).fas.find((f) => f.route === route)!;
 }
 
 const hits = (f: FasResult): string[] => f.signals.filter((s) => s.hit).map((s) => s.id).sort();
@@ -147,5 +156,74 @@ describe('FAS signals', () => {
     const recs = [...honest(200), ...Array.from({ length: 100 }, () => answered('ivr', { answerAfter: 300, durSec: rng.int(30, 400), rtp: honestRtp() }))];
     expect(fasOf(recs, 'ivr', { thresholds: { fasMinGroups: 1, fasScore: 2 } }).flagged).toBe(true);
     expect(hits(fasOf(recs, 'ivr', { thresholds: { fasNoRingingShare: 1.01 } }))).toEqual(['short-pdd']);
+  });
+});
+
+/**
+ * Audit 9, finding 4: a PBX's own calls (CDR rows with no trunk and no dstchannel, route `unknown`: IVR,
+ * voicemail, answered by the dialplan at their start, short and of few lengths) are not a vendor: FAS is
+ * not judged on them, and they are not among the "other routes" a vendor is compared with.
+ */
+describe('FAS and the route "unknown" (no vendor)', () => {
+  /** Answered at its own start (answer = start, as Asterisk writes it), lasting one of a few lengths. */
+  const ivr = (route: string, n: number): CallRecord[] => Array.from({ length: n }, () => answered(route, { answerAfter: 0, durSec: [6, 13, 21][rng.int(0, 2)], cdr: true }));
+
+  it('the shape that flags a vendor route is not judged on "unknown": no FAS entry for it', () => {
+    const vendor = resultOf(ivr('vendor-x', 33)).fas;
+    expect(vendor.map((f) => [f.route, f.flagged])).toEqual([['vendor-x', true]]);
+    expect(hits(vendor[0])).toEqual(['duration-cluster', 'short-calls', 'short-pdd']);
+    const local = resultOf(ivr(UNKNOWN_ROUTE, 33));
+    expect(local.routes.map((r) => [r.route, r.answered])).toEqual([[UNKNOWN_ROUTE, 33]]);
+    expect(local.fas).toEqual([]);
+    // With vendor routes beside it, they are judged and it is still not.
+    const mixed = resultOf([...honest(100, 'honest', false, true), ...ivr(UNKNOWN_ROUTE, 300)]);
+    expect(mixed.fas.map((f) => f.route)).toEqual(['honest']);
+  });
+
+  it('a vendor is compared with the other vendors, not with the PBX\'s own calls', () => {
+    const cheat = [...Array.from({ length: 150 }, () => answered('cheat', { answerAfter: 400, durSec: rng.int(8, 12), cdr: true })), ...Array.from({ length: 20 }, () => failed('cheat', 503))];
+    const vendors = [...honest(300, 'honest', false, true), ...cheat];
+    const alone = fasOf(vendors, 'cheat').signals.find((s) => s.id === 'asr-high-acd-low')!;
+    expect(alone.hit).toBe(true);
+    // 1,000 local calls answered at once for a few seconds would lift "the others" to 81 % ASR and a short ACD.
+    const withLocal = fasOf([...vendors, ...ivr(UNKNOWN_ROUTE, 1000)], 'cheat').signals.find((s) => s.id === 'asr-high-acd-low')!;
+    expect(withLocal).toEqual(alone);
+    const prefixed = (recs: CallRecord[]) => fasOf(recs, 'cheat', { prefixDigits: 4 }).signals.find((s) => s.id === 'asr-high-acd-low')!;
+    expect(prefixed([...vendors, ...ivr(UNKNOWN_ROUTE, 1000)])).toEqual(prefixed(vendors));
+  });
+
+  /** An Asterisk Master.csv of IVR calls as in the corpus: no dstchannel, answer = start, Hangup/WaitExten. */
+  function ivrMaster(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const t = 1_753_244_998 + i * 360;
+      const at = (x: number): string => new Date(x * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      const len = [6, 13, 21, 6, 13, 6, 40][i % 7];
+      s += `"","1001","t","ivrmenu",""""" <1001>","PJSIP/1001-${String(i).padStart(8, '0')}","","${i % 2 ? 'WaitExten' : 'Hangup'}","","${at(t)}","${at(t)}","${at(t + len)}",${len},${len},"ANSWERED","DOCUMENTATION","${t}.${i}",""\n`;
+    }
+    return s;
+  }
+
+  it('through the CDR reader: the rows say why the route is "unknown", and no FAS verdict is given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-fas-'));
+    try {
+      const file = join(dir, 'Master.csv');
+      writeFileSync(file, ivrMaster(33));
+      const res = await analyze([file], { now: new Date(0) });
+      expect(res.routes.map((r) => [r.route, r.attempts, r.answered])).toEqual([[UNKNOWN_ROUTE, 33, 33]]);
+      expect(res.fas).toEqual([]);
+      expect(res.inputs[0].notes).toContain(
+        '33 rows name no vendor/trunk and no dstchannel peer: route "unknown" (calls the PBX handled itself: IVR, voicemail, local extensions); FAS is not judged on it',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const corpusFile = fileURLToPath(new URL('../../../shared/corpus/cdr/tejdeepsingh__hackathon2025__Master.csv', import.meta.url));
+  it.skipIf(!existsSync(corpusFile))('the audit repro (corpus tejdeepsingh Master.csv, IVR calls only): no FAS verdict', async () => {
+    const res = await analyze([corpusFile], { now: new Date(0) });
+    expect(res.routes.map((r) => r.route)).toEqual([UNKNOWN_ROUTE]);
+    expect(res.fas).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRoutes } from '../../src/routes.js';
 import { InputError } from '../../src/errors.js';
+import { resolveRoutes } from '../../src/pipeline.js';
 
 const text = `# vendor routes
 match,route
@@ -50,5 +51,48 @@ describe('comments in a routes file', () => {
     expect(routeOf('203.0.113.10')).toBe('vendor-a');
     expect(routeOf('203.0.113.11')).toBe('vendor #2');
     expect(routeOf('203.0.113.12')).toBe('v#3');
+  });
+});
+
+/**
+ * Audit 9, finding 10: two lines giving the same address or prefix to two routes were read silently
+ * (the last won). A routes file decides which vendor is blamed, so the file is refused, as for any
+ * other wrong line, with both lines named.
+ */
+describe('conflicting lines in a routes file', () => {
+  const conflict = (t: string): string => {
+    try {
+      loadRoutes(t, '/etc/sipscope/routes.csv');
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      return (err as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  it('the same address to two routes: an error naming the file, both lines and that neither wins', () => {
+    expect(conflict('match,route\n198.51.100.20,vendor-b\n198.51.100.20,vendor-c\n')).toBe(
+      '/etc/sipscope/routes.csv: line 3: "198.51.100.20" → "vendor-c" conflicts with line 2: "198.51.100.20" → "vendor-b" (the same address, two routes): neither line wins; keep the right one and delete the other',
+    );
+  });
+
+  it('the same prefix however written (host bits, case, zero runs), comments and blank lines counted in line numbers', () => {
+    expect(conflict('# routes\nmatch,route\n10.0.0.0/8,a\n\n10.1.2.3/8,b # typo\n')).toMatch(/routes\.csv: line 5: "10\.1\.2\.3\/8" → "b" conflicts with line 3: "10\.0\.0\.0\/8" → "a" \(the same prefix, two routes\)/);
+    expect(conflict('match,route\n2001:db8::1,v6a\n2001:DB8:0:0::1,v6b\n')).toMatch(/line 3: .* conflicts with line 2: "2001:db8::1" → "v6a" \(the same address/);
+    expect(conflict('match,route\n203.0.113.7,"Vendor A"\n203.0.113.7,Vendor B\n')).toMatch(/line 3: "203\.0\.113\.7" → "Vendor B" conflicts with line 2/);
+  });
+
+  it('the same mapping twice, nested prefixes and the same bits of another family are no conflict', () => {
+    const routeOf = loadRoutes('match,route\n198.51.100.20,vendor-b\n198.51.100.20/32,vendor-b\n198.51.100.0/24,wide\n198.51.100.0/25,narrow\n::c633:6414,v6\n', 'r.csv');
+    expect(routeOf('198.51.100.20')).toBe('vendor-b');
+    expect(routeOf('198.51.100.1')).toBe('narrow');
+    expect(routeOf('198.51.100.200')).toBe('wide');
+    expect(routeOf('::c633:6414')).toBe('v6');
+  });
+
+  it('an inline map from a config file is checked the same way (its entries are named by their text)', () => {
+    expect(() => resolveRoutes({ routeMap: { '10.0.0.0/8': 'a', '10.0.0.1/8': 'b' } })).toThrow(
+      /<config routes>: .*"10\.0\.0\.1\/8" → "b" conflicts with .*"10\.0\.0\.0\/8" → "a"/,
+    );
   });
 });
