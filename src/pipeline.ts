@@ -93,6 +93,7 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
         out.push(acc);
       } else if (err instanceof SipscopeError) out.push(failedInput(spec.display, err instanceof InputError ? err.detail : err.message));
       else out.push(failedInput(spec.display, readErrorText(err)));
+      if (err instanceof UnknownFormatError) out[out.length - 1]!.bytes = err.bytes; // read to find it out
       continue;
     }
     let parser: SourceParser;

@@ -43,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses or CIDRs to route names (e.g. --routes routes.csv)')
     .addOption(new Option('--bucket <size>', 'time bucket for the per-route series (default: chosen from the data span; e.g. --bucket 1h)').choices(BUCKETS))
     .option('--prefix-digits <n>', 'also group each route by the first N digits of the callee (e.g. --prefix-digits 3)')
-    .addOption(new Option('--by <what>', 'CSV rows: one per route, per route and bucket, or per route and prefix (with --prefix-digits; e.g. --by bucket)').choices(['route', 'bucket', 'prefix']))
+    .addOption(new Option('--by <what>', 'CSV rows: one per route, per route and bucket, or per route and prefix (needs --prefix-digits; e.g. --by bucket)').choices(['route', 'bucket', 'prefix']))
     .option('--min-attempts <n>', 'routes with fewer attempts are not judged by --fail-on rate rules (default 20; e.g. --min-attempts 50)')
     .option('--fail-on <rules>', 'exit 3 when broken: asr<N, seer<N, ner<N (percent), acd<SEC, pdd>SEC, spike, fas, unreadable (e.g. --fail-on "asr<35,spike")')
     .option('--config <file>', 'JSON file with routes, thresholds and defaults (e.g. --config /etc/sipscope.json)')
@@ -86,6 +86,8 @@ export function register(program: Command, ctx: CliContext): void {
       const callTimeoutSec = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7) ?? cfgInt('callTimeoutSec', 1, 86400 * 7);
       const year = intOption('--year', flags.year, 1970, 2200) ?? cfgInt('year', 1970, 2200);
       const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfgInt('prefixDigits', 1, 15);
+      // Rows per prefix need the prefixes: without a length there are none (no default is documented).
+      if (flags.by === 'prefix' && prefixDigits === undefined) throw new UsageError('--by prefix needs --prefix-digits N (or "prefixDigits" in the config), e.g. --by prefix --prefix-digits 3');
       const out = flags.out ?? cfg.out;
       const since = timeOption('--since', flags.since);
       const until = timeOption('--until', flags.until);
@@ -125,11 +127,14 @@ export function register(program: Command, ctx: CliContext): void {
       const skipped = result.inputs.filter((i) => i.skipped);
       if (skipped.length > 0)
         ctx.io.stderr(`sipscope: skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} of no known format found in folders or globs (e.g. ${printable(skipped[0]!.file)})\n`);
+      // Broken rules are said whatever else happened (the cron recipe mails stderr: a night with one truncated
+      // CDR must still tell that a route's ASR collapsed). Route names and details carry wire text: one
+      // printable line each.
+      const broken = result.failures ?? [];
+      for (const f of broken) ctx.io.stderr(`sipscope: --fail-on ${printable(`${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}`)}\n`);
+      // The exit code: 2 for an unreadable input wins over 3 for a broken rule (README, "Exit codes": a report
+      // with a missing input is not one to trust).
       if (result.inputs.some((i) => i.error)) ctx.exitCode = ExitCode.Usage;
-      else if (result.failures && result.failures.length > 0) {
-        // Route names and details carry wire text: one printable line each.
-        for (const f of result.failures) ctx.io.stderr(`sipscope: --fail-on ${printable(`${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}`)}\n`);
-        ctx.exitCode = ExitCode.ThresholdBroken;
-      }
+      else if (broken.length > 0) ctx.exitCode = ExitCode.ThresholdBroken;
     });
 }

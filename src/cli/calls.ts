@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { jsonText } from '../report/json-text.js';
 import { collectList, intOption, parsePairs, timeOption, tzOption } from './options.js';
 
 interface CallsFlags {
@@ -63,7 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
             if (n >= limit || !filter(r)) return;
             const row = callRow(r);
             if (flags.format === 'csv') io.stdout(csvCallRow(row));
-            else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + JSON.stringify(row));
+            else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + jsonText(JSON.stringify(row)));
             else rows.push(row);
             n++;
           },

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { describeCode, findTopic, type Lang } from '../catalogue/index.js';
+import { codeNote, NO_FINAL } from '../analysis/codes.js';
+import { describeCode, findTopic, type Lang, type Text } from '../catalogue/index.js';
 import { describeToJson, describeToText, topicToText } from '../catalogue/format.js';
 import { parseCodeQuery } from '../catalogue/query.js';
 import { UsageError } from '../errors.js';
@@ -14,7 +15,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
     .description('Explain a SIP response code or a provider reason phrase, in English or Russian')
-    .argument('<query...>', 'a code, a code with its phrase, or a status line (e.g. 486, "403 No Money Left on RFC Account", "SIP/2.0 480 DB Timeout")')
+    .argument('<query...>', 'a code, a code with its phrase, or a status line (e.g. 486, "403 No Money Left on RFC Account", "SIP/2.0 480 DB Timeout"); 0 is the reports\' "no final response"')
     .addOption(new Option('--lang <lang>', 'language of the card (e.g. --lang ru)').choices(['en', 'ru']).default('en'))
     .option('--json', 'print one JSON object with both languages (e.g. sipscope explain 486 --json)')
     .addHelpText(
@@ -27,6 +28,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action((words: string[], opts: ExplainOptions) => {
       const query = words.join(' ');
+      if (isNoFinal(query)) {
+        ctx.io.stdout(opts.json ? JSON.stringify(noFinalJson(), null, 2) + '\n' : noFinalText(opts.lang));
+        return;
+      }
       const q = parseCodeQuery(query);
       if (!q) {
         const topic = findTopic(query);
@@ -46,4 +51,61 @@ export function register(program: Command, ctx: CliContext): void {
 
 function clip(s: string): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** `0` (or `000`): the reports' code for "no final response", not a SIP code. */
+function isNoFinal(query: string): boolean {
+  const t = query.trim();
+  return t.length > 0 && t.length <= 3 && [...t].every((c) => c === '0');
+}
+
+/**
+ * Code 0 as the reports mean it. The English phrase and meaning are the ones every report writes in its code
+ * mix (`codeNote` in analysis/codes.ts), so `explain 0` cannot say something else; the Russian is theirs
+ * translated (the analysis keeps English only).
+ */
+function noFinal(): { reason: string; description: Text; title: Text; where: Text; metrics: Text } {
+  const note = codeNote(NO_FINAL);
+  return {
+    reason: note.reason,
+    title: { en: 'not a SIP response code: sipscope\'s code for an attempt that got none', ru: 'не код ответа SIP: так sipscope обозначает попытку без окончательного ответа' },
+    description: {
+      en: note.meaning,
+      ru: 'Окончательного ответа не было (истёк таймер, или вызов ещё шёл, когда входные данные кончились).',
+    },
+    where: {
+      en: 'Where it shows: code 0 in the JSON\'s codes and codeMix, "no final response" in the table, Markdown and HTML, "none" in the CSV\'s top_failures, "—" in calls; list these attempts with `sipscope calls … --code none`.',
+      ru: 'Где встречается: код 0 в codes и codeMix отчёта JSON, «no final response» в таблице, Markdown и HTML, «none» в top_failures CSV, «—» в calls; список таких попыток: `sipscope calls … --code none`.',
+    },
+    metrics: {
+      en: 'In the metrics: an attempt not answered, so against ASR and SEER, and against NER unless a Q.850 cause in the record says otherwise; no re-routing verdict (there is no failure code to judge).',
+      ru: 'В метриках: попытка без ответа, то есть против ASR и SEER, и против NER, если причина Q.850 в записи не говорит иного; без вердикта о перемаршрутизации (нет кода отказа).',
+    },
+  };
+}
+
+function noFinalText(lang: Lang): string {
+  const n = noFinal();
+  return [`${NO_FINAL} ${n.reason} — ${n.title[lang]}`, '', n.description[lang], '', n.where[lang], '', n.metrics[lang]].join('\n') + '\n';
+}
+
+/** The fields of `describeToJson`, with what a code outside the catalogue has: no class, no RFC. */
+function noFinalJson(): Record<string, unknown> {
+  const n = noFinal();
+  return {
+    code: NO_FINAL,
+    reason: n.reason,
+    class: null,
+    rfc: null,
+    final: false,
+    status: 'unknown',
+    description: n.description,
+    hints: [],
+    note: n.where,
+    answered: false,
+    seerEffective: false,
+    isaIneffective: false,
+    reroutable: null,
+    q850: null,
+  };
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { jsonText } from '../report/json-text.js';
 import { writeOut } from './options.js';
 import { printable } from '../printable.js';
 
@@ -42,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (flow.messages.length > 0) {
         const render: Record<FlowFlags['format'], () => string> = {
           text: () => flowText(flow, { lang: flags.lang }),
-          json: () => JSON.stringify(flowJson(flow), null, 2) + '\n',
+          json: () => jsonText(JSON.stringify(flowJson(flow), null, 2)) + '\n',
           html: () => flowHtml(flow, flags.lang),
           md: () => flowMd(flow, flags.lang),
         };

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
+import { jsonText } from '../report/json-text.js';
 import { intOption, tzOption } from './options.js';
 
 interface ScannersFlags {
@@ -43,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
       );
       const all = det.result(thresholds);
       const shown = flags.all ? all : all.filter((s) => s.verdict !== 'ok');
-      ctx.io.stdout(flags.format === 'json' ? JSON.stringify(scannersJson(shown, all.length, thresholds), null, 2) + '\n' : scannersTable(shown, all.length));
+      ctx.io.stdout(flags.format === 'json' ? jsonText(JSON.stringify(scannersJson(shown, all.length, thresholds), null, 2)) + '\n' : scannersTable(shown, all.length));
       for (const line of inputLines(accounting)) ctx.io.stderr(line);
       if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
     });

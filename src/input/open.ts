@@ -10,8 +10,15 @@ import type { InputSpec } from './expand.js';
 
 export type SourceKind = 'capture' | 'asterisk-log' | 'cdr-csv';
 
-/** The format of an input is not one sipscope reads (as opposed to a file that cannot be read). */
-export class UnknownFormatError extends InputError {}
+/**
+ * The format of an input is not one sipscope reads (as opposed to a file that cannot be read). `bytes`: how
+ * many bytes (decompressed) were read to find it out, for the input's accounting.
+ */
+export class UnknownFormatError extends InputError {
+  constructor(file: string, message: string, readonly bytes = 0) {
+    super(file, message);
+  }
+}
 
 /** Bytes of decompressed input looked at to decide the format. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -251,7 +258,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     throw new UnknownFormatError(spec.display, compressed ? `empty after ${compressed} decompression` : 'empty input');
   }
   const foreign = describeForeign(head);
-  if (foreign !== undefined) throw new UnknownFormatError(spec.display, `not supported: this is ${foreign}`);
+  if (foreign !== undefined) throw new UnknownFormatError(spec.display, `not supported: this is ${foreign}`, head.length);
   const kind = await detectKind(head, columnMap);
   if (sniffed.error !== undefined) {
     // Unreadable within the first SNIFF_BYTES (a short gzip cut short): what came before the error is still
@@ -260,7 +267,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     const error = sniffed.error;
     return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) }, close: async () => void (await file?.return()) };
   }
-  if (!kind) throw new UnknownFormatError(spec.display, 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export');
+  if (!kind) throw new UnknownFormatError(spec.display, 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export', head.length);
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
   return {

@@ -7,9 +7,11 @@
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
- * `&<>"'` become entities; C0 control characters other than tab, LF and CR, and DEL, become U+FFFD (they are
- * parse errors in HTML and invisible to a reader). One character class: linear time on any input.
+ * `&<>"'` become entities; C0 control characters other than tab, LF and CR, DEL and the C1 controls become
+ * U+FFFD (they are parse errors in HTML, invisible to a reader, and escape sequences to a terminal the page is
+ * written to). Bidirectional controls are kept: a page isolates them where it shows an identifier (`<bdi>`,
+ * as the flow page does). One character class: linear time on any input.
  */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => ENTITY[c] ?? '\uFFFD');
+  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => ENTITY[c] ?? '\uFFFD');
 }

@@ -26,10 +26,16 @@ export function pct(r: number | null | undefined, digits = 1): string {
   return r === null || r === undefined || !Number.isFinite(r) ? NONE : `${(r * 100).toFixed(digits)}%`;
 }
 
-/** Seconds → `93s`, or `1h02m` for long averages. */
+/**
+ * A duration (ACD) in its two largest units, one rule for every size: `45s` under a minute, `3m54s` under an
+ * hour, `1h02m` from an hour on (rounded to the second, then to the minute). A column never shows `2227s`
+ * next to `1h40m`: it reads `37m07s`.
+ */
 export function secs(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return NONE;
-  if (s < 3600) return `${Math.round(s)}s`;
+  const whole = Math.round(s);
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
   const m = Math.round(s / 60);
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

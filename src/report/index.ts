@@ -36,3 +36,4 @@ export { csvCell, csvRow } from './csv.js';
 export { escapeHtml } from './escape.js';
 export { mdText } from './md.js';
 export { promLabelValue } from './prom.js';
+export { jsonText } from './json-text.js';

@@ -9,6 +9,7 @@
  */
 import type { AnalysisResult } from '../analysis/result.js';
 import { routesWorstFirst } from './format.js';
+import { jsonText } from './json-text.js';
 
 /** Field order of each object kind, as declared in result.ts. */
 const ORDER = {
@@ -121,5 +122,6 @@ function writtenInOrder(obj: Record<string, unknown>, keys: readonly string[]): 
 
 export function renderJson(result: AnalysisResult): string {
   // Routes worst ASR first as the contract says, with the same tie-breaks as every other format.
-  return JSON.stringify(canon({ ...result, routes: routesWorstFirst(result.routes) }, 'result'), null, 2) + '\n';
+  // DEL, C1 and bidi controls from the wire as \u escapes (see json-text.ts): the same strings, inert on a terminal.
+  return jsonText(JSON.stringify(canon({ ...result, routes: routesWorstFirst(result.routes) }, 'result'), null, 2)) + '\n';
 }

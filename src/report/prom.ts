@@ -3,20 +3,27 @@
  * so that a nightly run feeds the dashboards and alerts a NOC already has.
  *
  * Every family gets one `# HELP` and one `# TYPE` line; samples carry a `route` label escaped as the format
- * requires (backslash, double quote and line feed). A value the analysis could not compute (ASR of a route
- * without attempts, PDD without measurements) is left out rather than written as NaN. No timestamps: the
- * textfile collector rejects them; `sipscope_report_timestamp_seconds` says when the report was made instead.
+ * requires (backslash, double quote), its control characters replaced (see promLabelValue). A value the
+ * analysis could not compute (ASR of a route without attempts, PDD without measurements) is left out rather
+ * than written as NaN. No timestamps: the textfile collector rejects them; `sipscope_report_timestamp_seconds`
+ * says when the report was made instead.
  */
 import type { AnalysisResult, Quantiles, RouteMetrics } from '../analysis/result.js';
+import { printable } from '../printable.js';
 import { routesWorstFirst } from './format.js';
 
-/** A label value as the text format wants it: `\` → `\\`, `"` → `\"`, line feed → `\n`. */
+/**
+ * A label value as the text format wants it, and safe to `cat`: control characters (C0 including line
+ * feed, DEL, C1, the bidirectional controls) become U+FFFD through `printable`, as on the terminal, so a
+ * route or file name from the wire cannot reach a terminal as an escape sequence; then `\` → `\\` and
+ * `"` → `\"` (the format's `\n` escape is never needed: no line feed is left).
+ */
 export function promLabelValue(s: string): string {
+  const shown = printable(s);
   let out = '';
-  for (const ch of s) {
+  for (const ch of shown) {
     if (ch === '\\') out += '\\\\';
     else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
     else out += ch;
   }
   return out;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { codeNote, NO_FINAL } from '../../src/analysis/codes.js';
 import { main, type CliIo } from '../../src/cli/main.js';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -84,7 +85,28 @@ describe('sipscope explain', () => {
     expect(r.out).toContain('DNS');
   });
 
-  it.each([['hello'], ['4860'], ['48'], ['799'], ['SIP/2.0'], ['SIP/x 486'], ['']])('garbage %j is a usage error (exit 2, one line)', async (q) => {
+  it('explains code 0, the reports\' "no final response", with the meaning the reports give it', async () => {
+    const report = codeNote(NO_FINAL); // what every report's code mix says of code 0
+    for (const q of ['0', '000', ' 0 ']) {
+      const en = await run('explain', q);
+      expect(en.code, q).toBe(0);
+      expect(en.err).toBe('');
+      expect(en.out.startsWith(`0 ${report.reason} — `)).toBe(true);
+      expect(en.out).toContain(report.meaning);
+      expect(en.out).toContain('--code none');
+      expect(en.out).not.toMatch(/[а-яё]/i);
+    }
+    const ru = await run('explain', '0', '--lang', 'ru');
+    expect(ru.code).toBe(0);
+    expect(ru.out.startsWith(`0 ${report.reason} — `)).toBe(true);
+    expect(ru.out).toMatch(/окончательн/);
+    const j = JSON.parse((await run('explain', '0', '--json')).out);
+    expect(j).toMatchObject({ code: 0, reason: report.reason, final: false, answered: false, reroutable: null, q850: null });
+    expect(j.description.en).toBe(report.meaning);
+    expect(j.description.ru).toMatch(/[а-яё]{4}/i);
+  });
+
+  it.each([['hello'], ['4860'], ['48'], ['799'], ['SIP/2.0'], ['SIP/x 486'], [''], ['0000']])('garbage %j is a usage error (exit 2, one line)', async (q) => {
     const r = await run('explain', q);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');

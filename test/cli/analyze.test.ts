@@ -95,6 +95,52 @@ describe('sipscope analyze (in-process)', () => {
     expect(routesOf(res.out)).toEqual(EXPECTED);
   });
 
+  it('unreadable input and broken --fail-on rules: stderr names both, and exit 2 wins (README, exit codes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const junk = join(dir, 'junk.bin');
+    writeFileSync(junk, Buffer.alloc(5000, 7));
+    const res = await run(['analyze', fx('alpha-beta.pcap'), junk, '--routes', ROUTES, '--format', 'json', '--fail-on', 'asr<99', '--min-attempts', '1']);
+    expect(res.code).toBe(2);
+    const lines = res.err.split('\n').filter(Boolean);
+    expect(lines[0]).toBe(`sipscope: ${junk}: not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export`);
+    expect(lines.slice(1).sort()).toEqual(['sipscope: --fail-on asr<99 [alpha]: asr 66.7 over 3 attempts', 'sipscope: --fail-on asr<99 [beta]: asr 0.0 over 2 attempts']);
+    expect((JSON.parse(res.out) as AnalysisResult).failures).toHaveLength(2);
+    // the same rules without the bad input: exit 3, the same rule lines
+    const alone = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--fail-on', 'asr<99', '--min-attempts', '1']);
+    expect(alone.code).toBe(3);
+    expect(alone.err.split('\n').filter(Boolean)).toEqual(lines.slice(1));
+  });
+
+  it('an input of no known format counts the bytes read to find it out (a file, and stdin)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const junk = join(dir, 'junk.bin');
+    writeFileSync(junk, Buffer.alloc(5000, 7));
+    const file = await run(['analyze', junk, '--format', 'json']);
+    expect(file.code).toBe(2);
+    const input = (JSON.parse(file.out) as AnalysisResult).inputs[0]!;
+    expect(input.error).toMatch(/not recognised/);
+    expect(input.bytes).toBe(5000);
+    const table = await run(['analyze', '-'], junk);
+    expect(table.code).toBe(2);
+    expect(table.out).toContain('Inputs: 1 input (1 unknown), 4.9 KiB, 0 units read');
+  });
+
+  it('--by prefix needs --prefix-digits: exit 2 and one line, before any input is read', async () => {
+    const res = await run(['analyze', fx('alpha-beta.pcap'), '--format', 'csv', '--by', 'prefix']);
+    expect(res.code).toBe(2);
+    expect(res.out).toBe('');
+    expect(res.err).toBe('sipscope: --by prefix needs --prefix-digits N (or "prefixDigits" in the config), e.g. --by prefix --prefix-digits 3\n');
+    const ok = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'csv', '--by', 'prefix', '--prefix-digits', '2']);
+    expect(ok.code).toBe(0);
+    expect(ok.out.split('\r\n').filter(Boolean).length).toBeGreaterThan(1);
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ prefixDigits: 2 }));
+    const fromConfig = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--config', cfg, '--format', 'csv', '--by', 'prefix']);
+    expect(fromConfig.code).toBe(0);
+    expect(fromConfig.out).toBe(ok.out);
+  });
+
   it('skips files of no known format found in a folder, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
     writeFileSync(join(dir, 'notes.txt'), 'nothing to see here\n');

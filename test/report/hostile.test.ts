@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/result.js';
 import { csvCell, csvRow } from '../../src/report/csv.js';
 import { escapeHtml } from '../../src/report/escape.js';
+import { jsonText } from '../../src/report/json-text.js';
+import { promLabelValue } from '../../src/report/prom.js';
 import { CSP } from '../../src/report/html.js';
 import { render } from '../../src/report/index.js';
 import { mdText } from '../../src/report/md.js';
@@ -20,6 +22,8 @@ describe('escapeHtml', () => {
   it('escapes markup and quotes, and replaces control characters', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
     expect(escapeHtml('a\u0000b\u001bc\td\ne\u007f')).toBe('a\uFFFDb\uFFFDc\td\ne\uFFFD');
+    // C1 too (U+009B is CSI to an 8-bit terminal); other text untouched
+    expect(escapeHtml('\u0080a\u009b31m\u009fb\u00a0é')).toBe('\uFFFDa\uFFFD31m\uFFFDb\u00a0é');
   });
   it('is linear on long hostile input', () => {
     const s = '<'.repeat(1_000_000);
@@ -68,11 +72,13 @@ describe('CSV', () => {
     expect(csvCell('+1-555')).toBe("'+1-555");
     expect(csvCell('-2+3')).toBe("'-2+3");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\tcmd')).toBe("'\tcmd");
-    expect(csvCell('\rcmd')).toBe(`"'\rcmd"`);
+    // Tab and CR still earn the apostrophe (OWASP), and are shown as U+FFFD like every control character.
+    expect(csvCell('\tcmd')).toBe("'\uFFFDcmd");
+    expect(csvCell('\rcmd')).toBe("'\uFFFDcmd");
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    // One record per line: a line feed from the wire would forge a line where the CSV is read as text.
+    expect(csvCell('two\nlines')).toBe('two\uFFFDlines');
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('')).toBe('');
     expect(csvCell(-3.5)).toBe('-3.5');
@@ -80,6 +86,31 @@ describe('CSV', () => {
     expect(csvCell(Number.NaN)).toBe('');
     expect(csvCell(true)).toBe('true');
     expect(csvRow(['a', 1, null])).toBe('a,1,\r\n');
+  });
+
+  it('csvCell shows every control character as U+FFFD: C0 (ESC, BEL, TAB, CR, LF), DEL, C1, bidi', () => {
+    expect(csvCell('Busy \u001b[31mRED\u001b[0m\u001b]0;pwned\u0007 =SUM(1)')).toBe('Busy \uFFFD[31mRED\uFFFD[0m\uFFFD]0;pwned\uFFFD =SUM(1)');
+    expect(csvCell('a\u007fb\u0085c\u009bd\u202ee\u2066f')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf');
+    expect(csvCell('x\r\ny,z')).toBe('"x\uFFFD\uFFFDy,z"');
+    expect(csvCell('Привет, мир')).toBe('"Привет, мир"');
+  });
+
+  it('csvCell finds a formula starter behind leading blanks and controls', () => {
+    for (const [raw, shown] of [
+      [' =1+1', "' =1+1"],
+      ['   +7 495', "'   +7 495"],
+      ['\u00a0-2', "'\u00a0-2"],
+      ['\u3000@SUM(A1)', "'\u3000@SUM(A1)"],
+      ['\ufeff=1', "'\ufeff=1"],
+      ['\u001b=EVIL', "'\uFFFD=EVIL"],
+      ['\u001b]0;x\u0007=EVIL', '\uFFFD]0;x\uFFFD=EVIL'], // a visible character comes first: no formula
+      ['\u0000\u0007 \u009b=1', "'\uFFFD\uFFFD \uFFFD=1"],
+      ['\u202e-1', "'\uFFFD-1"],
+      ['\n=1', "'\uFFFD=1"],
+      ['a=1', 'a=1'],
+      ['  ', '  '],
+      ['\u001b', '\uFFFD'],
+    ] as const) expect(csvCell(raw), JSON.stringify(raw)).toBe(shown);
   });
 
   it.each([['route', {}], ['bucket', { by: 'bucket' as const }]])('the %s CSV parses back (RFC 4180) and no cell starts a formula', (_n, opts) => {
@@ -94,8 +125,41 @@ describe('CSV', () => {
     const routes = rows.slice(1).map((r) => r[0]);
     expect(routes).toContain(`'${FORMULA}`);
     expect(routes).toContain(XSS);
-    expect(routes).toContain('\'-2+3 "quoted" \\ back\nslash');
-    expect(routes).toContain("'@SUM(A1)\tx");
+    expect(routes).toContain('\'-2+3 "quoted" \\ back\uFFFDslash');
+    expect(routes).toContain("'@SUM(A1)\uFFFDx");
+  });
+});
+
+describe('Prometheus labels', () => {
+  it('show control characters as U+FFFD, then escape as the format says', () => {
+    expect(promLabelValue('\u001b]0;owned\u0007\u001b[2J=EVIL<b>')).toBe('\uFFFD]0;owned\uFFFD\uFFFD[2J=EVIL<b>');
+    expect(promLabelValue('a\u007fb\u009bc\u202ed\te\nf"\\')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\\"\\\\');
+  });
+  it('the whole prom output carries no control character from the data', () => {
+    const evil = { ...hostile, routes: hostile.routes.map((r, i) => (i === 0 ? { ...r, route: 'evil\u001b[2J\u001b]0;pwned\u0007\u009b\u202e' } : r)) };
+    const out = render(evil, 'prom');
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(out).toContain('{route="evil\uFFFD[2J\uFFFD]0;pwned\uFFFD\uFFFD\uFFFD"}');
+  });
+});
+
+describe('JSON', () => {
+  it('jsonText writes DEL, C1 and bidi controls as \\u escapes, losslessly, and keeps its own line ends', () => {
+    const value = { route: 'a\u001b[31m\u007f\u0085\u009b\u202e\u2069\u200e\u061c\uFFFDé', n: [1, 2] };
+    const text = jsonText(JSON.stringify(value, null, 2));
+    // eslint-disable-next-line no-control-regex
+    expect(text.replaceAll('\n', '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('a\\u001b[31m\\u007f\\u0085\\u009b\\u202e\\u2069\\u200e\\u061c\uFFFDé');
+    expect(JSON.parse(text)).toEqual(value);
+    const plain = JSON.stringify({ a: 'nothing to do', b: 'Привет' }, null, 2);
+    expect(jsonText(plain)).toBe(plain);
+  });
+  it('the JSON report shows them escaped and parses back to the same result', () => {
+    const evil = { ...hostile, routes: hostile.routes.map((r, i) => (i === 0 ? { ...r, route: 'evil\u009b31m\u202e' } : r)) };
+    const out = render(evil, 'json');
+    expect(out).toContain('"route": "evil\\u009b31m\\u202e"');
+    expect((JSON.parse(out) as AnalysisResult).routes.map((r) => r.route)).toContain('evil\u009b31m\u202e');
   });
 });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/result.js';
 import { promLabelValue, renderProm } from '../../src/report/prom.js';
+import { printable } from '../../src/printable.js';
 import { parseProm } from './prom-parse.js';
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/report/${name}.json`, import.meta.url), 'utf8')) as AnalysisResult;
@@ -22,7 +23,7 @@ describe('the little exposition-format parser', () => {
 });
 
 describe('prom output', () => {
-  it.each(['day', 'hostile', 'empty'])('%s parses and round-trips every route name', (name) => {
+  it.each(['day', 'hostile', 'empty'])('%s parses and round-trips every route name (control characters shown as U+FFFD)', (name) => {
     const result = load(name);
     const families = parseProm(renderProm(result));
     const byName = new Map(families.map((f) => [f.name, f]));
@@ -32,10 +33,10 @@ describe('prom output', () => {
     }
     if (result.routes.length === 0) return;
     const routes = new Set(byName.get('sipscope_attempts')!.samples.map((s) => s.labels.route));
-    expect(routes).toEqual(new Set(result.routes.map((r) => r.route)));
+    expect(routes).toEqual(new Set(result.routes.map((r) => printable(r.route))));
     for (const r of result.routes) {
       const v = (metric: string, extra: Record<string, string> = {}) =>
-        byName.get(metric)!.samples.find((s) => s.labels.route === r.route && Object.entries(extra).every(([k, x]) => s.labels[k] === x))?.value;
+        byName.get(metric)!.samples.find((s) => s.labels.route === printable(r.route) && Object.entries(extra).every(([k, x]) => s.labels[k] === x))?.value;
       expect(v('sipscope_attempts')).toBe(r.attempts);
       expect(v('sipscope_asr_ratio')).toBeCloseTo(r.asr!, 6);
       expect(v('sipscope_pdd_seconds', { quantile: '0.95' })).toBeCloseTo(r.pddSuccess.p95Ms! / 1000, 6);
@@ -45,8 +46,10 @@ describe('prom output', () => {
   });
 
   it('escapes label values as the format says', () => {
-    expect(promLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
-    expect(promLabelValue('<script>\t')).toBe('<script>\t');
+    expect(promLabelValue('a\\b"c')).toBe('a\\\\b\\"c');
+    // Control characters (line feed and tab too) are shown as U+FFFD, as on the terminal.
+    expect(promLabelValue('a\nb')).toBe('a\uFFFDb');
+    expect(promLabelValue('<script>\t')).toBe('<script>\uFFFD');
   });
 
   it('leaves out what could not be measured instead of writing NaN', () => {

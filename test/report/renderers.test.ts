@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult, BucketMetrics } from '../../src/analysis/result.js';
 import { CSV_BUCKET_COLUMNS, CSV_ROUTE_COLUMNS } from '../../src/report/csv.js';
 import { REPORT_FORMATS, isReportFormat, render } from '../../src/report/index.js';
+import { secs } from '../../src/report/format.js';
 import { chartBinSec, rebin, timeTicks } from '../../src/report/svg.js';
 import { validate, type Schema } from './json-schema.js';
 import { parseProm } from './prom-parse.js';
@@ -38,6 +39,21 @@ describe('table', () => {
     expect(out).toMatch(/cheapcarrier-ru {2}FLAGGED/);
     const last = out.trimEnd().split('\n');
     expect(last.find((l) => l.startsWith('Inputs: '))).toMatch(/^Inputs: 4 inputs .*211 malformed \(truncated-packet 190, bad-ip-length 11, sip-bad-start-line 7, log-bad-timestamp 2, 1 more\); 1 input not read to the end; 1 file of no known format skipped$/);
+  });
+});
+
+describe('ACD: one unit rule', () => {
+  it('shows a duration in its two largest units', () => {
+    expect([null, 0, 45, 59.4, 59.6, 60, 234.4, 2227, 3599.4, 3599.6, 6000, 7020].map(secs)).toEqual([
+      '–', '0s', '45s', '59s', '1m00s', '1m00s', '3m54s', '37m07s', '59m59s', '1h00m', '1h40m', '1h57m',
+    ]);
+  });
+  it('the table column never mixes 2227s with 1h40m (audit 9, the srinimonster CDR)', () => {
+    const day = load('day');
+    const acds = [2227, 1753, 6000, 7020];
+    const out = render({ ...day, routes: day.routes.map((r, i) => ({ ...r, acdSec: acds[i]! })) }, 'table');
+    for (const cell of ['37m07s', '29m13s', '1h40m', '1h57m']) expect(out).toContain(` ${cell} │`);
+    expect(out).not.toMatch(/ \d{3,}s │/);
   });
 });
 
