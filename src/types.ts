@@ -325,6 +325,12 @@ export function newAccounting(file: string, format: InputFormat, unit: InputAcco
 
 export const MAX_ANOMALY_SAMPLES = 20;
 
+/**
+ * How an input's note on calls whose INVITE it never showed goes on after their number (`2 calls got a final
+ * response whose INVITE …`): a capture begun mid-call. The report's scope line counts them when no call is left.
+ */
+export const NO_INVITE_NOTE = ' got a final response whose INVITE is not in this input';
+
 /** Count one malformed unit (and keep it as an example while under the limit). */
 export function countAnomaly(acc: InputAccounting, name: string, position: Position, detail?: string): void {
   acc.malformed++;

@@ -4,6 +4,7 @@
  */
 import { CHAINED_NOTE, UNCHAINED_NOTE } from '../chain.js';
 import type { AnalysisResult, CodeShare, FasResult, RouteMetrics, Spike } from '../analysis/result.js';
+import { NO_INVITE_NOTE } from '../types.js';
 
 /** What a missing value (no attempts, nothing measured) looks like to a person. */
 export const NONE = '–';
@@ -215,9 +216,21 @@ export function inputsLine(result: AnalysisResult, maxAnomalies = 4): string {
 
 /** `1,234 attempts on 4 routes, 2026-11-23 00:00 – 2026-11-24 00:00 UTC`. */
 export function scopeLine(result: AnalysisResult): string {
-  const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : result.totals.attempts > 0 ? ', no time stamps' : ', no call records';
+  const span = result.span ? `, ${window(result.span.start, result.span.end)} UTC` : result.totals.attempts > 0 ? ', no time stamps' : `, no call records${noInviteText(result)}`;
   const n = result.totals.attempts;
   return `${int(n)} attempt${n === 1 ? '' : 's'} on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}${windowText(result)}`;
+}
+
+/** ` (3 calls ended without their INVITE in the input: it began after the INVITE was sent)`, '' when none. */
+function noInviteText(result: AnalysisResult): string {
+  let n = 0;
+  for (const i of result.inputs) {
+    for (const note of i.notes) {
+      const at = note.indexOf(NO_INVITE_NOTE);
+      if (at > 0) n += Number.parseInt(note, 10) || 0;
+    }
+  }
+  return n > 0 ? ` (${int(n)} call${n === 1 ? '' : 's'} ended without ${n === 1 ? 'its' : 'their'} INVITE in the input: it began after the INVITE was sent)` : '';
 }
 
 /** `; window 2024-03-05 00:00 – 2024-03-06 00:00 UTC (left out: 1,234 before, 56 after)`, '' without a window. */

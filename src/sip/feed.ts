@@ -4,7 +4,7 @@
  * the tracker reads — and to a CallTracker (call records). Captures use it through
  * capture-source.ts; log readers use it for SIP messages dumped in logs (see docs/sip.md).
  */
-import type { InputAccounting, RecordSink, SipMessage, SourceOptions } from '../types.js';
+import { NO_INVITE_NOTE, type InputAccounting, type RecordSink, type SipMessage, type SourceOptions } from '../types.js';
 import { scanSipMessage, type MessageMeta, type ScanProblem } from './scanner.js';
 import { CallTracker } from './tracker.js';
 
@@ -75,7 +75,7 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     orphansBefore = tracker.orphanCalls;
     if (n > 0) {
       acc.notes.push(
-        `${n} call${n === 1 ? '' : 's'} got a final response whose INVITE is not in this input (it began after the INVITE was sent): not counted as attempts`,
+        `${n} call${n === 1 ? '' : 's'}${NO_INVITE_NOTE} (it began after the INVITE was sent): not counted as attempts`,
       );
     }
   };

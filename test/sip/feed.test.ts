@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ethernet, udpPacket, writePcap } from '../../src/capture/writer.js';
+import { analyze } from '../../src/pipeline.js';
+import { scopeLine } from '../../src/report/format.js';
 import { createSipFeed } from '../../src/sip/feed.js';
 import { newAccounting, type CallRecord, type SipMessage } from '../../src/types.js';
 
@@ -49,5 +55,25 @@ describe('calls whose INVITE is not in the input', () => {
     feed.end();
     expect(records.map((r) => r.callId)).toEqual(['whole']);
     expect(acc.notes).toEqual(['2 calls got a final response whose INVITE is not in this input (it began after the INVITE was sent): not counted as attempts']);
+  });
+});
+
+describe('the report of an input with no call but calls seen without their INVITE', () => {
+  it('says why there is no call record', async () => {
+    const sip = (text: string, ts: number, fromCallee: boolean) => ({
+      ts,
+      data: ethernet(udpPacket({ src: fromCallee ? '203.0.113.7' : '10.0.0.1', dst: fromCallee ? '10.0.0.1' : '203.0.113.7', sport: 5060, dport: 5060, payload: new TextEncoder().encode(text.replace(/\n/g, '\r\n')) })),
+    });
+    const h = (cseq: string) => `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\nFrom: <sip:100@pbx>;tag=a1\nTo: <sip:200@x>;tag=b\nCall-ID: mid-call\nCSeq: ${cseq}\nContent-Length: 0\n\n`;
+    const d = mkdtempSync(join(tmpdir(), 'sipscope-noinvite-'));
+    try {
+      const f = join(d, 'mid.pcap');
+      writeFileSync(f, writePcap([sip(`SIP/2.0 486 Busy Here\n${h('1 INVITE')}`, 1_709_629_200_000, true), sip(`ACK sip:200@x SIP/2.0\n${h('1 ACK')}`, 1_709_629_200_010, false)]));
+      const r = await analyze([f]);
+      expect(r.totals.attempts).toBe(0);
+      expect(scopeLine(r)).toBe('0 attempts on 0 routes, no call records (1 call ended without its INVITE in the input: it began after the INVITE was sent)');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
