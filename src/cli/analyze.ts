@@ -87,6 +87,8 @@ export function register(program: Command, ctx: CliContext): void {
       const year = intOption('--year', flags.year, 1970, 2200) ?? cfgInt('year', 1970, 2200);
       const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfgInt('prefixDigits', 1, 15);
       // Rows per prefix need the prefixes: without a length there are none (no default is documented).
+      // --by shapes CSV rows only: with another format it would be ignored without a word.
+      if (flags.by !== undefined && format !== 'csv') throw new UsageError(`--by shapes the rows of --format csv; the ${format} report has no such choice (it shows routes, and buckets and prefixes where it has them)`);
       if (flags.by === 'prefix' && prefixDigits === undefined) throw new UsageError('--by prefix needs --prefix-digits N (or "prefixDigits" in the config), e.g. --by prefix --prefix-digits 3');
       const out = flags.out ?? cfg.out;
       const since = timeOption('--since', flags.since);

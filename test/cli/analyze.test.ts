@@ -141,6 +141,16 @@ describe('sipscope analyze (in-process)', () => {
     expect(fromConfig.out).toBe(ok.out);
   });
 
+  it('--by with another format than csv is a usage error, not ignored', async () => {
+    for (const format of ['table', 'json', 'html']) {
+      const res = await run(['analyze', fx('alpha-beta.pcap'), '--format', format, '--by', 'bucket']);
+      expect(res.code).toBe(2);
+      expect(res.out).toBe('');
+      expect(res.err).toBe(`sipscope: --by shapes the rows of --format csv; the ${format} report has no such choice (it shows routes, and buckets and prefixes where it has them)\n`);
+    }
+    expect((await run(['analyze', fx('alpha-beta.pcap'), '--format', 'csv', '--by', 'bucket'])).code).toBe(0);
+  });
+
   it('skips files of no known format found in a folder, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
     writeFileSync(join(dir, 'notes.txt'), 'nothing to see here\n');
