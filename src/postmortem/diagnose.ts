@@ -8,6 +8,7 @@
  */
 import { describeCode, getHint, q850Label, type Hint, type Text } from '../catalogue/index.js';
 import { CallFlag, type CallRecord, type SipMessage } from '../types.js';
+import { ruCount, ruDecimal, ruPlural, ruTimes } from './ru.js';
 
 export const DIAGNOSIS_IDS = [
   'no-ack',
@@ -62,6 +63,8 @@ export function messageLabel(m: SipMessage): string {
 }
 
 const secs = (ms: number): string => (ms / 1000).toFixed(1);
+/** `3,2`: seconds for Russian text, with the decimal comma. */
+const secsRu = (ms: number): string => ruDecimal(secs(ms));
 
 function ev(list: readonly SipMessage[], i: number, note?: Text): Evidence {
   const m = list[i]!;
@@ -218,9 +221,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
       const near = after !== undefined && after >= TIMER_H_MS - 8000 && after <= TIMER_H_MS + 8000;
       const evidence = [
         ev(list, oks[0]!, { en: 'answer', ru: 'ответ' }),
-        ev(list, oks[oks.length - 1]!, { en: `retransmission ${oks.length - 1} of the 200 OK, no ACK`, ru: `повторная передача ${oks.length - 1} ответа 200 OK, ACK нет` }),
+        ev(list, oks[oks.length - 1]!, { en: `retransmission ${oks.length - 1} of the 200 OK, no ACK`, ru: `${oks.length - 1}-я повторная передача 200 OK, ACK нет` }),
       ];
-      if (bye >= 0) evidence.push(ev(list, bye, { en: `${secs(after!)} s after the 200 OK`, ru: `через ${secs(after!)} с после 200 OK` }));
+      if (bye >= 0) evidence.push(ev(list, bye, { en: `${secs(after!)} s after the 200 OK`, ru: `через ${secsRu(after!)} с после 200 OK` }));
       out.push({
         id: 'no-ack',
         severity: 'error',
@@ -230,8 +233,8 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
             (bye >= 0 ? `; the call was torn down ${secs(after!)} s after answer${near ? ' (64×T1 = 32 s: the callee gave up waiting for the ACK)' : ''}` : '') +
             '. The ACK is lost on its way back: NAT, a SIP ALG or a firewall between the caller and the callee.',
           ru:
-            `200 OK отправлен ${oks.length} раз(а) с ${ok.src}, ACK не вернулся` +
-            (bye >= 0 ? `; вызов разорван через ${secs(after!)} с после ответа${near ? ' (64×T1 = 32 с: вызываемая сторона перестала ждать ACK)' : ''}` : '') +
+            `200 OK отправлен ${ruTimes(oks.length)} с ${ok.src}, ACK не вернулся` +
+            (bye >= 0 ? `; вызов разорван через ${secsRu(after!)} с после ответа${near ? ' (64×T1 = 32 с: вызываемая сторона перестала ждать ACK)' : ''}` : '') +
             '. ACK теряется по дороге: NAT, SIP ALG или межсетевой экран между сторонами.',
         },
         evidence,
@@ -243,38 +246,8 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
 
   // ── timeout: 408, or no final response at all ──────────────────────────────────────────────────
   const t408 = finals.find((i) => list[i]!.status === 408);
-  if (t408 !== undefined) {
-    const evidence = [];
-    if (invites.length) evidence.push(ev(list, invites[0]!, REQUEST));
-    const after = invites.length ? secs(list[t408]!.ts - list[invites[0]!]!.ts) : undefined;
-    evidence.push(ev(list, t408, after !== undefined ? { en: `${after} s after the INVITE`, ru: `через ${after} с после INVITE` } : { en: 'timeout', ru: 'тайм-аут' }));
-    out.push({
-      id: 'timeout',
-      severity: 'error',
-      text: {
-        en: 'The request timed out (408): the next hop or the callee did not answer in time. Check the firewall, the transport (UDP ↔ TCP) and whether the far end is reachable.',
-        ru: 'Запрос не получил ответа вовремя (408): следующий узел или абонент не ответил. Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность удалённой стороны.',
-      },
-      evidence,
-      hint: hintOf('timeout-transport'),
-    });
-  } else if (invites.length && finals.length === 0 && cancels.length === 0 && noAnswerLongEnough(list, invites, recs)) {
-    const first = invites[0]!;
-    const retrans = invites.filter((i) => list[i]!.cseq === list[first]!.cseq && list[i]!.src === list[first]!.src).length;
-    const evidence = [ev(list, first, { en: 'no final response came', ru: 'окончательного ответа не было' })];
-    if (retrans > 1) evidence.push(ev(list, invites[retrans - 1]!, { en: `sent ${retrans} times`, ru: `отправлен ${retrans} раз(а)` }));
-    const last = list[list.length - 1]!;
-    out.push({
-      id: 'timeout',
-      severity: 'error',
-      text: {
-        en: `No final response to the INVITE (${retrans > 1 ? `sent ${retrans} times, ` : ''}${secs(last.ts - list[first]!.ts)} s of traffic seen): a firewall, the wrong transport or an unreachable next hop.`,
-        ru: `На INVITE не пришёл окончательный ответ (${retrans > 1 ? `отправлен ${retrans} раз(а), ` : ''}в записи ${secs(last.ts - list[first]!.ts)} с): межсетевой экран, не тот транспорт или недоступный следующий узел.`,
-      },
-      evidence,
-      hint: hintOf('timeout-transport'),
-    });
-  }
+  if (t408 !== undefined) out.push(diagnose408(list, t408, invites, cancels));
+  else if (invites.length && finals.length === 0 && cancels.length === 0 && noAnswerLongEnough(list, invites, recs)) out.push(diagnoseNoFinal(list, invites));
 
   // ── auth-failed / stale-nonce ───────────────────────────────────────────────────────────────────
   const challenges = all((m) => !m.isRequest && (m.status === 401 || m.status === 407));
@@ -308,7 +281,7 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
             (f403 >= 0 ? 'The request was challenged and then refused with 403' : `The request was challenged ${keys.size} times: the credentials sent were not accepted`) +
             ': wrong user name, password or realm (they are case-sensitive), or an account not allowed from this address.',
           ru:
-            (f403 >= 0 ? 'Запрос получил вызов аутентификации и затем отказ 403' : `Запрос получил вызов аутентификации ${keys.size} раз(а): отправленные учётные данные не приняты`) +
+            (f403 >= 0 ? 'Запрос получил вызов аутентификации и затем отказ 403' : `Запрос получил вызов аутентификации ${ruTimes(keys.size)}: отправленные учётные данные не приняты`) +
             ': неверные имя, пароль или realm (регистр важен), или учётной записи не разрешён этот адрес.',
         },
         evidence,
@@ -329,8 +302,8 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const inv = invites.length ? invites[0]! : -1;
     const ring = idx((m) => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200);
     const cts = list[c]!.ts;
-    const ringSec = ring >= 0 && list[ring]!.ts <= cts ? secs(cts - list[ring]!.ts) : undefined;
-    const setupSec = inv >= 0 ? secs(cts - list[inv]!.ts) : undefined;
+    const ringMs = ring >= 0 && list[ring]!.ts <= cts ? cts - list[ring]!.ts : undefined;
+    const setupMs = inv >= 0 ? cts - list[inv]!.ts : undefined;
     const evidence = [];
     if (inv >= 0) evidence.push(ev(list, inv, REQUEST));
     if (ring >= 0) evidence.push(ev(list, ring, RING_BEGAN));
@@ -344,13 +317,13 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
       text: {
         en:
           `The caller cancelled the call` +
-          (ringSec !== undefined ? ` after ${ringSec} s of ringing` : ' before any ringing') +
-          (setupSec !== undefined ? ` (${setupSec} s after the INVITE)` : '') +
+          (ringMs !== undefined ? ` after ${secs(ringMs)} s of ringing` : ' before any ringing') +
+          (setupMs !== undefined ? ` (${secs(setupMs)} s after the INVITE)` : '') +
           '. Long rings that end in CANCEL mean nobody answered; very short ones, a caller or a dialer giving up early.',
         ru:
           `Вызывающий отменил вызов` +
-          (ringSec !== undefined ? ` после ${ringSec} с звонка` : ' до начала звонка') +
-          (setupSec !== undefined ? ` (через ${setupSec} с после INVITE)` : '') +
+          (ringMs !== undefined ? ` после ${secsRu(ringMs)} с звонка` : ' до начала звонка') +
+          (setupMs !== undefined ? ` (через ${secsRu(setupMs)} с после INVITE)` : '') +
           '. Долгий звонок с CANCEL — никто не ответил; очень короткий — абонент или автодозвон сдался рано.',
       },
       evidence,
@@ -393,7 +366,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     const phrase = lower(r.reason);
     const routePhrase = code === 403 && (hints.includes('no-route') || ROUTE_WORDS.some((w) => phrase.includes(w)));
     if (NO_ROUTE_CODES.has(code) || routePhrase) {
-      const hint = code === 484 ? hintOf('number-incomplete', ...hints) : code === 403 ? hintOf('no-route') : hintOf(...hints, 'no-route');
+      // README: `number-incomplete` for 484, `no-route` for a routing 403, else the code's own (a plain 404 or 604
+      // has none: the carrier's "no gateway in your plan" would send a PBX user to the provider)
+      const hint = code === 484 ? hintOf('number-incomplete', ...hints) : code === 403 ? hintOf('no-route') : hintOf(...hints);
       const evidence = [];
       const inv = invites.length ? invites[0]! : -1;
       if (inv >= 0) {
@@ -463,35 +438,294 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     if (!rtp || rec.answer === undefined) continue;
     const total = rtp.fromCaller + rtp.fromCallee;
     if (total === 0 || (rtp.fromCaller > 0 && rtp.fromCallee > 0)) continue;
-    const silent = rtp.fromCallee === 0 ? 'callee' : 'caller';
-    const okIdx = answeredFinal ?? -1;
-    const sdpAddrs = list.filter((m) => m.sdp?.addr).map((m) => m.sdp!.addr!);
-    const priv = sdpAddrs.find(isPrivateIpv4);
-    out.push({
-      id: 'one-way-audio',
-      severity: 'error',
-      text: {
-        en:
-          `One-way audio: after answer ${total} RTP packets came from the ${silent === 'callee' ? 'caller' : 'callee'} and none from the ${silent}.` +
-          (priv ? ` The SDP announces a private address (${priv}): media is sent where it cannot arrive.` : ' Check NAT and the media addresses in the SDP of both sides.'),
-        ru:
-          `Односторонний звук: после ответа ${total} пакетов RTP пришло от ${silent === 'callee' ? 'вызывающего' : 'вызываемого'} и ни одного от ${silent === 'callee' ? 'вызываемого' : 'вызывающего'}.` +
-          (priv ? ` В SDP указан частный адрес (${priv}): медиа отправляется туда, куда не дойдёт.` : ' Проверьте NAT и адреса медиа в SDP обеих сторон.'),
-      },
-      evidence:
-        okIdx >= 0
-          ? [
-              ev(list, okIdx, {
-                en: `answer; RTP caller→callee ${rtp.fromCaller}, callee→caller ${rtp.fromCallee}`,
-                ru: `ответ; RTP от вызывающего к вызываемому ${rtp.fromCaller}, обратно ${rtp.fromCallee}`,
-              }),
-            ]
-          : [],
-      hint: priv ? hintOf('private-ip') : undefined,
-    });
+    out.push(diagnoseOneWay(list, rec, rtp, invites, answeredFinal));
     break;
   }
   return out;
+}
+
+// ── one-way audio ───────────────────────────────────────────────────────────────────────────────────
+
+/** The RFC 1918 / RFC 6598 block of a private IPv4 address (`10`, `172.16`, `192.168`, `100.64`), else undefined. */
+function privateBlock(a: string | undefined): string | undefined {
+  if (!a || !isPrivateIpv4(a)) return undefined;
+  const x = a.slice(0, a.indexOf('.'));
+  return x === '10' ? '10' : x === '172' ? '172.16' : x === '192' ? '192.168' : '100.64';
+}
+const net24 = (a: string): string => a.slice(0, a.lastIndexOf('.'));
+
+interface Media {
+  addr: string;
+  port?: number;
+  /** Index of the message whose SDP announced it. */
+  at: number;
+}
+
+const mediaEndpoint = (m: Media): string => (m.port === undefined ? m.addr : endpointOf(m.addr, m.port));
+const endpointOf = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+
+/**
+ * One-way audio on the hop of `rec`. The silent direction goes from the silent side to the media address the
+ * other side announced. A private address is blamed only when it is that destination and the silent side is
+ * elsewhere: its own media address (else its signalling address) is not in the same private /24, nor in the same
+ * private block as the destination with all the hop's signalling in that block too. When everything is in one
+ * private network, NAT is ruled out; otherwise the text stays neutral.
+ */
+function diagnoseOneWay(list: readonly SipMessage[], rec: CallRecord, rtp: { fromCaller: number; fromCallee: number }, invites: readonly number[], answer: number | undefined): Diagnosis {
+  const total = rtp.fromCaller + rtp.fromCallee;
+  const silent: 'caller' | 'callee' = rtp.fromCallee === 0 ? 'callee' : 'caller';
+  const talker = silent === 'callee' ? 'caller' : 'callee';
+  const first = invites.length ? list[invites[0]!]! : undefined;
+  const sig = { caller: rec.srcAddr ?? first?.src, callee: rec.dstAddr ?? first?.dst };
+  const hopKnown = sig.caller !== undefined && sig.callee !== undefined;
+  const sentBy = (m: SipMessage, side: 'caller' | 'callee'): boolean =>
+    hopKnown ? m.src === sig[side] && m.dst === sig[side === 'caller' ? 'callee' : 'caller'] : m.isRequest === (side === 'caller');
+  /** The media address a side announced, as in force at the answer: its last SDP up to it, else its first after. */
+  const mediaOf = (side: 'caller' | 'callee'): Media | undefined => {
+    let before = -1;
+    let after = -1;
+    list.forEach((m, i) => {
+      if (!m.sdp?.addr || !sentBy(m, side)) return;
+      if (answer === undefined || i <= answer) before = i;
+      else if (after < 0) after = i;
+    });
+    const i = before >= 0 ? before : after;
+    return i < 0 ? undefined : { addr: list[i]!.sdp!.addr!, port: list[i]!.sdp!.port, at: i };
+  };
+  const dest = mediaOf(talker);
+  const own = mediaOf(silent);
+  const from = own?.addr ?? sig[silent];
+  const block = privateBlock(dest?.addr);
+  const sameBlock = block !== undefined && privateBlock(from) === block;
+  const same24 = sameBlock && net24(dest!.addr) === net24(from!);
+  const allLocal = sameBlock && [sig.caller, sig.callee].every((a) => a === undefined || privateBlock(a) === block);
+  const blame = block !== undefined && from !== undefined && !same24 && !allLocal;
+
+  const gen = { caller: 'вызывающего', callee: 'вызываемого' } as const;
+  const nom = { caller: 'вызывающий', callee: 'вызываемый' } as const;
+  const ep = dest ? mediaEndpoint(dest) : undefined;
+  const n = ruCount(total, 'пакет', 'пакета', 'пакетов');
+  const came = ruPlural(total, 'пришёл', 'пришло', 'пришло');
+  let en = `One-way audio: after answer ${total} RTP ${total === 1 ? 'packet' : 'packets'} came from the ${talker}, and none from the ${silent}${ep ? ` to the ${talker}'s media address ${ep}` : ''}.`;
+  let ru = `Односторонний звук: после ответа от ${gen[talker]} ${came} ${n} RTP, а от ${gen[silent]}${ep ? ` к медиаадресу ${gen[talker]} ${ep}` : ''} — ни одного.`;
+  if (blame) {
+    en += ` The ${talker}'s SDP announces a private address (${dest!.addr}) that the ${silent} at ${from} cannot reach from its network: media is sent where it cannot arrive.`;
+    ru += ` В SDP ${gen[talker]} указан частный адрес (${dest!.addr}), недоступный из сети ${gen[silent]} (${from}): медиа отправляется туда, куда не дойдёт.`;
+  } else if (allLocal) {
+    en += ` Both media addresses and the signalling are in the same private network (${from} and ${dest!.addr}), so address translation (NAT) is not the cause: check whether the ${silent} sends media at all (muted, a receive-only or inactive stream, a local firewall) and whether its RTP passes the capture point.`;
+    ru += ` Оба медиаадреса и сигнализация — в одной частной сети (${from} и ${dest!.addr}), так что трансляция адресов (NAT) ни при чём: проверьте, отправляет ли ${nom[silent]} медиа вообще (выключен микрофон, поток только на приём или неактивный, локальный межсетевой экран) и проходит ли его RTP через точку записи.`;
+  } else {
+    en += ' Check NAT and the media addresses in the SDP of both sides.';
+    ru += ' Проверьте NAT и адреса медиа в SDP обеих сторон.';
+  }
+  const notes = new Notes();
+  if (answer !== undefined) {
+    notes.add(answer, {
+      en: `answer; RTP caller→callee ${rtp.fromCaller}, callee→caller ${rtp.fromCallee}`,
+      ru: `ответ; RTP от вызывающего к вызываемому ${rtp.fromCaller}, обратно ${rtp.fromCallee}`,
+    });
+  }
+  if (dest) {
+    notes.add(
+      dest.at,
+      blame
+        ? { en: `the ${talker}'s media address ${ep}, private: not reachable from ${from}`, ru: `медиаадрес ${gen[talker]} ${ep}, частный: из ${from} недоступен` }
+        : { en: `the ${talker}'s media address ${ep}: no RTP seen going to it`, ru: `медиаадрес ${gen[talker]} ${ep}: RTP туда не видно` },
+    );
+  }
+  return { id: 'one-way-audio', severity: 'error', text: { en, ru }, evidence: notes.evidence(list), ...(blame ? { hint: hintOf('private-ip') } : {}) };
+}
+
+// ── timeouts ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Any response to an INVITE sent by `from` to `to` before index `before`, or the first provisional one. */
+function inviteResponse(list: readonly SipMessage[], from: string, to: string, before: number, provisional = false): number {
+  for (let i = 0; i < before && i < list.length; i++) {
+    const m = list[i]!;
+    if (m.isRequest || m.cseqMethod !== 'INVITE' || m.src !== from || m.dst !== to) continue;
+    if (!provisional || (m.status ?? 0) < 200) return i;
+  }
+  return -1;
+}
+
+/**
+ * Follows the INVITE from the hop `a → b` along the hops it was forwarded on (captured before `before`): the
+ * first hop whose receiver never answered it at all (`silent`: its forwarder and receiver), or else the last hop
+ * reached, whose receiver answered (`a → b`).
+ */
+function followInvite(list: readonly SipMessage[], invites: readonly number[], a: string, b: string, before: number): { a: string; b: string; silent?: { from: string; to: string; at: number } } {
+  const visited = new Set([a, b]);
+  for (;;) {
+    const fwd = invites.find((i) => i < before && list[i]!.src === b && !visited.has(list[i]!.dst));
+    if (fwd === undefined) return { a, b };
+    const c = list[fwd]!.dst;
+    if (inviteResponse(list, c, b, before) < 0) return { a, b, silent: { from: b, to: c, at: fwd } };
+    visited.add(c);
+    a = b;
+    b = c;
+  }
+}
+
+const TIMEOUT_CHECK: Text = {
+  en: 'Check the firewall, the transport (UDP ↔ TCP) and whether the far end is reachable.',
+  ru: 'Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность удалённой стороны.',
+};
+
+/**
+ * A 408 final to the INVITE. When the hop that sent it (or the hop after it) had answered the INVITE
+ * provisionally, the transport works and the 408 is that hop's own timer: the callee's side never gave a final
+ * answer. Only when a hop never answered at all is the transport or a firewall suspected. A CANCEL of the caller
+ * that got no 200 OK is cited, and so is a final that answers the CANCEL rather than the INVITE.
+ */
+function diagnose408(list: readonly SipMessage[], t408: number, invites: readonly number[], cancels: readonly number[]): Diagnosis {
+  const r = list[t408]!;
+  const sender = r.src;
+  // the INVITE this 408 answers: same CSeq, on its hop the other way; else the first
+  // (its first transmission: the times are counted from it)
+  const inv = invites.find((i) => i < t408 && list[i]!.cseq === r.cseq && list[i]!.src === r.dst && list[i]!.dst === sender) ?? (invites.length ? invites[0]! : undefined);
+  const t0 = inv !== undefined ? list[inv]!.ts : undefined;
+  /** Time from the INVITE, `43 ms` or `2.2 s` (`2,2 с`). */
+  const at = (i: number): Text | undefined => (t0 !== undefined && list[i]!.ts >= t0 ? { en: durEn(list[i]!.ts - t0), ru: durRu(list[i]!.ts - t0) } : undefined);
+  const notes = new Notes();
+  if (inv !== undefined) notes.add(inv, REQUEST);
+
+  const path = followInvite(list, invites, r.dst, sender, t408);
+  const prov = path.silent ? -1 : inviteResponse(list, path.b, path.a, t408, true);
+  const ring = prov < 0 ? -1 : list.findIndex((m, i) => i < t408 && m.src === path.b && m.dst === path.a && isRing(m));
+  const a408 = at(t408);
+  const cseq = `CSeq ${r.cseq} ${r.cseqMethod}`;
+  const fin: Text[] = [
+    a408 ? { en: `answers the INVITE (${cseq}), ${a408.en} after it`, ru: `ответ на INVITE (${cseq}), через ${a408.ru} после него` } : { en: `answers the INVITE (${cseq})`, ru: `ответ на INVITE (${cseq})` },
+    fromNote(r),
+  ];
+  let en: string;
+  let ru: string;
+  let transport = false;
+  if (path.silent) {
+    const { from, to, at: fwd } = path.silent;
+    notes.add(fwd, { en: `forwarded to ${to}: no answer at all`, ru: `передан на ${to}: ответа нет вообще` });
+    en = `The request timed out (408 from ${sender}${a408 ? `, ${a408.en} after the INVITE` : ''}): ${from} forwarded the INVITE to ${to}, which never answered it, not even with 100 Trying. ${TIMEOUT_CHECK.en.replace('the far end', to)}`;
+    ru = `Запрос не получил ответа вовремя (408 от ${sender}${a408 ? `, через ${a408.ru} после INVITE` : ''}): ${from} передал INVITE на ${to}, а тот не ответил на него вообще, даже 100 Trying. Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность ${to}.`;
+    transport = true;
+  } else if (prov >= 0) {
+    const p = list[prov]!;
+    const pa = at(prov);
+    notes.add(prov, { en: `${path.b} answered: the INVITE arrived`, ru: `${path.b} ответил: INVITE дошёл` });
+    const hop = path.b === sender ? sender : `${path.b} (behind ${sender})`;
+    const hopRu = path.b === sender ? sender : `${path.b} (за ${sender})`;
+    en =
+      `The INVITE got through but no final response came in time: ${hop} answered ${messageLabel(p)}${pa ? ` ${pa.en} after it` : ''}, so the transport and firewall on the way to it work; ` +
+      `${a408 ? `${a408.en} after the INVITE, ` : ''}${sender} answered 408: a transaction timer fired there or behind it.`;
+    ru =
+      `INVITE дошёл, но окончательного ответа вовремя не было: ${hopRu} ответил ${messageLabel(p)}${pa ? ` через ${pa.ru} после него` : ''}, то есть транспорт и межсетевой экран на пути к нему работают; ` +
+      `${a408 ? `через ${a408.ru} после INVITE ` : ''}${sender} ответил 408: сработал таймер транзакции на нём или за ним.`;
+    if (ring >= 0) {
+      const ra = at(ring);
+      notes.add(ring, RING_BEGAN);
+      en += ` The callee was alerted (${messageLabel(list[ring]!)}${ra ? ` ${ra.en} after the INVITE` : ''}) but nobody answered before that timer: the call rang out, and the network, not the callee, ended it.`;
+      ru += ` Абоненту звонили (${messageLabel(list[ring]!)}${ra ? ` через ${ra.ru} после INVITE` : ''}), но до срабатывания таймера никто не ответил: вызов не был принят, и завершила его сеть, а не абонент.`;
+    } else {
+      en += ` The callee's side behind ${path.b} (the phone, or the next hop after it) never gave a final answer: look there (the callee's registration and reachability, the next hop's routing).`;
+      ru += ` Сторона вызываемого за ${path.b} (телефон или следующий за ним узел) так и не дала окончательного ответа: ищите там (регистрация и доступность абонента, маршрутизация следующего узла).`;
+    }
+  } else {
+    en = `The request timed out (408): the next hop or the callee did not answer in time. ${TIMEOUT_CHECK.en}`;
+    ru = `Запрос не получил ответа вовремя (408): следующий узел или абонент не ответил. ${TIMEOUT_CHECK.ru}`;
+    transport = true;
+  }
+  notes.add(t408, { en: fin.map((x) => x.en).join('; '), ru: fin.map((x) => x.ru).join('; ') });
+
+  // the caller's CANCEL of this INVITE: accepted (200) or not
+  const myCancels = cancels.filter((c) => list[c]!.cseq === r.cseq);
+  if (myCancels.length) {
+    const c = myCancels[0]!;
+    const n = myCancels.filter((i) => list[i]!.src === list[c]!.src && list[i]!.dst === list[c]!.dst).length;
+    const ok = list.findIndex((m) => !m.isRequest && m.cseqMethod === 'CANCEL' && m.cseq === r.cseq && (m.status ?? 0) >= 200 && (m.status ?? 0) < 300);
+    const refused = list.findIndex((m) => !m.isRequest && m.cseqMethod === 'CANCEL' && m.cseq === r.cseq && (m.status ?? 0) >= 300);
+    const ca = at(c);
+    const when = { en: ca ? ` ${ca.en} after the INVITE` : '', ru: ca ? ` через ${ca.ru} после INVITE` : '' };
+    const times = { en: n > 1 ? ` (sent ${n} times)` : '', ru: n > 1 ? ` (отправлен ${ruTimes(n)})` : '' };
+    if (ok >= 0) {
+      notes.add(c, { en: 'caller gave up', ru: 'вызывающий отменил вызов' });
+      notes.add(ok, { en: 'CANCEL accepted', ru: 'CANCEL принят' });
+      en += ` The caller had cancelled${when.en} and the CANCEL was accepted (200 OK), yet the INVITE ended with this 408 rather than 487 Request Terminated.`;
+      ru += ` Вызывающий отменил вызов${when.ru}, и CANCEL был принят (200 OK), но INVITE завершился этим 408, а не 487 Request Terminated.`;
+    } else {
+      notes.add(c, { en: `caller gave up${times.en}; no 200 OK for the CANCEL`, ru: `вызывающий отменил вызов${times.ru}; 200 OK на CANCEL нет` });
+      if (refused >= 0) notes.add(refused, { en: `answers the CANCEL (CSeq ${list[refused]!.cseq} CANCEL), not the INVITE`, ru: `ответ на CANCEL (CSeq ${list[refused]!.cseq} CANCEL), а не на INVITE` });
+      en +=
+        ` The caller had given up${when.en}: its CANCEL${times.en} got no 200 OK` +
+        (refused >= 0 ? `; the only final to it, ${messageLabel(list[refused]!)}, answers the CANCEL, not the INVITE.` : '.');
+      ru +=
+        ` Вызывающий отказался от вызова${when.ru}: на его CANCEL${times.ru} не пришёл 200 OK` +
+        (refused >= 0 ? `; единственный окончательный ответ на него, ${messageLabel(list[refused]!)}, относится к CANCEL, а не к INVITE.` : '.');
+    }
+  }
+  return { id: 'timeout', severity: 'error', text: { en, ru }, evidence: notes.evidence(list), ...(transport ? { hint: hintOf('timeout-transport') } : {}) };
+}
+
+/**
+ * No final response to the INVITE, no CANCEL, and time for one. When the next hop answered provisionally the
+ * transport to it works: the call got stuck behind it; a hop that never answered at all is the transport's.
+ */
+function diagnoseNoFinal(list: readonly SipMessage[], invites: readonly number[]): Diagnosis {
+  const first = invites[0]!;
+  const f = list[first]!;
+  const copies = invites.filter((i) => list[i]!.cseq === f.cseq && list[i]!.src === f.src && list[i]!.dst === f.dst);
+  const retrans = copies.length;
+  const notes = new Notes();
+  notes.add(first, { en: 'no final response came', ru: 'окончательного ответа не было' });
+  if (retrans > 1) notes.add(copies[retrans - 1]!, { en: `sent ${retrans} times`, ru: `отправлен ${ruTimes(retrans)}` });
+  const last = list[list.length - 1]!;
+  const span = { en: secs(last.ts - f.ts), ru: secsRu(last.ts - f.ts) };
+  const sent = { en: retrans > 1 ? `sent ${retrans} times, ` : '', ru: retrans > 1 ? `отправлен ${ruTimes(retrans)}, ` : '' };
+  const path = followInvite(list, invites, f.src, f.dst, list.length);
+  const firstAnswer = inviteResponse(list, f.dst, f.src, list.length);
+  if (firstAnswer < 0) {
+    return {
+      id: 'timeout',
+      severity: 'error',
+      text: {
+        en: `No final response to the INVITE (${sent.en}${span.en} s of traffic seen): a firewall, the wrong transport or an unreachable next hop.`,
+        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с): межсетевой экран, не тот транспорт или недоступный следующий узел.`,
+      },
+      evidence: notes.evidence(list),
+      hint: hintOf('timeout-transport'),
+    };
+  }
+  if (path.silent) {
+    const { from, to, at } = path.silent;
+    notes.add(firstAnswer, { en: `${f.dst} answered: the INVITE arrived`, ru: `${f.dst} ответил: INVITE дошёл` });
+    notes.add(at, { en: `forwarded to ${to}: no answer at all`, ru: `передан на ${to}: ответа нет вообще` });
+    return {
+      id: 'timeout',
+      severity: 'error',
+      text: {
+        en: `No final response to the INVITE (${sent.en}${span.en} s of traffic seen): ${from} forwarded it to ${to}, which never answered, not even with 100 Trying. Check the firewall, the transport (UDP ↔ TCP) and whether ${to} is reachable.`,
+        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с): ${from} передал его на ${to}, а тот не ответил вообще, даже 100 Trying. Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность ${to}.`,
+      },
+      evidence: notes.evidence(list),
+      hint: hintOf('timeout-transport'),
+    };
+  }
+  // the deepest hop reached answered (followInvite checked it, or it is the first hop): its provisional first
+  let prov = inviteResponse(list, path.b, path.a, list.length, true);
+  if (prov < 0) prov = inviteResponse(list, path.b, path.a, list.length);
+  const p = list[prov]!;
+  notes.add(prov, { en: `${path.b} answered: the INVITE arrived`, ru: `${path.b} ответил: INVITE дошёл` });
+  return {
+    id: 'timeout',
+    severity: 'error',
+    text: {
+      en:
+        `No final response to the INVITE (${sent.en}${span.en} s of traffic seen), although ${path.b} answered it with ${messageLabel(p)}: the INVITE got through and the transport to it works. ` +
+        `The callee's side behind ${path.b} never gave a final answer (still ringing when the capture ended, or a final response lost beyond it).`,
+      ru:
+        `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с), хотя ${path.b} ответил на него ${messageLabel(p)}: INVITE дошёл, транспорт до этого узла работает. ` +
+        `Сторона вызываемого за ${path.b} так и не дала окончательного ответа (вызов ещё звонил, когда запись кончилась, или окончательный ответ потерялся дальше).`,
+    },
+    evidence: notes.evidence(list),
+  };
 }
 
 /** The first of `candidates` that is the same response as `list[i]` on the same hop (status, CSeq, addresses and ports). */
@@ -525,7 +759,7 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
   // the INVITE this 486 answers (same hop, reversed)
   const inv = [...invites].reverse().find((i) => i < deepest && list[i]!.dst === r.src && list[i]!.src === r.dst);
   if (busy.length > 1 && busy.some((i) => i !== deepest && list[i]!.src !== r.src)) {
-    reasons.push({ en: `it was relayed over ${busy.length} hops and originated at ${r.src}, the last hop`, ru: `он прошёл ${busy.length} участка и возник на ${r.src}, последнем узле` });
+    reasons.push({ en: `it was relayed over ${busy.length} hops and originated at ${r.src}, the last hop`, ru: `он прошёл ${ruCount(busy.length, 'участок', 'участка', 'участков')} и возник на ${r.src}, последнем узле` });
   }
   // a Request-URI naming the sender is the device's contact only on a forwarded INVITE: on the first hop it
   // names the proxy's domain
@@ -584,7 +818,7 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
 
 /** A duration for the refusal rules: milliseconds below a second (`43 ms`, not `0.0 s`), else seconds. */
 const durEn = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${secs(ms)} s`);
-const durRu = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} мс` : `${secs(ms)} с`);
+const durRu = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} мс` : `${secsRu(ms)} с`);
 
 /** An 18x that says the far side is alerting: 180 Ringing, or 183 Session Progress (carriers send ringback as early media). */
 const isRing = (m: SipMessage): boolean => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status === 180 || m.status === 183);

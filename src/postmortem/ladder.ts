@@ -62,7 +62,12 @@ function meaningOf(m: SipMessage): Text | undefined {
   if (m.cseqMethod !== 'INVITE' && m.status < 300) return undefined;
   const d = describeCode(m.status, m.reason);
   if (!d) return undefined;
-  return d.variant?.description ?? d.description;
+  const t = d.variant?.description ?? d.description;
+  // a failure to another request (a 408 to the CANCEL, a 481 to the BYE) is not the call's outcome: say which
+  // request it answers, so that it is not read as the INVITE's
+  if (m.cseqMethod === 'INVITE' || !m.cseqMethod) return t;
+  const method = m.cseqMethod.length > 24 ? `${m.cseqMethod.slice(0, 23)}…` : m.cseqMethod;
+  return { en: `Answers the ${method}: ${t.en}`, ru: `Ответ на ${method}: ${t.ru}` };
 }
 
 const legLetter = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : `L${i + 1}`);

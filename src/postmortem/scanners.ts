@@ -5,14 +5,18 @@
  * - Requests (REGISTER, INVITE, OPTIONS, …) are counted per sending address with their distinct target users
  *   (To user, else Request-URI user) and User-Agents.
  * - 401/407 challenges and 403 refusals are counted for the address they are sent to (the requester);
- *   2xx answers to its REGISTERs as successes; 18x/2xx answers to any of its requests as useful answers.
+ *   2xx answers to its REGISTERs as successes; its requests answered 18x/2xx as useful answers, once per request
+ *   (Call-ID, CSeq number and method): the 180, 183 and 200 of one INVITE, a retransmitted 200, or the 200 to its
+ *   own BYE (in-dialog, not counted as a request) do not add answers.
  * - Security events (failed registrations, unknown peers, ACL denials, probes) count for their address.
  *
  * Verdicts: `scanner` (a known scanning tool's User-Agent), `brute-force` (many REGISTER refusals or
  * unanswered REGISTER challenges, failed-auth log events), `enumeration` (many distinct target users from one
  * address, with few useful answers: a carrier trunk calling thousands of numbers gets its calls answered),
  * else `ok`.
- * Memory: one entry per source address, target and UA sets capped.
+ * Memory: one entry per source address, target and UA sets capped; per address, the keys of its requests still
+ * waiting for an answer (dropped at their first 18x/2xx or final, after {@link OPEN_WINDOW_MS}, and beyond
+ * {@link MAX_OPEN} the oldest first).
  */
 import { counts } from '../sip/wire.js';
 import type { SecurityEvent, SipMessage } from '../types.js';
@@ -50,6 +54,10 @@ export const DEFAULT_SCANNER_THRESHOLDS: ScannerThresholds = { minTargets: 10, m
 const MAX_TARGETS = 10_000;
 const MAX_AGENTS = 10;
 const MAX_USERS_SHOWN = 20;
+/** Requests of one address kept waiting for their answer (the oldest are dropped beyond it). */
+const MAX_OPEN = 65_536;
+/** A request still unanswered this long after it was sent is forgotten (timer B/F is 32 s; an 18x comes sooner). */
+const OPEN_WINDOW_MS = 180_000;
 
 export type Verdict = 'scanner' | 'brute-force' | 'enumeration' | 'ok';
 
@@ -72,7 +80,7 @@ export interface ScannerSource {
   refusals: number;
   /** REGISTERs answered 2xx. */
   successes: number;
-  /** Requests answered 18x or 2xx. */
+  /** Its requests answered 18x or 2xx, each once (Call-ID, CSeq and method; responses to its BYEs not counted). */
   answered: number;
   /** Authentication failures the brute-force verdict rests on (REGISTER refusals, unanswered REGISTER challenges, log events). */
   authFailures: number;
@@ -94,6 +102,12 @@ interface Entry {
   refusals: number;
   successes: number;
   answered: number;
+  /**
+   * Its requests not yet answered (key: Call-ID, CSeq number and method → time sent), in the order sent: an 18x/2xx
+   * that finds its request here counts it answered once and removes it, so later 18x/2xx of that request
+   * (183 after 180, 200 after 183, a retransmitted 200) find nothing.
+   */
+  open: Map<string, number>;
   regChallenges: number;
   regRefusals: number;
   events: Record<string, number>;
@@ -118,13 +132,26 @@ export function isScannerAgent(ua: string | undefined): string | undefined {
   return SCANNER_AGENTS.find((a) => l.includes(a));
 }
 
+/** The transaction a request or response belongs to, for one requesting address. */
+function requestKey(callId: string, cseq: number, method: string): string {
+  return `${cseq} ${method}\u0000${callId}`;
+}
+
+/** Forget requests of `e` sent more than the window before `ts`, and the oldest beyond the cap. */
+function expire(e: Entry, ts: number): void {
+  for (const [k, sent] of e.open) {
+    if (e.open.size > MAX_OPEN || (ts > 0 && sent > 0 && ts - sent > OPEN_WINDOW_MS)) e.open.delete(k);
+    else break; // in the order sent: the rest are younger
+  }
+}
+
 export class ScannerDetector {
   private readonly by = new Map<string, Entry>();
 
   private entry(address: string, ts: number): Entry {
     let e = this.by.get(address);
     if (!e) {
-      e = { address, requests: counts(), total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), callers: new Set(), first: Infinity, last: -Infinity };
+      e = { address, requests: counts(), total: 0, targets: new Set(), capped: false, challenges: 0, refusals: 0, successes: 0, answered: 0, open: new Map(), regChallenges: 0, regRefusals: 0, events: {}, agents: new Set(), callers: new Set(), first: Infinity, last: -Infinity };
       this.by.set(address, e);
     }
     // a log line without a usable date has ts 0: it does not move the first/last times
@@ -155,6 +182,10 @@ export class ScannerDetector {
       this.target(e, m.toUser ?? uriUser(m.requestUri));
       this.agent(e, m.userAgent);
       if (method === 'INVITE' && m.fromUser && e.callers.size < MAX_USERS_SHOWN) e.callers.add(m.fromUser.length > 64 ? m.fromUser.slice(0, 64) : m.fromUser);
+      // a retransmission keeps the time of the first copy
+      const key = requestKey(m.callId, m.cseq, m.cseqMethod || method);
+      if (!e.open.has(key)) e.open.set(key, m.ts);
+      expire(e, m.ts);
       return;
     }
     const st = m.status ?? 0;
@@ -167,10 +198,14 @@ export class ScannerDetector {
       const e = this.entry(m.dst, m.ts);
       e.refusals++;
       if (reg) e.regRefusals++;
-    } else if (st >= 180 && st < 300) {
-      // only for an address seen asking (answers to in-dialog requests of the far side do not count)
-      const e = this.by.get(m.dst);
-      if (!e) return;
+    }
+    if (st < 180) return;
+    // Only a request the address was seen sending, once: answers to in-dialog requests (its own BYE, the far
+    // side's requests), a second 18x/2xx of the same request and retransmitted responses find no open request.
+    const e = this.by.get(m.dst);
+    const key = requestKey(m.callId, m.cseq, m.cseqMethod);
+    if (!e || !e.open.delete(key)) return;
+    if (st < 300) {
       e.answered++;
       if (reg && st >= 200) e.successes++;
     }

@@ -139,12 +139,19 @@ describe('diagnose on hand-made message lists', () => {
     expect(ids(cut.slice(0, 2))).toEqual([]);
   });
 
-  it('one-way audio from the record, with the private-ip hint when the SDP has one', () => {
+  it('one-way audio from the record, with the private-ip hint when the silent side sends to a private address it cannot reach', () => {
     t = 0;
     const ms = [inv({ sdp: { addr: '192.168.1.20', port: 4000, codecs: ['PCMU'] } }), resp(200, 'OK'), req('ACK', { up: true })];
-    const d = diagnose(ms, [record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 300 } })]);
+    // the callee (10.2.2.2) is silent: its media goes to the caller's 192.168.1.20, another private network
+    const d = diagnose(ms, [record({ answer: 1, rtp: { fromCaller: 300, fromCallee: 0 } })]);
     expect(d.map((x) => x.id)).toEqual(['one-way-audio']);
     expect(d[0]!.hint?.id).toBe('private-ip');
+    expect(d[0]!.text.en).toContain("The caller's SDP announces a private address (192.168.1.20) that the callee at 10.2.2.2 cannot reach");
+    // the other way round the private address is where media did arrive: not blamed
+    const back = diagnose(ms, [record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 300 } })]);
+    expect(back.map((x) => x.id)).toEqual(['one-way-audio']);
+    expect(back[0]!.hint).toBeUndefined();
+    expect(back[0]!.text.en).not.toContain('192.168.1.20');
     expect(ids(ms, record({ answer: 1, rtp: { fromCaller: 0, fromCallee: 0 } }))).toEqual([]);
     // offer and answer on one host: no attribution, no conclusion
     const hairpin = [ms[0]!, resp(200, 'OK', { sdp: { addr: '192.168.1.20', port: 4002, codecs: ['PCMU'] } }), ms[2]!];
@@ -178,10 +185,10 @@ describe('refusals: 480, 603, 607, 608 as the deciding final', () => {
     expect(d.text.en).toContain('rang for 30.0 s');
     expect(d.text.en).toContain('31.0 s after the INVITE');
     expect(d.text.en).toContain('no-answer timer');
-    expect(d.text.ru).toContain('звонило 30.0 с');
+    expect(d.text.ru).toContain('звонило 30,0 с');
     expect(d.evidence.map((e) => e.index)).toEqual([0, 2, 3]);
     expect(whats(d)).toEqual(['INVITE: request', '180 Ringing: ringing began, 30.0 s before the 480', '480 Temporarily Unavailable: 31.0 s after the INVITE; from 10.2.2.2']);
-    expect(d.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 30.0 с до 480');
+    expect(d.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 30,0 с до 480');
   });
 
   it('480 without ringing: unavailable, Retry-After quoted, the dnd hint', () => {
@@ -223,7 +230,7 @@ describe('refusals: 480, 603, 607, 608 as the deciding final', () => {
     expect(relayed.id).toBe('no-answer');
     expect(whats(relayed)).toContain('480 Temporarily Unavailable: sent first from 10.9.9.9 (Phone 2)');
     expect(whats(relayed).at(-1)).toBe('480 Temporarily Unavailable: 20.5 s after the INVITE; Reason: Q.850 cause 19 (No answer from user (user alerted))');
-    expect(relayed.evidence.at(-1)!.what.ru).toBe('480 Temporarily Unavailable: через 20.5 с после INVITE; Reason: Q.850, причина 19 (Абонент не ответил (вызов поступал))');
+    expect(relayed.evidence.at(-1)!.what.ru).toBe('480 Temporarily Unavailable: через 20,5 с после INVITE; Reason: Q.850, причина 19 (Абонент не ответил (вызов поступал))');
     expect(relayed.text.en).toContain('The Reason header agrees: Q.850 19 (No answer from user (user alerted)).');
     expect(relayed.text.ru).toContain('Заголовок Reason это подтверждает: Q.850 19 (Абонент не ответил (вызов поступал)).');
     // a cause that says otherwise is put first; 16 and 31 say nothing
@@ -441,10 +448,10 @@ describe('audit: retransmitted refusals, mid-call re-INVITEs, folded jCards, a s
     expect(alerted.text.en).toContain('rejected the call or switched on do-not-disturb while it rang');
     expect(alerted.text.en).toContain('ring time-out');
     for (const w of ['no phone was alerted', 'announcement', 'early media', 'not registered']) expect(alerted.text.en).not.toContain(w);
-    expect(alerted.text.ru).toContain('Телефон абонента зазвонил, после чего вызов был отклонён: пришёл 180 Ringing, а через 3.2 с — 480 (через 3.4 с после INVITE)');
+    expect(alerted.text.ru).toContain('Телефон абонента зазвонил, после чего вызов был отклонён: пришёл 180 Ringing, а через 3,2 с — 480 (через 3,4 с после INVITE)');
     expect(alerted.text.ru).not.toContain('ни один телефон не звонил');
     expect(whats(alerted)).toEqual(['INVITE: request', '180 Ringing: ringing began, 3.2 s before the 480', '480 Temporarily Unavailable: 3.4 s after the INVITE; from 10.2.2.2']);
-    expect(alerted.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 3.2 с до 480');
+    expect(alerted.evidence[1]!.what.ru).toBe('180 Ringing: начался звонок, за 3,2 с до 480');
     // a Q.850 21 (call rejected) agrees with this reading
     expect(one([inv({ at: 0 }), resp(180, 'Ringing', { at: 200 }), resp(480, 'Temporarily Unavailable', { at: 3400, q850: 21 })]).text.en).toContain('The Reason header agrees: Q.850 21');
     // a 183, or a 180 with SDP, that close is early media: the announcement wording stays
@@ -467,7 +474,7 @@ describe('audit: retransmitted refusals, mid-call re-INVITEs, folded jCards, a s
 
 describe('evidence in both languages', () => {
   /** Words of the ru notes that may stay Latin: SIP names, headers, and the wire values of these lists. */
-  const LATIN_OK = new Set(['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce', 'PCMU', 'PCMA', 'G729', 'PBX', 'Phone', 'https', 'block', 'example', 'net', 'jcard']);
+  const LATIN_OK = new Set(['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'CSeq', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce', 'PCMU', 'PCMA', 'G729', 'PBX', 'Phone', 'https', 'block', 'example', 'net', 'jcard']);
   const latin = (s: string): string[] => (s.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !LATIN_OK.has(w));
   const D = '10.9.9.9';
   const lists = (): SipMessage[][] => {

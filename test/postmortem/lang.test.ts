@@ -20,7 +20,7 @@ interface FlowJson {
 }
 
 /** SIP names and header names that stay Latin in a Russian note. */
-const SIP_WORDS = ['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce'];
+const SIP_WORDS = ['INVITE', 'ACK', 'OK', 'CANCEL', 'BYE', 'RTP', 'Request', 'URI', 'Retry', 'After', 'Reason', 'Q', 'Call', 'Info', 'jCard', 'purpose', 'jwscard', 'nonce', 'CSeq'];
 const CYRILLIC = /[А-Яа-яЁё]/;
 
 /** Latin words of a note that are neither SIP names nor wire values of the call (user agents, codecs, URIs). */
@@ -185,7 +185,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(en).toContain('  - `#4` +2.500s 480 Temporarily Unavailable: 2.5 s after the INVITE; from 203.0.113.5');
     expect(en).not.toContain('**no-answer**');
     const ru = await flow(r480, '--format', 'md', '--lang', 'ru');
-    expect(ru).toContain('  - `#4` +2.500 с 480 Temporarily Unavailable: через 2.5 с после INVITE; от 203.0.113.5');
+    expect(ru).toContain('  - `#4` +2.500 с 480 Temporarily Unavailable: через 2,5 с после INVITE; от 203.0.113.5');
     const r603 = write('retrans603', '603 Decline', undefined, [300, 800, 1800, 3800]);
     const dec = await flow(r603);
     expect(dec).toContain('[warning] declined: The call was declined 300 ms after the INVITE without ringing');
