@@ -165,7 +165,8 @@ export function flowJson(f: CallFlow): unknown {
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** `+2.000s`; in Russian `+2.000 с`, as the summary's `за 2.150 с`. */
-const fmtOffset = (ms: number, lang: Lang = 'en'): string => `+${(ms / 1000).toFixed(3)}${lang === 'ru' ? ' с' : 's'}`;
+/** `+2.000s`; in Russian `+2,000 с` (a decimal comma: `2.000` reads as two thousand there). */
+const fmtOffset = (ms: number, lang: Lang = 'en'): string => (lang === 'ru' ? `+${(ms / 1000).toFixed(3).replace('.', ',')} с` : `+${(ms / 1000).toFixed(3)}s`);
 
 /** The wording when no rule matched: a failed call is not "nothing wrong". */
 function noDiagnosis(f: CallFlow, lang: Lang): string {
@@ -531,7 +532,7 @@ function summaryLine(f: CallFlow, lang: Lang): string {
   const span = ((end - f.t0) / 1000).toFixed(3);
   const start = new Date(f.t0).toISOString();
   return lang === 'ru'
-    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span} с`
+    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span.replace('.', ',')} с`
     : `**Outcome:** ${outcome(f, lang)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s`;
 }
 

@@ -229,17 +229,17 @@ describe('standard input, fed in 1-byte and odd-size chunks', () => {
     const enNote = '1 linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them';
     const text = (await run([...base, '--lang', 'ru'], stdin())).out;
     expect(text).toContain(`  примечание: ${ruNote}`);
-    expect(text).toContain('+0.000 с  #1 ');
-    expect(text).toContain('      #3 +0.710 с 480 Temporarily Unavailable: через 710 мс после INVITE');
+    expect(text).toContain('+0,000 с  #1 ');
+    expect(text).toContain('      #3 +0,710 с 480 Temporarily Unavailable: через 710 мс после INVITE');
     const html = (await run([...base, '--format', 'html', '--lang', 'ru'], stdin())).out;
     expect(html).toContain(`<p class="sub">примечание: ${ruNote}</p>`);
-    expect(html).toContain('<td>+0.710 с</td>');
-    expect(html).toContain('>+0.710 с</text>');
-    expect(html).toContain('<li>#3 +0.710 с 480 Temporarily Unavailable: через 710 мс после INVITE; от 203.0.113.5</li>');
+    expect(html).toContain('<td>+0,710 с</td>');
+    expect(html).toContain('>+0,710 с</text>');
+    expect(html).toContain('<li>#3 +0,710 с 480 Temporarily Unavailable: через 710 мс после INVITE; от 203.0.113.5</li>');
     const md = (await run([...base, '--format', 'md', '--lang', 'ru'], stdin())).out;
     expect(md).toContain(`> **Примечание:** ${ruNote}`);
-    expect(md).toContain('| 3 | +0.710 с | ');
-    expect(md).toContain('  - `#3` +0.710 с 480 Temporarily Unavailable');
+    expect(md).toContain('| 3 | +0,710 с | ');
+    expect(md).toContain('  - `#3` +0,710 с 480 Temporarily Unavailable');
     for (const out of [text, html, md]) {
       expect(out).not.toContain('standard input');
       expect(out).not.toMatch(/\+\d+\.\d{3}s/);

@@ -37,11 +37,11 @@ function foreignWords(note: string, j: FlowJson, extra: string[] = []): string[]
   return (note.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((w) => !ok.has(w));
 }
 
-/** Evidence lines of the text output: `#n +1.234s <label>: <note>` (`+1.234 с` in Russian) → [n, rest]. */
+/** Evidence lines of the text output: `#n +1.234s <label>: <note>` (`+1,234 с` in Russian) → [n, rest]. */
 function textEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
   for (const line of out.split('\n')) {
-    const m = /^ {6}#(\d+) \+\d+\.\d{3}(?:s| с) (.*)$/.exec(line);
+    const m = /^ {6}#(\d+) \+\d+(?:\.\d{3}s|,\d{3} с) (.*)$/.exec(line);
     if (m) r.push([Number(m[1]), m[2]!]);
   }
   return r;
@@ -50,7 +50,7 @@ function textEvidence(out: string): Array<[number, string]> {
 /** Evidence items of the HTML diagnosis: `<li>#n +1.234s <label>: <note></li>` → [n, rest] (still escaped). */
 function htmlEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
-  for (const m of out.matchAll(/<li>#(\d+) \+\d+\.\d{3}(?:s| с) ([^<]*)<\/li>/g)) r.push([Number(m[1]), m[2]!]);
+  for (const m of out.matchAll(/<li>#(\d+) \+\d+(?:\.\d{3}s|,\d{3} с) ([^<]*)<\/li>/g)) r.push([Number(m[1]), m[2]!]);
   return r;
 }
 
@@ -58,7 +58,7 @@ function htmlEvidence(out: string): Array<[number, string]> {
 function mdEvidence(out: string): Array<[number, string]> {
   const r: Array<[number, string]> = [];
   for (const line of out.split('\n')) {
-    const m = /^ {2}- `#(\d+)` \+\d+\.\d{3}(?:s| с) (.*)$/.exec(line);
+    const m = /^ {2}- `#(\d+)` \+\d+(?:\.\d{3}s|,\d{3} с) (.*)$/.exec(line);
     if (m) r.push([Number(m[1]), plain(m[2]!)]);
   }
   return r;
@@ -160,7 +160,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(en).toContain('hint (blacklisted)');
     const ru = await flow(auto, '--lang', 'ru');
     expect(ru).toContain('[предупреждение] declined: Вызов отклонён через 17 мс после INVITE без звонка');
-    expect(ru).toContain('#3 +0.017 с 603 Decline: через 17 мс после INVITE; от 203.0.113.5');
+    expect(ru).toContain('#3 +0,017 с 603 Decline: через 17 мс после INVITE; от 203.0.113.5');
     expect(ru).toContain('совет (blacklisted)');
     const person = await flow(capture('decl-person', '603 Decline', { ringAt: 400, finalAt: 7400 }));
     expect(person).toContain('[info] declined: The callee declined the call: it rang for 7.0 s');
@@ -185,7 +185,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(en).toContain('  - `#4` +2.500s 480 Temporarily Unavailable: 2.5 s after the INVITE; from 203.0.113.5');
     expect(en).not.toContain('**no-answer**');
     const ru = await flow(r480, '--format', 'md', '--lang', 'ru');
-    expect(ru).toContain('  - `#4` +2.500 с 480 Temporarily Unavailable: через 2,5 с после INVITE; от 203.0.113.5');
+    expect(ru).toContain('  - `#4` +2,500 с 480 Temporarily Unavailable: через 2,5 с после INVITE; от 203.0.113.5');
     const r603 = write('retrans603', '603 Decline', undefined, [300, 800, 1800, 3800]);
     const dec = await flow(r603);
     expect(dec).toContain('[warning] declined: The call was declined 300 ms after the INVITE without ringing');
@@ -197,7 +197,7 @@ describe('refusals end to end: 603, 607 and 608 from a capture', () => {
     expect(await flow(c)).toContain('#1 +0.000s INVITE: caller ID 74951230001');
     const ru = await flow(c, '--lang', 'ru');
     expect(ru).toContain('[предупреждение] unwanted: Вызываемый абонент пометил вызов как нежелательный');
-    expect(ru).toContain('#1 +0.000 с INVITE: номер вызывающего: 74951230001');
+    expect(ru).toContain('#1 +0,000 с INVITE: номер вызывающего: 74951230001');
   });
 
   it('608 with a Call-Info jCard: cited from the kept message text; a hostile address stays inert (text, html, md)', async () => {

@@ -28,8 +28,8 @@ const WORDS = {
 } as const;
 const SEVERITY = { en: { error: 'error', warning: 'warning', info: 'info' }, ru: { error: 'ошибка', warning: 'предупреждение', info: 'сведения' } } as const;
 
-/** The offset as printed: `+0.300s`, in Russian `+0.300 с`. */
-const offset = (ms: number, lang: 'en' | 'ru' = 'en'): string => `+${(ms / 1000).toFixed(3)}${lang === 'ru' ? ' с' : 's'}`;
+/** The offset as printed: `+0.300s`, in Russian `+0,300 с`. */
+const offset = (ms: number, lang: 'en' | 'ru' = 'en'): string => (lang === 'ru' ? `+${(ms / 1000).toFixed(3).replace('.', ',')} с` : `+${(ms / 1000).toFixed(3)}s`);
 
 describe('flow --format md on every generated capture, en and ru', () => {
   for (const s of scenarios()) {
@@ -102,7 +102,7 @@ describe('flow --format md: legs, --out, formats', () => {
     expect(md.diagnosis.filter((l) => l.startsWith('- **'))).toEqual([expect.stringMatching(/^- \*\*unavailable\*\* \(warning, leg A\): /), expect.stringMatching(/^- \*\*unavailable\*\* \(warning, leg B\): /)]);
     expect(md.diagnosis).toContain('  - `#5` +0.700s 480 Temporarily Unavailable: 680 ms after the INVITE; from 192.0.2.77');
     const ru = mdParts((await run([...base, '--lang', 'ru'])).out);
-    expect(ru.summary).toBe('**Итог:** 480 Temporarily Unavailable · плеч: 2 · сообщений: 8 · 2024-05-14T09:30:00.000Z, за 0.720 с');
+    expect(ru.summary).toBe('**Итог:** 480 Temporarily Unavailable · плеч: 2 · сообщений: 8 · 2024-05-14T09:30:00.000Z, за 0,720 с');
     expect(ru.legs[1]).toBe('- **B**: `legB-9911@203.0.113.5` (связан по заголовку X-, сообщений: 4)');
     expect(ru.header[1]).toBe('плечо');
     expect(ru.diagnosis[0]).toMatch(/^- \*\*unavailable\*\* \(предупреждение, плечо A\): /);
