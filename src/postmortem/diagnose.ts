@@ -27,6 +27,7 @@ export const DIAGNOSIS_IDS = [
   'declined',
   'unwanted',
   'rejected',
+  'dropped',
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 
@@ -441,7 +442,215 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
     out.push(diagnoseOneWay(list, rec, rtp, invites, answeredFinal));
     break;
   }
+
+  // ── dropped: an answered call ended by something else than a party's plain hang-up ─────────────────
+  if (answeredFinal !== undefined) {
+    const d = diagnoseDrop(list, invites, answeredFinal, initialCseq);
+    if (d) out.push(d);
+  }
   return out;
+}
+
+// ── dropped calls ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The value of the first header `name` (or its compact form) in a message's raw text, without regex: the raw
+ * text comes from the wire. Folded lines are not joined (the headers read here are one token or number).
+ */
+export function rawHeader(raw: string | undefined, name: string, compact?: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const want = name.toLowerCase();
+  let at = raw.indexOf('\n');
+  while (at >= 0 && at + 1 < raw.length) {
+    const start = at + 1;
+    let end = raw.indexOf('\n', start);
+    if (end < 0) end = raw.length;
+    const line = raw.slice(start, end > start && raw[end - 1] === '\r' ? end - 1 : end);
+    if (line.length === 0) return undefined; // end of the headers
+    const colon = line.indexOf(':');
+    if (colon > 0) {
+      const h = line.slice(0, colon).trim().toLowerCase();
+      if (h === want || (compact !== undefined && h === compact)) return line.slice(colon + 1).trim();
+    }
+    at = end < raw.length ? end : -1;
+  }
+  return undefined;
+}
+
+/** `Session-Expires: 1800;refresher=uac` → { secs: 1800, refresher: 'uac' }. */
+function sessionExpires(m: SipMessage): { secs: number; refresher?: string } | undefined {
+  const v = rawHeader(m.raw, 'session-expires', 'x');
+  if (v === undefined) return undefined;
+  let i = 0;
+  while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  if (i === 0 || i > 9) return undefined;
+  const secs = Number(v.slice(0, i));
+  const r = v.toLowerCase().indexOf('refresher=');
+  const refresher = r >= 0 ? v.slice(r + 10, r + 13).toLowerCase() : undefined;
+  return { secs, refresher: refresher === 'uac' || refresher === 'uas' ? refresher : undefined };
+}
+
+/** Common maximum call durations, in minutes: a call lasting one of them to the second was cut by a limit. */
+const DURATION_LIMITS_MIN = [30, 60, 90, 120, 180, 240, 360, 480, 720, 1440];
+
+/** `1:00:00.4`, `59:59.8`: a call's length as a clock shows it. */
+function clock(ms: number): string {
+  const t = Math.max(0, ms) / 1000;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = (t % 60).toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/**
+ * Why an answered call ended, when it was not a party's plain hang-up (docs/postmortem.md, `dropped`): a session
+ * timer that expired (RFC 4028: no refresh within Session-Expires), a refresh or other request inside the call
+ * answered 481/408/5xx or not at all before the BYE, a BYE with an abnormal Q.850 cause, a BYE that neither
+ * party sent (a proxy or SBC tore the call down), or a length of exactly a usual maximum duration.
+ */
+function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], answered: number, initialCseq: ReadonlySet<number>): Diagnosis | undefined {
+  const answer = list[answered]!;
+  // the BYE as first sent: a BYE whose sender had not received one before (a proxy relays what it received)
+  let origin = -1;
+  const gotBye = new Set<string>();
+  for (let i = answered; i < list.length; i++) {
+    const m = list[i]!;
+    if (!m.isRequest || m.method !== 'BYE') continue;
+    if (origin < 0 && !gotBye.has(m.src)) origin = i;
+    gotBye.add(m.dst);
+  }
+  if (origin < 0) return undefined; // the end is not in the capture
+  const bye = list[origin]!;
+  const caller = invites.length > 0 ? list[invites[0]!]!.src : undefined;
+  const callee = answer.src;
+  const who: 'caller' | 'callee' | 'other' = bye.src === caller ? 'caller' : bye.src === callee ? 'callee' : 'other';
+  const whoText: Text =
+    who === 'caller' ? { en: `the caller (${bye.src})`, ru: `вызывающая сторона (${bye.src})` } : who === 'callee' ? { en: `the callee (${bye.src})`, ru: `вызываемая сторона (${bye.src})` } : { en: bye.src, ru: `узел ${bye.src}` };
+  /** A Russian past-tense verb agreeing with whoText.ru: `сторона … отправила`, `узел … отправил`. */
+  const ruVerb = (masc: string): string => (who === 'other' ? masc : `${masc}а`);
+  const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+  const talk = bye.ts - answer.ts;
+  const evidence: Evidence[] = [ev(list, answered, { en: 'answer', ru: 'ответ' })];
+  // what the BYE itself says: its Reason header (a Q.850 cause and text) and Asterisk's hang-up cause
+  const causeLabel = bye.q850 !== undefined ? q850Label(bye.q850) : undefined;
+  const causeText: Text | undefined =
+    bye.q850 === undefined ? undefined : { en: `Q.850 cause ${bye.q850}${causeLabel ? ` (${causeLabel.en})` : ''}`, ru: `причина Q.850 ${bye.q850}${causeLabel ? ` (${causeLabel.ru})` : ''}` };
+  const byeSaid: Text | undefined = bye.reasonHeader
+    ? { en: `The BYE carries Reason: ${bye.reasonHeader}${causeLabel ? ` (${causeLabel.en})` : ''}.`, ru: `В BYE указано Reason: ${bye.reasonHeader}${causeLabel ? ` (${causeLabel.ru})` : ''}.` }
+    : undefined;
+  const byeNote = (extra?: Text): Text => ({
+    en: `${clock(talk)} after answer, sent by ${whoText.en}${extra ? `; ${extra.en}` : ''}`,
+    ru: `через ${ruDecimal(clock(talk))} после ответа, отправитель: ${whoText.ru}${extra ? `; ${extra.ru}` : ''}`,
+  });
+
+  // 1. a request inside the call (a refresh, an UPDATE, an INFO…) answered with a failure, or not at all, before the BYE
+  for (let i = answered + 1; i < origin; i++) {
+    const q = list[i]!;
+    if (!q.isRequest || q.method === 'ACK' || q.method === 'BYE' || q.method === 'CANCEL' || (q.method === 'INVITE' && initialCseq.has(q.cseq))) continue;
+    let resp = -1;
+    for (let j = i + 1; j < list.length; j++) {
+      const r = list[j]!;
+      if (!r.isRequest && r.cseq === q.cseq && r.cseqMethod === q.method && r.src === q.dst && (r.status ?? 0) >= 200) {
+        resp = j;
+        break;
+      }
+    }
+    const status = resp >= 0 ? list[resp]!.status! : 0;
+    // what loses a call: the dialog unknown (481), no answer (408 or none), a server failure (5xx but 501, not
+    // supported); other refusals (a codec change refused, glare, a challenge) leave the call as it was
+    if (resp > origin) continue;
+    if (!(status === 0 || status === 408 || status === 481 || (status >= 500 && status < 600 && status !== 501))) continue;
+    const method = q.method ?? '?';
+    const later = bye.ts - q.ts;
+    // the BYE must follow while the request was failing: within a transaction's life (64·T1), and, for a request
+    // that got no answer, after its retransmissions had time to go unanswered (not a hang-up that crossed it)
+    if (later > TIMER_H_MS + 5000 || (status === 0 && later < 8 * T1_MS)) continue;
+    evidence.push(ev(list, i, { en: 'request inside the call', ru: 'запрос внутри вызова' }));
+    if (resp >= 0) evidence.push(ev(list, resp, fromNote(list[resp]!)));
+    evidence.push(ev(list, origin, byeNote()));
+    const why: Text =
+      status === 481
+        ? { en: `${list[resp]!.src} no longer knew the dialog: it restarted, failed over, or lost the call's state`, ru: `${list[resp]!.src} уже не знал этот диалог: перезапуск, переключение на резерв или потеря состояния вызова` }
+        : status === 0 || status === 408
+          ? { en: `${q.dst} stopped answering in the middle of the call: a network break, or a NAT binding that expired (UDP) so that requests toward it no longer arrive`, ru: `${q.dst} перестал отвечать посреди вызова: обрыв сети или истёкшая привязка NAT (UDP), из-за которой запросы к нему больше не доходят` }
+          : { en: `${list[resp]!.src} refused it`, ru: `${list[resp]!.src} отказал в нём` };
+    const got: Text = resp >= 0 ? { en: `got ${messageLabel(list[resp]!)}`, ru: `получил ${messageLabel(list[resp]!)}` } : { en: 'got no final response', ru: 'не получил окончательного ответа' };
+    return {
+      id: 'dropped',
+      severity: 'error',
+      text: {
+        en: `The call was dropped ${clock(talk)} after answer: the ${method} sent inside the call ${got.en}, and ${whoText.en} sent the BYE ${secs(later)} s after that request. ${why.en}.${byeSaid ? ` ${byeSaid.en}` : ''}`,
+        ru: `Вызов оборвался через ${ruDecimal(clock(talk))} после ответа: ${method} внутри вызова ${got.ru}, и ${whoText.ru} ${ruVerb('отправил')} BYE через ${secsRu(later)} с после этого запроса. ${why.ru}.${byeSaid ? ` ${byeSaid.ru}` : ''}`,
+      },
+      evidence,
+      hint: status === 481 ? hintOf('duplicate') : undefined,
+    };
+  }
+
+  // 2. a session timer that expired: no successful refresh within Session-Expires (RFC 4028 §10: the BYE comes
+  // slightly before the expiry, by the lesser of 32 s and a third of the interval)
+  const se = sessionExpires(answer) ?? (invites.length > 0 ? sessionExpires(list[invites[invites.length - 1]!]!) : undefined);
+  if (se !== undefined && se.secs >= 90) {
+    let last = answered;
+    for (let i = answered + 1; i < origin; i++) {
+      const r = list[i]!;
+      if (!r.isRequest && (r.status ?? 0) >= 200 && (r.status ?? 0) < 300 && (r.cseqMethod === 'UPDATE' || (r.cseqMethod === 'INVITE' && !initialCseq.has(r.cseq)))) last = i;
+    }
+    const since = bye.ts - list[last]!.ts;
+    const early = Math.min(32, se.secs / 3) * 1000;
+    if (since >= se.secs * 1000 - early - 5000 && since <= se.secs * 1000 + 5000) {
+      const refresher: Text =
+        se.refresher === 'uac' ? { en: ', the caller to refresh it', ru: ', обновлять должна вызывающая сторона' } : se.refresher === 'uas' ? { en: ', the callee to refresh it', ru: ', обновлять должна вызываемая сторона' } : { en: '', ru: '' };
+      const from: Text = last === answered ? { en: 'the answer', ru: 'ответа' } : { en: 'the last refresh', ru: 'последнего обновления' };
+      if (last !== answered) evidence.push(ev(list, last, { en: 'last refresh', ru: 'последнее обновление' }));
+      evidence.push(ev(list, origin, byeNote()));
+      return {
+        id: 'dropped',
+        severity: 'error',
+        text: {
+          en: `The session timer expired: Session-Expires ${se.secs} s was agreed${refresher.en}, no refresh (re-INVITE or UPDATE) came, and ${whoText.en} ended the call ${secs(since)} s after ${from.en} (RFC 4028: just before the expiry).${byeSaid ? ` ${byeSaid.en}` : ''} Check that the refresher sends its re-INVITE or UPDATE at half the interval and that it gets through.`,
+          ru: `Истёк таймер сессии: согласован Session-Expires ${se.secs} с${refresher.ru}, обновления (re-INVITE или UPDATE) не было, и ${whoText.ru} ${ruVerb('завершил')} вызов через ${secsRu(since)} с после ${from.ru} (RFC 4028: незадолго до истечения).${byeSaid ? ` ${byeSaid.ru}` : ''} Проверьте, что обновляющая сторона шлёт re-INVITE или UPDATE на половине интервала и что он доходит.`,
+        },
+        evidence,
+      };
+    }
+  }
+
+  // 3. a BYE with an abnormal cause
+  const q850 = bye.q850;
+  const reasonText = bye.reasonHeader;
+  const hangupCause = rawHeader(bye.raw, 'x-asterisk-hangupcause');
+  const abnormal = q850 !== undefined && q850 !== 16 && q850 !== 31;
+  // 4. a BYE that neither party sent
+  const byMiddle = who === 'other' && caller !== undefined;
+  // 5. a length of exactly a usual limit
+  const limit = DURATION_LIMITS_MIN.find((min) => Math.abs(talk - min * 60_000) <= 1000);
+  if (!abnormal && !byMiddle && limit === undefined) return undefined;
+
+  const clauses: Text[] = [];
+  if (abnormal) clauses.push({ en: `its Reason is ${causeText!.en}, not a normal clearing`, ru: `в Reason указана ${causeText!.ru}, а не нормальное завершение` });
+  if (reasonText) clauses.push({ en: `Reason: ${reasonText}`, ru: `Reason: ${reasonText}` });
+  if (hangupCause) clauses.push({ en: `X-Asterisk-HangupCause: ${hangupCause}`, ru: `X-Asterisk-HangupCause: ${hangupCause}` });
+  if (limit !== undefined) clauses.push({ en: `the call lasted ${clock(talk)}, within a second of ${limit} minutes: a maximum call duration limit`, ru: `вызов длился ${ruDecimal(clock(talk))}, с точностью до секунды ${limit} мин: ограничение длительности вызова` });
+  evidence.push(ev(list, origin, byeNote()));
+  const lead: Text = byMiddle
+    ? {
+        en: `The call was torn down by ${bye.src}, neither the caller (${caller}) nor the callee (${callee}): the BYE began there ${clock(talk)} after answer. A proxy or SBC ended it (a session or media timer, a duration limit, a failover)`,
+        ru: `Вызов разорвал ${bye.src}, а не вызывающая (${caller}) и не вызываемая (${callee}) сторона: BYE начался там через ${ruDecimal(clock(talk))} после ответа. Его завершил прокси или SBC (таймер сессии или медиа, ограничение длительности, переключение на резерв)`,
+      }
+    : {
+        en: `${cap(whoText.en)} ended the call ${clock(talk)} after answer, and not as a plain hang-up`,
+        ru: `${cap(whoText.ru)} ${ruVerb('завершил')} вызов через ${ruDecimal(clock(talk))} после ответа, и это не обычный отбой`,
+      };
+  return {
+    id: 'dropped',
+    severity: abnormal || byMiddle ? 'warning' : 'info',
+    text: {
+      en: `${lead.en}${clauses.length ? `: ${clauses.map((c) => c.en).join('; ')}` : ''}.`,
+      ru: `${lead.ru}${clauses.length ? `: ${clauses.map((c) => c.ru).join('; ')}` : ''}.`,
+    },
+    evidence,
+  };
 }
 
 // ── one-way audio ───────────────────────────────────────────────────────────────────────────────────

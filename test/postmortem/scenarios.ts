@@ -254,6 +254,33 @@ export function scenarios(): Scenario[] {
     out.push({ name: 'one-way-audio', expect: ['one-way-audio'], callId: d.callId, packets: byTs([...packets(ms), ...rtp(A, 40000, P, 50000, 2100, 60, 1)]) });
   }
   {
+    // the session timer agreed on the 200 OK (90 s, the caller to refresh) expires: no re-INVITE or UPDATE, and
+    // the proxy ends the call 60 s after answer (RFC 4028: a third of the interval before the expiry)
+    const d = dialog('sesstimer');
+    const ms: Msg[] = [
+      ...answered(d).slice(0, 3),
+      { t: 2000, from: P, to: A, text: sip(d, { resp: '200 OK', cseq: 1, from: A, headers: ['Session-Expires: 90;refresher=uac', 'Require: timer'], body: sdp(P, 50000, [[0, 'PCMU']]) }) },
+      ack(d, 2020),
+      { t: 62000, from: P, to: A, text: sip(d, { method: 'BYE', cseq: 1, from: P, headers: ['Reason: SIP;cause=408;text="Session timer expired"'] }) },
+      { t: 62010, from: A, to: P, text: sip(d, { resp: '200 OK', cseq: 1, cseqMethod: 'BYE', from: P }) },
+    ];
+    out.push({ name: 'dropped-session-timer', expect: ['dropped'], callId: d.callId, packets: packets(ms) });
+  }
+  {
+    // a re-INVITE in the middle of the call answered 481: the proxy lost the dialog (a failover); the phone hangs up
+    const d = dialog('lost481');
+    const ms: Msg[] = [
+      ...answered(d),
+      ack(d, 2020),
+      { t: 32000, from: A, to: P, text: sip(d, { method: 'INVITE', cseq: 2, from: A, body: sdp(A, 40000, PCMU_PCMA) }) },
+      { t: 32040, from: P, to: A, text: sip(d, { resp: '481 Call/Transaction Does Not Exist', cseq: 2, from: A }) },
+      ack(d, 32050, 2),
+      { t: 32100, from: A, to: P, text: sip(d, { method: 'BYE', cseq: 3, from: A }) },
+      { t: 32140, from: P, to: A, text: sip(d, { resp: '481 Call/Transaction Does Not Exist', cseq: 3, cseqMethod: 'BYE', from: A }) },
+    ];
+    out.push({ name: 'dropped-481', expect: ['dropped'], callId: d.callId, packets: packets(ms) });
+  }
+  {
     // a B2BUA: leg A (phone → P) and leg B (P → far side F) with their own Call-IDs, tied by X-Call-Ref
     const a = dialog('b2bA');
     const b: Dialog = { ...dialog('b2bB'), callId: `legB-9911@${P}`, caller: '+74951230001', callee: '+74957770002', ruri: `sip:+74957770002@${F}` };
