@@ -562,18 +562,28 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
     if (!(status === 0 || status === 408 || status === 481 || (status >= 500 && status < 600 && status !== 501))) continue;
     const method = q.method ?? '?';
     const later = bye.ts - q.ts;
+    // over several hops the refusal is relayed back: the first copy came from where it began
+    let first = resp;
+    for (let j = i + 1; resp >= 0 && j < resp; j++) {
+      const r = list[j]!;
+      if (!r.isRequest && r.cseq === q.cseq && r.cseqMethod === q.method && r.status === status) {
+        first = j;
+        break;
+      }
+    }
     // the BYE must follow while the request was failing: within a transaction's life (64·T1), and, for a request
     // that got no answer, after its retransmissions had time to go unanswered (not a hang-up that crossed it)
     if (later > TIMER_H_MS + 5000 || (status === 0 && later < 8 * T1_MS)) continue;
     evidence.push(ev(list, i, { en: 'request inside the call', ru: 'запрос внутри вызова' }));
-    if (resp >= 0) evidence.push(ev(list, resp, fromNote(list[resp]!)));
+    if (resp >= 0) evidence.push(ev(list, first, fromNote(list[first]!)));
     evidence.push(ev(list, origin, byeNote()));
+    const by = first >= 0 ? list[first]!.src : q.dst;
     const why: Text =
       status === 481
-        ? { en: `${list[resp]!.src} no longer knew the dialog: it restarted, failed over, or lost the call's state`, ru: `${list[resp]!.src} уже не знал этот диалог: перезапуск, переключение на резерв или потеря состояния вызова` }
+        ? { en: `${by} no longer knew the dialog: it restarted, failed over, or lost the call's state`, ru: `${by} уже не знал этот диалог: перезапуск, переключение на резерв или потеря состояния вызова` }
         : status === 0 || status === 408
           ? { en: `${q.dst} stopped answering in the middle of the call: a network break, or a NAT binding that expired (UDP) so that requests toward it no longer arrive`, ru: `${q.dst} перестал отвечать посреди вызова: обрыв сети или истёкшая привязка NAT (UDP), из-за которой запросы к нему больше не доходят` }
-          : { en: `${list[resp]!.src} refused it`, ru: `${list[resp]!.src} отказал в нём` };
+          : { en: `${by} refused it`, ru: `${by} отказал в нём` };
     const got: Text = resp >= 0 ? { en: `got ${messageLabel(list[resp]!)}`, ru: `получил ${messageLabel(list[resp]!)}` } : { en: 'got no final response', ru: 'не получил окончательного ответа' };
     return {
       id: 'dropped',

@@ -92,6 +92,17 @@ describe('dropped: why an answered call ended', () => {
     expect(lost.evidence.map((e) => e.index)).toEqual([2, 6, 7, 8]);
     const silent = dropped([...answered(), req('UPDATE', 300_000, A, P, { cseq: 2 }), req('UPDATE', 300_500, A, P, { cseq: 2 }), bye(332_000, A, P, { cseq: 3 })])!;
     expect(silent.text.en).toContain('the UPDATE sent inside the call got no final response, and the caller (10.1.1.1) sent the BYE 32.0 s after that request. 10.2.2.2 stopped answering in the middle of the call');
+    // relayed over the proxy: the 481 began at the callee, which is named
+    const relayed = dropped([
+      ...answered(),
+      req('INVITE', 600_000, A, P, { cseq: 2 }),
+      req('INVITE', 600_010, P, B, { cseq: 2 }),
+      resp(481, 'Call/Transaction Does Not Exist', 600_040, B, P, { cseq: 2 }),
+      resp(481, 'Call/Transaction Does Not Exist', 600_050, P, A, { cseq: 2 }),
+      bye(600_100, A, P, { cseq: 3 }),
+    ])!;
+    expect(relayed.text.en).toContain('. 10.3.3.3 no longer knew the dialog');
+    expect(relayed.evidence.map((e) => e.index)).toEqual([2, 6, 8, 10]);
     // a hang-up that crossed an unanswered request is not a drop; nor is a refused codec change (488)
     expect(dropped([...answered(), req('UPDATE', 300_000, A, P, { cseq: 2 }), bye(300_200, A, P, { cseq: 3 })])).toBeUndefined();
     expect(dropped([...answered(), req('INVITE', 300_000, A, P, { cseq: 2 }), resp(488, 'Not Acceptable Here', 300_050, P, A, { cseq: 2 }), bye(300_100, A, P, { cseq: 3 })])).toBeUndefined();
