@@ -178,6 +178,9 @@ export interface RtpSummary {
   fromCaller: number;
   /** ms from the 200 OK to the first RTP packet of the callee side. */
   firstFromCalleeAfterAnswer?: number;
+  /** ms from the 200 OK to the last RTP packet of each side (media that stopped before the BYE: a drop). */
+  lastFromCaller?: number;
+  lastFromCallee?: number;
   /**
    * Share (0..1) of the callee's first seconds after answer whose G.711 audio carries a ringback tone,
    * when it could be measured.

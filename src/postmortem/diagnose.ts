@@ -445,7 +445,7 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
 
   // ── dropped: an answered call ended by something else than a party's plain hang-up ─────────────────
   if (answeredFinal !== undefined) {
-    const d = diagnoseDrop(list, invites, answeredFinal, initialCseq);
+    const d = diagnoseDrop(list, invites, answeredFinal, initialCseq, recs);
     if (d) out.push(d);
   }
   return out;
@@ -490,6 +490,10 @@ function sessionExpires(m: SipMessage): { secs: number; refresher?: string } | u
   return { secs, refresher: refresher === 'uac' || refresher === 'uas' ? refresher : undefined };
 }
 
+/** A side whose RTP stopped this long before the BYE, after at least MEDIA_MIN_PACKETS of it, fell silent: an RTP timeout. */
+const MEDIA_GAP_MS = 10_000;
+const MEDIA_MIN_PACKETS = 50;
+
 /** Common maximum call durations, in minutes: a call lasting one of them to the second was cut by a limit. */
 const DURATION_LIMITS_MIN = [30, 60, 90, 120, 180, 240, 360, 480, 720, 1440];
 
@@ -508,7 +512,7 @@ function clock(ms: number): string {
  * answered 481/408/5xx or not at all before the BYE, a BYE with an abnormal Q.850 cause, a BYE that neither
  * party sent (a proxy or SBC tore the call down), or a length of exactly a usual maximum duration.
  */
-function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], answered: number, initialCseq: ReadonlySet<number>): Diagnosis | undefined {
+function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], answered: number, initialCseq: ReadonlySet<number>, recs: readonly CallRecord[]): Diagnosis | undefined {
   const answer = list[answered]!;
   // the BYE as first sent: a BYE whose sender had not received one before (a proxy relays what it received)
   let origin = -1;
@@ -626,14 +630,49 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
     }
   }
 
-  // 3. a BYE with an abnormal cause
+  // 3. media that stopped well before the BYE (an RTP timeout), with no re-INVITE or UPDATE that could have put
+  // the call on hold or moved its media
+  const mediaMoved = list.some((m, i) => i > answered && i < origin && m.isRequest && (m.method === 'UPDATE' || (m.method === 'INVITE' && !initialCseq.has(m.cseq))));
+  for (const rec of mediaMoved ? [] : recs) {
+    const r = rec.rtp;
+    if (r === undefined || rec.answer === undefined) continue;
+    const end = bye.ts - rec.answer;
+    const gap = (n: number, last: number | undefined): number => (n >= MEDIA_MIN_PACKETS && last !== undefined ? end - last : 0);
+    const fromCaller = gap(r.fromCaller, r.lastFromCaller);
+    const fromCallee = gap(r.fromCallee, r.lastFromCallee);
+    if (fromCaller < MEDIA_GAP_MS && fromCallee < MEDIA_GAP_MS) continue;
+    evidence.push(ev(list, origin, byeNote()));
+    const both = fromCaller >= MEDIA_GAP_MS && fromCallee >= MEDIA_GAP_MS;
+    const side: Text = fromCallee >= MEDIA_GAP_MS ? { en: 'the callee', ru: 'вызываемой стороны' } : { en: 'the caller', ru: 'вызывающей стороны' };
+    const other: Text = fromCallee >= MEDIA_GAP_MS ? { en: "the caller's", ru: 'от вызывающей' } : { en: "the callee's", ru: 'от вызываемой' };
+    const g = both ? Math.min(fromCaller, fromCallee) : Math.max(fromCaller, fromCallee);
+    const lastAt = end - g;
+    const said = byeSaid ? ` ${byeSaid.en}` : '';
+    const saidRu = byeSaid ? ` ${byeSaid.ru}` : '';
+    return {
+      id: 'dropped',
+      severity: 'warning',
+      text: both
+        ? {
+            en: `Media stopped before the BYE: no RTP in either direction for the last ${secs(g)} s before ${whoText.en} sent it (${clock(talk)} after answer). Both sides fell silent at once: a network break between them and the capture point, or the media moved elsewhere; the BYE looks like an RTP (media) timeout.${said}`,
+            ru: `Медиа пропало до BYE: последние ${secsRu(g)} с перед тем, как ${whoText.ru} ${ruVerb('отправил')} BYE (через ${ruDecimal(clock(talk))} после ответа), RTP не было ни в одну сторону. Обе стороны замолчали разом: обрыв сети между ними и точкой захвата или медиа ушло по другому пути; BYE похож на тайм-аут RTP (медиа).${saidRu}`,
+          }
+        : {
+            en: `Media stopped before the BYE: the last RTP from ${side.en} came ${clock(lastAt)} after answer, ${secs(g)} s before ${whoText.en} sent the BYE, while ${other.en} went on. The BYE looks like an RTP (media) timeout: ${side.en}'s side lost its network, or its media went elsewhere (NAT).${said}`,
+            ru: `Медиа пропало до BYE: последний пакет RTP от ${side.ru} пришёл через ${ruDecimal(clock(lastAt))} после ответа, за ${secsRu(g)} с до того, как ${whoText.ru} ${ruVerb('отправил')} BYE, а RTP ${other.ru} шёл дальше. BYE похож на тайм-аут RTP (медиа): сторона потеряла сеть или её медиа ушло по другому адресу (NAT).${saidRu}`,
+          },
+      evidence,
+    };
+  }
+
+  // 4. a BYE with an abnormal cause
   const q850 = bye.q850;
   const reasonText = bye.reasonHeader;
   const hangupCause = rawHeader(bye.raw, 'x-asterisk-hangupcause');
   const abnormal = q850 !== undefined && q850 !== 16 && q850 !== 31;
-  // 4. a BYE that neither party sent
+  // 5. a BYE that neither party sent
   const byMiddle = who === 'other' && caller !== undefined;
-  // 5. a length of exactly a usual limit
+  // 6. a length of exactly a usual limit
   const limit = DURATION_LIMITS_MIN.find((min) => Math.abs(talk - min * 60_000) <= 1000);
   if (!abnormal && !byMiddle && limit === undefined) return undefined;
 

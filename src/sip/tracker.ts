@@ -256,9 +256,11 @@ export class CallTracker {
     const r = (leg.rtp ??= { fromCallee: 0, fromCaller: 0 });
     if (!fromCallee) {
       r.fromCaller++;
+      r.lastFromCaller = ts - answer;
       return;
     }
     r.fromCallee++;
+    r.lastFromCallee = ts - answer;
     if (r.firstFromCalleeAfterAnswer === undefined) r.firstFromCalleeAfterAnswer = ts - answer;
     // The datagram is p.buf[p.start, p.end): no view of it is made per packet.
     const d = p.buf;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, rawHeader, type Diagnosis } from '../../src/postmortem/diagnose.js';
-import type { SipMessage } from '../../src/types.js';
+import type { CallRecord, RtpSummary, SipMessage } from '../../src/types.js';
 
 // A call through a proxy: caller A → proxy P → callee B (one Call-ID on both hops), times in ms.
 const A = '10.1.1.1';
@@ -106,6 +106,25 @@ describe('dropped: why an answered call ended', () => {
     // a hang-up that crossed an unanswered request is not a drop; nor is a refused codec change (488)
     expect(dropped([...answered(), req('UPDATE', 300_000, A, P, { cseq: 2 }), bye(300_200, A, P, { cseq: 3 })])).toBeUndefined();
     expect(dropped([...answered(), req('INVITE', 300_000, A, P, { cseq: 2 }), resp(488, 'Not Acceptable Here', 300_050, P, A, { cseq: 2 }), bye(300_100, A, P, { cseq: 3 })])).toBeUndefined();
+  });
+
+  it('media that stopped well before the BYE: an RTP timeout, one side or both', () => {
+    // answered at 1,000 ms; the BYE at 61,000 ms: 60 s after answer
+    const rec = (rtp: RtpSummary): CallRecord => ({ callId: 'c1', route: 'r', start: 0, answer: 1000, codeSource: 'sip', flags: 0, source: { file: 'x' }, rtp });
+    const ms = [...answered(), bye(61_000, A, P), bye(61_010, P, B)];
+    const oneSide = diagnose(ms, [rec({ fromCaller: 3000, fromCallee: 1500, lastFromCaller: 59_980, lastFromCallee: 30_000 })]).find((d) => d.id === 'dropped')!;
+    expect(oneSide.severity).toBe('warning');
+    expect(oneSide.text.en).toBe(
+      "Media stopped before the BYE: the last RTP from the callee came 0:30.0 after answer, 30.0 s before the caller (10.1.1.1) sent the BYE, while the caller's went on. The BYE looks like an RTP (media) timeout: the callee's side lost its network, or its media went elsewhere (NAT).",
+    );
+    expect(oneSide.text.ru).toContain('последний пакет RTP от вызываемой стороны пришёл через 0:30,0 после ответа, за 30,0 с до того, как вызывающая сторона (10.1.1.1) отправила BYE');
+    const both = diagnose(ms, [rec({ fromCaller: 700, fromCallee: 700, lastFromCaller: 14_000, lastFromCallee: 14_020 })]).find((d) => d.id === 'dropped')!;
+    expect(both.text.en.startsWith('Media stopped before the BYE: no RTP in either direction for the last 46.0 s before the caller (10.1.1.1) sent it (1:00.0 after answer).')).toBe(true);
+    // RTP up to the BYE, or too little of it to tell, or a re-INVITE that may have put the call on hold: no conclusion
+    expect(diagnose(ms, [rec({ fromCaller: 3000, fromCallee: 3000, lastFromCaller: 59_990, lastFromCallee: 59_970 })]).find((d) => d.id === 'dropped')).toBeUndefined();
+    expect(diagnose(ms, [rec({ fromCaller: 3000, fromCallee: 20, lastFromCaller: 59_990, lastFromCallee: 400 })]).find((d) => d.id === 'dropped')).toBeUndefined();
+    const held = [...answered(), req('INVITE', 20_000, A, P, { cseq: 2 }), resp(200, 'OK', 20_050, P, A, { cseq: 2 }), bye(61_000, A, P, { cseq: 3 })];
+    expect(diagnose(held, [rec({ fromCaller: 3000, fromCallee: 900, lastFromCaller: 59_980, lastFromCallee: 19_000 })]).find((d) => d.id === 'dropped')).toBeUndefined();
   });
 
   it('a length of exactly a usual limit (to the second): info, the limit named', () => {

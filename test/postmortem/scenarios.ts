@@ -281,6 +281,13 @@ export function scenarios(): Scenario[] {
     out.push({ name: 'dropped-481', expect: ['dropped'], callId: d.callId, packets: packets(ms) });
   }
   {
+    // the callee's media stops 3 s after answer while the caller's goes on; the caller's side hangs up 40 s in
+    const d = dialog('rtptimeout');
+    const ms = [...answered(d), ack(d, 2020), { t: 40000, from: A, to: P, text: sip(d, { method: 'BYE', cseq: 2, from: A }) }, { t: 40010, from: P, to: A, text: sip(d, { resp: '200 OK', cseq: 2, cseqMethod: 'BYE', from: A }) }];
+    const media = [...rtp(A, 40000, P, 50000, 2100, 60, 1), ...rtp(P, 50000, A, 40000, 2110, 60, 2), ...rtp(A, 40000, P, 50000, 38900, 50, 3)];
+    out.push({ name: 'dropped-rtp-timeout', expect: ['dropped'], callId: d.callId, packets: byTs([...packets(ms), ...media]) });
+  }
+  {
     // a B2BUA: leg A (phone → P) and leg B (P → far side F) with their own Call-IDs, tied by X-Call-Ref
     const a = dialog('b2bA');
     const b: Dialog = { ...dialog('b2bB'), callId: `legB-9911@${P}`, caller: '+74951230001', callee: '+74957770002', ruri: `sip:+74957770002@${F}` };

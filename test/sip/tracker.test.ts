@@ -518,6 +518,6 @@ describe('CallTracker RTP lookup', () => {
     expect(to(other!, port)).toBe(false);
     expect(to(announced, 20000)).toBe(true);
     t.end();
-    expect(records[0]!.rtp).toEqual({ fromCallee: 1, fromCaller: 0, firstFromCalleeAfterAnswer: 400, ringbackAfterAnswer: undefined });
+    expect(records[0]!.rtp).toEqual({ fromCallee: 1, fromCaller: 0, firstFromCalleeAfterAnswer: 400, lastFromCallee: 400, ringbackAfterAnswer: undefined });
   });
 });
