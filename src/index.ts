@@ -30,6 +30,12 @@ export { loadRoutes } from './routes.js';
 // Analysis and reports.
 export { Aggregator, finish, DEFAULT_THRESHOLDS, type AnalysisOptions, type Thresholds } from './analysis/index.js';
 export { render, REPORT_FORMATS, type ReportFormat, type RenderOptions, csvCell, escapeHtml } from './report/index.js';
+export { csvRow } from './report/csv.js';
+export { mdText } from './report/md.js';
+export { promLabelValue } from './report/prom.js';
+export { jsonText } from './report/json-text.js';
+
+// Post-mortems (one call's ladder and diagnosis, calls, scanners) are in 'sipscope/postmortem'.
 
 // The response-code catalogue.
 export * from './catalogue/index.js';
