@@ -279,7 +279,13 @@ export function resolveRoutes(opts: Pick<AnalyzeOptions, 'routesFile' | 'routeMa
     return loadRoutes(text, opts.routesFile);
   }
   if (opts.routeMap) {
-    const lines = ['match,route', ...Object.entries(opts.routeMap).map(([m, r]) => `${m},${r}`)];
+    // the same reader as a routes file: each name quoted, so that `#`, `,` and `"` in it stay part of it
+    const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+    const lines = ['match,route'];
+    for (const [m, r] of Object.entries(opts.routeMap)) {
+      if (/[\r\n]/.test(m) || /[\r\n]/.test(String(r))) throw new InputError('<config routes>', `a line break in "${m}" → "${String(r)}"`);
+      lines.push(`${quote(m)},${quote(String(r))}`);
+    }
     return loadRoutes(lines.join('\n'), '<config routes>');
   }
   return undefined;

@@ -95,4 +95,10 @@ describe('conflicting lines in a routes file', () => {
       /<config routes>: .*"10\.0\.0\.1\/8" → "b" conflicts with .*"10\.0\.0\.0\/8" → "a"/,
     );
   });
+
+  it('an inline map keeps the names as written: #, commas and quotes in them', () => {
+    const routeOf = resolveRoutes({ routeMap: { '10.0.0.1': 'vendor #a', '10.0.0.2': '"c"', '10.0.0.3': 'x, y' } })!;
+    expect(['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((a) => routeOf(a))).toEqual(['vendor #a', '"c"', 'x, y']);
+    expect(() => resolveRoutes({ routeMap: { '10.0.0.1': 'a\nb' } })).toThrow(/<config routes>: a line break in "10\.0\.0\.1"/);
+  });
 });
