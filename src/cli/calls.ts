@@ -32,8 +32,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('One row per call attempt: start, route, numbers, final code and its meaning, PDD, answer, duration, who hung up, flags, Call-ID')
     .argument('<inputs...>', 'captures, Asterisk logs or CDR exports (files, folders, globs, - for stdin)')
     .option('--route <name>', 'only this route (e.g. --route vendorA)')
-    .option('--code <code>', 'only this final code or class; "none" for no final response (e.g. --code 486, --code 5xx)')
-    .option('--number <digits>', 'only calls whose caller or callee contains this (e.g. --number 7495)')
+    .option('--code <code>', 'only this final code or class; "none" or 0 for no final response (e.g. --code 486, --code 5xx)')
+    .option('--number <digits>', 'only calls whose caller or callee contains these digits, whatever the signs between them (e.g. --number 7495, --number +7495)')
     .option('--since <time>', 'only calls starting at or after (ISO 8601 or epoch; e.g. --since 2024-05-01T10:00Z)')
     .option('--until <time>', 'only calls starting before (e.g. --until 2024-05-01T11:00Z)')
     .addOption(new Option('-f, --format <format>', 'table (sorted by start), csv or json (streamed as found)').choices(['table', 'csv', 'json']).default('table'))
@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (inputs: string[], flags: CallsFlags) => {
       const { makeFilter, parseCodeFilter, callRow, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
       const { specsOf, readAll } = await import('../postmortem/collect.js');
-      if (flags.code !== undefined && !parseCodeFilter(flags.code)) throw new UsageError(`--code expects a code (486), a class (4xx) or none, not '${flags.code}'`);
+      if (flags.code !== undefined && !parseCodeFilter(flags.code)) throw new UsageError(`--code expects a code (486), a class (4xx), or none (0) for no final response, not '${flags.code}'`);
       const filter = makeFilter({ route: flags.route, code: flags.code, number: flags.number, since: timeOption('--since', flags.since), until: timeOption('--until', flags.until) });
       const limit = intOption('--limit', flags.limit, 1, 1e9) ?? Infinity;
       const callTimeout = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7);

@@ -51,20 +51,31 @@ export function parseCodeFilter(s: string): ((code: number | undefined) => boole
     const d = Number(t[0]);
     return (c) => c !== undefined && Math.floor(c / 100) === d;
   }
-  if (t === 'none') return (c) => c === undefined;
+  // `0` is how the reports write "no final response" (explain 0)
+  if (t === 'none' || t === '0' || t === '000') return (c) => c === undefined;
   return undefined;
 }
+
+/** The digits of a number as written (`+7 (495) 123-45-67` → `74951234567`). */
+const digitsOf = (s: string): string => {
+  let out = '';
+  for (const c of s) if (c >= '0' && c <= '9') out += c;
+  return out;
+};
 
 export function makeFilter(f: CallFilter): (r: CallRecord) => boolean {
   const code = f.code !== undefined ? parseCodeFilter(f.code) : undefined;
   const num = f.number?.trim();
+  // digits are compared as digits (`+7495` finds `74951234567`, `7 495` too); other text as it is written
+  const numDigits = num ? digitsOf(num) : '';
+  const hasNumber = (v: string | undefined): boolean => v !== undefined && (v.includes(num!) || (numDigits !== '' && digitsOf(v).includes(numDigits)));
   const window = f.since !== undefined || f.until !== undefined;
   return (r) => {
     if (f.route !== undefined && r.route !== f.route) return false;
     // A call with no time is in no window.
     if (window && !Number.isFinite(r.start)) return false;
     if (code && !code(r.finalCode)) return false;
-    if (num && !(r.caller?.includes(num) || r.callee?.includes(num))) return false;
+    if (num && !(hasNumber(r.caller) || hasNumber(r.callee))) return false;
     if (f.since !== undefined && r.start < f.since) return false;
     if (f.until !== undefined && r.start >= f.until) return false;
     return true;

@@ -87,7 +87,7 @@ export async function collectCall(
       legs,
       inputs,
       note: {
-        en: `${n} linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them`,
+        en: `${n} linked ${n === 1 ? 'leg' : 'legs'} found but standard input cannot be read twice: give the capture as a file to see them`,
         ru: `найдено связанных плеч: ${n}, но стандартный ввод нельзя прочитать дважды: чтобы их увидеть, передайте запись файлом`,
       },
     };

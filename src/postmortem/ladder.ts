@@ -417,7 +417,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
   p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}</style></head><body><main>`);
   p.push(`<h1>${WORD.call[lang]} <bdi>${e(f.callId)}</bdi></h1>`);
-  const counts = lang === 'ru' ? `сообщений: ${f.messages.length} · плеч: ${f.legs.length}` : `${f.messages.length} messages · ${f.legs.length} leg(s)`;
+  const counts = lang === 'ru' ? `сообщений: ${f.messages.length} · плеч: ${f.legs.length}` : `${plural(f.messages.length, 'message', 'messages')} · ${plural(f.legs.length, 'leg', 'legs')}`;
   p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${counts}</p>`);
   if (f.legs.length > 1) {
     p.push('<ul>');

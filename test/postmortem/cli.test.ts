@@ -226,7 +226,7 @@ describe('standard input, fed in 1-byte and odd-size chunks', () => {
     const stdin = (): Readable => chunks(readFileSync(fx('b2bua-legs.pcap')), 64);
     const base = ['flow', '-', '--call-id', 'b2bA-4f1c@198.51.100.10'];
     const ruNote = 'найдено связанных плеч: 1, но стандартный ввод нельзя прочитать дважды: чтобы их увидеть, передайте запись файлом';
-    const enNote = '1 linked leg(s) found but standard input cannot be read twice: give the capture as a file to see them';
+    const enNote = '1 linked leg found but standard input cannot be read twice: give the capture as a file to see them';
     const text = (await run([...base, '--lang', 'ru'], stdin())).out;
     expect(text).toContain(`  примечание: ${ruNote}`);
     expect(text).toContain('+0,000 с  #1 ');
