@@ -88,7 +88,10 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'no-ack-30s',
     codes: [200],
-    topics: ['call drops after 30 seconds', 'drops after 30 s', 'call drops after 30s', 'disconnect after 30 seconds'],
+    topics: [
+      'call drops after 30 seconds', 'drops after 30 s', 'call drops after 30s', 'disconnect after 30 seconds',
+      'звонок обрывается через 30 секунд', 'вызов обрывается через 30 секунд', 'обрыв через 30 секунд', 'обрывается через 30 с', 'разрыв через 30 секунд',
+    ],
     text: {
       en: 'Calls that end by themselves about 30 s after answer: the ACK to the 200 OK never reached the callee (NAT or a firewall rewrote or lost it), so the callee gives up after 32 s (timer H) and hangs up. Check NAT, SIP ALG and firewall settings, then the provider.',
       ru: 'Вызов сам обрывается примерно через 30 с после ответа: ACK на 200 OK не дошёл до вызываемой стороны (NAT или межсетевой экран его исказил или потерял), и она сбрасывает вызов через 32 с (таймер H). Проверьте NAT, SIP ALG и межсетевой экран, затем обратитесь к провайдеру.',
@@ -97,7 +100,10 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'ghost-calls',
     codes: [],
-    topics: ['ghost calls', 'phantom calls', 'calls from 1000', 'calls from 1001', 'calls from 100'],
+    topics: [
+      'ghost calls', 'phantom calls', 'calls from 1000', 'calls from 1001', 'calls from 100',
+      'призрачные звонки', 'фантомные звонки', 'звонки с 1000', 'звонки с 1001', 'звонки с номера 1000', 'звонки с коротких номеров',
+    ],
     text: {
       en: 'Incoming calls from short numbers such as 1000, 1001, 1002 with silence on answer are scanners probing your account or PBX. Move the local SIP port off 5060 (e.g. 5061–5099), accept SIP only from the provider\'s addresses, use strong passwords; if it goes on, tell the provider.',
       ru: 'Входящие с коротких номеров вроде 1000, 1001, 1002 с тишиной при ответе — сканеры, подбирающие доступ к вашему аккаунту или АТС. Смените локальный SIP-порт с 5060 (например, на 5061–5099), принимайте SIP только с адресов провайдера, используйте стойкие пароли; если не помогает — сообщите провайдеру.',
@@ -106,7 +112,7 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'no-dns',
     codes: [],
-    topics: ['no dns result', 'dns error', 'dns failure'],
+    topics: ['no dns result', 'dns error', 'dns failure', 'ошибка dns', 'нет ответа dns'],
     text: {
       en: '"No DNS result" is the phone\'s own error: the server\'s domain name did not resolve. Fix DNS on the device or enter the server\'s IP address instead of its name; if that does not help, ask the provider.',
       ru: '«No DNS result» — ошибка самого устройства: доменное имя сервера не разрешилось. Исправьте DNS на устройстве или укажите IP-адрес сервера вместо имени; если не помогает — обратитесь к провайдеру.',

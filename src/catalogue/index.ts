@@ -145,6 +145,7 @@ function buildIndex(): Index {
     if (!list) variantsByCode.set(v.code, (list = []));
     list.push(v);
     phrases.set(`${v.code}:${phraseKey(v.reason)}`, v);
+    for (const a of v.aliases ?? []) phrases.set(`${v.code}:${phraseKey(a)}`, v);
   }
   const list: CatalogueEntry[] = [];
   for (const c of CODES) {

@@ -6,14 +6,37 @@
  */
 export function phraseKey(text: string, max = 256): string {
   let out = '';
+  let latin = false;
+  let cyrillic = false;
   const n = text.length < max ? text.length : max;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x7a) out += text[i];
-    else if (c >= 0x30 && c <= 0x39) out += text[i];
-    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 0x20);
-    else if (c >= 0x80 && isLetterOrDigit(c)) out += text[i]!.toLowerCase();
+    if (c >= 0x61 && c <= 0x7a) {
+      out += text[i];
+      latin = true;
+    } else if (c >= 0x30 && c <= 0x39) out += text[i];
+    else if (c >= 0x41 && c <= 0x5a) {
+      out += String.fromCharCode(c + 0x20);
+      latin = true;
+    } else if (c >= 0x80 && isLetterOrDigit(c)) {
+      // ё is written е as often as not
+      const l = c === 0x401 || c === 0x451 ? 'е' : text[i]!.toLowerCase();
+      if (c >= 0x400 && c <= 0x4ff) cyrillic = true;
+      out += l;
+    }
   }
+  return latin && cyrillic ? foldLookalikes(out) : out;
+}
+
+/**
+ * Cyrillic letters that look like Latin ones, in a key that has Latin letters too: a phrase copied from a page
+ * that typed `Unavailablе` with a Cyrillic `е` is the same phrase. A key with no Latin letter (a Russian
+ * phrase) is left as it is.
+ */
+const LOOKALIKE: Record<string, string> = { а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's' };
+function foldLookalikes(key: string): string {
+  let out = '';
+  for (const ch of key) out += LOOKALIKE[ch] ?? ch;
   return out;
 }
 

@@ -13,8 +13,10 @@ const MAX_QUERY = 1024;
 export function parseCodeQuery(input: string): CodeQuery | undefined {
   const s = input.length > MAX_QUERY ? input.slice(0, MAX_QUERY) : input;
   let i = skipSpace(s, 0);
+  // optional protocol name without a version, as people write it: `SIP 415 (No Media)`
+  if (s.length - i >= 4 && s.slice(i, i + 3).toUpperCase() === 'SIP' && isSpace(s.charCodeAt(i + 3))) i = skipSpace(s, i + 3);
   // optional protocol version: SIP/2.0 (any digits around the dot)
-  if (s.length - i >= 4 && s.slice(i, i + 4).toUpperCase() === 'SIP/') {
+  else if (s.length - i >= 4 && s.slice(i, i + 4).toUpperCase() === 'SIP/') {
     let j = i + 4;
     const d0 = j;
     while (j < s.length && isDigit(s.charCodeAt(j))) j++;

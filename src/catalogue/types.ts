@@ -36,6 +36,8 @@ export interface VariantData {
   description: Text;
   /** Ids of hints (hints.ts) that apply to this phrase in particular. */
   hints?: readonly string[];
+  /** Other spellings of the same provider phrase (a typo corrected: `Stale nonce` for the wire's `Stall nonce`). */
+  aliases?: readonly string[];
 }
 
 export interface HintData {

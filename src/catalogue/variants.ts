@@ -14,7 +14,7 @@ export const VARIANTS: readonly VariantData[] = [
     },
   },
   {
-    code: 401, reason: 'AUTH Error: Stall nonce',
+    code: 401, reason: 'AUTH Error: Stall nonce', aliases: ['AUTH Error: Stale nonce'],
     description: {
       en: 'The credentials were computed against a nonce the server no longer accepts ("stale" nonce): the device clock, the digest algorithm, or a blocked server are the usual causes.',
       ru: 'Учётные данные вычислены по nonce, который сервер больше не принимает (устаревший nonce): обычные причины — часы устройства, алгоритм digest или заблокированный сервер.',
