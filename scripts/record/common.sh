@@ -64,3 +64,15 @@ start_peers() {
   pids+=($!)
   sleep 1.5
 }
+
+# capture NAME IFACE FILTER — starts tcpdump; stop_capture ends it.
+capture() {
+  tcpdump -Z root -i "$2" -U -s 0 -w "$out/$1" "$3" >"$work/tcpdump-$1.log" 2>&1 &
+  cap_pid=$!
+  sleep 1
+}
+stop_capture() {
+  sleep 1
+  kill "$cap_pid"
+  wait "$cap_pid" 2>/dev/null || true
+}

@@ -618,12 +618,22 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
       const from: Text = last === answered ? { en: 'the answer', ru: 'ответа' } : { en: 'the last refresh', ru: 'последнего обновления' };
       if (last !== answered) evidence.push(ev(list, last, { en: 'last refresh', ru: 'последнее обновление' }));
       evidence.push(ev(list, origin, byeNote()));
+      // RFC 4028 §10: the side that does not refresh sends its BYE a little before the expiry; a proxy that
+      // enforces the timer, at or after it
+      const when: Text =
+        since < se.secs * 1000
+          ? { en: `${secs(se.secs * 1000 - since)} s before the expiry (RFC 4028: the side that does not refresh ends it just before)`, ru: `за ${secsRu(se.secs * 1000 - since)} с до истечения (RFC 4028: сторона, которая не обновляет, завершает вызов незадолго до него)` }
+          : { en: `${secs(since - se.secs * 1000)} s after the expiry`, ru: `через ${secsRu(since - se.secs * 1000)} с после истечения` };
+      const ender: Text =
+        who === 'other' && caller !== undefined
+          ? { en: `${bye.src}, neither the caller (${caller}) nor the callee (${callee}),`, ru: `вызов завершил ${bye.src}, а не вызывающая (${caller}) и не вызываемая (${callee}) сторона,` }
+          : { en: whoText.en, ru: `${whoText.ru} ${ruVerb('завершил')} вызов` };
       return {
         id: 'dropped',
         severity: 'error',
         text: {
-          en: `The session timer expired: Session-Expires ${se.secs} s was agreed${refresher.en}, no refresh (re-INVITE or UPDATE) came, and ${whoText.en} ended the call ${secs(since)} s after ${from.en} (RFC 4028: just before the expiry).${byeSaid ? ` ${byeSaid.en}` : ''} Check that the refresher sends its re-INVITE or UPDATE at half the interval and that it gets through.`,
-          ru: `Истёк таймер сессии: согласован Session-Expires ${se.secs} с${refresher.ru}, обновления (re-INVITE или UPDATE) не было, и ${whoText.ru} ${ruVerb('завершил')} вызов через ${secsRu(since)} с после ${from.ru} (RFC 4028: незадолго до истечения).${byeSaid ? ` ${byeSaid.ru}` : ''} Проверьте, что обновляющая сторона шлёт re-INVITE или UPDATE на половине интервала и что он доходит.`,
+          en: `The session timer expired: Session-Expires ${se.secs} s was agreed${refresher.en}, no refresh (re-INVITE or UPDATE) came, and ${ender.en} ended the call ${clock(since)} after ${from.en}, ${when.en}.${byeSaid ? ` ${byeSaid.en}` : ''} Check that the refresher sends its re-INVITE or UPDATE at half the interval and that it gets through.`,
+          ru: `Истёк таймер сессии: согласован Session-Expires ${se.secs} с${refresher.ru}, обновления (re-INVITE или UPDATE) не было, и ${ender.ru} через ${ruDecimal(clock(since))} после ${from.ru}, ${when.ru}.${byeSaid ? ` ${byeSaid.ru}` : ''} Проверьте, что обновляющая сторона шлёт re-INVITE или UPDATE на половине интервала и что он доходит.`,
         },
         evidence,
       };

@@ -67,9 +67,9 @@ describe('dropped: why an answered call ended', () => {
     const d = dropped([...answered(ok), bye(1000 + 1_768_000, B, P), bye(1000 + 1_768_010, P, A)])!;
     expect(d.severity).toBe('error');
     expect(d.text.en).toBe(
-      'The session timer expired: Session-Expires 1800 s was agreed, the caller to refresh it, no refresh (re-INVITE or UPDATE) came, and the callee (10.3.3.3) ended the call 1768.0 s after the answer (RFC 4028: just before the expiry). Check that the refresher sends its re-INVITE or UPDATE at half the interval and that it gets through.',
+      'The session timer expired: Session-Expires 1800 s was agreed, the caller to refresh it, no refresh (re-INVITE or UPDATE) came, and the callee (10.3.3.3) ended the call 29:28.0 after the answer, 32.0 s before the expiry (RFC 4028: the side that does not refresh ends it just before). Check that the refresher sends its re-INVITE or UPDATE at half the interval and that it gets through.',
     );
-    expect(d.text.ru).toContain('вызываемая сторона (10.3.3.3) завершила вызов через 1768,0 с после ответа');
+    expect(d.text.ru).toContain('вызываемая сторона (10.3.3.3) завершила вызов через 29:28,0 после ответа, за 32,0 с до истечения');
     // refreshed at half the interval: the timer did not expire, the hang-up later is a plain one
     const refreshed = [...answered(ok), req('UPDATE', 901_000, A, P, { cseq: 2 }), req('UPDATE', 901_010, P, B, { cseq: 2 }), resp(200, 'OK', 901_100, B, P, { cseq: 2, cseqMethod: 'UPDATE' }), resp(200, 'OK', 901_110, P, A, { cseq: 2, cseqMethod: 'UPDATE' })];
     expect(dropped([...refreshed, bye(1_769_000, B, P, { cseq: 3 }), bye(1_769_010, P, A, { cseq: 3 })])).toBeUndefined();
