@@ -9,8 +9,8 @@ import { chooseBucket, fitBucket, groupOf, parseBucket } from './buckets.js';
 import { evaluateFas, type Comparison } from './fas.js';
 import { routeMetrics } from './metrics.js';
 import { Reservoir } from './reservoir.js';
-import type { AnalysisResult, BucketMetrics, FasResult, RouteMetrics, Spike, WireStats } from './result.js';
-import { findSpikes, type BusyBucket } from './spikes.js';
+import type { AnalysisResult, BucketMetrics, FasResult, RouteMetrics, Spike, SpikeCheck, WireStats } from './result.js';
+import { findSpikes, SPIKE_BUCKETS_SEC, SPIKE_MIN_COVERAGE, spikeEligible, spikeJudgeable, type BusyBucket } from './spikes.js';
 import { Stats, StatsSum } from './stats.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
@@ -44,12 +44,15 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
   const totalsByRoute = new Map<string, Stats>();
   const seriesByRoute = new Map<string, BucketMetrics[]>();
   const spikes: Spike[] = [];
+  const checks = new Map<string, SpikeCheck>();
   for (const name of names) {
     const ra = agg.routes.get(name)!;
     const grouped = groupBuckets(ra, agg.baseMs, bucketSec);
     totalsByRoute.set(name, bucketSec * 1000 === agg.baseMs ? ra.total() : totalOfGroups(ra, grouped));
     seriesByRoute.set(name, series(name, grouped, bucketSec, first, last));
-    spikes.push(...findSpikes(name, busyBuckets(grouped), bucketSec, t));
+    const judged = judgeSpikes(name, ra, busyBuckets(grouped), agg.baseMs, bucketSec, t);
+    spikes.push(...judged.spikes);
+    checks.set(name, judged.check);
   }
 
   const routes: RouteMetrics[] = names.map((n) => routeMetrics(n, totalsByRoute.get(n)!));
@@ -74,6 +77,7 @@ export function finish(agg: Aggregator, ctx: FinishContext): AnalysisResult {
     bucketSec,
     buckets,
     spikes,
+    spikeChecks: order.map((name) => checks.get(name)!),
     falseBusy: agg.falseBusy.results(),
     falseBusyCount: agg.falseBusy.total,
     fas,
@@ -151,6 +155,127 @@ function series(route: string, grouped: Map<number, Grouped>, bucketSec: number,
     m.end = new Date((i + 1) * bucketSec * 1000).toISOString();
     return m;
   });
+}
+
+/**
+ * A route's spikes, judged on buckets chosen from its attempts alone (never from its busy shares, so the
+ * choice adds no chance of a false spike); see docs/analysis.md. A size is judgeable when at least
+ * spikeMinBaselineBuckets + 1 of its buckets reach spikeMinAttempts, and its coverage is the share of the
+ * route's dated attempts in those buckets. The route is judged on the report's buckets when they are
+ * judgeable and cover SPIKE_MIN_COVERAGE; else on the smallest size of SPIKE_BUCKETS_SEC that does (a
+ * busy hour of 5-minute buckets of 16 attempts each, or three busy hours of a day, no longer hide a
+ * spike); else on the judgeable size that covers most; else not at all, and the check says why. Judged
+ * on a sliver of its traffic (its few busiest buckets, often the spike itself), a route's baseline would
+ * be the spike and nothing would be found.
+ */
+function judgeSpikes(
+  route: string,
+  ra: RouteAgg,
+  atReport: BusyBucket[],
+  baseMs: number,
+  bucketSec: number,
+  t: Thresholds,
+): { spikes: Spike[]; check: SpikeCheck } {
+  let dated = 0;
+  for (const b of atReport) dated += b.attempts;
+  const need = Math.max(1, Math.ceil(t.spikeMinBaselineBuckets + 1));
+  interface Size {
+    sec: number;
+    attempts: number[];
+    eligible: number;
+    covered: number;
+    judgeable: boolean;
+  }
+  const size = (sec: number, attempts: number[]): Size => {
+    let eligible = 0;
+    let covered = 0;
+    for (const a of attempts)
+      if (spikeEligible(a, t)) {
+        eligible++;
+        covered += a;
+      }
+    return { sec, attempts, eligible, covered, judgeable: spikeJudgeable(attempts, t) };
+  };
+  const enough = (s: Size): boolean => s.judgeable && s.covered >= SPIKE_MIN_COVERAGE * dated;
+  const share = (s: Size): string => `${Math.round((100 * s.covered) / Math.max(1, dated))} %`;
+  const judge = (s: Size, buckets: BusyBucket[], reason?: string): { spikes: Spike[]; check: SpikeCheck } => {
+    const check: SpikeCheck = { route, judged: true, bucketSec: s.sec, buckets: s.eligible, attemptsJudged: s.covered, attempts: dated };
+    if (reason !== undefined) check.reason = reason;
+    return { spikes: findSpikes(route, buckets, s.sec, t), check };
+  };
+
+  const report = size(bucketSec, atReport.map((b) => b.attempts));
+  if (enough(report)) return judge(report, atReport);
+  const why = report.judgeable
+    ? `its ${sizeLabel(bucketSec)} buckets that reach spikeMinAttempts ${t.spikeMinAttempts} hold only ${share(report)} of its attempts`
+    : `only ${report.eligible} of its ${sizeLabel(bucketSec)} buckets reach spikeMinAttempts ${t.spikeMinAttempts} (${need} needed)`;
+  const tried: Size[] = [report];
+  for (const sec of SPIKE_BUCKETS_SEC) {
+    if (sec === bucketSec || (sec * 1000) % baseMs !== 0) continue;
+    const s = size(sec, [...attemptsBy(ra, baseMs, sec).values()]);
+    if (enough(s)) return judge(s, busyBucketsAt(ra, baseMs, sec), why);
+    tried.push(s);
+  }
+  // None covers enough: the judgeable size that covers most (the report's first, then the smaller).
+  let best: Size | undefined;
+  for (const s of tried) if (s.judgeable && (!best || s.covered > best.covered)) best = s;
+  if (best) {
+    const note = `${why}; no size from 5 min to 1 day has judgeable buckets holding ${Math.round(SPIKE_MIN_COVERAGE * 100)} %, ${sizeLabel(best.sec)} buckets hold the most (${share(best)})`;
+    return best === report ? judge(report, atReport, note) : judge(best, busyBucketsAt(ra, baseMs, best.sec), note);
+  }
+  // The k-th busiest bucket of each size: how far the route is from being judged.
+  let far = { sec: bucketSec, attempts: 0 };
+  for (const s of tried) {
+    const k = s.attempts.sort((x, y) => y - x)[need - 1] ?? 0;
+    if (k > far.attempts) far = { sec: s.sec, attempts: k };
+  }
+  const reason =
+    dated === 0
+      ? 'no attempt with a start time'
+      : `at no size from 5 min to 1 day do ${need} buckets reach spikeMinAttempts ${t.spikeMinAttempts} (${dated} attempts in all; ` +
+        `the ${ordinal(need)} busiest ${sizeLabel(far.sec)} bucket has ${far.attempts})`;
+  return { spikes: [], check: { route, judged: false, bucketSec: null, buckets: 0, attemptsJudged: 0, attempts: dated, reason } };
+}
+
+function sizeLabel(sec: number): string {
+  if (sec % 86400 === 0) return `${sec / 86400} day`;
+  if (sec % 3600 === 0) return `${sec / 3600} h`;
+  if (sec % 60 === 0) return `${sec / 60} min`;
+  return `${sec} s`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
+/** A route's dated attempts per bucket of `sec` seconds (a multiple of the base). */
+function attemptsBy(ra: RouteAgg, baseMs: number, sec: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [base, s] of ra.buckets) {
+    if (s.attempts === 0) continue;
+    const g = groupOf(base, baseMs, sec);
+    out.set(g, (out.get(g) ?? 0) + s.attempts);
+  }
+  return out;
+}
+
+/** The busy counts of a route in buckets of `sec` seconds, from its base buckets (sums, examples merged). */
+function busyBucketsAt(ra: RouteAgg, baseMs: number, sec: number): BusyBucket[] {
+  const groups = new Map<number, { attempts: number; c486: number; c600: number; examples: Reservoir }>();
+  for (const [base, s] of ra.buckets) {
+    if (s.attempts === 0) continue;
+    const index = groupOf(base, baseMs, sec);
+    let g = groups.get(index);
+    if (!g) groups.set(index, (g = { attempts: 0, c486: 0, c600: 0, examples: new Reservoir(5) }));
+    g.attempts += s.attempts;
+    g.c486 += s.count(486);
+    g.c600 += s.count(600);
+    const ex = ra.busyExamples.get(base);
+    if (ex) g.examples.merge(ex);
+  }
+  return [...groups].map(([index, g]) => ({ index, attempts: g.attempts, c486: g.c486, c600: g.c600, examples: g.examples.ids() }));
 }
 
 function busyBuckets(grouped: Map<number, Grouped>): BusyBucket[] {

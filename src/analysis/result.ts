@@ -82,6 +82,26 @@ export interface Spike {
   exampleCallIds: string[];
 }
 
+/**
+ * Whether, and on which buckets, a route's busy share was judged for spikes. A route is judged on the
+ * result's buckets when at least `spikeMinBaselineBuckets` + 1 of them hold `spikeMinAttempts` attempts,
+ * else on the smallest round size from 5 minutes to a day where enough do, else not at all: then no spike
+ * can be found on it, whatever happened (docs/analysis.md, "486 Busy Here spikes").
+ */
+export interface SpikeCheck {
+  route: string;
+  judged: boolean;
+  /** The bucket size (seconds) the route was judged on; null when it was not judged. */
+  bucketSec: number | null;
+  /** Buckets of that size with at least `spikeMinAttempts` attempts (those judged), and their attempts. */
+  buckets: number;
+  attemptsJudged: number;
+  /** The route's attempts with a start time (those in some bucket). */
+  attempts: number;
+  /** Why the route was not judged, or not on the result's buckets; absent when it was judged on them. */
+  reason?: string;
+}
+
 export interface FalseBusy {
   callee: string;
   busyRoute: string;
@@ -132,6 +152,8 @@ export interface AnalysisResult {
   /** With --prefix-digits: metrics per route and destination prefix. */
   prefixes?: Array<RouteMetrics & { prefix: string }>;
   spikes: Spike[];
+  /** Per route (in the order of `routes`): whether its spikes were judged, on which buckets, and why not. Absent in results made before it existed. */
+  spikeChecks?: SpikeCheck[];
   falseBusy: FalseBusy[];
   /** How many false-busy pairs were found (the list above keeps the earliest 500). */
   falseBusyCount?: number;

@@ -9,6 +9,9 @@
  * A bucket is a spike when it has at least `spikeMinAttempts` attempts, its share is at least
  * `spikeK` spreads above the baseline, and at least `spikeMinIncrease` above it in absolute terms.
  * Adjacent spike buckets are reported as one spike.
+ *
+ * Which buckets a route is judged on (the report's, or another round size when those hold too few
+ * attempts), and why, is the route's SpikeCheck: see `judgeSpikes` in finish.ts.
  */
 import { median } from './quantiles.js';
 import type { Spike } from './result.js';
@@ -80,9 +83,35 @@ function medianWithout(sorted: readonly number[], k: number): number | null {
   return n % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
+/**
+ * Sizes (seconds) a route's busy share may be judged on when the report's buckets hold too few attempts:
+ * round, UTC-aligned durations from 5 minutes to a day, smallest first (a spike is an event of minutes to
+ * hours: a longer bucket would dilute it into the day).
+ */
+export const SPIKE_BUCKETS_SEC: readonly number[] = [300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/**
+ * A route is judged on buckets whose judged ones (those reaching spikeMinAttempts) hold at least this share of
+ * its attempts, when some size has them: a baseline made of a route's few busiest buckets (often the spike
+ * itself) is no baseline.
+ */
+export const SPIKE_MIN_COVERAGE = 0.5;
+
+/** Whether a bucket of this many attempts is judged (and may be part of a baseline). */
+export function spikeEligible(attempts: number, t: Thresholds): boolean {
+  return attempts >= t.spikeMinAttempts && attempts > 0;
+}
+
+/** Whether buckets with these attempts are enough to judge a route: one bucket and its baseline. */
+export function spikeJudgeable(attempts: Iterable<number>, t: Thresholds): boolean {
+  let n = 0;
+  for (const a of attempts) if (spikeEligible(a, t)) n++;
+  return n >= t.spikeMinBaselineBuckets + 1;
+}
+
 /** Spikes of one route; `buckets` are its non-empty buckets in any order. */
 export function findSpikes(route: string, buckets: readonly BusyBucket[], bucketSec: number, t: Thresholds): Spike[] {
-  const eligible = buckets.filter((b) => b.attempts >= t.spikeMinAttempts && b.attempts > 0).sort((a, b) => a.index - b.index);
+  const eligible = buckets.filter((b) => spikeEligible(b.attempts, t)).sort((a, b) => a.index - b.index);
   if (eligible.length < t.spikeMinBaselineBuckets + 1) return [];
   const shares = eligible.map((b) => (b.c486 + b.c600) / b.attempts);
   const whole = eligible.length > EXACT_LEAVE_ONE_OUT ? baselineOf(shares) : undefined;

@@ -95,7 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
       const until = timeOption('--until', flags.until);
       if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${flags.since}) must be before --until (${flags.until})`);
 
-      const [{ analyze }, { renderLazy }, { createProgressBar, silentProgress }] = await Promise.all([
+      const [{ analyze }, { renderLazy, spikeCheckWarning }, { createProgressBar, silentProgress }] = await Promise.all([
         import('../pipeline.js'),
         import('../report/formats.js'),
         import('../input/progress.js'),
@@ -134,6 +134,9 @@ export function register(program: Command, ctx: CliContext): void {
       // printable line each.
       const broken = result.failures ?? [];
       for (const f of broken) ctx.io.stderr(`sipscope: --fail-on ${printable(`${f.rule}${f.route ? ` [${f.route}]` : ''}: ${f.detail}`)}\n`);
+      // A route whose busy spikes could not be judged cannot break `spike`: said, the exit code unchanged.
+      const unjudged = rules?.some((r) => r.kind === 'spike') ? spikeCheckWarning(result, minAttempts) : undefined;
+      if (unjudged) ctx.io.stderr(`sipscope: ${printable(unjudged)}\n`);
       // The exit code: 2 for an unreadable input wins over 3 for a broken rule (README, "Exit codes": a report
       // with a missing input is not one to trust).
       if (result.inputs.some((i) => i.error)) ctx.exitCode = ExitCode.Usage;

@@ -53,8 +53,10 @@ export function renderCsv(result: AnalysisResult, opts: CsvOptions = {}): string
       const series = result.buckets.find((b) => b.route === r.route)?.series ?? [];
       for (const b of series) {
         const t0 = Date.parse(b.start);
-        // The bucket lies in a spike window when it starts inside [spike.start, spike.end).
-        const inSpike = spikes.some((s) => t0 >= Date.parse(s.start) && t0 < Date.parse(s.end));
+        const t1 = Date.parse(b.end);
+        // The bucket is in a spike when the two overlap: a spike judged on finer buckets than the report's
+        // (see spikeChecks) may cover part of one.
+        const inSpike = spikes.some((s) => t0 < Date.parse(s.end) && t1 > Date.parse(s.start));
         out += csvRow([r.route, b.start, b.end, ...metricCells(b), inSpike ? 1 : 0]);
       }
     }

@@ -4,6 +4,9 @@
  */
 import type { AnalysisResult } from '../analysis/result.js';
 
+/** How spikes were judged, in words (the CLI's `--fail-on spike` stderr line). */
+export { spikeCheckLine, spikeCheckWarning, unjudgedSpikeRoutes } from './spike-checks.js';
+
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

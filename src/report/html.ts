@@ -14,7 +14,8 @@ import {
   NONE, bucketLabel, byCount, bytes, codeLabel, delay, fasOf, inputTotals, int, pct, prefixesInOrder, routesWorstFirst, scopeLine, secs, signalNumber,
   spikesOf, topFailures, when, window,
 } from './format.js';
-import { MIN_ATTEMPTS_PER_POINT, OTHER_COLOUR, asrChart, chartBinSec, codeColours, codeMixChart, rebin, type CodeMixRow } from './svg.js';
+import { spikeCheckLine, unjudgedSpikeRoutes } from './spike-checks.js';
+import { MIN_ATTEMPTS_PER_POINT, OTHER_COLOUR, asrChart, chartBinSec, codeColours, codeMixChart, rebin, thinBin, type CodeMixRow } from './svg.js';
 
 export interface HtmlOptions {
   title?: string;
@@ -50,13 +51,16 @@ th{background:#f1f5f9;font-size:12px;font-weight:600;color:#374151;white-space:n
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.n .small{white-space:normal}
 td.route{min-width:150px;max-width:260px;overflow-wrap:anywhere}td.codes{min-width:250px}td.sig{white-space:nowrap}
+table.routes th,table.routes td{padding:6px 7px}
 .scroll{overflow-x:auto}td.file{min-width:220px;max-width:360px}
 tr.total td{font-weight:600;background:#f8fafc}
 tr.hit td{background:var(--badbg)}
 .badge{display:inline-block;font-size:11px;font-weight:600;padding:0 6px;border-radius:9px;margin-left:6px;vertical-align:1px}
 .badge.fas{background:#b91c1c;color:#fff}.badge.spike{background:#fde68a;color:#78350f}
 .bad{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.ok{color:var(--ok)}
-.code{display:block;width:fit-content;max-width:360px;border-bottom:1px dotted #9ca3af;cursor:help;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.code{display:block;width:fit-content;max-width:100%;border-bottom:1px dotted #9ca3af;cursor:help}
+.code .lbl{display:inline-block;max-width:300px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
+.code .muted{white-space:nowrap}
 .muted{color:var(--muted)}.small{font-size:12px}
 code,.id{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 td.ids{min-width:230px}
@@ -72,6 +76,8 @@ td.ids{min-width:230px}
 .chart .seg{font-size:10px;fill:#fff;font-weight:600}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0 0;font-size:12px;color:#374151}
 .legend i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+.legend i.hollow{width:7px;height:7px;border-radius:50%;border:1.5px solid #6b7280;background:#fff;margin:0 6px 0 2px;vertical-align:0}
+.chart .thin{stroke-width:1.5;opacity:.7}
 .fasbox{background:var(--card);border:1px solid #fca5a5;border-left:4px solid var(--bad);border-radius:8px;padding:12px 14px;margin:0 0 12px}
 .fasbox table{border-radius:0}
 details{margin:8px 0}summary{cursor:pointer;color:#374151}
@@ -97,8 +103,9 @@ function card(k: string, v: string, bad = false, title?: string): string {
   return `<div class="card${bad ? ' bad' : ''}"${title ? ` title="${e(title)}"` : ''}><div class="k">${e(k)}</div><div class="v">${e(v)}</div></div>`;
 }
 
-function codeSpan(c: CodeShare, withShare = true): string {
-  return `<span class="code" title="${e(codeTooltip(c))}">${e(codeLabel(c.code, c.reason))}${withShare ? ` <span class="muted">${e(pct(c.share))}</span>` : ''}</span>`;
+/** A code with its share: the label never breaks, the share goes under it when the column is narrow. */
+function codeSpan(c: CodeShare): string {
+  return `<span class="code" title="${e(codeTooltip(c))}"><span class="lbl">${e(codeLabel(c.code, c.reason))}</span> <span class="muted">${e(pct(c.share))}</span></span>`;
 }
 
 /** Example Call-IDs, one a line. */
@@ -180,7 +187,7 @@ function routeTable(result: AnalysisResult, warn: number): string {
   };
   const rows = routesWorstFirst(result.routes).map((m) => row(m, m.route));
   rows.push(row(result.totals, 'all routes', true));
-  return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<div class="scroll"><table class="routes"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function charts(result: AnalysisResult, max: number): string {
@@ -199,14 +206,17 @@ function charts(result: AnalysisResult, max: number): string {
   const everything = result.buckets.flatMap((b) => b.series);
   const boxes: string[] = [];
   const binSizes = new Set<number>();
+  let thin = false;
   routes.forEach((r, i) => {
     if (!charted.has(r.route)) return;
     const colour = ROUTE_COLOURS[i % ROUTE_COLOURS.length];
     const binSec = chartBinSec(result.bucketSec, t1 - t0, r.attempts);
     binSizes.add(binSec);
+    const bins = rebin(series.get(r.route) as BucketMetrics[], binSec);
+    if (bins.some((b) => thinBin(b))) thin = true;
     const svg = asrChart({
       route: r.route,
-      bins: rebin(series.get(r.route) as BucketMetrics[], binSec),
+      bins,
       overall: rebin(everything, binSec),
       spikes: spikesOf(result, r.route),
       t0,
@@ -219,12 +229,16 @@ function charts(result: AnalysisResult, max: number): string {
   });
   const legend =
     '<div class="legend"><span><i style="background:#2563eb"></i>route ASR</span><span><i style="background:#9ca3af"></i>all routes (dashed)</span>' +
-    '<span><i style="background:#e5e7eb"></i>attempts</span><span><i style="background:#fde2e2"></i>busy spike window</span></div>';
+    '<span><i style="background:#e5e7eb"></i>attempts</span><span><i style="background:#fde2e2"></i>busy spike window</span>' +
+    (thin ? `<span><i class="hollow"></i>${e(`fewer than ${MIN_ATTEMPTS_PER_POINT} attempts (not on the line)`)}</span>` : '') +
+    '</div>';
   const more = routes.length > charted.size ? `<p class="muted small">${e(`${routes.length - charted.size} quieter routes are not charted.`)}</p>` : '';
+  // Each sentence only when it is so: the caption is read as a promise about every point.
   const coarser = [...binSizes].some((s) => s !== result.bucketSec)
-    ? ` Thin routes are charted in larger steps, so that each point rests on about ${MIN_ATTEMPTS_PER_POINT} attempts or more (the JSON and CSV keep every bucket).`
+    ? ` Thin routes are charted in larger steps (shown above each chart), aiming at ${MIN_ATTEMPTS_PER_POINT} attempts or more per point; the JSON and CSV keep every bucket.`
     : '';
-  return `<p class="muted small">${e(`Buckets of ${bucketLabel(result.bucketSec)}; times in UTC.${coarser}`)}</p><div class="charts">${boxes.join('')}</div>${legend}${more}`;
+  const hollow = thin ? ` A point resting on fewer than ${MIN_ATTEMPTS_PER_POINT} attempts (a quiet hour) is drawn hollow and left off the lines: its ASR is noise.` : '';
+  return `<p class="muted small">${e(`Buckets of ${bucketLabel(result.bucketSec)}; times in UTC.${coarser}${hollow}`)}</p><div class="charts">${boxes.join('')}</div>${legend}${more}`;
 }
 
 /** The `max` busiest routes, kept in the route table's order. */
@@ -279,7 +293,12 @@ function prefixes(result: AnalysisResult, warn: number, max = 300): string {
 }
 
 function spikes(result: AnalysisResult): string {
-  if (result.spikes.length === 0) return '<p class="ok">No busy spike found.</p>';
+  // Said whenever a route was not judged, or judged on other buckets: "no spike" is no all-clear for a route
+  // that could not have one.
+  const judging = spikeCheckLine(result, (route) => route);
+  const unjudged = unjudgedSpikeRoutes(result).length;
+  const note = judging ? `<p class="${unjudged ? 'warn' : 'muted'} small">${e(judging)}</p>` : '';
+  if (result.spikes.length === 0) return `<p class="ok">${unjudged ? 'No busy spike found on the routes judged.' : 'No busy spike found.'}</p>${note}`;
   const rows = result.spikes.map(
     (s) =>
       '<tr>' +
@@ -292,7 +311,7 @@ function spikes(result: AnalysisResult): string {
       tdHtml(ids(s.exampleCallIds), false, 'ids') +
       '</tr>',
   );
-  return `<table><thead><tr>${th('Route')}${th('Code')}${th('Window')}${th('Count / attempts', true)}${th('Share', true)}${th('Baseline', true, "the route's usual share (median of its other buckets)")}${th('Example Call-IDs')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr>${th('Route')}${th('Code')}${th('Window')}${th('Count / attempts', true)}${th('Share', true)}${th('Baseline', true, "the route's usual share (median of its other buckets)")}${th('Example Call-IDs')}</tr></thead><tbody>${rows.join('')}</tbody></table>${note}`;
 }
 
 function falseBusy(result: AnalysisResult): string {

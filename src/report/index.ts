@@ -11,7 +11,9 @@ import { renderTable } from './table.js';
 
 import { type RenderOptions, type ReportFormat } from './formats.js';
 
-export { REPORT_FORMATS, isReportFormat, renderLazy, type RenderOptions, type ReportFormat } from './formats.js';
+export {
+  REPORT_FORMATS, isReportFormat, renderLazy, spikeCheckLine, spikeCheckWarning, unjudgedSpikeRoutes, type RenderOptions, type ReportFormat,
+} from './formats.js';
 
 /** The result in one format, as the text to write (to stdout or --out). */
 export function render(result: AnalysisResult, format: ReportFormat, opts: RenderOptions = {}): string {

@@ -13,7 +13,7 @@ import { jsonText } from './json-text.js';
 
 /** Field order of each object kind, as declared in result.ts. */
 const ORDER = {
-  result: ['tool', 'generatedAt', 'inputs', 'wire', 'routes', 'totals', 'bucketSec', 'buckets', 'prefixes', 'spikes', 'falseBusy', 'falseBusyCount', 'fas', 'span', 'window', 'thresholds', 'failures'],
+  result: ['tool', 'generatedAt', 'inputs', 'wire', 'routes', 'totals', 'bucketSec', 'buckets', 'prefixes', 'spikes', 'spikeChecks', 'falseBusy', 'falseBusyCount', 'fas', 'span', 'window', 'thresholds', 'failures'],
   tool: ['name', 'version'],
   input: ['file', 'format', 'unit', 'compressed', 'bytes', 'read', 'used', 'ignored', 'malformed', 'ignoredBy', 'anomalies', 'samples', 'sipMessages', 'records', 'notes', 'warnings', 'error', 'skipped'],
   sample: ['name', 'position', 'detail'],
@@ -28,6 +28,7 @@ const ORDER = {
   codeShare: ['code', 'count', 'share', 'reason', 'meaning', 'reroutable'],
   bucketSeries: ['route', 'series'],
   spike: ['route', 'code', 'start', 'end', 'count', 'attempts', 'share', 'baselineShare', 'exampleCallIds'],
+  spikeCheck: ['route', 'judged', 'bucketSec', 'buckets', 'attemptsJudged', 'attempts', 'reason'],
   falseBusy: ['callee', 'busyRoute', 'busyAt', 'answeredRoute', 'answeredAt', 'busyCallId', 'answeredCallId'],
   fas: ['route', 'flagged', 'score', 'signals'],
   signal: ['id', 'hit', 'value', 'threshold', 'calls', 'exampleCallIds', 'text'],
@@ -43,7 +44,7 @@ type Kind = keyof typeof ORDER | 'map' | 'any';
 const CHILD: Partial<Record<keyof typeof ORDER, Record<string, Kind>>> = {
   result: {
     tool: 'tool', inputs: 'input', wire: 'wire', routes: 'route', totals: 'route', buckets: 'bucketSeries',
-    prefixes: 'route', spikes: 'spike', falseBusy: 'falseBusy', fas: 'fas', span: 'span', window: 'window', thresholds: 'map', failures: 'failure',
+    prefixes: 'route', spikes: 'spike', spikeChecks: 'spikeCheck', falseBusy: 'falseBusy', fas: 'fas', span: 'span', window: 'window', thresholds: 'map', failures: 'failure',
   },
   input: { ignoredBy: 'map', anomalies: 'map', samples: 'sample', warnings: 'map' },
   sample: { position: 'position' },

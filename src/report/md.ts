@@ -9,6 +9,7 @@ import {
   NONE, byCount, bytes, codeLabel, delay, fasOf, inputsLine, int, pct, prefixesInOrder, routesWorstFirst, scopeLine, secs,
   signalNumber, spikesOf, topFailures, when, window,
 } from './format.js';
+import { spikeCheckLine } from './spike-checks.js';
 
 // Characters that start markup inside a line (line-start markup such as `#` or `- ` never meets data here:
 // data is always in a table cell or after fixed text). Fewer escapes keep the text readable in chats that
@@ -120,6 +121,9 @@ export function renderMd(result: AnalysisResult, opts: MdOptions = {}): string {
       '',
     );
   }
+
+  const judging = spikeCheckLine(result, mdText);
+  if (judging) out.push(judging, '');
 
   if (result.falseBusy.length > 0) {
     const found = Math.max(result.falseBusyCount ?? 0, result.falseBusy.length);

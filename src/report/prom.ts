@@ -102,6 +102,13 @@ export function renderProm(result: AnalysisResult): string {
 
   const spiking = new Set(result.spikes.map((s) => s.route));
   f.add('sipscope_spike', 'gauge', '1 when a 486/600 busy spike was found on the route in the analysed period, else 0.', routes.map((m) => ({ labels: { route: m.route }, value: spiking.has(m.route) ? 1 : 0 })));
+  // Only with the checks (results made before them have none): an alert on sipscope_spike says nothing for a
+  // route at 0 here.
+  if (result.spikeChecks) {
+    const judged = new Map(result.spikeChecks.map((c) => [c.route, c.judged] as const));
+    const samples = routes.filter((m) => judged.has(m.route)).map((m) => ({ labels: { route: m.route }, value: judged.get(m.route) ? 1 : 0 }));
+    f.add('sipscope_spike_judged', 'gauge', '1 when the route had enough attempts per bucket to be judged for busy spikes, else 0 (no spike can be found on it).', samples);
+  }
   const flagged = new Set(result.fas.filter((x) => x.flagged).map((x) => x.route));
   f.add('sipscope_fas_flagged', 'gauge', '1 when the route is flagged for false answer supervision, else 0.', routes.map((m) => ({ labels: { route: m.route }, value: flagged.has(m.route) ? 1 : 0 })));
   const scored = routes.flatMap((m) => {

@@ -39,7 +39,10 @@ export interface ChartBin {
 
 /** Bin sizes a chart may use (seconds): round durations, so that points fall on familiar times. */
 const BIN_SIZES = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
-/** A chart point should rest on at least this many attempts, so that its ASR is not noise… */
+/**
+ * A chart point should rest on at least this many attempts, so that its ASR is not noise: the step is chosen
+ * for it, and a point that still rests on fewer (a quiet hour) is drawn hollow and left off the line…
+ */
 export const MIN_ATTEMPTS_PER_POINT = 20;
 /** …unless that would leave fewer points than this; and never more points than MAX_POINTS. */
 const MIN_POINTS = 12;
@@ -85,18 +88,34 @@ export interface AsrChartInput {
   t0: number;
   t1: number;
   colour: string;
+  /** Points resting on fewer attempts are drawn hollow and left off the lines. Default MIN_ATTEMPTS_PER_POINT. */
+  minAttempts?: number;
 }
+
+/** Whether a chart point rests on too few attempts for its ASR to mean much. */
+export function thinBin(b: ChartBin, minAttempts = MIN_ATTEMPTS_PER_POINT): boolean {
+  return b.attempts < minAttempts;
+}
+
+const attemptsText = (n: number) => `${int(n)} attempt${n === 1 ? '' : 's'}`;
 
 const W = 560;
 const H = 180;
 const M = { l: 38, r: 10, t: 14, b: 24 };
 
-/** Polylines through bin midpoints, broken where a bin is missing (no attempts). */
-function linePaths(bins: readonly ChartBin[], x: (t: number) => number, y: (r: number) => number): string[] {
+/**
+ * Polylines through bin midpoints, broken where a bin is missing (no attempts) or rests on fewer than
+ * `minAttempts` (left off: a line through a 1-attempt point draws an outage that never happened).
+ */
+function linePaths(bins: readonly ChartBin[], x: (t: number) => number, y: (r: number) => number, minAttempts: number): string[] {
   const paths: string[] = [];
   let cur: string[] = [];
   let prevEnd = NaN;
   for (const b of bins) {
+    if (thinBin(b, minAttempts)) {
+      prevEnd = NaN;
+      continue;
+    }
     if (b.start !== prevEnd && cur.length > 0) {
       paths.push(cur.length === 1 ? `${cur[0]} ${cur[0]}` : cur.join(' '));
       cur = [];
@@ -151,21 +170,26 @@ export function asrChart(c: AsrChartInput): string {
       const h = (b.attempts / maxAttempts) * ph * 0.33;
       out.push(
         `<rect x="${f1(x(b.start) + 0.5)}" y="${f1(M.t + ph - h)}" width="${f1(Math.max(1, x(b.end) - x(b.start) - 1))}" height="${f1(h)}" class="vol">` +
-          `<title>${escapeHtml(`${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ${int(b.attempts)} attempts, ${int(b.answered)} answered, ASR ${pct(b.answered / b.attempts)}`)}</title></rect>`,
+          `<title>${escapeHtml(`${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ${attemptsText(b.attempts)}, ${int(b.answered)} answered, ASR ${pct(b.answered / b.attempts)}`)}</title></rect>`,
       );
     }
     out.push(`<text x="${W - M.r - 3}" y="${M.t + ph - 3}" class="axis" text-anchor="end">${escapeHtml(`max ${int(maxAttempts)} attempts/point`)}</text>`);
   }
 
-  // The dashed all-routes reference, then the route's own line on top.
-  for (const p of linePaths(c.overall, x, y)) out.push(`<polyline points="${p}" class="ref"/>`);
-  for (const p of linePaths(c.bins, x, y)) out.push(`<polyline points="${p}" fill="none" stroke="${c.colour}" stroke-width="2" stroke-linejoin="round"/>`);
-  if (c.bins.length <= 48) {
-    for (const b of c.bins) {
-      out.push(
-        `<circle cx="${f1(x((b.start + b.end) / 2))}" cy="${f1(y(b.answered / b.attempts))}" r="2.5" fill="${c.colour}"><title>${escapeHtml(`${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ASR ${pct(b.answered / b.attempts)} of ${int(b.attempts)} attempts`)}</title></circle>`,
-      );
-    }
+  // The dashed all-routes reference, then the route's own line on top; both only through points that rest on
+  // enough attempts (round caps: a lone point between thin ones still shows as a dot).
+  const min = c.minAttempts ?? MIN_ATTEMPTS_PER_POINT;
+  for (const p of linePaths(c.overall, x, y, min)) out.push(`<polyline points="${p}" class="ref"/>`);
+  for (const p of linePaths(c.bins, x, y, min))
+    out.push(`<polyline points="${p}" fill="none" stroke="${c.colour}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>`);
+  // Points: filled when they rest on enough attempts (when there are few enough to mark), hollow and faded when
+  // not (always: they are not on the line, so the mark is all there is of them).
+  for (const b of c.bins) {
+    const thin = thinBin(b, min);
+    if (!thin && c.bins.length > 48) continue;
+    const tip = `${when(new Date(b.start).toISOString())}–${hhmm(b.end)} UTC: ASR ${pct(b.answered / b.attempts)} of ${attemptsText(b.attempts)}${thin ? ` (fewer than ${min}: not on the line)` : ''}`;
+    const look = thin ? `r="2.5" class="thin" fill="#fff" stroke="${c.colour}"` : `r="2.5" fill="${c.colour}"`;
+    out.push(`<circle cx="${f1(x((b.start + b.end) / 2))}" cy="${f1(y(b.answered / b.attempts))}" ${look}><title>${escapeHtml(tip)}</title></circle>`);
   }
   out.push(`<rect x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" class="frame"/>`);
   out.push('</svg>');

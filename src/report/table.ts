@@ -10,6 +10,7 @@ import {
   NONE, clip, codeLabel, delay, fasOf, inputTotals, inputsLine, int, pct, routesWorstFirst, scopeLine, secs,
   spikesOf, topFailures, when, window,
 } from './format.js';
+import { spikeCheckLine } from './spike-checks.js';
 
 export interface TableOptions {
   color?: boolean;
@@ -85,6 +86,9 @@ export function renderTable(result: AnalysisResult, opts: TableOptions = {}): st
       );
     }
   }
+
+  const judging = spikeCheckLine(result, printable);
+  if (judging) lines.push('', c.yellow(judging));
 
   if (result.falseBusy.length > 0) {
     const found = Math.max(result.falseBusyCount ?? 0, result.falseBusy.length);

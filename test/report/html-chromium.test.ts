@@ -90,6 +90,31 @@ describe.skipIf(!chromium)('HTML report in headless Chromium (needs chromium)', 
     expect(lines.some((l) => /example\.invalid/.test(l))).toBe(true);
   }, 120_000);
 
+  it('fits the route table in a 1400 px window: no code label past its cell, no sideways scroll (audit 9b, 11)', async () => {
+    // The corpus CDR report that overflowed: long labels at 100.0 %, in bold on the all-routes row, and a
+    // table with every column filled. The page is measured by a script, so its CSP is taken out here.
+    const day = load('day');
+    const mix = (total: number, shares: number[]) =>
+      [480, 500, 481].map((code, i) => ({
+        code, count: Math.round(total * shares[i]), share: shares[i], reason: ['Temporarily Unavailable', 'Server Internal Error', 'Call/Transaction Does Not Exist'][i], meaning: 'm', reroutable: true,
+      }));
+    const routes = [...day.routes, ...day.routes.map((r) => ({ ...r, route: `Local/callback-agent-${r.route}` }))].map((r) => ({ ...r, codeMix: mix(r.attempts, [1, 0.5, 0.25]) }));
+    const result = { ...day, routes, totals: { ...day.totals, codeMix: mix(day.totals.attempts, [0.25, 0.092, 0.012]) } };
+    const probe =
+      '<pre id="probe"></pre><script>' +
+      'const t=document.querySelector("table.routes"),sc=t.parentElement,over=[];' +
+      'for(const td of t.querySelectorAll("td.codes"))for(const c of td.querySelectorAll(".code")){const a=c.getBoundingClientRect(),b=td.getBoundingClientRect();if(a.right>b.right+0.5)over.push(c.textContent)}' +
+      'document.getElementById("probe").textContent=JSON.stringify({client:sc.clientWidth,scroll:sc.scrollWidth,over})' +
+      '</script>';
+    const file = join(work, 'wide-codes.html');
+    writeFileSync(file, renderHtml(result).replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</main>', `</main>${probe}`));
+    const { stdout } = await runChromium(['--window-size=1400,1200', '--dump-dom', `file://${file}`]);
+    const m = JSON.parse(/<pre id="probe">([^<]*)<\/pre>/.exec(stdout)![1].replaceAll('&quot;', '"')) as { client: number; scroll: number; over: string[] };
+    expect(m.over).toEqual([]);
+    expect(m.scroll).toBeLessThanOrEqual(m.client);
+    expect(m.client).toBeGreaterThan(1200);
+  }, 120_000);
+
   it.each(['day', 'hostile'])('takes a screenshot of %s', async (name) => {
     const png = join(work, `${name}.png`);
     const { stderr } = await runChromium([`--screenshot=${png}`, '--window-size=1400,2000', `file://${pages.get(name)}`]);

@@ -95,7 +95,7 @@ describe('odd but possible results', () => {
 describe('html tooltips', () => {
   it('explain each code from the catalogue: meaning, RFC, hints, re-routing', () => {
     const html = render(load('day'), 'html');
-    const title = /<span class="code" title="(486 Busy Here[^"]*)">486 Busy Here/.exec(html)?.[1] ?? '';
+    const title = /<span class="code" title="(486 Busy Here[^"]*)"><span class="lbl">486 Busy Here/.exec(html)?.[1] ?? '';
     expect(title).toMatch(/RFC 3261/);
     expect(title).toMatch(/Hint: /);
     expect(title).toMatch(/Not re-routed/);

@@ -9,6 +9,23 @@ const schema = JSON.parse(readFileSync(new URL('schema/analysis.schema.json', re
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/report/${name}.json`, repo), 'utf8')) as AnalysisResult;
 const FIXTURES = ['day', 'hostile', 'empty'];
 
+/**
+ * The hand-made fixtures predate `spikeChecks`: the day gets one of each kind here (judged on the report's
+ * buckets, judged on others, not judged), so that the schema's every field is still shown present.
+ */
+function withSpikeChecks(r: AnalysisResult): AnalysisResult {
+  if (r.spikeChecks) return r;
+  const [a, b, c] = r.routes;
+  return {
+    ...r,
+    spikeChecks: [
+      { route: a.route, judged: true, bucketSec: r.bucketSec, buckets: 12, attemptsJudged: a.attempts, attempts: a.attempts },
+      { route: b.route, judged: true, bucketSec: r.bucketSec * 2, buckets: 5, attemptsJudged: b.attempts - 7, attempts: b.attempts, reason: 'only 3 of its 1 h buckets reach spikeMinAttempts 20 (4 needed)' },
+      { route: c.route, judged: false, bucketSec: null, buckets: 0, attemptsJudged: 0, attempts: c.attempts, reason: 'at no size from 5 min to 1 day do 4 buckets reach spikeMinAttempts 20' },
+    ],
+  };
+}
+
 describe('the small JSON Schema validator', () => {
   const day = fixture('day');
   it('accepts a valid result and rejects broken ones', () => {
@@ -47,7 +64,8 @@ describe('schema/analysis.schema.json', () => {
   it('describes every field of the fully populated fixture, and the fixture has every described field', () => {
     // validate() already fails on any property the schema does not describe; this shows the converse, so
     // that "every key present is described" is checked against every key there can be.
-    const out = JSON.parse(renderJson(fixture('day')));
+    const out = JSON.parse(renderJson(withSpikeChecks(fixture('day'))));
+    expect(validate(schema, out)).toEqual([]);
     const present = presentPaths(schema, out);
     const missing = [...describedPaths(schema)].filter((p) => !present.has(p));
     expect(missing).toEqual([]);
@@ -79,7 +97,7 @@ describe('schema/analysis.schema.json', () => {
       collect(sch);
       for (const k of keys) if (props.has(k)) go(props.get(k)!, (v as Record<string, unknown>)[k], `${path}.${k}`);
     };
-    const day = fixture('day');
+    const day = withSpikeChecks(fixture('day'));
     expect(day.window).toBeDefined();
     const out = JSON.parse(renderJson({ ...day, failures: [{ rule: 'asr<60', route: 'x', detail: 'ASR 10%' }] }));
     go(schema, out, '$');
@@ -94,6 +112,7 @@ describe('schema/analysis.schema.json', () => {
     ['src/analysis/result.ts', 'RouteMetrics', '#/$defs/routeMetrics'],
     ['src/analysis/result.ts', 'BucketMetrics', '#/$defs/bucketMetrics'],
     ['src/analysis/result.ts', 'Spike', '#/$defs/spike'],
+    ['src/analysis/result.ts', 'SpikeCheck', '#/$defs/spikeCheck'],
     ['src/analysis/result.ts', 'FalseBusy', '#/$defs/falseBusy'],
     ['src/analysis/result.ts', 'FasSignal', '#/$defs/fasSignal'],
     ['src/analysis/result.ts', 'FasResult', '#/$defs/fasResult'],
