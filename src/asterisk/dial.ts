@@ -568,12 +568,18 @@ export class DialTracker {
     const finalCode = a.code !== undefined ? a.code : a.answer !== undefined ? 200 : undefined;
     const reason = a.reason;
     const firstResponse = ringing ?? answer ?? (a.code !== undefined && a.code >= 300 ? end : undefined);
-    const pdd = firstResponse !== undefined && Number.isFinite(a.start) ? Math.max(0, firstResponse - a.start) : undefined;
-    const duration = answer !== undefined && end !== undefined ? Math.max(0, end - answer) : undefined;
+    // Stamps that went back (a clock step, the autumn change of a log on local time read without --tz): a delay
+    // that would come out negative is not measured, and the flag says why, as for a capture or a CDR.
+    const pddMs = firstResponse !== undefined && Number.isFinite(a.start) ? firstResponse - a.start : NaN;
+    const talkMs = answer !== undefined && end !== undefined ? end - answer : NaN;
+    // (Math.max of a value already ≥ 0 changes nothing but the representation the optimised code stores: without
+    // it the record literal's `duration` store is deoptimised once per run, "Smi".)
+    const pdd = pddMs >= 0 ? Math.max(0, pddMs) : undefined;
+    const duration = talkMs >= 0 ? Math.max(0, talkMs) : undefined;
     const by = a.disconnectedBy;
     const dst = a.dstAddr;
     const disp = a.disposition;
-    const flags = a.flags | extraFlags;
+    const flags = pddMs < 0 || talkMs < 0 ? a.flags | extraFlags | CallFlag.TimeBackwards : a.flags | extraFlags;
     const source = { file: a.file, line: a.line };
     // Every field set, in one order (absent ones undefined, which JSON output leaves out): all records of a
     // log share one object shape, as the capture tracker's do, so the analysis reads them without shape checks

@@ -28,9 +28,13 @@ import {
   readBracketStamp,
   readIsoStamp,
   readSyslogStamp,
+  offsetText,
+  shiftText,
   stampAsUtc,
   zoneConverter,
+  zoneShifts,
   type Stamp,
+  type ZoneShift,
 } from './time.js';
 import { YearResolver } from './year.js';
 import { judgeSeam, LOG_SEAM } from '../chain.js';
@@ -106,7 +110,24 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   let file = firstFile;
   let acc: InputAccounting = newAccounting(file, 'asterisk-log', 'line');
   const toUtc = zoneConverter(opts.tz);
+  /** The offset changes of an IANA `--tz` (undefined for UTC and fixed offsets: no stamp needs a look). */
+  const shifts = zoneShifts(opts.tz);
   const years = new YearResolver(opts.year);
+  /** The year whose local hours `shiftHours` flags (see zoneStamp). */
+  let shiftYear = -1;
+  let shiftHours: Uint8Array = new Uint8Array(0);
+  /** The shift the last stamp looked at fell in (the next ones mostly do too). */
+  let lastShift: ZoneShift | undefined;
+  /**
+   * The repeated span being read (its shift's instant) and the time given to its last stamp: the order of the
+   * file (and of a chain of rotated files) tells its two passes apart.
+   */
+  let passAt = NaN;
+  let passPrev = -Infinity;
+  /** The local time of the last stamp counted in a shift's span (a stamp repeated on the next lines counts once). */
+  let tallyLocal = NaN;
+  /** Stamps of this file in a shift's span, per shift, for its notes. */
+  let shiftTally: ShiftTally[] | undefined;
 
   // The last stamped line's stamp; `cur` is the scratch one (swapped on success, no copies).
   let last: Stamp = newStamp();
@@ -198,6 +219,15 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     return Number.isNaN(s.zoneMin) ? toUtc(local) : local - s.zoneMin * 60_000;
   }
 
+  /** Time of the last stamp taken (computed once per stamp, when a line first needs it). */
+  function stampTs(): number {
+    if (tsGen !== stampGen) {
+      lastTs = epochOf(last);
+      tsGen = stampGen;
+    }
+    return lastTs;
+  }
+
   /** Time of the current line: its own stamp, else the last stamp seen (console excerpts: 0). */
   function lineTs(): number {
     if (!haveStamp) {
@@ -207,11 +237,61 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       }
       return NaN;
     }
-    if (tsGen !== stampGen) {
-      lastTs = epochOf(last);
-      tsGen = stampGen;
+    return stampTs();
+  }
+
+  /**
+   * A local stamp just taken, under an IANA `--tz`: one in a local hour that holds an offset change (looked up
+   * from its fields, no time computed for the others) is given its time here, in the file's order. In the hour
+   * the clock went back it is the earlier instant (the first pass) unless that is more than PASS_TOLERANCE_MS
+   * before the previous stamp of that hour, which means the clock has gone back: then the later instant. A
+   * time the clock skipped is read at the offset before the change, as the converter does.
+   */
+  function zoneStamp(): void {
+    const s = last;
+    const y = years.peekYear(s);
+    if (y !== shiftYear) {
+      shiftYear = y;
+      shiftHours = shifts!.hours(y);
     }
-    return lastTs;
+    if (shiftHours[(s.month * 32 + s.day) * 24 + s.hour] === 0) return;
+    const local = stampAsUtc(s, years.yearOf(s));
+    let sh = lastShift;
+    if (sh === undefined || local < sh.start || local >= sh.end) {
+      sh = shifts!.shiftAt(local);
+      if (sh === undefined) return;
+      lastShift = sh;
+    }
+    let ts = local - sh.before;
+    let second = false;
+    if (sh.before > sh.after) {
+      if (sh.at !== passAt) {
+        passAt = sh.at;
+        passPrev = -Infinity;
+      }
+      if (ts < passPrev - PASS_TOLERANCE_MS) {
+        ts = local - sh.after;
+        second = true;
+      }
+      passPrev = ts;
+    }
+    lastTs = ts;
+    tsGen = stampGen;
+    if (local === tallyLocal) return;
+    tallyLocal = local;
+    tallyShift(sh, second);
+  }
+
+  function tallyShift(sh: ZoneShift, second: boolean): void {
+    const list = (shiftTally ??= []);
+    let t: ShiftTally | undefined;
+    for (const x of list) if (x.shift.at === sh.at) t = x;
+    if (t === undefined) {
+      t = { shift: sh, first: 0, second: 0 };
+      list.push(t);
+    }
+    if (second) t.second++;
+    else t.first++;
   }
 
   // ─── helpers ─────────────────────────────────────────────────────────────────────────────────────
@@ -391,7 +471,8 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     stampGen++;
     stampLen = 0;
     years.fullDate(last);
-    if (held !== undefined) chainMeets(epochOf(last));
+    if (shifts !== undefined && last.zoneMin !== last.zoneMin) zoneStamp();
+    if (held !== undefined) chainMeets(stampTs());
   }
 
   /** Is b[s…] the same `[…]` stamp as the last one read on the fast path? Returns its end, or -1. */
@@ -673,10 +754,10 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
 
   /** The counts behind a file's notes (see fileNotes). */
   function counts(): FileCounts {
-    return { unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords };
+    return { unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, shiftTally };
   }
   function setCounts(c: FileCounts): void {
-    ({ unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords } = c);
+    ({ unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, shiftTally } = c);
   }
 
   /** The end of a file's lines (a last line without LF, an open dump); its calls stay open. */
@@ -707,6 +788,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     const notes = a.notes;
     notes.push(...years.notes());
     if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
+    if (c.shiftTally !== undefined) for (const t of c.shiftTally) notes.push(shiftNote(opts.tz!, t));
     if (c.unstampedUsed > 0) notes.push(`${c.unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
     if (c.syslogLines > 0) notes.push(`${c.syslogLines} lines unwrapped from a syslog prefix`);
     if (c.grepPrefixed > 0) notes.push(`${c.grepPrefixed} lines carried a grep file-name prefix`);
@@ -768,6 +850,8 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       splitter = new LineSplitter(onLine, DEFAULT_MAX_LINE, internalError);
       lineNo = 0;
       markerLine = -1;
+      // The order of stamps goes on across the seam (passAt, passPrev); their counts are the next file's.
+      tallyLocal = NaN;
     },
     end(): void {
       closeLines();
@@ -786,8 +870,33 @@ interface FileCounts {
   grepPrefixed: number;
   droppedDial: number;
   dialRecords: number;
+  shiftTally: ShiftTally[] | undefined;
 }
-const NO_COUNTS: FileCounts = { unstampedUsed: 0, jsonLines: 0, plainLines: 0, syslogLines: 0, grepPrefixed: 0, droppedDial: 0, dialRecords: 0 };
+const NO_COUNTS: FileCounts = { unstampedUsed: 0, jsonLines: 0, plainLines: 0, syslogLines: 0, grepPrefixed: 0, droppedDial: 0, dialRecords: 0, shiftTally: undefined };
+
+/**
+ * How far a stamp of the hour the clock went back may lie before the previous one and still be read as the
+ * first pass: logs are almost in order (threads write a few ms out of order, and second stamps truncate), while
+ * the second pass reads at least some minutes, mostly most of an hour, before the first pass's last stamp.
+ */
+const PASS_TOLERANCE_MS = 5_000;
+
+/** Distinct stamps of one file in one shift's local span: read as its first pass (or a skipped time) or as its second. */
+interface ShiftTally {
+  shift: ZoneShift;
+  first: number;
+  second: number;
+}
+
+function shiftNote(tz: string, t: ShiftTally): string {
+  const s = t.shift;
+  const n = t.first + t.second;
+  const stamps = `${n} time stamp${n === 1 ? '' : 's'}`;
+  if (s.before > s.after) {
+    return `${stamps} fell in ${shiftText(tz, s)}: read in the log's order, ${t.first} as the first pass (${offsetText(s.before)}) and ${t.second} as the second (${offsetText(s.after)}, after the clock went back)`;
+  }
+  return `${stamps} fell in ${shiftText(tz, s)}, local times that do not exist there: read at ${offsetText(s.before)}, the offset before the change (a clock step, or a log not written in that zone: check --tz)`;
+}
 
 
 /**

@@ -183,39 +183,75 @@ export function readIsoStamp(b: Uint8Array, p: number, end: number, s: Stamp): n
 export type ZoneConverter = (localAsUtcMs: number) => number;
 
 const OFFSET_RE = /^([+-])(\d{1,2}):?(\d{2})?$/;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+function isUtcName(tz: string | undefined): boolean {
+  return tz === undefined || tz === '' || tz === 'UTC' || tz === 'Z' || tz === 'utc';
+}
 
 /**
- * A converter for `--tz`: `UTC` (default), a fixed offset `+03:00` / `-0500`, or an IANA zone name (via Intl,
- * with the offset cached per hour so that Intl runs a few times per hour of log, not per line).
- * Throws a RangeError for an unknown zone (option validation, before any input is read).
+ * A change of a zone's offset (daylight saving time, or a change of the zone's standard time), seen from its
+ * local clock.
  */
-export function zoneConverter(tz: string | undefined): ZoneConverter {
-  if (tz === undefined || tz === '' || tz === 'UTC' || tz === 'Z' || tz === 'utc') return (t) => t;
-  const m = OFFSET_RE.exec(tz.trim());
-  if (m) {
-    // Real offsets run from -12:00 to +14:00; anything past ±14:59 is a typo, not a zone.
-    if (Number(m[2]) > 14 || Number(m[3] ?? 0) > 59) throw new RangeError(`Invalid time zone offset: ${tz}`);
-    const off = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) * 60_000;
-    return (t) => t - off;
+export interface ZoneShift {
+  /** The instant of the change (UTC ms). */
+  at: number;
+  /** Offsets from UTC before and after the change (ms). */
+  before: number;
+  after: number;
+  /**
+   * The local wall-clock times it touches, [start, end) as if UTC (ms): when the clock went back
+   * (`before > after`) they occur twice, first at `before` then at `after`; when it went forward they do not
+   * exist.
+   */
+  start: number;
+  end: number;
+}
+
+/** The offset changes of an IANA zone, found through Intl and kept per year (a few dozen Intl calls a year). */
+export interface ZoneShifts {
+  readonly name: string;
+  /**
+   * Flags of the local hours of `year` that hold part of a shift's span, indexed by
+   * `(month * 32 + day) * 24 + hour` (month 1..12): a stamp's fields tell whether it needs a closer look
+   * without computing its time.
+   */
+  hours(year: number): Uint8Array;
+  /** The shifts whose local span meets the local year `year`, in time order. */
+  shifts(year: number): ZoneShift[];
+  /** The shift whose local span holds `local` (a wall-clock time as if UTC), if any. */
+  shiftAt(local: number): ZoneShift | undefined;
+}
+
+/** Size of a `ZoneShifts.hours` table. */
+export const SHIFT_HOURS = 13 * 32 * 24;
+const NO_SHIFT_HOURS = new Uint8Array(SHIFT_HOURS);
+
+class IanaZone implements ZoneShifts {
+  private readonly fmt: Intl.DateTimeFormat;
+  private readonly years = new Map<number, ZoneShift[]>();
+  private readonly tables = new Map<number, Uint8Array>();
+
+  constructor(readonly name: string) {
+    // Throws a RangeError for an unknown zone.
+    this.fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
   }
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const cache = new Map<number, number>();
-  /** Offset (ms) of the zone at UTC instant `t`. */
-  const offsetAt = (t: number): number => {
-    const key = Math.floor(t / 3_600_000);
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
+
+  /** The zone's offset (ms) at the UTC instant `t` (read to the second). */
+  offset(t: number): number {
+    const sec = Math.floor(t / 1000) * 1000;
     let y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-    for (const part of fmt.formatToParts(new Date(key * 3_600_000))) {
+    for (const part of this.fmt.formatToParts(new Date(sec))) {
       const v = Number(part.value);
       switch (part.type) {
         case 'year': y = v; break;
@@ -227,18 +263,163 @@ export function zoneConverter(tz: string | undefined): ZoneConverter {
         default: break;
       }
     }
-    const off = Date.UTC(y, mo - 1, d, h, mi, se) - key * 3_600_000;
-    if (cache.size > 4096) cache.clear();
-    cache.set(key, off);
-    return off;
-  };
+    return Date.UTC(y, mo - 1, d, h, mi, se) - sec;
+  }
+
+  /**
+   * The shifts whose local span meets the local year `year`: the offset sampled every 4 days from two days
+   * before the year to two days after it, each change then narrowed down to its minute.
+   */
+  shifts(year: number): ZoneShift[] {
+    const hit = this.years.get(year);
+    if (hit !== undefined) return hit;
+    const y0 = Date.UTC(year, 0, 1);
+    const y1 = Date.UTC(year + 1, 0, 1);
+    const to = y1 + 2 * DAY_MS;
+    const out: ZoneShift[] = [];
+    let t = y0 - 2 * DAY_MS;
+    let o = this.offset(t);
+    while (t < to) {
+      const t2 = Math.min(t + 4 * DAY_MS, to);
+      const o2 = this.offset(t2);
+      if (o2 === o) {
+        t = t2;
+        continue;
+      }
+      let lo = t;
+      let hi = t2;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (this.offset(mid) === o) lo = mid;
+        else hi = mid;
+      }
+      const after = this.offset(hi);
+      const start = hi + Math.min(o, after);
+      const end = hi + Math.max(o, after);
+      if (end > y0 && start < y1) out.push({ at: hi, before: o, after, start, end });
+      t = hi;
+      o = after;
+    }
+    this.years.set(year, out);
+    return out;
+  }
+
+  hours(year: number): Uint8Array {
+    const hit = this.tables.get(year);
+    if (hit !== undefined) return hit;
+    const shifts = this.shifts(year);
+    let table = NO_SHIFT_HOURS;
+    if (shifts.length > 0) {
+      table = new Uint8Array(SHIFT_HOURS);
+      for (const s of shifts) {
+        for (let h = Math.floor(s.start / HOUR_MS) * HOUR_MS; h < s.end; h += HOUR_MS) {
+          const d = new Date(h);
+          if (d.getUTCFullYear() === year) table[((d.getUTCMonth() + 1) * 32 + d.getUTCDate()) * 24 + d.getUTCHours()] = 1;
+        }
+      }
+    }
+    this.tables.set(year, table);
+    return table;
+  }
+
+  shiftAt(local: number): ZoneShift | undefined {
+    for (const s of this.shifts(new Date(local).getUTCFullYear())) if (local >= s.start && local < s.end) return s;
+    return undefined;
+  }
+
+  /** Does the local hour that starts at `h` (as if UTC) meet a shift's span? */
+  hourHasShift(h: number): boolean {
+    for (const s of this.shifts(new Date(h).getUTCFullYear())) if (s.start < h + HOUR_MS && s.end > h) return true;
+    return false;
+  }
+
+  /** The offset of a local time that is in no shift's span (there is one): read at the local time, then corrected once. */
+  plainOffset(local: number): number {
+    const o1 = this.offset(local);
+    const o2 = this.offset(local - o1);
+    if (o2 === o1) return o1;
+    return this.offset(local - o2);
+  }
+}
+
+/** One IanaZone per zone name in a process (its Intl formatter and its shifts are shared by every input). */
+const ianaZones = new Map<string, IanaZone>();
+
+function ianaZone(tz: string): IanaZone {
+  let z = ianaZones.get(tz);
+  if (z === undefined) {
+    z = new IanaZone(tz);
+    ianaZones.set(tz, z);
+  }
+  return z;
+}
+
+/**
+ * The offset changes of `--tz` when it names an IANA zone; undefined for UTC and for fixed offsets, which have
+ * none. Throws a RangeError for an unknown zone.
+ */
+export function zoneShifts(tz: string | undefined): ZoneShifts | undefined {
+  if (isUtcName(tz) || OFFSET_RE.test(tz!.trim())) return undefined;
+  return ianaZone(tz!);
+}
+
+/**
+ * A converter for `--tz`: `UTC` (default), a fixed offset `+03:00` / `-0500`, or an IANA zone name (via Intl,
+ * with the offset cached per local hour so that Intl runs a few times per hour of log, not per line).
+ * Throws a RangeError for an unknown zone (option validation, before any input is read).
+ *
+ * A local time the zone repeats (the clock went back) is read as the earlier instant, its first pass; one it
+ * skips (the clock went forward: 02:30 on the day summer time begins) at the offset before the change, the
+ * instant the same clock reads as 03:30. This converter sees one time at a time: the log reader tells the two
+ * passes of a repeated hour apart from the log's order (see `ZoneShifts` and the reader's `zoneStamp`).
+ */
+export function zoneConverter(tz: string | undefined): ZoneConverter {
+  if (isUtcName(tz)) return (t) => t;
+  const m = OFFSET_RE.exec(tz!.trim());
+  if (m) {
+    // Real offsets run from -12:00 to +14:00; anything past ±14:59 is a typo, not a zone.
+    if (Number(m[2]) > 14 || Number(m[3] ?? 0) > 59) throw new RangeError(`Invalid time zone offset: ${tz}`);
+    const off = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) * 60_000;
+    return (t) => t - off;
+  }
+  const zone = ianaZone(tz!);
+  /** Local hour → the zone's offset in all of it (ms), or NaN when a shift's span meets it. */
+  const cache = new Map<number, number>();
   return (local) => {
-    // First guess with the offset at the local instant read as UTC, then correct across a DST change.
-    let utc = local - offsetAt(local);
-    const off2 = offsetAt(utc);
-    utc = local - off2;
-    return utc;
+    const key = Math.floor(local / HOUR_MS);
+    let off = cache.get(key);
+    if (off === undefined) {
+      const h = key * HOUR_MS;
+      off = zone.hourHasShift(h) ? NaN : zone.plainOffset(h);
+      if (cache.size > 4096) cache.clear();
+      cache.set(key, off);
+    }
+    if (off === off) return local - off;
+    const s = zone.shiftAt(local);
+    return s !== undefined ? local - s.before : local - zone.plainOffset(local);
   };
+}
+
+/** `+02:00` for an offset in ms. */
+export function offsetText(ms: number): string {
+  const m = Math.round(Math.abs(ms) / 60_000);
+  return `${ms < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * What a shift's local span is, for notes: `the hour repeated when Europe/Berlin turned its clocks back
+ * (2024-10-27 02:00–03:00, first at +02:00, then at +01:00)`, `the hour skipped when Europe/Berlin turned its
+ * clocks forward (2024-03-31 02:00–03:00, from +01:00 to +02:00)`.
+ */
+export function shiftText(zone: string, s: ZoneShift): string {
+  const a = new Date(s.start).toISOString();
+  const b = new Date(s.end).toISOString();
+  const span = `${a.slice(0, 10)} ${a.slice(11, 16)}–${b.slice(0, 10) === a.slice(0, 10) ? '' : `${b.slice(0, 10)} `}${b.slice(11, 16)}`;
+  const min = Math.round((s.end - s.start) / 60_000);
+  const what = min === 60 ? 'the hour' : `the ${min} minutes`;
+  return s.before > s.after
+    ? `${what} repeated when ${zone} turned its clocks back (${span}, first at ${offsetText(s.before)}, then at ${offsetText(s.after)})`
+    : `${what} skipped when ${zone} turned its clocks forward (${span}, from ${offsetText(s.before)} to ${offsetText(s.after)})`;
 }
 
 /** Wall-clock fields of a stamp (with `year` already resolved) read as UTC. */

@@ -71,6 +71,16 @@ export class YearResolver {
     return y;
   }
 
+  /** The year `yearOf` would give `s`, without taking it: no count, no change of state. */
+  peekYear(s: Stamp): number {
+    if (s.hasYear) return s.year;
+    if (this.option !== undefined) return this.optYear === 0 ? this.option : followMonths(this.optYear, this.optMonth, s.month);
+    if (this.refYear !== 0) return followMonths(this.refYear, this.refMonth, s.month);
+    const now = this.now();
+    const y = new Date(now).getUTCFullYear();
+    return stampAsUtc(s, y) > now + 86_400_000 ? y - 1 : y;
+  }
+
   /** A stamp with a full date was read (called for every stamped line: two compares, no work otherwise). */
   fullDate(s: Stamp): void {
     if (s.hasYear) {

@@ -8,7 +8,7 @@
  *   epoch seconds (9–10 digits, optional fraction), epoch ms (12–13 digits), compact YYYYMMDDHHMMSS.
  * Empty cells, `NULL`, `\N` and all-zero MySQL dates are "no date" (NO_DATE), not errors.
  */
-import { zoneConverter, type ZoneConverter } from '../asterisk/time.js';
+import { offsetText, shiftText, zoneConverter, zoneShifts, type ZoneConverter, type ZoneShift, type ZoneShifts } from '../asterisk/time.js';
 
 /** Returned for an empty cell, NULL or `0000-00-00 00:00:00`. */
 export const NO_DATE = Number.NEGATIVE_INFINITY;
@@ -17,8 +17,13 @@ export const NO_DATE = Number.NEGATIVE_INFINITY;
 export interface ZoneRule {
   /** Text of the option, for notes. */
   name: string;
-  /** UTC ms of a local wall-clock time given as if it were UTC. */
+  /**
+   * UTC ms of a local wall-clock time given as if it were UTC. A time the zone repeats (the clock went back) is
+   * read as its first pass, one it skips at the offset before the change (see `zoneConverter`).
+   */
   toUtc: ZoneConverter;
+  /** The zone's offset changes (IANA zones only), to count the dates read in one (`DateParser.zoneNotes`). */
+  shifts: ZoneShifts | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -29,7 +34,7 @@ export function parseZone(tz: string | undefined): ZoneRule | undefined {
   if (tz === undefined) return undefined;
   const t = tz.trim();
   if (t === '' || t === 'UTC' || t === 'utc' || t === 'Z' || t === 'GMT' || t === 'Etc/UTC') return undefined;
-  return { name: t, toUtc: zoneConverter(t) };
+  return { name: t, toUtc: zoneConverter(t), shifts: zoneShifts(t) };
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -54,6 +59,11 @@ export class DateParser {
   zone: ZoneRule | undefined;
   private lastYmd = -1;
   private lastDays = 0;
+  /** The offset changes of the local year [shiftLo, shiftHi) (`--tz` an IANA zone), and the dates read in each. */
+  private shiftLo = 0;
+  private shiftHi = -1;
+  private yearShifts: ZoneShift[] = [];
+  private shiftCounts: Array<{ shift: ZoneShift; n: number }> = [];
 
   constructor(zone?: ZoneRule, dayFirst = true) {
     this.zone = zone;
@@ -242,7 +252,46 @@ export class DateParser {
   }
 
   private local(ms: number): number {
-    return this.zone === undefined ? ms : this.zone.toUtc(ms);
+    if (this.zone === undefined) return ms;
+    if (this.zone.shifts !== undefined) {
+      if (ms < this.shiftLo || ms >= this.shiftHi) this.shiftYear(ms);
+      const ys = this.yearShifts;
+      for (let i = 0; i < ys.length; i++) if (ms >= ys[i]!.start && ms < ys[i]!.end) this.countShift(ys[i]!);
+    }
+    return this.zone.toUtc(ms);
+  }
+
+  private shiftYear(ms: number): void {
+    const y = new Date(ms).getUTCFullYear();
+    this.shiftLo = Date.UTC(y, 0, 1);
+    this.shiftHi = Date.UTC(y + 1, 0, 1);
+    this.yearShifts = this.zone!.shifts!.shifts(y);
+  }
+
+  private countShift(s: ZoneShift): void {
+    for (const c of this.shiftCounts) {
+      if (c.shift.at === s.at) {
+        c.n++;
+        return;
+      }
+    }
+    this.shiftCounts.push({ shift: s, n: 1 });
+  }
+
+  /**
+   * Notes on the dates read in local times that `--tz` repeats or skips. A CDR's rows are not in time order
+   * (a row is written when its call ends, and exports get sorted), so nothing tells the two passes of a
+   * repeated hour apart: they are read as the first pass, and counted here instead of guessed silently.
+   */
+  zoneNotes(): string[] {
+    const z = this.zone;
+    if (z === undefined) return [];
+    return this.shiftCounts.map(({ shift: s, n }) => {
+      const dates = `${n} date${n === 1 ? '' : 's'}`;
+      return s.before > s.after
+        ? `${dates} fell in ${shiftText(z.name, s)}: read as the first pass (${offsetText(s.before)}); rows are not in time order, so a date of the second pass (${offsetText(s.after)}) is read ${s.end - s.start === 3_600_000 ? 'an hour' : `${Math.round((s.end - s.start) / 60_000)} minutes`} early`
+        : `${dates} fell in ${shiftText(z.name, s)}, local times that do not exist there: read at ${offsetText(s.before)}, the offset before the change (a clock step, or an export not written in that zone: check --tz)`;
+    });
   }
 
   private epoch(b: Uint8Array, e: number, n: number, digits: number, p: number): number {
