@@ -105,6 +105,11 @@ export interface Layout {
   commaWhy?: string;
   /** A row needs at least this many fields (start and the columns that decide answer and code). */
   need: number;
+  /**
+   * `--map route=COLUMN` chose the route column: it wins over the peer of the channel a leg dialled
+   * (dstchannel), which otherwise replaces a trunk column that names another trunk (interpret.ts).
+   */
+  routeMapped?: boolean;
   notes: string[];
 }
 
@@ -405,6 +410,7 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     } else {
       layout.col[f] = idx;
       if (f === 'callId') layout.callIdAlt = [];
+      if (f === 'route') layout.routeMapped = true;
       if (layout.format === 'unknown' && f === 'start') {
         layout.format = 'header';
         layout.description = 'columns given by --map';

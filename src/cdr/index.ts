@@ -11,9 +11,10 @@ import { newAccounting, type RecordSink, type SourceOptions, type SourceParser }
 import { DateParser, parseZone } from './dates.js';
 import { describeMapping, detectLayout, headRecords, mapKey, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
 import { MAX_PDD_MS, RowInterpreter } from './interpret.js';
+import { RECENT_ROWS } from './dedupe.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
 
-export { routeFromChannel, channelCut } from './interpret.js';
+export { routeFromChannel, channelRoute, channelCut } from './interpret.js';
 export { FastSplitter, ReferenceSplitter } from './split.js';
 export { detectLayout, sniffDelimiter, headRecords, ALIASES, FIELDS } from './detect.js';
 export { DateParser, parseZone } from './dates.js';
@@ -114,12 +115,21 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     if (zone) acc.notes.push(`times without a zone read as local time in ${zone.name}`);
     if (usePath === 'reference') {
       splitter = new ReferenceSplitter(delim, interp, true, width);
-      splitter.push(raw);
+      feed(raw);
     } else {
       splitter = new FastSplitter(delim, interp, width);
       utf8Bom = bom === 'utf8';
-      splitter.push(utf8Bom ? raw.subarray(3) : raw);
+      feed(utf8Bom ? raw.subarray(3) : raw);
     }
+  };
+
+  /**
+   * Gives the splitter its next bytes, and first the row interpreter's memory of recent rows (rows written
+   * twice, dedupe.ts): it copies what it still needs of the previous bytes, which the caller may reuse now.
+   */
+  const feed = (b: Buffer): void => {
+    interp!.memory.append(b);
+    splitter!.push(b);
   };
 
   return {
@@ -129,7 +139,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       acc.bytes += chunk.length;
       const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       if (splitter !== undefined) {
-        splitter.push(dropNul ? nulFree(b) : b);
+        feed(dropNul ? nulFree(b) : b);
         return;
       }
       head.push(Buffer.from(b));
@@ -175,6 +185,26 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       if (i.noRoute > 0) {
         acc.notes.push(
           `${i.noRoute} row${i.noRoute === 1 ? '' : 's'} name${i.noRoute === 1 ? 's' : ''} no vendor/trunk and no dstchannel peer: route "unknown" (calls the PBX handled itself: IVR, voicemail, local extensions); FAS is not judged on it`,
+        );
+      }
+      if (i.duplicates > 0) {
+        const d = i.duplicateFirst!;
+        acc.notes.push(
+          `${i.duplicates} row${i.duplicates === 1 ? '' : 's'} repeat${i.duplicates === 1 ? 's' : ''} an earlier row byte for byte (the same call written twice): ignored as duplicate-row, first at line ${d.line} (a copy of line ${d.of}); ` +
+            `rows are compared with the last ${RECENT_ROWS.toLocaleString('en-US')} records`,
+        );
+      }
+      if (i.trunkDisagrees > 0) {
+        const f = i.trunkDisagreeFirst!;
+        const pairs = [...i.trunkDisagreePairs.entries()]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 5)
+          .map(([k, v]) => `${k} ${v}`);
+        const more = i.trunkDisagreePairs.size > 5 ? ', …' : '';
+        acc.notes.push(
+          `${i.trunkDisagrees} row${i.trunkDisagrees === 1 ? '' : 's'}: the trunk column ${JSON.stringify(i.routeColumn)} disagrees with the channel the leg dialled (${i.dstChannelColumn}), ` +
+            `first at line ${f.line} (${JSON.stringify(f.trunk)}, ${i.dstChannelColumn} ${JSON.stringify(f.channel)}); the channel's peer is used as the route ` +
+            `(${pairs.join(', ')}${more}); --map route=${i.routeColumn} keeps the column`,
         );
       }
       if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);

@@ -3,7 +3,8 @@
  *
  * Answered: a SIP code column decides (2xx); else a known disposition (ANSWERED); else an answer time or
  * billsec > 0. Final code of an unanswered row: the SIP code column, else the Q.850 cause (RFC 3398 via the
- * catalogue), else the hangup cause name, else the disposition; `codeSource` says which. Route: the
+ * catalogue), else the hangup cause name, else the disposition; `codeSource` says which. Route: the peer
+ * of the trunk channel the leg dialled (dstchannel) when a vendor/trunk column names another one, else the
  * vendor/trunk column, else the peer in dstchannel, else `unknown`. Failover legs are separate rows and so
  * separate attempts on their own routes.
  */
@@ -13,6 +14,7 @@ import { DateParser, NO_DATE } from './dates.js';
 import type { Layout } from './detect.js';
 import { AMBIGUOUS_NUM, BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
 import { commaProblem, readCommaNumber } from './numbers.js';
+import { RowMemory } from './dedupe.js';
 import type { RowHandler } from './split.js';
 
 interface CauseInfo {
@@ -31,6 +33,41 @@ interface DispInfo {
 const CODE_SOURCES: readonly CodeSource[] = ['sip', 'q850', 'hangup-cause', 'disposition', 'none'];
 
 const IPV4 = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
+/** A next-hop address rather than a peer name: IPv4 or IPv6, with or without a port or brackets. */
+const ADDRESS = /^([0-9]{1,3}(\.[0-9]{1,3}){3}(:[0-9]+)?|\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?(:[0-9]+)?)$/;
+
+/**
+ * Channel technologies whose channel names the peer (endpoint) dialled: `PJSIP/thinQ-0000001a` is a leg on
+ * the trunk `thinQ`. Not Local/ (a dialplan hop), nor DAHDI/ZAP (a span and channel number, not a trunk's
+ * name: the B channels of one PRI would each be a route).
+ */
+const PEER_TECHS = new Set(['SIP', 'PJSIP', 'IAX2', 'IAX', 'H323', 'OOH323', 'MOTIF']);
+
+/** A dstchannel's route, and whether it is the trunk peer the leg dialled. */
+export interface ChannelRoute {
+  route: string;
+  /** `route` in lower case (compared with a trunk column). */
+  lower: string;
+  /**
+   * The channel names the peer the leg dialled: a SIP/PJSIP/IAX2… channel to a peer name, or to an address
+   * that `--routes` names. Such a peer beats a trunk column that names another trunk.
+   */
+  peer: boolean;
+}
+
+/** routeFromChannel, and whether the channel is the dialled trunk peer (see ChannelRoute). */
+export function channelRoute(text: string, routeOf?: (addr: string) => string | undefined): ChannelRoute {
+  const route = routeFromChannel(text, routeOf);
+  const slash = text.indexOf('/');
+  const rest = slash < 0 ? '' : text.slice(slash + 1);
+  const peer =
+    route !== UNKNOWN_ROUTE &&
+    PEER_TECHS.has(text.slice(0, slash).toUpperCase()) &&
+    rest !== '' &&
+    rest[0] !== '-' &&
+    (!ADDRESS.test(rest) || (routeOf !== undefined && IPV4.test(rest) && routeOf(rest) !== undefined));
+  return { route, lower: route.toLowerCase(), peer };
+}
 
 /** Route name from a dstchannel's `TECH/peer` part (the `-0000001a` suffix already cut off). */
 export function routeFromChannel(text: string, routeOf?: (addr: string) => string | undefined): string {
@@ -61,7 +98,12 @@ export class RowInterpreter implements RowHandler {
   private readonly col: Layout['col'];
   private readonly v: FieldView = { b: Buffer.alloc(0), s: 0, e: 0 };
   private readonly routes: Interner<string>;
-  private readonly channels: Interner<string>;
+  private readonly channels: Interner<ChannelRoute>;
+  /**
+   * The file has a vendor/trunk column and a dstchannel, and `--map route=` did not choose the column: a
+   * leg's dialled trunk peer (dstchannel) beats a trunk column that names another trunk.
+   */
+  private readonly peerBeatsTrunk: boolean;
   private readonly dispositions = new Interner<DispInfo>((b, s, e) => {
     const text = decode(b, s, e).trim();
     return { text, sip: dispositionToSip(text)?.code };
@@ -90,6 +132,17 @@ export class RowInterpreter implements RowHandler {
   commaPddRefused = 0;
   /** Rows that name no vendor/trunk and no dstchannel peer: route UNKNOWN_ROUTE (the PBX's own calls). */
   noRoute = 0;
+  /** Rows that repeat an earlier record's row byte for byte (ignored as `duplicate-row`), and the first one. */
+  duplicates = 0;
+  duplicateFirst: { line: number; of: number } | undefined;
+  /** Recent records' rows, to find rows written twice: createCdrSource appends the input to it. */
+  readonly memory = new RowMemory();
+  /** Rows whose trunk column names another trunk than the peer their dstchannel dialled (that peer is used). */
+  trunkDisagrees = 0;
+  /** The first such row: line, trunk column value, dstchannel as written. */
+  trunkDisagreeFirst: { line: number; trunk: string; channel: string } | undefined;
+  /** Such rows per `trunk → peer` (at most 64 pairs kept). */
+  readonly trunkDisagreePairs = new Map<string, number>();
   private readonly fileTag: string;
 
   constructor(
@@ -106,7 +159,8 @@ export class RowInterpreter implements RowHandler {
       return t === '' ? UNKNOWN_ROUTE : t;
     });
     const routeOf = opts.routeOf;
-    this.channels = new Interner((b, s, e) => routeFromChannel(decode(b, s, e).trim(), routeOf), 10, 900);
+    this.channels = new Interner((b, s, e) => channelRoute(decode(b, s, e).trim(), routeOf), 10, 900);
+    this.peerBeatsTrunk = layout.col.route >= 0 && layout.col.dstChannel >= 0 && layout.routeMapped !== true;
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     this.fileTag = file.slice(slash + 1);
   }
@@ -134,9 +188,11 @@ export class RowInterpreter implements RowHandler {
     const acc = this.acc;
     acc.read++;
     let rec: CallRecord | undefined;
+    const mark = this.memory.size;
     try {
       rec = this.interpret(r);
     } catch (err) {
+      this.memory.forget(mark);
       countAnomaly(acc, 'internal-error', { file: this.file, line: r.line }, String(err));
       return;
     }
@@ -229,6 +285,29 @@ export class RowInterpreter implements RowHandler {
     return decode(b, s, e, ascii);
   }
 
+  /** Counts a row whose trunk column (`trunk`) names another trunk than its dialled peer; returns the peer. */
+  private trunkDisagree(r: Row, trunk: string, peer: string): string {
+    if (this.trunkDisagrees++ === 0) this.trunkDisagreeFirst = { line: r.line, trunk, channel: fieldString(r, this.col.dstChannel).trim() };
+    const key = `${trunk} → ${peer}`;
+    const n = this.trunkDisagreePairs.get(key);
+    if (n !== undefined) this.trunkDisagreePairs.set(key, n + 1);
+    else if (this.trunkDisagreePairs.size < 64) this.trunkDisagreePairs.set(key, 1);
+    return peer;
+  }
+
+  /** Column name of field index i (the header's, or the fixed layout's). */
+  columnName(i: number): string {
+    return this.layout.names[i] ?? `column ${i + 1}`;
+  }
+
+  get routeColumn(): string {
+    return this.columnName(this.col.route);
+  }
+
+  get dstChannelColumn(): string {
+    return this.columnName(this.col.dstChannel);
+  }
+
   private interpret(r: Row): CallRecord | undefined {
     const acc = this.acc;
     const col = this.col;
@@ -276,9 +355,20 @@ export class RowInterpreter implements RowHandler {
       const i = answerAt !== answerAt ? col.answer : end !== end ? col.end : col.ring;
       return this.malformed(r, 'bad-date', () => `${this.layout.names[i]} = ${JSON.stringify(fieldString(r, i))}`);
     }
+    // A row written twice (the same bytes as an earlier record's row, line end aside) is one call: ignored.
+    // Checked before anything below counts the row (dedupe.ts); a row not yet seen is remembered, and
+    // forgotten again if it does not become a record.
+    const mark = this.memory.size;
+    const same = this.memory.find(r, start, end);
+    if (same > 0) {
+      if (this.duplicates++ === 0) this.duplicateFirst = { line: r.line, of: same };
+      countIgnored(acc, 'duplicate-row');
+      return undefined;
+    }
     const billsec = this.num(r, col.billsec);
     const duration = this.num(r, col.duration);
     if (billsec < NO_NUM || duration < NO_NUM) {
+      this.memory.forget(mark);
       const bad = billsec < NO_NUM ? billsec : duration;
       const i = billsec < NO_NUM ? col.billsec : col.duration;
       return this.malformed(r, bad === AMBIGUOUS_NUM ? 'ambiguous-number' : 'bad-number', () => this.numberDetail(r, i));
@@ -354,10 +444,17 @@ export class RowInterpreter implements RowHandler {
       pdd = undefined;
     }
 
-    // Route: vendor/trunk column, else the dstchannel peer.
+    // Route: the vendor/trunk column, else the dstchannel peer. When both are there, the trunk peer the leg
+    // dialled wins over a trunk column that names another trunk: some exports write the call's last
+    // trunk on each of its failover legs (docs/cdr.md). `--map route=` keeps the column.
     let route = UNKNOWN_ROUTE;
-    if (this.span(r, col.route)) route = this.routes.get(v.b, v.s, v.e);
-    else if (this.span(r, col.dstChannel)) route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
+    if (this.span(r, col.route)) {
+      route = this.routes.get(v.b, v.s, v.e);
+      if (this.peerBeatsTrunk && this.span(r, col.dstChannel)) {
+        const ch = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e));
+        if (ch.peer && ch.route !== route && otherTrunk(route, ch.lower)) route = this.trunkDisagree(r, route, ch.route);
+      }
+    } else if (this.span(r, col.dstChannel)) route = this.channels.get(v.b, v.s, channelCut(v.b, v.s, v.e)).route;
     if (route === UNKNOWN_ROUTE) this.noRoute++;
 
     let callId: string | undefined = this.str(r, col.callId);
@@ -386,6 +483,15 @@ export class RowInterpreter implements RowHandler {
       source: { file: this.file, line: r.line },
     };
   }
+}
+
+/**
+ * A trunk column value names another trunk than the channel's peer (`lower`, in lower case): case aside, and
+ * a `TECH/` prefix on the column's value aside (`PJSIP/thinQ` names the peer `thinQ`).
+ */
+function otherTrunk(trunk: string, lower: string): boolean {
+  const t = trunk.toLowerCase();
+  return t !== lower && !(t.endsWith(lower) && t.charCodeAt(t.length - lower.length - 1) === 47 /* / */);
 }
 
 /** Empty or only blanks. */

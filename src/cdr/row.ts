@@ -23,6 +23,15 @@ export class Row {
   offset = 0;
   /** The whole buffer is ASCII (strings need no UTF-8 check). */
   ascii = false;
+  /**
+   * The record as written, without its line end: `rb[rs..re)`. A view into the input (`buf` on the fast
+   * path); the row interpreter compares it with earlier rows to find rows written twice (dedupe.ts).
+   */
+  rb: Buffer = this.buf;
+  rs = 0;
+  re = 0;
+  /** Offset of `rb[rs]` in the input the splitter was given. */
+  ro = 0;
   fs: Int32Array;
   fe: Int32Array;
   fq: Int32Array;
@@ -60,6 +69,11 @@ export class Row {
     }
     this.buf = buf;
     this.ascii = false;
+    // The caller says where the record's own bytes are; until then, the fields as packed here.
+    this.rb = buf;
+    this.rs = 0;
+    this.re = p;
+    this.ro = offset;
     this.n = fields.length;
     this.line = line;
     this.offset = offset;

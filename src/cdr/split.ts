@@ -210,6 +210,7 @@ export class FastSplitter implements Splitter {
     // Fields past MAX_FAST_FIELDS are not stored: a typed-array write past the end is dropped (and a read
     // gives undefined), so the loops need no capacity checks; such records go to the fallback below.
     row.buf = buf;
+    row.rb = buf;
     // One native check per chunk spares a per-string UTF-8 test on the (usual) all-ASCII exports.
     row.ascii = isAscii(buf);
     let pos = 0;
@@ -368,6 +369,9 @@ export class FastSplitter implements Splitter {
           row.n = n;
           row.line = this.line;
           row.offset = this.base + recStart;
+          row.rs = recStart;
+          row.re = withoutLineEnd(buf, recStart, next);
+          row.ro = row.offset;
           this.out.row(row);
         }
       }
@@ -406,9 +410,22 @@ export class FastSplitter implements Splitter {
     }
     if (relaxed) return false;
     this.slow.setStrings(recs[0], line, offset);
+    this.slow.rb = buf;
+    this.slow.rs = s;
+    this.slow.re = withoutLineEnd(buf, s, e);
+    this.slow.ro = offset;
     this.out.row(this.slow);
     return true;
   }
+}
+
+/** End of the record `b[s..e)` without its line end (LF or CRLF; a lone CR is data). */
+function withoutLineEnd(b: Uint8Array, s: number, e: number): number {
+  if (e > s && b[e - 1] === LF) {
+    e--;
+    if (e > s && b[e - 1] === CR) e--;
+  }
+  return e;
 }
 
 /** Whether a field of the record ends its quoting at a lone quote after a line end (fast arrays). */
@@ -447,7 +464,7 @@ export class ReferenceSplitter implements Splitter {
   constructor(
     private readonly delim: number,
     private readonly out: RowHandler,
-    bom = true,
+    private readonly bom = true,
     private readonly width = Infinity,
   ) {
     this.strayAt = strayWidth(width);
@@ -530,6 +547,7 @@ export class ReferenceSplitter implements Splitter {
     this.relaxedLf = false;
     if (relaxed || (rec.length >= this.strayAt && countLf(rec) > 0)) throw new StrayQuote(strayDetail(rec.length, this.width));
     this.row.setStrings(rec, this.line, this.recordEnd);
+    this.setRaw(Math.max(this.recordEnd, this.engineStart), this.engineStart + this.engine.info.bytes);
     this.out.row(this.row);
     this.line += 1 + countLf(rec);
     // Bytes consumed so far by this engine include the record delimiter of this record.
@@ -537,6 +555,44 @@ export class ReferenceSplitter implements Splitter {
   }
 
   private recordEnd = 0;
+
+  /**
+   * Points the row's record bytes (Row.rb) at input bytes [s, e), without the line end, as the fast path
+   * does: `held` covers them while the engine runs.
+   */
+  private setRaw(s: number, e: number): void {
+    // The held piece that holds [s, e), or the pieces it spans, joined.
+    let raw: Buffer | undefined;
+    const parts: Buffer[] = [];
+    let at = this.heldStart;
+    for (const h of this.held) {
+      const end = at + h.length;
+      if (end > s && at < e) {
+        const piece = h.subarray(Math.max(s - at, 0), Math.min(e, end) - at);
+        if (at <= s && e <= end) raw = piece;
+        else parts.push(piece);
+      }
+      if (end >= e) break;
+      at = end;
+    }
+    raw ??= Buffer.concat(parts);
+    // The BOM the first engine skipped is counted in its offsets: not part of the first record.
+    let bom = 0;
+    if (s === 0 && this.bom) bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : raw[0] === 0xff && raw[1] === 0xfe ? 2 : 0;
+    if (bom > 0) raw = raw.subarray(bom);
+    let end = raw.length;
+    if ((this.engine.options.encoding ?? 'utf8') === 'utf16le') {
+      // Line ends are two-byte units: LF (0A 00), after a CR (0D 00).
+      if (end >= 2 && raw[end - 2] === LF && raw[end - 1] === 0) {
+        end -= 2;
+        if (end >= 2 && raw[end - 2] === CR && raw[end - 1] === 0) end -= 2;
+      }
+    } else end = withoutLineEnd(raw, 0, end);
+    this.row.rb = raw;
+    this.row.rs = 0;
+    this.row.re = end;
+    this.row.ro = s + bom;
+  }
 
   /** Drops held bytes before the end of the last record. */
   private trim(): void {

@@ -15,12 +15,22 @@ const SCENARIO = {
 };
 const T0 = Date.UTC(2024, 2, 15, 10, 0, 0);
 
-const CASES: { file: string; opts?: SourceOptions; format: string; codeSource: string }[] = [
+/**
+ * freepbx.csv's failover leg dialled the channel PJSIP/gw-backup-00000009 while its trunk column says alpha:
+ * the channel's peer is the leg's route (docs/cdr.md, "Route").
+ */
+const FREEPBX_SCENARIO = {
+  alpha: { attempts: 2, answered: 2, codes: { '200': 2 } },
+  beta: SCENARIO.beta,
+  'gw-backup': { attempts: 1, answered: 0, codes: { '486': 1 } },
+};
+
+const CASES: { file: string; opts?: SourceOptions; format: string; codeSource: string; scenario?: typeof FREEPBX_SCENARIO; failover?: string }[] = [
   { file: 'master17.csv', format: 'asterisk-cdr-csv', codeSource: 'disposition' },
   { file: 'master18.csv', format: 'asterisk-cdr-csv', codeSource: 'disposition' },
   { file: 'master21.csv', format: 'asterisk-cdr-csv', codeSource: 'disposition' },
   { file: 'master21.csv.gz', format: 'asterisk-cdr-csv', codeSource: 'disposition' },
-  { file: 'freepbx.csv', format: 'header', codeSource: 'disposition' },
+  { file: 'freepbx.csv', format: 'header', codeSource: 'disposition', scenario: FREEPBX_SCENARIO, failover: 'gw-backup' },
   { file: 'freeswitch.csv', opts: { columnMap: { route: 'accountcode' } }, format: 'freeswitch-cdr-csv', codeSource: 'hangup-cause' },
   { file: 'carrier.csv', format: 'header', codeSource: 'sip' },
 ];
@@ -32,7 +42,7 @@ describe('CDR fixtures: the alpha/beta scenario', () => {
       expect(reconciled(acc)).toBe(true);
       expect(acc.malformed).toBe(0);
       expect(acc.notes[0]).toContain(`format: ${c.format}`);
-      expect(perRoute(records)).toEqual(SCENARIO);
+      expect(perRoute(records)).toEqual(c.scenario ?? SCENARIO);
       // Talk times, start times and the code source.
       const answered = records.filter((r) => r.answer !== undefined);
       expect(answered.map((r) => r.duration)).toEqual([30_000, 45_000]);
@@ -43,7 +53,7 @@ describe('CDR fixtures: the alpha/beta scenario', () => {
       expect(records.map((r) => r.caller)).toEqual(['1001', '1002', '1003', '1004', '1004']);
       // The failover leg: beta congestion, then the same call on alpha (busy).
       expect(records[3].route).toBe('beta');
-      expect(records[4].route).toBe('alpha');
+      expect(records[4].route).toBe(c.failover ?? 'alpha');
     });
 
     test(`${c.file}: 1-byte, odd-size chunks and the reference path give identical results`, () => {
@@ -98,9 +108,16 @@ describe('CDR fixtures: the alpha/beta scenario', () => {
     expect(records.map((r) => r.q850)).toEqual([16, 16, 19, 34, 17]);
   });
 
-  test('FreePBX: the trunk column wins over dstchannel', () => {
-    const { records } = runCdr('freepbx.csv', read('freepbx.csv'));
-    expect(records[4].route).toBe('alpha');
+  test('FreePBX: the peer of the channel a leg dialled wins over a trunk column naming another trunk; --map route= keeps the column', () => {
+    const { records, acc } = runCdr('freepbx.csv', read('freepbx.csv'));
+    expect(records.map((r) => r.route)).toEqual(['alpha', 'alpha', 'beta', 'beta', 'gw-backup']);
+    expect(acc.notes.find((n) => n.includes('disagrees'))).toBe(
+      '1 row: the trunk column "trunk" disagrees with the channel the leg dialled (dstchannel), first at line 6 ("alpha", dstchannel "PJSIP/gw-backup-00000009"); ' +
+        "the channel's peer is used as the route (alpha → gw-backup 1); --map route=trunk keeps the column",
+    );
+    const mapped = runCdr('freepbx.csv', read('freepbx.csv'), { columnMap: { route: 'trunk' } });
+    expect(mapped.records.map((r) => r.route)).toEqual(['alpha', 'alpha', 'beta', 'beta', 'alpha']);
+    expect(mapped.acc.notes.some((n) => n.includes('disagrees'))).toBe(false);
     const noTrunk = runCdr('freepbx.csv', read('freepbx.csv'), { columnMap: { route: '-' } });
     expect(noTrunk.records.map((r) => r.route)).toEqual(['alpha', 'alpha', 'beta', 'beta', 'gw-backup']);
   });

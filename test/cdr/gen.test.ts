@@ -32,7 +32,8 @@ test('generated Master.csv: the source gives the generator’s per-route truth, 
 
 test('malformed rows: counts complete, samples capped, line numbers kept', () => {
   let text = 'start,vendor,disposition\n';
-  for (let i = 0; i < 50; i++) text += `garbage-${i},alpha,BUSY\n2024-03-05 10:00:00,alpha,BUSY\n`;
+  // The good rows differ (their second): a row repeated byte for byte would be ignored as duplicate-row.
+  for (let i = 0; i < 50; i++) text += `garbage-${i},alpha,BUSY\n2024-03-05 10:00:${String(i).padStart(2, '0')},alpha,BUSY\n`;
   const { acc } = runCdr('bad.csv', Buffer.from(text));
   expect(acc.anomalies).toEqual({ 'bad-date': 50 });
   expect(acc.used).toBe(50);
