@@ -6,6 +6,7 @@ import { describeCode } from '../catalogue/index.js';
 import { csvRow } from '../report/csv.js';
 import { flagNames, type CallRecord } from '../types.js';
 import { printable } from '../printable.js';
+import { digitsOf } from './legs.js';
 
 export interface CallFilter {
   route?: string;
@@ -56,19 +57,13 @@ export function parseCodeFilter(s: string): ((code: number | undefined) => boole
   return undefined;
 }
 
-/** The digits of a number as written (`+7 (495) 123-45-67` → `74951234567`). */
-const digitsOf = (s: string): string => {
-  let out = '';
-  for (const c of s) if (c >= '0' && c <= '9') out += c;
-  return out;
-};
 
 export function makeFilter(f: CallFilter): (r: CallRecord) => boolean {
   const code = f.code !== undefined ? parseCodeFilter(f.code) : undefined;
   const num = f.number?.trim();
   // digits are compared as digits (`+7495` finds `74951234567`, `7 495` too); other text as it is written
-  const numDigits = num ? digitsOf(num) : '';
-  const hasNumber = (v: string | undefined): boolean => v !== undefined && (v.includes(num!) || (numDigits !== '' && digitsOf(v).includes(numDigits)));
+  const numDigits = digitsOf(num);
+  const hasNumber = (v: string | undefined): boolean => v !== undefined && (v.includes(num!) || (numDigits !== undefined && (digitsOf(v)?.includes(numDigits) ?? false)));
   const window = f.since !== undefined || f.until !== undefined;
   return (r) => {
     if (f.route !== undefined && r.route !== f.route) return false;

@@ -454,27 +454,40 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
 // ── dropped calls ───────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The value of the first header `name` (or its compact form) in a message's raw text, without regex: the raw
- * text comes from the wire. Folded lines are not joined (the headers read here are one token or number).
+ * Walks the headers of a message's raw text (up to the blank line), each with its folded continuation lines
+ * (RFC 3261 §7.3.1): `visit(head, pos, stop)` gets the header section and one header's span [pos, stop), and
+ * ends the walk by returning a value. No regex: the raw text comes from the wire.
  */
+function eachHeader<T>(raw: string, visit: (head: string, pos: number, stop: number) => T | undefined): T | undefined {
+  let end = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  if (end < 0 || (lf >= 0 && lf < end)) end = lf;
+  const head = end < 0 ? raw : raw.slice(0, end);
+  let pos = 0;
+  while (pos < head.length) {
+    let stop = head.indexOf('\n', pos);
+    if (stop < 0) stop = head.length;
+    while (stop < head.length && (head[stop + 1] === ' ' || head[stop + 1] === '\t')) {
+      const next = head.indexOf('\n', stop + 1);
+      stop = next < 0 ? head.length : next;
+    }
+    const v = visit(head, pos, stop);
+    if (v !== undefined) return v;
+    pos = stop + 1;
+  }
+  return undefined;
+}
+
+/** The value of the first header `name` (or its compact form) in a message's raw text, trimmed. */
 export function rawHeader(raw: string | undefined, name: string, compact?: string): string | undefined {
   if (raw === undefined) return undefined;
   const want = name.toLowerCase();
-  let at = raw.indexOf('\n');
-  while (at >= 0 && at + 1 < raw.length) {
-    const start = at + 1;
-    let end = raw.indexOf('\n', start);
-    if (end < 0) end = raw.length;
-    const line = raw.slice(start, end > start && raw[end - 1] === '\r' ? end - 1 : end);
-    if (line.length === 0) return undefined; // end of the headers
-    const colon = line.indexOf(':');
-    if (colon > 0) {
-      const h = line.slice(0, colon).trim().toLowerCase();
-      if (h === want || (compact !== undefined && h === compact)) return line.slice(colon + 1).trim();
-    }
-    at = end < raw.length ? end : -1;
-  }
-  return undefined;
+  return eachHeader(raw, (head, pos, stop) => {
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon >= stop) return undefined;
+    const h = head.slice(pos, colon).trim().toLowerCase();
+    return h === want || (compact !== undefined && h === compact) ? head.slice(colon + 1, stop).trim() : undefined;
+  });
 }
 
 /** `Session-Expires: 1800;refresher=uac` → { secs: 1800, refresher: 'uac' }. */
@@ -1124,30 +1137,12 @@ const JCARD_URI_MAX = 200;
  */
 export function jwsCardOf(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  let end = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  if (end < 0 || (lf >= 0 && lf < end)) end = lf;
-  const head = end < 0 ? raw : raw.slice(0, end);
-  let pos = 0;
-  while (pos < head.length) {
-    // one header: its line and the continuation lines (RFC 3261 §7.3.1 folding) that follow it
-    let stop = head.indexOf('\n', pos);
-    if (stop < 0) stop = head.length;
-    while (stop < head.length && (head[stop + 1] === ' ' || head[stop + 1] === '\t')) {
-      const next = head.indexOf('\n', stop + 1);
-      stop = next < 0 ? head.length : next;
-    }
-    if (startsWithCi(head, pos, 'call-info')) {
-      let j = pos + 9;
-      while (head[j] === ' ' || head[j] === '\t') j++;
-      if (head[j] === ':') {
-        const uri = jwsCardIn(head, j + 1, stop);
-        if (uri !== undefined) return uri;
-      }
-    }
-    pos = stop + 1;
-  }
-  return undefined;
+  return eachHeader(raw, (head, pos, stop) => {
+    if (!startsWithCi(head, pos, 'call-info')) return undefined;
+    let j = pos + 9;
+    while (head[j] === ' ' || head[j] === '\t') j++;
+    return head[j] === ':' ? jwsCardIn(head, j + 1, stop) : undefined;
+  });
 }
 
 /**
