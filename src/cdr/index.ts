@@ -207,6 +207,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
             `(${pairs.join(', ')}${more}); --map route=${i.routeColumn} keeps the column`,
         );
       }
+      for (const n of i.dates.zoneNotes()) acc.notes.push(n);
       if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);
       if (splitter!.fallbacks > 0) acc.notes.push(`${splitter!.fallbacks} rows wider than the fast splitter's arrays were split by csv-parse`);
     },

@@ -150,7 +150,7 @@ export class RowInterpreter implements RowHandler {
     private readonly sink: RecordSink,
     private readonly acc: InputAccounting,
     private readonly layout: Layout,
-    private readonly dates: DateParser,
+    readonly dates: DateParser,
     opts: SourceOptions,
   ) {
     this.col = layout.col;

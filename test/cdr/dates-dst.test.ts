@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DateParser, parseZone } from '../../src/cdr/dates.js';
+import { runCdr } from './helpers.js';
 
 /**
  * CDR dates under `--tz` at the changes of daylight saving time: a CDR's rows are not in time order, so a
@@ -51,5 +52,25 @@ describe('CDR dates at the changes of --tz', () => {
     ]);
     expect(p('2024-11-03 01:20:00', a)).toBe('2024-11-03T05:20:00.000Z');
     expect(new DateParser(parseZone('America/New_York')).zoneNotes()).toEqual([]);
+  });
+});
+
+describe('the CDR reader reports the dates it read in a repeated or skipped hour', () => {
+  const row = (n: number, start: string): string =>
+    `"","100","20${n}","default","","SIP/a-1","SIP/vendorA-${n}","Dial","SIP/vendorA/20${n}","${start}","${start}","${start}",60,60,"ANSWERED","DOCUMENTATION","${n}","",""\n`;
+  const csv = Buffer.from(row(1, '2024-10-27 02:30:00') + row(2, '2024-10-27 02:40:00') + row(3, '2024-10-27 05:40:00'));
+
+  test('--tz Europe/Berlin: one note counting the six dates of the repeated hour', () => {
+    const { acc } = runCdr('dst.csv', csv, { tz: 'Europe/Berlin' });
+    const notes = acc.notes.filter((n) => n.includes('fell in'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^6 dates fell in the hour repeated when Europe\/Berlin turned its clocks back \(2024-10-27 02:00–03:00/);
+  });
+
+  test('UTC or a fixed offset: no such note', () => {
+    for (const tz of [undefined, '+02:00']) {
+      const { acc } = runCdr('dst.csv', csv, tz === undefined ? {} : { tz });
+      expect(acc.notes.filter((n) => n.includes('fell in'))).toEqual([]);
+    }
   });
 });
