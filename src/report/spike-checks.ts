@@ -45,10 +45,15 @@ export function spikeCheckLine(result: AnalysisResult, name: (route: string) => 
     const n = unjudged.length;
     parts.push(
       `not judged on ${n} route${n === 1 ? '' : 's'} (too few attempts per bucket at any size from 5 min to 1 day, so no spike can be found there): ` +
-        names(unjudged.map((c) => `${name(c.route)} (${count(c.attempts)} attempts)`)),
+        names(unjudged.map((c) => `${name(c.route)} (${attemptsText(c.attempts)})`)),
     );
   }
   return parts.length > 0 ? `Busy spikes ${parts.join('; ')}.` : undefined;
+}
+
+/** `1 attempt`, `1,234 attempts`. */
+function attemptsText(n: number): string {
+  return `${count(n)} attempt${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -63,6 +68,6 @@ export function spikeCheckWarning(result: AnalysisResult, minAttempts: number): 
   return (
     `--fail-on spike: ${n} route${n === 1 ? '' : 's'} with ${count(minAttempts)} attempts or more could not be judged for busy spikes ` +
     `(too few attempts per bucket at any size from 5 min to 1 day; see spikeChecks in the JSON): ` +
-    names(unjudged.map((c) => `${c.route} (${count(c.attempts)} attempts)`))
+    names(unjudged.map((c) => `${c.route} (${attemptsText(c.attempts)})`))
   );
 }

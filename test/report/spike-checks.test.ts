@@ -43,6 +43,14 @@ describe('the line on spike judging', () => {
     expect(html).toMatch(/<p class="warn small">Busy spikes judged on 15 min buckets for vendor-b \(the report&#39;s 1 h buckets hold too few attempts\); not judged on 2 routes/);
   });
 
+  it('says "1 attempt" for a route with one', () => {
+    const res = dayWithChecks();
+    res.spikeChecks![0] = { ...res.spikeChecks![0], attempts: 1 };
+    expect(spikeCheckLine(res, (s) => s)).toContain('(1 attempt)');
+    expect(spikeCheckLine(res, (s) => s)).not.toContain('1 attempts');
+    expect(spikeCheckWarning(res, 1)).toContain('(1 attempt)');
+  });
+
   it('escapes hostile route names', () => {
     const res = dayWithChecks();
     res.spikeChecks![0] = { ...res.spikeChecks![0], route: '<img src=x>|*a*\u001b[31m' };
