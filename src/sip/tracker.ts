@@ -8,6 +8,8 @@
  * - The same Call-ID on another hop (a proxy forwarding the INVITE, both legs captured) is another attempt
  *   on the route it was sent to.
  * - Retransmissions (same CSeq INVITE, the same response again) are flagged, never counted twice.
+ * - A Call-ID reused for a new dialog (an INVITE with another From-tag, RFC 3261 §12) is another attempt,
+ *   whatever its CSeq and whether or not the earlier attempt is still open or remembered.
  * - Forked early dialogs (18x/2xx with different To-tags) stay one attempt (flag Forked).
  * - Re-INVITEs inside a dialog are not attempts (flag ReInvite on the call).
  * - Finished calls leave the table; a tombstone set keeps late retransmissions, ACKs and BYEs from
@@ -29,7 +31,10 @@ export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
  * and carriers' calls last hours. It is closed as timed out only after this long with no BYE.
  */
 export const DEFAULT_ANSWERED_TIMEOUT_MS = 4 * 3600_000;
-/** RFC 3261 Timer B / Timer H (64·T1): an INVITE with no response, or a 2xx without ACK, gives up. */
+/**
+ * RFC 3261 64·T1 = 32 s: Timer B (an INVITE with no response gives up), and how long a UAS retransmits a 2xx
+ * that gets no ACK before it ends the session (§13.3.1.4; Timer H is the non-2xx case).
+ */
 export const TIMER_B_MS = 32_000;
 /**
  * How long a finished Call-ID is remembered, to swallow late retransmissions, ACKs and BYEs: twice the
@@ -127,6 +132,25 @@ function isZeroAddr(a: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * Whether two From-tags prove two dialogs (RFC 3261 §12: a UAC picks a new From-tag for every request outside
+ * a dialog; its retransmissions and its retries after 401/407 keep it). RFC 2543 peers may send none: then
+ * nothing is proved, and the CSeq and the hop decide as they always did.
+ */
+function otherDialog(tag: string | undefined, legTag: string | undefined): boolean {
+  return tag !== undefined && legTag !== undefined && tag !== legTag;
+}
+
+/**
+ * Whether a message may be of the dialog whose initial INVITE carried the From-tag `dialogTag`: it has no From-tag
+ * (RFC 2543), the dialog's tag is unknown, or the dialog's tag is its From-tag (the caller's requests, every
+ * response to them) or its To-tag (the callee's requests and the responses to those). Otherwise it belongs to
+ * another dialog on the same Call-ID (a Call-ID reused). `flow` splits a Call-ID into its dialogs by the same rule.
+ */
+export function mayBelongTo(dialogTag: string | undefined, m: Pick<SipMessage, 'fromTag' | 'toTag'>): boolean {
+  return m.fromTag === undefined || dialogTag === undefined || m.fromTag === dialogTag || m.toTag === dialogTag;
+}
+
 /** Whether any endpoint of a key's list has this address (keys of different addresses may collide). */
 function anyAt(refs: MediaRef[], addr: Uint8Array): boolean {
   for (let i = 0; i < refs.length; i++) if (sameAddr(refs[i]!.addr, addr)) return true;
@@ -149,6 +173,8 @@ export class CallTracker {
   private tombB: string[] = [];
   private tombBPort: number[] = [];
   private tombCseq: number[] = [];
+  /** The From-tag of each buried attempt's INVITE (a reused Call-ID with another tag is a new dialog). */
+  private tombFromTag: (string | undefined)[] = [];
   /** Capture time of each burial. */
   private tombTs: number[] = [];
   /** Index of the oldest burial still in the queue, and the burial number at index 0. */
@@ -325,7 +351,8 @@ export class CallTracker {
   /**
    * The legs of a known call that a message belongs to: by Via branch (responses, CANCEL, non-2xx ACK),
    * by the hop it travelled in the expected direction, by the hop in any direction, then by dialog tags
-   * (in-dialog requests that bypass a proxy which did not record-route: they end every leg).
+   * (in-dialog requests that bypass a proxy which did not record-route: they end every leg). The hop never
+   * takes a message whose tags name another dialog (see mayBelong).
    */
   private findLegs(legs: Leg[], m: SipMessage, byBranch: boolean): Leg[] {
     if (byBranch && m.viaBranch) {
@@ -333,10 +360,14 @@ export class CallTracker {
     }
     if (legs.length === 1) {
       const leg = legs[0]!;
-      if (this.onHop(leg, m) || this.inDialog(leg, m)) return [leg];
+      // On the hop, unless its tags name another dialog: a late BYE (or its 200, or an ACK) of a dialog
+      // closed before the Call-ID was reused must not end the new one.
+      if (this.onHop(leg, m) ? this.mayBelong(leg, m) : this.inDialog(leg, m)) return [leg];
       return [];
     }
     for (const leg of legs) {
+      // sideOf() falls back to addresses: a leg of another dialog on the same hop would match by them.
+      if (!this.mayBelong(leg, m)) continue;
       const side = this.sideOf(leg, m);
       if (side === undefined) continue;
       // Sent by the caller side travels a→b, by the callee side b→a.
@@ -344,8 +375,16 @@ export class CallTracker {
       if (fromA && m.src === leg.a && m.srcPort === leg.aPort && m.dst === leg.b && m.dstPort === leg.bPort) return [leg];
       if (!fromA && m.src === leg.b && m.srcPort === leg.bPort && m.dst === leg.a && m.dstPort === leg.aPort) return [leg];
     }
-    for (const leg of legs) if (this.onHop(leg, m)) return [leg];
+    for (const leg of legs) if (this.onHop(leg, m) && this.mayBelong(leg, m)) return [leg];
     return legs.filter((leg) => this.inDialog(leg, m));
+  }
+
+  /**
+   * Whether a message may be of the leg's dialog: it has no From-tag (RFC 2543), or the leg's From-tag is its
+   * From-tag or To-tag. Otherwise it belongs to another dialog on the same Call-ID (a Call-ID reused).
+   */
+  private mayBelong(leg: Leg, m: SipMessage): boolean {
+    return mayBelongTo(leg.fromTag, m);
   }
 
   private onHop(leg: Leg, m: SipMessage): boolean {
@@ -422,6 +461,9 @@ export class CallTracker {
         const sameHop = m.src === leg.a && m.dst === leg.b && m.dstPort === leg.bPort &&
           (m.srcPort === leg.aPort || (m.fromTag !== undefined && m.fromTag === leg.fromTag));
         if (!sameHop) continue;
+        // Another From-tag: a new dialog on a reused Call-ID while this attempt is still open (a challenge
+        // not retried, a BYE not answered yet), neither a retransmission nor a retry of this attempt.
+        if (otherDialog(m.fromTag, leg.fromTag)) continue;
         if (m.ts > leg.lastTs) leg.lastTs = m.ts;
         if (m.cseq === leg.cseq || (m.viaBranch !== undefined && leg.branches.includes(m.viaBranch))) {
           leg.flags |= CallFlag.Retransmitted;
@@ -453,9 +495,10 @@ export class CallTracker {
     if (
       t >= 0 &&
       this.tombA[t] === m.src && this.tombAPort[t] === m.srcPort && this.tombB[t] === m.dst && this.tombBPort[t] === m.dstPort &&
-      m.cseq <= this.tombCseq[t]! && m.ts - this.tombTs[t]! <= TOMBSTONE_MS
+      m.cseq <= this.tombCseq[t]! && m.ts - this.tombTs[t]! <= TOMBSTONE_MS &&
+      !otherDialog(m.fromTag, this.tombFromTag[t])
     ) {
-      return; // late retransmission of a finished call
+      return; // late retransmission of a finished call (another From-tag is a new dialog: the Call-ID reused)
     }
     // Every field set here, the optional ones too: all legs keep one object shape as calls progress.
     const leg: Leg = {
@@ -672,10 +715,10 @@ export class CallTracker {
   }
 
   /**
-   * Remembers a finished attempt's Call-ID with the hop (sockets) and CSeq of its INVITE, forgetting the
-   * burials older than TOMBSTONE_MS and the oldest past the cap. The order lives in a queue (a Call-ID
-   * buried again makes its older slot stale): taking the first key of a Map that keeps losing its first
-   * entries walks over all the deleted slots each time, which made this O(cap) per call.
+   * Remembers a finished attempt's Call-ID with the hop (sockets), CSeq and From-tag of its INVITE,
+   * forgetting the burials older than TOMBSTONE_MS and the oldest past the cap. The order lives in a queue
+   * (a Call-ID buried again makes its older slot stale): taking the first key of a Map that keeps losing its
+   * first entries walks over all the deleted slots each time, which made this O(cap) per call.
    */
   private bury(leg: Leg): void {
     const seq = ++this.tombSeq;
@@ -686,6 +729,7 @@ export class CallTracker {
     this.tombB.push(leg.b);
     this.tombBPort.push(leg.bPort);
     this.tombCseq.push(leg.cseq);
+    this.tombFromTag.push(leg.fromTag);
     this.tombTs.push(this.lastTs);
     const expired = this.lastTs - TOMBSTONE_MS;
     while (
@@ -704,6 +748,7 @@ export class CallTracker {
       this.tombB = this.tombB.slice(h);
       this.tombBPort = this.tombBPort.slice(h);
       this.tombCseq = this.tombCseq.slice(h);
+      this.tombFromTag = this.tombFromTag.slice(h);
       this.tombTs = this.tombTs.slice(h);
       this.tombBase += h;
       this.tombHead = 0;
@@ -712,7 +757,7 @@ export class CallTracker {
 
   private toRecord(leg: Leg, extraFlags: number): CallRecord {
     let flags = leg.flags | extraFlags;
-    // A 2xx never ACKed: certain once the dialog ended or Timer H (32 s) passed without an ACK.
+    // A 2xx never ACKed: certain once the dialog ended or 64·T1 (32 s, RFC 3261 §13.3.1.4) passed without an ACK.
     if (leg.answer !== undefined && !leg.ackSeen && (!(flags & CallFlag.Unfinished) || this.lastTs - leg.answer > TIMER_B_MS)) {
       flags |= CallFlag.NoAck;
     }

@@ -325,6 +325,134 @@ scenario(
   },
 );
 
+/** The messages with their Via branch (RFC 2543 peers send none) or their From-tag taken out. */
+function without(param: 'branch' | 'tag', wire: Wire[]): Wire[] {
+  const at = param === 'branch' ? /;branch=[^;\r\n]*/ : /(\r\nFrom: [^\r\n]*);tag=[^;\r\n]*/;
+  return wire.map((w) => ({ ...w, text: w.text.replace(at, param === 'branch' ? '' : '$1') }));
+}
+
+/** A busy call, then the same Call-ID reused 8 s later by a new dialog (another From-tag) that is answered. */
+function reusedCallId(id: string): Call {
+  const c = new Call(id).invite(0, { branch: 'z9hG4bK-old' }).resp(20, 486, 'Busy Here', { branch: 'z9hG4bK-old' })
+    .ack(40, { branch: 'z9hG4bK-old' });
+  c.fromTag = 'ftag-second';
+  return c.invite(8000, { branch: 'z9hG4bK-new' }).resp(8020, 180, 'Ringing', { branch: 'z9hG4bK-new', toTag: 'tt2' })
+    .resp(8520, 200, 'OK', { branch: 'z9hG4bK-new', toTag: 'tt2' }).ack(8540, { toTag: 'tt2' })
+    .bye(9540, false, { toTag: 'tt2' }).byeOk(9560, false, { toTag: 'tt2' });
+}
+
+function checkReused(r: CallRecord[]): void {
+  expect(r.map((x) => x.finalCode)).toEqual([486, 200]);
+  expect(r[1]).toMatchObject({ start: T0 + 8000, pdd: 20, answer: T0 + 8520, duration: 1020, disconnectedBy: 'caller' });
+  for (const x of r) expect(flagNames(x.flags)).toEqual([]);
+}
+
+scenario(
+  'a Call-ID reused by a new dialog (another From-tag, the same CSeq) within the tombstone window is a second attempt',
+  reusedCallId('c-reused').wire,
+  checkReused,
+);
+
+scenario(
+  'a Call-ID reused by a new dialog: RFC 2543 peers without Via branches (the From-tag decides)',
+  without('branch', reusedCallId('c-reused-2543').wire),
+  checkReused,
+);
+
+scenario(
+  'without From-tags nothing proves a new dialog: an INVITE with the same CSeq in the window stays a late retransmission',
+  without('tag', reusedCallId('c-reused-notag').wire),
+  (r) => expect(r.map((x) => x.finalCode)).toEqual([486]),
+);
+
+scenario(
+  'a late 486 of the closed dialog (its ACK lost) does not end the new dialog on the reused Call-ID',
+  (() => {
+    const c = new Call('c-reused-late486').invite(0).resp(20, 486, 'Busy Here');
+    const oldTag = c.fromTag;
+    c.fromTag = 'ftag-second';
+    c.invite(1000, { branch: 'z9hG4bK-new' });
+    c.fromTag = oldTag;
+    c.resp(1020, 486, 'Busy Here').ack(1030, { branch: 'z9hG4bK-inv1' }); // Timer G retransmission, finally ACKed
+    c.fromTag = 'ftag-second';
+    return c.resp(1600, 180, 'Ringing', { branch: 'z9hG4bK-new', toTag: 'tt2' })
+      .resp(3000, 200, 'OK', { branch: 'z9hG4bK-new', toTag: 'tt2' }).ack(3010, { toTag: 'tt2' }).wire;
+  })(),
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([486, 200]);
+    expect(r[1]).toMatchObject({ start: T0 + 1000, ringing: T0 + 1600, answer: T0 + 3000 });
+  },
+);
+
+scenario(
+  'a BYE of the closed dialog re-sent (its 200 lost past the capture point) does not end the new dialog on the reused Call-ID',
+  (() => {
+    const c = new Call('c-reused-latebye').invite(0).resp(20, 200, 'OK').ack(30).bye(2000, false).byeOk(2010, false);
+    const oldTag = c.fromTag;
+    c.fromTag = 'ftag-second';
+    c.invite(2500, { branch: 'z9hG4bK-new' }).resp(2700, 200, 'OK', { branch: 'z9hG4bK-new', toTag: 'tt2' }).ack(2710, { toTag: 'tt2' });
+    c.fromTag = oldTag;
+    c.bye(3000, false).byeOk(3010, false); // Timer E retransmission of the first BYE, answered again
+    c.fromTag = 'ftag-second';
+    return c.bye(9000, true, { toTag: 'tt2', cseq: 1 }).byeOk(9010, true, { toTag: 'tt2', cseq: 1 }).wire;
+  })(),
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([200, 200]);
+    expect(r[0]).toMatchObject({ start: T0, duration: 1980, disconnectedBy: 'caller' });
+    expect(r[1]).toMatchObject({ start: T0 + 2500, duration: 6300, disconnectedBy: 'callee', sdt: 10 });
+    for (const x of r) expect(flagNames(x.flags)).toEqual([]);
+  },
+);
+
+scenario(
+  'a new dialog on a Call-ID whose challenged attempt is still open is another attempt; the challenge stays unanswered',
+  (() => {
+    const c = new Call('c-reused-open').invite(0).resp(20, 407, 'Proxy Authentication Required', { toTag: 'chal' })
+      .ack(30, { branch: 'z9hG4bK-inv1', toTag: 'chal' });
+    c.fromTag = 'ftag-second';
+    return c.invite(5000, { branch: 'z9hG4bK-new' }).resp(5300, 200, 'OK', { branch: 'z9hG4bK-new', toTag: 'tt2' })
+      .ack(5310, { toTag: 'tt2' }).bye(7000, true, { toTag: 'tt2', cseq: 1 }).byeOk(7010, true, { toTag: 'tt2', cseq: 1 }).wire;
+  })(),
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([200, 407]);
+    expect(r[0]).toMatchObject({ start: T0 + 5000, duration: 1700, disconnectedBy: 'callee' });
+    expect(flagNames(r[0]!.flags)).toEqual([]);
+    expect(flagNames(r[1]!.flags)).toEqual(['AuthChallenged']);
+  },
+);
+
+scenario(
+  'a new dialog on a Call-ID whose answered call still waits for the 200 to its BYE is another attempt',
+  (() => {
+    const c = new Call('c-reused-bye').invite(0).resp(20, 200, 'OK').ack(30).bye(2000, false);
+    c.fromTag = 'ftag-second';
+    return c.invite(3000, { branch: 'z9hG4bK-new' }).resp(3200, 486, 'Busy Here', { branch: 'z9hG4bK-new', toTag: 'tt2' }).wire;
+  })(),
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([486, 200]);
+    expect(r[0]).toMatchObject({ start: T0 + 3000 });
+    expect(r[1]).toMatchObject({ start: T0, duration: 1980, disconnectedBy: 'caller' });
+    for (const x of r) expect(flagNames(x.flags)).toEqual([]);
+  },
+);
+
+scenario(
+  'an INVITE with credentials under another From-tag is another dialog: the challenge and the answered call are two attempts',
+  (() => {
+    const c = new Call('c-auth-newtag').invite(0, { branch: 'z9hG4bK-t1' })
+      .resp(20, 401, 'Unauthorized', { branch: 'z9hG4bK-t1', toTag: 'chal' });
+    c.fromTag = 'ftag-retry';
+    return c.invite(60, { cseq: 2, branch: 'z9hG4bK-t2', auth: true }).resp(900, 200, 'OK', { cseq: 2, branch: 'z9hG4bK-t2' })
+      .ack(910, { cseq: 2 }).bye(3000, false, { cseq: 3 }).byeOk(3010, false, { cseq: 3 }).wire;
+  })(),
+  (r) => {
+    expect(r.map((x) => x.finalCode)).toEqual([200, 401]);
+    expect(r[0]).toMatchObject({ start: T0 + 60, pdd: 840, duration: 2100, disconnectedBy: 'caller' });
+    expect(flagNames(r[0]!.flags)).toEqual([]);
+    expect(flagNames(r[1]!.flags)).toEqual(['AuthChallenged']);
+  },
+);
+
 scenario(
   'route comes from routeOf on the INVITE destination',
   new Call('c-route').invite(0).resp(50, 503, 'Service Unavailable').wire,
