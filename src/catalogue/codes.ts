@@ -399,6 +399,7 @@ export const CODES: readonly CodeData[] = [
   },
   {
     code: 486, reason: 'Busy Here', rfc: 'RFC 3261 §21.4.24', status: 'iana',
+    aliases: ['Busy'],
     description: {
       en: 'The callee is busy at this end point. Counts as a network-effective answer (SEER), not as a route failure.',
       ru: 'Абонент занят на этом устройстве. Считается эффективным ответом сети (SEER), а не отказом маршрута.',
@@ -527,6 +528,7 @@ export const CODES: readonly CodeData[] = [
   },
   {
     code: 603, reason: 'Decline', rfc: 'RFC 3261 §21.6.2', status: 'iana',
+    aliases: ['Declined'],
     description: {
       en: 'The callee explicitly refuses the call, and no other destination will take it.',
       ru: 'Абонент явно отказывается от вызова, и другого направления для него нет.',

@@ -2,27 +2,20 @@
 import { csvCell } from '../report/csv-cell.js';
 import {
   allEntries,
+  classLabel,
   isReroutable,
   ISA_INEFFECTIVE,
   q850Name,
   SEER_EFFECTIVE,
   sipToQ850,
   type CatalogueEntry,
-  type CodeClass,
   type CodeDescription,
-  type Hint,
   type Lang,
   type Text,
+  type Topic,
 } from './index.js';
 
-const CLASS_LABEL: Record<CodeClass, Text> = {
-  provisional: { en: 'provisional', ru: 'предварительный' },
-  success: { en: 'success', ru: 'успех' },
-  redirection: { en: 'redirection', ru: 'перенаправление' },
-  client: { en: 'client failure', ru: 'ошибка запроса' },
-  server: { en: 'server failure', ru: 'ошибка сервера' },
-  global: { en: 'global failure', ru: 'глобальный отказ' },
-};
+export { classLabel } from './index.js';
 
 const STATUS_LABEL: Record<CodeDescription['status'], Text> = {
   iana: { en: 'IANA registered', ru: 'зарегистрирован в IANA' },
@@ -43,6 +36,11 @@ const L = {
   isa: { en: 'ineffective (ISA, RFC 6076)', ru: 'неэффективен (ISA, RFC 6076)' },
   reroute: { en: 'a switch should try another vendor', ru: 'коммутатору стоит попробовать другого вендора' },
   noReroute: { en: 'not re-routed: another vendor would get the same answer', ru: 'без перемаршрутизации: другой вендор получит тот же ответ' },
+  // the code is the callee's answer by its standard meaning, but the phrase says the vendor failed (410 No Route)
+  vendorReroute: {
+    en: 'a switch does not re-route on this code by default, but this phrase is this vendor\'s own failure, so sending the traffic to another vendor is the fix',
+    ru: 'по умолчанию коммутатор не перемаршрутизирует по этому коду, но эта фраза означает сбой у самого вендора, поэтому решение — отправить трафик другому вендору',
+  },
   q850: { en: 'Q.850 cause (RFC 3398)', ru: 'Причина Q.850 (RFC 3398)' },
 } satisfies Record<string, Text>;
 
@@ -60,6 +58,7 @@ export function describeToJson(d: CodeDescription): Record<string, unknown> {
     ...(d.variant ? { variant: d.variant } : {}),
     hints: d.hints.map((h) => ({ id: h.id, en: h.text.en, ru: h.text.ru })),
     ...(d.note ? { note: d.note } : {}),
+    ...(d.vendorFailure ? { vendorFailure: true } : {}),
     answered: d.code >= 200 && d.code <= 299,
     seerEffective: SEER_EFFECTIVE.has(d.code),
     isaIneffective: ISA_INEFFECTIVE.has(d.code),
@@ -71,7 +70,7 @@ export function describeToJson(d: CodeDescription): Record<string, unknown> {
 /** The short readable card of `explain`. */
 export function describeToText(d: CodeDescription, lang: Lang): string {
   const out: string[] = [];
-  out.push(`${d.code} ${d.reason} — ${CLASS_LABEL[d.class][lang]}, ${(d.final ? L.final : L.notFinal)[lang]}`);
+  out.push(`${d.code} ${d.reason} — ${classLabel(d.class, lang)}, ${(d.final ? L.final : L.notFinal)[lang]}`);
   out.push(`${d.rfc ?? '—'} · ${STATUS_LABEL[d.status][lang]}`);
   out.push('');
   out.push(d.description[lang]);
@@ -94,7 +93,7 @@ export function describeToText(d: CodeDescription, lang: Lang): string {
     if (d.code >= 200 && d.code <= 299) facts.push(L.answered[lang]);
     if (SEER_EFFECTIVE.has(d.code)) facts.push(L.seer[lang]);
     if (ISA_INEFFECTIVE.has(d.code)) facts.push(L.isa[lang]);
-    if (d.code >= 300) facts.push((isReroutable(d.code) ? L.reroute : L.noReroute)[lang]);
+    if (d.code >= 300) facts.push((isReroutable(d.code) ? L.reroute : d.vendorFailure ? L.vendorReroute : L.noReroute)[lang]);
     const q = sipToQ850(d.code);
     out.push('');
     if (facts.length) out.push(`${L.metrics[lang]}: ${facts.join('; ')}`);
@@ -103,9 +102,14 @@ export function describeToText(d: CodeDescription, lang: Lang): string {
   return out.join('\n') + '\n';
 }
 
-/** The card of a topic hint found by phrase (`explain "No DNS result"`). */
-export function topicToText(h: Hint, lang: Lang): string {
-  return `${h.id}\n\n${h.text[lang]}\n`;
+/** The card of a topic found by its keywords (`explain "No DNS result"`): its title, then the hint. */
+export function topicToText(t: Topic, lang: Lang): string {
+  return `${t.title[lang]}\n\n${t.text[lang]}\n`;
+}
+
+/** One JSON object for a topic in `explain --json`. */
+export function topicToJson(t: Topic): Record<string, unknown> {
+  return { topic: t.id, title: t.title, hint: t.text };
 }
 
 /** `catalogue --format json`: every entry with its variants. */
@@ -166,15 +170,11 @@ export function catalogueToMarkdown(lang: Lang, entries: readonly CatalogueEntry
   const t = (k: string): string => MD_TITLE[k]![lang];
   const out: string[] = [`# ${t('title')}`, '', `| ${t('code')} | ${t('reason')} | ${t('class')} | ${t('rfc')} | ${t('meaning')} |`, '|---:|---|---|---|---|'];
   for (const e of entries) {
-    out.push(`| ${e.code} | ${mdCell(e.reason)} | ${CLASS_LABEL[e.class][lang]} | ${mdCell(e.rfc)} | ${mdCell(e.description[lang])} |`);
+    out.push(`| ${e.code} | ${mdCell(e.reason)} | ${classLabel(e.class, lang)} | ${mdCell(e.rfc)} | ${mdCell(e.description[lang])} |`);
   }
   out.push('', `## ${t('phrases')}`, '', `| ${t('code')} | ${t('reason')} | ${t('meaning')} |`, '|---:|---|---|');
   for (const e of entries) {
     for (const v of e.variants) out.push(`| ${e.code} | ${mdCell(v.reason)} | ${mdCell(v.description[lang])} |`);
   }
   return out.join('\n') + '\n';
-}
-
-export function classLabel(cls: CodeClass, lang: Lang): string {
-  return CLASS_LABEL[cls][lang];
 }

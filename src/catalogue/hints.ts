@@ -2,7 +2,7 @@ import type { HintData } from './types.js';
 
 /**
  * Troubleshooting hints. `codes`: shown for every phrase of those codes; variants name further hints by id;
- * `topics`: phrases that find the hint in `explain` without a code (e.g. `explain "No DNS result"`).
+ * `topic`: a known problem that `explain` finds without a code (e.g. `explain "No DNS result"`), by keywords.
  */
 export const HINTS: readonly HintData[] = [
   {
@@ -88,22 +88,29 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'no-ack-30s',
     codes: [200],
-    topics: [
-      'call drops after 30 seconds', 'drops after 30 s', 'call drops after 30s', 'disconnect after 30 seconds',
-      'звонок обрывается через 30 секунд', 'вызов обрывается через 30 секунд', 'обрыв через 30 секунд', 'обрывается через 30 с', 'разрыв через 30 секунд',
-    ],
+    topic: {
+      title: { en: 'Calls drop about 30 s after answer', ru: 'Вызовы обрываются примерно через 30 с после ответа' },
+      rules: [
+        '30|32|полминут + drop|disconnect|hang|cut|end|terminat|tear|torn|die|обрыв|оборв|разрыв|разорв|рвет|рвут|заверш|сбрас|сброс|отключ|отвал|разъедин|прерыв|прерв|пада|кладет',
+      ],
+    },
     text: {
-      en: 'Calls that end by themselves about 30 s after answer: the ACK to the 200 OK never reached the callee (NAT or a firewall rewrote or lost it), so the callee gives up after 32 s (timer H) and hangs up. Check NAT, SIP ALG and firewall settings, then the provider.',
-      ru: 'Вызов сам обрывается примерно через 30 с после ответа: ACK на 200 OK не дошёл до вызываемой стороны (NAT или межсетевой экран его исказил или потерял), и она сбрасывает вызов через 32 с (таймер H). Проверьте NAT, SIP ALG и межсетевой экран, затем обратитесь к провайдеру.',
+      en: 'Calls that end by themselves about 30 s after answer: the ACK to the 200 OK never reached the callee (NAT or a firewall rewrote or lost it), so the callee retransmits the 200 OK for 64×T1 = 32 s (RFC 3261 §13.3.1.4), then gives up and hangs up. Check NAT, SIP ALG and firewall settings, then the provider.',
+      ru: 'Вызов сам обрывается примерно через 30 с после ответа: ACK на 200 OK не дошёл до вызываемой стороны (NAT или межсетевой экран его исказил или потерял), поэтому она повторяет 200 OK в течение 64×T1 = 32 с (RFC 3261 §13.3.1.4), а затем сбрасывает вызов. Проверьте NAT, SIP ALG и межсетевой экран, затем обратитесь к провайдеру.',
     },
   },
   {
     id: 'ghost-calls',
     codes: [],
-    topics: [
-      'ghost calls', 'phantom calls', 'calls from 1000', 'calls from 1001', 'calls from 100',
-      'призрачные звонки', 'фантомные звонки', 'звонки с 1000', 'звонки с 1001', 'звонки с номера 1000', 'звонки с коротких номеров',
-    ],
+    topic: {
+      title: { en: 'Ghost calls from short numbers', ru: 'Призрачные звонки с коротких номеров' },
+      // 4-digit numbers only: a 3-digit one would be a response code
+      rules: [
+        'ghost', 'phantom', 'призрач', 'фантом',
+        'call|ring|звон|вызов + 1000|1001|1002|1003',
+        'call|ring|звон|вызов + short|strange|коротк|непонятн|странн + number|номер',
+      ],
+    },
     text: {
       en: 'Incoming calls from short numbers such as 1000, 1001, 1002 with silence on answer are scanners probing your account or PBX. Move the local SIP port off 5060 (e.g. 5061–5099), accept SIP only from the provider\'s addresses, use strong passwords; if it goes on, tell the provider.',
       ru: 'Входящие с коротких номеров вроде 1000, 1001, 1002 с тишиной при ответе — сканеры, подбирающие доступ к вашему аккаунту или АТС. Смените локальный SIP-порт с 5060 (например, на 5061–5099), принимайте SIP только с адресов провайдера, используйте стойкие пароли; если не помогает — сообщите провайдеру.',
@@ -112,7 +119,10 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'no-dns',
     codes: [],
-    topics: ['no dns result', 'dns error', 'dns failure', 'ошибка dns', 'нет ответа dns'],
+    topic: {
+      title: { en: '"No DNS result" on the phone', ru: 'Ошибка «No DNS result» на телефоне' },
+      rules: ['dns'],
+    },
     text: {
       en: '"No DNS result" is the phone\'s own error: the server\'s domain name did not resolve. Fix DNS on the device or enter the server\'s IP address instead of its name; if that does not help, ask the provider.',
       ru: '«No DNS result» — ошибка самого устройства: доменное имя сервера не разрешилось. Исправьте DNS на устройстве или укажите IP-адрес сервера вместо имени; если не помогает — обратитесь к провайдеру.',
@@ -138,6 +148,7 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'no-route',
     codes: [],
+    vendorFailure: true,
     text: {
       en: 'The provider has no gateway for this destination in your plan: ask them to open the destination, or send it to another vendor.',
       ru: 'У провайдера нет шлюза для этого направления в вашем тарифе: попросите открыть направление или отправьте трафик другому вендору.',
@@ -146,6 +157,7 @@ export const HINTS: readonly HintData[] = [
   {
     id: 'db-failure',
     codes: [],
+    vendorFailure: true,
     text: {
       en: 'The provider\'s central database failed or timed out; usually transient and affects all its customers. Re-route and report it with timestamps.',
       ru: 'Сбой или таймаут центральной базы данных провайдера; обычно временный и затрагивает всех его клиентов. Перемаршрутизируйте и сообщите провайдеру время сбоев.',

@@ -5,7 +5,7 @@
  */
 import { CODES } from './codes.js';
 import { HINTS } from './hints.js';
-import { nameKey, phraseKey } from './normalize.js';
+import { nameKey, phraseKey, queryWords } from './normalize.js';
 import {
   DISPOSITION_TO_SIP,
   FS_INTERNAL_OTHER,
@@ -17,7 +17,7 @@ import {
   q850ClassDefault,
   type Q850Cause,
 } from './q850.js';
-import type { CodeClass, CodeData, CodeStatus, HintData, Text, VariantData } from './types.js';
+import type { CodeClass, CodeData, CodeStatus, HintData, Lang, Text, VariantData } from './types.js';
 import { VARIANTS } from './variants.js';
 
 export type { CodeClass, CodeData, CodeStatus, HintData, Lang, Text, VariantData } from './types.js';
@@ -38,6 +38,11 @@ export interface Hint {
   text: Text;
 }
 
+/** A known problem that `explain` finds with no code (`ghost calls`, `звонок обрывается через 30 секунд`). */
+export interface Topic extends Hint {
+  title: Text;
+}
+
 /** What `describeCode` answers: everything `explain` shows. */
 export interface CodeDescription {
   code: number;
@@ -53,6 +58,11 @@ export interface CodeDescription {
   hints: Hint[];
   /** Why the answer is less than exact: an unknown phrase or code. */
   note?: Text;
+  /**
+   * The matched phrase names the vendor's own failure (a hint marked `vendorFailure`) while the code is not
+   * re-routed by its standard meaning (`410 No Route`): another vendor may well complete the call.
+   */
+  vendorFailure?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -61,6 +71,20 @@ export interface CodeDescription {
 const CLASS_BY_DIGIT: readonly (CodeClass | undefined)[] = [
   undefined, 'provisional', 'success', 'redirection', 'client', 'server', 'global',
 ];
+
+const CLASS_LABEL: Record<CodeClass, Text> = {
+  provisional: { en: 'provisional', ru: 'предварительный' },
+  success: { en: 'success', ru: 'успех' },
+  redirection: { en: 'redirection', ru: 'перенаправление' },
+  client: { en: 'client failure', ru: 'ошибка запроса' },
+  server: { en: 'server failure', ru: 'ошибка сервера' },
+  global: { en: 'global failure', ru: 'глобальный отказ' },
+};
+
+/** The class as the cards and tables name it, in one language (`client` → `client failure`, `ошибка запроса`). */
+export function classLabel(cls: CodeClass, lang: Lang): string {
+  return CLASS_LABEL[cls][lang];
+}
 
 /** RFC 3261 §7.2: the class from the first digit; undefined outside 100–699. */
 export function codeClass(code: number): CodeClass | undefined {
@@ -130,8 +154,30 @@ interface Index {
   phrases: Map<string, VariantData | null>;
   hintsByCode: Map<number, HintData[]>;
   hintsById: Map<string, HintData>;
-  topics: Map<string, HintData>;
+  topics: TopicRules[];
   list: CatalogueEntry[];
+}
+
+/** A topic hint with its keyword rules parsed: rule → terms (all must match) → alternatives (any may). */
+interface TopicRules {
+  hint: HintData;
+  title: Text;
+  rules: { stems: string[]; numbers: string[] }[][];
+}
+
+/** `30|32|полминут + drop|обрыв`: see HintData.topic. */
+function parseTopicRule(rule: string): { stems: string[]; numbers: string[] }[] {
+  return rule.split('+').map((term) => {
+    const stems: string[] = [];
+    const numbers: string[] = [];
+    for (const alt of term.split('|')) {
+      const a = alt.trim().toLowerCase();
+      if (!a) continue;
+      if (/^[0-9]+$/.test(a)) numbers.push(a);
+      else stems.push(a);
+    }
+    return { stems, numbers };
+  });
 }
 
 let index: Index | undefined;
@@ -162,7 +208,7 @@ function buildIndex(): Index {
   }
   const hintsByCode = new Map<number, HintData[]>();
   const hintsById = new Map<string, HintData>();
-  const topics = new Map<string, HintData>();
+  const topics: TopicRules[] = [];
   for (const h of HINTS) {
     hintsById.set(h.id, h);
     for (const code of h.codes) {
@@ -170,7 +216,7 @@ function buildIndex(): Index {
       if (!l) hintsByCode.set(code, (l = []));
       l.push(h);
     }
-    for (const t of h.topics ?? []) topics.set(phraseKey(t), h);
+    if (h.topic) topics.push({ hint: h, title: h.topic.title, rules: h.topic.rules.map(parseTopicRule) });
   }
   return { entries, phrases, hintsByCode, hintsById, topics, list };
 }
@@ -195,10 +241,27 @@ export function getHint(id: string): Hint | undefined {
   return h ? { id: h.id, text: h.text } : undefined;
 }
 
-/** A topic hint by a phrase such as `No DNS result` or `ghost calls` (case and punctuation ignored). */
-export function findTopic(phrase: string): Hint | undefined {
-  const h = idx().topics.get(phraseKey(phrase));
-  return h ? { id: h.id, text: h.text } : undefined;
+/**
+ * A topic by the words of a free-text query, in English or Russian: `ghost calls`, `призрачные вызовы`,
+ * `calls drop after 30 sec`, `звонок самопроизвольно завершается через 30 секунд`, `No Dns Result`. The
+ * first topic one of whose keyword rules (HintData.topic) all occur in the query wins. Read a query as a
+ * response code first (`parseCodeQuery`): a topic is what is left when it names none.
+ */
+export function findTopic(query: string): Topic | undefined {
+  const words = queryWords(query);
+  if (!words.length) return undefined;
+  for (const t of idx().topics) {
+    const hit = t.rules.some((terms) =>
+      terms.every((term) => words.some((w) => term.numbers.includes(w) || term.stems.some((st) => w.startsWith(st)))),
+    );
+    if (hit) return { id: t.hint.id, title: t.title, text: t.hint.text };
+  }
+  return undefined;
+}
+
+/** Every topic `findTopic` can find, in catalogue order (for `explain`'s error message and the docs). */
+export function allTopics(): Topic[] {
+  return idx().topics.map((t) => ({ id: t.hint.id, title: t.title, text: t.hint.text }));
 }
 
 const CLASS_TEXT: Record<CodeClass, { reason: string; description: Text }> = {
@@ -255,8 +318,8 @@ export function describeCode(code: number, reason?: string): CodeDescription | u
       code, reason: generic.reason, class: cls, rfc: null, final: code >= 200, status: 'unknown',
       description: generic.description, hints,
       note: {
-        en: `${code} is not a registered response code; its meaning follows from the class (${cls}).`,
-        ru: `${code} — незарегистрированный код ответа; его смысл определяется классом (${cls}).`,
+        en: `${code} is not a registered response code; its meaning follows from its class, ${Math.floor(code / 100)}xx (${CLASS_LABEL[cls].en}).`,
+        ru: `${code} — незарегистрированный код ответа; его смысл определяется классом ${Math.floor(code / 100)}xx («${CLASS_LABEL[cls].ru}»).`,
       },
     };
   }
@@ -265,7 +328,11 @@ export function describeCode(code: number, reason?: string): CodeDescription | u
     const v = ix.phrases.get(`${code}:${key}`);
     if (v) {
       out.variant = { reason: v.reason, description: v.description };
-      for (const id of v.hints ?? []) addHint(ix.hintsById.get(id));
+      for (const id of v.hints ?? []) {
+        const h = ix.hintsById.get(id);
+        addHint(h);
+        if (h?.vendorFailure && !isReroutable(code)) out.vendorFailure = true;
+      }
     } else if (v === undefined && e) {
       out.note = {
         en: `The phrase "${clip(reason!)}" is not in the catalogue; the meaning of ${code} ${e.reason} is shown.`,

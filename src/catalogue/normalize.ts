@@ -63,3 +63,38 @@ export function nameKey(text: string, max = 64): string {
   }
   return out;
 }
+
+/**
+ * The words of a free-text query, for topic keywords: runs of letters and runs of ASCII digits (`30s` is `30`
+ * and `s`), lower-cased, `ё` as `е`. One pass over at most `max` characters and at most `maxWords` words, so
+ * a pasted log costs linear time at most.
+ */
+export function queryWords(text: string, max = 512, maxWords = 64): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let digits = false;
+  const n = text.length < max ? text.length : max;
+  const flush = (): void => {
+    if (cur) words.push(cur);
+    cur = '';
+  };
+  for (let i = 0; i < n && words.length < maxWords; i++) {
+    const c = text.charCodeAt(i);
+    const isDigit = c >= 0x30 && c <= 0x39;
+    let letter: string | undefined;
+    if (c >= 0x61 && c <= 0x7a) letter = text[i]!;
+    else if (c >= 0x41 && c <= 0x5a) letter = String.fromCharCode(c + 0x20);
+    else if (c >= 0x80 && isLetterOrDigit(c)) letter = c === 0x401 || c === 0x451 ? 'е' : text[i]!.toLowerCase();
+    if (isDigit) {
+      if (!digits) flush();
+      digits = true;
+      cur += text[i];
+    } else if (letter !== undefined) {
+      if (digits) flush();
+      digits = false;
+      cur += letter;
+    } else flush();
+  }
+  if (words.length < maxWords) flush();
+  return words;
+}

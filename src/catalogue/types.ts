@@ -44,7 +44,19 @@ export interface HintData {
   id: string;
   /** Codes the hint applies to whatever the phrase (empty for topic-only hints). */
   codes: readonly number[];
-  /** Phrases (normalised on load) that select this hint as a topic in `explain`, e.g. `No DNS result`. */
-  topics?: readonly string[];
+  /**
+   * Makes the hint a topic of `explain` (a known problem looked up with no code): its title, and the keyword
+   * rules that find it. A rule is terms joined by ` + `, all of which must occur in the query; a term is
+   * alternatives joined by `|`. An alternative of letters matches any word that starts with it (`обрыв`
+   * matches `обрываются`); one of digits matches that number only (`30` is not `300`). Words are compared as
+   * phraseKey compares phrases: lower-cased, `ё` as `е`.
+   */
+  topic?: { title: Text; rules: readonly string[] };
+  /**
+   * The hint describes the vendor's own failure (its routing, its database), so another vendor may complete
+   * the call even when the code, by its standard meaning, is the callee's answer and is not re-routed
+   * (`410 No Route`). `explain` then says both, instead of contradicting the hint.
+   */
+  vendorFailure?: boolean;
   text: Text;
 }

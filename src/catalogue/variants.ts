@@ -116,6 +116,14 @@ export const VARIANTS: readonly VariantData[] = [
     },
     hints: ['no-money'],
   },
+  // From the source's troubleshooting table (what phones display), not from a status line.
+  {
+    code: 403, reason: 'not found',
+    description: {
+      en: 'Used by some platforms instead of 404 when the dialled number is wrong or does not exist: check the dialled number.',
+      ru: 'Так некоторые платформы отвечают вместо 404, когда номер набран неверно или не существует: проверьте набранный номер.',
+    },
+  },
   {
     code: 404, reason: 'Undefined Reason',
     description: {
@@ -259,6 +267,14 @@ export const VARIANTS: readonly VariantData[] = [
     description: {
       en: 'RFC 2543 wording of 481: no matching dialog or transaction, normal for a duplicate packet.',
       ru: 'Написание 481 из RFC 2543: нет подходящего диалога или транзакции, нормально для дублирующего пакета.',
+    },
+  },
+  // From the source's troubleshooting table, typo included: the wire and the display keep it.
+  {
+    code: 484, reason: 'Addres incomplete',
+    description: {
+      en: 'Misspelt 484 Address Incomplete, as some phones display it: the number was dialled incomplete.',
+      ru: '484 Address Incomplete с опечаткой, как его показывают некоторые телефоны: номер набран не полностью.',
     },
   },
   {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { codeNote, NO_FINAL } from '../analysis/codes.js';
-import { describeCode, findTopic, type Lang, type Text } from '../catalogue/index.js';
-import { describeToJson, describeToText, topicToText } from '../catalogue/format.js';
-import { parseCodeQuery } from '../catalogue/query.js';
+import { allTopics, describeCode, type Lang, type Text } from '../catalogue/index.js';
+import { describeToJson, describeToText, topicToJson, topicToText } from '../catalogue/format.js';
+import { readExplainQuery } from '../catalogue/query.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './main.js';
 
@@ -15,7 +15,10 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
     .description('Explain a SIP response code or a provider reason phrase, in English or Russian')
-    .argument('<query...>', 'a code, a code with its phrase, or a status line (e.g. 486, "403 No Money Left on RFC Account", "SIP/2.0 480 DB Timeout"); 0 is the reports\' "no final response"')
+    .argument(
+      '<query...>',
+      'a code, a code with its phrase, a status or log line, or a known problem (e.g. 486, "403 No Money Left on RFC Account", "SIP/2.0 480 DB Timeout", \'Got SIP response 486 "Busy Here" back from 172.16.1.16\', "ghost calls"); 0 is the reports\' "no final response"',
+    )
     .addOption(new Option('--lang <lang>', 'language of the card (e.g. --lang ru)').choices(['en', 'ru']).default('en'))
     .option('--json', 'print one JSON object with both languages (e.g. sipscope explain 486 --json)')
     .addHelpText(
@@ -24,7 +27,9 @@ export function register(program: Command, ctx: CliContext): void {
         '  sipscope explain 486\n' +
         '  sipscope explain "403 No Money Left on RFC Account" --lang ru\n' +
         '  sipscope explain "SIP/2.0 480 DB Timeout" --json\n' +
-        '  sipscope explain "No DNS result"',
+        '  sipscope explain \'Got SIP response 486 "Busy Here" back from 172.16.1.16\'\n' +
+        '  sipscope explain "No DNS result"\n' +
+        '  sipscope explain "звонок обрывается через 30 секунд" --lang ru',
     )
     .action((words: string[], opts: ExplainOptions) => {
       const query = words.join(' ');
@@ -32,15 +37,15 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.io.stdout(opts.json ? JSON.stringify(noFinalJson(), null, 2) + '\n' : noFinalText(opts.lang));
         return;
       }
-      const q = parseCodeQuery(query);
+      const q = readExplainQuery(query);
+      if (q?.kind === 'topic') {
+        ctx.io.stdout(opts.json ? JSON.stringify(topicToJson(q.topic), null, 2) + '\n' : topicToText(q.topic, opts.lang));
+        return;
+      }
       if (!q) {
-        const topic = findTopic(query);
-        if (topic) {
-          ctx.io.stdout(opts.json ? JSON.stringify({ topic: topic.id, hint: topic.text }, null, 2) + '\n' : topicToText(topic, opts.lang));
-          return;
-        }
+        const topics = allTopics().map((t) => t.title.en).join('; ');
         throw new UsageError(
-          `explain: cannot read ${JSON.stringify(clip(query))} as a SIP response; give a code (486), a code and phrase ("403 No Money Left on RFC Account") or a status line ("SIP/2.0 480 DB Timeout")`,
+          `explain: cannot read ${JSON.stringify(clip(query))} as a SIP response or a known problem; give a code (486), a code and phrase ("403 No Money Left on RFC Account"), a status or log line ("SIP/2.0 480 DB Timeout"), or a known problem in English or Russian (${topics})`,
         );
       }
       const d = describeCode(q.code, q.reason);

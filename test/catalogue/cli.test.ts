@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeNote, NO_FINAL } from '../../src/analysis/codes.js';
+import { allTopics, classLabel } from '../../src/catalogue/index.js';
 import { main, type CliIo } from '../../src/cli/main.js';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -106,12 +107,92 @@ describe('sipscope explain', () => {
     expect(j.description.ru).toMatch(/[а-яё]{4}/i);
   });
 
-  it.each([['hello'], ['4860'], ['48'], ['799'], ['SIP/2.0'], ['SIP/x 486'], [''], ['0000']])('garbage %j is a usage error (exit 2, one line)', async (q) => {
+  it.each([['hello'], ['4860'], ['48'], ['799'], ['SIP/2.0'], ['SIP/x 4860'], [''], ['0000'], ['from 172.16.1.16']])('garbage %j is a usage error (exit 2, one line)', async (q) => {
     const r = await run('explain', q);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^sipscope: explain: /);
+  });
+
+  it('the usage error names the known problems, so a user who missed one learns that topics exist', async () => {
+    const r = await run('explain', 'something odd');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('known problem');
+    for (const t of allTopics()) expect(r.err).toContain(t.title.en);
+  });
+
+  it('reads a status copied from a log line or a support page (M3)', async () => {
+    const cases: [string, number, string | undefined][] = [
+      ['Got SIP response 486 "Busy Here" back from 172.16.1.16', 486, undefined],
+      ['SIP response 486 «Busy Here»', 486, undefined],
+      ['Ошибка Sip 503 – Service Unavailablе', 503, undefined],
+      ['[Mar  5 11:00:01] VERBOSE[123][C-00000002] chan_sip.c: Got SIP response 480 "DB Timeout" back from 203.0.113.10:5060', 480, 'DB Timeout'],
+    ];
+    for (const [q, code, variant] of cases) {
+      const r = await run('explain', q, '--json');
+      expect(r.code, q).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.code, q).toBe(code);
+      expect(j.note, q).toBeUndefined();
+      expect(j.variant?.reason, q).toBe(variant);
+    }
+    // an unknown phrase is quoted without the separator or the quotes around it
+    const j = JSON.parse((await run('explain', 'Got SIP response 480 "Moon Phase" back from 10.0.0.1', '--json')).out);
+    expect(j.note.en).toContain('"Moon Phase" is not in the catalogue');
+    const k = JSON.parse((await run('explain', '480 – Moon Phase', '--json')).out);
+    expect(k.note.en).toContain('"Moon Phase" is not in the catalogue');
+  });
+
+  it('a vendor-failure phrase of a code that is not re-routed says both, without contradiction (L1)', async () => {
+    for (const q of ['410 No Route', '404 Out of Order', '404 Undefined Reason']) {
+      const en = (await run('explain', q)).out;
+      expect(en, q).toContain('another vendor');
+      expect(en, q).not.toContain('another vendor would get the same answer');
+      expect(en, q).toContain('does not re-route on this code by default');
+      expect(en, q).toContain("this vendor's own failure");
+      const ru = (await run('explain', q, '--lang', 'ru')).out;
+      expect(ru, q).not.toContain('другой вендор получит тот же ответ');
+      expect(ru, q).toContain('по умолчанию коммутатор не перемаршрутизирует');
+      expect(ru, q).toContain('отправить трафик другому вендору');
+      const j = JSON.parse((await run('explain', q, '--json')).out);
+      expect(j.reroutable, q).toBe(false); // the switch's default stays what the code says
+      expect(j.vendorFailure, q).toBe(true);
+    }
+    // the code alone, and a vendor phrase of a code that is re-routed anyway, keep the plain verdicts
+    expect((await run('explain', '410')).out).toContain('another vendor would get the same answer');
+    expect(JSON.parse((await run('explain', '410', '--json')).out).vendorFailure).toBeUndefined();
+    expect((await run('explain', '480 Empty Route Set')).out).toContain('a switch should try another vendor');
+  });
+
+  it('the note on an unregistered code names its class in the card\'s language (L5)', async () => {
+    const ru = (await run('explain', '450', '--lang', 'ru')).out;
+    expect(ru).toContain('классом 4xx («ошибка запроса»)');
+    expect(ru).not.toContain('(client)');
+    const en = (await run('explain', '450')).out;
+    expect(en).toContain('its class, 4xx (client failure)');
+    expect(en).not.toContain('(client)');
+    expect((await run('explain', '299')).out).toContain('its class, 2xx (success)');
+  });
+
+  it('a topic card has a title in its language, not the hint id (L7)', async () => {
+    const ru = await run('explain', 'призрачные звонки', '--lang', 'ru');
+    expect(ru.out.split('\n')[0]).toBe('Призрачные звонки с коротких номеров');
+    const en = await run('explain', 'No DNS result');
+    expect(en.out.split('\n')[0]).toBe('"No DNS result" on the phone');
+    const j = JSON.parse((await run('explain', 'ghost calls', '--json')).out);
+    expect(j).toMatchObject({ topic: 'ghost-calls', title: { en: 'Ghost calls from short numbers' } });
+  });
+
+  it('the 30 s hint names the 2xx retransmission of RFC 3261 §13.3.1.4, not timer H (L9)', async () => {
+    for (const q of ['200', 'call drops after 30 seconds']) {
+      for (const lang of ['en', 'ru']) {
+        const out = (await run('explain', q, '--lang', lang)).out;
+        expect(out, `${q} ${lang}`).toContain('64×T1 = 32');
+        expect(out, `${q} ${lang}`).toContain('RFC 3261 §13.3.1.4');
+        expect(out, `${q} ${lang}`).not.toMatch(/timer H|таймер H/i);
+      }
+    }
   });
 
   it('rejects an unknown language', async () => {
@@ -167,6 +248,20 @@ describe('sipscope catalogue', () => {
     expect(t.out).not.toContain('\u001b['); // no colour codes when stdout is not a terminal
     const tr = await run('catalogue', '--format', 'table', '--lang', 'ru');
     expect(tr.out).toContain('Значение');
+  });
+
+  it('the class column of the table holds every class name whole, in both languages (L6)', async () => {
+    for (const lang of ['en', 'ru'] as const) {
+      const t = (await run('catalogue', '--format', 'table', '--lang', lang)).out;
+      const cells = new Set(t.split('\n').map((l) => l.split('│')[3]?.trim()).filter((c) => c));
+      expect(cells.has(lang === 'ru' ? 'Класс' : 'Class')).toBe(true);
+      for (const cls of ['provisional', 'success', 'redirection', 'client', 'server', 'global'] as const) {
+        const label = classLabel(cls, lang);
+        // a one-word label must fit whole; a two-word one may wrap at its blank
+        if (!label.includes(' ')) expect(cells.has(label), `${lang} ${label}`).toBe(true);
+      }
+      for (const c of cells) expect(c, lang).not.toContain('…');
+    }
   });
 
   it('rejects an unknown format', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allEntries, describeCode, getEntry, phraseKey } from '../../src/catalogue/index.js';
+import { allEntries, describeCode, findTopic, getEntry, phraseKey } from '../../src/catalogue/index.js';
+import { readExplainQuery } from '../../src/catalogue/query.js';
 
 interface SeedCode {
   code: number;
@@ -50,6 +51,18 @@ describe(`seed codes and phrases (${hasSeed ? 'from ../shared/seeds' : 'from fix
     expect(e!.rfc).toMatch(/^RFC \d+/);
   });
 
+  it.each(seed.statusLines.map((c) => [c.code, c.reason] as const))('provider line %i %s is read as a code, never a topic', (code, reason) => {
+    const line = `SIP/2.0 ${code} ${reason}`;
+    expect(readExplainQuery(line)).toEqual({ kind: 'code', code, reason });
+    expect(findTopic(line)).toBeUndefined();
+    expect(findTopic(reason)).toBeUndefined();
+  });
+
+  it.each(seed.registryList.map((c) => [c.code, c.reason] as const))('registry line %i %s is read as a code, never a topic', (code, reason) => {
+    expect(readExplainQuery(`- ${code} ${reason}`)).toEqual({ kind: 'code', code, reason });
+    expect(findTopic(reason)).toBeUndefined();
+  });
+
   it.each(seed.statusLines.map((c) => [c.code, c.reason] as const))('provider line %i %s resolves', (code, reason) => {
     const d = describeCode(code, reason)!;
     expect(d, `code ${code}`).toBeDefined();
@@ -76,5 +89,53 @@ describe(`seed codes and phrases (${hasSeed ? 'from ../shared/seeds' : 'from fix
   it('covers every registry code of the seed and nothing the seed lacks except provider codes', () => {
     const seedCodes = new Set([...seed.registryList, ...seed.statusLines].map((c) => c.code));
     for (const e of allEntries()) expect(seedCodes.has(e.code), `${e.code} not in the seed`).toBe(true);
+  });
+});
+
+/**
+ * The seed's troubleshooting table (a Russian provider's FAQ): the left column, verbatim, as a user would paste
+ * it, with what `explain` must make of it. A code row must resolve with no "not in the catalogue" note.
+ */
+const TABLE: [row: string, expected: { code: number; variant?: string } | { topic: string }][] = [
+  ['При попытке регистрации аккаунта выдает ошибку Sip 403 – Forbidden', { code: 403 }],
+  ['При попытке регистрации аккаунта выдает ошибку Sip 401 – Unauthorized', { code: 401 }],
+  ['При попытке регистрации пишет: «Ошибка Sip 503 – Service Unavailablе» |', { code: 503 }],
+  ['При наборе номера выдает ошибку 403 not found |', { code: 403, variant: 'not found' }],
+  ['При попытке регистрации выдает ошибку 408 – Request Timeout |', { code: 408 }],
+  ['При наборе номера выдает ошибку 486 – Busy |', { code: 486 }],
+  ['При звонке ошибка SIP 415 (No Media) |', { code: 415, variant: 'No Media' }],
+  ['При звонке выдает ошибку Sip 500 (Internal Server Error) |', { code: 500, variant: 'Internal Server Error' }],
+  ['При звонке выдает ошибку SIP 502 (Bad Gateway) |', { code: 502 }],
+  ['При звонке абоненту отображается ошибка 603 – Declined |', { code: 603 }],
+  ['При наборе номера и разговоре звонок самопроизвольно завершается через 30 секунд |', { topic: 'no-ack-30s' }],
+  ['При регистрации пишет ошибку No Dns Result', { topic: 'no-dns' }],
+  ['Приходят звонки с непонятных номеров 1000, 1001, 1002 (обычно состоят из 4 цифр). При ответе – тишина |', { topic: 'ghost-calls' }],
+  ['При звонке выдает ошибку SIP 484 – Addres incomplete', { code: 484, variant: 'Addres incomplete' }],
+];
+
+describe('the seed\'s troubleshooting table', () => {
+  it.each(TABLE)('%s', (row, expected) => {
+    const q = readExplainQuery(row);
+    if ('topic' in expected) {
+      expect(q?.kind).toBe('topic');
+      if (q?.kind === 'topic') expect(q.topic.id).toBe(expected.topic);
+      return;
+    }
+    expect(q?.kind).toBe('code');
+    if (q?.kind !== 'code') return;
+    expect(q.code).toBe(expected.code);
+    // the separator and the quotes are no part of the phrase
+    expect(q.reason).toMatch(/^[A-Za-z]/);
+    const d = describeCode(q.code, q.reason)!;
+    expect(d.note).toBeUndefined();
+    expect(d.variant?.reason).toBe(expected.variant);
+  });
+
+  it.skipIf(!hasSeed)('quotes the seed verbatim (needs ../shared/seeds)', () => {
+    const text = readFileSync(seedFile, 'utf8');
+    for (const [row] of TABLE) expect(text.includes(row), row).toBe(true);
+    // and it is the whole table: every row of its left column that names an error is listed
+    const rows = text.split('\n').filter((l) => /^(При |Приходят )/.test(l));
+    expect(rows.length).toBe(TABLE.length);
   });
 });

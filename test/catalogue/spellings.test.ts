@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeCode, findTopic, phraseKey } from '../../src/catalogue/index.js';
-import { parseCodeQuery } from '../../src/catalogue/query.js';
+import { describeToText } from '../../src/catalogue/format.js';
+import { allEntries, allTopics, describeCode, findTopic, phraseKey } from '../../src/catalogue/index.js';
+import { parseCodeQuery, readExplainQuery } from '../../src/catalogue/query.js';
 
 describe('phrases as people paste them', () => {
   it('a Latin phrase with a Cyrillic look-alike letter is the same phrase; a Russian phrase stays Russian; ё is е', () => {
@@ -22,11 +23,59 @@ describe('phrases as people paste them', () => {
   });
 
   it('reads `SIP 415 (No Media)` as people write it, and still refuses what is no code', () => {
-    expect(parseCodeQuery('SIP 415 (No Media)')).toEqual({ code: 415, reason: '(No Media)' });
+    expect(parseCodeQuery('SIP 415 (No Media)')).toEqual({ code: 415, reason: 'No Media' });
     expect(parseCodeQuery('sip 486')).toEqual({ code: 486 });
     expect(parseCodeQuery('SIP/2.0 486 Busy Here')).toEqual({ code: 486, reason: 'Busy Here' });
-    expect(parseCodeQuery('SIPX 486')).toBeUndefined();
+    expect(parseCodeQuery('SIPX 4860')).toBeUndefined();
     expect(parseCodeQuery('SIP')).toBeUndefined();
+  });
+
+  it('finds a topic by its keywords in both languages, the seed\'s own wordings included (L3)', () => {
+    const cases: [string, string][] = [
+      ['ghost call', 'ghost-calls'],
+      ['ghost calls', 'ghost-calls'],
+      ['phantom calls at night', 'ghost-calls'],
+      ['calls from 1000', 'ghost-calls'],
+      ['призрачные вызовы', 'ghost-calls'],
+      ['фантомные звонки', 'ghost-calls'],
+      ['звонки с номера 1000', 'ghost-calls'],
+      ['звонки с коротких номеров', 'ghost-calls'],
+      ['Приходят звонки с непонятных номеров 1000, 1001, 1002', 'ghost-calls'],
+      ['calls drop after 30 seconds', 'no-ack-30s'],
+      ['call drops after 30 sec', 'no-ack-30s'],
+      ['call drops after 30s', 'no-ack-30s'],
+      ['disconnect after 30 seconds', 'no-ack-30s'],
+      ['calls hang up after 32 s', 'no-ack-30s'],
+      ['звонки обрываются через 30 секунд', 'no-ack-30s'],
+      ['звонок самопроизвольно завершается через 30 секунд', 'no-ack-30s'],
+      ['разрыв через 30 секунд', 'no-ack-30s'],
+      ['вызов сбрасывается через 30 с', 'no-ack-30s'],
+      ['звонок рвётся через полминуты', 'no-ack-30s'],
+      ['No DNS', 'no-dns'],
+      ['No Dns Result', 'no-dns'],
+      ['ошибка DNS', 'no-dns'],
+    ];
+    for (const [q, id] of cases) expect(findTopic(q)?.id, q).toBe(id);
+    // a topic's own title finds it, in both languages
+    for (const t of allTopics()) {
+      expect(findTopic(t.title.en)?.id, t.title.en).toBe(t.id);
+      expect(findTopic(t.title.ru)?.id, t.title.ru).toBe(t.id);
+    }
+    // numbers are whole: 300 seconds is not 30, and 100 is a code, not a short number
+    for (const q of ['calls drop after 300 seconds', 'calls from 100', 'call quality', '30 calls', 'hello', '']) {
+      expect(findTopic(q), q).toBeUndefined();
+    }
+  });
+
+  it('reads a query with a code as the code, never as a topic; a topic only when no code is given', () => {
+    const codes = [
+      'SIP/2.0 486 Busy Here', '503 Service Unavailable', 'Got SIP response 480 "DNS failure" back from 10.0.0.1',
+      'error 200 OK after 30 seconds, then the call drops', '408 Request Timeout', 'SIP 484 – Addres incomplete',
+    ];
+    for (const q of codes) expect(readExplainQuery(q)?.kind, q).toBe('code');
+    expect(readExplainQuery('ghost calls from 1000')?.kind).toBe('topic');
+    expect(readExplainQuery('phone shows 486 Busy')).toEqual({ kind: 'code', code: 486, reason: 'Busy' });
+    expect(readExplainQuery('nothing here')).toBeUndefined();
   });
 
   it('finds the troubleshooting topics in Russian too', () => {
@@ -35,5 +84,24 @@ describe('phrases as people paste them', () => {
     expect(findTopic('Звонок обрывается через 30 секунд')?.id).toBe('no-ack-30s');
     expect(findTopic('ошибка DNS')?.id).toBe('no-dns');
     expect(findTopic('ghost calls')?.id).toBe('ghost-calls');
+  });
+});
+
+describe('cards that do not contradict themselves (L1)', () => {
+  it('no card both advises another vendor and says another vendor would get the same answer', () => {
+    let checked = 0;
+    for (const e of allEntries()) {
+      for (const v of e.variants) {
+        const d = describeCode(e.code, v.reason)!;
+        const en = describeToText(d, 'en');
+        const ru = describeToText(d, 'ru');
+        if (en.includes('send it to another vendor') || /(^|[.;:] )Re-route/m.test(en)) {
+          checked++;
+          expect(en, `${e.code} ${v.reason}`).not.toContain('another vendor would get the same answer');
+          expect(ru, `${e.code} ${v.reason}`).not.toContain('другой вендор получит тот же ответ');
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10); // the no-route and db-failure phrases
   });
 });
