@@ -174,6 +174,8 @@ export interface DialOptions {
   file: string;
   /** Receives each finished attempt (the caller may drop it when a SIP dump covers the same call). */
   emit: (r: CallRecord, a: Attempt) => void;
+  /** Told of each attempt as its `Called` line is read (to pair it with a dumped INVITE of the same call). */
+  called?: (a: Attempt) => void;
 }
 
 export class DialTracker {
@@ -292,6 +294,7 @@ export class DialTracker {
     // would reserve 16 slots per call).
     if (g.attempts.length === 0) g.attempts = oneSlot(a);
     else g.attempts.push(a);
+    this.o.called?.(a);
   }
 
   /** `/TECH/peer#n` of an attempt id, made once per (tech, peer, n): peers are few, calls many. */

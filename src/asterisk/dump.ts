@@ -128,6 +128,15 @@ export class DumpBuffer {
     return this.header !== undefined;
   }
 
+  /**
+   * Whether the message stopped before its end (read before `reset`): no blank line after its headers, or a
+   * body shorter than its Content-Length. A dump is cut short when the next log line comes first (a line
+   * lost, `pjsip set logger off` or a rotation in the middle of it).
+   */
+  get cutShort(): boolean {
+    return !this.inBody || (this.contentLength > 0 && this.bodyBytes < this.contentLength);
+  }
+
   begin(h: DumpHeader, ts: number, marker: string, line: number, offset: number): void {
     this.header = h;
     this.ts = ts;
@@ -238,41 +247,4 @@ function contentLengthOf(b: Uint8Array, s: number, e: number): number {
     n++;
   }
   return n > 0 ? v : -1;
-}
-
-/** How close a dumped INVITE and a `Called` line must be to be the same attempt (dumps without a marker). */
-export const DEDUP_WINDOW_MS = 2_000;
-
-/**
- * Outgoing INVITEs seen in dumps, so that Dial attempts of the same calls are not counted twice: an attempt
- * is covered when its call marker had a dumped outgoing INVITE, or when an INVITE to the same number was
- * dumped within DEDUP_WINDOW_MS of its start (res_pjsip_logger lines carry no marker).
- */
-export class DumpedInvites {
-  private readonly markers = new Map<string, true>();
-  private readonly recent: Array<{ ts: number; user: string | undefined }> = [];
-
-  add(ts: number, requestUri: string | undefined, toUser: string | undefined, marker: string): void {
-    if (marker !== '') {
-      this.markers.set(marker, true);
-      if (this.markers.size > 50_000) this.markers.delete(this.markers.keys().next().value!);
-    }
-    let user: string | undefined;
-    if (requestUri !== undefined) {
-      const colon = requestUri.indexOf(':');
-      const at = requestUri.indexOf('@');
-      if (colon >= 0 && at > colon) user = requestUri.slice(colon + 1, at);
-    }
-    this.recent.push({ ts, user: user ?? toUser });
-    // Keep only what a Dial attempt could still match.
-    while (this.recent.length > 0 && (this.recent.length > 1000 || ts - this.recent[0]!.ts > 600_000)) this.recent.shift();
-  }
-
-  covers(marker: string, start: number, callee: string | undefined): boolean {
-    if (this.markers.size === 0 && this.recent.length === 0) return false;
-    if (marker !== '' && this.markers.has(marker)) return true;
-    if (callee === undefined) return false;
-    for (const d of this.recent) if (d.user === callee && Math.abs(d.ts - start) <= DEDUP_WINDOW_MS) return true;
-    return false;
-  }
 }

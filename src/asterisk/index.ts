@@ -44,7 +44,8 @@ import { CallLines, R_NOT_CALL, USED } from './call-lines.js';
 import { ascii, str } from './strings.js';
 import { i32le } from '../net/bytes.js';
 import { matchSecurity, maybeSecurity } from './security.js';
-import { DumpBuffer, DumpedInvites, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
+import { DumpBuffer, LOCAL_SIDE, isDumpEndMarker, parseDumpHeader } from './dump.js';
+import { DumpPairing } from './pairing.js';
 import { LV_DEBUG, LV_DTMF, LV_NONE, LV_OTHER, LV_VERBOSE, afterPriSyslog, afterSyslogHeader, newPrefix, readLevel, type LinePrefix } from './prefix.js';
 
 export { parseDialTarget, channelPeer } from './channel.js';
@@ -154,6 +155,11 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   let grepPrefixed = 0;
   let droppedDial = 0;
   let dialRecords = 0;
+  /** Dumped calls left out for their Dial attempt (no final response in the dump), and a few of their Call-IDs. */
+  let replacedDumps = 0;
+  let replacedSamples: string[] | undefined;
+  /** Dumped calls paired with no Dial attempt, per address (their route). */
+  let unpairedByAddr: Map<string, number> | undefined;
   // Hot counters, added into `acc` at the end of every chunk (see sync()).
   let nRead = 0;
   let nUsed = 0;
@@ -175,26 +181,43 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   /** Line whose marker `cachedMarkerStr` is (markers are asked for several times per line). */
   let markerLine = -1;
 
-  const dumped = new DumpedInvites();
-
-  const recordSink: RecordSink = {
-    record(r: CallRecord) {
-      acc.records++;
-      sink.record(r);
+  // Records of calls both dumped and dialled meet here, one of each pair is counted (see pairing.ts).
+  const pairing = new DumpPairing(
+    {
+      dialRecord(r: CallRecord) {
+        dialRecords++;
+        acc.records++;
+        sink.record(r);
+      },
+      sipRecord(r: CallRecord) {
+        acc.records++;
+        sink.record(r);
+      },
+      dialLeftOut() {
+        droppedDial++;
+      },
+      dumpReplaced(callId: string, attemptId: string) {
+        replacedDumps++;
+        const list = (replacedSamples ??= []);
+        if (list.length < NOTE_SAMPLES) list.push(`${callId} → ${attemptId}`);
+      },
+      unpaired(addr: string) {
+        const m = (unpairedByAddr ??= new Map());
+        m.set(addr, (m.get(addr) ?? 0) + 1);
+      },
     },
-  };
-  const tracker = new CallTracker(recordSink, opts);
+    opts.routeOf,
+  );
+  const tracker = new CallTracker({ record: (r: CallRecord) => pairing.sip(r) }, opts);
 
   const dialOpts: DialOptions = {
     file,
     ...(opts.routeOf ? { routeOf: opts.routeOf } : {}),
     emit(r: CallRecord, a: Attempt) {
-      if (dumped.covers(a.group.ctx.marker, a.start, a.callee)) {
-        droppedDial++;
-        return;
-      }
-      dialRecords++;
-      recordSink.record(r);
+      pairing.dial(r, a);
+    },
+    called(a: Attempt) {
+      pairing.called(a);
     },
   };
   const dial = new DialTracker(dialOpts);
@@ -207,6 +230,8 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   });
 
   const dump = new DumpBuffer();
+  /** The call context key of the open dump's call marker (undefined when its header line has none). */
+  let dumpKey: string | number | undefined;
   /** Lines after a finished dump that still belong to it (blank line, end marker). */
   let absorbAfterDump = 0;
   /** A stamped line with an empty message, waiting to see if a dump header follows (chan_sip). */
@@ -370,12 +395,19 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       };
       problem.anomaly = undefined;
       const m = scanSipMessage(buf, 0, len, meta, opts.keepRaw, problem);
-      if (m !== null) {
+      if (m !== null && m.malformed === undefined) {
         ok = true;
         acc.sipMessages++;
         sink.message?.(m);
-        if (!h.incoming && m.isRequest && m.method === 'INVITE' && m.toTag === undefined) dumped.add(m.ts, m.requestUri, m.toUser, dump.marker);
+        if (!h.incoming && m.isRequest && m.method === 'INVITE' && m.toTag === undefined) {
+          const c = dumpKey !== undefined ? dial.context(dumpKey) : undefined;
+          pairing.invite(m.callId, m.ts, m.requestUri, m.toUser, dump.marker, c?.group?.open ? c.group.attempts : undefined);
+        }
         tracker.add(m);
+      } else if (m !== null) {
+        // No Call-ID or CSeq: no call can be made of it (and a Dial attempt must not give way to it). A dump
+        // cut short (the next log line came first) says so; a whole message without them is named as it is.
+        anomaly = dump.cutShort ? 'sip-truncated' : m.malformed!;
       } else {
         anomaly = problem.anomaly ?? 'bad-sip-dump';
       }
@@ -383,7 +415,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     if (countLines) {
       const n = dump.lines;
       if (ok) acc.used += n;
-      else for (let i = 0; i < n; i++) countAnomaly(acc, anomaly, { file, line: dump.line + i }, i === 0 ? 'SIP message dump could not be read' : undefined);
+      else for (let i = 0; i < n; i++) countAnomaly(acc, anomaly, { file, line: dump.line + i }, i === 0 ? dumpProblem(anomaly) : undefined);
     }
     dump.reset();
     absorbAfterDump = h.oldStyle ? 0 : 2;
@@ -393,7 +425,9 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
   function beginDump(text: string, lineForDump: number, offset: number): boolean {
     const h = parseDumpHeader(text);
     if (h === undefined) return false;
-    dump.begin(h, lineTs(), markerStr(), lineForDump, offset);
+    const marker = markerStr();
+    dump.begin(h, lineTs(), marker, lineForDump, offset);
+    dumpKey = marker !== '' ? contextKey() : undefined;
     return true;
   }
 
@@ -754,10 +788,10 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
 
   /** The counts behind a file's notes (see fileNotes). */
   function counts(): FileCounts {
-    return { unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, shiftTally };
+    return { unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, replacedDumps, replacedSamples, unpairedByAddr, shiftTally };
   }
   function setCounts(c: FileCounts): void {
-    ({ unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, shiftTally } = c);
+    ({ unstampedUsed, jsonLines, plainLines, syslogLines, grepPrefixed, droppedDial, dialRecords, replacedDumps, replacedSamples, unpairedByAddr, shiftTally } = c);
   }
 
   /** The end of a file's lines (a last line without LF, an open dump); its calls stay open. */
@@ -777,16 +811,18 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     try {
       dial.finish();
       tracker.end();
+      pairing.end();
       sync();
     } catch (err) {
       internalError(err);
     }
   }
 
-  function fileNotes(a: InputAccounting, c: FileCounts): void {
+  /** `yearNotes`: the year notes of the file (taken when it ended). */
+  function fileNotes(a: InputAccounting, c: FileCounts, yearNotes: string[]): void {
     if (c.jsonLines > c.plainLines) a.format = 'asterisk-json-log';
     const notes = a.notes;
-    notes.push(...years.notes());
+    notes.push(...yearNotes);
     if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
     if (c.shiftTally !== undefined) for (const t of c.shiftTally) notes.push(shiftNote(opts.tz!, t));
     if (c.unstampedUsed > 0) notes.push(`${c.unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
@@ -794,13 +830,21 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     if (c.grepPrefixed > 0) notes.push(`${c.grepPrefixed} lines carried a grep file-name prefix`);
     if (c.dialRecords > 0) notes.push(`codeSource: ${c.dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
     if (c.droppedDial > 0) notes.push(`${c.droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
+    if (c.replacedDumps > 0) {
+      const n = c.replacedDumps;
+      const more = n > c.replacedSamples!.length ? ', …' : '';
+      notes.push(
+        `${n} dumped call${n === 1 ? '' : 's'} had no final response in the dump: the outcome of ${n === 1 ? 'its' : 'their'} Dial attempt${n === 1 ? '' : 's'} counts instead (Call-ID → attempt: ${c.replacedSamples!.join(', ')}${more})`,
+      );
+    }
+    if (c.unpairedByAddr !== undefined) notes.push(unpairedNote(c.unpairedByAddr));
   }
 
   /**
    * The file before in a chain, its notes held until the next file's first time stamp tells whether the calls
    * it left open go on there.
    */
-  let held: { acc: InputAccounting; counts: FileCounts; endTs: number } | undefined;
+  let held: { acc: InputAccounting; counts: FileCounts; yearNotes: string[]; endTs: number } | undefined;
 
   /**
    * The next file's first stamp `ts` (NaN: it has none): the chain holds when it follows the last one closely
@@ -823,7 +867,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       setCounts(c);
     }
     h.acc.notes.push(seam.note);
-    fileNotes(h.acc, h.counts);
+    fileNotes(h.acc, h.counts, h.yearNotes);
   }
 
   return {
@@ -842,7 +886,11 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     continueWith(next: string): void {
       closeLines();
       if (held !== undefined) chainMeets(NaN);
-      held = { acc, counts: counts(), endTs: haveStamp ? lineTs() : NaN };
+      const endTs = haveStamp ? lineTs() : NaN;
+      // The year counts are the file's own: the next file's first stamp (read before these notes are written,
+      // to judge the seam) counts for the next file, and takes its year from this one.
+      held = { acc, counts: counts(), yearNotes: years.takeNotes(), endTs };
+      years.nextFile();
       setCounts(NO_COUNTS);
       file = next;
       dialOpts.file = next;
@@ -857,7 +905,7 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
       closeLines();
       if (held !== undefined) chainMeets(NaN);
       closeCalls();
-      fileNotes(acc, counts());
+      fileNotes(acc, counts(), years.takeNotes());
     },
   };
 }
@@ -870,9 +918,45 @@ interface FileCounts {
   grepPrefixed: number;
   droppedDial: number;
   dialRecords: number;
+  replacedDumps: number;
+  replacedSamples: string[] | undefined;
+  unpairedByAddr: Map<string, number> | undefined;
   shiftTally: ShiftTally[] | undefined;
 }
-const NO_COUNTS: FileCounts = { unstampedUsed: 0, jsonLines: 0, plainLines: 0, syslogLines: 0, grepPrefixed: 0, droppedDial: 0, dialRecords: 0, shiftTally: undefined };
+const NO_COUNTS: FileCounts = {
+  unstampedUsed: 0,
+  jsonLines: 0,
+  plainLines: 0,
+  syslogLines: 0,
+  grepPrefixed: 0,
+  droppedDial: 0,
+  dialRecords: 0,
+  replacedDumps: 0,
+  replacedSamples: undefined,
+  unpairedByAddr: undefined,
+  shiftTally: undefined,
+};
+
+/** Call-IDs or addresses a note names at most. */
+const NOTE_SAMPLES = 3;
+
+/** The note on dumped calls paired with no Dial attempt: the addresses that became route names. */
+function unpairedNote(byAddr: Map<string, number>): string {
+  let n = 0;
+  for (const k of byAddr.values()) n += k;
+  const list = [...byAddr].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = list.slice(0, NOTE_SAMPLES).map(([addr, k]) => `${addr} (${k})`).join(', ');
+  const more = list.length > NOTE_SAMPLES ? ` and ${list.length - NOTE_SAMPLES} more` : '';
+  return `${n} dumped call${n === 1 ? '' : 's'} matched no Dial attempt and keep the address ${n === 1 ? 'it was' : 'they were'} sent to as route: ${shown}${more} (Dial attempts name their route by peer; --routes can map an address to that name)`;
+}
+
+/** The detail of a dump's first line that could not be read. */
+function dumpProblem(anomaly: string): string {
+  if (anomaly === 'sip-truncated') return 'SIP message dump cut short: the next log line, or the end of the input, came before the end of the message';
+  if (anomaly === 'sip-missing-call-id') return 'SIP message dump without a Call-ID';
+  if (anomaly === 'sip-bad-cseq') return 'SIP message dump without a valid CSeq';
+  return 'SIP message dump could not be read';
+}
 
 /**
  * How far a stamp of the hour the clock went back may lie before the previous one and still be read as the

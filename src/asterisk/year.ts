@@ -6,17 +6,21 @@
  *      event. From there the year follows the months: a step back of more than six months (Dec → Jan) is a
  *      new year, a step forward of more than six months is the year before;
  *   3. the current year, or the previous one when the date would be more than a day in the future.
- * Each use is counted by rule, for the input's notes.
+ * Each use is counted by rule, for the input's notes. In a chain of rotated logs the year goes on from one
+ * file into the next; each file's notes count its own stamps (see takeNotes), and a reference made in the
+ * file before is named as such (see nextFile).
  */
 import { stampAsUtc, type Stamp } from './time.js';
 
-export type YearSource = 'option' | 'full-date line' | 'EventTV' | 'clock';
+export type YearSource = 'option' | 'full-date line' | 'EventTV' | 'clock' | 'earlier file' | 'earlier file, clock';
 
 const YEAR_NOTE: Record<YearSource, string> = {
   option: 'the --year option',
   'full-date line': 'the nearest earlier line with a full date in this file',
   EventTV: 'the EventTV of a security event in this file',
   clock: 'the current year (the previous one when the date would be in the future): no full date seen earlier in this file',
+  'earlier file': 'the file before in the chain (the year of its last time stamps, followed through the months)',
+  'earlier file, clock': 'the file before in the chain, which took it from the current year (no full date seen there)',
 };
 
 /** The year of a stamp in `month`, after one in `year`/`refMonth`: a step back of more than six months (Dec → Jan) is a new year, a step forward of more than six the year before. */
@@ -33,7 +37,7 @@ export class YearResolver {
   private refYear = 0;
   private refMonth = 0;
   private refSource: YearSource = 'full-date line';
-  private readonly uses: Record<YearSource, number> = { option: 0, 'full-date line': 0, EventTV: 0, clock: 0 };
+  private readonly uses: Record<YearSource, number> = newUses();
   /** The year and month of the last year-less stamp under `--year`. */
   private optYear = 0;
   private optMonth = 0;
@@ -92,7 +96,7 @@ export class YearResolver {
 
   /** `EventTV="2021-12-21T12:57:01.209+0000"` or `EventTV="1368439853-500975"` in a security line. */
   eventTv(msg: string): void {
-    if (this.refYear !== 0 && this.refSource !== 'clock') return;
+    if (this.refYear !== 0 && this.refSource !== 'clock' && this.refSource !== 'earlier file, clock') return;
     const i = msg.indexOf('EventTV="');
     if (i < 0) return;
     const v = msg.slice(i + 9, i + 29);
@@ -126,4 +130,25 @@ export class YearResolver {
     }
     return out;
   }
+
+  /** The notes of the stamps counted so far (one file's), and the counts start again for the next file. */
+  takeNotes(): string[] {
+    const out = this.notes();
+    for (const k of Object.keys(this.uses) as YearSource[]) this.uses[k] = 0;
+    return out;
+  }
+
+  /**
+   * The next file of a chain begins: the year goes on from this one's last stamps until a full date of its
+   * own, and its notes say where it came from.
+   */
+  nextFile(): void {
+    if (this.refYear === 0) return;
+    if (this.refSource === 'clock' || this.refSource === 'earlier file, clock') this.refSource = 'earlier file, clock';
+    else this.refSource = 'earlier file';
+  }
+}
+
+function newUses(): Record<YearSource, number> {
+  return { option: 0, 'full-date line': 0, EventTV: 0, clock: 0, 'earlier file': 0, 'earlier file, clock': 0 };
 }
