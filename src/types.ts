@@ -77,6 +77,12 @@ export interface InputAccounting {
   error?: string;
   /** Set when a file found under a folder or by a glob is of no known format and was skipped (not an error). */
   skipped?: string;
+  /**
+   * What the user must hear of though the input was read (said on stderr, one line each; also in `notes`): a
+   * `--map` this input could not honour, or a fact found part-way that makes values read before it wrong (a CDR
+   * whose day order a later date proves to be m/d/Y).
+   */
+  alerts?: string[];
 }
 
 export type Transport = 'udp' | 'tcp' | 'tls' | 'sctp' | 'ws' | 'log';

@@ -56,6 +56,19 @@ function daysInMonth(y: number, m: number): number {
 export class DateParser {
   /** For `a/b/Y` dates: true = d/m/Y, false = m/d/Y. */
   dayFirst = true;
+  /**
+   * The day order is a guess (the first rows proved none, and `--map date=` did not set it): the first `a/b/Y`
+   * value that proves an order settles it. A value that proves m/d/Y turns the parser to m/d/Y from there on
+   * (`event` tells the row interpreter, which says so: the dates read before were read day-first).
+   */
+  orderGuessed = false;
+  /** Set (to 1) when a value settled a guessed day order; the row interpreter clears it. */
+  event = 0;
+  /** The value that settled the guessed order, and whether it proved m/d/Y (the guess was wrong). */
+  settledBy: string | undefined;
+  settledMonthFirst = false;
+  /** `a/b/Y` dates read while the order was guessed whose two numbers differ and are both ≤ 12 (wrong if the guess was). */
+  guessedReads = 0;
   zone: ZoneRule | undefined;
   private lastYmd = -1;
   private lastDays = 0;
@@ -165,6 +178,7 @@ export class DateParser {
       d = n3;
     } else if (d1 <= 2 && (d3 === 4 || d3 === 2)) {
       y = d3 === 4 ? n3 : 2000 + n3;
+      if (this.orderGuessed && sep !== 46) this.guess(b, s, e, n1, n2);
       if (sep === 46 || this.dayFirst) {
         d = n1;
         mo = n2;
@@ -251,6 +265,39 @@ export class DateParser {
     return NaN;
   }
 
+  /**
+   * An `a/b/Y` value met while the day order is a guess: one that proves an order settles it (turning the parser
+   * to m/d/Y when it proves that), one that could be either is counted.
+   */
+  private guess(b: Uint8Array, s: number, e: number, n1: number, n2: number): void {
+    if (n1 > 12 && n2 <= 12 && n2 >= 1) {
+      this.settle(b, s, e, false);
+    } else if (n2 > 12 && n1 <= 12 && n1 >= 1) {
+      this.settle(b, s, e, true);
+    } else if (n1 !== n2 && n1 <= 12 && n2 <= 12) this.guessedReads++;
+  }
+
+  private settle(b: Uint8Array, s: number, e: number, monthFirst: boolean): void {
+    this.orderGuessed = false;
+    this.settledBy = Buffer.from(b.subarray(s, e)).toString('utf8');
+    this.settledMonthFirst = monthFirst && this.dayFirst;
+    if (monthFirst) this.dayFirst = false;
+    this.event = 1;
+  }
+
+  /**
+   * Why a value that did not read as a date is none, when it is an `a/b/Y` date in the other day order
+   * (`13 is not a month`); undefined otherwise. For the anomaly sample; `why` says where the order in use comes from.
+   */
+  notAMonth(text: string, why: string): string | undefined {
+    const m = /^\s*(\d{1,2})[/-](\d{1,2})[/-](?:\d{2}|\d{4})(?:\s|T|$)/.exec(text);
+    if (!m) return undefined;
+    const month = this.dayFirst ? Number(m[2]) : Number(m[1]);
+    const day = this.dayFirst ? Number(m[1]) : Number(m[2]);
+    if (month <= 12 || day > 12 || day < 1) return undefined;
+    return `${month} is not a month: ${why}`;
+  }
+
   private local(ms: number): number {
     if (this.zone === undefined) return ms;
     if (this.zone.shifts !== undefined) {
@@ -334,9 +381,9 @@ function isD(c: number): boolean {
  * sample: a first number over 12 proves d/m, a second over 12 proves m/d. Returns undefined when the
  * samples prove neither (the caller then keeps d/m/Y and says so) or when they contradict each other.
  */
-export function guessDayFirst(samples: readonly string[]): { dayFirst: boolean | undefined; seen: number } {
-  let dm = 0;
-  let md = 0;
+export function guessDayFirst(samples: readonly string[]): { dayFirst: boolean | undefined; seen: number; proof?: string; mixed?: true } {
+  let dm: string | undefined;
+  let md: string | undefined;
   let seen = 0;
   for (const v of samples) {
     const m = /^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})(?:\s|T|$)/.exec(v);
@@ -344,10 +391,11 @@ export function guessDayFirst(samples: readonly string[]): { dayFirst: boolean |
     seen++;
     const a = Number(m[1]);
     const b = Number(m[2]);
-    if (a > 12 && b <= 12) dm++;
-    else if (b > 12 && a <= 12) md++;
+    if (a > 12 && b <= 12) dm ??= v.trim();
+    else if (b > 12 && a <= 12) md ??= v.trim();
   }
-  if (dm > 0 && md === 0) return { dayFirst: true, seen };
-  if (md > 0 && dm === 0) return { dayFirst: false, seen };
+  if (dm !== undefined && md === undefined) return { dayFirst: true, seen, proof: dm };
+  if (md !== undefined && dm === undefined) return { dayFirst: false, seen, proof: md };
+  if (dm !== undefined && md !== undefined) return { dayFirst: undefined, seen, mixed: true };
   return { dayFirst: undefined, seen };
 }

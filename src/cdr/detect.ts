@@ -11,7 +11,7 @@
 import { DateParser, NO_DATE, guessDayFirst } from './dates.js';
 import { FastSplitter } from './split.js';
 import { fieldString, type Row } from './row.js';
-import { guessCommaConvention, readCommaNumber, type CommaConvention } from './numbers.js';
+import { dotGrouped, guessCommaConvention, readCommaNumber, type CommaConvention } from './numbers.js';
 
 export const FIELDS = [
   'start',
@@ -43,16 +43,16 @@ export const ALIASES: Record<Field, readonly string[]> = {
   linkedId: ['linkedid'],
   caller: ['src', 'caller', 'callerid', 'callernumber', 'callingnumber', 'calling', 'cli', 'ani', 'anumber', 'from', 'fromnumber', 'origin', 'source', 'srcnumber', 'cgpn', 'calleridnumber'],
   callee: ['dst', 'callee', 'callednumber', 'called', 'dnis', 'cld', 'bnumber', 'to', 'tonumber', 'destination', 'destnumber', 'destinationnumber', 'dialednumber', 'dialed', 'cdpn', 'dest', 'dstnumber', 'calledparty'],
-  route: ['vendor', 'route', 'trunk', 'carrier', 'supplier', 'term', 'terminator', 'termcarrier', 'termination', 'terminationcarrier', 'vendorname', 'routename', 'trunkname', 'carriername', 'suppliername', 'provider', 'gateway', 'egresstrunk', 'outtrunk', 'outboundtrunk', 'termvendor'],
+  route: ['vendor', 'route', 'trunk', 'carrier', 'supplier', 'term', 'terminator', 'termcarrier', 'termination', 'terminationcarrier', 'vendorname', 'routename', 'trunkname', 'carriername', 'suppliername', 'provider', 'gateway', 'egresstrunk', 'outtrunk', 'outboundtrunk', 'termvendor', 'gatewayname', 'sipgatewayname'],
   dstChannel: ['dstchannel', 'dstchan', 'destchannel', 'destinationchannel'],
-  sipCode: ['sipcode', 'sipstatus', 'sipstatuscode', 'sipresponse', 'sipresponsecode', 'termcode', 'terminationcode', 'responsecode', 'finalcode', 'statuscode', 'siperror', 'code', 'response'],
+  sipCode: ['sipcode', 'sipstatus', 'sipstatuscode', 'sipresponse', 'sipresponsecode', 'termcode', 'terminationcode', 'responsecode', 'finalcode', 'statuscode', 'siperror', 'siptermstatus', 'sipinvitefailurestatus', 'code', 'response'],
   reason: ['reason', 'sipreason', 'reasonphrase', 'sipreasonphrase', 'responsetext', 'disconnectreason', 'releasereason'],
-  cause: ['q850', 'q850cause', 'q850code', 'cause', 'causecode', 'releasecause', 'disconnectcause', 'hangupcause', 'isdncause'],
+  cause: ['q850', 'q850cause', 'q850code', 'hangupcauseq850', 'cause', 'causecode', 'releasecause', 'disconnectcause', 'hangupcause', 'isdncause'],
   disposition: ['disposition', 'callstatus', 'status', 'result', 'callresult', 'disp'],
   duration: ['duration', 'totalduration', 'durationsec', 'callduration'],
   billsec: ['billsec', 'billableseconds', 'billable', 'billduration', 'billedduration', 'billsecs', 'billedsec', 'talktime', 'talkduration', 'conversationtime'],
   pdd: ['pdd', 'postdialdelay', 'setupdelay'],
-  ring: ['ringtime', 'ringingtime', 'alerttime', 'alerting', 'progresstime', 'ringstart'],
+  ring: ['ringtime', 'ringingtime', 'alerttime', 'alerting', 'progresstime', 'ringstart', 'progressstamp', 'progressmediastamp'],
 };
 
 const ALIAS_INDEX = new Map<string, { field: Field; rank: number }>();
@@ -98,11 +98,24 @@ export interface Layout {
   pddUnit: number;
   dayFirst: boolean;
   /**
+   * Where the day order of `a/b/Y` dates comes from: `--map date=`, a value of the first rows that proves it
+   * (`dayProof`), first rows written in both orders, or a guess (d/m/Y) that the first value proving an order
+   * settles (dates.ts, DateParser.orderGuessed).
+   */
+  dayOrder: 'map' | 'proof' | 'mixed' | 'guess';
+  dayProof?: string;
+  /**
    * How a comma in a number is read (numbers.ts): a thousands separator, a decimal comma, or undefined when
-   * the file does not tell (a value that could be either is then refused). `commaWhy` says why.
+   * the file does not tell (a value that could be either is then refused). `commaWhy` says why;
+   * `commaProven`: a value proved it (not the delimiter).
    */
   comma?: CommaConvention;
   commaWhy?: string;
+  commaProven?: boolean;
+  /** A decimal-comma file whose first rows show dots grouping thousands: the value that shows it (`1.234,5`). */
+  dotsGroup?: string;
+  /** A decimal-comma file whose first rows write a dot fraction too (`0.850`): dots are decimal points there. */
+  dotPoint?: string;
   /** A row needs at least this many fields (start and the columns that decide answer and code). */
   need: number;
   /**
@@ -111,6 +124,8 @@ export interface Layout {
    */
   routeMapped?: boolean;
   notes: string[];
+  /** `--map` values that could not be honoured (also in `notes`): said on stderr (InputAccounting.alerts). */
+  alerts: string[];
 }
 
 const DISPOSITIONS = new Set(['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION']);
@@ -241,7 +256,7 @@ function fixedLayout(format: FormatName, description: string, names: string[]): 
     const f = FIXED_FIELDS[n];
     if (f !== undefined && col[f] < 0) col[f] = i;
   });
-  return { format, description, hasHeader: false, names, col, callIdAlt: [], durUnit: 1000, billUnit: 1000, pddUnit: 1000, dayFirst: true, need: 0, notes: [] };
+  return { format, description, hasHeader: false, names, col, callIdAlt: [], durUnit: 1000, billUnit: 1000, pddUnit: 1000, dayFirst: true, dayOrder: 'guess', need: 0, notes: [], alerts: [] };
 }
 
 interface Candidate {
@@ -307,6 +322,116 @@ export function mapKey(key: string): Field | 'date' | undefined {
   return MAP_KEYS[k];
 }
 
+/** The layout a header row gives (columns mapped by name; nothing yet from the data or `--map`). */
+function headerLayout(first: string[]): Layout {
+  const col = emptyCols();
+  const rank: Record<string, number> = {};
+  const callIds: { i: number; rank: number }[] = [];
+  const units: Partial<Record<Field, 'ms' | 's'>> = {};
+  first.forEach((h, i) => {
+    const hit = fieldOfHeader(h);
+    if (!hit) return;
+    if (hit.field === 'callId') callIds.push({ i, rank: hit.rank });
+    if (col[hit.field] < 0 || hit.rank < rank[hit.field]) {
+      col[hit.field] = i;
+      rank[hit.field] = hit.rank;
+      if (hit.unit) units[hit.field] = hit.unit;
+    }
+  });
+  callIds.sort((a, b) => a.rank - b.rank);
+  const names = first.slice();
+  const isFreePbx = names.some((n) => normaliseName(n) === 'calldate');
+  return {
+    format: 'header',
+    description: isFreePbx ? 'CDR database export with a header (FreePBX/MySQL cdr table)' : 'CDR export with a header (columns mapped by name)',
+    hasHeader: true,
+    names,
+    col,
+    callIdAlt: callIds.slice(1).map((c) => c.i),
+    durUnit: units.duration === 'ms' ? 1 : 1000,
+    billUnit: units.billsec === 'ms' ? 1 : 1000,
+    pddUnit: units.pdd === 'ms' ? 1 : units.pdd === 's' ? 1000 : 0,
+    dayFirst: true,
+    dayOrder: 'guess',
+    need: 0,
+    notes: [],
+    alerts: [],
+  };
+}
+
+/** At most `max` names of a header (each cut at 40 characters), for a message: `Call ID, Setup Time, …`. */
+function someNames(names: readonly string[], max = 12): string {
+  const shown = names.slice(0, max).map((n) => (n === '' ? '""' : n.length > 40 ? `${n.slice(0, 40)}…` : n));
+  return shown.join(', ') + (names.length > max ? ', …' : '');
+}
+
+/**
+ * Applies `--map` to a layout: a header/layout name (case and punctuation ignored) or a 1-based column number.
+ * `width`: the most fields the rows seen have. A map that cannot be honoured (no such name, a number past the
+ * rows' width, a date order other than dmy/mdy) is ignored, with a note and an alert (`where` prefixes both:
+ * the line of a header met further down). Returns the date order `--map date=` sets, if any.
+ */
+function applyMap(layout: Layout, columnMap: Record<string, string> | undefined, width: number, where = ''): boolean | undefined {
+  let dateOrder: boolean | undefined;
+  const problem = (text: string): void => {
+    layout.notes.push(`${where}${text}`);
+    layout.alerts.push(`${where}${text}`);
+  };
+  for (const [key, value] of Object.entries(columnMap ?? {})) {
+    const f = mapKey(key);
+    if (f === undefined) {
+      problem(`--map ${key}=${value}: unknown field, ignored`);
+      continue;
+    }
+    if (f === 'date') {
+      const v = normaliseName(value);
+      if (v === 'dmy' || v === 'mdy') dateOrder = v === 'dmy';
+      else problem(`--map ${key}=${value}: use dmy or mdy; ignored`);
+      continue;
+    }
+    const v = value.trim();
+    if (v === '' || v === '-') {
+      layout.col[f] = -1;
+      layout.notes.push(`${where}--map ${key}: column not used`);
+      continue;
+    }
+    let idx: number;
+    if (/^[0-9]{1,4}$/.test(v)) {
+      idx = Number(v) - 1;
+      if (idx < 0 || idx >= width) {
+        problem(`--map ${key}=${value}: ${idx < 0 ? 'columns are numbered from 1' : `the rows have ${width} column${width === 1 ? '' : 's'}`}; ignored`);
+        continue;
+      }
+    } else {
+      const want = normaliseName(value);
+      idx = layout.names.findIndex((n) => normaliseName(n) === want);
+      if (idx < 0) {
+        const what = layout.hasHeader ? 'the header' : layout.format === 'unknown' ? 'this file (it has no header: give a column number)' : `the ${layout.format} layout`;
+        problem(`--map ${key}=${value}: no such column in ${what}${layout.format === 'unknown' ? '' : ` (${someNames(layout.names)})`}; ignored`);
+        continue;
+      }
+    }
+    layout.col[f] = idx;
+    if (f === 'callId') layout.callIdAlt = [];
+    if (f === 'route') layout.routeMapped = true;
+    if (layout.format === 'unknown' && f === 'start') {
+      layout.format = 'header';
+      layout.description = 'columns given by --map';
+    }
+  }
+  if (layout.format === 'unknown' || layout.col.start < 0) {
+    layout.format = 'unknown';
+    layout.notes.push(`${where}no start/setup time column found: name it with --map start=<column>`);
+  }
+  return dateOrder;
+}
+
+/** The fields a row needs (start and the columns that decide answer and code). */
+function needOf(layout: Layout): number {
+  const decisive = [layout.col.start, layout.col.sipCode, layout.col.cause, layout.col.disposition];
+  return Math.max(...decisive) + 1;
+}
+
 /**
  * Detects the layout from the head records. Returns `unknown` (with notes saying why) when neither a header
  * nor a fixed layout fits and `--map` does not name the start column.
@@ -316,37 +441,7 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   let layout: Layout;
   const first = data[0];
   if (first !== undefined && looksLikeHeader(first)) {
-    const col = emptyCols();
-    const rank: Record<string, number> = {};
-    const callIds: { i: number; rank: number }[] = [];
-    const units: Partial<Record<Field, 'ms' | 's'>> = {};
-    first.forEach((h, i) => {
-      const hit = fieldOfHeader(h);
-      if (!hit) return;
-      if (hit.field === 'callId') callIds.push({ i, rank: hit.rank });
-      if (col[hit.field] < 0 || hit.rank < rank[hit.field]) {
-        col[hit.field] = i;
-        rank[hit.field] = hit.rank;
-        if (hit.unit) units[hit.field] = hit.unit;
-      }
-    });
-    callIds.sort((a, b) => a.rank - b.rank);
-    const names = first.slice();
-    const isFreePbx = names.some((n) => normaliseName(n) === 'calldate');
-    layout = {
-      format: 'header',
-      description: isFreePbx ? 'CDR database export with a header (FreePBX/MySQL cdr table)' : 'CDR export with a header (columns mapped by name)',
-      hasHeader: true,
-      names,
-      col,
-      callIdAlt: callIds.slice(1).map((c) => c.i),
-      durUnit: units.duration === 'ms' ? 1 : 1000,
-      billUnit: units.billsec === 'ms' ? 1 : 1000,
-      pddUnit: units.pdd === 'ms' ? 1 : units.pdd === 's' ? 1000 : 0,
-      dayFirst: true,
-      need: 0,
-      notes: [],
-    };
+    layout = headerLayout(first);
   } else {
     let best: Layout | undefined;
     let bestScore = 0;
@@ -376,51 +471,17 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
         billUnit: 1000,
         pddUnit: 1000,
         dayFirst: true,
+        dayOrder: 'guess',
         need: 0,
         notes: [],
+        alerts: [],
       };
     }
   }
 
-  // --map overrides: a header/layout name (case and punctuation ignored) or a 1-based column number.
-  let dateOrder: boolean | undefined;
-  for (const [key, value] of Object.entries(opts.columnMap ?? {})) {
-    const f = mapKey(key);
-    if (f === undefined) {
-      layout.notes.push(`--map ${key}=${value}: unknown field, ignored`);
-      continue;
-    }
-    if (f === 'date') {
-      const v = normaliseName(value);
-      if (v === 'dmy' || v === 'mdy') dateOrder = v === 'dmy';
-      else layout.notes.push(`--map ${key}=${value}: use dmy or mdy, ignored`);
-      continue;
-    }
-    let idx = -1;
-    if (/^[0-9]{1,4}$/.test(value.trim())) idx = Number(value.trim()) - 1;
-    else {
-      const want = normaliseName(value);
-      idx = layout.names.findIndex((n) => normaliseName(n) === want);
-    }
-    if (value.trim() === '' || value.trim() === '-') {
-      layout.col[f] = -1;
-      layout.notes.push(`--map ${key}: column not used`);
-    } else if (idx < 0) {
-      layout.notes.push(`--map ${key}=${value}: no such column, ignored`);
-    } else {
-      layout.col[f] = idx;
-      if (f === 'callId') layout.callIdAlt = [];
-      if (f === 'route') layout.routeMapped = true;
-      if (layout.format === 'unknown' && f === 'start') {
-        layout.format = 'header';
-        layout.description = 'columns given by --map';
-      }
-    }
-  }
-  if (layout.format === 'unknown' || layout.col.start < 0) {
-    layout.format = 'unknown';
-    layout.notes.push('no start/setup time column found: name it with --map start=<column>');
-  }
+  let width = layout.names.length;
+  for (const r of data) if (r.length > width) width = r.length;
+  const dateOrder = applyMap(layout, opts.columnMap, width);
 
   // Day order of a/b/Y dates, from the values of the date columns.
   const samples: string[] = [];
@@ -428,15 +489,22 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   for (const r of data.slice(layout.hasHeader ? 1 : 0)) for (const i of dateCols) if (r[i] !== undefined) samples.push(r[i]);
   if (dateOrder !== undefined) {
     layout.dayFirst = dateOrder;
+    layout.dayOrder = 'map';
     layout.notes.push(`a/b/Y dates read as ${dateOrder ? 'd/m/Y' : 'm/d/Y'} (--map date=)`);
   } else {
     const g = guessDayFirst(samples);
     if (g.dayFirst !== undefined) {
       layout.dayFirst = g.dayFirst;
-      layout.notes.push(`a/b/Y dates read as ${g.dayFirst ? 'd/m/Y' : 'm/d/Y'}: the values of the first rows prove it`);
+      layout.dayOrder = 'proof';
+      layout.dayProof = g.proof;
+      layout.notes.push(`a/b/Y dates read as ${g.dayFirst ? 'd/m/Y' : 'm/d/Y'}: the values of the first rows prove it (${JSON.stringify(g.proof)})`);
+    } else if (g.mixed) {
+      layout.dayFirst = true;
+      layout.dayOrder = 'mixed';
+      layout.notes.push('a/b/Y dates in the first rows are written in both orders (a day over 12 first, and second): read as d/m/Y; the others are bad-date; use --map date=mdy for US order');
     } else if (g.seen > 0) {
       layout.dayFirst = true;
-      layout.notes.push('a/b/Y dates are ambiguous in the first rows (no day over 12): read as d/m/Y; use --map date=mdy for US order');
+      layout.notes.push('a/b/Y dates are ambiguous in the first rows (no day over 12): read as d/m/Y until a value proves an order; use --map date=mdy for US order');
     }
   }
 
@@ -447,6 +515,14 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   const comma = guessCommaConvention(numValues, opts.delimiter);
   layout.comma = comma.comma;
   layout.commaWhy = comma.why;
+  layout.commaProven = comma.proven === true;
+  if (comma.dots !== undefined) {
+    layout.dotsGroup = comma.dots;
+    layout.notes.push(`numbers: a dot groups thousands in this file (the first rows show ${JSON.stringify(comma.dots)}): "1.234" is 1234`);
+  } else if (comma.point !== undefined && layout.comma === 'decimal') {
+    layout.dotPoint = comma.point;
+    layout.notes.push(`numbers: a dot is a decimal point in this file, as its first rows write it (${JSON.stringify(comma.point)}), though a comma is one too`);
+  }
   if (comma.note) layout.notes.push(comma.note);
 
   // PDD unit when the header does not say: fractions mean seconds, integers of 100 or more mean ms.
@@ -455,7 +531,8 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     let max = 0;
     for (const r of data.slice(layout.hasHeader ? 1 : 0)) {
       const v = r[layout.col.pdd]?.trim() ?? '';
-      if (/^[0-9]+\.[0-9]+$/.test(v)) frac = true;
+      if (layout.dotsGroup !== undefined && dotGrouped(v)) max = Math.max(max, Number(v.replace(/\./g, '')));
+      else if (/^[0-9]+\.[0-9]+$/.test(v)) frac = true;
       else if (/^[0-9]+$/.test(v)) max = Math.max(max, Number(v));
       else if (v.includes(',')) {
         // Read as the rows will be: `12,5` (decimal comma) has a fraction, `"1,234"` (thousands) does not.
@@ -468,8 +545,65 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     layout.notes.push(`PDD column read in ${layout.pddUnit === 1 ? 'milliseconds' : 'seconds'} (${frac ? 'fractional values' : `largest value in the first rows ${max}`})`);
   } else if (layout.pddUnit === 0) layout.pddUnit = 1000;
 
-  const decisive = [layout.col.start, layout.col.sipCode, layout.col.cause, layout.col.disposition];
-  layout.need = Math.max(...decisive) + 1;
+  layout.need = needOf(layout);
+  return layout;
+}
+
+/**
+ * Whether a row met below the first is a header: the names of the layout in use (`same`: exports joined with
+ * `cat`), or another header (`other`): none of its cells a date, at least two known names, and at least half of
+ * its non-empty cells known names or names of the header in use. Called only for rows that did not read as data.
+ */
+export function headerKind(rec: readonly string[], names: readonly string[]): 'same' | 'other' | undefined {
+  let n = rec.length;
+  while (n > 0 && rec[n - 1]!.trim() === '') n--;
+  if (n === 0) return undefined;
+  let same = n <= names.length && (n >= 2 || n === names.length);
+  for (let i = 0; same && i < n; i++) if (normaliseName(rec[i]!) !== normaliseName(names[i]!)) same = false;
+  if (same) return 'same';
+  const own = new Set(names.map(normaliseName));
+  let aliases = 0;
+  let named = 0;
+  let filled = 0;
+  for (let i = 0; i < n; i++) {
+    const t = rec[i]!.trim();
+    if (t === '') continue;
+    filled++;
+    if (isDate(t)) return undefined;
+    if (fieldOfHeader(t) !== undefined) {
+      aliases++;
+      named++;
+    } else if (own.has(normaliseName(t))) named++;
+  }
+  return aliases >= 2 && named * 2 >= filled ? 'other' : undefined;
+}
+
+/**
+ * The layout of the rows under a header met further down (two exports joined with `cat`): its columns by name,
+ * `--map` applied again (by name it follows the column; a map it cannot honour is said with the header's line),
+ * and what the data decided for the file kept from the layout in use (`prev`): the comma convention, dots
+ * grouping thousands, and the PDD unit when the header does not state one (the same exporter wrote both).
+ */
+export function headerRelayout(header: string[], prev: Layout, opts: DetectOptions, line: number): Layout {
+  const layout = headerLayout(header);
+  const where = `header at line ${line}: `;
+  applyMap(layout, opts.columnMap, Math.max(header.length, prev.names.length), where);
+  layout.dayFirst = prev.dayFirst;
+  layout.dayOrder = prev.dayOrder;
+  layout.dayProof = prev.dayProof;
+  layout.comma = prev.comma;
+  layout.commaWhy = prev.commaWhy;
+  layout.commaProven = prev.commaProven;
+  layout.dotsGroup = prev.dotsGroup;
+  layout.dotPoint = prev.dotPoint;
+  if (layout.col.pdd >= 0 && layout.pddUnit === 0) {
+    if (prev.col.pdd >= 0) layout.pddUnit = prev.pddUnit;
+    else {
+      layout.pddUnit = 1000;
+      layout.notes.push(`${where}PDD column read in seconds (its name states no unit, and the header above had no PDD column to go by)`);
+    }
+  } else if (layout.pddUnit === 0) layout.pddUnit = 1000;
+  layout.need = needOf(layout);
   return layout;
 }
 

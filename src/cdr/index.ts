@@ -8,7 +8,7 @@
  * the same row interpreter turns them into records.
  */
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
-import { DateParser, parseZone } from './dates.js';
+import { DateParser, NO_DATE, parseZone } from './dates.js';
 import { describeMapping, detectLayout, headRecords, mapKey, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
 import { MAX_PDD_MS, RowInterpreter } from './interpret.js';
 import { RECENT_ROWS } from './dedupe.js';
@@ -58,10 +58,18 @@ export interface CdrOptions {
 
 const DELIM_NAMES: Record<number, string> = { 44: "','", 59: "';'", 9: 'tab', 124: "'|'" };
 
-function bomOf(b: Uint8Array): 'utf8' | 'utf16le' | undefined {
+function bomOf(b: Uint8Array): 'utf8' | 'utf16le' | 'utf16be' | undefined {
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf8';
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf16le';
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'utf16be';
   return undefined;
+}
+
+const BOM_NAMES = { utf8: 'UTF-8', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE' } as const;
+
+/** UTF-16BE bytes as UTF-16LE (a copy; an even number of bytes). */
+function swapped(b: Buffer): Buffer {
+  return Buffer.from(b.subarray(0, b.length & ~1)).swap16();
 }
 
 /** The head as UTF-8 without a BOM (what detection reads). */
@@ -69,6 +77,7 @@ function headText(head: Buffer): Buffer {
   const bom = bomOf(head);
   if (bom === 'utf8') return head.subarray(3);
   if (bom === 'utf16le') return Buffer.from(head.subarray(2, head.length - (head.length % 2)).toString('utf16le'), 'utf8');
+  if (bom === 'utf16be') return Buffer.from(swapped(head.subarray(2)).toString('utf16le'), 'utf8');
   return head;
 }
 
@@ -86,6 +95,18 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
   let utf8Bom = false;
   /** UTF-8 input drops its NUL bytes before splitting (in UTF-16 they are half of the text). */
   let dropNul = false;
+  /**
+   * UTF-16BE input: its bytes are swapped into UTF-16LE for the reference splitter (the same byte offsets);
+   * `odd` holds a byte a chunk ended in the middle of a character with (a last odd byte of the file is no text,
+   * and is dropped).
+   */
+  let swap = false;
+  let odd: Buffer | undefined;
+  const toLe = (b: Buffer): Buffer => {
+    const all = odd === undefined ? b : Buffer.concat([odd, b]);
+    odd = all.length % 2 === 1 ? Buffer.from(all.subarray(all.length - 1)) : undefined;
+    return swapped(all);
+  };
   let nulBytes = 0;
   const nulFree = (b: Buffer): Buffer => {
     const out = withoutNul(b);
@@ -97,7 +118,8 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     let raw: Buffer = Buffer.concat(head);
     head = [];
     const bom = bomOf(raw);
-    dropNul = bom !== 'utf16le';
+    const utf16 = bom === 'utf16le' || bom === 'utf16be';
+    dropNul = !utf16;
     if (dropNul) raw = nulFree(raw);
     // A head cut inside a UTF-8 BOM or a tiny file: still fine, detection just sees less.
     const text = headText(raw);
@@ -106,15 +128,24 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     const layout = detectLayout(records, { columnMap: opts.columnMap, delimiter: delim });
     const width = usualWidth(records, layout);
     const dates = new DateParser(zone, layout.dayFirst);
-    interp = new RowInterpreter(file, sink, acc, layout, dates, opts);
-    const usePath = cdr.path === 'reference' || bom === 'utf16le' ? 'reference' : 'fast';
+    interp = new RowInterpreter(file, sink, acc, layout, dates, { ...opts, delimiter: delim });
+    const usePath = cdr.path === 'reference' || utf16 ? 'reference' : 'fast';
     acc.notes.push(`format: ${layout.format} — ${layout.description}`);
-    acc.notes.push(`delimiter: ${DELIM_NAMES[delim]}${bom ? `, ${bom === 'utf8' ? 'UTF-8' : 'UTF-16LE'} BOM` : ''}${usePath === 'reference' ? ', split by csv-parse (reference path)' : ''}`);
+    acc.notes.push(
+      `delimiter: ${DELIM_NAMES[delim]}${bom ? `, ${BOM_NAMES[bom]} BOM` : ''}${bom === 'utf16be' ? ' (its bytes swapped into UTF-16LE for csv-parse)' : ''}${usePath === 'reference' ? ', split by csv-parse (reference path)' : ''}`,
+    );
     acc.notes.push(`columns: ${describeMapping(layout) || 'none'}`);
     for (const n of layout.notes) acc.notes.push(n);
+    for (const a of layout.alerts) (acc.alerts ??= []).push(a);
     if (zone) acc.notes.push(`times without a zone read as local time in ${zone.name}`);
+    // A header further down with more columns widens the rows (the stray-quote rule goes by it).
+    interp.onLayout = (l) => splitter!.widen(usualWidth([], l));
     if (usePath === 'reference') {
       splitter = new ReferenceSplitter(delim, interp, true, width);
+      if (bom === 'utf16be') {
+        swap = true;
+        raw = toLe(raw);
+      }
       feed(raw);
     } else {
       splitter = new FastSplitter(delim, interp, width);
@@ -139,7 +170,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       acc.bytes += chunk.length;
       const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       if (splitter !== undefined) {
-        feed(dropNul ? nulFree(b) : b);
+        feed(dropNul ? nulFree(b) : swap ? toLe(b) : b);
         return;
       }
       head.push(Buffer.from(b));
@@ -158,6 +189,8 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       }
       splitter!.end();
       const i = interp!;
+      for (const n of i.lateNotes) acc.notes.push(n);
+      for (const a of i.alerts) (acc.alerts ??= []).push(a);
       const lines = splitter!.nextLine - 1;
       acc.notes.push(`physical lines: ${lines}; rows read: ${acc.read} (records ${acc.used}, ignored ${acc.ignored}, malformed ${acc.malformed})`);
       const src = Object.entries(i.codeSources)
@@ -166,7 +199,23 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
         .join(', ');
       if (src) acc.notes.push(`final codes rest on: ${src} (codeSource per record)`);
       if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${i.answerDerived} answered rows`);
-      if (i.answerUnknown > 0) acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${i.answerUnknown} answered rows: counted as answered, with no PDD and no answer delay`);
+      if (i.answerUnknown > 0) {
+        const withPdd = i.answerUnknownPdd;
+        const pddFrom = i.pddFrom;
+        const how =
+          withPdd === 0
+            ? 'with no PDD and no answer delay'
+            : withPdd === i.answerUnknown
+              ? `with no answer delay (PDD from the ${pddFrom})`
+              : `with no answer delay (PDD from the ${pddFrom} on ${withPdd} of them, none on the others)`;
+        acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${i.answerUnknown} answered rows: counted as answered, ${how}`);
+      }
+      if (i.unreadSip > 0 || i.unreadCause > 0) {
+        const say = (n: number, what: string, first: { line: number; text: string }): string =>
+          `${n} row${n === 1 ? '' : 's'} with a ${what} cell this reader cannot read (first at line ${first.line}: ${JSON.stringify(first.text)})`;
+        const parts = [i.unreadSip > 0 ? say(i.unreadSip, 'SIP code', i.unreadSipFirst!) : '', i.unreadCause > 0 ? say(i.unreadCause, 'Q.850 cause', i.unreadCauseFirst!) : ''].filter((x) => x !== '');
+        acc.notes.push(`${parts.join('; ')}: their outcome comes from the row's other columns (warnings unread-sip-code, unread-cause); a row that has no other is malformed (bad-code)`);
+      }
       if (i.pddImplausible > 0) {
         acc.notes.push(
           `PDD over ${MAX_PDD_MS / 1000} s on ${i.pddImplausible} row${i.pddImplausible === 1 ? '' : 's'} (up to ${Math.round(i.pddImplausibleMax / 1000)} s): left out of the PDD figures; if the column is in milliseconds, say so in its header (\`PDD (ms)\`)`,
@@ -178,6 +227,22 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
           i.commaDecimal > 0 ? `${i.commaDecimal} as a decimal comma ("12,5" = 12.5)` : '',
         ].filter((x) => x !== '');
         acc.notes.push(`numbers with a comma read ${how.join(' and ')}: ${i.layoutCommaWhy}`);
+      }
+      if (i.dotThousands > 0) {
+        const p = i.dotsProvenAt;
+        acc.notes.push(
+          `numbers with a dot read ${i.dotThousands} as a thousands separator ("1.234" = 1234): a dot groups thousands in this file (${p === undefined ? `the first rows show it: ${JSON.stringify(i.dotsShownFirst)}` : `line ${p.line} shows it: ${JSON.stringify(p.text)}`})`,
+        );
+      }
+      if (i.dotsProvenAt !== undefined && i.dotPointReads > 0) {
+        const p = i.dotsProvenAt;
+        const f = i.dotPointFirst!;
+        const msg = `numbers: line ${p.line} (${JSON.stringify(p.text)}) shows that a dot groups thousands in this file, but ${i.dotPointReads} value${i.dotPointReads === 1 ? '' : 's'} before it (first at line ${f.line}: ${JSON.stringify(f.text)}) ${i.dotPointReads === 1 ? 'was' : 'were'} read with a decimal point (${f.text} rather than ${f.text.replace(/\./g, '')}) and ${i.dotPointReads === 1 ? 'is' : 'are'} wrong`;
+        acc.notes.push(msg);
+        (acc.alerts ??= []).push(msg);
+      }
+      if (i.dotPddRefused > 0) {
+        acc.notes.push(`PDD values with a dot not read on ${i.dotPddRefused} row${i.dotPddRefused === 1 ? '' : 's'} (a decimal-comma file, where a dot groups thousands or is ambiguous): those rows have no PDD`);
       }
       if (i.commaPddRefused > 0) {
         acc.notes.push(`PDD values with a comma not read on ${i.commaPddRefused} row${i.commaPddRefused === 1 ? '' : 's'} (${i.layoutCommaWhy}): those rows have no PDD`);
@@ -225,8 +290,8 @@ export function isCdrCsv(head: Uint8Array, opts: DetectOptions = {}): boolean {
     // The source drops NUL bytes, so some do not make a file unreadable; UTF-16 without a BOM is not text
     // this source reads.
     const bom = bomOf(buf);
-    if (bom === undefined && looksUtf16(buf)) return false;
-    if (bom !== 'utf16le') buf = withoutNul(buf);
+    if (bom === undefined && looksUtf16(buf) !== undefined) return false;
+    if (bom !== 'utf16le' && bom !== 'utf16be') buf = withoutNul(buf);
     const text = headText(buf);
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, text.length < HEAD_BYTES);
@@ -240,10 +305,66 @@ export function isCdrCsv(head: Uint8Array, opts: DetectOptions = {}): boolean {
 }
 
 /**
- * ASCII text in UTF-16 has a NUL in one byte of almost every character and none in the other; NULs in a
- * UTF-8 file (a stray byte, a block left by a crash) fall on both.
+ * Why the first bytes of an input that `isCdrCsv` refused are no CDR this source reads, when they come close
+ * enough to say so (for the one-line error): UTF-16 text without a byte-order mark, a header of known CDR
+ * columns with no start time column, a `--map start=` that names no column of dates. Undefined otherwise.
  */
-function looksUtf16(b: Uint8Array): boolean {
+export function whyNotCdr(head: Uint8Array, opts: DetectOptions = {}): string | undefined {
+  try {
+    let buf = Buffer.isBuffer(head) ? head : Buffer.from(head.buffer, head.byteOffset, head.length);
+    const bom = bomOf(buf);
+    if (bom === undefined) {
+      const u16 = looksUtf16(buf);
+      if (u16 !== undefined) {
+        return `UTF-16 text (${u16 === 'le' ? 'little' : 'big'}-endian) without a byte-order mark (BOM), which is not read: save it as UTF-8, or as UTF-16 with a BOM (Excel's "Unicode Text" has one)`;
+      }
+    }
+    if (bom !== 'utf16le' && bom !== 'utf16be') buf = withoutNul(buf);
+    const text = headText(buf);
+    const delim = sniffDelimiter(text);
+    const records = headRecords(text, delim, text.length < HEAD_BYTES);
+    if (records.length === 0) return undefined;
+    const layout = detectLayout(records, opts);
+    const mapped = layout.alerts.length > 0 ? `; ${layout.alerts.join('; ')}` : '';
+    if (layout.hasHeader && layout.format === 'unknown') {
+      const known = describeMapping(layout);
+      if (known === '') return undefined;
+      const dates = dateColumn(records, layout.names);
+      const hint = dates === undefined ? '' : ` (the column ${JSON.stringify(dates)} holds dates: --map start=${/^[\w./-]+$/.test(dates) ? dates : JSON.stringify(dates)})`;
+      return `CDR header found (columns ${known}), but no start time column: use --map start=COLUMN${hint}${mapped}`;
+    }
+    const start = opts.columnMap === undefined ? undefined : Object.entries(opts.columnMap).find(([k]) => mapKey(k) === 'start');
+    if (start !== undefined && layout.format !== 'unknown') {
+      return `--map ${start[0]}=${start[1]}: that column holds no dates in the first rows (${layout.names[layout.col.start] ?? `column ${layout.col.start + 1}`}), so this is not read as a CDR${mapped}`;
+    }
+    return mapped === '' ? undefined : mapped.slice(2);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first column whose values in the data rows of the head are dates on at least half of them. */
+function dateColumn(records: string[][], names: readonly string[]): string | undefined {
+  const rows = records.slice(1, 51).filter((r) => r.some((f) => f.trim() !== ''));
+  if (rows.length === 0) return undefined;
+  for (let i = 0; i < names.length; i++) {
+    const probe = new DateParser();
+    let ok = 0;
+    for (const r of rows) {
+      const b = Buffer.from(r[i] ?? '', 'utf8');
+      const t = probe.parse(b, 0, b.length);
+      if (t === t && t !== NO_DATE) ok++;
+    }
+    if (ok * 2 >= rows.length) return names[i];
+  }
+  return undefined;
+}
+
+/**
+ * ASCII text in UTF-16 has a NUL in one byte of almost every character and none in the other; NULs in a
+ * UTF-8 file (a stray byte, a block left by a crash) fall on both. `le`: the NULs are the odd bytes.
+ */
+function looksUtf16(b: Uint8Array): 'le' | 'be' | undefined {
   let even = 0;
   let odd = 0;
   const n = Math.min(b.length, HEAD_BYTES) & ~1;
@@ -252,5 +373,7 @@ function looksUtf16(b: Uint8Array): boolean {
     if (b[i + 1] === 0) odd++;
   }
   const chars = n / 2;
-  return (odd >= chars / 4 && even <= odd / 16) || (even >= chars / 4 && odd <= even / 16);
+  if (odd >= chars / 4 && even <= odd / 16) return 'le';
+  if (even >= chars / 4 && odd <= even / 16) return 'be';
+  return undefined;
 }

@@ -9,11 +9,11 @@
  * separate attempts on their own routes.
  */
 import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUTE, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
-import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, q850ToSip } from '../catalogue/index.js';
+import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, isKnownHangupCause, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
-import type { Layout } from './detect.js';
+import { describeMapping, headerKind, headerRelayout, type DetectOptions, type Layout } from './detect.js';
 import { AMBIGUOUS_NUM, BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
-import { commaProblem, readCommaNumber } from './numbers.js';
+import { commaProblem, dotGrouped, dotsProof, readCommaNumber } from './numbers.js';
 import { RowMemory } from './dedupe.js';
 import type { RowHandler } from './split.js';
 
@@ -22,6 +22,48 @@ interface CauseInfo {
   q850: number | undefined;
   sip: number | undefined;
   source: CodeSource;
+  /** The cell holds something, but no cause this reader knows (`abc`, `999`): counted, never silent. */
+  unread: boolean;
+}
+
+/**
+ * A Q.850 cause cell: a number (`17`, and `17.0`, `Q.850;cause=17`, `cause=17`, `17 User busy`), or a hangup cause
+ * name (`USER_BUSY`). `0` is "no cause" (some exports write it on answered calls). Anything else is `unread`.
+ */
+export function causeInfo(text: string): CauseInfo {
+  let digits = /^[0-9]{1,3}$/.test(text) ? text : undefined;
+  if (digits === undefined) {
+    const m = /^(?:q\.?850\s*[;:,]?\s*)?(?:cause\s*[=:]?\s*)?([0-9]{1,3})(?:\.0+)?(?:[\s;,/(].*)?$/i.exec(text);
+    if (m) digits = m[1];
+  }
+  if (digits !== undefined) {
+    const q = Number(digits);
+    if (q > 127) return { text, q850: undefined, sip: undefined, source: 'q850', unread: true };
+    return { text, q850: q >= 1 ? q : undefined, sip: q850ToSip(q), source: 'q850', unread: false };
+  }
+  if (!isKnownHangupCause(text)) return { text, q850: undefined, sip: undefined, source: 'hangup-cause', unread: true };
+  return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause', unread: false };
+}
+
+/** A SIP code cell that holds no code, as exports write it: `0`, `-`, `-1`, `N/A`, `none`. */
+const NO_CODE = /^(?:0+|-|-1|n\/?a|none)$/i;
+
+/**
+ * A SIP status code written another way than a bare number (which the byte-level reader takes): a status line
+ * `SIP/2.0 486 Busy Here`, `SIP 486`, a code with more after it (`486/17`, `486;cause=17`, `486(Busy)`), `486.0`,
+ * or Excel's exponent form `4.86E+02` (exact). -1 for a cell that holds no code (NO_CODE), BAD_NUM when it holds
+ * something that is not a code 100–699.
+ */
+export function sipCodeText(text: string): number {
+  const t = text.trim();
+  if (t === '' || NO_CODE.test(t)) return -1;
+  const m = /^(?:sip(?:\/2\.0)?[\s:/]*)?([1-6][0-9]{2})(?:\.0+)?(?:[\s;,/(\-].*)?$/i.exec(t);
+  if (m) return Number(m[1]);
+  if (/^[0-9](?:\.[0-9]+)?e\+?[0-9]{1,2}$/i.test(t)) {
+    const v = Number(t);
+    if (Number.isInteger(v) && v >= 100 && v <= 699) return v;
+  }
+  return BAD_NUM;
 }
 
 interface DispInfo {
@@ -95,7 +137,11 @@ export const MAX_PDD_MS = 300_000;
 
 export class RowInterpreter implements RowHandler {
   private headerSeen = false;
-  private readonly col: Layout['col'];
+  /** The layout in use: the detected one, until a header with other columns further down (exports joined). */
+  private layout: Layout;
+  private col: Layout['col'];
+  /** Line of the header in use (0: none seen yet). */
+  private headerLine = 0;
   private readonly v: FieldView = { b: Buffer.alloc(0), s: 0, e: 0 };
   private readonly routes: Interner<string>;
   private readonly channels: Interner<ChannelRoute>;
@@ -103,21 +149,14 @@ export class RowInterpreter implements RowHandler {
    * The file has a vendor/trunk column and a dstchannel, and `--map route=` did not choose the column: a
    * leg's dialled trunk peer (dstchannel) beats a trunk column that names another trunk.
    */
-  private readonly peerBeatsTrunk: boolean;
+  private peerBeatsTrunk: boolean;
   private readonly dispositions = new Interner<DispInfo>((b, s, e) => {
     const text = decode(b, s, e).trim();
     return { text, sip: dispositionToSip(text)?.code };
   });
   /** Reason phrases repeat (`Busy Here`): interned like routes. */
   private readonly reasons = new Interner<string>((b, s, e) => decode(b, s, e));
-  private readonly causes = new Interner<CauseInfo>((b, s, e) => {
-    const text = decode(b, s, e).trim();
-    if (/^[0-9]{1,3}$/.test(text)) {
-      const q = Number(text);
-      return { text, q850: q >= 1 && q <= 127 ? q : undefined, sip: q850ToSip(q), source: 'q850' };
-    }
-    return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause' };
-  });
+  private readonly causes = new Interner<CauseInfo>((b, s, e) => causeInfo(decode(b, s, e).trim()));
   /** Records per code source (counters, not a keyed object: this runs once per row). */
   private readonly sourceCounts = new Float64Array(CODE_SOURCES.length);
   /** Answered rows with no answer time in the data (none derived either). */
@@ -137,6 +176,31 @@ export class RowInterpreter implements RowHandler {
   duplicateFirst: { line: number; of: number } | undefined;
   /** Recent records' rows, to find rows written twice: createCdrSource appends the input to it. */
   readonly memory = new RowMemory();
+  /** Answered rows with no answer time whose PDD came from the PDD column or the ring time. */
+  answerUnknownPdd = 0;
+  /** Cells of the SIP code / cause column that hold something unreadable, on rows whose other columns gave the outcome. */
+  unreadSip = 0;
+  unreadSipFirst: { line: number; text: string } | undefined;
+  unreadCause = 0;
+  unreadCauseFirst: { line: number; text: string } | undefined;
+  /**
+   * Dots in numbers of a decimal-comma file (numbers.ts): read as thousands separators (dots proven to group
+   * thousands); `1.234`-like values read with a decimal point before the proof, and the first one; the line and
+   * value of a proof met in the rows (not in the first rows); PDD values refused for their dot.
+   */
+  dotThousands = 0;
+  dotPointReads = 0;
+  dotPointFirst: { line: number; text: string } | undefined;
+  dotsProvenAt: { line: number; text: string } | undefined;
+  dotPddRefused = 0;
+  /** Where the day order of a guessed file was settled by a value (DateParser.settledBy), and how many dates it made wrong. */
+  dayOrderSettled: { line: number; text: string; monthFirst: boolean; wrong: number } | undefined;
+  /** Lines to say on stderr (InputAccounting.alerts): the dates a proven day order made wrong, dots proven late. */
+  readonly alerts: string[] = [];
+  /** Notes written while reading (a header further down), in the order met. */
+  readonly lateNotes: string[] = [];
+  /** Told when a header further down changes the layout (the splitter's row width). */
+  onLayout: ((layout: Layout) => void) | undefined;
   /** Rows whose trunk column names another trunk than the peer their dstchannel dialled (that peer is used). */
   trunkDisagrees = 0;
   /** The first such row: line, trunk column value, dstchannel as written. */
@@ -149,11 +213,16 @@ export class RowInterpreter implements RowHandler {
     private readonly file: string,
     private readonly sink: RecordSink,
     private readonly acc: InputAccounting,
-    private readonly layout: Layout,
+    layout: Layout,
     readonly dates: DateParser,
-    opts: SourceOptions,
+    private readonly opts: SourceOptions & DetectOptions,
   ) {
+    this.layout = layout;
     this.col = layout.col;
+    dates.orderGuessed = layout.dayOrder === 'guess';
+    // A decimal-comma file whose first rows write dot fractions too (`0.850`) keeps dots as decimal points.
+    this.dotsCheck = layout.comma === 'decimal' && (layout.dotsGroup !== undefined || layout.dotPoint === undefined);
+    this.dotsGroup = layout.dotsGroup !== undefined;
     this.routes = new Interner((b, s, e) => {
       const t = decode(b, s, e).trim();
       return t === '' ? UNKNOWN_ROUTE : t;
@@ -165,9 +234,26 @@ export class RowInterpreter implements RowHandler {
     this.fileTag = file.slice(slash + 1);
   }
 
+  /** A decimal-comma file: a number with a dot is read by `dotNum` (numbers.ts). */
+  private readonly dotsCheck: boolean;
+  /** Dots are proven to group thousands in this file (in its first rows or since a row that showed it). */
+  private dotsGroup: boolean;
+
   /** Why a comma in a number is read as it is (the layout's convention). */
   get layoutCommaWhy(): string {
     return this.layout.commaWhy ?? '';
+  }
+
+  /** Where the PDD of a row comes from, for the notes. */
+  get pddFrom(): string {
+    const c = this.col;
+    const pdd = `PDD column ${JSON.stringify(this.columnName(c.pdd))}`;
+    return c.pdd >= 0 && c.ring >= 0 ? `${pdd} or the ring time` : c.pdd >= 0 ? pdd : 'ring time';
+  }
+
+  /** The value of the first rows that showed dots grouping thousands (undefined: none did). */
+  get dotsShownFirst(): string | undefined {
+    return this.layout.dotsGroup;
   }
 
   /** What the final codes rest on: code source → records. */
@@ -218,29 +304,78 @@ export class RowInterpreter implements RowHandler {
   private num(r: Row, i: number, leading = false): number {
     if (i < 0 || i >= r.n) return NO_NUM;
     const n = fieldNumber(r, i, leading);
-    if (n >= NO_NUM || leading) return n;
-    if (n === COMMA_NUM) return this.commaNum(fieldString(r, i));
+    if (leading) return n;
+    // Decimal-comma files only (a flag the others never pass): a dot may group thousands there.
+    if (this.dotsCheck && n !== NO_NUM && n !== COMMA_NUM && hasDot(r, i)) return this.dotNum(r, fieldString(r, i).trim(), n);
+    if (n >= NO_NUM) return n;
+    if (n === COMMA_NUM) return this.commaNum(r, fieldString(r, i));
     return clockSeconds(fieldString(r, i));
   }
 
   /** A number with a comma, by the file's convention (numbers.ts): its value, BAD_NUM or AMBIGUOUS_NUM. */
-  private commaNum(text: string): number {
-    const c = readCommaNumber(text.trim(), this.layout.comma);
+  private commaNum(r: Row, text: string): number {
+    const t = text.trim();
+    const c = readCommaNumber(t, this.layout.comma);
     if (c.as === 'thousands') this.commaThousands++;
-    else if (c.as === 'decimal') this.commaDecimal++;
+    else if (c.as === 'decimal') {
+      this.commaDecimal++;
+      // `1.234,5` read as a decimal comma shows dots grouping thousands.
+      if (!this.dotsGroup && this.dotsCheck && t.indexOf('.') >= 0) this.dotsProven(r, t);
+    }
     return c.value;
   }
 
-  /** Field i holds a comma (a PDD value refused for it is counted in the notes). */
-  private commaPdd(r: Row, i: number): boolean {
-    return fieldString(r, i).includes(',');
+  /**
+   * A number with a dot in a decimal-comma file (`n`: what the byte-level reader made of it). Once dots are
+   * proven to group thousands (`1.234,5`), `1.234` is 1234 and a dot that groups nothing (`12.5`) is refused.
+   * Before that, `1.234` (a dot before three digits) is ambiguous when the decimal comma is proven by the values,
+   * and read with a decimal point (counted, said if a proof comes later) when only the delimiter says so.
+   */
+  private dotNum(r: Row, t: string, n: number): number {
+    if (!this.dotsGroup && dotsProof(t)) this.dotsProven(r, t);
+    if (this.dotsGroup) {
+      if (!dotGrouped(t)) return BAD_NUM;
+      this.dotThousands++;
+      return Number(t.replace(/\./g, ''));
+    }
+    if (n >= 0 && dotGrouped(t)) {
+      if (this.layout.commaProven) return AMBIGUOUS_NUM;
+      if (this.dotPointReads++ === 0) this.dotPointFirst = { line: r.line, text: t };
+    }
+    return n;
+  }
+
+  /** A row showed dots grouping thousands (`1.234,5`, `1.234.567`): from here on `1.234` is 1234. */
+  private dotsProven(r: Row, t: string): void {
+    this.dotsGroup = true;
+    this.dotsProvenAt = { line: r.line, text: t };
+  }
+
+  /** A PDD value the file's number convention refused (a comma, or a dot): counted in the notes. */
+  private pddRefused(r: Row, i: number): boolean {
+    const t = fieldString(r, i);
+    if (t.includes(',')) this.commaPddRefused++;
+    else if (this.dotsCheck && t.includes('.')) this.dotPddRefused++;
+    else return false;
+    return true;
   }
 
   /** The anomaly sample of a number column that could not be read. */
   private numberDetail(r: Row, i: number): string {
     const text = fieldString(r, i);
+    const t = text.trim();
     const head = `${this.layout.names[i]} = ${JSON.stringify(text)}`;
-    return text.includes(',') ? `${head}: ${commaProblem(text.trim(), this.layout.comma, this.layout.commaWhy ?? '')}` : head;
+    if (t.includes(',')) return `${head}: ${commaProblem(t, this.layout.comma, this.layout.commaWhy ?? '')}`;
+    if (this.dotsCheck && t.includes('.')) {
+      if (this.dotsGroup) {
+        const proof = this.dotsProvenAt !== undefined ? `line ${this.dotsProvenAt.line} shows it: ${JSON.stringify(this.dotsProvenAt.text)}` : `the first rows show it: ${JSON.stringify(this.layout.dotsGroup)}`;
+        return `${head}: a dot groups thousands in this file (${proof}), and this value is not grouped in threes`;
+      }
+      if (dotGrouped(t)) {
+        return `${head}: ${t.replace(/\./g, '')} with a dot grouping thousands or ${t} with a decimal point? The file writes decimal commas (${this.layout.commaWhy ?? ''}), and no row has shown dots grouping thousands ("1.234,5") so far`;
+      }
+    }
+    return head;
   }
 
   /** Sets this.v to field i without surrounding blanks; false when absent, empty or NULL. */
@@ -283,6 +418,80 @@ export class RowInterpreter implements RowHandler {
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
     if (s === e || ((e - s === 4 || e - s === 2) && isNullBytes(b, s, e))) return undefined;
     return decode(b, s, e, ascii);
+  }
+
+  /**
+   * Whether a row that did not read as data is a header: the one in use again (ignored, as before), or another
+   * one (two exports with other columns joined with `cat`): then the rows under it are read by its own columns,
+   * and a note names its line.
+   */
+  private header(r: Row): boolean {
+    const rec: string[] = [];
+    for (let i = 0; i < r.n; i++) rec.push(fieldString(r, i));
+    const kind = headerKind(rec, this.layout.names);
+    if (kind === undefined) return false;
+    countIgnored(this.acc, 'header');
+    if (kind === 'same') return true;
+    const prev = this.layout;
+    const layout = headerRelayout(rec, prev, this.opts, r.line);
+    const above = this.headerLine > 0 ? `the header at line ${this.headerLine}` : `the ${prev.format} layout`;
+    this.lateNotes.push(
+      `header at line ${r.line} differs from ${above}: the rows under it are read by its own columns (${describeMapping(layout) || 'none'})` +
+        (layout.format === 'unknown' ? '; it has no start time column, so its rows are malformed (unknown-layout): use --map start=COLUMN' : ''),
+    );
+    for (const n of layout.notes) this.lateNotes.push(n);
+    for (const a of layout.alerts) this.alerts.push(a);
+    this.layout = layout;
+    this.col = layout.col;
+    this.headerLine = r.line;
+    this.peerBeatsTrunk = layout.col.route >= 0 && layout.col.dstChannel >= 0 && layout.routeMapped !== true;
+    this.onLayout?.(layout);
+    return true;
+  }
+
+  /** The anomaly sample of a date that could not be read; says so when it is an a/b/Y date in the other day order. */
+  private dateDetail(r: Row, i: number): string {
+    const text = fieldString(r, i);
+    const head = `${this.layout.names[i]} = ${JSON.stringify(text)}`;
+    const d = this.dates;
+    const order = d.dayFirst ? 'd/m/Y' : 'm/d/Y';
+    const settled = this.dayOrderSettled;
+    const why =
+      settled !== undefined
+        ? `line ${settled.line} (${JSON.stringify(settled.text)}) proved ${order}; this file mixes both orders`
+        : this.layout.dayOrder === 'map'
+          ? `--map date=${d.dayFirst ? 'dmy' : 'mdy'} reads a/b/Y dates as ${order}`
+          : this.layout.dayOrder === 'proof'
+            ? `the first rows prove ${order} (${JSON.stringify(this.layout.dayProof)}); this file mixes both orders`
+            : this.layout.dayOrder === 'mixed'
+              ? `the first rows write a/b/Y dates in both orders, read as ${order}; --map date=${d.dayFirst ? 'mdy' : 'dmy'} reads the others`
+              : `this file writes ${d.dayFirst ? 'm/d/Y' : 'd/m/Y'}; rerun with --map date=${d.dayFirst ? 'mdy' : 'dmy'}`;
+    const not = d.notAMonth(text, why);
+    return not === undefined ? head : `${head}: ${not}`;
+  }
+
+  /**
+   * A value settled the day order that was a guess (DateParser.orderGuessed). When it proved m/d/Y, the parser
+   * reads m/d/Y from here on, and the dates read day-first before it are wrong: said in the notes and on stderr.
+   */
+  private dayOrderEvent(r: Row): void {
+    const d = this.dates;
+    d.event = 0;
+    const text = d.settledBy ?? '';
+    this.dayOrderSettled = { line: r.line, text, monthFirst: d.settledMonthFirst, wrong: d.guessedReads };
+    if (!d.settledMonthFirst) {
+      this.lateNotes.push(`a/b/Y dates: line ${r.line} (${JSON.stringify(text)}) proves d/m/Y, as they were read`);
+      return;
+    }
+    const m = /^\s*\d{1,2}[/-](\d{1,2})/.exec(text);
+    const head = `a/b/Y dates: line ${r.line} (${JSON.stringify(text)}): ${m ? `${Number(m[1])} is not a month: ` : ''}this file writes m/d/Y`;
+    if (d.guessedReads === 0) {
+      this.lateNotes.push(`${head}; read as m/d/Y from there on (no date before it read otherwise)`);
+      return;
+    }
+    const msg = `${head}, but its first rows were ambiguous and read as d/m/Y: ${d.guessedReads} date${d.guessedReads === 1 ? '' : 's'} before line ${r.line} ${d.guessedReads === 1 ? 'is' : 'are'} wrong (day and month swapped; read as m/d/Y from there on); rerun with --map date=mdy`;
+    this.lateNotes.push(msg);
+    this.alerts.push(msg);
   }
 
   /** Counts a row whose trunk column (`trunk`) names another trunk than its dialled peer; returns the peer. */
@@ -334,26 +543,27 @@ export class RowInterpreter implements RowHandler {
     }
     if (this.layout.hasHeader && !this.headerSeen) {
       this.headerSeen = true;
+      this.headerLine = r.line;
       countIgnored(acc, 'header');
       return undefined;
     }
-    if (this.layout.format === 'unknown') return this.malformed(r, 'unknown-layout', () => 'no start time column (see --map)');
-    if (n < this.layout.need) return this.malformed(r, 'too-few-columns', () => `${n} fields, the layout needs ${this.layout.need}`);
+    // A row that does not read as data may be a header further down (exports joined with `cat`): checked only
+    // on this path, so rows that read cost nothing.
+    if (this.layout.format === 'unknown') return this.header(r) ? undefined : this.malformed(r, 'unknown-layout', () => 'no start time column (see --map)');
+    if (n < this.layout.need) return this.header(r) ? undefined : this.malformed(r, 'too-few-columns', () => `${n} fields, the layout needs ${this.layout.need}`);
 
     const start = this.date(r, col.start);
     if (start !== start || start === NO_DATE) {
-      if (this.layout.hasHeader && fieldString(r, col.start) === this.layout.names[col.start]) {
-        countIgnored(acc, 'header');
-        return undefined;
-      }
-      return this.malformed(r, start === NO_DATE ? 'missing-date' : 'bad-date', () => `${this.layout.names[col.start]} = ${JSON.stringify(fieldString(r, col.start))}`);
+      if (this.header(r)) return undefined;
+      return this.malformed(r, start === NO_DATE ? 'missing-date' : 'bad-date', () => this.dateDetail(r, col.start));
     }
     let answerAt = this.date(r, col.answer);
     let end = this.date(r, col.end);
     const ring = this.date(r, col.ring);
+    if (this.dates.event !== 0) this.dayOrderEvent(r);
     if (answerAt !== answerAt || end !== end || ring !== ring) {
       const i = answerAt !== answerAt ? col.answer : end !== end ? col.end : col.ring;
-      return this.malformed(r, 'bad-date', () => `${this.layout.names[i]} = ${JSON.stringify(fieldString(r, i))}`);
+      return this.malformed(r, 'bad-date', () => this.dateDetail(r, i));
     }
     // A row written twice (the same bytes as an earlier record's row, line end aside) is one call: ignored.
     // Checked before anything below counts the row (dedupe.ts); a row not yet seen is remembered, and
@@ -374,14 +584,32 @@ export class RowInterpreter implements RowHandler {
       return this.malformed(r, bad === AMBIGUOUS_NUM ? 'ambiguous-number' : 'bad-number', () => this.numberDetail(r, i));
     }
 
-    // What the row says about the outcome.
+    // What the row says about the outcome. A code cell written another way than a bare number is read on a
+    // slower path (sipCodeText); one that holds no code this reader knows is counted (below), never dropped silently.
     let sip = this.num(r, col.sipCode, true);
-    if (!(sip >= 100 && sip <= 699 && sip === Math.floor(sip))) sip = -1;
+    let sipUnread = false;
+    if (!(sip >= 100 && sip <= 699 && sip === Math.floor(sip))) {
+      if (sip === NO_NUM || sip === 0) sip = -1;
+      else {
+        sip = sipCodeText(fieldString(r, col.sipCode));
+        if (sip === BAD_NUM) {
+          sip = -1;
+          sipUnread = true;
+        }
+      }
+    }
     let disp: DispInfo | undefined;
     const v = this.v;
     if (this.span(r, col.disposition)) disp = this.dispositions.get(v.b, v.s, v.e);
     let cause: CauseInfo | undefined;
-    if (this.span(r, col.cause)) cause = this.causes.get(v.b, v.s, v.e);
+    let causeUnread: CauseInfo | undefined;
+    if (this.span(r, col.cause)) {
+      cause = this.causes.get(v.b, v.s, v.e);
+      if (cause.unread) {
+        causeUnread = cause;
+        cause = undefined;
+      }
+    }
 
     let answered: boolean;
     let finalCode: number | undefined;
@@ -406,6 +634,25 @@ export class RowInterpreter implements RowHandler {
         finalCode = undefined;
         codeSource = 'none';
       }
+    }
+    if (sipUnread || causeUnread !== undefined) {
+      // A code or cause cell that holds something unreadable: the row stays when its other columns give the
+      // outcome (counted in the notes), and is malformed when nothing else does (it would read "no final response").
+      if (finalCode === undefined) {
+        this.memory.forget(mark);
+        return this.malformed(r, 'bad-code', () => {
+          const cells = [
+            sipUnread ? `${this.columnName(col.sipCode)} = ${JSON.stringify(fieldString(r, col.sipCode))}: not a SIP status code (100–699)` : '',
+            causeUnread !== undefined ? `${this.columnName(col.cause)} = ${JSON.stringify(causeUnread.text)}: not a Q.850 cause (1–127) or a hangup cause name` : '',
+          ];
+          return `${cells.filter((c) => c !== '').join('; ')}; no other column gives the outcome`;
+        });
+      }
+      if (sipUnread && this.unreadSip++ === 0) this.unreadSipFirst = { line: r.line, text: fieldString(r, col.sipCode) };
+      if (causeUnread !== undefined && this.unreadCause++ === 0) this.unreadCauseFirst = { line: r.line, text: causeUnread.text };
+      this.acc.warnings ??= {};
+      if (sipUnread) this.acc.warnings['unread-sip-code'] = (this.acc.warnings['unread-sip-code'] ?? 0) + 1;
+      if (causeUnread !== undefined) this.acc.warnings['unread-cause'] = (this.acc.warnings['unread-cause'] ?? 0) + 1;
     }
     this.sourceCounts[CODE_SOURCES.indexOf(codeSource)]++;
 
@@ -436,13 +683,15 @@ export class RowInterpreter implements RowHandler {
     let pdd: number | undefined;
     const pddRaw = this.num(r, col.pdd);
     if (pddRaw >= 0) pdd = pddRaw * this.layout.pddUnit;
-    else if (pddRaw < BAD_NUM || (pddRaw === BAD_NUM && this.commaPdd(r, col.pdd))) this.commaPddRefused++;
-    else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
+    else if (pddRaw <= BAD_NUM && this.pddRefused(r, col.pdd)) {
+      // refused by the file's number convention: counted in the notes, and no PDD
+    } else if (ring !== NO_DATE && ring >= start) pdd = ring - start;
     if (pdd !== undefined && pdd > MAX_PDD_MS) {
       this.pddImplausible++;
       if (pdd > this.pddImplausibleMax) this.pddImplausibleMax = pdd;
       pdd = undefined;
     }
+    if (answered && answer === undefined && pdd !== undefined) this.answerUnknownPdd++;
 
     // Route: the vendor/trunk column, else the dstchannel peer. When both are there, the trunk peer the leg
     // dialled wins over a trunk column that names another trunk: some exports write the call's last
@@ -493,6 +742,22 @@ function otherTrunk(trunk: string, lower: string): boolean {
   const t = trunk.toLowerCase();
   return t !== lower && !(t.endsWith(lower) && t.charCodeAt(t.length - lower.length - 1) === 47 /* / */);
 }
+
+/** Field i holds a dot (a byte loop: fields are short, and only decimal-comma files ask). */
+function hasDot(r: Row, i: number): boolean {
+  let b = r.buf;
+  let s = r.fs[i];
+  let e = r.fe[i];
+  if (r.fk[i] !== RAW) {
+    const v = view(r, i, dotView);
+    b = v.b;
+    s = v.s;
+    e = v.e;
+  }
+  for (let p = s; p < e; p++) if (b[p] === 46) return true;
+  return false;
+}
+const dotView: FieldView = { b: Buffer.alloc(0), s: 0, e: 0 };
 
 /** Empty or only blanks. */
 function fieldIsBlank(r: Row, i: number): boolean {

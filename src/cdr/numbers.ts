@@ -11,7 +11,8 @@
  *   only one way is read that way, and one that could be either (`1,234`: 1234 or 1.234) is refused as
  *   `ambiguous-number`, with its position. A number is never read silently in a way the file does not say.
  *
- * A dot is always a decimal point (`1.234` is 1.234), as in every CDR writer known to us.
+ * A dot is a decimal point (`1.234` is 1.234), except in a decimal-comma file that shows dots grouping
+ * thousands: there `1.234` is 1234 (see `dotsProof` and the row interpreter's `dotNum`).
  */
 import { AMBIGUOUS_NUM, BAD_NUM } from './row.js';
 
@@ -25,6 +26,23 @@ const THOUSANDS_ONLY = /^[1-9][0-9]{0,2}(?:(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|,[0-9]
 const DECIMAL = /^[0-9]+,[0-9]+$/;
 /** `1.234,5`: dots grouping thousands, a decimal comma. */
 const DECIMAL_DOTS = /^[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+$/;
+
+/** `1.234`, `12.345.678`: dots that may group thousands (or be a decimal point before three digits). */
+const DOT_GROUPS = /^[1-9][0-9]{0,2}(?:\.[0-9]{3})+$/;
+/** `12.5`, `0.850`: a number with a dot fraction (a decimal point unless it matches DOT_GROUPS). */
+const DOT_POINT = /^[0-9]+\.[0-9]+$/;
+/** `1.234,5`, `1.234.567`: dots that can only group thousands. */
+const DOTS_ONLY = /^[1-9][0-9]{0,2}(?:(?:\.[0-9]{3})+,[0-9]+|(?:\.[0-9]{3}){2,})$/;
+
+/** Whether a trimmed value could be a whole number with dots grouping thousands (`1.234`, `12.345.678`). */
+export function dotGrouped(t: string): boolean {
+  return DOT_GROUPS.test(t);
+}
+
+/** Whether a trimmed value proves that dots group thousands in its file (`1.234,5`, `1.234.567`). */
+export function dotsProof(t: string): boolean {
+  return DOTS_ONLY.test(t);
+}
 
 /** How a value with a comma can be read: one way, either way, or not at all (undefined). */
 export function commaReadings(t: string): CommaConvention | 'either' | undefined {
@@ -79,6 +97,12 @@ export interface CommaConventionGuess {
   comma: CommaConvention | undefined;
   /** Why, for the notes and the anomaly samples. */
   why: string;
+  /** The convention was proven by a value (not taken from the delimiter). */
+  proven?: boolean;
+  /** A decimal-comma file whose first rows show dots grouping thousands: the value that shows it (`1.234,5`). */
+  dots?: string;
+  /** A value of the first rows whose dot can only be a decimal point (`12.5`, `0.850`): the first one. */
+  point?: string;
   /** A note to write at detection (first rows that use the comma both ways). */
   note?: string;
 }
@@ -92,19 +116,26 @@ const DELIM_TEXT: Record<number, string> = { 44: "','", 59: "';'", 9: 'tab', 124
 export function guessCommaConvention(values: readonly string[], delim: number | undefined): CommaConventionGuess {
   let thousands: string | undefined;
   let decimal: string | undefined;
+  let dots: string | undefined;
+  let point: string | undefined;
   for (const v of values) {
     const p = commaProof(v);
     if (p === 'thousands') thousands ??= v;
     else if (p === 'decimal') decimal ??= v;
+    if (v.indexOf('.') >= 0) {
+      if (dots === undefined && dotsProof(v)) dots = v;
+      else if (point === undefined && DOT_POINT.test(v) && !DOT_GROUPS.test(v)) point = v;
+    }
   }
   if (thousands !== undefined && decimal !== undefined) {
     const why = `the first rows use the comma both ways (${JSON.stringify(decimal)}, ${JSON.stringify(thousands)})`;
     return { comma: undefined, why, note: `numbers: ${why}; a value whose comma could be either is refused (ambiguous-number)` };
   }
-  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}` };
-  if (thousands !== undefined) return { comma: 'thousands', why: `the first rows prove it: ${JSON.stringify(thousands)}` };
+  const dotted = { ...(dots === undefined ? {} : { dots }), ...(point === undefined ? {} : { point }) };
+  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}`, proven: true, ...dotted };
+  if (thousands !== undefined) return { comma: 'thousands', why: `the first rows prove it: ${JSON.stringify(thousands)}`, proven: true };
   if (delim === 44) return { comma: 'thousands', why: "the file is ','-delimited, where a comma inside a quoted number is a thousands separator (\"1,234\")" };
-  if (delim === 59) return { comma: 'decimal', why: "the file is ';'-delimited, the convention of decimal-comma locales (\"12,5\")" };
+  if (delim === 59) return { comma: 'decimal', why: "the file is ';'-delimited, the convention of decimal-comma locales (\"12,5\")", ...dotted };
   const d = delim === undefined ? 'unknown' : (DELIM_TEXT[delim] ?? `byte ${delim}`);
   return { comma: undefined, why: `neither the delimiter (${d}) nor the first rows tell whether a comma in a number is a thousands separator or a decimal comma` };
 }

@@ -47,6 +47,8 @@ export interface Splitter {
   readonly nextLine: number;
   /** Records the fast path handed to the reference parser, for notes. */
   readonly fallbacks: number;
+  /** The file's rows are this wide from here on, when more than before (a header further down; the stray-quote rule). */
+  widen(width: number): void;
 }
 
 /** csv-parse options of the reference path (shared with the per-record fallback). */
@@ -162,13 +164,19 @@ export class FastSplitter implements Splitter {
   constructor(
     private readonly delim: number,
     private readonly out: RowHandler,
-    private readonly width = Infinity,
+    private width = Infinity,
   ) {
     this.strayAt = strayWidth(width);
   }
 
   /** strayWidth(width). */
-  private readonly strayAt: number;
+  private strayAt: number;
+
+  widen(width: number): void {
+    if (width <= this.width) return;
+    this.width = width;
+    this.strayAt = strayWidth(width);
+  }
 
   get nextLine(): number {
     return this.line;
@@ -465,14 +473,20 @@ export class ReferenceSplitter implements Splitter {
     private readonly delim: number,
     private readonly out: RowHandler,
     private readonly bom = true,
-    private readonly width = Infinity,
+    private width = Infinity,
   ) {
     this.strayAt = strayWidth(width);
     this.engine = this.newEngine(bom, undefined);
   }
 
   /** strayWidth(width). */
-  private readonly strayAt: number;
+  private strayAt: number;
+
+  widen(width: number): void {
+    if (width <= this.width) return;
+    this.width = width;
+    this.strayAt = strayWidth(width);
+  }
 
   get nextLine(): number {
     return this.line;

@@ -1,7 +1,8 @@
 /**
  * What every command says on stderr about its inputs once the run is over: an input that could not be read
- * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), and SIP
- * that was there but could not be read (TLS on port 5061).
+ * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), SIP
+ * that was there but could not be read (TLS on port 5061), and an input's alerts (a `--map` it could not
+ * honour, values found wrong part-way: a CDR whose later dates prove another day order).
  * TLS on other ports (HTTPS and the like) is only counted, as `tls`: warning about it on every run of a
  * capture of a whole network would teach people to read past the warnings. The report or the
  * rows still go out; the exit code is the command's business.
@@ -21,6 +22,7 @@ export function inputLines(inputs: readonly InputAccounting[]): string[] {
   };
   for (const a of inputs) {
     if (a.error) line(`${a.file}: ${a.error}`);
+    for (const alert of a.alerts ?? []) line(`${a.file}: ${alert}`);
     const bugs = a.anomalies['internal-error'] ?? 0;
     if (bugs > 0) {
       const first = a.samples.find((x) => x.name === 'internal-error');

@@ -267,7 +267,11 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
     const error = sniffed.error;
     return { kind, compressed, chunks: { [Symbol.asyncIterator]: () => headThenFail(head, error) }, close: async () => void (await file?.return()) };
   }
-  if (!kind) throw new UnknownFormatError(spec.display, 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export', head.length);
+  if (!kind) {
+    // A CSV that comes close to a CDR says why it is not read (UTF-16 without a BOM, no start time column).
+    const why = (await import('../cdr/index.js')).whyNotCdr(head, { columnMap });
+    throw new UnknownFormatError(spec.display, why ?? 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export', head.length);
+  }
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.
   if (file && kind === 'capture' && !compressed) file.reuse = true;
   return {

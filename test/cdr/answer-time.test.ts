@@ -29,6 +29,23 @@ describe('CDR rows answered at a time the data does not give', () => {
     expect(acc.notes).toContain('answer time unknown (no answer column, no end time with billsec) for 30 answered rows: counted as answered, with no PDD and no answer delay');
   });
 
+  test('with a PDD column the note does not say "no PDD" (audit 3B, finding 13): the PDD comes from that column', () => {
+    // The same rows with a `PDD (s)` column: on every row, or empty on every third.
+    const withPdd = (pdd: (i: number) => string): string =>
+      noAnswerColumn()
+        .split('\n')
+        .map((l, i) => (i === 0 ? `${l},PDD (s)` : l === '' ? l : `${l},${pdd(i)}`))
+        .join('\n');
+    const some = runCdr('pdd.csv', Buffer.from(withPdd((i) => (i % 3 === 0 ? '' : '2.5'))));
+    expect(some.records.filter((r) => r.finalCode === 200 && r.pdd === undefined).length).toBe(10);
+    expect(some.acc.notes).toContain(
+      'answer time unknown (no answer column, no end time with billsec) for 30 answered rows: counted as answered, with no answer delay (PDD from the PDD column "PDD (s)" on 20 of them, none on the others)',
+    );
+    const every = runCdr('pdd.csv', Buffer.from(withPdd(() => '2.5')));
+    expect(every.records.filter((r) => r.finalCode === 200).every((r) => r.pdd === 2500)).toBe(true);
+    expect(every.acc.notes).toContain('answer time unknown (no answer column, no end time with billsec) for 30 answered rows: counted as answered, with no answer delay (PDD from the PDD column "PDD (s)")');
+  });
+
   test('analyze: no PDD, short-pdd not measured (calls 0, value null), the route not flagged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipscope-cdr-'));
     try {

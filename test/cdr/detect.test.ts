@@ -27,6 +27,32 @@ describe('CDR detection', () => {
     expect(fieldOfHeader('favourite colour')).toBeUndefined();
   });
 
+  test('FreeSWITCH variable names in a custom mod_cdr_csv template (audit 3B, finding 14)', () => {
+    expect(fieldOfHeader('sip_term_status')?.field).toBe('sipCode');
+    expect(fieldOfHeader('sip_invite_failure_status')?.field).toBe('sipCode');
+    expect(fieldOfHeader('hangup_cause_q850')?.field).toBe('cause');
+    expect(fieldOfHeader('gateway_name')?.field).toBe('route');
+    expect(fieldOfHeader('sip_gateway_name')?.field).toBe('route');
+    expect(fieldOfHeader('progress_stamp')?.field).toBe('ring');
+    expect(fieldOfHeader('progress_media_stamp')?.field).toBe('ring');
+    // The audit fs-header.csv: the leg whose sip_term_status is 486 is a 486, on its gateway; the numeric cause
+    // beats the cause name; the SIP status beats both.
+    const text = [
+      'caller_id_number,destination_number,start_stamp,answer_stamp,end_stamp,duration,billsec,hangup_cause,hangup_cause_q850,sip_term_status,uuid,gateway_name,progress_stamp',
+      '1001,79991,2024-03-05 10:00:00,,2024-03-05 10:00:03,3,0,NORMAL_CLEARING,16,486,u1,gw1,2024-03-05 10:00:01',
+      '1001,79992,2024-03-05 10:01:00,,2024-03-05 10:01:03,3,0,NORMAL_TEMPORARY_FAILURE,41,,u2,gw1,',
+      '1001,79993,2024-03-05 10:02:00,2024-03-05 10:02:04,2024-03-05 10:03:03,63,59,NORMAL_CLEARING,16,200,u3,gw2,2024-03-05 10:02:02',
+      '',
+    ].join('\n');
+    const { records, acc } = runCdr('fs.csv', Buffer.from(text));
+    expect(records.map((r) => [r.route, r.finalCode, r.codeSource, r.q850, r.pdd])).toEqual([
+      ['gw1', 486, 'sip', 16, 1000],
+      ['gw1', 503, 'q850', 41, undefined],
+      ['gw2', 200, 'sip', 16, 2000],
+    ]);
+    expect(acc.notes[2]).toContain('route ← gateway_name (col 12), sipCode ← sip_term_status (col 10), cause ← hangup_cause_q850 (col 9)');
+  });
+
   test('ambiguous a/b/Y dates are read d/m/Y and said so; --map date=mdy overrides', () => {
     const recs = headRecords(Buffer.from('start,vendor,disposition\n01/02/2024 10:00,a,BUSY\n'), 44, true);
     const l = detectLayout(recs, {});

@@ -64,3 +64,20 @@ export function splitRows(kind: 'fast' | 'ref', input: Buffer, o: { delim?: numb
   s.end();
   return out;
 }
+
+/**
+ * The file through both splitters, whole and in 1-byte chunks: the same records and accounting (the reference
+ * path's note aside); returns the fast run.
+ */
+export function bothPaths(file: string, bytes: Uint8Array, opts: SourceOptions = {}): Run {
+  const fast = runCdr(file, bytes, opts);
+  const notes = (n: string[]): string[] => n.map((x) => x.replace(', split by csv-parse (reference path)', ''));
+  for (const r of [runCdr(file, bytes, opts, { path: 'reference' }), runCdr(file, bytes, opts, {}, 1)]) {
+    if (JSON.stringify(r.records) !== JSON.stringify(fast.records)) throw new Error(`${file}: the paths give other records`);
+    if (JSON.stringify({ ...r.acc, notes: notes(r.acc.notes) }) !== JSON.stringify({ ...fast.acc, notes: notes(fast.acc.notes) })) {
+      throw new Error(`${file}: the paths give other accounting`);
+    }
+  }
+  if (!reconciled(fast.acc)) throw new Error(`${file}: accounting does not reconcile`);
+  return fast;
+}

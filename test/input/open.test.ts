@@ -111,9 +111,68 @@ describe('openInput', () => {
     expect(acc.format).toBe('pcap');
     expect(acc.read).toBeGreaterThan(0);
     expect(acc.read).toBe(acc.used + acc.ignored + acc.malformed);
-    expect(acc.error).toMatch(new RegExp(`^stopped after ${acc.bytes} bytes: corrupt compressed data`));
+    expect(acc.error).toMatch(new RegExp(`^stopped after packet \\d+ \\(${acc.bytes} bytes of gzip-decompressed data\\): corrupt compressed data`));
     expect(acc.bytes).toBeGreaterThan(0);
     expect(acc.bytes).toBeLessThan(whole.length);
+  });
+});
+
+describe('an input cut short says where: the last unit read whole, and bytes of decompressed data', () => {
+  /** Lines ended by LF in the first `n` bytes: those read whole. */
+  const wholeLines = (b: Uint8Array, n: number): number => b.subarray(0, n).reduce((k, c) => k + (c === 0x0a ? 1 : 0), 0);
+  const cut = (name: string, data: Uint8Array, frac: number): string => {
+    const gz = gzipSync(data);
+    return file(name, gz.subarray(0, Math.floor(gz.length * frac)));
+  };
+  const place = (error: string | undefined): { unit: string; n: number; bytes: number } => {
+    const m = /^stopped after (packet|line|row) (\d+) \((\d+) bytes of gzip-decompressed data\): corrupt compressed data/.exec(error ?? '');
+    expect(m, error).not.toBeNull();
+    return { unit: m![1]!, n: Number(m![2]), bytes: Number(m![3]) };
+  };
+
+  it('a CDR export: the last row read whole (the next one, cut, is the malformed row)', async () => {
+    const [head, ...rows] = readFileSync(fx('alpha-beta.carrier.csv'), 'utf8').trimEnd().split('\n');
+    const lines = [head!];
+    for (let i = 0; lines.length < 3000; i++) lines.push(rows[i % rows.length]!.replace(/^5eed/, `${i}-`));
+    const csv = Buffer.from(lines.join('\n') + '\n');
+    const acc = await readInput({ path: cut('big.csv.gz', csv, 0.5), display: 'big.csv.gz' }, { record() {} });
+    const p = place(acc.error);
+    expect(acc.bytes).toBeGreaterThan(64 * 1024);
+    expect(p).toEqual({ unit: 'row', n: wholeLines(csv, acc.bytes), bytes: acc.bytes });
+    expect(acc.samples.at(-1)!.position.line).toBe(p.n + 1);
+  });
+
+  it('a short CDR export (its rows are read at its end): the same', async () => {
+    const csv = readFileSync(fx('alpha-beta.carrier.csv'));
+    const acc = await readInput({ path: cut('short.csv.gz', csv, 0.6), display: 'short.csv.gz' }, { record() {} });
+    const p = place(acc.error);
+    expect(p.n).toBeGreaterThan(1);
+    expect(p).toEqual({ unit: 'row', n: wholeLines(csv, acc.bytes), bytes: acc.bytes });
+    // cut right after a line end: that line is the last read whole, no row is cut
+    const upTo = csv.indexOf(0x0a, 300) + 1;
+    const exact = Buffer.concat([gzipSync(csv.subarray(0, upTo)).subarray(0, -8)]);
+    const acc2 = await readInput({ path: file('exact.csv.gz', exact), display: 'exact.csv.gz' }, { record() {} });
+    expect(acc2.bytes).toBe(upTo);
+    expect(place(acc2.error)).toEqual({ unit: 'row', n: wholeLines(csv, upTo), bytes: upTo });
+  });
+
+  it('an Asterisk log: the last line read whole', async () => {
+    const log = readFileSync(fx('alpha-beta.log'));
+    const acc = await readInput({ path: cut('cut.log.gz', log, 0.6), display: 'cut.log.gz' }, { record() {} });
+    const p = place(acc.error);
+    expect(p.n).toBeGreaterThan(5);
+    expect(p).toEqual({ unit: 'line', n: wholeLines(log, acc.bytes), bytes: acc.bytes });
+  });
+
+  it('a capture: the last packet read whole', async () => {
+    const pcap = readFileSync(fx('alpha-beta.pcap'));
+    const acc = await readInput({ path: cut('cut2.pcap.gz', pcap, 0.6), display: 'cut2.pcap.gz' }, { record() {} });
+    const p = place(acc.error);
+    // pcap records (16-byte header + captured length) that end within the bytes read
+    let whole = 0;
+    for (let o = 24; o + 16 <= acc.bytes && o + 16 + pcap.readUInt32LE(o + 8) <= acc.bytes; o += 16 + pcap.readUInt32LE(o + 8)) whole++;
+    expect(whole).toBeGreaterThan(2);
+    expect(p).toEqual({ unit: 'packet', n: whole, bytes: acc.bytes });
   });
 });
 
