@@ -1,6 +1,9 @@
 /**
  * `--config FILE`: a JSON file with routes, thresholds and defaults, so that a cron line stays short.
- * Command-line options win over the file. Unknown keys are an error (a typo must not pass silently).
+ * Command-line options win over the file. Unknown keys are an error (a typo must not pass silently), and so
+ * is a bad value, checked as its option's is and named by the file and the key (`c.json: bucket must be one
+ * of 5m, 15m, 1h, 1d, not '2h'`), not by the option the user did not give. The content of the routes (the
+ * file it names, or the inline map) is checked by `analyze` before any input is read.
  *
  * {
  *   "routes": "routes.csv"  or  { "203.0.113.10": "alpha", "198.51.100.0/24": "beta" },
@@ -12,7 +15,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError, UsageError } from './errors.js';
+import { BUCKET_SIZES } from './analysis/buckets.js';
+import { resolveThresholds } from './analysis/thresholds.js';
+import { intOption, tzOption } from './cli/options.js';
+import { InputError, SipscopeError, UsageError } from './errors.js';
+import { parseFailOn } from './failon.js';
+import { REPORT_FORMATS } from './report/formats.js';
 
 export interface ConfigFile {
   routes?: string | Record<string, string>;
@@ -44,6 +52,35 @@ const KEYS: Record<keyof ConfigFile, 'string' | 'number' | 'object' | 'string|ob
   thresholds: 'object',
 };
 
+/** The whole numbers a config may hold, with the ranges of their options (analyze uses them for both). */
+export const CONFIG_INTS = {
+  prefixDigits: { min: 1, max: 15 },
+  minAttempts: { min: 0, max: 1e9 },
+  year: { min: 1970, max: 2200 },
+  callTimeoutSec: { min: 1, max: 86400 * 7 },
+} as const;
+
+/** The values whose meaning the option's own check knows: the same check, its error named `FILE: key`. */
+function checkValues(file: string, cfg: ConfigFile): void {
+  const name = (key: keyof ConfigFile): string => `${file}: ${key}`;
+  const oneOf = (key: 'bucket' | 'format', value: string | undefined, allowed: readonly string[]): void => {
+    if (value !== undefined && !allowed.includes(value)) throw new UsageError(`${name(key)} must be one of ${allowed.join(', ')}, not '${value}'`);
+  };
+  oneOf('bucket', cfg.bucket, Object.keys(BUCKET_SIZES));
+  oneOf('format', cfg.format, REPORT_FORMATS);
+  for (const [key, { min, max }] of Object.entries(CONFIG_INTS) as [keyof typeof CONFIG_INTS, { min: number; max: number }][]) {
+    intOption(name(key), cfg[key] === undefined ? undefined : String(cfg[key]), min, max);
+  }
+  tzOption(cfg.tz, name('tz'));
+  if (cfg.failOn !== undefined) parseFailOn(cfg.failOn, name('failOn'));
+  try {
+    resolveThresholds(cfg.thresholds);
+  } catch (err) {
+    if (err instanceof SipscopeError) throw new UsageError(`${name('thresholds')}: ${err.message}`);
+    throw err;
+  }
+}
+
 export function loadConfig(file: string): ConfigFile {
   let text: string;
   try {
@@ -72,9 +109,11 @@ export function loadConfig(file: string): ConfigFile {
     }
   }
   const out = cfg as ConfigFile;
-  // Paths in a config file are relative to the file, so cron can run from anywhere.
+  checkValues(file, out);
+  // Paths in a config file are relative to the file, so cron can run from anywhere; `"out": "-"` is standard
+  // output, as `--out -` is.
   const base = dirname(file);
   if (typeof out.routes === 'string' && !isAbsolute(out.routes)) out.routes = resolve(base, out.routes);
-  if (typeof out.out === 'string' && !isAbsolute(out.out)) out.out = resolve(base, out.out);
+  if (typeof out.out === 'string' && out.out !== '-' && !isAbsolute(out.out)) out.out = resolve(base, out.out);
   return out;
 }

@@ -29,7 +29,7 @@ export { loadRoutes } from './routes.js';
 
 // Analysis and reports.
 export { Aggregator, finish, DEFAULT_THRESHOLDS, type AnalysisOptions, type Thresholds } from './analysis/index.js';
-export { render, REPORT_FORMATS, type ReportFormat, type RenderOptions, csvCell, escapeHtml } from './report/index.js';
+export { render, REPORT_FORMATS, type ReportFormat, type RenderOptions, csvCell, escapeHtml, escapeHtmlText } from './report/index.js';
 export { csvRow } from './report/csv.js';
 export { mdText } from './report/md.js';
 export { promLabelValue } from './report/prom.js';

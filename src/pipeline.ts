@@ -122,19 +122,52 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
     }
     const acc = parser.accounting;
     out.push(acc);
+    /** Set when the input stopped being readable part-way: the reason, and the units the reader had then. */
+    let stopped: { why: string; whole: number } | undefined;
+    /** The last two bytes given to the reader (-1: none yet): whether the input stopped at a line end. */
+    let last = -1;
+    let beforeLast = -1;
     try {
-      for await (const chunk of opened.chunks) parser.push(chunk);
+      for await (const chunk of opened.chunks) {
+        parser.push(chunk);
+        const n = chunk.length;
+        if (n > 0) {
+          beforeLast = n > 1 ? chunk[n - 2]! : last;
+          last = chunk[n - 1]!;
+        }
+      }
     } catch (err) {
       // The input stopped being readable part-way (truncated gzip, I/O error, a container error):
       // keep what was read, say where it stopped.
-      const msg = err instanceof InputError ? err.detail : readErrorText(err);
-      acc.error = `stopped after ${acc.bytes} bytes: ${msg}`;
+      stopped = { why: err instanceof InputError ? err.detail : readErrorText(err), whole: acc.read };
+      acc.error = stoppedText(acc, stopped.whole, opened.compressed, stopped.why);
     }
     if (opened.compressed) acc.compressed = opened.compressed;
-    if (!isContinuable(parser)) endLive();
+    if (!isContinuable(parser)) {
+      endLive();
+      // The CDR reader reads a short input's head (its first 64 KiB) only at its end, so it had counted no row
+      // when the input stopped; now it has, the last one too if the input stopped inside it (a line end, LF in
+      // UTF-8 or UTF-16LE, was not the last thing read).
+      if (stopped !== undefined && stopped.whole === 0 && acc.read > 0 && acc.unit !== 'packet') {
+        const atLineEnd = last === 0x0a || (last === 0x00 && beforeLast === 0x0a);
+        acc.error = stoppedText(acc, acc.read - (atLineEnd ? 0 : 1), opened.compressed, stopped.why);
+      }
+    }
   }
   endLive();
   return out;
+}
+
+/**
+ * Where an input that stopped part-way stopped, for a user to find it: the last unit read whole (`whole`: a
+ * packet of a capture, a line of a log, a row of a CSV, as its reader counts them in `read`; a CSV row is its
+ * line unless a quoted field holds a line break), and the bytes read, which for a compressed input are bytes
+ * of decompressed data (more than the file holds).
+ */
+function stoppedText(acc: InputAccounting, whole: number, compressed: string | undefined, why: string): string {
+  const at = whole > 0 ? `after ${acc.unit} ${whole}` : `within the first ${acc.unit}`;
+  const bytes = compressed ? `${acc.bytes} bytes of ${compressed}-decompressed data` : `${acc.bytes} bytes`;
+  return `stopped ${at} (${bytes}): ${why}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { loadConfig, type ConfigFile } from '../config.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { CONFIG_INTS, loadConfig, type ConfigFile } from '../config.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
 import { evaluateFailOn, parseFailOn } from '../failon.js';
 import { REPORT_FORMATS } from '../report/formats.js';
-import { collectList, intOption, parsePairs, timeOption, tzOption, writeOut } from './options.js';
+import { collectList, intOption, outFile, parsePairs, timeOption, tzOption, writeOut } from './options.js';
 import { printable } from '../printable.js';
 import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Per-route report (ASR, SEER, NER, ACD, PDD, code mix, 486 spikes, FAS) from captures, Asterisk logs and CDR exports')
     .argument('<inputs...>', 'files, folders (recursed), globs, or - for stdin; .gz is read transparently; formats are detected by content')
     .addOption(new Option('-f, --format <format>', 'output format (e.g. --format html)').choices(FORMATS))
-    .option('-o, --out <file>', 'write the report to a file instead of stdout (e.g. --out today.html)')
+    .option('-o, --out <file>', 'write the report to a file instead of stdout; - is stdout (e.g. --out today.html)')
     .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses or CIDRs to route names (e.g. --routes routes.csv)')
     .addOption(new Option('--bucket <size>', 'time bucket for the per-route series (default: chosen from the data span; e.g. --bucket 1h)').choices(BUCKETS))
     .option('--prefix-digits <n>', 'also group each route by the first N digits of the callee (e.g. --prefix-digits 3)')
@@ -66,51 +66,67 @@ export function register(program: Command, ctx: CliContext): void {
         '  sipscope analyze /var/log/asterisk/full* --since 2024-03-05 --until 2024-03-06 --format html --out day.html\n',
     )
     .action(async (inputs: string[], flags: AnalyzeFlags) => {
+      // The config's values are checked as it is read, each error naming the file and the key (config.ts); the
+      // options' values here, by the option (commander checks --format and --bucket).
       const cfg: ConfigFile = flags.config ? loadConfig(flags.config) : {};
+      /** What an error about a value names: the option when it was given, else the config file's key. */
+      const source = (option: string, key: keyof ConfigFile, given: unknown): string => (given !== undefined ? option : `${flags.config}: ${key}`);
       const format = (flags.format ?? (cfg.format as Format | undefined) ?? 'table') as Format;
-      if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (one of ${FORMATS.join(', ')})`);
       const bucket = flags.bucket ?? cfg.bucket;
-      if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket)) throw new UsageError(`--bucket must be one of ${BUCKETS.join(', ')}`);
-      // Numbers from the config file get the same range checks as the options, named by their key.
-      const cfgInt = (key: 'minAttempts' | 'callTimeoutSec' | 'year' | 'prefixDigits', min: number, max: number): number | undefined =>
-        intOption(`"${key}" in ${flags.config}`, cfg[key] === undefined ? undefined : String(cfg[key]), min, max);
-      const minAttempts = intOption('--min-attempts', flags.minAttempts, 0, 1e9) ?? cfgInt('minAttempts', 0, 1e9) ?? 20;
+      const int = (option: string, value: string | undefined, key: keyof typeof CONFIG_INTS): number | undefined =>
+        intOption(option, value, CONFIG_INTS[key].min, CONFIG_INTS[key].max) ?? cfg[key];
+      const minAttempts = int('--min-attempts', flags.minAttempts, 'minAttempts') ?? 20;
       const failSpec = flags.failOn ?? cfg.failOn;
-      const rules = failSpec ? parseFailOn(failSpec) : undefined;
+      const rules = failSpec ? parseFailOn(failSpec, source('--fail-on', 'failOn', flags.failOn)) : undefined;
       const thresholds: Record<string, number> = { ...(cfg.thresholds ?? {}) };
       for (const [k, v] of Object.entries(parsePairs('--threshold', flags.threshold))) {
         const n = Number(v);
         if (!Number.isFinite(n)) throw new UsageError(`--threshold ${k} needs a number, not '${v}'`);
         thresholds[k] = n;
       }
-      const callTimeoutSec = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7) ?? cfgInt('callTimeoutSec', 1, 86400 * 7);
-      const year = intOption('--year', flags.year, 1970, 2200) ?? cfgInt('year', 1970, 2200);
-      const prefixDigits = intOption('--prefix-digits', flags.prefixDigits, 1, 15) ?? cfgInt('prefixDigits', 1, 15);
+      const callTimeoutSec = int('--call-timeout', flags.callTimeout, 'callTimeoutSec');
+      const year = int('--year', flags.year, 'year');
+      const prefixDigits = int('--prefix-digits', flags.prefixDigits, 'prefixDigits');
       // Rows per prefix need the prefixes: without a length there are none (no default is documented).
       // --by shapes CSV rows only: with another format it would be ignored without a word.
       if (flags.by !== undefined && format !== 'csv') throw new UsageError(`--by shapes the rows of --format csv; the ${format} report has no such choice (it shows routes, and buckets and prefixes where it has them)`);
       if (flags.by === 'prefix' && prefixDigits === undefined) throw new UsageError('--by prefix needs --prefix-digits N (or "prefixDigits" in the config), e.g. --by prefix --prefix-digits 3');
-      const out = flags.out ?? cfg.out;
+      // `--out -` (or "out": "-") is standard output, as `-` among the inputs is standard input.
+      const out = outFile(flags.out ?? cfg.out);
+      const outName = source('--out', 'out', flags.out);
       const since = timeOption('--since', flags.since);
       const until = timeOption('--until', flags.until);
       if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${flags.since}) must be before --until (${flags.until})`);
 
-      const [{ analyze }, { renderLazy, spikeCheckWarning }, { createProgressBar, silentProgress }] = await Promise.all([
+      const [{ analyze, resolveRoutes }, { renderLazy, spikeCheckWarning }, { createProgressBar, silentProgress }] = await Promise.all([
         import('../pipeline.js'),
         import('../report/formats.js'),
         import('../input/progress.js'),
       ]);
       const progress = flags.progress && ctx.io.stderrIsTTY ? createProgressBar(0, ctx.io.stderr) : silentProgress;
+      const routesFile = flags.routes ?? (typeof cfg.routes === 'string' ? cfg.routes : undefined);
+      const routeMap = flags.routes === undefined && typeof cfg.routes === 'object' ? cfg.routes : undefined;
+      // The config's routes are read before any input, so that an error in them names the config file and key.
+      if (flags.routes === undefined && cfg.routes !== undefined) {
+        try {
+          resolveRoutes({ routesFile, routeMap });
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          // An inline map is read as a routes table whose line numbers are not the config's: its entry is named
+          // by the address or prefix each message quotes.
+          throw new UsageError(`${flags.config}: routes: ${routeMap ? err.detail.replace(/^line \d+: /, '') : err.message}`);
+        }
+      }
 
       const result = await analyze(inputs, {
         stdin: ctx.io.stdin,
         progress,
-        routesFile: flags.routes ?? (typeof cfg.routes === 'string' ? cfg.routes : undefined),
-        routeMap: typeof cfg.routes === 'object' ? cfg.routes : undefined,
+        routesFile,
+        routeMap,
         bucket: bucket as (typeof BUCKETS)[number] | undefined,
         prefixDigits,
         thresholds,
-        tz: tzOption(flags.tz ?? cfg.tz),
+        tz: tzOption(flags.tz) ?? cfg.tz,
         year,
         columnMap: { ...(cfg.map ?? {}), ...parsePairs('--map', flags.map) },
         callTimeoutMs: callTimeoutSec === undefined ? undefined : callTimeoutSec * 1000,
@@ -122,7 +138,7 @@ export function register(program: Command, ctx: CliContext): void {
 
       const color = ctx.io.isTTY && !out && !process.env.NO_COLOR;
       const text = await renderLazy(result, format, { color, by: flags.by ?? 'route' });
-      if (out) writeOut(out, text);
+      if (out) writeOut(out, text, outName);
       else ctx.io.stdout(text.endsWith('\n') ? text : text + '\n');
 
       for (const line of inputLines(result.inputs)) ctx.io.stderr(line);

@@ -20,22 +20,36 @@ export function timeOption(name: string, value: string | undefined): number | un
   return t;
 }
 
-/** Writes `--out`; a path that cannot be written is a usage error naming it (exit 2), not an internal one. */
-export function writeOut(path: string, text: string): void {
+/**
+ * The file `--out` names, or undefined for standard output: no `--out`, or `--out -` (as `-` is standard input
+ * among the inputs; a file named `-` is `--out ./-`).
+ */
+export function outFile(out: string | undefined): string | undefined {
+  return out === '-' ? undefined : out;
+}
+
+/**
+ * Writes `--out`; a path that cannot be written is a usage error naming it (exit 2), not an internal one.
+ * `name`: what the error names (`c.json: out` for a config file's value).
+ */
+export function writeOut(path: string, text: string, name = '--out'): void {
   try {
     writeFileSync(path, text);
   } catch (err) {
-    throw new UsageError(`--out ${path}: cannot write: ${readErrorText(err)}`);
+    throw new UsageError(`${name} ${path}: cannot write: ${readErrorText(err)}`);
   }
 }
 
-/** `--tz`: an IANA zone name or an offset from -14:59 to +14:59, checked before any input is read. */
-export function tzOption(value: string | undefined): string | undefined {
+/**
+ * `--tz`: an IANA zone name or an offset from -14:59 to +14:59, checked before any input is read. `name`: what
+ * the error names (`c.json: tz` for a config file's value).
+ */
+export function tzOption(value: string | undefined, name = '--tz'): string | undefined {
   if (value === undefined) return undefined;
   try {
     zoneConverter(value);
   } catch {
-    throw new UsageError(`--tz expects an IANA zone name (Europe/Moscow) or an offset (+03:00), not '${value}'`);
+    throw new UsageError(`${name} expects an IANA zone name (Europe/Moscow) or an offset (+03:00), not '${value}'`);
   }
   return value;
 }

@@ -3,13 +3,14 @@
  *
  * No network and no script: styles are inline, charts are inline SVG drawn here (svg.ts), tooltips are
  * `title` attributes, and a Content-Security-Policy meta tag (`default-src 'none'`) makes the browser refuse
- * anything else, should a string ever get through. Every text goes through `escapeHtml()`; attribute values
- * are always double-quoted; no event-handler attributes are written at all.
+ * anything else, should a string ever get through. Every text goes through `escapeHtmlText()` (which makes the
+ * bidirectional controls `�` too); attribute values are always double-quoted; no event-handler attributes are
+ * written at all.
  */
 import type { AnalysisResult, BucketMetrics, CodeShare, RouteMetrics } from '../analysis/result.js';
 import type { InputAccounting } from '../types.js';
 import { codeTooltip } from './codes.js';
-import { escapeHtml as e } from './escape.js';
+import { escapeHtmlText as e } from './escape.js';
 import {
   NONE, bucketLabel, byCount, bytes, codeLabel, delay, fasOf, inputTotals, int, pct, prefixesInOrder, routesWorstFirst, scopeLine, secs, signalNumber,
   spikesOf, topFailures, when, window,

@@ -35,7 +35,7 @@ export function render(result: AnalysisResult, format: ReportFormat, opts: Rende
 
 export { renderCsv, renderHtml, renderJson, renderMd, renderProm, renderTable };
 export { csvCell, csvRow } from './csv.js';
-export { escapeHtml } from './escape.js';
+export { escapeHtml, escapeHtmlText } from './escape.js';
 export { mdText } from './md.js';
 export { promLabelValue } from './prom.js';
 export { jsonText } from './json-text.js';

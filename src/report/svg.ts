@@ -3,10 +3,10 @@
  * background, all routes as a dashed reference and spike windows shaded), and the code mix as stacked bars.
  *
  * Plain SVG strings rather than a charting library: no dependency, a few kilobytes in the report, no script
- * (so the page keeps a script-free CSP), and every label passes through the same `escapeHtml()`.
+ * (so the page keeps a script-free CSP), and every label passes through the same `escapeHtmlText()` as the page.
  */
 import type { CodeShare, Spike } from '../analysis/result.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtmlText as escapeHtml } from './escape.js';
 import { codeLabel, int, pct, when, window } from './format.js';
 
 const f1 = (n: number) => (Math.round(n * 10) / 10).toString();

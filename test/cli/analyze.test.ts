@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,7 +75,7 @@ describe('sipscope analyze (in-process)', () => {
     const out = join(dir, 'r.json');
     const res = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--out', out, '--fail-on', 'asr<35', '--min-attempts', '1']);
     expect(res.code).toBe(3);
-    expect(res.err).toMatch(/--fail-on asr<35 \[beta\]: asr 0\.0 over 2 attempts/);
+    expect(res.err).toMatch(/--fail-on asr<35 \[beta\]: ASR 0\.0% < 35% over 2 attempts/);
     const written = JSON.parse(readFileSync(out, 'utf8')) as AnalysisResult;
     expect(written.failures).toHaveLength(1);
     const ok = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--fail-on', 'asr<35']);
@@ -103,7 +103,7 @@ describe('sipscope analyze (in-process)', () => {
     expect(res.code).toBe(2);
     const lines = res.err.split('\n').filter(Boolean);
     expect(lines[0]).toBe(`sipscope: ${junk}: not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export`);
-    expect(lines.slice(1).sort()).toEqual(['sipscope: --fail-on asr<99 [alpha]: asr 66.7 over 3 attempts', 'sipscope: --fail-on asr<99 [beta]: asr 0.0 over 2 attempts']);
+    expect(lines.slice(1).sort()).toEqual(['sipscope: --fail-on asr<99 [alpha]: ASR 66.7% < 99% over 3 attempts', 'sipscope: --fail-on asr<99 [beta]: ASR 0.0% < 99% over 2 attempts']);
     expect((JSON.parse(res.out) as AnalysisResult).failures).toHaveLength(2);
     // the same rules without the bad input: exit 3, the same rule lines
     const alone = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'json', '--fail-on', 'asr<99', '--min-attempts', '1']);
@@ -203,7 +203,7 @@ describe('sipscope analyze (in-process)', () => {
     expect(res.code).toBe(3);
     const lines = res.err.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe('sipscope: --fail-on asr<50 [v\uFFFD[31mred\uFFFD]0;title\uFFFD\uFFFDforged line\uFFFDgnp.exe]: asr 0.0 over 30 attempts');
+    expect(lines[0]).toBe('sipscope: --fail-on asr<50 [v\uFFFD[31mred\uFFFD]0;title\uFFFD\uFFFDforged line\uFFFDgnp.exe]: ASR 0.0% < 50% over 30 attempts');
   });
 
   it('reads a config file, and command-line options win over it', async () => {
@@ -221,12 +221,74 @@ describe('sipscope analyze (in-process)', () => {
 
   it('numbers in a config file get the options\' range checks (exit 2, one line naming the key)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
-    for (const [key, value] of [['year', 99999], ['prefixDigits', -3], ['callTimeoutSec', -5], ['minAttempts', 1.5]] as const) {
+    for (const [key, value, lo, hi] of [['year', 99999, 1970, 2200], ['prefixDigits', -3, 1, 15], ['callTimeoutSec', -5, 1, 604800], ['minAttempts', 1.5, 0, 1000000000]] as const) {
       const cfg = join(dir, `${key}.json`);
       writeFileSync(cfg, JSON.stringify({ [key]: value }));
       const res = await run(['analyze', fx('alpha-beta.pcap'), '--config', cfg, '--format', 'json']);
       expect(res.code, key).toBe(2);
-      expect(res.err, key).toMatch(new RegExp(`^sipscope: "${key}" in .*${key}\\.json must be a whole number from -?\\d+ to \\d+, not '${value}'\\n$`));
+      expect(res.err, key).toBe(`sipscope: ${cfg}: ${key} must be a whole number from ${lo} to ${hi}, not '${value}'\n`);
+    }
+  });
+
+  it('any bad value in a config file names the file and the key, not an option (exit 2, one line, before any input is read)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    writeFileSync(join(dir, 'bad-routes.csv'), 'match,route\n10.0.0.300,x\n');
+    for (const [key, value, message] of [
+      ['bucket', '2h', "bucket must be one of 5m, 15m, 1h, 1d, not '2h'"],
+      ['format', 'xml', "format must be one of table, json, csv, md, html, prom, not 'xml'"],
+      ['tz', 'Mars/Base', "tz expects an IANA zone name (Europe/Moscow) or an offset (+03:00), not 'Mars/Base'"],
+      ['failOn', 'asr<<3', "failOn: cannot read 'asr<<3' (e.g. asr<35, seer<60, ner<50, acd<30, pdd>8, spike, fas, unreadable)"],
+      ['failOn', 'pdd<3', "failOn: 'pdd<3': pdd rules break when the route's p95 PDD rises above the value: write pdd>3"],
+      ['thresholds', { spikeMinAtempts: 3 }, "thresholds: unknown threshold 'spikeMinAtempts' (known: "],
+      ['thresholds', { spikeMinAttempts: -3 }, "thresholds: threshold spikeMinAttempts must be a non-negative number, not '-3'"],
+      ['routes', { '10.0.0.1': 'a', '10.0.0.300': 'x' }, 'routes: "10.0.0.300" is not an IPv4/IPv6 address or CIDR'],
+      ['routes', 'bad-routes.csv', `routes: ${join(dir, 'bad-routes.csv')}: line 2: "10.0.0.300" is not an IPv4/IPv6 address or CIDR`],
+      ['routes', 'missing.csv', `routes: ${join(dir, 'missing.csv')}: cannot read routes file: no such file`],
+    ] as const) {
+      const cfg = join(dir, `${key}.json`);
+      writeFileSync(cfg, JSON.stringify({ [key]: value }));
+      const res = await run(['analyze', join(dir, 'no-such-input.pcap'), '--config', cfg]);
+      expect(res.code, key).toBe(2);
+      expect(res.out, key).toBe('');
+      expect(res.err.startsWith(`sipscope: ${cfg}: ${message}`), `${key}: ${res.err}`).toBe(true);
+      expect(res.err.split('\n').filter(Boolean), key).toHaveLength(1);
+    }
+    // an out that cannot be written: named as the config's key too
+    const cfg = join(dir, 'out.json');
+    writeFileSync(cfg, JSON.stringify({ out: 'no-such-folder/r.json' }));
+    const res = await run(['analyze', fx('alpha-beta.pcap'), '--config', cfg]);
+    expect(res.code).toBe(2);
+    expect(res.err).toBe(`sipscope: ${cfg}: out ${join(dir, 'no-such-folder/r.json')}: cannot write: no such file\n`);
+    // the same values given as options still name the options
+    expect((await run(['analyze', fx('alpha-beta.pcap'), '--tz', 'Mars/Base'])).err).toMatch(/^sipscope: --tz expects/);
+    expect((await run(['analyze', fx('alpha-beta.pcap'), '--fail-on', 'pdd<3'])).err).toMatch(/^sipscope: --fail-on: 'pdd<3'/);
+  });
+
+  it('--out - writes to standard output (analyze and flow), as "out": "-" in a config does; ./- is a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+    const plain = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'md']);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const dash = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'md', '--out', '-']);
+      expect(dash.code).toBe(0);
+      expect(dash.out).toBe(plain.out);
+      expect(existsSync(join(dir, '-'))).toBe(false);
+      writeFileSync(join(dir, 'c.json'), JSON.stringify({ out: '-', format: 'md' }));
+      const fromConfig = await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--config', join(dir, 'c.json')]);
+      expect(fromConfig.out).toBe(plain.out);
+      expect(existsSync(join(dir, '-'))).toBe(false);
+      const flowArgs = ['flow', fx('alpha-beta.pcap'), '--call-id', '5eed0000-alpha@10.0.0.1', '--format', 'md'];
+      const flow = await run(flowArgs);
+      expect(flow.code).toBe(0);
+      expect(flow.out.length).toBeGreaterThan(100);
+      expect((await run([...flowArgs, '--out', '-'])).out).toBe(flow.out);
+      expect(existsSync(join(dir, '-'))).toBe(false);
+      // a file named "-" is still written when asked for as ./-
+      expect((await run(['analyze', fx('alpha-beta.pcap'), '--routes', ROUTES, '--format', 'md', '--out', './-'])).out).toBe('');
+      expect(readFileSync(join(dir, '-'), 'utf8')).toBe(plain.out);
+    } finally {
+      process.chdir(cwd);
     }
   });
 });

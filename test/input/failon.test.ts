@@ -35,6 +35,46 @@ describe('--fail-on', () => {
     expect(evaluateFailOn(result([route('a', 100, 0.5)]), parseFailOn('pdd>8'), 1)).toHaveLength(1);
     expect(evaluateFailOn(result([route('a', 100, 0.5)]), parseFailOn('pdd>10'), 1)).toHaveLength(0);
   });
+  it('the detail shows the measured value past the threshold, in its unit, on the metric\'s own base', () => {
+    const detail = (spec: string, r: RouteMetrics): string[] => evaluateFailOn(result([r]), parseFailOn(spec), 1).map((x) => x.detail);
+    // p95 of 7.6475 s against 7.6: two decimals, or it would read "7.6 > 7.6"; over the setups it rests on
+    const pdd = route('a', 944, 0.5, { pddSuccess: { ...q, count: 548, medianMs: 3990, p95Ms: 7647.5 } });
+    expect(detail('pdd>7.6', pdd)).toEqual(['p95 PDD 7.65 s > 7.6 s over 548 successful setups']);
+    expect(detail('pdd>7', pdd)).toEqual(['p95 PDD 7.6 s > 7 s over 548 successful setups']);
+    expect(detail('pdd>7.647', pdd)).toEqual(['p95 PDD 7.6475 s > 7.647 s over 548 successful setups']);
+    // never fewer decimals than the threshold: 7.6502 against 7.65 is not "7.7"
+    expect(detail('pdd>7.65', route('a', 944, 0.5, { pddSuccess: { ...q, count: 548, medianMs: 3990, p95Ms: 7650.2 } }))).toEqual(['p95 PDD 7.6502 s > 7.65 s over 548 successful setups']);
+    // ASR on the attempts; 34.99 % against 35 is not "35.0 < 35"
+    expect(detail('asr<35', route('a', 10_000, 0.3499))).toEqual(['ASR 34.99% < 35% over 10000 attempts']);
+    expect(detail('asr<35', route('a', 944, 0.2))).toEqual(['ASR 20.0% < 35% over 944 attempts']);
+    expect(detail('ner<95', route('a', 944, 0.5))).toEqual(['NER 90.0% < 95% over 944 attempts']);
+    // SEER: attempts less those ending in 3xx (RFC 6076 §4.7)
+    expect(detail('seer<95', route('a', 944, 0.5, { codes: { '200': 472, '302': 40, '486': 400, '503': 32 } }))).toEqual(['SEER 90.0% < 95% over 904 attempts not ending in 3xx (of 944)']);
+    expect(detail('seer<95', route('a', 944, 0.5, { codes: { '200': 472, '486': 472 } }))).toEqual(['SEER 90.0% < 95% over 944 attempts']);
+    // ACD: the mean of the answered calls with a known duration
+    expect(detail('acd<120.05', route('a', 944, 0.5))).toEqual(['ACD 120.00 s < 120.05 s, the mean over the answered calls with a known duration (472 answered)']);
+  });
+  it.each([
+    ['asr>45', /'asr>45': asr rules break when the route's ASR falls below the value: write asr<45/],
+    ['seer>1', /write seer<1$/],
+    ['ner > 3', /write ner<3$/],
+    ['acd>60', /write acd<60$/],
+    ['pdd<2', /'pdd<2': pdd rules break when the route's p95 PDD rises above the value: write pdd>2/],
+    ['asr<0x10', /cannot read 'asr<0x10'/],
+    ['asr<1e1', /cannot read/],
+    ['asr<35%', /cannot read/],
+    ['asr<-5', /cannot read/],
+    ['asr<150', /asr is a percentage, from 0 to 100/],
+    ['acd<>3', /cannot read/],
+    ['constructor<3', /cannot read/],
+  ])('refuses the undocumented form %j with a usage error that says what to write', (spec, message) => {
+    expect(() => parseFailOn(spec)).toThrow(UsageError);
+    expect(() => parseFailOn(spec)).toThrow(message);
+  });
+  it('reads plain decimal values, and names the config key when the rule came from a config file', () => {
+    expect(parseFailOn('asr<35.5,acd<.5,pdd>8').map((r) => (r.kind === 'metric' ? r.value : NaN))).toEqual([35.5, 0.5, 8]);
+    expect(() => parseFailOn('asr>1', 'c.json: failOn')).toThrow(/^c\.json: failOn: 'asr>1'/);
+  });
   it('spike and fas break only when present/flagged', () => {
     const base = result([route('a', 100, 0.5)]);
     expect(evaluateFailOn(base, parseFailOn('spike,fas'), 1)).toEqual([]);

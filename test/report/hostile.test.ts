@@ -2,12 +2,16 @@
  * Attacker-controlled strings (route names, reason phrases, User-Agents, Call-IDs, file names and display
  * numbers come from the wire or from files) must come out inert in every format.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/result.js';
 import { csvCell, csvRow } from '../../src/report/csv.js';
-import { escapeHtml } from '../../src/report/escape.js';
+import { escapeHtml, escapeHtmlText } from '../../src/report/escape.js';
+import { printable } from '../../src/printable.js';
+import { analyze } from '../../src/pipeline.js';
 import { jsonText } from '../../src/report/json-text.js';
 import { promLabelValue } from '../../src/report/prom.js';
 import { CSP } from '../../src/report/html.js';
@@ -63,6 +67,62 @@ describe('HTML', () => {
     expect(html).not.toMatch(/<(script|link|img|iframe|object|embed|base|form)\b/i);
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     expect(style).not.toMatch(/url\(|@import/i);
+  });
+});
+
+/** Every bidirectional control `printable` replaces (the overrides, embeddings, isolates and marks). */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const BIDI_ALL = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+/** Times, enumerations and names the renderer reads rather than shows: left as they are. */
+const NOT_TEXT = new Set(['start', 'end', 'busyAt', 'answeredAt', 'generatedAt', 'since', 'until', 'format', 'unit', 'compressed', 'id', 'name', 'version']);
+
+/** The result with every shown string (routes, prefixes, Call-IDs, callees, file names, details, notes…) wrapped in bidi controls. */
+function withBidi<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (NOT_TEXT.has(key) ? value : `\u202e${value}${BIDI_ALL}`) as T;
+  if (Array.isArray(value)) return value.map((v) => withBidi(v, key)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withBidi(v, k)])) as T;
+  return value;
+}
+
+describe('HTML: bidirectional controls', () => {
+  it('escapeHtmlText makes each of them U+FFFD, as printable does; escapeHtml keeps them (for a page that isolates them)', () => {
+    for (const ch of BIDI_ALL) {
+      expect(escapeHtmlText(`a${ch}b`), ch.charCodeAt(0).toString(16)).toBe('a\uFFFDb');
+      expect(escapeHtmlText(`a${ch}b`)).toBe(escapeHtml(printable(`a${ch}b`)));
+      expect(escapeHtml(`a${ch}b`)).toBe(`a${ch}b`);
+    }
+    // otherwise the same escaping: entities, C0 but tab and line ends, DEL, C1; other text untouched
+    expect(escapeHtmlText('<a\u001b\t\n\u009b"\u2067é\u200b')).toBe('&lt;a\uFFFD\t\n\uFFFD&quot;\uFFFDé\u200b');
+  });
+
+  it('none reaches the report from any string: titles, tables, tooltips, chart labels, Call-IDs, file names', () => {
+    const evil = withBidi(hostile);
+    expect(evil.routes[0]!.route).toBe(`\u202e${hostile.routes[0]!.route}${BIDI_ALL}`);
+    const html = render(evil, 'html');
+    expect(html).not.toMatch(BIDI);
+    // the strings are still shown, with U+FFFD where each control was
+    expect(html).toContain('\uFFFD@SUM(A1)\t' + 'x' + '\uFFFD'.repeat(12));
+    expect(html).toContain(`<title>\uFFFD`);
+    expect(html).toMatch(/<svg class="chart"[^>]*aria-label="ASR over time on \uFFFD/);
+  });
+
+  it('a CDR whose trunk names, callee numbers and Call-IDs carry them gives a report without any', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipscope-bidi-'));
+    const csv = join(dir, 'bidi.csv');
+    // vendor-b written as U+202E + "a-rodnev": a browser would show "vendor-a", with vendor-b's busy spike
+    const rows = ['Call ID,Setup Time,Connect Time,DNIS,Vendor,SIP Code,Duration,PDD ms'];
+    for (let i = 0; i < 120; i++) {
+      const t = `2024-03-05 ${String(6 + Math.floor(i / 20)).padStart(2, '0')}:${String((i * 3) % 60).padStart(2, '0')}:00`;
+      const b = i % 2 === 1;
+      const busy = b && i >= 60 && i < 100;
+      rows.push(`${BIDI_ALL[i % 12]}${i}@10.0.0.1,${t},${busy ? '' : t},${BIDI_ALL[(i + 3) % 12]}7495${i},${b ? '\u202ea-rodnev' : 'vendor-a'},${busy ? 486 : 200},${busy ? 0 : 30},2000`);
+    }
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const result = await analyze([csv], { prefixDigits: 4 });
+    expect(result.routes.map((r) => r.route).sort()).toEqual(['vendor-a', '\u202ea-rodnev']);
+    const html = render(result, 'html');
+    expect(html).not.toMatch(BIDI);
+    expect(html).toContain('\uFFFDa-rodnev');
   });
 });
 
