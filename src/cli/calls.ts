@@ -4,6 +4,8 @@ import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
 import { jsonText } from '../report/json-text.js';
 import { collectList, intOption, parsePairs, timeOption, tzOption } from './options.js';
+import { NO_INVITE_NOTE, type InputAccounting } from '../types.js';
+import type { CallRow } from '../postmortem/calls.js';
 
 interface CallsFlags {
   route?: string;
@@ -18,6 +20,13 @@ interface CallsFlags {
   tz?: string;
   year?: string;
   map?: string[];
+}
+
+/** Calls whose end an input showed without their INVITE (the tracker's notes, as `analyze` counts them). */
+function noInviteCount(inputs: readonly InputAccounting[]): number {
+  let n = 0;
+  for (const a of inputs) for (const note of a.notes) if (note.indexOf(NO_INVITE_NOTE) > 0) n += Number.parseInt(note, 10) || 0;
+  return n;
 }
 
 /** By start; calls with no time last, in the order they came. */
@@ -45,30 +54,32 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--year <yyyy>', 'year for log stamps that have none')
     .addHelpText('after', '\nExamples:\n  sipscope calls capture.pcap --code 486\n  sipscope calls /var/log/asterisk/full --number 7495 --format csv > calls.csv\n')
     .action(async (inputs: string[], flags: CallsFlags) => {
-      const { makeFilter, parseCodeFilter, callRow, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
+      const { makeFilter, parseCodeFilter, CallRows, callsTable, csvHeader, csvCallRow } = await import('../postmortem/calls.js');
       const { specsOf, readAll } = await import('../postmortem/collect.js');
       if (flags.code !== undefined && !parseCodeFilter(flags.code)) throw new UsageError(`--code expects a code (486), a class (4xx), or none (0) for no final response, not '${flags.code}'`);
+      // an empty --number would match every call: a usage slip (an unset shell variable), not a filter
+      if (flags.number !== undefined && flags.number.trim() === '') throw new UsageError(`--number expects digits or text to find in the caller or the callee, not '${flags.number}'`);
       const filter = makeFilter({ route: flags.route, code: flags.code, number: flags.number, since: timeOption('--since', flags.since), until: timeOption('--until', flags.until) });
       const limit = intOption('--limit', flags.limit, 1, 1e9) ?? Infinity;
       const callTimeout = intOption('--call-timeout', flags.callTimeout, 1, 86400 * 7);
       const specs = await specsOf(inputs);
       const io = ctx.io;
-      const rows: ReturnType<typeof callRow>[] = [];
+      const rows: CallRow[] = [];
       let n = 0;
       if (flags.format === 'csv') io.stdout(csvHeader());
       if (flags.format === 'json') io.stdout('[');
+      // who hung up is decided across the hops and legs of a call (a B2BUA that ended them all): rows of answered
+      // calls wait a little for the rest of their call
+      const calls = new CallRows((row, r) => {
+        if (n >= limit || !filter(r)) return;
+        if (flags.format === 'csv') io.stdout(csvCallRow(row));
+        else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + jsonText(JSON.stringify(row)));
+        else rows.push(row);
+        n++;
+      });
       const accounting = await readAll(
         specs,
-        {
-          record: (r) => {
-            if (n >= limit || !filter(r)) return;
-            const row = callRow(r);
-            if (flags.format === 'csv') io.stdout(csvCallRow(row));
-            else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + jsonText(JSON.stringify(row)));
-            else rows.push(row);
-            n++;
-          },
-        },
+        { record: (r) => calls.add(r) },
         {
           stdin: io.stdin,
           routesFile: flags.routes,
@@ -78,12 +89,25 @@ export function register(program: Command, ctx: CliContext): void {
           year: intOption('--year', flags.year, 1970, 2200),
         },
       );
+      calls.end();
       if (flags.format === 'json') io.stdout(n ? '\n]\n' : ']\n');
       if (flags.format === 'table') {
         rows.sort(byStart);
-        io.stdout(rows.length ? callsTable(rows) : 'No call attempts matched.\n');
+        if (rows.length) io.stdout(callsTable(rows));
+        // an input that could not be read is not one without calls: say what the sentence covers, or nothing when
+        // nothing was read at all (the errors below say why)
+        else if (accounting.some((a) => a.error)) {
+          if (!accounting.every((a) => a.error && a.read === 0)) io.stdout('No call attempts matched in what could be read.\n');
+        } else io.stdout('No call attempts matched.\n');
       }
       for (const line of inputLines(accounting)) io.stderr(line);
+      const orphans = noInviteCount(accounting);
+      if (orphans > 0) {
+        io.stderr(
+          `sipscope: ${orphans} call${orphans === 1 ? '' : 's'} ended without ${orphans === 1 ? 'its' : 'their'} INVITE in the input (it began after the INVITE was sent): ` +
+            `no row for ${orphans === 1 ? 'it' : 'them'}; \`sipscope flow --call-id\` shows ${orphans === 1 ? 'its' : 'their'} messages\n`,
+        );
+      }
       if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;
     });
 }

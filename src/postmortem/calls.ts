@@ -6,7 +6,7 @@ import { describeCode } from '../catalogue/index.js';
 import { csvRow } from '../report/csv.js';
 import { flagNames, type CallRecord } from '../types.js';
 import { printable } from '../printable.js';
-import { digitsOf } from './legs.js';
+import { digitsOf, LEG_WINDOW_MS, sameNumber } from './legs.js';
 
 export interface CallFilter {
   route?: string;
@@ -31,7 +31,12 @@ export interface CallRow {
   pddMs: number | null;
   answered: boolean;
   durationSec: number | null;
-  hangup: string | null;
+  /**
+   * Who ended an answered call: `caller` or `callee` (who sent the BYE, or whose hangup the log names), `proxy`
+   * (a proxy, B2BUA or SBC between them began the BYE on every hop or leg of the call: neither party hung up),
+   * `unknown`; null when the call was never answered or its end is not in the data.
+   */
+  hangup: 'caller' | 'callee' | 'proxy' | 'unknown' | null;
   flags: string[];
   callId: string;
   source: string;
@@ -79,8 +84,13 @@ export function makeFilter(f: CallFilter): (r: CallRecord) => boolean {
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
-export function callRow(r: CallRecord): CallRow {
+/**
+ * The row of a record. `proxyEnded`: the hops or legs of its call were all ended by the proxy or B2BUA between
+ * the parties (`CallRows` finds that).
+ */
+export function callRow(r: CallRecord, proxyEnded = false): CallRow {
   const d = r.finalCode !== undefined ? describeCode(r.finalCode, r.finalReason) : undefined;
+  const answered = r.answer !== undefined || (r.finalCode !== undefined && r.finalCode >= 200 && r.finalCode < 300);
   return {
     start: Number.isFinite(r.start) ? new Date(r.start).toISOString() : null,
     route: r.route,
@@ -90,9 +100,11 @@ export function callRow(r: CallRecord): CallRow {
     reason: r.finalReason ?? null,
     meaning: d ? (d.variant?.reason ?? d.reason) : null,
     pddMs: r.pdd !== undefined ? Math.round(r.pdd) : null,
-    answered: r.answer !== undefined || (r.finalCode !== undefined && r.finalCode >= 200 && r.finalCode < 300),
+    answered,
     durationSec: r.duration !== undefined ? round1(r.duration / 1000) : null,
-    hangup: r.disconnectedBy ?? null,
+    // Who hung up only means something once the call was answered: a source may say who ended an attempt that
+    // failed (an Asterisk log's Dial outcome), which is not a hang-up.
+    hangup: !answered ? null : proxyEnded ? 'proxy' : (r.disconnectedBy ?? null),
     flags: flagNames(r.flags),
     callId: r.callId,
     source: r.source.file + (r.source.packet ? `#${r.source.packet}` : r.source.line ? `:${r.source.line}` : ''),
@@ -109,7 +121,10 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }
 
-/** A plain-text table (no colours), wire strings sanitised and clipped. */
+/** Longest Call-ID the table shows whole: real ones are far shorter (pjsip's base64 ids are 44 characters). */
+const CALL_ID_MAX = 256;
+
+/** A plain-text table (no colours), wire strings sanitised and clipped (not the Call-ID). */
 export function callsTable(rows: readonly CallRow[]): string {
   const head = ['start', 'route', 'caller', 'callee', 'final', 'PDD s', 'answer', 'dur s', 'hangup', 'flags', 'Call-ID'];
   const body = rows.map((c) => [
@@ -123,9 +138,158 @@ export function callsTable(rows: readonly CallRow[]): string {
     c.durationSec === null ? '' : c.durationSec.toFixed(1),
     c.hangup ?? '',
     c.flags.join(','),
-    clip(printable(c.callId), 40),
+    // whole (the last column: its width costs nothing), for `flow --call-id`; only a hostile one is cut (and
+    // flow takes a unique prefix of it)
+    clip(printable(c.callId), CALL_ID_MAX),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+}
+
+// ── who ended a call across its hops and legs ──────────────────────────────────────────────────────────
+
+/**
+ * How far apart (ms) the BYEs of one call's hops or legs may be and still be one teardown by the proxy or B2BUA
+ * between them: it may wait out one BYE's transaction (64·T1) before it sends the next.
+ */
+export const TEARDOWN_SPREAD_MS = 32_000;
+/**
+ * How long (input time after its end) an answered row waits for the rest of its call: the spread, and as long
+ * again for the capture tracker to give up on a BYE's final response before it emits the record, and its sweep.
+ */
+const HOLD_MS = 2 * TEARDOWN_SPREAD_MS + 10_000;
+
+interface Held {
+  r: CallRecord;
+  /** The address that sent the BYE on this hop. */
+  bye: string;
+  /** Decided with another row of its call: `true` when the proxy or B2BUA between the parties ended them all. */
+  proxyEnded?: boolean;
+}
+
+/** A callee number's last six digits (the shortest suffix `sameNumber` compares), else the text: an index key. */
+function numberKey(n: string | undefined): string | undefined {
+  const d = digitsOf(n);
+  return d !== undefined ? d.slice(-6) : n;
+}
+
+/**
+ * Turns records into rows, deciding `hangup` across the hops and legs of a call. One hop (or one leg of a
+ * B2BUA) only knows which of its two ends sent the BYE; when the proxy or B2BUA between the parties ended
+ * every hop or leg itself, it is the "callee" of the first hop and the "caller" of the next, and neither party
+ * hung up. Such rows say `proxy`, as `flow` diagnoses `dropped`.
+ *
+ * Hops of one call are the records of one Call-ID on other hops that share an address; legs are other Call-IDs
+ * linked as `flow` links them by numbers (same caller and callee, INVITEs at most 5 s apart, not on the same
+ * hop; X- correlation headers are not in the records). The rows of answered calls ended by a BYE wait, in input
+ * time, until the other hops and legs have ended too (HOLD_MS past their end); every other row goes out at
+ * once. Memory: the answered calls that ended within the last HOLD_MS of each input.
+ */
+export class CallRows {
+  /** Waiting rows per input file, in the order they came (about the order of their ends). */
+  private readonly queues = new Map<string, { items: Held[]; head: number }>();
+  /** Input time per file: the latest end (or start) of its records. */
+  private readonly clock = new Map<string, number>();
+  private readonly byCallId = new Map<string, Held[]>();
+  private readonly byCallee = new Map<string, Held[]>();
+
+  constructor(private readonly out: (row: CallRow, r: CallRecord) => void) {}
+
+  add(r: CallRecord): void {
+    const file = r.source.file;
+    const t = Number.isFinite(r.end) ? r.end! : r.start;
+    if (Number.isFinite(t) && t > (this.clock.get(file) ?? -Infinity)) this.clock.set(file, t);
+    const by = r.disconnectedBy;
+    if (r.answer !== undefined && Number.isFinite(r.end) && r.srcAddr !== undefined && r.dstAddr !== undefined && (by === 'caller' || by === 'callee')) {
+      const h: Held = { r, bye: by === 'caller' ? r.srcAddr : r.dstAddr };
+      let q = this.queues.get(file);
+      if (!q) this.queues.set(file, (q = { items: [], head: 0 }));
+      q.items.push(h);
+      push(this.byCallId, r.callId, h);
+      const k = numberKey(r.callee);
+      if (k !== undefined) push(this.byCallee, k, h);
+    } else this.out(callRow(r), r);
+    this.flush(file, false);
+  }
+
+  /** The inputs are read: every waiting row goes out. */
+  end(): void {
+    for (const file of this.queues.keys()) this.flush(file, true);
+  }
+
+  private flush(file: string, all: boolean): void {
+    const q = this.queues.get(file);
+    if (!q) return;
+    const now = this.clock.get(file) ?? -Infinity;
+    while (q.head < q.items.length) {
+      const h = q.items[q.head]!;
+      if (!all && now < h.r.end! + HOLD_MS) break;
+      q.items[q.head++] = undefined as unknown as Held;
+      this.emit(h);
+    }
+    if (q.head >= 1024 && q.head * 2 >= q.items.length) {
+      q.items = q.items.slice(q.head);
+      q.head = 0;
+    }
+  }
+
+  private emit(h: Held): void {
+    if (h.proxyEnded === undefined) {
+      const group = [h, ...this.linked(h)];
+      const ended = proxyEnded(group);
+      for (const g of group) g.proxyEnded = ended;
+    }
+    drop(this.byCallId, h.r.callId, h);
+    const k = numberKey(h.r.callee);
+    if (k !== undefined) drop(this.byCallee, k, h);
+    this.out(callRow(h.r, h.proxyEnded), h.r);
+  }
+
+  /** The waiting rows of the same call: its other hops, and its other legs (by numbers). */
+  private linked(h: Held): Held[] {
+    const r = h.r;
+    const out: Held[] = [];
+    const near = (x: Held): boolean => x !== h && Math.abs(x.r.end! - r.end!) <= TEARDOWN_SPREAD_MS;
+    for (const x of this.byCallId.get(r.callId) ?? []) {
+      const o = x.r;
+      const otherHop = o.srcAddr !== r.srcAddr || o.dstAddr !== r.dstAddr;
+      const shared = o.srcAddr === r.dstAddr || o.dstAddr === r.srcAddr || o.srcAddr === r.srcAddr || o.dstAddr === r.dstAddr;
+      if (near(x) && otherHop && shared) out.push(x);
+    }
+    const k = numberKey(r.callee);
+    for (const x of k === undefined ? [] : (this.byCallee.get(k) ?? [])) {
+      const o = x.r;
+      if (o.callId === r.callId || !near(x)) continue;
+      // as LegIndex.linked: the same two addresses are a redial of the caller, not the B2BUA's other side
+      const sameHop = o.srcAddr === r.srcAddr && o.dstAddr === r.dstAddr;
+      if (!sameHop && Math.abs(o.start - r.start) <= LEG_WINDOW_MS && sameNumber(r.callee, o.callee) && sameNumber(r.caller, o.caller)) out.push(x);
+    }
+    return out;
+  }
+}
+
+/**
+ * Every hop or leg's BYE came from one address that is on each of their INVITE hops, receiving the INVITE on
+ * one (the caller's side) and sending it on another (the callee's side): the proxy or B2BUA between the parties.
+ */
+function proxyEnded(group: readonly Held[]): boolean {
+  if (group.length < 2) return false;
+  const m = group[0]!.bye;
+  if (!group.every((g) => g.bye === m && (g.r.srcAddr === m || g.r.dstAddr === m))) return false;
+  return group.some((g) => g.r.dstAddr === m) && group.some((g) => g.r.srcAddr === m);
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const l = map.get(k);
+  if (l) l.push(v);
+  else map.set(k, [v]);
+}
+
+function drop<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const l = map.get(k);
+  if (!l) return;
+  const i = l.indexOf(v);
+  if (i >= 0) l.splice(i, 1);
+  if (l.length === 0) map.delete(k);
 }

@@ -8,6 +8,7 @@ import { readInputs, resolveRoutes, type ReadOptions } from '../pipeline.js';
 import type { Text } from '../catalogue/index.js';
 import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
 import { LegIndex, type LinkedLeg } from './legs.js';
+import { CallIdMatcher, callIdPrefix } from './call-id.js';
 
 export interface PostmortemReadOptions extends ReadOptions {
   routesFile?: string;
@@ -41,6 +42,19 @@ export interface CollectedCall {
   inputs: InputAccounting[];
   /** Why legs could not be linked (standard input is read once), in both languages. */
   note?: Text;
+  /**
+   * The whole Call-ID taken for the asked one, when that matched none exactly: the asked one without its `…`,
+   * or the only Call-ID it is the start of.
+   */
+  resolved?: string;
+  /**
+   * When nothing matched: the Call-IDs the asked one is the start of (several: it was not unique), up to
+   * NEAR_MAX, and `moreStarting` when there are more than those.
+   */
+  starting?: string[];
+  moreStarting?: boolean;
+  /** When nothing matched: Call-IDs close to the asked one (case, a substring, a typo), best first, up to NEAR_MAX. */
+  near?: string[];
 }
 
 /** Capture order within one input; by time across inputs (stable). */
@@ -57,35 +71,77 @@ function ordered(ms: SipMessage[]): SipMessage[] {
  */
 export async function collectCall(
   specs: readonly InputSpec[],
-  callId: string,
+  asked: string,
   opts: PostmortemReadOptions & { link?: boolean },
 ): Promise<CollectedCall> {
   const index = new LegIndex();
-  const mine: CallLeg = { callId, by: 'self', messages: [], records: [] };
+  // blanks picked up with a copy from the terminal are no part of a Call-ID
+  const callId = asked.trim();
+  let mine: CallLeg = { callId, by: 'self', messages: [], records: [] };
   const link = opts.link !== false;
+  // Not found as given: the same without a trailing `…` (copied from a clipped table), else the only Call-ID it
+  // is the start of. Their messages are kept while they can still be the one (one prefix match at most).
+  const matcher = new CallIdMatcher(callId);
+  const stripped = callIdPrefix(callId);
+  const bare: CallLeg | undefined = stripped !== callId && stripped !== '' ? { callId: stripped, by: 'self', messages: [], records: [] } : undefined;
+  let only: CallLeg | undefined;
+  let several = false;
+  const candidate = (id: string): CallLeg | undefined => {
+    if (id === bare?.callId) return bare;
+    if (!matcher.see(id) || several) return undefined;
+    if (only === undefined) only = { callId: id, by: 'self', messages: [], records: [] };
+    else if (only.callId !== id) {
+      several = true;
+      only = undefined;
+    }
+    return only;
+  };
   const inputs = await readAll(
     specs,
     {
       record: (r) => {
         if (r.callId === callId) mine.records.push(r);
+        else candidate(r.callId)?.records.push(r);
       },
       message: (m) => {
         if (m.callId === callId) mine.messages.push(m);
+        else candidate(m.callId)?.messages.push(m);
         if (link) index.add(m);
       },
     },
     opts,
   );
+  const found = (l: CallLeg | undefined): boolean => l !== undefined && (l.messages.length > 0 || l.records.length > 0);
+  let resolved: string | undefined;
+  if (!found(mine)) {
+    const other = found(bare) ? bare : found(only) ? only : undefined;
+    if (other) {
+      mine = other;
+      resolved = other.callId;
+    }
+  }
+  const named = resolved !== undefined ? { resolved } : {};
+  if (!found(mine)) {
+    const near = matcher.closeMatches().filter((id) => !matcher.starting.includes(id));
+    return {
+      legs: [mine],
+      inputs,
+      ...(matcher.starting.length ? { starting: matcher.starting } : {}),
+      ...(matcher.startingMore ? { moreStarting: true } : {}),
+      ...(near.length ? { near } : {}),
+    };
+  }
   mine.messages = ordered(mine.messages);
   const legs: CallLeg[] = [mine];
-  if (!link) return { legs, inputs };
-  const linked = index.linked(callId);
-  if (linked.length === 0) return { legs, inputs };
+  if (!link) return { legs, inputs, ...named };
+  const linked = index.linked(mine.callId);
+  if (linked.length === 0) return { legs, inputs, ...named };
   if (specs.some((s) => s.path === '-')) {
     const n = linked.length;
     return {
       legs,
       inputs,
+      ...named,
       note: {
         en: `${n} linked ${n === 1 ? 'leg' : 'legs'} found but standard input cannot be read twice: give the capture as a file to see them`,
         ru: `найдено связанных плеч: ${n}, но стандартный ввод нельзя прочитать дважды: чтобы их увидеть, передайте запись файлом`,
@@ -105,5 +161,5 @@ export async function collectCall(
     l.messages = ordered(l.messages);
     legs.push(l);
   }
-  return { legs, inputs };
+  return { legs, inputs, ...named };
 }

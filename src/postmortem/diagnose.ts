@@ -53,7 +53,10 @@ export interface Diagnosis {
   hint?: Hint;
 }
 
-/** RFC 3261 T1 and the 64·T1 timers (B, F, H): a 200 OK is retransmitted until then without an ACK. */
+/**
+ * RFC 3261 T1, and 64·T1: the limit of timers B, F and H, and how long a UAS retransmits a 200 OK that gets
+ * no ACK before it ends the session (§13.3.1.4).
+ */
 export const T1_MS = 500;
 export const TIMER_H_MS = 64 * T1_MS;
 
@@ -162,11 +165,34 @@ const NO_ROUTE_CODES = new Set([404, 484, 604]);
 const QUOTA_WORDS = ['quota', 'limit', 'cps', 'capacity', 'overload', 'too many'];
 const ROUTE_WORDS = ['route', 'routing', 'destination', 'not allowed', 'forbidden destination', 'no gateway'];
 
+/** The outer parties of a call whose legs a B2BUA links (each leg with a Call-ID of its own), and the B2BUA between them. */
+export interface LinkedParties {
+  /** The address that sent the first INVITE toward the B2BUA. */
+  caller: string;
+  /** The address that answered the B2BUA's INVITE on the far leg. */
+  callee: string;
+  /** The B2BUA: the address every leg's INVITE hop shares. */
+  middle: string;
+}
+
+export interface DiagnoseOptions {
+  /**
+   * The leg is one of several linked legs that `linkedTeardown` found ended by the B2BUA: its BYE is judged
+   * against the call's outer parties (a BYE from the B2BUA is no party's), not this leg's two ends.
+   */
+  parties?: LinkedParties;
+  /**
+   * Another leg carries the diagnosis that the B2BUA tore the call down: on this one, that alone is not said again
+   * (what else its BYE shows, a cause or a limit, still is).
+   */
+  quietMiddle?: boolean;
+}
+
 /**
  * Diagnoses one call. `messages` are the call's SIP messages in capture order (all hops of its Call-ID, or
  * all legs); `records` the call records of the same Call-ID, when known (for RTP).
  */
-export function diagnose(messages: readonly SipMessage[], records: CallRecord | readonly CallRecord[] = []): Diagnosis[] {
+export function diagnose(messages: readonly SipMessage[], records: CallRecord | readonly CallRecord[] = [], opts: DiagnoseOptions = {}): Diagnosis[] {
   const recs: readonly CallRecord[] = Array.isArray(records) ? records : [records as CallRecord];
   const out: Diagnosis[] = [];
   const list = messages;
@@ -254,25 +280,40 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   const challenges = all((m) => !m.isRequest && (m.status === 401 || m.status === 407));
   if (challenges.length) {
     const stale = challenges.filter((i) => isStale(list[i]!));
-    const f403 = idx((m) => !m.isRequest && m.status === 403, challenges[0]!);
+    const is2xx = (m: SipMessage): boolean => !m.isRequest && (m.status ?? 0) >= 200 && (m.status ?? 0) < 300;
+    const last = challenges[challenges.length - 1]!;
+    const succeeded = idx(is2xx, last) >= 0;
+    // The last round of authentication: the challenges after the last success before the final challenge (a
+    // REGISTER Call-ID that failed once, then registered, then failed again is judged on its last round; an old
+    // 403 that a later success followed explains nothing).
+    let okBefore = -1;
+    for (let i = last - 1; i >= 0; i--) {
+      if (is2xx(list[i]!)) {
+        okBefore = i;
+        break;
+      }
+    }
+    const round = challenges.filter((i) => i > okBefore);
+    const f403 = idx((m) => !m.isRequest && m.status === 403, round[0]!);
     // distinct transactions challenged (CSeq + method): the retried request was challenged again
-    const keys = new Set(challenges.map((i) => `${list[i]!.cseqMethod} ${list[i]!.cseq}`));
+    const keys = new Set(round.map((i) => `${list[i]!.cseqMethod} ${list[i]!.cseq}`));
     const repeated = keys.size >= 2;
-    const succeeded = idx((m) => !m.isRequest && (m.status ?? 0) >= 200 && (m.status ?? 0) < 300, challenges[challenges.length - 1]!) >= 0;
     if (stale.length) {
       out.push({
         id: 'stale-nonce',
         severity: succeeded ? 'info' : 'warning',
         text: {
           en: 'The server rejected the digest nonce as stale: the client answered an expired challenge. Check the device clock (NTP), the digest algorithm, and anything replaying old requests.',
-          ru: 'Сервер отверг nonce дайджеста как устаревший: клиент ответил на истёкший вызов. Проверьте часы устройства (NTP), алгоритм дайджеста и то, что повторяет старые запросы.',
+          ru: 'Сервер отверг nonce дайджеста как устаревший: клиент ответил на устаревший запрос аутентификации (challenge). Проверьте часы устройства (NTP), алгоритм дайджеста и не отправляет ли что-то повторно старые запросы.',
         },
         evidence: stale.map((i) => ev(list, i, { en: 'stale nonce', ru: 'устаревший nonce' })),
         hint: hintOf('stale-nonce'),
       });
     }
     if ((f403 >= 0 || repeated) && !succeeded) {
-      const evidence = challenges.slice(0, 3).map((i) => ev(list, i, { en: 'challenge', ru: 'запрос аутентификации' }));
+      // in message order: the challenges that led to the 403 (the last three before it), or the round's first three
+      const cited = f403 >= 0 ? round.filter((i) => i < f403).slice(-3) : round.slice(0, 3);
+      const evidence = cited.map((i) => ev(list, i, { en: 'challenge', ru: 'запрос аутентификации' }));
       if (f403 >= 0) evidence.push(ev(list, f403, { en: 'credentials refused', ru: 'учётные данные отвергнуты' }));
       out.push({
         id: 'auth-failed',
@@ -282,7 +323,9 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
             (f403 >= 0 ? 'The request was challenged and then refused with 403' : `The request was challenged ${keys.size} times: the credentials sent were not accepted`) +
             ': wrong user name, password or realm (they are case-sensitive), or an account not allowed from this address.',
           ru:
-            (f403 >= 0 ? 'Запрос получил вызов аутентификации и затем отказ 403' : `Запрос получил вызов аутентификации ${ruTimes(keys.size)}: отправленные учётные данные не приняты`) +
+            (f403 >= 0
+              ? 'Запрос получил требование аутентификации, а затем отказ 403'
+              : `Запрос ${keys.size === 2 ? 'дважды' : ruTimes(keys.size)} получил требование аутентификации: отправленные учётные данные не приняты`) +
             ': неверные имя, пароль или realm (регистр важен), или учётной записи не разрешён этот адрес.',
         },
         evidence,
@@ -301,31 +344,49 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
   if (cancels.length && r487 >= 0 && answeredFinal === undefined) {
     const c = cancels[0]!;
     const inv = invites.length ? invites[0]! : -1;
-    const ring = idx((m) => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200);
     const cts = list[c]!.ts;
-    const ringMs = ring >= 0 && list[ring]!.ts <= cts ? cts - list[ring]!.ts : undefined;
+    // Ringing is a 180 (with or without SDP). Without one, a 183 or another 18x with SDP before the CANCEL was early
+    // media (a ring-back tone or an announcement), and an 18x without SDP (181, 182) only progress: not ringing.
+    const prov = (m: SipMessage, i: number): boolean => i < c && !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200;
+    const rang = list.findIndex((m, i) => prov(m, i) && m.status === 180);
+    const ring = rang >= 0 ? rang : list.findIndex(prov);
+    const kind: 'ringing' | 'media' | 'progress' = rang >= 0 ? 'ringing' : ring >= 0 && (list[ring]!.status === 183 || list[ring]!.sdp !== undefined) ? 'media' : 'progress';
+    const ringMs = ring >= 0 ? cts - list[ring]!.ts : undefined;
     const setupMs = inv >= 0 ? cts - list[inv]!.ts : undefined;
     const evidence = [];
     if (inv >= 0) evidence.push(ev(list, inv, REQUEST));
-    if (ring >= 0) evidence.push(ev(list, ring, RING_BEGAN));
+    if (ring >= 0) {
+      evidence.push(
+        ev(list, ring, kind === 'ringing' ? RING_BEGAN : kind === 'media' ? { en: 'early media began, no ringing', ru: 'начались ранние медиа, звонка нет' } : { en: 'call progress, no ringing', ru: 'ход установления вызова, звонка нет' }),
+      );
+    }
     evidence.push(
       ev(list, c, { en: 'caller gave up', ru: 'вызывающий отменил вызов' }),
       ev(list, r487, list[r487]!.status === 487 ? { en: 'INVITE terminated', ru: 'INVITE прерван' } : { en: 'CANCEL accepted', ru: 'CANCEL принят' }),
     );
+    const label = ring >= 0 ? messageLabel(list[ring]!) : '';
+    const after: Text =
+      ringMs === undefined
+        ? { en: ' before any ringing', ru: ' до начала звонка' }
+        : kind === 'ringing'
+          ? { en: ` after ${secs(ringMs)} s of ringing`, ru: ` после ${secsRu(ringMs)} с звонка` }
+          : kind === 'media'
+            ? { en: ` after ${secs(ringMs)} s of early media (${label}: a ring-back tone or an announcement) with no 180 Ringing`, ru: ` после ${secsRu(ringMs)} с ранних медиа (${label}: сигнал КПВ или речевое объявление) без 180 Ringing` }
+            : { en: ` after ${secs(ringMs)} s of call progress (${label}) with no ringing`, ru: ` после ${secsRu(ringMs)} с хода установления вызова (${label}) без звонка` };
     out.push({
       id: 'cancelled',
       severity: 'info',
       text: {
         en:
           `The caller cancelled the call` +
-          (ringMs !== undefined ? ` after ${secs(ringMs)} s of ringing` : ' before any ringing') +
+          after.en +
           (setupMs !== undefined ? ` (${secs(setupMs)} s after the INVITE)` : '') +
           '. Long rings that end in CANCEL mean nobody answered; very short ones, a caller or a dialer giving up early.',
         ru:
           `Вызывающий отменил вызов` +
-          (ringMs !== undefined ? ` после ${secsRu(ringMs)} с звонка` : ' до начала звонка') +
+          after.ru +
           (setupMs !== undefined ? ` (через ${secsRu(setupMs)} с после INVITE)` : '') +
-          '. Долгий звонок с CANCEL — никто не ответил; очень короткий — абонент или автодозвон сдался рано.',
+          '. Долгий звонок с CANCEL — никто не ответил; очень короткий — абонент или автодозвон прекратил попытку слишком рано.',
       },
       evidence,
     });
@@ -445,7 +506,7 @@ export function diagnose(messages: readonly SipMessage[], records: CallRecord | 
 
   // ── dropped: an answered call ended by something else than a party's plain hang-up ─────────────────
   if (answeredFinal !== undefined) {
-    const d = diagnoseDrop(list, invites, answeredFinal, initialCseq, recs);
+    const d = diagnoseDrop(list, invites, answeredFinal, initialCseq, recs, opts);
     if (d) out.push(d);
   }
   return out;
@@ -525,24 +586,32 @@ function clock(ms: number): string {
  * answered 481/408/5xx or not at all before the BYE, a BYE with an abnormal Q.850 cause, a BYE that neither
  * party sent (a proxy or SBC tore the call down), or a length of exactly a usual maximum duration.
  */
-function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], answered: number, initialCseq: ReadonlySet<number>, recs: readonly CallRecord[]): Diagnosis | undefined {
+function diagnoseDrop(
+  list: readonly SipMessage[],
+  invites: readonly number[],
+  answered: number,
+  initialCseq: ReadonlySet<number>,
+  recs: readonly CallRecord[],
+  opts: DiagnoseOptions,
+): Diagnosis | undefined {
   const answer = list[answered]!;
-  // the BYE as first sent: a BYE whose sender had not received one before (a proxy relays what it received)
-  let origin = -1;
-  const gotBye = new Set<string>();
-  for (let i = answered; i < list.length; i++) {
-    const m = list[i]!;
-    if (!m.isRequest || m.method !== 'BYE') continue;
-    if (origin < 0 && !gotBye.has(m.src)) origin = i;
-    gotBye.add(m.dst);
-  }
+  const origin = byeOrigin(list, answered);
   if (origin < 0) return undefined; // the end is not in the capture
   const bye = list[origin]!;
-  const caller = invites.length > 0 ? list[invites[0]!]!.src : undefined;
-  const callee = answer.src;
+  // across a B2BUA the parties are the outer ends of the call, not this leg's two ends (one of which is the B2BUA)
+  const parties = opts.parties;
+  const caller = parties ? parties.caller : invites.length > 0 ? list[invites[0]!]!.src : undefined;
+  const callee = parties ? parties.callee : answer.src;
+  const b2bua = parties !== undefined && bye.src === parties.middle;
   const who: 'caller' | 'callee' | 'other' = bye.src === caller ? 'caller' : bye.src === callee ? 'callee' : 'other';
   const whoText: Text =
-    who === 'caller' ? { en: `the caller (${bye.src})`, ru: `вызывающая сторона (${bye.src})` } : who === 'callee' ? { en: `the callee (${bye.src})`, ru: `вызываемая сторона (${bye.src})` } : { en: bye.src, ru: `узел ${bye.src}` };
+    who === 'caller'
+      ? { en: `the caller (${bye.src})`, ru: `вызывающая сторона (${bye.src})` }
+      : who === 'callee'
+        ? { en: `the callee (${bye.src})`, ru: `вызываемая сторона (${bye.src})` }
+        : b2bua
+          ? { en: `the B2BUA (${bye.src})`, ru: `B2BUA (${bye.src})` }
+          : { en: bye.src, ru: `узел ${bye.src}` };
   /** A Russian past-tense verb agreeing with whoText.ru: `сторона … отправила`, `узел … отправил`. */
   const ruVerb = (masc: string): string => (who === 'other' ? masc : `${masc}а`);
   const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
@@ -693,8 +762,8 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
   const reasonText = bye.reasonHeader;
   const hangupCause = rawHeader(bye.raw, 'x-asterisk-hangupcause');
   const abnormal = q850 !== undefined && q850 !== 16 && q850 !== 31;
-  // 5. a BYE that neither party sent
-  const byMiddle = who === 'other' && caller !== undefined;
+  // 5. a BYE that neither party sent (said once per call: on one leg when a B2BUA ended them all)
+  const byMiddle = who === 'other' && caller !== undefined && !opts.quietMiddle;
   // 6. a length of exactly a usual limit
   const limit = DURATION_LIMITS_MIN.find((min) => Math.abs(talk - min * 60_000) <= 1000);
   if (!abnormal && !byMiddle && limit === undefined) return undefined;
@@ -705,7 +774,12 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
   if (hangupCause) clauses.push({ en: `X-Asterisk-HangupCause: ${hangupCause}`, ru: `X-Asterisk-HangupCause: ${hangupCause}` });
   if (limit !== undefined) clauses.push({ en: `the call lasted ${clock(talk)}, within a second of ${limit} minutes: a maximum call duration limit`, ru: `вызов длился ${ruDecimal(clock(talk))}, с точностью до секунды ${limit} мин: ограничение длительности вызова` });
   evidence.push(ev(list, origin, byeNote()));
-  const lead: Text = byMiddle
+  const lead: Text = byMiddle && b2bua
+    ? {
+        en: `The call was torn down by the B2BUA ${bye.src}, neither the caller (${caller}) nor the callee (${callee}): it sent the BYE on every leg of the call itself, ${clock(talk)} after answer on this leg. Most likely a session or media timer, a duration limit or a failover there ended it`,
+        ru: `Вызов разорвал B2BUA ${bye.src}, а не вызывающая (${caller}) и не вызываемая (${callee}) сторона: он сам отправил BYE во все плечи вызова, в этом плече — через ${ruDecimal(clock(talk))} после ответа. Скорее всего, вызов завершил таймер сессии или медиа, ограничение длительности или переключение на резерв в этом B2BUA`,
+      }
+    : byMiddle
     ? {
         en: `The call was torn down by ${bye.src}, neither the caller (${caller}) nor the callee (${callee}): the BYE began there ${clock(talk)} after answer. A proxy or SBC ended it (a session or media timer, a duration limit, a failover)`,
         ru: `Вызов разорвал ${bye.src}, а не вызывающая (${caller}) и не вызываемая (${callee}) сторона: BYE начался там через ${ruDecimal(clock(talk))} после ответа. Его завершил прокси или SBC (таймер сессии или медиа, ограничение длительности, переключение на резерв)`,
@@ -723,6 +797,65 @@ function diagnoseDrop(list: readonly SipMessage[], invites: readonly number[], a
     },
     evidence,
   };
+}
+
+/**
+ * The BYE as first sent, from index `from` on: a BYE whose sender had not received one before (a proxy relays what
+ * it received); -1 when there is none.
+ */
+function byeOrigin(list: readonly SipMessage[], from: number): number {
+  const gotBye = new Set<string>();
+  for (let i = from; i < list.length; i++) {
+    const m = list[i]!;
+    if (!m.isRequest || m.method !== 'BYE') continue;
+    if (!gotBye.has(m.src)) return i;
+    gotBye.add(m.dst);
+  }
+  return -1;
+}
+
+/**
+ * A call through a B2BUA (linked legs, each with a Call-ID of its own) that neither party hung up: every answered
+ * leg (two at least) has a BYE, and each began at the address all those legs' INVITE hops share — the B2BUA between
+ * them — not at the caller or the callee. A normal hang-up shows a BYE from an outer party on one leg (relayed by
+ * the B2BUA on the others). A leg that was never answered (a route the B2BUA tried first) ended without a BYE and
+ * is left aside. Returns the outer parties and, per leg, the index of its BYE (-1 for a leg left aside); undefined
+ * when that is not the case, or when the legs do not show a caller on one side of the B2BUA and a callee on the other
+ * (a click-to-call whose B2BUA called both).
+ */
+export function linkedTeardown(legs: readonly (readonly SipMessage[])[]): (LinkedParties & { byes: number[] }) | undefined {
+  if (legs.length < 2) return undefined;
+  const byes: number[] = [];
+  let middle: string | undefined;
+  let caller: string | undefined;
+  let callee: string | undefined;
+  for (const list of legs) {
+    const invites = list.filter((m) => m.isRequest && m.method === 'INVITE' && m.toTag === undefined);
+    if (invites.length === 0) return undefined;
+    const cseqs = new Set(invites.map((m) => m.cseq));
+    const answered = list.findIndex((m) => isInviteFinal(m) && (m.status ?? 0) < 300 && cseqs.has(m.cseq));
+    // a leg the B2BUA tried and that failed (a 503 before it tried another route) ended with no BYE: no evidence
+    if (answered < 0) {
+      byes.push(-1);
+      continue;
+    }
+    const origin = byeOrigin(list, answered);
+    if (origin < 0) return undefined;
+    const by = list[origin]!.src;
+    if (middle === undefined) middle = by;
+    else if (by !== middle) return undefined;
+    // the B2BUA is on the leg's INVITE path: the caller's side sends it the INVITE, it sends the INVITE on
+    if (!invites.some((m) => m.src === by || m.dst === by)) return undefined;
+    const inbound = invites.find((m) => m.dst === by && m.src !== by);
+    if (inbound && caller === undefined) caller = invites[0]!.src !== by ? invites[0]!.src : inbound.src;
+    if (invites.some((m) => m.src === by) && callee === undefined) {
+      const ok = list[answered]!;
+      if (ok.src !== by) callee = ok.src;
+    }
+    byes.push(origin);
+  }
+  if (middle === undefined || caller === undefined || callee === undefined || byes.filter((b) => b >= 0).length < 2) return undefined;
+  return { caller, callee, middle, byes };
 }
 
 // ── one-way audio ───────────────────────────────────────────────────────────────────────────────────
@@ -968,7 +1101,7 @@ function diagnoseNoFinal(list: readonly SipMessage[], invites: readonly number[]
       severity: 'error',
       text: {
         en: `No final response to the INVITE (${sent.en}${span.en} s of traffic seen): a firewall, the wrong transport or an unreachable next hop.`,
-        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с): межсетевой экран, не тот транспорт или недоступный следующий узел.`,
+        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}за ${span.ru} с записи): межсетевой экран, не тот транспорт или недоступный следующий узел.`,
       },
       evidence: notes.evidence(list),
       hint: hintOf('timeout-transport'),
@@ -983,7 +1116,7 @@ function diagnoseNoFinal(list: readonly SipMessage[], invites: readonly number[]
       severity: 'error',
       text: {
         en: `No final response to the INVITE (${sent.en}${span.en} s of traffic seen): ${from} forwarded it to ${to}, which never answered, not even with 100 Trying. Check the firewall, the transport (UDP ↔ TCP) and whether ${to} is reachable.`,
-        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с): ${from} передал его на ${to}, а тот не ответил вообще, даже 100 Trying. Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность ${to}.`,
+        ru: `На INVITE не пришёл окончательный ответ (${sent.ru}за ${span.ru} с записи): ${from} передал его на ${to}, а тот не ответил вообще, даже 100 Trying. Проверьте межсетевой экран, транспорт (UDP ↔ TCP) и доступность ${to}.`,
       },
       evidence: notes.evidence(list),
       hint: hintOf('timeout-transport'),
@@ -1002,7 +1135,7 @@ function diagnoseNoFinal(list: readonly SipMessage[], invites: readonly number[]
         `No final response to the INVITE (${sent.en}${span.en} s of traffic seen), although ${path.b} answered it with ${messageLabel(p)}: the INVITE got through and the transport to it works. ` +
         `The callee's side behind ${path.b} never gave a final answer (still ringing when the capture ended, or a final response lost beyond it).`,
       ru:
-        `На INVITE не пришёл окончательный ответ (${sent.ru}в записи ${span.ru} с), хотя ${path.b} ответил на него ${messageLabel(p)}: INVITE дошёл, транспорт до этого узла работает. ` +
+        `На INVITE не пришёл окончательный ответ (${sent.ru}за ${span.ru} с записи), хотя ${path.b} ответил на него ${messageLabel(p)}: INVITE дошёл, транспорт до этого узла работает. ` +
         `Сторона вызываемого за ${path.b} так и не дала окончательного ответа (вызов ещё звонил, когда запись кончилась, или окончательный ответ потерялся дальше).`,
     },
     evidence: notes.evidence(list),
@@ -1040,7 +1173,7 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
   // the INVITE this 486 answers (same hop, reversed)
   const inv = [...invites].reverse().find((i) => i < deepest && list[i]!.dst === r.src && list[i]!.src === r.dst);
   if (busy.length > 1 && busy.some((i) => i !== deepest && list[i]!.src !== r.src)) {
-    reasons.push({ en: `it was relayed over ${busy.length} hops and originated at ${r.src}, the last hop`, ru: `он прошёл ${ruCount(busy.length, 'участок', 'участка', 'участков')} и возник на ${r.src}, последнем узле` });
+    reasons.push({ en: `it was relayed over ${busy.length} hops and originated at ${r.src}, the last hop`, ru: `${r.status} прошёл ${ruCount(busy.length, 'участок', 'участка', 'участков')} и возник на ${r.src}, последнем узле` });
   }
   // a Request-URI naming the sender is the device's contact only on a forwarded INVITE: on the first hop it
   // names the proxy's domain
@@ -1064,15 +1197,27 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
       evidence.push(ev(list, trying, { en: 'the proxy', ru: 'прокси' }));
     } else if (ring < 0 && reasons.length === 0) proxyMade = true;
   }
+  // A line in use answers busy at once: a 486 after seconds of ringing is a no-answer timer that answers busy, or
+  // someone rejecting the ringing call, more likely than a busy line.
+  const rang = list.findIndex((m, i) => i < deepest && isRing(m) && m.cseq === r.cseq);
+  const rangMs = rang >= 0 && r.ts >= list[rang]!.ts ? r.ts - list[rang]!.ts : undefined;
+  const longRing = rangMs !== undefined && rangMs >= NO_ANSWER_MIN_MS;
+  if (longRing && !evidence.some((e) => e.index === rang)) evidence.push(ev(list, rang, { en: `ringing began, ${durEn(rangMs)} before the 486`, ru: `начался звонок, за ${durRu(rangMs)} до 486` }));
   evidence.push(ev(list, deepest, fromNote(r)));
+  evidence.sort((a, b) => a.index - b.index);
+  const lateWhy: Text = {
+    en: "a line in use answers busy at once, so this is more likely a no-answer timer on the callee's side that answers 486 (a proxy's or PBX's ring time-out), or the callee rejecting the call while it rang (many phones send 486 for that), than a busy line",
+    ru: 'занятая линия отвечает «занято» сразу, поэтому это скорее таймер неответа на стороне вызываемого, отвечающий 486 (таймаут звонка в прокси или АТС), или абонент отклонил вызов, пока телефон звонил (многие телефоны отвечают на это 486), чем занятая линия',
+  };
+  const late: Text = longRing ? { en: ` It rang for ${durEn(rangMs)} before the 486: ${lateWhy.en}.`, ru: ` До 486 звонило ${durRu(rangMs)}: ${lateWhy.ru}.` } : { en: '', ru: '' };
   const hint = getHint('busy');
   if (reasons.length) {
     return {
       id: 'busy-at-device',
       severity: 'warning',
       text: {
-        en: `The 486 Busy Here was sent by the endpoint itself, not by the proxy: ${reasons.map((x) => x.en).join('; ')}. If the line was not really in use, look at the device (call waiting off, DND, a hung call or registration, its busy level).`,
-        ru: `486 Busy Here отправило само оконечное устройство, а не прокси: ${reasons.map((x) => x.ru).join('; ')}. Если линия не была занята, проверьте устройство (ожидание вызова выключено, DND, зависший вызов или регистрация, лимит занятости).`,
+        en: `The 486 Busy Here was sent by the endpoint itself, not by the proxy: ${reasons.map((x) => x.en).join('; ')}.${late.en} If the line was not really in use, look at the device (call waiting off, DND, a hung call or registration, its busy level).`,
+        ru: `486 Busy Here отправило само оконечное устройство, а не прокси: ${reasons.map((x) => x.ru).join('; ')}.${late.ru} Если линия не была занята, проверьте устройство (ожидание вызова выключено, DND, зависший вызов или регистрация, лимит занятости).`,
       },
       evidence,
       hint,
@@ -1083,13 +1228,18 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
     severity: 'info',
     text: proxyMade
       ? {
-          en: `The 486 Busy Here was generated by the next hop ${r.src} itself (the same Server as its 100 Trying). If ${r.src} is a proxy or PBX, the busy is its own decision (a call limit, busy level or DND), not the phone's. If it is a vendor's gateway, a 486 it makes itself is what a SIM-box answers when its cards are blocked: look for a 486 spike on that route (sipscope analyze).`,
-          ru: `486 Busy Here сформировал сам следующий узел ${r.src} (тот же Server, что в его 100 Trying). Если ${r.src} — прокси или АТС, занятость решила она (лимит вызовов, уровень занятости или DND), а не телефон. Если это шлюз вендора, собственный 486 — так отвечает SIM-бокс с заблокированными картами: проверьте всплеск 486 на этом маршруте (sipscope analyze).`,
+          en: `The 486 Busy Here was generated by the next hop ${r.src} itself (the same Server as its 100 Trying). If ${r.src} is a proxy or PBX, the busy is its own decision (a call limit, busy level or DND), not the phone's. If it is a vendor's gateway, a 486 it makes itself is what a SIM-box answers when its cards are blocked: look for a 486 spike on that route (sipscope analyze).${late.en}`,
+          ru: `486 Busy Here сформировал сам следующий узел ${r.src} (тот же Server, что в его 100 Trying). Если ${r.src} — прокси или АТС, занятость решила она (лимит вызовов, уровень занятости или DND), а не телефон. Если это шлюз вендора, собственный 486 — так отвечает SIM-бокс с заблокированными картами: проверьте всплеск 486 на этом маршруте (sipscope analyze).${late.ru}`,
         }
-      : {
-          en: `The callee was busy (486 from ${r.src}); whether the device or a proxy decided it cannot be told from this hop alone.`,
-          ru: `Абонент занят (486 от ${r.src}); решило ли это устройство или прокси, по одному участку сказать нельзя.`,
-        },
+      : longRing
+        ? {
+            en: `The call was refused with 486 Busy Here from ${r.src} after ${durEn(rangMs)} of ringing: ${lateWhy.en}.`,
+            ru: `Вызов отклонён ответом 486 Busy Here от ${r.src}, после того как звонило ${durRu(rangMs)}: ${lateWhy.ru}.`,
+          }
+        : {
+            en: `The callee was busy (486 from ${r.src}); whether the device or a proxy decided it cannot be told from this hop alone.`,
+            ru: `Абонент занят (486 от ${r.src}); решило ли это устройство или прокси, по одному участку сказать нельзя.`,
+          },
     evidence,
     hint: proxyMade ? (getHint('simbox-486') ?? hint) : hint,
   };
@@ -1351,7 +1501,7 @@ function refusal(list: readonly SipMessage[], final: number, invites: number[]):
     // a brief 180 without SDP (less than a second): no announcement, just no time for anyone to react
     const media = ringMsg !== undefined && (ringMsg.status === 183 || ringMsg.sdp !== undefined);
     const briefEn = !brief ? '' : media ? ` (the ${ringCode} only ${xEn} before it is too short to be ringing: early media there is usually an announcement)` : ` (the ${ringCode} only ${xEn} before it is too short for anyone to react)`;
-    const briefRu = !brief ? '' : media ? ` (${ringCode} всего за ${xRu} до него — слишком мало для звонка: ранние медиа в таком случае — обычно голосовое сообщение)` : ` (${ringCode} всего за ${xRu} до него — слишком мало, чтобы кто-то успел отреагировать)`;
+    const briefRu = !brief ? '' : media ? ` (${ringCode} всего за ${xRu} до него — слишком мало для звонка: ранние медиа в таком случае — обычно объявление автоинформатора)` : ` (${ringCode} всего за ${xRu} до него — слишком мало, чтобы кто-то успел отреагировать)`;
     return {
       id: 'unavailable',
       severity: 'warning',

@@ -6,13 +6,15 @@
  */
 import { printable } from '../printable.js';
 import { describeCode, type Lang, type Text } from '../catalogue/index.js';
-import { escapeHtml as e } from '../report/escape.js';
+import { escapeHtmlText as e } from '../report/escape.js';
 import { CSP } from '../report/html.js';
 import { mdText } from '../report/md.js';
 import type { CallRecord, SipMessage } from '../types.js';
-import { flagNames } from '../types.js';
+import { flagNames, UNKNOWN_ROUTE } from '../types.js';
 import type { CallLeg } from './collect.js';
-import { diagnose, messageLabel, type Diagnosis, type Severity } from './diagnose.js';
+import { diagnose, linkedTeardown, messageLabel, type Diagnosis, type Severity } from './diagnose.js';
+import { splitDialogs, type DialogPart } from './dialogs.js';
+import { ruCount } from './ru.js';
 
 export interface LadderMessage {
   /** 0-based index in the merged list of all legs (evidence refers to it). */
@@ -26,7 +28,22 @@ export interface LadderMessage {
   label: string;
   /** The catalogue's meaning of a response. */
   meaning?: Text;
+  /** Its dialog (1-based, in the order they began) when its leg's Call-ID carries several; see dialogs.ts. */
+  dialog?: number;
   message: SipMessage;
+}
+
+/** One dialog of a leg whose Call-ID carries several (a Call-ID reused for a new call). */
+export interface DialogSummary {
+  dialog: number;
+  /** The From-tag of its initial INVITE (undefined when the input lacks that INVITE). */
+  fromTag?: string;
+  /** Whether its initial INVITE is in the input. */
+  invite: boolean;
+  /** Indexes (in `messages`) of its first and last messages, and how many it has. */
+  first: number;
+  last: number;
+  messages: number;
 }
 
 export interface LegSummary {
@@ -35,11 +52,15 @@ export interface LegSummary {
   by: CallLeg['by'];
   messages: number;
   records: CallRecord[];
+  /** Its dialogs, when its Call-ID carries more than one; each is diagnosed on its own. */
+  dialogs?: DialogSummary[];
 }
 
 export interface LegDiagnosis extends Diagnosis {
   /** Leg letter the diagnosis is about. */
   leg: string;
+  /** The dialog of that leg it is about, when the leg has several. */
+  dialog?: number;
 }
 
 export interface CallFlow {
@@ -51,6 +72,8 @@ export interface CallFlow {
   diagnosis: LegDiagnosis[];
   /** Why legs are missing (standard input is read once), in both languages. */
   note?: Text;
+  /** That a Call-ID carries several dialogs (reused for a new call), each diagnosed on its own, in both languages. */
+  dialogNote?: Text;
 }
 
 /** `addr:port` (`[v6]:port`); a log source without ports (port 0) shows the name alone. */
@@ -90,6 +113,12 @@ export function buildFlow(callId: string, legs: readonly CallLeg[], note?: Text 
     }
     return c;
   };
+  // A Call-ID reused for a new call carries several dialogs: each is its own call, diagnosed on its own (dialogs.ts).
+  const splits = legs.map((l) => splitDialogs(l.messages, l.records));
+  const dialogAt = new Map<string, number>(); // `${leg}:${i}` → dialog number, legs with several dialogs only
+  splits.forEach((parts, li) => {
+    if (parts.length > 1) parts.forEach((p, di) => p.indices.forEach((i) => dialogAt.set(`${li}:${i}`, di + 1)));
+  });
   const merged = new Map<string, number>(); // `${leg}:${i}` → merged index
   const messages: LadderMessage[] = all.map((x, index) => {
     merged.set(`${x.leg}:${x.i}`, index);
@@ -100,28 +129,107 @@ export function buildFlow(callId: string, legs: readonly CallLeg[], note?: Text 
     };
     const meaning = meaningOf(x.m);
     if (meaning) lm.meaning = meaning;
+    const dialog = dialogAt.get(`${x.leg}:${x.i}`);
+    if (dialog !== undefined) lm.dialog = dialog;
     return lm;
   });
+  // What is diagnosed: each dialog of each leg (a leg of one dialog is itself, its whole message list).
+  const units: DiagnosedUnit[] = splits.flatMap((parts, li) =>
+    parts.map((part, di) => ({
+      li,
+      part,
+      ...(parts.length > 1 ? { dialog: di + 1 } : {}),
+      messages: parts.length > 1 ? part.indices.map((i) => legs[li]!.messages[i]!) : legs[li]!.messages,
+    })),
+  );
+  const at = (u: DiagnosedUnit, k: number): number => merged.get(`${u.li}:${u.part.indices[k] ?? k}`) ?? k;
   const diagnosis: LegDiagnosis[] = [];
-  legs.forEach((l, li) => {
-    for (const d of diagnose(l.messages, l.records)) {
-      diagnosis.push({
-        ...d,
-        leg: legLetter(li),
-        evidence: d.evidence.map((ev) => ({ ...ev, index: merged.get(`${li}:${ev.index}`) ?? ev.index })),
-      });
+  // A B2BUA that ended every leg itself: each leg is judged against the call's outer parties, and the asked leg's
+  // `dropped` says it once for the call, with the other legs' BYEs as evidence. (Each dialog of a reused Call-ID
+  // counts as a leg of its own there: one never answered is left aside, as a leg is.)
+  const teardown = legs.length > 1 ? linkedTeardown(units.map((u) => u.messages)) : undefined;
+  // the asked leg says it, unless it was never answered (a route the B2BUA tried first): then the first leg with a BYE
+  const says = teardown ? teardown.byes.findIndex((b) => b >= 0) : -1;
+  units.forEach((u, ui) => {
+    for (const d of diagnose(u.messages, u.part.records, teardown ? { parties: teardown, quietMiddle: ui !== says } : {})) {
+      const evidence = d.evidence.map((ev) => ({ ...ev, index: at(u, ev.index) }));
+      if (teardown && ui === says && d.id === 'dropped') {
+        teardown.byes.forEach((b, uj) => {
+          if (uj === says || b < 0) return;
+          const o = units[uj]!;
+          const m = o.messages[b]!;
+          const leg = legLetter(o.li);
+          const en = o.dialog !== undefined ? `leg ${leg} (dialog ${o.dialog})` : `leg ${leg}`;
+          const ru = o.dialog !== undefined ? `плече ${leg} (диалог ${o.dialog})` : `плече ${leg}`;
+          evidence.push({ index: at(o, b), ts: m.ts, what: { en: `${messageLabel(m)}: sent by ${m.src} on ${en} too`, ru: `${messageLabel(m)}: ${m.src} отправил его и в ${ru}` } });
+        });
+        evidence.sort((a, b) => a.index - b.index);
+      }
+      diagnosis.push({ ...d, leg: legLetter(u.li), ...(u.dialog !== undefined ? { dialog: u.dialog } : {}), evidence });
     }
   });
   const out: CallFlow = {
     callId,
     t0,
     columns,
-    legs: legs.map((l, li) => ({ leg: legLetter(li), callId: l.callId, by: l.by, messages: l.messages.length, records: l.records })),
+    legs: legs.map((l, li) => {
+      const summary: LegSummary = { leg: legLetter(li), callId: l.callId, by: l.by, messages: l.messages.length, records: l.records };
+      const parts = splits[li]!;
+      if (parts.length > 1) summary.dialogs = parts.map((p, di) => dialogSummary(p, di + 1, (i) => merged.get(`${li}:${i}`) ?? i));
+      return summary;
+    }),
     messages,
     diagnosis,
   };
   if (note) out.note = typeof note === 'string' ? { en: note, ru: note } : note;
+  const dialogNote = dialogsNote(out.legs);
+  if (dialogNote) out.dialogNote = dialogNote;
   return out;
+}
+
+/** One dialog of a leg as diagnosed (a leg of one dialog: the leg). */
+interface DiagnosedUnit {
+  /** Its leg's index. */
+  li: number;
+  part: DialogPart;
+  /** Its number when the leg has several dialogs. */
+  dialog?: number;
+  messages: readonly SipMessage[];
+}
+
+function dialogSummary(p: DialogPart, dialog: number, mergedOf: (i: number) => number): DialogSummary {
+  const d: DialogSummary = { dialog, invite: p.invite, first: mergedOf(p.indices[0]!), last: mergedOf(p.indices[p.indices.length - 1]!), messages: p.indices.length };
+  if (p.fromTag !== undefined) d.fromTag = p.fromTag;
+  return d;
+}
+
+/** A From-tag as the notes show it (the notes are plain text, escaped by each renderer): at most 40 characters. */
+const shownTag = (t: string): string => (t.length > 40 ? `${t.slice(0, 39)}…` : t);
+
+/**
+ * `Call-ID X holds 2 dialogs: it was reused for a new call (…)`, for each leg that does, in both languages; undefined
+ * when none does.
+ */
+function dialogsNote(legs: readonly LegSummary[]): Text | undefined {
+  const en: string[] = [];
+  const ru: string[] = [];
+  for (const l of legs) {
+    if (!l.dialogs) continue;
+    const n = l.dialogs.length;
+    const tags = l.dialogs.filter((d) => d.fromTag !== undefined).map((d) => shownTag(d.fromTag!));
+    const missing = l.dialogs.some((d) => !d.invite);
+    const which = legs.length > 1 ? ` (leg ${l.leg})` : '';
+    const whichRu = legs.length > 1 ? ` (плечо ${l.leg})` : '';
+    en.push(
+      `Call-ID ${l.callId}${which} holds ${n} dialogs: it was reused for a new call (a new INVITE with another From-tag: ${tags.join(', ')}` +
+        `${missing ? '; and a dialog whose INVITE is not in the input' : ''}). Each dialog is a call of its own and is diagnosed on its own.`,
+    );
+    ru.push(
+      `Под Call-ID ${l.callId}${whichRu} — ${ruCount(n, 'диалог', 'диалога', 'диалогов')}: Call-ID использован повторно для нового вызова (новый INVITE с другим From-tag: ${tags.join(', ')}` +
+        `${missing ? '; и диалог, INVITE которого нет во входных данных' : ''}). Каждый диалог — отдельный вызов со своим диагнозом.`,
+    );
+  }
+  return en.length ? { en: en.join(' '), ru: ru.join(' ') } : undefined;
 }
 
 // ── JSON ────────────────────────────────────────────────────────────────────────────────────────────
@@ -137,6 +245,7 @@ export function flowJson(f: CallFlow): unknown {
       linkedBy: l.by,
       messages: l.messages,
       records: l.records.map((r) => ({ ...r, flagNames: flagNames(r.flags) })),
+      ...(l.dialogs ? { dialogs: l.dialogs } : {}),
     })),
     columns: f.columns,
     messages: f.messages.map((m) => ({
@@ -148,17 +257,20 @@ export function flowJson(f: CallFlow): unknown {
       to: f.columns[m.to],
       label: m.label,
       ...(m.meaning ? { meaning: m.meaning } : {}),
+      ...(m.dialog !== undefined ? { dialog: m.dialog } : {}),
       ...m.message,
     })),
     diagnosis: f.diagnosis.map((d) => ({
       id: d.id,
       severity: d.severity,
       leg: d.leg,
+      ...(d.dialog !== undefined ? { dialog: d.dialog } : {}),
       text: d.text,
       evidence: d.evidence,
       ...(d.hint ? { hint: d.hint } : {}),
     })),
     ...(f.note ? { note: f.note } : {}),
+    ...(f.dialogNote ? { dialogNote: f.dialogNote } : {}),
   };
 }
 
@@ -168,14 +280,14 @@ const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 /** `+2.000s`; in Russian `+2,000 с` (a decimal comma: `2.000` reads as two thousand there). */
 const fmtOffset = (ms: number, lang: Lang = 'en'): string => (lang === 'ru' ? `+${(ms / 1000).toFixed(3).replace('.', ',')} с` : `+${(ms / 1000).toFixed(3)}s`);
 
-/** The wording when no rule matched: a failed call is not "nothing wrong". */
-function noDiagnosis(f: CallFlow, lang: Lang): string {
+/** The wording when no rule matched the messages (the call's, or one dialog's): a failed call is not "nothing wrong". */
+function noDiagnosis(list: readonly LadderMessage[], lang: Lang): string {
   // Any request's failure counts (a SUBSCRIBE or REGISTER dialog that ends in 404 is no success either).
-  const failed = f.messages.some((m) => !m.message.isRequest && (m.message.status ?? 0) >= 300 && m.message.status !== 401 && m.message.status !== 407);
-  const answered = f.messages.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 200 && (m.message.status ?? 0) < 300);
+  const failed = list.some((m) => !m.message.isRequest && (m.message.status ?? 0) >= 300 && m.message.status !== 401 && m.message.status !== 407);
+  const answered = list.some((m) => !m.message.isRequest && m.message.cseqMethod === 'INVITE' && (m.message.status ?? 0) >= 200 && (m.message.status ?? 0) < 300);
   if (failed && !answered) {
     return lang === 'ru'
-      ? 'ни одно правило диагноза не подошло; окончательный ответ и его смысл — в лестнице выше.'
+      ? 'ни одно правило диагноза не подошло; окончательный ответ и его смысл — на диаграмме выше.'
       : 'no diagnosis rule matched; the final response and its meaning are in the ladder above.';
   }
   return lang === 'ru' ? 'нарушений не найдено.' : 'nothing wrong found.';
@@ -190,11 +302,30 @@ function legWhy(l: LegSummary, lang: Lang, count = true): string {
   return `${why}, ${lang === 'ru' ? `сообщений: ${l.messages}` : `${l.messages} ${l.messages === 1 ? 'message' : 'messages'}`}`;
 }
 
+/**
+ * `route: sbc` (`routes: sbc, carrierX` for a Call-ID on two hops; `маршрут: sbc` in Russian): the routes of a leg's
+ * call records, as `calls --route` names them (a name from --routes, a trunk or peer, or the next-hop address);
+ * undefined when it has none. Plain text: each renderer escapes it.
+ */
+function legRoutes(l: LegSummary, lang: Lang): string | undefined {
+  const routes: string[] = [];
+  for (const r of l.records) if (r.route && r.route !== UNKNOWN_ROUTE && !routes.includes(r.route)) routes.push(r.route);
+  if (routes.length === 0) return undefined;
+  const word = lang === 'ru' ? (routes.length === 1 ? 'маршрут' : 'маршруты') : routes.length === 1 ? 'route' : 'routes';
+  const shown = routes.length > ROUTES_SHOWN ? [...routes.slice(0, ROUTES_SHOWN), '…'] : routes;
+  return `${word}: ${shown.join(', ')}`;
+}
+const ROUTES_SHOWN = 5;
+
+/** The asked leg's routes when the call has one leg (with several, each leg's line names its own). */
+const singleRoutes = (f: CallFlow, lang: Lang): string | undefined => (f.legs.length === 1 ? legRoutes(f.legs[0]!, lang) : undefined);
+
 /** Fixed words of the text, HTML and Markdown renderings; `n` to `meaning` name the message table's columns. */
 const WORD = {
   call: { en: 'Call', ru: 'Вызов' },
   diagnosis: { en: 'Diagnosis', ru: 'Диагноз' },
-  ladder: { en: 'Ladder', ru: 'Лестница' },
+  dialog: { en: 'dialog', ru: 'диалог' },
+  ladder: { en: 'Ladder', ru: 'Диаграмма обмена' },
   messages: { en: 'Messages', ru: 'Сообщения' },
   messageText: { en: 'Message text', ru: 'Текст сообщений' },
   hint: { en: 'hint', ru: 'совет' },
@@ -212,6 +343,8 @@ const WORD = {
 interface MessageRow {
   n: string;
   leg: string;
+  /** `D2` when its leg carries several dialogs, else empty. */
+  dialog: string;
   time: string;
   from: string;
   to: string;
@@ -223,6 +356,7 @@ function messageRow(f: CallFlow, m: LadderMessage, lang: Lang): MessageRow {
   return {
     n: String(m.index + 1),
     leg: m.leg,
+    dialog: m.dialog !== undefined ? dialogMark(m.dialog, lang) : '',
     time: fmtOffset(m.offsetMs, lang),
     from: f.columns[m.from]!,
     to: f.columns[m.to]!,
@@ -236,6 +370,7 @@ interface DiagnosisItem {
   id: string;
   severity: Severity;
   leg: string;
+  dialog?: number;
   text: string;
   /** `#4 +2.000s 200 OK: sent 3 times…`: the 1-based message number, the offset (`+2.000 с` in Russian), then the note. */
   evidence: Array<{ n: string; offset: string; what: string }>;
@@ -248,6 +383,7 @@ function diagnosisItems(f: CallFlow, lang: Lang): DiagnosisItem[] {
       id: d.id,
       severity: d.severity,
       leg: d.leg,
+      ...(d.dialog !== undefined ? { dialog: d.dialog } : {}),
       text: d.text[lang],
       evidence: d.evidence.map((ev) => ({ n: `#${ev.index + 1}`, offset: fmtOffset(ev.ts - f.t0, lang), what: ev.what[lang] })),
     };
@@ -259,9 +395,98 @@ function diagnosisItems(f: CallFlow, lang: Lang): DiagnosisItem[] {
 const evidenceLine = (ev: DiagnosisItem['evidence'][number]): string => `${ev.n} ${ev.offset} ${ev.what}`;
 
 /** `noDiagnosis` as a sentence of its own. */
-function noDiagnosisSentence(f: CallFlow, lang: Lang): string {
-  const t = noDiagnosis(f, lang);
+function noDiagnosisSentence(list: readonly LadderMessage[], lang: Lang): string {
+  const t = noDiagnosis(list, lang);
   return t[0]!.toUpperCase() + t.slice(1);
+}
+
+/**
+ * What became of a call (the asked leg's messages, or one dialog's), as plain text: its first 2xx to an INVITE
+ * (`answered (200 OK)`), else its last final response to one, else that there is none.
+ */
+function outcomeOf(list: readonly LadderMessage[], lang: Lang): string {
+  let last: LadderMessage | undefined;
+  for (const m of list) {
+    const status = m.message.status;
+    if (m.message.isRequest || m.message.cseqMethod !== 'INVITE' || status === undefined || status < 200) continue;
+    if (status < 300) return `${lang === 'ru' ? 'отвечен' : 'answered'} (${m.label})`;
+    last = m;
+  }
+  if (last) return last.label;
+  return lang === 'ru' ? 'окончательного ответа на INVITE нет' : 'no final response to an INVITE';
+}
+
+/** `D2` (`Д2` in Russian): the mark of a dialog in the ladder's rows. */
+const dialogMark = (n: number, lang: Lang): string => `${lang === 'ru' ? 'Д' : 'D'}${n}`;
+
+/** Whether a leg of the flow carries several dialogs (a Call-ID reused): then dialogs are marked and diagnosed one by one. */
+const hasDialogs = (f: CallFlow): boolean => f.legs.some((l) => l.dialogs !== undefined);
+
+/** One dialog of a leg that has several, in one language, plain text (each renderer escapes it). */
+interface DialogLine {
+  leg: string;
+  dialog: number;
+  /** `D2` / `Д2`. */
+  mark: string;
+  /** `dialog 2` (`leg A, dialog 2` with several legs). */
+  name: string;
+  /** Its first and last message numbers (1-based). */
+  first: number;
+  last: number;
+  /** `From-tag ftNEW13`, or that its INVITE is not in the input. */
+  what: string;
+  /** Its INVITE's From-tag, if any (Markdown shows it as code). */
+  fromTag?: string;
+  outcome: string;
+  messages: LadderMessage[];
+}
+
+function dialogLines(f: CallFlow, lang: Lang): DialogLine[] {
+  const out: DialogLine[] = [];
+  const multi = f.legs.length > 1;
+  for (const l of f.legs) {
+    for (const d of l.dialogs ?? []) {
+      const messages = f.messages.filter((m) => m.leg === l.leg && m.dialog === d.dialog);
+      const name = `${multi ? `${WORD.leg[lang]} ${l.leg}, ` : ''}${WORD.dialog[lang]} ${d.dialog}`;
+      const what = d.fromTag !== undefined ? `From-tag ${shownTag(d.fromTag)}` : lang === 'ru' ? 'INVITE нет во входных данных' : 'its INVITE is not in the input';
+      const line: DialogLine = { leg: l.leg, dialog: d.dialog, mark: dialogMark(d.dialog, lang), name, first: d.first + 1, last: d.last + 1, what, outcome: outcomeOf(messages, lang), messages };
+      if (d.fromTag !== undefined) line.fromTag = shownTag(d.fromTag);
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** `#4–#9` (`#4` for one message). */
+const range = (first: number, last: number): string => (first === last ? `#${first}` : `#${first}–#${last}`);
+
+/**
+ * The diagnosis grouped by what was diagnosed, when a leg carries several dialogs: each dialog of such a leg (its
+ * line), and each other leg (`line` undefined), with their items (maybe none: then the group says that no rule
+ * matched, or nothing is wrong, for its own messages).
+ */
+interface DiagnosisGroup {
+  /** `leg B` (a leg of one dialog). */
+  title: string;
+  line?: DialogLine;
+  items: DiagnosisItem[];
+  messages: LadderMessage[];
+}
+
+function diagnosisGroups(f: CallFlow, lang: Lang): DiagnosisGroup[] {
+  const items = diagnosisItems(f, lang);
+  const lines = dialogLines(f, lang);
+  const out: DiagnosisGroup[] = [];
+  for (const l of f.legs) {
+    if (l.dialogs) {
+      for (const line of lines.filter((x) => x.leg === l.leg)) {
+        out.push({ title: line.name, line, items: items.filter((d) => d.leg === l.leg && d.dialog === line.dialog), messages: line.messages });
+      }
+    } else {
+      out.push({ title: `${WORD.leg[lang]} ${l.leg}`, items: items.filter((d) => d.leg === l.leg), messages: f.messages.filter((m) => m.leg === l.leg) });
+    }
+  }
+  return out;
 }
 
 // ── text ────────────────────────────────────────────────────────────────────────────────────────────
@@ -280,22 +505,34 @@ function clip(s: string, n: number): string {
 export function flowText(f: CallFlow, o: TextOptions = {}): string {
   const lang = o.lang ?? 'en';
   const lines: string[] = [];
-  lines.push(`Call ${printable(f.callId)}${f.messages.length ? ` — ${new Date(f.t0).toISOString()}` : ''}`);
+  const one = singleRoutes(f, lang);
+  lines.push(`Call ${printable(f.callId)}${f.messages.length ? ` — ${new Date(f.t0).toISOString()}` : ''}${one ? ` (${printable(one)})` : ''}`);
   if (f.legs.length > 1) {
-    for (const l of f.legs) lines.push(`  ${WORD.leg[lang]} ${l.leg}: ${printable(l.callId)} (${legWhy(l, lang)})`);
+    for (const l of f.legs) {
+      const r = legRoutes(l, lang);
+      lines.push(`  ${WORD.leg[lang]} ${l.leg}: ${printable(l.callId)} (${legWhy(l, lang)}${r ? `, ${printable(r)}` : ''})`);
+    }
   }
+
   if (f.note) lines.push(`  ${WORD.note[lang]}: ${printable(f.note[lang])}`);
   if (f.messages.length === 0) {
     lines.push('', 'No SIP messages with this Call-ID were found.');
     return lines.join('\n') + '\n';
   }
+  const split = hasDialogs(f);
+  const dialogs = split ? dialogLines(f, lang) : [];
+  if (f.dialogNote) {
+    lines.push(`  ${printable(f.dialogNote[lang])}`);
+    for (const d of dialogs) lines.push(`    ${d.mark} = ${printable(d.name)}: ${range(d.first, d.last)}, ${printable(d.what)}, ${printable(d.outcome)}`);
+  }
   const maxLabel = o.maxLabel ?? 28;
   const cols = f.columns.map((c) => printable(c));
   const colW = Math.max(maxLabel + 6, ...cols.map((c) => c.length + 2));
   const multi = f.legs.length > 1;
-  // "+12.345s" (`+12.345 с`) + space + "#123 " + leg; a longer offset widens the column
+  // "+12.345s" (`+12.345 с`) + space + "#123 " + leg + dialog mark; a longer offset widens the column
   const offW = Math.max(9, ...f.messages.map((m) => fmtOffset(m.offsetMs, lang).length));
-  const prefix = offW + 1 + 5 + (multi ? 2 : 0);
+  const markW = Math.max(0, ...dialogs.map((d) => d.mark.length));
+  const prefix = offW + 1 + 5 + (multi ? 2 : 0) + (split ? markW + 1 : 0);
   const center = (c: number): number => prefix + c * colW + Math.floor(colW / 2);
   const width = prefix + cols.length * colW;
   const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -311,9 +548,17 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     for (let c = 0; c < cols.length; c++) a[center(c)] = '|';
     return a;
   };
+  // where each dialog of a reused Call-ID begins: a line across the ladder before its first message
+  const begins = new Map(dialogs.map((d) => [d.first - 1, d]));
   for (const m of f.messages) {
+    const begin = begins.get(m.index);
+    if (begin) {
+      const t = ` ${printable(begin.name)} (${begin.mark}) `;
+      lines.push(`===${t}${'='.repeat(Math.max(3, width - t.length - 3))}`);
+    }
     const a = rail();
-    const stamp = pad(fmtOffset(m.offsetMs, lang), offW) + ' ' + pad(`#${m.index + 1}`, 5) + (multi ? m.leg + ' ' : '');
+    const mark = split ? pad(m.dialog !== undefined ? dialogMark(m.dialog, lang) : '', markW) + ' ' : '';
+    const stamp = pad(fmtOffset(m.offsetMs, lang), offW) + ' ' + pad(`#${m.index + 1}`, 5) + (multi ? m.leg + ' ' : '') + mark;
     for (let i = 0; i < stamp.length; i++) a[i] = stamp[i]!;
     const x1 = center(m.from);
     const x2 = center(m.to);
@@ -337,7 +582,23 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     lines.push(line);
   }
   lines.push('');
-  if (f.diagnosis.length === 0) lines.push(`${WORD.diagnosis[lang]}: ${noDiagnosis(f, lang)}`);
+  if (split) {
+    // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
+    lines.push(`${WORD.diagnosis[lang]}:`);
+    for (const g of diagnosisGroups(f, lang)) {
+      const head = g.line ? `${g.title} (${g.line.mark}, ${range(g.line.first, g.line.last)}) — ${printable(g.line.outcome)}` : g.title;
+      if (g.items.length === 0) {
+        lines.push(`  ${head}: ${noDiagnosis(g.messages, lang)}`);
+        continue;
+      }
+      lines.push(`  ${head}:`);
+      for (const d of g.items) {
+        lines.push(`    [${SEVERITY[d.severity][lang]}] ${d.id}: ${printable(d.text)}`);
+        for (const ev of d.evidence) lines.push(`        ${printable(evidenceLine(ev))}`);
+        if (d.hint) lines.push(`        ${WORD.hint[lang]} (${d.hint.id}): ${printable(d.hint.text)}`);
+      }
+    }
+  } else if (f.diagnosis.length === 0) lines.push(`${WORD.diagnosis[lang]}: ${noDiagnosis(f.messages, lang)}`);
   else {
     lines.push(`${WORD.diagnosis[lang]}:`);
     for (const d of diagnosisItems(f, lang)) {
@@ -362,6 +623,11 @@ table{border-collapse:collapse;background:#fff}td,th{border:1px solid #e5e7eb;pa
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #e5e7eb;padding:6px;font-size:12px}
 `;
 
+/** Only on the page of a Call-ID that carries several dialogs: its note and the diagnosis's headings per dialog. */
+const DIALOG_STYLE = `.warn{background:#fef3c7;border:1px solid #f59e0b;border-radius:6px;padding:6px 10px}
+h3{font-size:14px;margin:12px 0 4px}
+`;
+
 const LEG_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
 /** The SVG ladder alone (every text escaped). */
@@ -371,7 +637,10 @@ export function flowSvg(f: CallFlow, lang: Lang = 'en'): string {
   const top = 40;
   const left = 90;
   const w = left + Math.max(1, f.columns.length) * colW;
-  const h = top + f.messages.length * rowH + 20;
+  // where each dialog of a reused Call-ID begins: a gap with a dashed line and its name before its first message
+  const gapH = 18;
+  const begins = new Map(hasDialogs(f) ? dialogLines(f, lang).map((d) => [d.first - 1, d]) : []);
+  const h = top + f.messages.length * rowH + begins.size * gapH + 20;
   const cx = (c: number): number => left + c * colW + colW / 2;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="ui-monospace,Menlo,Consolas,monospace" font-size="12" role="img" aria-label="SIP ladder">`);
@@ -386,8 +655,16 @@ export function flowSvg(f: CallFlow, lang: Lang = 'en'): string {
     parts.push(`<line x1="${cx(i)}" y1="24" x2="${cx(i)}" y2="${h - 8}" stroke="#9ca3af" stroke-dasharray="4 3"/>`);
   });
   const legIndex = new Map(f.legs.map((l, i) => [l.leg, i]));
+  let gaps = 0;
   f.messages.forEach((m, r) => {
-    const y = top + r * rowH + rowH / 2;
+    const begin = begins.get(m.index);
+    if (begin) {
+      const gy = top + r * rowH + gaps * gapH; // the gap's top: its name, then the line under it
+      parts.push(`<text x="4" y="${gy + 11}" fill="#b45309">${e(`${begin.name} (${begin.mark})`)}</text>`);
+      parts.push(`<line x1="0" y1="${gy + 14}" x2="${w}" y2="${gy + 14}" stroke="#f59e0b" stroke-dasharray="6 4"/>`);
+      gaps++;
+    }
+    const y = top + r * rowH + gaps * gapH + rowH / 2;
     const li = legIndex.get(m.leg) ?? 0;
     const colour = LEG_COLOURS[li % LEG_COLOURS.length]!;
     const title = `#${m.index + 1} ${m.label}${m.meaning ? ' — ' + m.meaning[lang] : ''}`;
@@ -415,35 +692,57 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   p.push('<!DOCTYPE html><html lang="' + lang + '"><head><meta charset="utf-8">');
   p.push(`<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">`);
   // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
-  p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}</style></head><body><main>`);
+  const split = hasDialogs(f);
+  p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}${split ? DIALOG_STYLE : ''}</style></head><body><main>`);
   p.push(`<h1>${WORD.call[lang]} <bdi>${e(f.callId)}</bdi></h1>`);
   const counts = lang === 'ru' ? `сообщений: ${f.messages.length} · плеч: ${f.legs.length}` : `${plural(f.messages.length, 'message', 'messages')} · ${plural(f.legs.length, 'leg', 'legs')}`;
-  p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${counts}</p>`);
+  const one = singleRoutes(f, lang);
+  p.push(`<p class="sub">${f.messages.length ? e(new Date(f.t0).toISOString()) + ' · ' : ''}${counts}${one ? ` · ${e(one)}` : ''}</p>`);
   if (f.legs.length > 1) {
     p.push('<ul>');
-    for (const l of f.legs) p.push(`<li>${WORD.leg[lang]} ${e(l.leg)}: ${e(l.callId)} (${e(legWhy(l, lang, false))})</li>`);
-    p.push('</ul>');
-  }
-  if (f.note) p.push(`<p class="sub">${WORD.note[lang]}: ${e(f.note[lang])}</p>`);
-  p.push(`<h2>${WORD.diagnosis[lang]}</h2>`);
-  if (f.diagnosis.length === 0) p.push(`<p>${e(noDiagnosisSentence(f, lang))}</p>`);
-  else {
-    p.push('<ul>');
-    for (const d of diagnosisItems(f, lang)) {
-      p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(SEVERITY[d.severity][lang])}, ${WORD.leg[lang]} ${e(d.leg)}): ${e(d.text)}`);
-      p.push('<ul>');
-      for (const ev of d.evidence) p.push(`<li>${e(evidenceLine(ev))}</li>`);
-      if (d.hint) p.push(`<li>${WORD.hint[lang]}: ${e(d.hint.text)}</li>`);
-      p.push('</ul></li>');
+    for (const l of f.legs) {
+      const r = legRoutes(l, lang);
+      p.push(`<li>${WORD.leg[lang]} ${e(l.leg)}: ${e(l.callId)} (${e(legWhy(l, lang, false))}${r ? `, ${e(r)}` : ''})</li>`);
     }
     p.push('</ul>');
   }
+  if (f.note) p.push(`<p class="sub">${WORD.note[lang]}: ${e(f.note[lang])}</p>`);
+  if (f.dialogNote) {
+    p.push(`<p class="warn">${e(f.dialogNote[lang])}</p><ul>`);
+    for (const d of dialogLines(f, lang)) p.push(`<li><b>${e(d.mark)}</b> ${e(d.name)}: ${e(range(d.first, d.last))}, ${e(d.what)}, ${e(d.outcome)}</li>`);
+    p.push('</ul>');
+  }
+  p.push(`<h2>${WORD.diagnosis[lang]}</h2>`);
+  const item = (d: DiagnosisItem, where: string): void => {
+    p.push(`<li><b class="sev-${e(d.severity)}">${e(d.id)}</b> (${e(SEVERITY[d.severity][lang])}${where}): ${e(d.text)}`);
+    p.push('<ul>');
+    for (const ev of d.evidence) p.push(`<li>${e(evidenceLine(ev))}</li>`);
+    if (d.hint) p.push(`<li>${WORD.hint[lang]}: ${e(d.hint.text)}</li>`);
+    p.push('</ul></li>');
+  };
+  if (split) {
+    // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
+    for (const g of diagnosisGroups(f, lang)) {
+      p.push(`<h3>${e(g.title[0]!.toUpperCase() + g.title.slice(1))}${g.line ? ` (${e(g.line.mark)}, ${e(range(g.line.first, g.line.last))}) — ${e(g.line.outcome)}` : ''}</h3>`);
+      if (g.items.length === 0) p.push(`<p>${e(noDiagnosisSentence(g.messages, lang))}</p>`);
+      else {
+        p.push('<ul>');
+        for (const d of g.items) item(d, '');
+        p.push('</ul>');
+      }
+    }
+  } else if (f.diagnosis.length === 0) p.push(`<p>${e(noDiagnosisSentence(f.messages, lang))}</p>`);
+  else {
+    p.push('<ul>');
+    for (const d of diagnosisItems(f, lang)) item(d, `, ${WORD.leg[lang]} ${e(d.leg)}`);
+    p.push('</ul>');
+  }
   p.push(`<h2>${WORD.ladder[lang]}</h2><div class="ladder">${flowSvg(f, lang)}</div>`);
-  const cols = [WORD.n, WORD.leg, WORD.time, WORD.from, WORD.to, WORD.message, WORD.meaning];
+  const cols = [WORD.n, WORD.leg, ...(split ? [WORD.dialog] : []), WORD.time, WORD.from, WORD.to, WORD.message, WORD.meaning];
   p.push(`<h2>${WORD.messages[lang]}</h2><table><thead><tr>${cols.map((h) => `<th>${h[lang]}</th>`).join('')}</tr></thead><tbody>`);
   for (const m of f.messages) {
     const r = messageRow(f, m, lang);
-    p.push(`<tr>${[r.n, r.leg, r.time, r.from, r.to, r.label, r.meaning].map((c) => `<td>${e(c)}</td>`).join('')}</tr>`);
+    p.push(`<tr>${[r.n, r.leg, ...(split ? [r.dialog] : []), r.time, r.from, r.to, r.label, r.meaning].map((c) => `<td>${e(c)}</td>`).join('')}</tr>`);
   }
   p.push('</tbody></table>');
   const raws = f.messages.filter((m) => m.message.raw !== undefined);
@@ -509,20 +808,24 @@ function mdCode(s: string): string {
   return `${fence}${pad}${v}${pad}${fence}`;
 }
 
+/** `#4`–`#9` as code spans (no link to an issue), `#4` for one message. */
+const mdRange = (first: number, last: number): string => (first === last ? `\`#${first}\`` : `\`#${first}\`–\`#${last}\``);
+
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** What became of the asked call: its first 2xx to an INVITE, else its last final response to one. */
+/**
+ * What became of the asked call (`outcomeOf`), escaped; when its Call-ID carries several dialogs, of each
+ * (`D1: 486 Busy Here; D2: answered (200 OK)`).
+ */
 function outcome(f: CallFlow, lang: Lang): string {
-  const asked = f.legs[0]?.leg;
-  let last: LadderMessage | undefined;
-  for (const m of f.messages) {
-    const status = m.message.status;
-    if (m.leg !== asked || m.message.isRequest || m.message.cseqMethod !== 'INVITE' || status === undefined || status < 200) continue;
-    if (status < 300) return `${lang === 'ru' ? 'отвечен' : 'answered'} (${md(m.label)})`;
-    last = m;
+  const asked = f.legs[0];
+  if (asked?.dialogs) {
+    return dialogLines(f, lang)
+      .filter((d) => d.leg === asked.leg)
+      .map((d) => `${d.mark}: ${md(d.outcome)}`)
+      .join('; ');
   }
-  if (last) return md(last.label);
-  return lang === 'ru' ? 'окончательного ответа на INVITE нет' : 'no final response to an INVITE';
+  return md(outcomeOf(f.messages.filter((m) => m.leg === asked?.leg), lang));
 }
 
 /** `1 leg · 4 messages · 2024-05-14T09:30:00.000Z, over 2.150 s` and the outcome, in one language. */
@@ -531,13 +834,16 @@ function summaryLine(f: CallFlow, lang: Lang): string {
   for (const m of f.messages) if (m.message.ts > end) end = m.message.ts;
   const span = ((end - f.t0) / 1000).toFixed(3);
   const start = new Date(f.t0).toISOString();
+  const one = singleRoutes(f, lang);
+  const route = one ? ` · ${md(one)}` : '';
   return lang === 'ru'
-    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span.replace('.', ',')} с`
-    : `**Outcome:** ${outcome(f, lang)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s`;
+    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span.replace('.', ',')} с${route}`
+    : `**Outcome:** ${outcome(f, lang)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s${route}`;
 }
 
 function legLine(l: LegSummary, lang: Lang): string {
-  return `- **${l.leg}**: ${mdCode(l.callId)} (${legWhy(l, lang)})`;
+  const r = legRoutes(l, lang);
+  return `- **${l.leg}**: ${mdCode(l.callId)} (${legWhy(l, lang)}${r ? `, ${md(r)}` : ''})`;
 }
 
 /**
@@ -556,24 +862,43 @@ export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
   const multi = f.legs.length > 1;
   if (multi) out.push(...f.legs.map((l) => legLine(l, lang)), '');
   if (f.note) out.push(`> **${lang === 'ru' ? 'Примечание' : 'Note'}:** ${md(f.note[lang])}`, '');
+  const split = hasDialogs(f);
+  // a Call-ID reused for a new call: said before anything else, with each dialog and what became of it
+  const dialogLine = (d: DialogLine): string =>
+    `**${d.mark}** ${md(d.name)}: ${mdRange(d.first, d.last)}, ${d.fromTag !== undefined ? `From-tag ${mdCode(d.fromTag)}` : md(d.what)}, ${md(d.outcome)}`;
+  if (f.dialogNote) {
+    out.push(`> **${lang === 'ru' ? 'Внимание' : 'Warning'}:** ${md(f.dialogNote[lang])}`, '');
+    out.push(...dialogLines(f, lang).map((d) => `- ${dialogLine(d)}`), '');
+  }
 
   out.push(`### ${WORD.ladder[lang]}`, '');
-  const head = [WORD.n[lang], ...(multi ? [WORD.leg[lang]] : []), WORD.time[lang], `${WORD.from[lang]} → ${WORD.to[lang]}`, WORD.message[lang], WORD.meaning[lang]];
-  const align = ['---:', ...(multi ? [':---:'] : []), '---:', '---', '---', '---'];
+  const head = [WORD.n[lang], ...(multi ? [WORD.leg[lang]] : []), ...(split ? [WORD.dialog[lang]] : []), WORD.time[lang], `${WORD.from[lang]} → ${WORD.to[lang]}`, WORD.message[lang], WORD.meaning[lang]];
+  const align = ['---:', ...(multi ? [':---:'] : []), ...(split ? [':---:'] : []), '---:', '---', '---', '---'];
   out.push(`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`);
   for (const m of f.messages) {
     const r = messageRow(f, m, lang);
-    const cells = [r.n, ...(multi ? [r.leg] : []), r.time, `${md(r.from)} → ${md(r.to)}`, md(r.label), md(r.meaning)];
+    const cells = [r.n, ...(multi ? [r.leg] : []), ...(split ? [r.dialog] : []), r.time, `${md(r.from)} → ${md(r.to)}`, md(r.label), md(r.meaning)];
     out.push(`| ${cells.join(' | ')} |`);
   }
 
   out.push('', `### ${WORD.diagnosis[lang]}`, '');
-  if (f.diagnosis.length === 0) out.push(md(noDiagnosisSentence(f, lang)));
-  for (const d of diagnosisItems(f, lang)) {
-    const where = multi ? `, ${WORD.leg[lang]} ${d.leg}` : '';
+  const item = (d: DiagnosisItem, where: string): void => {
     out.push(`- **${md(d.id)}** (${SEVERITY[d.severity][lang]}${where}): ${md(d.text)}`);
     for (const ev of d.evidence) out.push(`  - \`${ev.n}\` ${ev.offset} ${md(ev.what)}`);
     if (d.hint) out.push(`  - _${WORD.hint[lang]} (${md(d.hint.id)})_: ${md(d.hint.text)}`);
+  };
+  if (split) {
+    // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
+    const groups = diagnosisGroups(f, lang);
+    groups.forEach((g, gi) => {
+      if (gi > 0) out.push('');
+      out.push(g.line ? dialogLine(g.line) : `**${md(g.title)}**`, '');
+      if (g.items.length === 0) out.push(md(noDiagnosisSentence(g.messages, lang)));
+      for (const d of g.items) item(d, '');
+    });
+    return out.join('\n') + '\n';
   }
+  if (f.diagnosis.length === 0) out.push(md(noDiagnosisSentence(f.messages, lang)));
+  for (const d of diagnosisItems(f, lang)) item(d, multi ? `, ${WORD.leg[lang]} ${d.leg}` : '');
   return out.join('\n') + '\n';
 }

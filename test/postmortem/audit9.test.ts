@@ -181,7 +181,7 @@ describe('408: a provisional answer proves the transport; the CANCEL and the req
     const d = only(diagnose([inv({ ...up, at: 0 }), resp(100, 'Trying', { ...down, at: 5 }), resp(180, 'Ringing', { ...down, at: 900 }), req('INFO', { ...up, at: 33000, cseq: 2, cseqMethod: 'INFO' })]), 'timeout');
     expect(d.hint).toBeUndefined();
     expect(d.text.en).toContain(`although ${P} answered it with 100 Trying: the INVITE got through and the transport to it works`);
-    expect(d.text.ru).toContain('в записи 33,0 с');
+    expect(d.text.ru).toContain('за 33,0 с записи');
   });
 });
 
@@ -220,7 +220,7 @@ describe('Russian numbers: plural forms and the decimal comma', () => {
       resp(486, 'Busy Here', { src: '10.0.2.30', dst: '10.0.2.15', at: 100 }),
       resp(486, 'Busy Here', { at: 105 }),
     ]);
-    expect(relayed[0]!.text.ru).toContain('он прошёл 2 участка');
+    expect(relayed[0]!.text.ru).toContain('486 прошёл 2 участка');
     const texts = [...noAck, ...cancelled, ...relayed].map((d) => d.text.ru + d.evidence.map((e) => e.what.ru).join(' ')).join('\n');
     expect(texts).not.toContain('раз(а)');
     expect(texts).not.toMatch(/\d\.\d+ с/);

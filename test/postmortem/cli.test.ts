@@ -49,7 +49,7 @@ describe('flow: legs, formats, errors', () => {
       'A INVITE', 'A 100 Trying', 'B INVITE', 'B 100 Trying', 'B 480 Temporarily Unavailable', 'B ACK', 'A 480 Temporarily Unavailable', 'A ACK',
     ]);
     const text = await run(['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10']);
-    expect(text.out).toContain('leg B: legB-9911@203.0.113.5 (linked by correlation, 4 messages)');
+    expect(text.out).toContain('leg B: legB-9911@203.0.113.5 (linked by correlation, 4 messages, route: 192.0.2.77)');
     expect(text.out).toMatch(/#5 +B +\|/);
     // each leg diagnosed on its own: the far side's 480 (leg B) and its relay to the phone (leg A)
     expect(text.out).toContain('[warning] unavailable (leg A)');
@@ -85,7 +85,7 @@ describe('flow: legs, formats, errors', () => {
   it('unknown Call-ID: exit 1 with a message; missing input: exit 2', async () => {
     const r = await run(['flow', fx('normal.pcap'), '--call-id', 'nope']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe("sipscope: no SIP message with Call-ID 'nope' in the inputs\n");
+    expect(r.err).toBe("sipscope: no SIP message with Call-ID 'nope' in the inputs (`sipscope calls <inputs> -f csv` lists whole Call-IDs)\n");
     // no report at all, in any format: an empty one would read "nothing wrong found"
     expect(r.out).toBe('');
     expect((await run(['flow', fx('normal.pcap'), '--call-id', 'nope', '--format', 'json'])).out).toBe('');

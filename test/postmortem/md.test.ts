@@ -24,7 +24,7 @@ interface FlowJson {
 
 const WORDS = {
   en: { call: 'Call', outcome: '**Outcome:** ', ladder: '### Ladder', diagnosis: '### Diagnosis', head: ['#', 'time', 'from → to', 'message', 'meaning'], hint: 'hint', none: ['Nothing wrong found.', 'No diagnosis rule matched; the final response and its meaning are in the ladder above.'] },
-  ru: { call: 'Вызов', outcome: '**Итог:** ', ladder: '### Лестница', diagnosis: '### Диагноз', head: ['#', 'время', 'откуда → куда', 'сообщение', 'смысл'], hint: 'совет', none: ['Нарушений не найдено.', 'Ни одно правило диагноза не подошло; окончательный ответ и его смысл — в лестнице выше.'] },
+  ru: { call: 'Вызов', outcome: '**Итог:** ', ladder: '### Диаграмма обмена', diagnosis: '### Диагноз', head: ['#', 'время', 'откуда → куда', 'сообщение', 'смысл'], hint: 'совет', none: ['Нарушений не найдено.', 'Ни одно правило диагноза не подошло; окончательный ответ и его смысл — на диаграмме выше.'] },
 } as const;
 const SEVERITY = { en: { error: 'error', warning: 'warning', info: 'info' }, ru: { error: 'ошибка', warning: 'предупреждение', info: 'сведения' } } as const;
 
@@ -95,7 +95,7 @@ describe('flow --format md: legs, --out, formats', () => {
     const base = ['flow', fx('b2bua-legs.pcap'), '--call-id', 'b2bA-4f1c@198.51.100.10', '--format', 'md'];
     const md = mdParts((await run(base)).out);
     expect(md.summary).toBe('**Outcome:** 480 Temporarily Unavailable · 2 legs · 8 messages · 2024-05-14T09:30:00.000Z, over 0.720 s');
-    expect(md.legs).toEqual(['- **A**: `b2bA-4f1c@198.51.100.10` (asked, 4 messages)', '- **B**: `legB-9911@203.0.113.5` (linked by correlation, 4 messages)']);
+    expect(md.legs).toEqual(['- **A**: `b2bA-4f1c@198.51.100.10` (asked, 4 messages, route: 203.0.113.5)', '- **B**: `legB-9911@203.0.113.5` (linked by correlation, 4 messages, route: 192.0.2.77)']);
     expect(md.header).toEqual(['#', 'leg', 'time', 'from → to', 'message', 'meaning']);
     expect(md.rows.map((r) => cells(r)[1])).toEqual(['A', 'A', 'B', 'B', 'B', 'B', 'A', 'A']);
     expect(cells(md.rows[4]!).map(plain)).toEqual(['5', 'B', '+0.700s', '192.0.2.77:5060 → 203.0.113.5:5060', '480 Temporarily Unavailable', expect.stringContaining('unavailable now')]);
@@ -103,7 +103,7 @@ describe('flow --format md: legs, --out, formats', () => {
     expect(md.diagnosis).toContain('  - `#5` +0.700s 480 Temporarily Unavailable: 680 ms after the INVITE; from 192.0.2.77');
     const ru = mdParts((await run([...base, '--lang', 'ru'])).out);
     expect(ru.summary).toBe('**Итог:** 480 Temporarily Unavailable · плеч: 2 · сообщений: 8 · 2024-05-14T09:30:00.000Z, за 0,720 с');
-    expect(ru.legs[1]).toBe('- **B**: `legB-9911@203.0.113.5` (связан по заголовку X-, сообщений: 4)');
+    expect(ru.legs[1]).toBe('- **B**: `legB-9911@203.0.113.5` (связан по заголовку X-, сообщений: 4, маршрут: 192.0.2.77)');
     expect(ru.header[1]).toBe('плечо');
     expect(ru.diagnosis[0]).toMatch(/^- \*\*unavailable\*\* \(предупреждение, плечо A\): /);
   });

@@ -310,6 +310,65 @@ export function scenarios(): Scenario[] {
   return out;
 }
 
+/**
+ * An answered call through a B2BUA P: leg A (phone A → P) and leg B (P → far side F), each with its own Call-ID,
+ * linked by their numbers (written differently on leg B), and how it ended 30 s after answer: the B2BUA sends the
+ * BYE on both legs itself (`b2bua`: an RTP time-out, a duration limit), or a party hangs up and P relays the BYE
+ * to the other leg (`caller`, `callee`). A BYE carries its sender's tag in From (RFC 3261 §12.2.1.1).
+ */
+export function b2buaEnding(end: 'b2bua' | 'caller' | 'callee'): { callIdA: string; callIdB: string; packets: CapturedPacket[] } {
+  const a = dialog(`b2bEnd-${end}`);
+  const b: Dialog = { ...dialog(`b2bEndB-${end}`), callId: `legB-${end}-7712@${P}`, caller: '+74951230001', callee: '+74957770002', ruri: `sip:+74957770002@${F}` };
+  /** The dialog as its callee side writes a request: its own tag in From. */
+  const back = (d: Dialog): Dialog => ({ ...d, fromTag: d.toTag!, toTag: d.fromTag });
+  const ms: Msg[] = [
+    { t: 0, from: A, to: P, text: sip(a, { method: 'INVITE', cseq: 1, from: A, toTag: false, body: sdp(A, 40000, PCMU_PCMA) }) },
+    { t: 5, from: P, to: A, text: sip(a, { resp: '100 Trying', cseq: 1, from: A, toTag: false }) },
+    { t: 20, from: P, to: F, text: sip(b, { method: 'INVITE', cseq: 101, from: P, toTag: false, body: sdp(P, 52000, PCMU_PCMA) }) },
+    { t: 30, from: F, to: P, text: sip(b, { resp: '100 Trying', cseq: 101, from: P, toTag: false }) },
+    { t: 300, from: F, to: P, text: sip(b, { resp: '180 Ringing', cseq: 101, from: P }) },
+    { t: 310, from: P, to: A, text: sip(a, { resp: '180 Ringing', cseq: 1, from: A }) },
+    { t: 2000, from: F, to: P, text: sip(b, { resp: '200 OK', cseq: 101, from: P, body: sdp(F, 30000, [[0, 'PCMU']]) }) },
+    { t: 2010, from: P, to: F, text: sip(b, { method: 'ACK', cseq: 101, from: P, branch: 'ackb' }) },
+    { t: 2020, from: P, to: A, text: sip(a, { resp: '200 OK', cseq: 1, from: A, body: sdp(P, 50000, [[0, 'PCMU']]) }) },
+    ack(a, 2030),
+  ];
+  const bye = (t: number, d: Dialog, from: string, to: string, cseq: number): Msg[] => [
+    { t, from, to, text: sip(d, { method: 'BYE', cseq, from, branch: `bye${t}` }) },
+    { t: t + 10, from: to, to: from, text: sip(d, { resp: '200 OK', cseq, cseqMethod: 'BYE', from, branch: `bye${t}` }) },
+  ];
+  if (end === 'b2bua') ms.push(...bye(32_000, b, P, F, 102), ...bye(32_020, back(a), P, A, 1));
+  else if (end === 'caller') ms.push(...bye(32_000, a, A, P, 2), ...bye(32_020, b, P, F, 102));
+  else ms.push(...bye(32_000, back(b), F, P, 1), ...bye(32_020, back(a), P, A, 1));
+  return { callIdA: a.callId, callIdB: b.callId, packets: packets(ms) };
+}
+
+/** One refused call per Call-ID (INVITE, 486, ACK), a second apart: for finding calls by their Call-IDs. */
+export function busyCalls(callIds: readonly string[]): CapturedPacket[] {
+  const ms: Msg[] = [];
+  callIds.forEach((callId, i) => {
+    const d: Dialog = { ...dialog(`busy${i}`), callId };
+    const t = i * 1000;
+    ms.push(
+      { t, from: A, to: P, text: sip(d, { method: 'INVITE', cseq: 1, from: A, toTag: false, body: sdp(A, 40000, PCMU_PCMA) }) },
+      { t: t + 100, from: P, to: A, text: sip(d, { resp: '486 Busy Here', cseq: 1, from: A }) },
+      ack(d, t + 110),
+    );
+  });
+  return packets(ms);
+}
+
+/** A call whose INVITE is not in the capture (it began before): a 180, the 486 and its ACK only. */
+export function noInviteCapture(): { callId: string; packets: CapturedPacket[] } {
+  const d = dialog('noinvite');
+  const ms: Msg[] = [
+    { t: 0, from: P, to: A, text: sip(d, { resp: '180 Ringing', cseq: 1, from: A }) },
+    { t: 30_000, from: P, to: A, text: sip(d, { resp: '486 Busy Here', cseq: 1, from: A }) },
+    ack(d, 30_010),
+  ];
+  return { callId: d.callId, packets: packets(ms) };
+}
+
 /** A scanner capture: a friendly-scanner sweep, a registration brute force, and a normal phone. */
 export const S1 = '45.134.26.11';
 export const S2 = '185.53.88.7';
