@@ -825,11 +825,17 @@ export function createAsteriskLogSource(firstFile: string, sink: RecordSink, opt
     notes.push(...yearNotes);
     if (opts.tz !== undefined && opts.tz !== '') notes.push(`timestamps read as local time in ${opts.tz}`);
     if (c.shiftTally !== undefined) for (const t of c.shiftTally) notes.push(shiftNote(opts.tz!, t));
-    if (c.unstampedUsed > 0) notes.push(`${c.unstampedUsed} call lines had no timestamp (console output): their times are those of the previous stamped line, or none (undated) before the first one`);
-    if (c.syslogLines > 0) notes.push(`${c.syslogLines} lines unwrapped from a syslog prefix`);
-    if (c.grepPrefixed > 0) notes.push(`${c.grepPrefixed} lines carried a grep file-name prefix`);
-    if (c.dialRecords > 0) notes.push(`codeSource: ${c.dialRecords} call attempts from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
-    if (c.droppedDial > 0) notes.push(`${c.droppedDial} Dial attempts left out: the same calls were read from SIP message dumps`);
+    if (c.unstampedUsed > 0) {
+      const one = c.unstampedUsed === 1;
+      notes.push(`${counted(c.unstampedUsed, 'call line')} had no timestamp (console output): ${one ? 'its time is that' : 'their times are those'} of the previous stamped line, or none (undated) before the first one`);
+    }
+    if (c.syslogLines > 0) notes.push(`${counted(c.syslogLines, 'line')} unwrapped from a syslog prefix`);
+    if (c.grepPrefixed > 0) notes.push(`${counted(c.grepPrefixed, 'line')} carried a grep file-name prefix`);
+    if (c.dialRecords > 0) notes.push(`codeSource: ${counted(c.dialRecords, 'call attempt')} from Dial lines (exact SIP code where a "Got SIP response" line was seen, else inferred from the Dial outcome)`);
+    if (c.droppedDial > 0) {
+      const one = c.droppedDial === 1;
+      notes.push(`${counted(c.droppedDial, 'Dial attempt')} left out: the same ${one ? 'call was read from a SIP message dump' : 'calls were read from SIP message dumps'}`);
+    }
     if (c.replacedDumps > 0) {
       const n = c.replacedDumps;
       const more = n > c.replacedSamples!.length ? ', …' : '';
@@ -947,7 +953,13 @@ function unpairedNote(byAddr: Map<string, number>): string {
   const list = [...byAddr].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const shown = list.slice(0, NOTE_SAMPLES).map(([addr, k]) => `${addr} (${k})`).join(', ');
   const more = list.length > NOTE_SAMPLES ? ` and ${list.length - NOTE_SAMPLES} more` : '';
-  return `${n} dumped call${n === 1 ? '' : 's'} matched no Dial attempt and keep the address ${n === 1 ? 'it was' : 'they were'} sent to as route: ${shown}${more} (Dial attempts name their route by peer; --routes can map an address to that name)`;
+  const one = n === 1;
+  return `${counted(n, 'dumped call')} matched no Dial attempt and ${one ? 'keeps the address it was' : 'keep the address they were'} sent to as route: ${shown}${more} (Dial attempts name their route by peer; --routes can map an address to that name)`;
+}
+
+/** `1 line`, `2 lines`: a count with its noun, for notes. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The detail of a dump's first line that could not be read. */

@@ -126,7 +126,8 @@ export class YearResolver {
   notes(): string[] {
     const out: string[] = [];
     for (const k of Object.keys(this.uses) as YearSource[]) {
-      if (this.uses[k] > 0) out.push(`yearInferredFrom: ${this.uses[k]} year-less timestamps took their year from ${YEAR_NOTE[k]}`);
+      const n = this.uses[k];
+      if (n > 0) out.push(`yearInferredFrom: ${n} year-less ${n === 1 ? 'timestamp took its' : 'timestamps took their'} year from ${YEAR_NOTE[k]}`);
     }
     return out;
   }

@@ -41,6 +41,11 @@ const L = {
     en: 'a switch does not re-route on this code by default, but this phrase is this vendor\'s own failure, so sending the traffic to another vendor is the fix',
     ru: 'по умолчанию коммутатор не перемаршрутизирует по этому коду, но эта фраза означает сбой у самого вендора, поэтому решение — отправить трафик другому вендору',
   },
+  // the code is re-routed by its standard meaning, but the phrase says the dialled number is wrong (403 not found)
+  numberNoReroute: {
+    en: 'a switch re-routes on this code by default, but this phrase puts the fault on the dialled number, not on the vendor, so another vendor would give the same answer: fix the number instead',
+    ru: 'по умолчанию коммутатор перемаршрутизирует по этому коду, но эта фраза указывает на ошибку в набранном номере, а не у вендора, поэтому другой вендор даст тот же ответ: исправьте номер',
+  },
   q850: { en: 'Q.850 cause (RFC 3398)', ru: 'Причина Q.850 (RFC 3398)' },
 } satisfies Record<string, Text>;
 
@@ -59,6 +64,7 @@ export function describeToJson(d: CodeDescription): Record<string, unknown> {
     hints: d.hints.map((h) => ({ id: h.id, en: h.text.en, ru: h.text.ru })),
     ...(d.note ? { note: d.note } : {}),
     ...(d.vendorFailure ? { vendorFailure: true } : {}),
+    ...(d.numberFailure ? { numberFailure: true } : {}),
     answered: d.code >= 200 && d.code <= 299,
     seerEffective: SEER_EFFECTIVE.has(d.code),
     isaIneffective: ISA_INEFFECTIVE.has(d.code),
@@ -93,7 +99,10 @@ export function describeToText(d: CodeDescription, lang: Lang): string {
     if (d.code >= 200 && d.code <= 299) facts.push(L.answered[lang]);
     if (SEER_EFFECTIVE.has(d.code)) facts.push(L.seer[lang]);
     if (ISA_INEFFECTIVE.has(d.code)) facts.push(L.isa[lang]);
-    if (d.code >= 300) facts.push((isReroutable(d.code) ? L.reroute : d.vendorFailure ? L.vendorReroute : L.noReroute)[lang]);
+    if (d.code >= 300) {
+      const verdict = isReroutable(d.code) ? (d.numberFailure ? L.numberNoReroute : L.reroute) : d.vendorFailure ? L.vendorReroute : L.noReroute;
+      facts.push(verdict[lang]);
+    }
     const q = sipToQ850(d.code);
     out.push('');
     if (facts.length) out.push(`${L.metrics[lang]}: ${facts.join('; ')}`);

@@ -91,7 +91,8 @@ export const HINTS: readonly HintData[] = [
     topic: {
       title: { en: 'Calls drop about 30 s after answer', ru: 'Вызовы обрываются примерно через 30 с после ответа' },
       rules: [
-        '30|32|полминут + drop|disconnect|hang|cut|end|terminat|tear|torn|die|обрыв|оборв|разрыв|разорв|рвет|рвут|заверш|сбрас|сброс|отключ|отвал|разъедин|прерыв|прерв|пада|кладет',
+        // a number of seconds (`30 s`, `30 секунд`), not `30 calls` or `30 minutes`
+        '30s|32s|полминут + drop|disconnect|hang|cut|end|terminat|tear|torn|die|обрыв|оборв|разрыв|разорв|рвет|рвут|заверш|сбрас|сброс|отключ|отвал|разъедин|прерыв|прерв|пада|кладет',
       ],
     },
     text: {
@@ -104,10 +105,11 @@ export const HINTS: readonly HintData[] = [
     codes: [],
     topic: {
       title: { en: 'Ghost calls from short numbers', ru: 'Призрачные звонки с коротких номеров' },
-      // 4-digit numbers only: a 3-digit one would be a response code
+      // a short number the calls come from (`calls from 100`, `звонки с 1000`), not a count (`calls to 1000
+      // numbers`, `звонков 1000 сегодня`): a 3-digit number after `from` is no response code (query.ts)
       rules: [
         'ghost', 'phantom', 'призрач', 'фантом',
-        'call|ring|звон|вызов + 1000|1001|1002|1003',
+        'call|ring|звон|вызов + from|incoming|=с|=со|=от|входящ + 100|1000|1001|1002|1003',
         'call|ring|звон|вызов + short|strange|коротк|непонятн|странн + number|номер',
       ],
     },
@@ -161,6 +163,15 @@ export const HINTS: readonly HintData[] = [
     text: {
       en: 'The provider\'s central database failed or timed out; usually transient and affects all its customers. Re-route and report it with timestamps.',
       ru: 'Сбой или таймаут центральной базы данных провайдера; обычно временный и затрагивает всех его клиентов. Перемаршрутизируйте и сообщите провайдеру время сбоев.',
+    },
+  },
+  {
+    id: 'wrong-number',
+    codes: [],
+    numberFailure: true,
+    text: {
+      en: 'The dialled number is wrong or does not exist: check the digits and the country and area code. If the number is right, check the format this vendor expects (E.164, a prefix) in the route\'s number normalisation. Another vendor would reject a wrong number too, so re-routing does not help.',
+      ru: 'Набранный номер неверен или не существует: проверьте цифры, код страны и города. Если номер верный, проверьте в правилах нормализации номера на маршруте формат, который ждёт этот вендор (E.164, префикс). Неверный номер отклонит и другой вендор, поэтому перемаршрутизация не поможет.',
     },
   },
   {

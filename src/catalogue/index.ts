@@ -3,9 +3,10 @@
  * re-route policy, and the Q.850 / FreeSWITCH / Asterisk mappings. Data lives in codes.ts, variants.ts,
  * hints.ts and q850.ts; this module only indexes it (once, on first use) and answers questions.
  */
+import { printable } from '../printable.js';
 import { CODES } from './codes.js';
 import { HINTS } from './hints.js';
-import { nameKey, phraseKey, queryWords } from './normalize.js';
+import { measureUnit, nameKey, phraseKey, queryWords } from './normalize.js';
 import {
   DISPOSITION_TO_SIP,
   FS_INTERNAL_OTHER,
@@ -63,6 +64,11 @@ export interface CodeDescription {
    * re-routed by its standard meaning (`410 No Route`): another vendor may well complete the call.
    */
   vendorFailure?: boolean;
+  /**
+   * The matched phrase puts the failure on the dialled number (a hint marked `numberFailure`) while the code is
+   * re-routed by its standard meaning (`403 not found`): another vendor would give the same answer.
+   */
+  numberFailure?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -162,22 +168,43 @@ interface Index {
 interface TopicRules {
   hint: HintData;
   title: Text;
-  rules: { stems: string[]; numbers: string[] }[][];
+  rules: TopicTerm[][];
 }
 
-/** `30|32|полминут + drop|обрыв`: see HintData.topic. */
-function parseTopicRule(rule: string): { stems: string[]; numbers: string[] }[] {
+/** The alternatives of one term of a topic rule (see HintData.topic). */
+interface TopicTerm {
+  /** Word beginnings: `обрыв` matches `обрываются`. */
+  stems: string[];
+  /** Whole words: `=с` matches `с` only, not `сегодня`. */
+  words: string[];
+  /** Whole numbers: `30` is not `300`. */
+  numbers: string[];
+  /** Numbers of seconds: `30s` matches `30 s`, `30s`, `30 sec`, `30 секунд`, not `30 calls` or `30 minutes`. */
+  seconds: string[];
+}
+
+/** `30s|32s|полминут + drop|обрыв`: see HintData.topic. */
+function parseTopicRule(rule: string): TopicTerm[] {
   return rule.split('+').map((term) => {
-    const stems: string[] = [];
-    const numbers: string[] = [];
+    const t: TopicTerm = { stems: [], words: [], numbers: [], seconds: [] };
     for (const alt of term.split('|')) {
       const a = alt.trim().toLowerCase();
       if (!a) continue;
-      if (/^[0-9]+$/.test(a)) numbers.push(a);
-      else stems.push(a);
+      if (/^[0-9]+$/.test(a)) t.numbers.push(a);
+      else if (/^[0-9]+s$/.test(a)) t.seconds.push(a.slice(0, -1));
+      else if (a.startsWith('=')) t.words.push(a.slice(1));
+      else t.stems.push(a);
     }
-    return { stems, numbers };
+    return t;
   });
+}
+
+/** Whether the word at `k` of the query's words matches one alternative of a term. */
+function termMatches(term: TopicTerm, words: readonly string[], k: number): boolean {
+  const w = words[k]!;
+  if (term.numbers.includes(w) || term.words.includes(w)) return true;
+  if (term.seconds.includes(w) && measureUnit(words[k + 1]) === 's') return true;
+  return term.stems.some((st) => w.startsWith(st));
 }
 
 let index: Index | undefined;
@@ -243,7 +270,7 @@ export function getHint(id: string): Hint | undefined {
 
 /**
  * A topic by the words of a free-text query, in English or Russian: `ghost calls`, `призрачные вызовы`,
- * `calls drop after 30 sec`, `звонок самопроизвольно завершается через 30 секунд`, `No Dns Result`. The
+ * `calls from 100`, `calls drop after 30 sec`, `звонок самопроизвольно завершается через 30 секунд`, `No Dns Result`. The
  * first topic one of whose keyword rules (HintData.topic) all occur in the query wins. Read a query as a
  * response code first (`parseCodeQuery`): a topic is what is left when it names none.
  */
@@ -251,9 +278,7 @@ export function findTopic(query: string): Topic | undefined {
   const words = queryWords(query);
   if (!words.length) return undefined;
   for (const t of idx().topics) {
-    const hit = t.rules.some((terms) =>
-      terms.every((term) => words.some((w) => term.numbers.includes(w) || term.stems.some((st) => w.startsWith(st)))),
-    );
+    const hit = t.rules.some((terms) => terms.every((term) => words.some((_, k) => termMatches(term, words, k))));
     if (hit) return { id: t.hint.id, title: t.title, text: t.hint.text };
   }
   return undefined;
@@ -332,6 +357,7 @@ export function describeCode(code: number, reason?: string): CodeDescription | u
         const h = ix.hintsById.get(id);
         addHint(h);
         if (h?.vendorFailure && !isReroutable(code)) out.vendorFailure = true;
+        if (h?.numberFailure && isReroutable(code)) out.numberFailure = true;
       }
     } else if (v === undefined && e) {
       out.note = {
@@ -346,9 +372,18 @@ export function describeCode(code: number, reason?: string): CodeDescription | u
   return out;
 }
 
+/**
+ * A phrase from the query, to quote in a note: at most 80 characters (not cut inside a surrogate pair), and
+ * printable, since the phrase may come from a pasted log line that holds the peer's ESC sequences or bidi
+ * controls (`Got SIP response 486 "<ESC>[2J…" back from …`).
+ */
 function clip(s: string): string {
   const t = s.trim();
-  return t.length > 80 ? t.slice(0, 77) + '...' : t;
+  if (t.length <= 80) return printable(t);
+  let cut = 77;
+  const c = t.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return printable(t.slice(0, cut)) + '...';
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -98,3 +98,34 @@ export function queryWords(text: string, max = 512, maxWords = 64): string[] {
   if (words.length < maxWords) flush();
   return words;
 }
+
+/** What a unit word after a number measures: time, size or a share. */
+export type MeasureUnit = 'ms' | 's' | 'min' | 'h' | 'bytes' | '%';
+
+const UNIT_WORDS: ReadonlyMap<string, MeasureUnit> = new Map<string, MeasureUnit>([
+  ['s', 's'], ['sec', 's'], ['secs', 's'], ['с', 's'], ['сек', 's'],
+  ['ms', 'ms'], ['msec', 'ms'], ['msecs', 'ms'], ['мс', 'ms'], ['мсек', 'ms'],
+  ['min', 'min'], ['mins', 'min'], ['мин', 'min'],
+  ['h', 'h'], ['hr', 'h'], ['hrs', 'h'], ['ч', 'h'], ['час', 'h'], ['часа', 'h'], ['часов', 'h'],
+  ['байт', 'bytes'],
+  ['pct', '%'],
+]);
+/** Word beginnings of units: `seconds`, `секунды`, `миллисекунд`, `minutes`, `минуту`, `hours`, `bytes`. */
+const UNIT_STEMS: readonly (readonly [string, MeasureUnit])[] = [
+  ['millisecond', 'ms'], ['миллисекунд', 'ms'], ['second', 's'], ['секунд', 's'], ['minute', 'min'], ['минут', 'min'],
+  ['hour', 'h'], ['byte', 'bytes'], ['percent', '%'], ['процент', '%'],
+];
+
+/**
+ * The unit a word names when it follows a number (`120 seconds`, `600 ms`, `через 180 с`, `300 bytes`), or
+ * undefined. The word is compared lower-cased (as queryWords gives it); a closing full stop is ignored.
+ */
+export function measureUnit(word: string | undefined): MeasureUnit | undefined {
+  if (word === undefined || word.length === 0 || word.length > 16) return undefined;
+  let w = word.toLowerCase();
+  while (w.endsWith('.')) w = w.slice(0, -1);
+  const exact = UNIT_WORDS.get(w);
+  if (exact !== undefined) return exact;
+  for (const [stem, unit] of UNIT_STEMS) if (w.startsWith(stem)) return unit;
+  return undefined;
+}

@@ -6,6 +6,7 @@
  * at most MAX_QUERY characters, with no regular expression.
  */
 import { findTopic, type Topic } from './index.js';
+import { measureUnit } from './normalize.js';
 
 export interface CodeQuery {
   code: number;
@@ -20,46 +21,52 @@ const MAX_QUERY = 1024;
 
 /**
  * Words after which a number is the response code: `SIP/2.0 480`, `SIP 415`, `Sip-486`, `Got SIP response 486`,
- * `error 404`, `ошибка 603`, `ошибку 408`, `code 486`, `код 486`. Compared lower-cased; `sip/` and `ошибк`
- * are prefixes (a protocol version, the Russian word's cases).
+ * `error 404`, `code 486`, `status: 200`, `the phone shows 486 Busy`, `ошибка 603`, `ошибку 408`, `код 486`,
+ * `ответ 486`, `телефон пишет 403`. Compared lower-cased. Verbs are here only in the forms that describe what
+ * a phone or a server displays or answers: a count (`answered 100 calls`) must not become a code.
  */
-const LEAD_INS: ReadonlySet<string> = new Set(['sip', 'response', 'error', 'code', 'код', 'status', 'статус']);
-const LEAD_IN_PREFIXES: readonly string[] = ['ошибк'];
+const LEAD_INS: ReadonlySet<string> = new Set([
+  'sip', 'sip/', 'response', 'reply', 'error', 'code', 'status',
+  'show', 'shows', 'showed', 'shown', 'display', 'displays', 'displayed', 'says', 'said', 'returns', 'returned',
+  'код', 'кода', 'коду', 'кодом', 'коде',
+  'пишет', 'пишут', 'показывает', 'показывают', 'показал', 'показала',
+  'выдает', 'выдаёт', 'выдают', 'выдал', 'выдала', 'отвечает', 'отвечают',
+]);
+/** Word beginnings that lead in a code: the cases of `ошибка`, `ответ` (and `ответил`), `статус`; `sip/x.y`. */
+const LEAD_IN_PREFIXES: readonly string[] = ['ошибк', 'ответ', 'статус'];
+/** Words that may stand between a lead-in and its code: res_pjsip's `Response is 200 OK`, `error was 503`. */
+const LINKS: ReadonlySet<string> = new Set(['is', 'was']);
 
 /**
- * The response code of a query, and its phrase. The code is, in this order: three digits that start the
- * query or follow a lead-in word (LEAD_INS; then any three digits, so that `799` is reported as no SIP code),
- * or else the first standalone number from 100 to 699. Standalone: a run of digits of its own, so `4860`,
- * `486abc` and the `172` of `172.16.1.16` are none. Undefined when the query holds no such number.
+ * The response code of a query, and its phrase. The code is three digits that start the query or follow a
+ * lead-in word (LEAD_INS; any three digits, so that `799` is reported as no SIP code), standing on their own:
+ * `4860`, `486abc`, the `172` of `172.16.1.16` and the `300` of `sip:300@host` are none, and neither is a number
+ * followed by a unit (`120 seconds`, `600 ms`, `300 bytes`) unless a status line's `SIP/2.0` names it the code.
+ * A number anywhere else in the text is not taken:
+ * `calls drop after 120 seconds`, `seqno 102`, `Call from 300 to 486` are descriptions, not responses.
+ * Undefined when the query holds no code.
  */
 export function parseCodeQuery(input: string): CodeQuery | undefined {
-  return readCode(input)?.query;
+  return readCode(input);
 }
 
 /**
- * How `explain` reads a query: a code at the start or after a lead-in wins; then a known problem by its
- * keywords (`ghost calls`, `звонок обрывается через 30 секунд`); then any standalone code in 100–699 in the
- * text. A query such as `calls from 1000` is a topic, `phone shows 486 Busy` is a code.
+ * How `explain` reads a query: a code at the start or after a lead-in (`parseCodeQuery`); else a known problem
+ * by its keywords (`ghost calls`, `calls from 100`, `звонок обрывается через 30 секунд`). A query such as
+ * `calls from 1000` is a topic, `phone shows 486 Busy` is a code, `after 600 ms the call fails` is neither.
  */
 export function readExplainQuery(input: string): ExplainQuery | undefined {
-  const r = readCode(input);
-  if (r && r.leadIn) return { kind: 'code', ...r.query };
+  const q = readCode(input);
+  if (q) return { kind: 'code', ...q };
   const topic = findTopic(input);
-  if (topic) return { kind: 'topic', topic };
-  return r ? { kind: 'code', ...r.query } : undefined;
+  return topic ? { kind: 'topic', topic } : undefined;
 }
 
-interface Found {
-  query: CodeQuery;
-  /** The code started the query or followed a lead-in word. */
-  leadIn: boolean;
-}
-
-function readCode(input: string): Found | undefined {
+function readCode(input: string): CodeQuery | undefined {
   const s = input.length > MAX_QUERY ? input.slice(0, MAX_QUERY) : input;
-  let prev = ''; // the last word, lower-cased (capped), or '' after other punctuation
+  let leadIn = false; // the last word leads in a code (or links one: `Response is`)
+  let statusLine = false; // the last word is `SIP/2.0`: what follows is a status line's code, whatever comes next
   let first = true; // no word seen yet
-  let loose: { code: number; end: number } | undefined;
   let i = 0;
   while (i < s.length) {
     const c = s.charCodeAt(i);
@@ -69,26 +76,53 @@ function readCode(input: string): Found | undefined {
       // a full stop that ends a sentence is not part of the word: `error 486.`
       let end = j;
       while (end > i + 1 && s.charCodeAt(end - 1) === 0x2e /* . */) end--;
-      if (end - i === 3 && isDigit(s.charCodeAt(i)) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2))) {
+      if (
+        (first || leadIn) &&
+        end - i === 3 && isDigit(s.charCodeAt(i)) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) &&
+        (statusLine || !isOtherNumber(s, j, leadIn))
+      ) {
         const code = (s.charCodeAt(i) - 0x30) * 100 + (s.charCodeAt(i + 1) - 0x30) * 10 + (s.charCodeAt(i + 2) - 0x30);
-        if (first || isLeadIn(prev)) return { query: withPhrase(s, code, end), leadIn: true };
-        if (!loose && code >= 100 && code <= 699) loose = { code, end };
+        return withPhrase(s, code, end);
       }
-      prev = j - i > 16 ? '' : s.slice(i, j).toLowerCase();
+      const word = j - i > 16 ? '' : s.slice(i, j).toLowerCase();
+      leadIn = isLeadIn(word) || (leadIn && LINKS.has(word));
+      statusLine = word.length > 4 && word.startsWith('sip/') && isVersion(word, 4);
       first = false;
       i = j;
     } else if (isSeparator(c)) {
       i++;
     } else {
-      prev = '';
+      leadIn = false;
+      statusLine = false;
       first = false;
       i++;
     }
   }
-  return loose ? { query: withPhrase(s, loose.code, loose.end), leadIn: false } : undefined;
+  return undefined;
+}
+
+/**
+ * Whether the three digits that end at `j` are some other number than a code: the user part of a SIP URI
+ * (`sip:300@192.0.2.5`, in Asterisk's `Registration from '"300" <sip:300@…>' failed` line), or a quantity with
+ * its unit (`120 seconds`, `600 ms`, `180-second`, `100 %`). The Cyrillic `с` is both the unit "s" and the
+ * preposition "with", which often follows a code (`ответ 486 с фразой Busy Here`): after a lead-in it is read
+ * as the preposition.
+ */
+function isOtherNumber(s: string, j: number, afterLeadIn: boolean): boolean {
+  if (j < s.length && s.charCodeAt(j) === 0x40 /* @ */) return true;
+  let k = j;
+  while (k < s.length && (isSpace(s.charCodeAt(k)) || s.charCodeAt(k) === 0x2d /* - */)) k++;
+  if (k < s.length && s.charCodeAt(k) === 0x25 /* % */) return true;
+  let e = k;
+  while (e < s.length && e - k <= 16 && isWordChar(s.charCodeAt(e))) e++;
+  if (e === k || e - k > 16) return false;
+  const word = s.slice(k, e).toLowerCase();
+  if (afterLeadIn && (word === 'с' || word === 'с.')) return false;
+  return measureUnit(word) !== undefined;
 }
 
 function isLeadIn(word: string): boolean {
+  if (word === '') return false;
   if (LEAD_INS.has(word)) return true;
   if (word.startsWith('sip/')) return isVersion(word, 4);
   for (const p of LEAD_IN_PREFIXES) if (word.startsWith(p)) return true;
@@ -110,7 +144,7 @@ const CLOSING: Record<string, string> = { '"': '"', '«': '»', '“': '”', '�
 
 /**
  * The phrase after the code that ends at `from`: a separator (`-`, `–`, `—`, `:`) is skipped; a quoted or
- * bracketed phrase ends at its closing mark; an unquoted one runs to the end of the query but stops before
+ * bracketed phrase ends at its closing mark; an unquoted one runs to the end of its line but stops before
  * Asterisk's ` back from <address>`. Trailing blanks, table bars and stray closing quotes are dropped.
  */
 function withPhrase(s: string, code: number, from: number): CodeQuery {
@@ -122,11 +156,22 @@ function withPhrase(s: string, code: number, from: number): CodeQuery {
   if (close !== undefined && at > i) phrase = s.slice(i + 1, at);
   else {
     if (close !== undefined) i++; // an opening mark that is never closed
-    const back = indexOfBackFrom(s, i);
-    phrase = s.slice(i, back < 0 ? s.length : back);
+    // the phrase ends with its line: a pasted status line is followed by the headers of its message
+    const eol = indexOfLineEnd(s, i);
+    const back = indexOfBackFrom(s.slice(0, eol), i);
+    phrase = s.slice(i, back < 0 ? eol : back);
   }
   phrase = trimPhrase(phrase);
   return phrase ? { code, reason: phrase } : { code };
+}
+
+/** Where the line that holds `from` ends in s (a CR or LF), or the length of s. */
+function indexOfLineEnd(s: string, from: number): number {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return i;
+  }
+  return s.length;
 }
 
 /** Where ` back from ` (any case, any blanks) starts in s at or after `from`, or -1. */

@@ -48,8 +48,9 @@ export interface HintData {
    * Makes the hint a topic of `explain` (a known problem looked up with no code): its title, and the keyword
    * rules that find it. A rule is terms joined by ` + `, all of which must occur in the query; a term is
    * alternatives joined by `|`. An alternative of letters matches any word that starts with it (`обрыв`
-   * matches `обрываются`); one of digits matches that number only (`30` is not `300`). Words are compared as
-   * phraseKey compares phrases: lower-cased, `ё` as `е`.
+   * matches `обрываются`), or only that word when it starts with `=` (`=с` is not `сегодня`); one of digits
+   * matches that number only (`30` is not `300`); digits and `s` match that number of seconds (`30s` matches
+   * `30 s`, `30s`, `30 sec`, `30 секунд`, not `30 calls`). Words are compared lower-cased, `ё` as `е`.
    */
   topic?: { title: Text; rules: readonly string[] };
   /**
@@ -58,5 +59,11 @@ export interface HintData {
    * (`410 No Route`). `explain` then says both, instead of contradicting the hint.
    */
   vendorFailure?: boolean;
+  /**
+   * The mirror case: the hint puts the failure on the dialled number (wrong, or not existing), so another
+   * vendor would give the same answer even when the code, by its standard meaning, is re-routed (`403 not
+   * found`). `explain` then says so, instead of advising another vendor.
+   */
+  numberFailure?: boolean;
   text: Text;
 }

@@ -123,6 +123,7 @@ export const VARIANTS: readonly VariantData[] = [
       en: 'Used by some platforms instead of 404 when the dialled number is wrong or does not exist: check the dialled number.',
       ru: 'Так некоторые платформы отвечают вместо 404, когда номер набран неверно или не существует: проверьте набранный номер.',
     },
+    hints: ['wrong-number'],
   },
   {
     code: 404, reason: 'Undefined Reason',
@@ -197,6 +198,7 @@ export const VARIANTS: readonly VariantData[] = [
       en: 'The number is wrong: too many or too few digits, or a wrong country or area code.',
       ru: 'Неверный номер: не то количество цифр либо неверный код страны или города.',
     },
+    hints: ['wrong-number'],
   },
   {
     code: 480, reason: 'Destination Not Found In Client Plan',

@@ -4,6 +4,7 @@ import { allTopics, describeCode, type Lang, type Text } from '../catalogue/inde
 import { describeToJson, describeToText, topicToJson, topicToText } from '../catalogue/format.js';
 import { readExplainQuery } from '../catalogue/query.js';
 import { UsageError } from '../errors.js';
+import { isBidiControl } from '../printable.js';
 import type { CliContext } from './main.js';
 
 interface ExplainOptions {
@@ -12,7 +13,7 @@ interface ExplainOptions {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('explain')
     .description('Explain a SIP response code or a provider reason phrase, in English or Russian')
     .argument(
@@ -27,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
         '  sipscope explain 486\n' +
         '  sipscope explain "403 No Money Left on RFC Account" --lang ru\n' +
         '  sipscope explain "SIP/2.0 480 DB Timeout" --json\n' +
-        '  sipscope explain \'Got SIP response 486 "Busy Here" back from 172.16.1.16\'\n' +
+        '  sipscope explain \'-- Got SIP response 486 "Busy Here" back from 172.16.1.16\'\n' +
         '  sipscope explain "No DNS result"\n' +
         '  sipscope explain "звонок обрывается через 30 секунд" --lang ru',
     )
@@ -52,6 +53,40 @@ export function register(program: Command, ctx: CliContext): void {
       if (!d) throw new UsageError(`explain: ${q.code} is not a SIP response code (they run from 100 to 699)`);
       ctx.io.stdout(opts.json ? JSON.stringify(describeToJson(d), null, 2) + '\n' : describeToText(d, opts.lang));
     });
+  // chan_sip's console writes `    -- Got SIP response 486 "Busy Here" back from …`: pasted without its indent, the
+  // line starts with `--` and commander would refuse it as an unknown option. A word that starts with `-` and
+  // holds a blank is no option (no option has a blank in its name; see isPastedLine), so it is kept out of the
+  // option parsing and given back as a word of the query. Every other word is parsed as before (`--jsno` is
+  // still an error).
+  const parseOptions = cmd.parseOptions.bind(cmd);
+  cmd.parseOptions = (args: string[]) => {
+    const held = new Map<string, string>();
+    const r = parseOptions(
+      args.map((a, k) => {
+        if (!isPastedLine(a)) return a;
+        // NUL cannot occur in a command-line argument, so the stand-in is no word the user could type
+        const key = `\u0000${k}`;
+        held.set(key, a);
+        return key;
+      }),
+    );
+    const back = (a: string): string => held.get(a) ?? a;
+    return { operands: r.operands.map(back), unknown: r.unknown.map(back) };
+  };
+}
+
+/**
+ * A word that starts with `-` but holds a blank, a control character or a bidi control: a pasted log line,
+ * not an option. (Read as the query, it goes through `printable` on its way to the terminal; commander would
+ * echo an unknown option raw in its error.)
+ */
+function isPastedLine(arg: string): boolean {
+  if (arg.length < 2 || arg.charCodeAt(0) !== 0x2d /* - */) return false;
+  for (let i = 1; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c <= 0x20 || (c >= 0x7f && c <= 0x9f) || isBidiControl(c)) return true;
+  }
+  return false;
 }
 
 function clip(s: string): string {

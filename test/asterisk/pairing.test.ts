@@ -91,7 +91,7 @@ describe('a Dial attempt gives way only to a dumped call that reached a final re
     // the other dumped call matched no Dial attempt: it keeps its address, and the notes name it
     expect(r.records.find((x) => x.callId === 'other')).toMatchObject({ route: '192.0.2.50', finalCode: 404 });
     expect(r.acc.notes).toContain(
-      '1 dumped call matched no Dial attempt and keep the address it was sent to as route: 192.0.2.50 (1) (Dial attempts name their route by peer; --routes can map an address to that name)',
+      '1 dumped call matched no Dial attempt and keeps the address it was sent to as route: 192.0.2.50 (1) (Dial attempts name their route by peer; --routes can map an address to that name)',
     );
     expect(r.acc.notes.some((n) => n.startsWith('1 dumped call had no final response in the dump'))).toBe(true);
   });
@@ -161,7 +161,7 @@ describe('a dumped call takes the route of its Dial attempt (M2)', () => {
     reconciled(r.acc);
     expect(byRoute(r.records)).toEqual({ carrier1: { attempts: 2, answered: 1, codes: { 200: 1, 480: 1 }, durationsSec: [30] } });
     expect(r.records.find((x) => x.callId === 'pj-1')).toMatchObject({ route: 'carrier1', finalReason: 'DB Timeout', codeSource: 'sip', dstAddr: '198.51.100.20' });
-    expect(r.acc.notes).toContain('1 Dial attempts left out: the same calls were read from SIP message dumps');
+    expect(r.acc.notes).toContain('1 Dial attempt left out: the same call was read from a SIP message dump');
     expect(r.acc.notes.some((n) => n.includes('matched no Dial attempt'))).toBe(false);
   });
 
@@ -227,7 +227,7 @@ describe('a dumped call takes the route of its Dial attempt (M2)', () => {
       });
       expect(r.records.find((x) => x.route === 'alpha')).toMatchObject({ callId: 'c1@10.0.0.1', codeSource: 'sip' });
       expect(r.records.find((x) => x.route === 'beta')).toMatchObject({ callId: 'C-00000010/SIP/beta#1' });
-      expect(r.acc.notes).toContain('1 Dial attempts left out: the same calls were read from SIP message dumps');
+      expect(r.acc.notes).toContain('1 Dial attempt left out: the same call was read from a SIP message dump');
     });
   }
 
@@ -323,7 +323,7 @@ describe('year notes of a rotated chain, per file (L4)', () => {
     // the first stamp of the middle file comes before its banner: it goes on from the file before
     expect(yearNotes(own.accounts[1]!)).toEqual([
       'yearInferredFrom: 3 year-less timestamps took their year from the nearest earlier line with a full date in this file',
-      'yearInferredFrom: 1 year-less timestamps took their year from the file before in the chain (the year of its last time stamps, followed through the months)',
+      'yearInferredFrom: 1 year-less timestamp took its year from the file before in the chain (the year of its last time stamps, followed through the months)',
     ]);
     const clock = chain([oldest.slice(1), middle].map((l) => l.join('\n') + '\n'));
     expect(yearNotes(clock.accounts[0]!)[0]).toMatch(/^yearInferredFrom: 4 year-less timestamps took their year from the current year/);

@@ -144,6 +144,95 @@ describe('sipscope explain', () => {
     expect(k.note.en).toContain('"Moon Phase" is not in the catalogue');
   });
 
+  it('takes no code from the middle of a description: a usage error, not a wrong card (N2)', async () => {
+    for (const q of [
+      'calls drop after 120 seconds',
+      'RTP timeout after 180 seconds',
+      'after 600 ms the call fails',
+      'My calls to 100 fail',
+      'Call from 300 to 486 failed',
+      'WARNING[1234]: chan_sip.c:4123 retrans_pkt: Retransmission timeout reached on transmission 3c26@10.0.0.1 for seqno 102 (Critical Request)',
+      `NOTICE[1234]: chan_sip.c:28000 handle_request_register: Registration from '"101" <sip:101@1.2.3.4>' failed for '5.6.7.8:5060' - Wrong password`,
+    ]) {
+      const r = await run('explain', q);
+      expect(r.code, q).toBe(2);
+      expect(r.out, q).toBe('');
+      expect(r.err, q).toMatch(/^sipscope: explain: cannot read /);
+    }
+    // a short number calls come from is the ghost-calls topic again
+    const g = await run('explain', 'calls from 100');
+    expect(g.code).toBe(0);
+    expect(g.out.split('\n')[0]).toBe('Ghost calls from short numbers');
+  });
+
+  it('reads an Asterisk console line that starts with `--` as the query, not as an option (N9)', async () => {
+    const line = '-- Got SIP response 486 "Busy Here" back from 1.2.3.4:5060';
+    const r = await run('explain', line);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('486 Busy Here — ')).toBe(true);
+    // options before and after it are still options
+    const ru = await run('explain', '--lang', 'ru', line, '--json');
+    expect(ru.code).toBe(0);
+    expect(JSON.parse(ru.out).code).toBe(486);
+    const t = await run('explain', line, '--lang', 'ru');
+    expect(t.out).toMatch(/^486 Busy Here — ошибка запроса/);
+    // the `--` form keeps working, and a mistyped option is still refused with commander's suggestion
+    expect((await run('explain', '--', line)).out.startsWith('486 Busy Here — ')).toBe(true);
+    const bad = await run('explain', '486', '--jsno');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown option '--jsno'");
+    expect(bad.err).toContain('--json');
+  });
+
+  it('a phrase that blames the dialled number, under a code that is re-routed, does not send the call elsewhere (N10)', async () => {
+    for (const q of ['403 not found', 'При наборе номера выдает ошибку 403 not found', '480 Invalid Phone Number']) {
+      const en = (await run('explain', q)).out;
+      expect(en, q).not.toContain('a switch should try another vendor');
+      expect(en, q).toContain('puts the fault on the dialled number');
+      expect(en, q).toContain('another vendor would give the same answer');
+      expect(en, q).toContain('The dialled number is wrong or does not exist');
+      expect(en, q).not.toMatch(/password/i);
+      const ru = (await run('explain', q, '--lang', 'ru')).out;
+      expect(ru, q).not.toContain('коммутатору стоит попробовать другого вендора');
+      expect(ru, q).toContain('указывает на ошибку в набранном номере');
+      expect(ru, q).toContain('Набранный номер неверен или не существует');
+      expect(ru, q).not.toMatch(/парол/i);
+      const j = JSON.parse((await run('explain', q, '--json')).out);
+      expect(j.reroutable, q).toBe(true); // the switch's default stays what the code says
+      expect(j.numberFailure, q).toBe(true);
+      expect(j.hints.map((h: { id: string }) => h.id), q).toEqual(['wrong-number']);
+    }
+    // the code alone, and the code's other phrases, keep the plain verdict and hints
+    const bare = (await run('explain', '403')).out;
+    expect(bare).toContain('a switch should try another vendor');
+    expect(bare).toContain('Wrong login or password');
+    expect(JSON.parse((await run('explain', '403', '--json')).out).numberFailure).toBeUndefined();
+    expect((await run('explain', '403 Invalid Phone Number')).out).toContain('a switch should try another vendor');
+  });
+
+  it('quotes a phrase of the query with its control characters made harmless (N11)', async () => {
+    const evil = '\u001b[31mRED\u202egnp\u009b2J\u0007';
+    for (const q of [`486 ${evil}`, `Got SIP response 486 "${evil}" back from 10.0.0.1`]) {
+      for (const lang of ['en', 'ru']) {
+        const r = await run('explain', q, '--lang', lang);
+        expect(r.code, q).toBe(0);
+        expect(r.out, q).toContain('RED\uFFFDgnp');
+        expect(r.out, q).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      }
+      const j = await run('explain', q, '--json');
+      expect(j.out, q).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u0080-\u009f]/);
+      expect(j.out, q).not.toContain('\\u001b');
+      expect(JSON.parse(j.out).note.en, q).toContain('\uFFFD[31mRED\uFFFDgnp');
+    }
+    // a word that looks like an option but holds a control character is the query, so it is not echoed raw
+    // in commander's "unknown option" error either
+    const opt = await run('explain', '--\u001b]0;pwned\u0007\u202e');
+    expect(opt.code).toBe(2);
+    expect(opt.err).toMatch(/^sipscope: explain: cannot read /);
+    expect(opt.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
+
   it('a vendor-failure phrase of a code that is not re-routed says both, without contradiction (L1)', async () => {
     for (const q of ['410 No Route', '404 Out of Order', '404 Undefined Reason']) {
       const en = (await run('explain', q)).out;

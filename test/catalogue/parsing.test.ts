@@ -48,9 +48,25 @@ describe('parseCodeQuery', () => {
       '[Mar  5 11:00:01] VERBOSE[123][C-00000002] chan_sip.c: Got SIP response 486 "Busy Here" back from 203.0.113.10:5060',
       { code: 486, reason: 'Busy Here' },
     ],
-    // no lead-in: the first standalone 100–699 (an address's 172 is not standalone)
+    // what a phone displays, in the words that say so (an address's 172 is not standalone)
     ['from 172.16.1.16 the phone showed 603 Decline', { code: 603, reason: 'Decline' }],
+    ['phone shows 486 Busy', { code: 486, reason: 'Busy' }],
+    ['телефон пишет 403 Forbidden', { code: 403, reason: 'Forbidden' }],
     ['SIP/ 486', { code: 486 }],
+    // Asterisk's console line with its `-- ` (N9), and res_pjsip's debug forms (N2)
+    ['-- Got SIP response 486 "Busy Here" back from 1.2.3.4:5060', { code: 486, reason: 'Busy Here' }],
+    ['DEBUG[316] res_pjsip_session.c:  1001: Method is INVITE, Response is 486 Busy Here', { code: 486, reason: 'Busy Here' }],
+    ['DEBUG[316] res_pjsip_session.c:  1001 Method: BYE Status: 200', { code: 200 }],
+    ['DEBUG[316] res_pjsip_session.c: 1001: BYE received final response code 200', { code: 200 }],
+    // res_pjsip_logger's header (a size, not a code) pasted with the status line under it and the headers after it
+    [
+      '<--- Received SIP response (486 bytes) from UDP:203.0.113.10:5060 --->\nSIP/2.0 503 Service Unavailable\r\nVia: SIP/2.0/UDP 192.0.2.1:5060\r\n',
+      { code: 503, reason: 'Service Unavailable' },
+    ],
+    // a status line names its code, whatever word its phrase starts with
+    ['SIP/2.0 486 Second line busy', { code: 486, reason: 'Second line busy' }],
+    // the Cyrillic `с` after a code that follows a lead-in is the preposition, not seconds
+    ['ответ 486 с фразой Busy Here', { code: 486, reason: 'с фразой Busy Here' }],
   ])('%j', (q, expected) => expect(parseCodeQuery(q)).toEqual(expected));
   it.each(['', 'hello', '48', '4860', '486abc', 'SIP/2.0', 'SIP/2.0486', 'from 172.16.1.16', 'port 5060', 'after 30 s', 'got 799 back'])(
     'rejects %j',
@@ -58,6 +74,31 @@ describe('parseCodeQuery', () => {
       expect(parseCodeQuery(q)).toBeUndefined();
     },
   );
+  // N2: a number in the middle of a description is no code, nor a quantity with its unit, nor a URI's user part
+  it.each([
+    'calls drop after 120 seconds',
+    'RTP timeout after 180 seconds',
+    'after 600 ms the call fails',
+    'My calls to 100 fail',
+    'calls from 100',
+    'Call from 300 to 486 failed',
+    'WARNING[1234]: chan_sip.c:4123 retrans_pkt: Retransmission timeout reached on transmission 3c26@10.0.0.1 for seqno 102 (Critical Request) -- See https://wiki.asterisk.org/wiki/display/AST/SIP+Retransmissions',
+    `NOTICE[1234]: chan_sip.c:28000 handle_request_register: Registration from '"101" <sip:101@1.2.3.4>' failed for '5.6.7.8:5060' - Wrong password`,
+    'sip:300@192.0.2.5',
+    '120 seconds after answer the call drops',
+    '600 ms',
+    '180-second timeout',
+    '180 с после ответа вызов обрывается',
+    'через 180 секунд обрыв',
+    'error after 120 sec',
+    'error 120 seconds',
+    'status 100 %',
+    'response 300 bytes',
+    'seqno 102', 'port 486', 'to 100', 'на 100', 'с 100', 'от 100',
+    'SIP/x 486',
+  ])('takes no code from %j', (q) => {
+    expect(parseCodeQuery(q)).toBeUndefined();
+  });
   it('stays linear on hostile input', () => {
     const inputs = [
       '1 '.repeat(500_000) + '"'.repeat(100_000),

@@ -61,9 +61,20 @@ describe('phrases as people paste them', () => {
       expect(findTopic(t.title.en)?.id, t.title.en).toBe(t.id);
       expect(findTopic(t.title.ru)?.id, t.title.ru).toBe(t.id);
     }
-    // numbers are whole: 300 seconds is not 30, and 100 is a code, not a short number
-    for (const q of ['calls drop after 300 seconds', 'calls from 100', 'call quality', '30 calls', 'hello', '']) {
+    // numbers are whole: 300 seconds is not 30; a count is no duration (`30 calls`, `30 minutes`) and no
+    // number calls come from (`calls to 1000 numbers`) (N2)
+    for (const q of [
+      'calls drop after 300 seconds', 'call quality', '30 calls', 'hello', '',
+      '30 calls dropped today', 'calls drop after 30 minutes', 'звонки обрываются через 30 минут',
+      'calls to 1000 numbers failed', 'звонков 1000 сегодня',
+    ]) {
       expect(findTopic(q), q).toBeUndefined();
+    }
+  });
+
+  it('finds ghost calls from a 3-digit short number again, since a number after `from` is no code (N2)', () => {
+    for (const q of ['calls from 100', 'calls from 100 at night', 'звонки с 100', 'входящие звонки от 100']) {
+      expect(readExplainQuery(q), q).toMatchObject({ kind: 'topic', topic: { id: 'ghost-calls' } });
     }
   });
 
@@ -76,6 +87,10 @@ describe('phrases as people paste them', () => {
     expect(readExplainQuery('ghost calls from 1000')?.kind).toBe('topic');
     expect(readExplainQuery('phone shows 486 Busy')).toEqual({ kind: 'code', code: 486, reason: 'Busy' });
     expect(readExplainQuery('nothing here')).toBeUndefined();
+    // a number taken from the middle of a description is no code (N2): neither a code card nor a topic
+    for (const q of ['calls drop after 120 seconds', 'RTP timeout after 180 seconds', 'after 600 ms the call fails', 'My calls to 100 fail', 'Call from 300 to 486 failed']) {
+      expect(readExplainQuery(q), q).toBeUndefined();
+    }
   });
 
   it('finds the troubleshooting topics in Russian too', () => {
@@ -103,5 +118,24 @@ describe('cards that do not contradict themselves (L1)', () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(10); // the no-route and db-failure phrases
+  });
+
+  it('no card of a phrase that blames the dialled number advises another vendor, or a password (N10)', () => {
+    let checked = 0;
+    for (const e of allEntries()) {
+      for (const v of e.variants) {
+        if (!/dialled number|number is wrong|number was dialled/i.test(v.description.en)) continue;
+        checked++;
+        const d = describeCode(e.code, v.reason)!;
+        const en = describeToText(d, 'en');
+        const ru = describeToText(d, 'ru');
+        const what = `${e.code} ${v.reason}`;
+        expect(en, what).not.toContain('a switch should try another vendor');
+        expect(ru, what).not.toContain('коммутатору стоит попробовать другого вендора');
+        expect(en, what).not.toMatch(/password/i);
+        expect(ru, what).not.toMatch(/парол/i);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3); // 403 not found, 480 Invalid Phone Number, 484 Addres incomplete
   });
 });
