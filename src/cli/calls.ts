@@ -35,6 +35,55 @@ function byStart(a: { start: string | null }, b: { start: string | null }): numb
   return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
 }
 
+/**
+ * The first `limit` rows in start order, `byStart` (the order they came among equals), whatever order they come in:
+ * rows of answered calls wait for the rest of their call, so the first rows written are mostly failures. A max-heap
+ * of the `limit` earliest: memory for `limit` rows, O(log limit) a row.
+ */
+class FirstRows {
+  private readonly heap: Array<{ row: CallRow; seq: number }> = [];
+  private seq = 0;
+  constructor(private readonly limit: number) {}
+
+  /** a after b: later start, or the same start and came later. */
+  private static after(a: { row: CallRow; seq: number }, b: { row: CallRow; seq: number }): boolean {
+    const c = byStart(a.row, b.row);
+    return c > 0 || (c === 0 && a.seq > b.seq);
+  }
+
+  add(row: CallRow): void {
+    const e = { row, seq: this.seq++ };
+    const h = this.heap;
+    if (h.length < this.limit) {
+      h.push(e);
+      for (let i = h.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!FirstRows.after(h[i]!, h[p]!)) break;
+        [h[i], h[p]] = [h[p]!, h[i]!];
+        i = p;
+      }
+      return;
+    }
+    if (!FirstRows.after(h[0]!, e)) return; // not among the first: the latest kept starts no later
+    h[0] = e;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && FirstRows.after(h[l]!, h[m]!)) m = l;
+      if (r < h.length && FirstRows.after(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+
+  /** The rows kept, in start order. */
+  rows(): CallRow[] {
+    return [...this.heap].sort((a, b) => (FirstRows.after(a, b) ? 1 : -1)).map((e) => e.row);
+  }
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('calls')
@@ -47,7 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'only calls starting before (e.g. --until 2024-05-01T11:00Z)')
     .addOption(new Option('-f, --format <format>', 'table (sorted by start), csv or json (streamed as found)').choices(['table', 'csv', 'json']).default('table'))
     .option('--routes <file>', 'CSV "match,route" mapping next-hop addresses to route names')
-    .option('--limit <n>', 'stop after N rows (e.g. --limit 100)')
+    .option('--limit <n>', 'only the first N rows by start time (e.g. --limit 100); csv and json then come at the end of the input')
     .option('--call-timeout <sec>', 'captures: close a call with no traffic for this long as timed out (default 600)')
     .option('--tz <zone>', 'time zone of local-time logs and CDRs (e.g. --tz Europe/Moscow)')
     .option('--map <field=column>', 'CDR column for a field, repeatable (e.g. --map route=Supplier); names the columns of a CSV with no header', collectList)
@@ -68,14 +117,20 @@ export function register(program: Command, ctx: CliContext): void {
       let n = 0;
       if (flags.format === 'csv') io.stdout(csvHeader());
       if (flags.format === 'json') io.stdout('[');
-      // who hung up is decided across the hops and legs of a call (a B2BUA that ended them all): rows of answered
-      // calls wait a little for the rest of their call
-      const calls = new CallRows((row, r) => {
-        if (n >= limit || !filter(r)) return;
+      const write = (row: CallRow): void => {
         if (flags.format === 'csv') io.stdout(csvCallRow(row));
         else if (flags.format === 'json') io.stdout((n ? ',\n' : '\n') + jsonText(JSON.stringify(row)));
         else rows.push(row);
         n++;
+      };
+      // --limit: the first N by start, not the first N written (answered rows wait, below): kept until the end
+      const first = Number.isFinite(limit) ? new FirstRows(limit) : undefined;
+      // who hung up is decided across the hops and legs of a call (a B2BUA that ended them all): rows of answered
+      // calls wait a little for the rest of their call
+      const calls = new CallRows((row, r) => {
+        if (!filter(r)) return;
+        if (first) first.add(row);
+        else write(row);
       });
       const accounting = await readAll(
         specs,
@@ -90,6 +145,7 @@ export function register(program: Command, ctx: CliContext): void {
         },
       );
       calls.end();
+      if (first) for (const row of first.rows()) write(row);
       if (flags.format === 'json') io.stdout(n ? '\n]\n' : ']\n');
       if (flags.format === 'table') {
         rows.sort(byStart);
@@ -104,8 +160,13 @@ export function register(program: Command, ctx: CliContext): void {
       const orphans = noInviteCount(accounting);
       if (orphans > 0) {
         io.stderr(
-          `sipscope: ${orphans} call${orphans === 1 ? '' : 's'} ended without ${orphans === 1 ? 'its' : 'their'} INVITE in the input (it began after the INVITE was sent): ` +
+          `sipscope: ${orphans} call${orphans === 1 ? '' : 's'} ended without ${orphans === 1 ? 'its' : 'their'} INVITE in the input (the capture began after ${orphans === 1 ? 'its INVITE was' : 'their INVITEs were'} sent): ` +
             `no row for ${orphans === 1 ? 'it' : 'them'}; \`sipscope flow --call-id\` shows ${orphans === 1 ? 'its' : 'their'} messages\n`,
+        );
+      }
+      if (calls.inputsOverlap()) {
+        io.stderr(
+          'sipscope: the inputs cover the same period: who hung up (`proxy`) is judged within each input, so a B2BUA teardown whose legs are in different inputs is missed; `sipscope flow` judges them together, or merge the captures first (mergecap -w all.pcap …)\n',
         );
       }
       if (accounting.some((a) => a.error)) ctx.exitCode = ExitCode.Usage;

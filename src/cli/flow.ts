@@ -6,7 +6,7 @@ import { jsonText } from '../report/json-text.js';
 import { outFile, writeOut } from './options.js';
 import { printable } from '../printable.js';
 import { isDialRecord } from '../asterisk/dial-id.js';
-import { callIdPrefix } from '../postmortem/call-id.js';
+import { CALL_ID_PREFIX_MIN, callIdPrefix } from '../postmortem/call-id.js';
 import type { CallRecord } from '../types.js';
 
 interface FlowFlags {
@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('flow')
     .description('The SIP ladder of one call (all its legs), the meaning of each response, and a diagnosis in plain words')
     .argument('<inputs...>', 'captures or Asterisk logs with SIP dumps (files, folders, globs, - for stdin)')
-    .requiredOption('--call-id <id>', 'the Call-ID of the call (see `sipscope calls`); a unique start of one will do')
+    .requiredOption('--call-id <id>', 'the Call-ID of the call (see `sipscope calls`); a unique start of one will do (6 characters at least, or ending in …)')
     .addOption(new Option('-f, --format <format>', 'text ladder, JSON (messages with raw text, diagnosis), a self-contained HTML page with an SVG ladder, or Markdown for a ticket or a chat (md)').choices(['text', 'json', 'html', 'md']).default('text'))
     .addOption(new Option('--lang <lang>', 'language of meanings, diagnosis and evidence notes in text, html and md (JSON carries both)').choices(['en', 'ru']).default('en'))
     .option('-o, --out <file>', 'write to a file instead of stdout; - is stdout (e.g. --out call.html)')
@@ -77,12 +77,15 @@ export function register(program: Command, ctx: CliContext): void {
  * The one line for a Call-ID no message has: the Call-IDs it is the start of (give more of it), or those close to
  * it (a typo, a case change), and where whole Call-IDs are listed.
  */
-function noMessageLine(callId: string, got: { starting?: string[]; moreStarting?: boolean; near?: string[] }): string {
+function noMessageLine(callId: string, got: { starting?: string[]; moreStarting?: boolean; near?: string[]; tooShort?: boolean }): string {
   const list = (ids: readonly string[]): string => ids.map((id) => `'${printable(id)}'`).join(', ');
   const starting = got.starting ?? [];
   const near = got.near ?? [];
   let what = '';
-  if (starting.length > 1) {
+  if (got.tooShort && starting.length > 0) {
+    const n = got.moreStarting ? `more than ${starting.length} Call-IDs` : `${starting.length} Call-ID${starting.length === 1 ? '' : 's'}`;
+    what = `; it is the start of ${n}: ${list(starting)}${got.moreStarting ? ', …' : ''}; give at least ${CALL_ID_PREFIX_MIN} characters of it, or end it with … to take it as the start of one`;
+  } else if (starting.length > 1) {
     what = `; it is the start of ${got.moreStarting ? `more than ${starting.length}` : starting.length} Call-IDs: ${list(starting)}${got.moreStarting ? ', …' : ''}; give more of it`;
   } else if (near.length > 0) what = `; close ${near.length === 1 ? 'match' : 'matches'}: ${list(near)}`;
   return `sipscope: no SIP message with Call-ID '${printable(callId)}' in the inputs${what} (\`sipscope calls <inputs> -f csv\` lists whole Call-IDs)\n`;

@@ -5,6 +5,8 @@
  * distance on bounded lengths only.
  */
 
+/** Fewest characters of a Call-ID taken as the start of one without a `…` (fewer start too many). */
+export const CALL_ID_PREFIX_MIN = 6;
 /** How many close matches an error names. */
 export const NEAR_MAX = 3;
 /** Longest Call-ID compared by edit distance (longer ones only by prefix and substring). */

@@ -166,13 +166,37 @@ interface Held {
   bye: string;
   /** Decided with another row of its call: `true` when the proxy or B2BUA between the parties ended them all. */
   proxyEnded?: boolean;
+  /** Its `legKey` (slot 0), computed once; undefined when no row can be another leg of it. */
+  leg?: string;
+  /** Its numbers' part of `legKey` and its time slot, to look up the slots either side. */
+  numbers?: string;
+  slot: number;
+  /** Its hop (`hopOf`). */
+  hop: string;
 }
 
-/** A callee number's last six digits (the shortest suffix `sameNumber` compares), else the text: an index key. */
+/** A number's last six digits (the shortest suffix `sameNumber` compares: equal ones always share them), else the text. */
 function numberKey(n: string | undefined): string | undefined {
   const d = digitsOf(n);
   return d !== undefined ? d.slice(-6) : n;
 }
+
+/**
+ * The index key of the rows a row may be another leg of (`legKey`): same callee and caller (their `numberKey`s,
+ * here) and INVITEs in the same LEG_WINDOW_MS slot (a leg is within one slot of it). Undefined for a row no other can
+ * be a leg of (`sameNumber` is false on a missing number). Keyed by both numbers and time so that a hotline or a load test, where
+ * every call has one callee, does not put every held row in one list that each row scans.
+ */
+function legNumbers(r: CallRecord): string | undefined {
+  const callee = numberKey(r.callee);
+  const caller = numberKey(r.caller);
+  if (callee === undefined || caller === undefined || !Number.isFinite(r.start)) return undefined;
+  return `${callee}\0${caller}`;
+}
+const legKey = (numbers: string, slot: number): string => `${numbers}\0${slot}`;
+
+/** The hop of a row: a leg is never on the same hop as the row (that is a redial of its caller). */
+const hopOf = (r: CallRecord): string => `${r.srcAddr}\0${r.dstAddr}`;
 
 /**
  * Turns records into rows, deciding `hangup` across the hops and legs of a call. One hop (or one leg of a
@@ -191,10 +215,27 @@ export class CallRows {
   private readonly queues = new Map<string, { items: Held[]; head: number }>();
   /** Input time per file: the latest end (or start) of its records. */
   private readonly clock = new Map<string, number>();
-  private readonly byCallId = new Map<string, Held[]>();
-  private readonly byCallee = new Map<string, Held[]>();
+  /** Waiting rows by Call-ID (its other hops). Sets: a row leaves in O(1). */
+  private readonly byCallId = new Map<string, Set<Held>>();
+  /** Waiting rows by `legKey`, then by hop: a lookup skips the row's own hop (all of a load test's rows) at once. */
+  private readonly byLeg = new Map<string, Map<string, Set<Held>>>();
+
+  /** Per input file: the span of the starts of the rows it held, to tell inputs of the same period. */
+  private readonly spans = new Map<string, { from: number; to: number }>();
 
   constructor(private readonly out: (row: CallRow, r: CallRecord) => void) {}
+
+  /**
+   * Whether two inputs held rows of the same period (one capture per interface of a B2BUA, read one after the
+   * other): a row waits only on its own input's clock, so the legs of a call split across such inputs are not
+   * judged together, and a B2BUA's teardown shows as the parties' hang-ups. Holding every row until the last input
+   * is read would cost memory for the whole input; `flow`, or the captures merged (mergecap), judges them together.
+   */
+  inputsOverlap(): boolean {
+    const spans = [...this.spans.values()].sort((a, b) => a.from - b.from);
+    for (let i = 1; i < spans.length; i++) if (spans[i]!.from < spans[i - 1]!.to) return true;
+    return false;
+  }
 
   add(r: CallRecord): void {
     const file = r.source.file;
@@ -202,13 +243,26 @@ export class CallRows {
     if (Number.isFinite(t) && t > (this.clock.get(file) ?? -Infinity)) this.clock.set(file, t);
     const by = r.disconnectedBy;
     if (r.answer !== undefined && Number.isFinite(r.end) && r.srcAddr !== undefined && r.dstAddr !== undefined && (by === 'caller' || by === 'callee')) {
-      const h: Held = { r, bye: by === 'caller' ? r.srcAddr : r.dstAddr };
+      const numbers = legNumbers(r);
+      const slot = Math.floor(r.start / LEG_WINDOW_MS);
+      const h: Held = { r, bye: by === 'caller' ? r.srcAddr : r.dstAddr, numbers, slot, hop: hopOf(r) };
+      if (numbers !== undefined) h.leg = legKey(numbers, slot);
+      const span = this.spans.get(file);
+      // by starts: a call begun in one piece of a split capture may end in the next, which is no overlap
+      if (!Number.isFinite(r.start)) {
+        // no time: nothing to compare
+      } else if (!span) this.spans.set(file, { from: r.start, to: r.start });
+      else if (r.start < span.from) span.from = r.start;
+      else if (r.start > span.to) span.to = r.start;
       let q = this.queues.get(file);
       if (!q) this.queues.set(file, (q = { items: [], head: 0 }));
       q.items.push(h);
-      push(this.byCallId, r.callId, h);
-      const k = numberKey(r.callee);
-      if (k !== undefined) push(this.byCallee, k, h);
+      add(this.byCallId, r.callId, h);
+      if (h.leg !== undefined) {
+        let hops = this.byLeg.get(h.leg);
+        if (!hops) this.byLeg.set(h.leg, (hops = new Map()));
+        add(hops, h.hop, h);
+      }
     } else this.out(callRow(r), r);
     this.flush(file, false);
   }
@@ -241,8 +295,11 @@ export class CallRows {
       for (const g of group) g.proxyEnded = ended;
     }
     drop(this.byCallId, h.r.callId, h);
-    const k = numberKey(h.r.callee);
-    if (k !== undefined) drop(this.byCallee, k, h);
+    const hops = h.leg !== undefined ? this.byLeg.get(h.leg) : undefined;
+    if (hops) {
+      drop(hops, h.hop, h);
+      if (hops.size === 0) this.byLeg.delete(h.leg!);
+    }
     this.out(callRow(h.r, h.proxyEnded), h.r);
   }
 
@@ -257,13 +314,18 @@ export class CallRows {
       const shared = o.srcAddr === r.dstAddr || o.dstAddr === r.srcAddr || o.srcAddr === r.srcAddr || o.dstAddr === r.dstAddr;
       if (near(x) && otherHop && shared) out.push(x);
     }
-    const k = numberKey(r.callee);
-    for (const x of k === undefined ? [] : (this.byCallee.get(k) ?? [])) {
-      const o = x.r;
-      if (o.callId === r.callId || !near(x)) continue;
-      // as LegIndex.linked: the same two addresses are a redial of the caller, not the B2BUA's other side
-      const sameHop = o.srcAddr === r.srcAddr && o.dstAddr === r.dstAddr;
-      if (!sameHop && Math.abs(o.start - r.start) <= LEG_WINDOW_MS && sameNumber(r.callee, o.callee) && sameNumber(r.caller, o.caller)) out.push(x);
+    for (let slot = h.slot - 1; h.numbers !== undefined && slot <= h.slot + 1; slot++) {
+      const hops = this.byLeg.get(legKey(h.numbers, slot));
+      if (!hops) continue;
+      for (const [hop, xs] of hops) {
+        // as LegIndex.linked: the same two addresses are a redial of the caller, not the B2BUA's other side
+        if (hop === h.hop) continue;
+        for (const x of xs) {
+          const o = x.r;
+          if (o.callId === r.callId || !near(x)) continue;
+          if (Math.abs(o.start - r.start) <= LEG_WINDOW_MS && sameNumber(r.callee, o.callee) && sameNumber(r.caller, o.caller)) out.push(x);
+        }
+      }
     }
     return out;
   }
@@ -280,16 +342,15 @@ function proxyEnded(group: readonly Held[]): boolean {
   return group.some((g) => g.r.dstAddr === m) && group.some((g) => g.r.srcAddr === m);
 }
 
-function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
   const l = map.get(k);
-  if (l) l.push(v);
-  else map.set(k, [v]);
+  if (l) l.add(v);
+  else map.set(k, new Set<V>().add(v));
 }
 
-function drop<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+function drop<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
   const l = map.get(k);
   if (!l) return;
-  const i = l.indexOf(v);
-  if (i >= 0) l.splice(i, 1);
-  if (l.length === 0) map.delete(k);
+  l.delete(v);
+  if (l.size === 0) map.delete(k);
 }

@@ -8,7 +8,7 @@ import { readInputs, resolveRoutes, type ReadOptions } from '../pipeline.js';
 import type { Text } from '../catalogue/index.js';
 import type { CallRecord, InputAccounting, RecordSink, SipMessage } from '../types.js';
 import { LegIndex, type LinkedLeg } from './legs.js';
-import { CallIdMatcher, callIdPrefix } from './call-id.js';
+import { CALL_ID_PREFIX_MIN, CallIdMatcher, callIdPrefix } from './call-id.js';
 
 export interface PostmortemReadOptions extends ReadOptions {
   routesFile?: string;
@@ -53,6 +53,8 @@ export interface CollectedCall {
    */
   starting?: string[];
   moreStarting?: boolean;
+  /** The asked one is shorter than CALL_ID_PREFIX_MIN and has no `…`: too short to be taken as the start of one. */
+  tooShort?: boolean;
   /** When nothing matched: Call-IDs close to the asked one (case, a substring, a typo), best first, up to NEAR_MAX. */
   near?: string[];
 }
@@ -86,9 +88,12 @@ export async function collectCall(
   const bare: CallLeg | undefined = stripped !== callId && stripped !== '' ? { callId: stripped, by: 'self', messages: [], records: [] } : undefined;
   let only: CallLeg | undefined;
   let several = false;
+  // A few characters start too many Call-IDs to stand for one (`--call-id 1` would open whichever call came
+  // alone with it): a start is taken only from CALL_ID_PREFIX_MIN characters, or with the `…` of a clipped column.
+  const tooShort = stripped === callId && stripped.length < CALL_ID_PREFIX_MIN;
   const candidate = (id: string): CallLeg | undefined => {
     if (id === bare?.callId) return bare;
-    if (!matcher.see(id) || several) return undefined;
+    if (!matcher.see(id) || several || tooShort) return undefined;
     if (only === undefined) only = { callId: id, by: 'self', messages: [], records: [] };
     else if (only.callId !== id) {
       several = true;
@@ -128,6 +133,7 @@ export async function collectCall(
       inputs,
       ...(matcher.starting.length ? { starting: matcher.starting } : {}),
       ...(matcher.startingMore ? { moreStarting: true } : {}),
+      ...(tooShort && matcher.starting.length ? { tooShort: true } : {}),
       ...(near.length ? { near } : {}),
     };
   }

@@ -1185,9 +1185,13 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
     }
   }
   const ring = list.findIndex((m, i) => i < deepest && !m.isRequest && m.cseqMethod === 'INVITE' && (m.status ?? 0) >= 180 && (m.status ?? 0) < 200 && m.src === r.src && m.toTag !== undefined && m.toTag === r.toTag);
-  if (ring >= 0) {
+  if (ring >= 0 && isRinging(list[ring]!)) {
     reasons.push({ en: 'the device that rang (same To-tag as its 18x) answered busy', ru: 'ответило «занято» то же устройство, что звонило (тот же To-tag, что у 18x)' });
     evidence.push(ev(list, ring, { en: 'rang first', ru: 'до этого звонило' }));
+  } else if (ring >= 0) {
+    // a 183 with SDP is early media, not ringing (a busy announcement, often)
+    reasons.push({ en: 'the device that sent early media (same To-tag as its 18x) answered busy', ru: 'ответило «занято» то же устройство, что передавало ранние медиа (тот же To-tag, что у 18x)' });
+    evidence.push(ev(list, ring, { en: 'early media first', ru: 'до этого шли ранние медиа' }));
   }
   const trying = list.findIndex((m, i) => i < deepest && !m.isRequest && m.status === 100 && m.src === r.src);
   let proxyMade = false;
@@ -1198,10 +1202,12 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
     } else if (ring < 0 && reasons.length === 0) proxyMade = true;
   }
   // A line in use answers busy at once: a 486 after seconds of ringing is a no-answer timer that answers busy, or
-  // someone rejecting the ringing call, more likely than a busy line.
-  const rang = list.findIndex((m, i) => i < deepest && isRing(m) && m.cseq === r.cseq);
+  // someone rejecting the ringing call, more likely than a busy line. Ringing is a 180 (or an 18x with no SDP): a
+  // 183 with SDP is early media, often the busy announcement itself that many carriers play before a real busy's
+  // 486. And a Reason with Q.850 cause 17 (user busy) is the far side saying the line was busy.
+  const rang = list.findIndex((m, i) => i < deepest && isRinging(m) && m.cseq === r.cseq);
   const rangMs = rang >= 0 && r.ts >= list[rang]!.ts ? r.ts - list[rang]!.ts : undefined;
-  const longRing = rangMs !== undefined && rangMs >= NO_ANSWER_MIN_MS;
+  const longRing = rangMs !== undefined && rangMs >= NO_ANSWER_MIN_MS && r.q850 !== Q850_USER_BUSY;
   if (longRing && !evidence.some((e) => e.index === rang)) evidence.push(ev(list, rang, { en: `ringing began, ${durEn(rangMs)} before the 486`, ru: `начался звонок, за ${durRu(rangMs)} до 486` }));
   evidence.push(ev(list, deepest, fromNote(r)));
   evidence.sort((a, b) => a.index - b.index);
@@ -1210,7 +1216,8 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
     ru: 'занятая линия отвечает «занято» сразу, поэтому это скорее таймер неответа на стороне вызываемого, отвечающий 486 (таймаут звонка в прокси или АТС), или абонент отклонил вызов, пока телефон звонил (многие телефоны отвечают на это 486), чем занятая линия',
   };
   const late: Text = longRing ? { en: ` It rang for ${durEn(rangMs)} before the 486: ${lateWhy.en}.`, ru: ` До 486 звонило ${durRu(rangMs)}: ${lateWhy.ru}.` } : { en: '', ru: '' };
-  const hint = getHint('busy');
+  // "try later" would say the opposite of the sentence: a long ring asks whose timer answered 486
+  const hint = longRing ? LONG_RING_BUSY_HINT : getHint('busy');
   if (reasons.length) {
     return {
       id: 'busy-at-device',
@@ -1250,6 +1257,21 @@ function diagnoseBusy(list: readonly SipMessage[], busy: number[], invites: numb
 /** A duration for the refusal rules: milliseconds below a second (`43 ms`, not `0.0 s`), else seconds. */
 const durEn = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${secs(ms)} s`);
 const durRu = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} мс` : `${secsRu(ms)} с`);
+
+/** Q.850 cause 17, user busy (ITU-T Q.850). */
+const Q850_USER_BUSY = 17;
+
+/** The `busy` hint when the 486 came after a long ring (the sentence doubts a busy line; "try later" would not). */
+const LONG_RING_BUSY_HINT: Hint = {
+  id: 'busy',
+  text: {
+    en: "Ask the callee's side (the proxy, PBX or carrier) what sent the 486 after so long a ring, and whether its no-answer time-out answers 486. Try later only if the line was really in use.",
+    ru: 'Уточните у стороны вызываемого (прокси, АТС или оператора), что отправило 486 после такого долгого звонка и не отвечает ли там таймер неответа кодом 486. Звонить позже имеет смысл, только если линия действительно была занята.',
+  },
+};
+
+/** Ringing: a 180, or another 18x with no SDP (a 183 with SDP is early media: a ring-back tone or an announcement). */
+const isRinging = (m: SipMessage): boolean => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status === 180 || (m.status !== undefined && m.status > 180 && m.status < 190 && m.sdp === undefined));
 
 /** An 18x that says the far side is alerting: 180 Ringing, or 183 Session Progress (carriers send ringback as early media). */
 const isRing = (m: SipMessage): boolean => !m.isRequest && m.cseqMethod === 'INVITE' && (m.status === 180 || m.status === 183);

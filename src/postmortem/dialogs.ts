@@ -5,13 +5,16 @@
  * diagnosed as what it was, not one call's 486 for the whole Call-ID when the next call on it was answered:
  *
  * - a new dialog begins at an initial INVITE (no To-tag) whose From-tag differs from every earlier one, both
- *   present (`otherDialog`); an INVITE with no From-tag (RFC 2543) proves nothing;
+ *   present (`otherDialog`), on a hop where an open dialog sent its INVITE, or once every earlier dialog is over
+ *   (`dialogGroups`). Another From-tag on another hop while a dialog is open is a hop of that dialog: an SBC or
+ *   B2BUA that keeps the Call-ID but writes its own From-tag, as the tracker sees it too. An INVITE with no
+ *   From-tag (RFC 2543) proves nothing;
  * - a message belongs to the dialog whose INVITE's From-tag is its From-tag or its To-tag (`mayBelongTo`). One with
  *   no From-tag may belong to any: it goes to the dialog begun last before it (the one open then). One whose tags
  *   name no INVITE of the input is of a dialog whose INVITE the capture missed: it makes a dialog of its own,
  *   which takes the later messages that carry either of its tags.
  *
- * Fewer than two From-tags on initial INVITEs: one dialog, the whole list, as before.
+ * Fewer than two dialogs: one part, the whole list, as before.
  */
 import { mayBelongTo } from '../sip/tracker.js';
 import type { CallRecord, Position, SipMessage } from '../types.js';
@@ -32,25 +35,95 @@ const isInitialInvite = (m: SipMessage): boolean => m.isRequest && m.method === 
 /** A message's place in its input, as a record's `source` names its INVITE. */
 const placeKey = (p: Position): string => `${p.file}\0${p.packet ?? ''}\0${p.line ?? ''}\0${p.offset ?? ''}`;
 
+/** A hop, as the tracker's `sameHop` tells it for an INVITE with another From-tag: both addresses and ports. */
+const hopKey = (m: SipMessage): string => `${m.src}\0${m.srcPort}\0${m.dst}\0${m.dstPort}`;
+
+/** Final responses to an INVITE after which the same dialog goes on: a retry with credentials, a new Session-Expires, a glare. */
+const RETRIED = new Set([401, 407, 422, 491]);
+
+/**
+ * Which dialog each initial INVITE's From-tag starts or joins: dialog numbers, from 0 in the order they began. This is
+ * the tracker's rule: a new From-tag on an initial INVITE is a new dialog only on a hop where an earlier dialog
+ * still open has sent its INVITE (`otherDialog` is checked only against a leg of the same hop), or once every
+ * earlier dialog is over (the tracker buried them: a final failure of the INVITE, or the BYE answered). On another
+ * hop while a dialog is open, it is a hop of that dialog: an SBC or B2BUA that keeps the Call-ID but writes its own
+ * From-tag (FreeSWITCH with `sip_outgoing_call_id`, a Call-ID pass-through), which the tracker makes a hop record
+ * of the same attempt. One pass, a map lookup per message.
+ */
+function dialogGroups(messages: readonly SipMessage[]): Map<string, number> {
+  const group = new Map<string, number>(); // a From-tag of an initial INVITE → its dialog
+  const hops: Array<Set<string>> = []; // per dialog: the hops its INVITEs took
+  const open: number[] = []; // per dialog: how many of its From-tags (one per hop that writes its own) are not over
+  const tagOpen = new Map<string, boolean>();
+  const close = (tag: string): void => {
+    if (tagOpen.get(tag) !== true) return;
+    tagOpen.set(tag, false);
+    open[group.get(tag)!]!--;
+  };
+  for (const m of messages) {
+    if (m.fromTag === undefined) continue;
+    if (isInitialInvite(m)) {
+      const hop = hopKey(m);
+      let g = group.get(m.fromTag);
+      if (g === undefined) {
+        // the open dialog begun last; a new one if the INVITE is on one of an open dialog's hops, or none is open
+        let last: number | undefined;
+        let sameHop = false;
+        for (let i = 0; i < hops.length; i++) {
+          if (open[i] === 0) continue;
+          last = i;
+          if (hops[i]!.has(hop)) sameHop = true;
+        }
+        if (last === undefined || sameHop) {
+          g = hops.length;
+          hops.push(new Set());
+          open.push(0);
+        } else g = last;
+        group.set(m.fromTag, g);
+      }
+      hops[g]!.add(hop);
+      // a retry of the same dialog reopens it
+      if (tagOpen.get(m.fromTag) !== true) {
+        tagOpen.set(m.fromTag, true);
+        open[g]!++;
+      }
+      continue;
+    }
+    // the end of a dialog on a hop: its INVITE failed for good, or a BYE of it was answered
+    if (m.isRequest || m.status === undefined || m.status < 200) continue;
+    if (m.cseqMethod === 'INVITE' && m.status >= 300 && !RETRIED.has(m.status)) close(m.fromTag);
+    else if (m.cseqMethod === 'BYE') {
+      // a BYE from either side: the hop's tag is its From-tag or its To-tag
+      if (group.has(m.fromTag)) close(m.fromTag);
+      else if (m.toTag !== undefined && group.has(m.toTag)) close(m.toTag);
+    }
+  }
+  return group;
+}
+
 /**
  * A leg's messages (in order) and records split into dialogs, in the order they began (their first message). One
  * part holding everything when the Call-ID carries one dialog. Linear in the messages and records (lookups by tag
  * and by place: a scanner may put thousands of INVITEs on one Call-ID).
  */
 export function splitDialogs(messages: readonly SipMessage[], records: readonly CallRecord[]): DialogPart[] {
-  // The From-tags of initial INVITEs: each one another than every earlier one's begins a new dialog (the tracker's
-  // otherDialog against each of them, as a set lookup); an INVITE with no From-tag proves nothing.
-  const inviteTags: string[] = [];
-  const known = new Set<string>();
+  const group = dialogGroups(messages);
+  // the From-tags of initial INVITEs whose dialogs are known (an alias of a hop's tag included)
+  const known = new Set(group.keys());
+  const first = new Map<number, string>(); // a dialog → the From-tag of its first INVITE, which names it
   for (const m of messages) {
-    if (!isInitialInvite(m) || m.fromTag === undefined || known.has(m.fromTag)) continue;
-    known.add(m.fromTag);
-    inviteTags.push(m.fromTag);
+    if (!isInitialInvite(m) || m.fromTag === undefined) continue;
+    const g = group.get(m.fromTag)!;
+    if (!first.has(g)) first.set(g, m.fromTag);
   }
-  if (inviteTags.length < 2) return [{ ...(inviteTags.length ? { fromTag: inviteTags[0] } : {}), invite: inviteTags.length > 0, indices: messages.map((_, i) => i), records: [...records] }];
+  if (first.size < 2) {
+    const tag = first.get(0);
+    return [{ ...(tag !== undefined ? { fromTag: tag } : {}), invite: tag !== undefined, indices: messages.map((_, i) => i), records: [...records] }];
+  }
+  const inviteTags = [...first.values()];
 
   const parts: DialogPart[] = [];
-  const byTag = new Map<string, DialogPart>(); // an INVITE's From-tag → its dialog
+  const byGroup = new Map<number, DialogPart>(); // a dialog's number (dialogGroups) → its part
   const noInvite = new Map<string, DialogPart>(); // either tag of a dialog whose INVITE the input lacks → it
   let open: DialogPart | undefined; // the dialog begun last
   const begin = (d: DialogPart): DialogPart => {
@@ -59,10 +132,11 @@ export function splitDialogs(messages: readonly SipMessage[], records: readonly 
     return d;
   };
   const ofInvite = (tag: string): DialogPart => {
-    let d = byTag.get(tag);
+    const g = group.get(tag)!;
+    let d = byGroup.get(g);
     if (d === undefined) {
-      d = begin({ fromTag: tag, invite: true, indices: [], records: [] });
-      byTag.set(tag, d);
+      d = begin({ fromTag: first.get(g)!, invite: true, indices: [], records: [] });
+      byGroup.set(g, d);
     }
     return d;
   };

@@ -220,12 +220,16 @@ function dialogsNote(legs: readonly LegSummary[]): Text | undefined {
     const missing = l.dialogs.some((d) => !d.invite);
     const which = legs.length > 1 ? ` (leg ${l.leg})` : '';
     const whichRu = legs.length > 1 ? ` (плечо ${l.leg})` : '';
+    // the calls placed on it after the first: one, or several (a list of tags is not "a new INVITE")
+    const more = n - 1;
+    const reusedEn = more === 1 ? 'a new call (a new INVITE with another From-tag' : `${more} new calls (new INVITEs with other From-tags`;
+    const reusedRu = more === 1 ? 'нового вызова (новый INVITE с другим From-tag' : `${ruCount(more, 'нового вызова', 'новых вызовов', 'новых вызовов')} (новые INVITE с другими From-tag`;
     en.push(
-      `Call-ID ${l.callId}${which} holds ${n} dialogs: it was reused for a new call (a new INVITE with another From-tag: ${tags.join(', ')}` +
+      `Call-ID ${l.callId}${which} holds ${n} dialogs: it was reused for ${reusedEn}: ${tags.join(', ')}` +
         `${missing ? '; and a dialog whose INVITE is not in the input' : ''}). Each dialog is a call of its own and is diagnosed on its own.`,
     );
     ru.push(
-      `Под Call-ID ${l.callId}${whichRu} — ${ruCount(n, 'диалог', 'диалога', 'диалогов')}: Call-ID использован повторно для нового вызова (новый INVITE с другим From-tag: ${tags.join(', ')}` +
+      `Под Call-ID ${l.callId}${whichRu} — ${ruCount(n, 'диалог', 'диалога', 'диалогов')}: Call-ID использован повторно для ${reusedRu}: ${tags.join(', ')}` +
         `${missing ? '; и диалог, INVITE которого нет во входных данных' : ''}). Каждый диалог — отдельный вызов со своим диагнозом.`,
     );
   }

@@ -221,7 +221,7 @@ export function scopeLine(result: AnalysisResult): string {
   return `${int(n)} attempt${n === 1 ? '' : 's'} on ${result.routes.length} route${result.routes.length === 1 ? '' : 's'}${span}${windowText(result)}`;
 }
 
-/** ` (3 calls ended without their INVITE in the input: it began after the INVITE was sent)`, '' when none. */
+/** ` (3 calls ended without their INVITE in the input: the capture began after their INVITEs were sent)`, '' when none. */
 function noInviteText(result: AnalysisResult): string {
   let n = 0;
   for (const i of result.inputs) {
@@ -230,7 +230,7 @@ function noInviteText(result: AnalysisResult): string {
       if (at > 0) n += Number.parseInt(note, 10) || 0;
     }
   }
-  return n > 0 ? ` (${int(n)} call${n === 1 ? '' : 's'} ended without ${n === 1 ? 'its' : 'their'} INVITE in the input: it began after the INVITE was sent)` : '';
+  return n > 0 ? ` (${int(n)} call${n === 1 ? '' : 's'} ended without ${n === 1 ? 'its' : 'their'} INVITE in the input: the capture began after ${n === 1 ? 'its INVITE was' : 'their INVITEs were'} sent)` : '';
 }
 
 /** `; window 2024-03-05 00:00 – 2024-03-06 00:00 UTC (left out: 1,234 before, 56 after)`, '' without a window. */

@@ -75,7 +75,7 @@ export function createSipFeed(sink: RecordSink, opts: SourceOptions, firstAcc: I
     orphansBefore = tracker.orphanCalls;
     if (n > 0) {
       acc.notes.push(
-        `${n} call${n === 1 ? '' : 's'}${NO_INVITE_NOTE} (it began after the INVITE was sent): not counted as attempts`,
+        `${n} call${n === 1 ? '' : 's'}${NO_INVITE_NOTE} (the capture began after ${n === 1 ? 'its INVITE was' : 'their INVITEs were'} sent): not counted as attempts`,
       );
     }
   };

@@ -120,6 +120,32 @@ describe('finding 8: early media is not ringing; a 486 after a long ring', () =>
     const quick = diagnose([inv(), resp(180, 'Ringing', 190), resp(486, 'Busy Here', 1200, { toTag: undefined })]).find((x) => x.id === 'busy')!;
     expect(quick.text.en.startsWith('The callee was busy (486 from 10.2.2.2)')).toBe(true);
   });
+
+  it('re-audit A, N4/N8: only ringing counts (not a 183 with SDP), not with Q.850 cause 17, and the hint does not say "try later" under it', () => {
+    const sdp = { codecs: ['0'], addr: P, port: 4000 } as SipMessage['sdp'];
+    const long = [inv(), resp(100, 'Trying', 10), resp(180, 'Ringing', 190), resp(486, 'Busy Here', 30_300, { toTag: undefined })];
+    const d = diagnose(long).find((x) => x.id === 'busy')!;
+    expect(d.hint!.text.en).toBe("Ask the callee's side (the proxy, PBX or carrier) what sent the 486 after so long a ring, and whether its no-answer time-out answers 486. Try later only if the line was really in use.");
+    expect(d.hint!.text.ru).toBe('Уточните у стороны вызываемого (прокси, АТС или оператора), что отправило 486 после такого долгого звонка и не отвечает ли там таймер неответа кодом 486. Звонить позже имеет смысл, только если линия действительно была занята.');
+    // a busy announcement in early media (183 with SDP, no 180), then 486: a busy line, the plain reading and hint
+    const announced = diagnose([inv(), resp(100, 'Trying', 10), resp(183, 'Session Progress', 300, { sdp, toTag: undefined }), resp(486, 'Busy Here', 8_300, { toTag: undefined })]).find((x) => x.id === 'busy')!;
+    expect(announced.text.en.startsWith('The callee was busy (486 from 10.2.2.2)')).toBe(true);
+    expect(announced.text.ru).not.toContain('звонило');
+    expect(announced.evidence.map((e) => e.what.en).join()).not.toContain('ringing');
+    expect(announced.hint!.text.en.startsWith('The callee is busy: try later.')).toBe(true);
+    // the device that answered busy sent that early media (same To-tag): said as early media, not ringing
+    const device = diagnose([inv(), resp(183, 'Session Progress', 300, { sdp }), resp(486, 'Busy Here', 8_300, { q850: 17, reasonHeader: 'Q.850;cause=17' })]).find((x) => x.id === 'busy-at-device')!;
+    expect(device.text.en).toContain('the device that sent early media (same To-tag as its 18x) answered busy.');
+    expect(device.text.ru).toContain('ответило «занято» то же устройство, что передавало ранние медиа');
+    expect(device.evidence.map((e) => e.what.en)).toEqual(['183 Session Progress: early media first', '486 Busy Here: from 10.2.2.2']);
+    // an 18x with no SDP is ringing
+    const progress = diagnose([inv(), resp(183, 'Session Progress', 300, { toTag: undefined }), resp(486, 'Busy Here', 8_300, { toTag: undefined })]).find((x) => x.id === 'busy')!;
+    expect(progress.text.en).toContain('after 8.0 s of ringing');
+    // Reason: Q.850;cause=17 (user busy): the far side says the line was busy
+    const cause17 = diagnose([...long.slice(0, 3), resp(486, 'Busy Here', 30_300, { toTag: undefined, q850: 17, reasonHeader: 'Q.850;cause=17' })]).find((x) => x.id === 'busy')!;
+    expect(cause17.text.en.startsWith('The callee was busy (486 from 10.2.2.2)')).toBe(true);
+    expect(cause17.hint!.text.en.startsWith('The callee is busy: try later.')).toBe(true);
+  });
 });
 
 describe('findings 5 and 10: Russian wording', () => {

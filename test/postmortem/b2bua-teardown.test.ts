@@ -7,7 +7,7 @@ import { CallRows, type CallRow } from '../../src/postmortem/calls.js';
 import { buildFlow } from '../../src/postmortem/ladder.js';
 import type { CallRecord, SipMessage } from '../../src/types.js';
 import { run } from './run.js';
-import { b2buaEnding, pcapOf } from './scenarios.js';
+import { b2buaEnding, busyCalls, pcapOf } from './scenarios.js';
 
 // audit 3A, finding 2: a B2BUA that ends both legs itself is neither party's hang-up
 
@@ -196,6 +196,31 @@ describe('CallRows', () => {
     expect(hangups(collect([rec({ callId: 'z', answer: undefined, end: undefined, finalCode: 200, disconnectedBy: 'caller' })]))).toEqual([['z', 'caller']]);
   });
 
+  it('a hotline or a load test (every call to one number, on one hop): each row looks at a few others, not every held one (re-audit A, N1)', () => {
+    // 20,000 answered 5-second calls at 100 per second from one caller to one callee: about 7,400 rows are held at
+    // once. Reading a record's Call-ID is what every candidate check does: count the reads.
+    let reads = 0;
+    const n = 20_000;
+    const out: CallRow[] = [];
+    const rows = new CallRows((row) => out.push(row));
+    for (let i = 0; i < n; i++) {
+      const r = legA({ start: i * 10, answer: i * 10 + 500, end: i * 10 + 5000, disconnectedBy: i % 2 ? 'caller' : 'callee' });
+      const id = `load-${i}`;
+      Object.defineProperty(r, 'callId', { get: () => (reads++, id), enumerable: true });
+      rows.add(r);
+    }
+    rows.end();
+    expect(out.length).toBe(n);
+    expect(out.every((r) => r.hangup === 'caller' || r.hangup === 'callee')).toBe(true);
+    expect(reads).toBeLessThan(20 * n);
+  });
+
+  it('legs are still found across the time slots of the index: INVITEs 4.99 s apart, on either side of a slot boundary', () => {
+    expect(hangups(collect([legA({ start: 4_990, answer: 5_500 }), legB({ start: 9_980, answer: 10_000 })]))).toEqual([['a', 'proxy'], ['b', 'proxy']]);
+    // 5.01 s apart: not the same call
+    expect(hangups(collect([legA({ start: 4_990, answer: 5_500 }), legB({ start: 10_001, answer: 10_500 })]))).toEqual([['a', 'callee'], ['b', 'caller']]);
+  });
+
   it('streams: a row waits only until its input has gone 74 s past its end; unanswered rows go out at once', () => {
     const out: string[] = [];
     const rows = new CallRows((row) => out.push(row.callId));
@@ -216,5 +241,58 @@ describe('CallRows', () => {
     two.add(legB({ source: { file: 'p2.pcap' } }));
     two.end();
     expect(split).toEqual([['far', null], ['b', 'proxy'], ['a', 'proxy']]);
+  });
+});
+
+describe('calls --limit (re-audit A, N5)', () => {
+  it('gives the first N rows by start in every format, not the first written (answered rows wait for the rest of their call)', async () => {
+    // an answered call over a B2BUA (two rows, at 0 and 20 ms), then refused calls from 5 s on: their rows are
+    // written at once, the answered ones only at the end of the input
+    const busy = busyCalls(['late-1@x', 'late-2@x', 'late-3@x']).map((p) => ({ ...p, ts: p.ts + 5000 }));
+    const c = b2buaEnding('caller');
+    const file = join(dir, 'limit.pcap');
+    writeFileSync(file, pcapOf([...c.packets, ...busy].sort((x, y) => x.ts - y.ts)));
+    const json = JSON.parse((await run(['calls', file, '-f', 'json', '--limit', '2'])).out) as CallRow[];
+    expect(json.map((r) => r.callId)).toEqual([c.callIdA, c.callIdB]);
+    expect(json.map((r) => r.hangup)).toEqual(['caller', 'caller']);
+    const csv = (await run(['calls', file, '-f', 'csv', '--limit', '3'])).out.trimEnd().split('\n');
+    expect(csv.slice(1).map((l) => l.split(',')[12])).toEqual([c.callIdA, c.callIdB, 'late-1@x']);
+    const table = (await run(['calls', file, '--limit', '2'])).out;
+    expect(table).toContain(c.callIdA);
+    expect(table).not.toContain('late-1@x');
+    // without --limit, every row
+    expect((JSON.parse((await run(['calls', file, '-f', 'json'])).out) as CallRow[]).length).toBe(5);
+  });
+});
+
+describe('calls on inputs of the same period (re-audit A, N2)', () => {
+  it('CallRows tells inputs whose held rows began in the same period from the pieces of one split capture', () => {
+    const rec = (callId: string, file: string, start: number): CallRecord => ({
+      callId, route: 'r', start, answer: start + 1000, end: start + 60_000, finalCode: 200, codeSource: 'sip', flags: 0, source: { file },
+      caller: '74951230001', callee: '74957770002', srcAddr: A, dstAddr: P, disconnectedBy: 'caller',
+    });
+    const pieces = new CallRows(() => undefined);
+    // a call begun at the end of piece 1 ends after piece 2's first call began: still no overlap of the inputs
+    for (const [id, file, t] of [['a', 'p2', 200_000], ['b', 'p2', 300_000], ['c', 'p1', 0], ['d', 'p1', 190_000]] as const) pieces.add(rec(id, file, t));
+    pieces.end();
+    expect(pieces.inputsOverlap()).toBe(false);
+    const same = new CallRows(() => undefined);
+    for (const [id, file, t] of [['a', 'eth0', 0], ['b', 'eth0', 100_000], ['c', 'eth1', 50_000]] as const) same.add(rec(id, file, t));
+    same.end();
+    expect(same.inputsOverlap()).toBe(true);
+  });
+
+  it('calls says on stderr that a teardown is judged within each input, and how to judge it across them', async () => {
+    const c = b2buaEnding('b2bua');
+    const one = join(dir, 'eth0.pcap');
+    const two = join(dir, 'eth1.pcap');
+    // eth0 holds calls begun at 0 and 60 s, eth1 one begun at 30 s: the same period
+    writeFileSync(one, pcapOf([...c.packets, ...b2buaEnding('callee').packets.map((p) => ({ ...p, ts: p.ts + 60_000 }))].sort((x, y) => x.ts - y.ts)));
+    writeFileSync(two, pcapOf(b2buaEnding('caller').packets.map((p) => ({ ...p, ts: p.ts + 30_000 }))));
+    const note = 'sipscope: the inputs cover the same period: who hung up (`proxy`) is judged within each input, so a B2BUA teardown whose legs are in different inputs is missed; `sipscope flow` judges them together, or merge the captures first (mergecap -w all.pcap …)\n';
+    const both = await run(['calls', one, two, '-f', 'csv']);
+    expect(both.err).toBe(note);
+    const alone = await run(['calls', one, '-f', 'csv']);
+    expect(alone.err).toBe('');
   });
 });

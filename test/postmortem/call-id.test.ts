@@ -58,6 +58,21 @@ describe('calls → flow by Call-ID', () => {
     expect(r.err).toBe(`sipscope: no SIP message with Call-ID '${asked}' in the inputs; it is the start of 2 Call-IDs: '${LONG1}', '${LONG2}'; give more of it${WHOLE}`);
   });
 
+  it('a start shorter than 6 characters is not taken for a Call-ID unless it ends with …: exit 1, the candidates named (re-audit A)', async () => {
+    const short = await run(['flow', file, '--call-id', 'a84b4']);
+    expect(short.code).toBe(1);
+    expect(short.out).toBe('');
+    expect(short.err).toBe(`sipscope: no SIP message with Call-ID 'a84b4' in the inputs; it is the start of 1 Call-ID: '${SHORT}'; give at least 6 characters of it, or end it with … to take it as the start of one${WHOLE}`);
+    const two = await run(['flow', file, '--call-id', 'ZDY']);
+    expect(two.code).toBe(1);
+    expect(two.err).toContain(`it is the start of 2 Call-IDs: '${LONG1}', '${LONG2}'; give at least 6 characters`);
+    for (const asked of ['a84b4…', 'a84b4...', 'a84b4c']) {
+      const r = await run(['flow', file, '--call-id', asked, '--format', 'json']);
+      expect(r.code, asked).toBe(0);
+      expect((JSON.parse(r.out) as { callId: string }).callId).toBe(SHORT);
+    }
+  });
+
   it('no match: the close ones are named (a typo, another case, a part of one)', async () => {
     const typo = await run(['flow', file, '--call-id', 'a84b4c76e66701@pc33.atlanta.com']);
     expect(typo.code).toBe(1);
@@ -102,7 +117,7 @@ describe('calls with no row to show', () => {
     const c = noInviteCapture();
     const f = join(dir, 'noinvite.pcap');
     writeFileSync(f, pcapOf(c.packets));
-    const note = "sipscope: 1 call ended without its INVITE in the input (it began after the INVITE was sent): no row for it; `sipscope flow --call-id` shows its messages\n";
+    const note = "sipscope: 1 call ended without its INVITE in the input (the capture began after its INVITE was sent): no row for it; `sipscope flow --call-id` shows its messages\n";
     const table = await run(['calls', f]);
     expect(table.code).toBe(0);
     expect(table.out).toBe('No call attempts matched.\n');

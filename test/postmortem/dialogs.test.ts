@@ -258,6 +258,42 @@ describe('splitDialogs: the tracker’s rule', () => {
     expect(groups(ms)).toEqual([[undefined, false, [0, 2, 5], []], ['a', true, [1, 3], []], ['b', true, [4, 6], []]]);
   });
 
+  // audit 3, re-audit A, N3: a second From-tag is a new dialog only on the same hop, or once the earlier dialog is over
+  const PHONE = '192.0.2.22';
+  const hop2 = (o: Opt): SipMessage => m({ src: SERVER, dst: PHONE, ...o });
+  const back2 = (o: Opt): SipMessage => m({ src: PHONE, dst: SERVER, ...o });
+  it('an SBC that keeps the Call-ID and writes its own From-tag on the next hop: one dialog of two hops', () => {
+    const ms = [
+      invite(1, 'a'),
+      hop2({ at: 2, isRequest: true, method: 'INVITE', fromTag: 'sbc' }),
+      back2({ at: 3, status: 180, reason: 'Ringing', fromTag: 'sbc', toTag: 'ph' }),
+      resp(4, 180, 'a', 's1'),
+      back2({ at: 5, status: 486, reason: 'Busy Here', fromTag: 'sbc', toTag: 'ph' }),
+      resp(6, 486, 'a', 's1'),
+    ];
+    expect(groups(ms, [rec(1, 1), rec(2, 2)])).toEqual([['a', true, [0, 1, 2, 3, 4, 5], [1, 2]]]);
+  });
+
+  it('the same hop with another From-tag while the first dialog is open: a new dialog', () => {
+    const ms = [invite(1, 'a'), resp(2, 401, 'a', 'x'), invite(3, 'b'), resp(4, 200, 'b', 'y')];
+    expect(groups(ms)).toEqual([['a', true, [0, 1], []], ['b', true, [2, 3], []]]);
+  });
+
+  it('another hop with another From-tag once the first dialog is over (its 486, or its BYE answered): a new dialog', () => {
+    const failed = [invite(1, 'a'), resp(2, 486, 'a', 'x'), hop2({ at: 3, isRequest: true, method: 'INVITE', fromTag: 'b' }), back2({ at: 4, status: 200, reason: 'OK', fromTag: 'b', toTag: 'y' })];
+    expect(groups(failed)).toEqual([['a', true, [0, 1], []], ['b', true, [2, 3], []]]);
+    const hungUp = [
+      invite(1, 'a'),
+      resp(2, 200, 'a', 'x'),
+      m({ at: 3, src: SERVER, dst: CALLER, isRequest: true, method: 'BYE', cseqMethod: 'BYE', cseq: 7, fromTag: 'x', toTag: 'a' }),
+      m({ at: 4, status: 200, reason: 'OK', cseqMethod: 'BYE', cseq: 7, fromTag: 'x', toTag: 'a' }),
+      hop2({ at: 5, isRequest: true, method: 'INVITE', fromTag: 'b' }),
+    ];
+    expect(groups(hungUp)).toEqual([['a', true, [0, 1, 2, 3], []], ['b', true, [4], []]]);
+    // the same capture with the BYE not yet answered: the INVITE on the other hop is a hop of the open call
+    expect(groups(hungUp.filter((_, i) => i !== 3)).length).toBe(1);
+  });
+
   it('records go to the dialog of their INVITE (by position), else to the one begun last at their start', () => {
     const ms = [invite(10, 'a'), resp(11, 486, 'a', 'x'), invite(20, 'b'), resp(21, 200, 'b', 'y')];
     expect(groups(ms, [rec(20, 20), rec(10, 10), rec(99, 25)])).toEqual([['a', true, [0, 1], [10]], ['b', true, [2, 3], [20, 99]]]);
@@ -265,6 +301,13 @@ describe('splitDialogs: the tracker’s rule', () => {
 });
 
 describe('buildFlow: a reused Call-ID among linked legs', () => {
+  it('three dialogs: the note says 2 new calls and new INVITEs, in English and Russian (re-audit A, N8)', () => {
+    const ms = [invite(1, 'a'), resp(2, 486, 'a', 'x'), invite(10, 'b'), resp(11, 480, 'b', 'y'), invite(20, 'c'), resp(21, 200, 'c', 'z')];
+    const f = buildFlow('c1', [{ callId: 'c1', by: 'self', messages: ms, records: [] }]);
+    expect(f.dialogNote!.en).toBe('Call-ID c1 holds 3 dialogs: it was reused for 2 new calls (new INVITEs with other From-tags: a, b, c). Each dialog is a call of its own and is diagnosed on its own.');
+    expect(f.dialogNote!.ru).toBe('Под Call-ID c1 — 3 диалога: Call-ID использован повторно для 2 новых вызовов (новые INVITE с другими From-tag: a, b, c). Каждый диалог — отдельный вызов со своим диагнозом.');
+  });
+
   it('each dialog of the leg is diagnosed and named with its leg; the other leg keeps its own group', () => {
     const a = [invite(1, 'a'), resp(2, 486, 'a', 'x'), invite(10, 'b'), resp(11, 200, 'b', 'y')];
     const b = [m({ at: 10.5, callId: 'c2', src: SERVER, dst: '192.0.2.77', isRequest: true, method: 'INVITE', fromTag: 'q' }), m({ at: 10.8, callId: 'c2', src: '192.0.2.77', dst: SERVER, status: 503, reason: 'Service Unavailable', fromTag: 'q', toTag: 'r' })];

@@ -54,7 +54,7 @@ describe('calls whose INVITE is not in the input', () => {
     feed.feedText(`SIP/2.0 404 Not Found\n${hdr('whole', '1 INVITE', ';tag=d')}\n`, { ...back, ...at(400_000) });
     feed.end();
     expect(records.map((r) => r.callId)).toEqual(['whole']);
-    expect(acc.notes).toEqual(['2 calls got a final response whose INVITE is not in this input (it began after the INVITE was sent): not counted as attempts']);
+    expect(acc.notes).toEqual(['2 calls got a final response whose INVITE is not in this input (the capture began after their INVITEs were sent): not counted as attempts']);
   });
 });
 
@@ -71,7 +71,7 @@ describe('the report of an input with no call but calls seen without their INVIT
       writeFileSync(f, writePcap([sip(`SIP/2.0 486 Busy Here\n${h('1 INVITE')}`, 1_709_629_200_000, true), sip(`ACK sip:200@x SIP/2.0\n${h('1 ACK')}`, 1_709_629_200_010, false)]));
       const r = await analyze([f]);
       expect(r.totals.attempts).toBe(0);
-      expect(scopeLine(r)).toBe('0 attempts on 0 routes, no call records (1 call ended without its INVITE in the input: it began after the INVITE was sent)');
+      expect(scopeLine(r)).toBe('0 attempts on 0 routes, no call records (1 call ended without its INVITE in the input: the capture began after its INVITE was sent)');
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
