@@ -17,6 +17,7 @@ import { openInput, UnknownFormatError, type SourceKind } from './input/open.js'
 import { silentProgress, type Progress } from './input/progress.js';
 import { createCaptureSource } from './sip/capture-source.js';
 import { WireCounter } from './sip/wire.js';
+import { settleMapUse } from './cdr/map-use.js';
 import { loadRoutes } from './routes.js';
 import { Aggregator, finish, type AnalysisOptions } from './analysis/index.js';
 import type { AnalysisResult } from './analysis/result.js';
@@ -85,7 +86,7 @@ export async function readChain(specs: readonly InputSpec[], sink: RecordSink, o
     progress.file(spec.display);
     let opened;
     try {
-      opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n), columnMap: opts.columnMap });
+      opened = await openInput(spec, { stdin: opts.stdin, onRawBytes: (n) => progress.add(n), columnMap: opts.columnMap, columnMapNames: opts.columnMapNames });
     } catch (err) {
       if (err instanceof UnknownFormatError && spec.found) {
         const acc = newAccounting(spec.display, 'unknown', 'packet');
@@ -459,6 +460,8 @@ export async function analyze(inputs: ReadonlyArray<string | InputSpec>, opts: A
   const specs = unique(given);
   opts.progress?.setTotal(specs.some((s) => s.size === undefined && s.error === undefined) ? 0 : specs.reduce((n, s) => n + (s.size ?? 0), 0));
   const { agg, wire, inputs: accounting } = await collect(specs, opts);
+  // A --map that fits only some inputs: said on stderr only when none honoured it (src/cdr/map-use.ts).
+  settleMapUse(accounting);
   (opts.progress ?? silentProgress).done();
   return finish(agg, { inputs: accounting, wire: wire.toJSON(), options: opts });
 }

@@ -287,6 +287,8 @@ export interface SourceOptions {
   keepRaw?: boolean;
   /** CDR: `field=column` overrides. */
   columnMap?: Record<string, string>;
+  /** CDR: how messages name a `columnMap` key, when not `--map KEY` (`c.json: map.route`, a config file's). */
+  columnMapNames?: Record<string, string>;
   /** CDR/logs: IANA time zone or `+03:00` for timestamps written in local time. Default UTC. */
   tz?: string;
   /** Logs: year for `[Nov 14 22:13:20]` stamps, when it cannot be inferred. */

@@ -116,6 +116,11 @@ export interface Layout {
   dotsGroup?: string;
   /** A decimal-comma file whose first rows write a dot fraction too (`0.850`): dots are decimal points there. */
   dotPoint?: string;
+  /**
+   * A decimal-comma file whose first rows prove the decimal comma by a value (`3,6`), and show no dots of either
+   * kind: the value. A writer of decimal commas writes no dot fractions, so a dot there groups thousands too.
+   */
+  dotsFromComma?: string;
   /** A row needs at least this many fields (start and the columns that decide answer and code). */
   need: number;
   /**
@@ -124,8 +129,25 @@ export interface Layout {
    */
   routeMapped?: boolean;
   notes: string[];
-  /** `--map` values that could not be honoured (also in `notes`): said on stderr (InputAccounting.alerts). */
+  /**
+   * `--map` values this layout cannot take whatever the file (a date order other than dmy/mdy, a column 0; also in
+   * `notes`): said on stderr (InputAccounting.alerts).
+   */
   alerts: string[];
+  /** `--map` entries (`--map route=Supplier`) this layout honoured. */
+  mapHonoured: string[];
+  /**
+   * `--map` entries this layout has no column for (a name not in its header, a number past its rows' width), with
+   * the text said of it (also in `notes`). Whether it reaches stderr is decided once the run is read (map-use.ts):
+   * not when another layout or input honours the entry (a folder of two layouts, one `--map`).
+   */
+  mapMissing: MapMiss[];
+}
+
+/** A `--map` entry a layout has no column for: the entry (`--map route=Supplier`) and what is said of it. */
+export interface MapMiss {
+  map: string;
+  text: string;
 }
 
 const DISPOSITIONS = new Set(['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION']);
@@ -256,7 +278,7 @@ function fixedLayout(format: FormatName, description: string, names: string[]): 
     const f = FIXED_FIELDS[n];
     if (f !== undefined && col[f] < 0) col[f] = i;
   });
-  return { format, description, hasHeader: false, names, col, callIdAlt: [], durUnit: 1000, billUnit: 1000, pddUnit: 1000, dayFirst: true, dayOrder: 'guess', need: 0, notes: [], alerts: [] };
+  return { format, description, hasHeader: false, names, col, callIdAlt: [], durUnit: 1000, billUnit: 1000, pddUnit: 1000, dayFirst: true, dayOrder: 'guess', need: 0, notes: [], alerts: [], mapHonoured: [], mapMissing: [] };
 }
 
 interface Candidate {
@@ -290,6 +312,8 @@ function looksLikeHeader(rec: string[]): boolean {
 
 export interface DetectOptions {
   columnMap?: Record<string, string>;
+  /** How messages name a `columnMap` key (`c.json: map.route` for a config file's); default `--map KEY`. */
+  columnMapNames?: Record<string, string>;
   /** The file's delimiter byte: with it, the convention for a comma in a number is decided (numbers.ts). */
   delimiter?: number;
 }
@@ -356,6 +380,8 @@ function headerLayout(first: string[]): Layout {
     need: 0,
     notes: [],
     alerts: [],
+    mapHonoured: [],
+    mapMissing: [],
   };
 }
 
@@ -365,41 +391,60 @@ function someNames(names: readonly string[], max = 12): string {
   return shown.join(', ') + (names.length > max ? ', …' : '');
 }
 
+/** How messages name a `--map` key: `--map route`, or `c.json: map.route` for a config file's (`columnMapNames`). */
+export function mapName(key: string, names: Record<string, string> | undefined): string {
+  return names?.[key] ?? `--map ${key}`;
+}
+
 /**
  * Applies `--map` to a layout: a header/layout name (case and punctuation ignored) or a 1-based column number.
- * `width`: the most fields the rows seen have. A map that cannot be honoured (no such name, a number past the
- * rows' width, a date order other than dmy/mdy) is ignored, with a note and an alert (`where` prefixes both:
- * the line of a header met further down). Returns the date order `--map date=` sets, if any.
+ * `width`: the most fields the rows seen have. A map that cannot be honoured is ignored, with a note: one this
+ * layout has no column for (no such name, a number past the rows' width) goes to `mapMissing`, one no layout can
+ * take (a date order other than dmy/mdy, column 0) to `alerts` too. `where` prefixes the texts: the line of a
+ * header met further down, where the entries no layout can take were said already. Returns the date order
+ * `--map date=` sets, if any.
  */
-function applyMap(layout: Layout, columnMap: Record<string, string> | undefined, width: number, where = ''): boolean | undefined {
+function applyMap(layout: Layout, opts: DetectOptions, width: number, where = ''): boolean | undefined {
   let dateOrder: boolean | undefined;
   const problem = (text: string): void => {
-    layout.notes.push(`${where}${text}`);
-    layout.alerts.push(`${where}${text}`);
+    if (where !== '') return;
+    layout.notes.push(text);
+    layout.alerts.push(text);
   };
-  for (const [key, value] of Object.entries(columnMap ?? {})) {
+  for (const [key, value] of Object.entries(opts.columnMap ?? {})) {
+    const name = mapName(key, opts.columnMapNames);
+    const entry = `${name}=${value}`;
     const f = mapKey(key);
     if (f === undefined) {
-      problem(`--map ${key}=${value}: unknown field, ignored`);
+      problem(`${entry}: unknown field, ignored`);
       continue;
     }
     if (f === 'date') {
       const v = normaliseName(value);
       if (v === 'dmy' || v === 'mdy') dateOrder = v === 'dmy';
-      else problem(`--map ${key}=${value}: use dmy or mdy; ignored`);
+      else problem(`${entry}: use dmy or mdy; ignored`);
       continue;
     }
     const v = value.trim();
     if (v === '' || v === '-') {
       layout.col[f] = -1;
-      layout.notes.push(`${where}--map ${key}: column not used`);
+      layout.mapHonoured.push(entry);
+      layout.notes.push(`${where}${name}: column not used`);
       continue;
     }
+    const missing = (text: string): void => {
+      layout.notes.push(`${where}${text}`);
+      layout.mapMissing.push({ map: entry, text: `${where}${text}` });
+    };
     let idx: number;
     if (/^[0-9]{1,4}$/.test(v)) {
       idx = Number(v) - 1;
-      if (idx < 0 || idx >= width) {
-        problem(`--map ${key}=${value}: ${idx < 0 ? 'columns are numbered from 1' : `the rows have ${width} column${width === 1 ? '' : 's'}`}; ignored`);
+      if (idx < 0) {
+        problem(`${entry}: columns are numbered from 1; ignored`);
+        continue;
+      }
+      if (idx >= width) {
+        missing(`${entry}: the rows have ${width} column${width === 1 ? '' : 's'}; ignored`);
         continue;
       }
     } else {
@@ -407,11 +452,12 @@ function applyMap(layout: Layout, columnMap: Record<string, string> | undefined,
       idx = layout.names.findIndex((n) => normaliseName(n) === want);
       if (idx < 0) {
         const what = layout.hasHeader ? 'the header' : layout.format === 'unknown' ? 'this file (it has no header: give a column number)' : `the ${layout.format} layout`;
-        problem(`--map ${key}=${value}: no such column in ${what}${layout.format === 'unknown' ? '' : ` (${someNames(layout.names)})`}; ignored`);
+        missing(`${entry}: no such column in ${what}${layout.format === 'unknown' ? '' : ` (${someNames(layout.names)})`}; ignored`);
         continue;
       }
     }
     layout.col[f] = idx;
+    layout.mapHonoured.push(entry);
     if (f === 'callId') layout.callIdAlt = [];
     if (f === 'route') layout.routeMapped = true;
     if (layout.format === 'unknown' && f === 'start') {
@@ -421,7 +467,8 @@ function applyMap(layout: Layout, columnMap: Record<string, string> | undefined,
   }
   if (layout.format === 'unknown' || layout.col.start < 0) {
     layout.format = 'unknown';
-    layout.notes.push(`${where}no start/setup time column found: name it with --map start=<column>`);
+    // A header further down says this in its own note (interpret.ts).
+    if (where === '') layout.notes.push('no start/setup time column found: name it with --map start=<column>');
   }
   return dateOrder;
 }
@@ -458,7 +505,7 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     if (best !== undefined && bestScore >= 0.5) {
       layout = best;
       const widths = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
-      layout.notes.push(`${Math.round(bestScore * 100)}% of the first ${rows.length} rows fit; ${widths.join('/')} columns`);
+      layout.notes.push(`${Math.round(bestScore * 100)}% of the first ${rows.length === 1 ? 'row fits' : `${rows.length} rows fit`}; ${widths.join('/')} column${widths.length === 1 && widths[0] === 1 ? '' : 's'}`);
     } else {
       layout = {
         format: 'unknown',
@@ -475,13 +522,15 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
         need: 0,
         notes: [],
         alerts: [],
+        mapHonoured: [],
+        mapMissing: [],
       };
     }
   }
 
   let width = layout.names.length;
   for (const r of data) if (r.length > width) width = r.length;
-  const dateOrder = applyMap(layout, opts.columnMap, width);
+  const dateOrder = applyMap(layout, opts, width);
 
   // Day order of a/b/Y dates, from the values of the date columns.
   const samples: string[] = [];
@@ -522,6 +571,10 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   } else if (comma.point !== undefined && layout.comma === 'decimal') {
     layout.dotPoint = comma.point;
     layout.notes.push(`numbers: a dot is a decimal point in this file, as its first rows write it (${JSON.stringify(comma.point)}), though a comma is one too`);
+  } else if (comma.decimal !== undefined && layout.comma === 'decimal') {
+    // Excel's "#.##0" writes whole seconds as `1.234` and never `1.234,5`: the decimal comma is the proof.
+    layout.dotsFromComma = comma.decimal;
+    layout.notes.push(`numbers: a dot groups thousands in this file: its first rows prove a decimal comma (${JSON.stringify(comma.decimal)}), and a writer of decimal commas writes no dot fractions, so "1.234" is 1234`);
   }
   if (comma.note) layout.notes.push(comma.note);
 
@@ -531,7 +584,7 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
     let max = 0;
     for (const r of data.slice(layout.hasHeader ? 1 : 0)) {
       const v = r[layout.col.pdd]?.trim() ?? '';
-      if (layout.dotsGroup !== undefined && dotGrouped(v)) max = Math.max(max, Number(v.replace(/\./g, '')));
+      if ((layout.dotsGroup !== undefined || layout.dotsFromComma !== undefined) && dotGrouped(v)) max = Math.max(max, Number(v.replace(/\./g, '')));
       else if (/^[0-9]+\.[0-9]+$/.test(v)) frac = true;
       else if (/^[0-9]+$/.test(v)) max = Math.max(max, Number(v));
       else if (v.includes(',')) {
@@ -551,10 +604,14 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
 
 /**
  * Whether a row met below the first is a header: the names of the layout in use (`same`: exports joined with
- * `cat`), or another header (`other`): none of its cells a date, at least two known names, and at least half of
- * its non-empty cells known names or names of the header in use. Called only for rows that did not read as data.
+ * `cat`), or another header (`other`). Called only for rows that did not read as data, so it must not take a
+ * data row for one: a header has none of its cells a date, at least two known names, and at least half of its
+ * filled cells known names or names of the header in use; it names most of its cells (a row mostly empty is
+ * data with a few odd values: re-audit N4's `x,,,,Caller,Destination,Vendor,,,,,`); and it can read rows: it
+ * names a start column, or at least as many columns as the layout in use needs (`need`) and three or more (a
+ * header that lost its start column's name is still a header, and its rows are said to be unreadable).
  */
-export function headerKind(rec: readonly string[], names: readonly string[]): 'same' | 'other' | undefined {
+export function headerKind(rec: readonly string[], names: readonly string[], need = 0): 'same' | 'other' | undefined {
   let n = rec.length;
   while (n > 0 && rec[n - 1]!.trim() === '') n--;
   if (n === 0) return undefined;
@@ -565,17 +622,21 @@ export function headerKind(rec: readonly string[], names: readonly string[]): 's
   let aliases = 0;
   let named = 0;
   let filled = 0;
+  let start = false;
   for (let i = 0; i < n; i++) {
     const t = rec[i]!.trim();
     if (t === '') continue;
     filled++;
     if (isDate(t)) return undefined;
-    if (fieldOfHeader(t) !== undefined) {
+    const hit = fieldOfHeader(t);
+    if (hit !== undefined) {
       aliases++;
       named++;
+      if (hit.field === 'start') start = true;
     } else if (own.has(normaliseName(t))) named++;
   }
-  return aliases >= 2 && named * 2 >= filled ? 'other' : undefined;
+  if (aliases < 2 || named * 2 < filled || filled * 3 < n * 2) return undefined;
+  return start || named >= Math.max(need, 3) ? 'other' : undefined;
 }
 
 /**
@@ -587,7 +648,7 @@ export function headerKind(rec: readonly string[], names: readonly string[]): 's
 export function headerRelayout(header: string[], prev: Layout, opts: DetectOptions, line: number): Layout {
   const layout = headerLayout(header);
   const where = `header at line ${line}: `;
-  applyMap(layout, opts.columnMap, Math.max(header.length, prev.names.length), where);
+  applyMap(layout, opts, Math.max(header.length, prev.names.length), where);
   layout.dayFirst = prev.dayFirst;
   layout.dayOrder = prev.dayOrder;
   layout.dayProof = prev.dayProof;
@@ -596,6 +657,7 @@ export function headerRelayout(header: string[], prev: Layout, opts: DetectOptio
   layout.commaProven = prev.commaProven;
   layout.dotsGroup = prev.dotsGroup;
   layout.dotPoint = prev.dotPoint;
+  layout.dotsFromComma = prev.dotsFromComma;
   if (layout.col.pdd >= 0 && layout.pddUnit === 0) {
     if (prev.col.pdd >= 0) layout.pddUnit = prev.pddUnit;
     else {

@@ -9,9 +9,10 @@
  */
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
 import { DateParser, NO_DATE, parseZone } from './dates.js';
-import { describeMapping, detectLayout, headRecords, mapKey, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
+import { describeMapping, detectLayout, headRecords, mapKey, mapName, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
 import { MAX_PDD_MS, RowInterpreter } from './interpret.js';
 import { RECENT_ROWS } from './dedupe.js';
+import { setMapUse } from './map-use.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
 
 export { routeFromChannel, channelRoute, channelCut } from './interpret.js';
@@ -58,6 +59,11 @@ export interface CdrOptions {
 
 const DELIM_NAMES: Record<number, string> = { 44: "','", 59: "';'", 9: 'tab', 124: "'|'" };
 
+/** `1 row`, `2 rows` (`what`: `1 answered row`). */
+function rows(n: number, what = ''): string {
+  return `${n} ${what}row${n === 1 ? '' : 's'}`;
+}
+
 function bomOf(b: Uint8Array): 'utf8' | 'utf16le' | 'utf16be' | undefined {
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf8';
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf16le';
@@ -84,7 +90,7 @@ function headText(head: Buffer): Buffer {
 export function createCdrSource(file: string, sink: RecordSink, opts: SourceOptions = {}, cdr: CdrOptions = {}): SourceParser {
   const acc = newAccounting(file, 'cdr-csv', 'row');
   for (const k of Object.keys(opts.columnMap ?? {})) {
-    if (mapKey(k) === undefined) throw new Error(`--map ${k}=…: unknown field (fields: start, answer, end, callid, caller, callee, route, dstchannel, sipcode, reason, cause, disposition, duration, billsec, pdd, ring, date)`);
+    if (mapKey(k) === undefined) throw new Error(`${mapName(k, opts.columnMapNames)}=…: unknown field (fields: start, answer, end, callid, caller, callee, route, dstchannel, sipcode, reason, cause, disposition, duration, billsec, pdd, ring, date)`);
   }
   const zone = parseZone(opts.tz);
   let head: Buffer[] = [];
@@ -125,7 +131,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
     const text = headText(raw);
     const delim = sniffDelimiter(text);
     const records = headRecords(text, delim, final);
-    const layout = detectLayout(records, { columnMap: opts.columnMap, delimiter: delim });
+    const layout = detectLayout(records, { columnMap: opts.columnMap, columnMapNames: opts.columnMapNames, delimiter: delim });
     const width = usualWidth(records, layout);
     const dates = new DateParser(zone, layout.dayFirst);
     interp = new RowInterpreter(file, sink, acc, layout, dates, { ...opts, delimiter: delim });
@@ -189,8 +195,15 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       }
       splitter!.end();
       const i = interp!;
+      const unhonoured = i.finish();
       for (const n of i.lateNotes) acc.notes.push(n);
       for (const a of i.alerts) (acc.alerts ??= []).push(a);
+      // A `--map` entry no layout of this file honoured: said first, and once; map-use.ts takes it back when
+      // another input of the run honours it (a folder of two layouts: a note there, not a nightly alert).
+      if (unhonoured.length > 0) acc.alerts = [...unhonoured.map((m) => m.text), ...(acc.alerts ?? [])];
+      if (opts.columnMap !== undefined && Object.keys(opts.columnMap).length > 0) {
+        setMapUse(acc, { honoured: [...i.mapHonoured], missing: unhonoured.map((m) => ({ map: m.map, alert: m.text })) });
+      }
       const lines = splitter!.nextLine - 1;
       acc.notes.push(`physical lines: ${lines}; rows read: ${acc.read} (records ${acc.used}, ignored ${acc.ignored}, malformed ${acc.malformed})`);
       const src = Object.entries(i.codeSources)
@@ -198,7 +211,7 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       if (src) acc.notes.push(`final codes rest on: ${src} (codeSource per record)`);
-      if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${i.answerDerived} answered rows`);
+      if (i.answerDerived > 0) acc.notes.push(`answer time derived as end − billsec for ${rows(i.answerDerived, 'answered ')}`);
       if (i.answerUnknown > 0) {
         const withPdd = i.answerUnknownPdd;
         const pddFrom = i.pddFrom;
@@ -208,13 +221,17 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
             : withPdd === i.answerUnknown
               ? `with no answer delay (PDD from the ${pddFrom})`
               : `with no answer delay (PDD from the ${pddFrom} on ${withPdd} of them, none on the others)`;
-        acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${i.answerUnknown} answered rows: counted as answered, ${how}`);
+        acc.notes.push(`answer time unknown (no answer column, no end time with billsec) for ${rows(i.answerUnknown, 'answered ')}: counted as answered, ${how}`);
       }
       if (i.unreadSip > 0 || i.unreadCause > 0) {
         const say = (n: number, what: string, first: { line: number; text: string }): string =>
-          `${n} row${n === 1 ? '' : 's'} with a ${what} cell this reader cannot read (first at line ${first.line}: ${JSON.stringify(first.text)})`;
+          `${rows(n)} with a ${what} cell this reader cannot read (first at line ${first.line}: ${JSON.stringify(first.text)})`;
         const parts = [i.unreadSip > 0 ? say(i.unreadSip, 'SIP code', i.unreadSipFirst!) : '', i.unreadCause > 0 ? say(i.unreadCause, 'Q.850 cause', i.unreadCauseFirst!) : ''].filter((x) => x !== '');
-        acc.notes.push(`${parts.join('; ')}: their outcome comes from the row's other columns (warnings unread-sip-code, unread-cause); a row that has no other is malformed (bad-code)`);
+        const warnings = [i.unreadSip > 0 ? 'unread-sip-code' : '', i.unreadCause > 0 ? 'unread-cause' : ''].filter((x) => x !== '');
+        const one = i.unreadSip + i.unreadCause === 1;
+        acc.notes.push(
+          `${parts.join('; ')}: ${one ? 'its' : 'their'} outcome comes from the row's other columns (warning${warnings.length === 1 ? '' : 's'} ${warnings.join(', ')}); a row that has no other is malformed (bad-code)`,
+        );
       }
       if (i.pddImplausible > 0) {
         acc.notes.push(
@@ -229,17 +246,25 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
         acc.notes.push(`numbers with a comma read ${how.join(' and ')}: ${i.layoutCommaWhy}`);
       }
       if (i.dotThousands > 0) {
-        const p = i.dotsProvenAt;
-        acc.notes.push(
-          `numbers with a dot read ${i.dotThousands} as a thousands separator ("1.234" = 1234): a dot groups thousands in this file (${p === undefined ? `the first rows show it: ${JSON.stringify(i.dotsShownFirst)}` : `line ${p.line} shows it: ${JSON.stringify(p.text)}`})`,
-        );
+        acc.notes.push(`numbers with a dot read ${i.dotThousands} as a thousands separator ("1.234" = 1234): a dot groups thousands in this file (${i.dotsWhy})`);
       }
       if (i.dotsProvenAt !== undefined && i.dotPointReads > 0) {
         const p = i.dotsProvenAt;
         const f = i.dotPointFirst!;
-        const msg = `numbers: line ${p.line} (${JSON.stringify(p.text)}) shows that a dot groups thousands in this file, but ${i.dotPointReads} value${i.dotPointReads === 1 ? '' : 's'} before it (first at line ${f.line}: ${JSON.stringify(f.text)}) ${i.dotPointReads === 1 ? 'was' : 'were'} read with a decimal point (${f.text} rather than ${f.text.replace(/\./g, '')}) and ${i.dotPointReads === 1 ? 'is' : 'are'} wrong`;
+        const shows = p.byComma
+          ? `proves a decimal comma, and so that a dot groups thousands in this file (a writer of decimal commas writes no dot fractions)`
+          : 'shows that a dot groups thousands in this file';
+        const msg = `numbers: line ${p.line} (${JSON.stringify(p.text)}) ${shows}, but ${i.dotPointReads} value${i.dotPointReads === 1 ? '' : 's'} before it (first at line ${f.line}: ${JSON.stringify(f.text)}) ${i.dotPointReads === 1 ? 'was' : 'were'} read with a decimal point (${f.text} rather than ${f.text.replace(/\./g, '')}) and ${i.dotPointReads === 1 ? 'is' : 'are'} wrong`;
         acc.notes.push(msg);
         (acc.alerts ??= []).push(msg);
+      }
+      if (i.unsureNumbers > 0) {
+        const n = i.unsureNumbers;
+        const f = i.unsureFirst!;
+        acc.notes.push(
+          `billsec or duration left unknown on ${rows(n)} whose value the file's number convention reads two ways or none (first at line ${f.line}: ${f.detail}): ` +
+            `${n === 1 ? 'the row is' : 'the rows are'} kept without that value (a billsec over 0 in every reading still makes its row answered)`,
+        );
       }
       if (i.dotPddRefused > 0) {
         acc.notes.push(`PDD values with a dot not read on ${i.dotPddRefused} row${i.dotPddRefused === 1 ? '' : 's'} (a decimal-comma file, where a dot groups thousands or is ambiguous): those rows have no PDD`);
@@ -274,7 +299,8 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
       }
       for (const n of i.dates.zoneNotes()) acc.notes.push(n);
       if (nulBytes > 0) acc.notes.push(`${nulBytes} NUL byte${nulBytes === 1 ? '' : 's'} dropped (not text); byte offsets in samples count the input without them`);
-      if (splitter!.fallbacks > 0) acc.notes.push(`${splitter!.fallbacks} rows wider than the fast splitter's arrays were split by csv-parse`);
+      const wide = splitter!.fallbacks;
+      if (wide > 0) acc.notes.push(`${rows(wide)} wider than the fast splitter's arrays ${wide === 1 ? 'was' : 'were'} split by csv-parse`);
     },
   };
 }
@@ -325,7 +351,8 @@ export function whyNotCdr(head: Uint8Array, opts: DetectOptions = {}): string | 
     const records = headRecords(text, delim, text.length < HEAD_BYTES);
     if (records.length === 0) return undefined;
     const layout = detectLayout(records, opts);
-    const mapped = layout.alerts.length > 0 ? `; ${layout.alerts.join('; ')}` : '';
+    const said = [...layout.mapMissing.map((m) => m.text), ...layout.alerts];
+    const mapped = said.length > 0 ? `; ${said.join('; ')}` : '';
     if (layout.hasHeader && layout.format === 'unknown') {
       const known = describeMapping(layout);
       if (known === '') return undefined;
@@ -335,7 +362,7 @@ export function whyNotCdr(head: Uint8Array, opts: DetectOptions = {}): string | 
     }
     const start = opts.columnMap === undefined ? undefined : Object.entries(opts.columnMap).find(([k]) => mapKey(k) === 'start');
     if (start !== undefined && layout.format !== 'unknown') {
-      return `--map ${start[0]}=${start[1]}: that column holds no dates in the first rows (${layout.names[layout.col.start] ?? `column ${layout.col.start + 1}`}), so this is not read as a CDR${mapped}`;
+      return `${mapName(start[0], opts.columnMapNames)}=${start[1]}: that column holds no dates in the first rows (${layout.names[layout.col.start] ?? `column ${layout.col.start + 1}`}), so this is not read as a CDR${mapped}`;
     }
     return mapped === '' ? undefined : mapped.slice(2);
   } catch {

@@ -11,9 +11,9 @@
 import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUTE, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, isKnownHangupCause, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
-import { describeMapping, headerKind, headerRelayout, type DetectOptions, type Layout } from './detect.js';
-import { AMBIGUOUS_NUM, BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
-import { commaProblem, dotGrouped, dotsProof, readCommaNumber } from './numbers.js';
+import { describeMapping, headerKind, headerRelayout, type DetectOptions, type Layout, type MapMiss } from './detect.js';
+import { BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
+import { commaProblem, commaProof, dotGrouped, dotsProof, readCommaNumber, readsSomeWay } from './numbers.js';
 import { RowMemory } from './dedupe.js';
 import type { RowHandler } from './split.js';
 
@@ -27,22 +27,87 @@ interface CauseInfo {
 }
 
 /**
- * A Q.850 cause cell: a number (`17`, and `17.0`, `Q.850;cause=17`, `cause=17`, `17 User busy`), or a hangup cause
- * name (`USER_BUSY`). `0` is "no cause" (some exports write it on answered calls). Anything else is `unread`.
+ * The longest cause cell read. A cause cell holds one cause (`Q.850;cause=127;text="Interworking, unspecified"`
+ * is 46 characters, the longest FreeSWITCH name 26): a longer one is `unread` before anything looks at it, so
+ * a hostile cell costs its length once (decode, trim) and no more. The catalogue's `nameKey` reads only the first
+ * 64 characters of a name too: a longer cell that began with one would pass for it.
+ */
+export const MAX_CAUSE_CELL = 64;
+
+/**
+ * Asterisk's dial statuses (app_dial's DIALSTATUS) and CDR dispositions written in a cause column, beside the
+ * Q.850 causes and hangup cause names: the SIP code each stands for. BUSY, NOANSWER, CONGESTION and CHANUNAVAIL
+ * are Asterisk's short names of Q.850 causes (17, 19, 42, 44) and are read as causes; these are not causes.
+ * ANSWER and CANCEL as the Asterisk log reader reads them (src/asterisk/dial.ts); ANSWERED and FAILED as the
+ * catalogue reads a disposition (`dispositionToSip`); DONTCALL and TORTURE (the callee's choice in the privacy
+ * manager: refused, or sent to the torture menu) as 603 Decline; INVALIDARGS (Dial could not place the call, the
+ * dialplan gave it bad arguments; the CDR's disposition is then FAILED) as FAILED is, 500. Such a word decides
+ * the answer as a disposition does (source `disposition`).
+ */
+const DIAL_STATUS = new Map([
+  ['ANSWER', 200],
+  ['CANCEL', 487],
+  ['DONTCALL', 603],
+  ['TORTURE', 603],
+  ['INVALIDARGS', 500],
+]);
+
+/**
+ * A Q.850 cause cell (trimmed): a number (`17`, and `17.0`, `Q.850;cause=17`, `cause=17`, `17 User busy`), a
+ * hangup cause name (`USER_BUSY`), or a dial status or disposition (DIAL_STATUS). `0` is "no cause" (some exports
+ * write it on answered calls). Anything else, and a cell over MAX_CAUSE_CELL characters, is `unread`.
  */
 export function causeInfo(text: string): CauseInfo {
-  let digits = /^[0-9]{1,3}$/.test(text) ? text : undefined;
-  if (digits === undefined) {
-    const m = /^(?:q\.?850\s*[;:,]?\s*)?(?:cause\s*[=:]?\s*)?([0-9]{1,3})(?:\.0+)?(?:[\s;,/(].*)?$/i.exec(text);
-    if (m) digits = m[1];
-  }
+  if (text.length > MAX_CAUSE_CELL) return { text, q850: undefined, sip: undefined, source: 'q850', unread: true };
+  const digits = causeDigits(text);
   if (digits !== undefined) {
     const q = Number(digits);
     if (q > 127) return { text, q850: undefined, sip: undefined, source: 'q850', unread: true };
     return { text, q850: q >= 1 ? q : undefined, sip: q850ToSip(q), source: 'q850', unread: false };
   }
-  if (!isKnownHangupCause(text)) return { text, q850: undefined, sip: undefined, source: 'hangup-cause', unread: true };
-  return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause', unread: false };
+  if (isKnownHangupCause(text)) return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause', unread: false };
+  const status = DIAL_STATUS.get(text.toUpperCase()) ?? dispositionToSip(text)?.code;
+  if (status !== undefined) return { text, q850: undefined, sip: status, source: 'disposition', unread: false };
+  return { text, q850: undefined, sip: undefined, source: 'hangup-cause', unread: true };
+}
+
+/** `\s` of a regex: ASCII blanks and the Unicode spaces. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The cause number of a cell written `[Q[.]850 sep] [cause sep] N [.0…] [sep more]` (N one to three digits; the
+ * separators blanks and `;:,` after Q.850, blanks and `=:` after `cause`; `sep more` a blank or `;,/(` and
+ * anything), or undefined. A walk, each character looked at once: a regex of two blank runs around an optional
+ * separator tries every split of a long blank run (audit 3, re-audit N1: 6.5 s for a cell of 120,000 blanks).
+ */
+function causeDigits(t: string): string | undefined {
+  const n = t.length;
+  let p = 0;
+  if (p < n && (t.charCodeAt(p) | 0x20) === 0x71 /* q */) {
+    p++;
+    if (t.charCodeAt(p) === 46 /* . */) p++;
+    if (!t.startsWith('850', p)) return undefined;
+    p += 3;
+    while (p < n && (isSpace(t.charCodeAt(p)) || t.charCodeAt(p) === 59 || t.charCodeAt(p) === 58 || t.charCodeAt(p) === 44)) p++; // ; : ,
+  }
+  if (n - p >= 5 && t.slice(p, p + 5).toLowerCase() === 'cause') {
+    p += 5;
+    while (p < n && (isSpace(t.charCodeAt(p)) || t.charCodeAt(p) === 61 || t.charCodeAt(p) === 58)) p++; // = :
+  }
+  const d = p;
+  while (p < n && p - d < 4 && t.charCodeAt(p) >= 48 && t.charCodeAt(p) <= 57) p++;
+  if (p === d || p - d > 3) return undefined;
+  const digits = t.slice(d, p);
+  if (p < n && t.charCodeAt(p) === 46 /* . */) {
+    const z = ++p;
+    while (p < n && t.charCodeAt(p) === 48 /* 0 */) p++;
+    if (p === z) return undefined;
+  }
+  if (p === n) return digits;
+  const c = t.charCodeAt(p);
+  return isSpace(c) || c === 59 || c === 44 || c === 47 || c === 40 ? digits : undefined; // ; , / (
 }
 
 /** A SIP code cell that holds no code, as exports write it: `0`, `-`, `-1`, `N/A`, `none`. */
@@ -135,6 +200,14 @@ export function routeFromChannel(text: string, routeOf?: (addr: string) => strin
  */
 export const MAX_PDD_MS = 300_000;
 
+/** Headers further down spelled out in the notes (with their columns), and their unreadable rows said one by one. */
+const MAX_SWITCH_NOTES = 3;
+
+/** A cell as a note or a sample shows it: cut at 40 characters (a hostile cell can be megabytes). */
+function shown(t: string): string {
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
+}
+
 export class RowInterpreter implements RowHandler {
   private headerSeen = false;
   /** The layout in use: the detected one, until a header with other columns further down (exports joined). */
@@ -186,19 +259,40 @@ export class RowInterpreter implements RowHandler {
   /**
    * Dots in numbers of a decimal-comma file (numbers.ts): read as thousands separators (dots proven to group
    * thousands); `1.234`-like values read with a decimal point before the proof, and the first one; the line and
-   * value of a proof met in the rows (not in the first rows); PDD values refused for their dot.
+   * value of a proof met in the rows (not in the first rows): dots grouping thousands (`1.234,5`), or a decimal
+   * comma (`12,5`, `byComma`) in a file only its `;` made decimal-comma; PDD values refused for their dot.
    */
   dotThousands = 0;
   dotPointReads = 0;
   dotPointFirst: { line: number; text: string } | undefined;
-  dotsProvenAt: { line: number; text: string } | undefined;
+  dotsProvenAt: { line: number; text: string; byComma: boolean } | undefined;
   dotPddRefused = 0;
+  /**
+   * Billsec and duration values the file's number convention reads two ways or none (`1,234` where nothing tells,
+   * `12.5` where dots group thousands): left unknown, their rows kept; the first one's line and anomaly-like text.
+   */
+  unsureNumbers = 0;
+  unsureFirst: { line: number; detail: string } | undefined;
   /** Where the day order of a guessed file was settled by a value (DateParser.settledBy), and how many dates it made wrong. */
   dayOrderSettled: { line: number; text: string; monthFirst: boolean; wrong: number } | undefined;
   /** Lines to say on stderr (InputAccounting.alerts): the dates a proven day order made wrong, dots proven late. */
   readonly alerts: string[] = [];
   /** Notes written while reading (a header further down), in the order met. */
   readonly lateNotes: string[] = [];
+  /** Headers further down with other columns: how many, and the lines of the first ones not spelled out in the notes. */
+  switches = 0;
+  readonly switchLines: number[] = [];
+  /**
+   * The rows under a header further down, while it is in use: its line, what it followed, whether it has a start
+   * column, and the counts when it began, to tell at the next header (or the end) whether any of its rows read.
+   */
+  private segment: { line: number; above: string; unknown: boolean; used: number; malformed: number; anomalies: Record<string, number> } | undefined;
+  /** Headers further down under none of which a row could be read: how many, and the lines of those not said one by one. */
+  deadSwitches = 0;
+  readonly deadLines: number[] = [];
+  /** `--map` entries some layout of this file honoured, and those a layout had no column for (the first text of each). */
+  readonly mapHonoured = new Set<string>();
+  readonly mapMissing: MapMiss[] = [];
   /** Told when a header further down changes the layout (the splitter's row width). */
   onLayout: ((layout: Layout) => void) | undefined;
   /** Rows whose trunk column names another trunk than the peer their dstchannel dialled (that peer is used). */
@@ -222,7 +316,7 @@ export class RowInterpreter implements RowHandler {
     dates.orderGuessed = layout.dayOrder === 'guess';
     // A decimal-comma file whose first rows write dot fractions too (`0.850`) keeps dots as decimal points.
     this.dotsCheck = layout.comma === 'decimal' && (layout.dotsGroup !== undefined || layout.dotPoint === undefined);
-    this.dotsGroup = layout.dotsGroup !== undefined;
+    this.dotsGroup = layout.dotsGroup !== undefined || layout.dotsFromComma !== undefined;
     this.routes = new Interner((b, s, e) => {
       const t = decode(b, s, e).trim();
       return t === '' ? UNKNOWN_ROUTE : t;
@@ -230,6 +324,7 @@ export class RowInterpreter implements RowHandler {
     const routeOf = opts.routeOf;
     this.channels = new Interner((b, s, e) => channelRoute(decode(b, s, e).trim(), routeOf), 10, 900);
     this.peerBeatsTrunk = layout.col.route >= 0 && layout.col.dstChannel >= 0 && layout.routeMapped !== true;
+    this.mapSeen(layout);
     const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
     this.fileTag = file.slice(slash + 1);
   }
@@ -251,9 +346,16 @@ export class RowInterpreter implements RowHandler {
     return c.pdd >= 0 && c.ring >= 0 ? `${pdd} or the ring time` : c.pdd >= 0 ? pdd : 'ring time';
   }
 
-  /** The value of the first rows that showed dots grouping thousands (undefined: none did). */
-  get dotsShownFirst(): string | undefined {
-    return this.layout.dotsGroup;
+  /**
+   * Why a dot groups thousands in this file, for the notes and samples: a row further down showed it (dots, or a
+   * decimal comma), or the first rows did (dots, or a decimal comma).
+   */
+  get dotsWhy(): string {
+    const p = this.dotsProvenAt;
+    const noFractions = 'and a writer of decimal commas writes no dot fractions';
+    if (p !== undefined) return p.byComma ? `line ${p.line} proves a decimal comma (${JSON.stringify(p.text)}), ${noFractions}` : `line ${p.line} shows it: ${JSON.stringify(p.text)}`;
+    if (this.layout.dotsGroup !== undefined) return `the first rows show it: ${JSON.stringify(this.layout.dotsGroup)}`;
+    return `the first rows prove a decimal comma (${JSON.stringify(this.layout.dotsFromComma)}), ${noFractions}`;
   }
 
   /** What the final codes rest on: code source → records. */
@@ -312,43 +414,47 @@ export class RowInterpreter implements RowHandler {
     return clockSeconds(fieldString(r, i));
   }
 
-  /** A number with a comma, by the file's convention (numbers.ts): its value, BAD_NUM or AMBIGUOUS_NUM. */
+  /** A number with a comma, by the file's convention (numbers.ts): its value, BAD_NUM or AMBIGUOUS_NUM (row.ts). */
   private commaNum(r: Row, text: string): number {
     const t = text.trim();
     const c = readCommaNumber(t, this.layout.comma);
     if (c.as === 'thousands') this.commaThousands++;
     else if (c.as === 'decimal') {
       this.commaDecimal++;
-      // `1.234,5` read as a decimal comma shows dots grouping thousands.
-      if (!this.dotsGroup && this.dotsCheck && t.indexOf('.') >= 0) this.dotsProven(r, t);
+      // `1.234,5` shows dots grouping thousands; `12,5` (a value only a decimal comma reads) proves the decimal
+      // comma of a file only its `;` made decimal-comma, and its writer then writes no dot fractions either.
+      if (!this.dotsGroup && this.dotsCheck && commaProof(t) === 'decimal') this.dotsProven(r, t, t.indexOf('.') < 0);
     }
     return c.value;
   }
 
   /**
    * A number with a dot in a decimal-comma file (`n`: what the byte-level reader made of it). Once dots are
-   * proven to group thousands (`1.234,5`), `1.234` is 1234 and a dot that groups nothing (`12.5`) is refused.
-   * Before that, `1.234` (a dot before three digits) is ambiguous when the decimal comma is proven by the values,
-   * and read with a decimal point (counted, said if a proof comes later) when only the delimiter says so.
+   * proven to group thousands (`1.234,5`; or a decimal comma proven by a value, as its writer writes no dot
+   * fractions: re-audit N3, Excel's "#.##0" writes `1.234` and never `1.234,5`), `1.234` is 1234 and a dot that
+   * groups nothing (`12.5`) is refused. Before that (a file only its `;` delimiter makes decimal-comma), `1.234` is
+   * read with a decimal point, counted, and said if a proof comes later.
    */
   private dotNum(r: Row, t: string, n: number): number {
-    if (!this.dotsGroup && dotsProof(t)) this.dotsProven(r, t);
+    if (!this.dotsGroup && dotsProof(t)) this.dotsProven(r, t, false);
     if (this.dotsGroup) {
       if (!dotGrouped(t)) return BAD_NUM;
       this.dotThousands++;
       return Number(t.replace(/\./g, ''));
     }
-    if (n >= 0 && dotGrouped(t)) {
-      if (this.layout.commaProven) return AMBIGUOUS_NUM;
-      if (this.dotPointReads++ === 0) this.dotPointFirst = { line: r.line, text: t };
-    }
+    if (n >= 0 && dotGrouped(t) && this.dotPointReads++ === 0) this.dotPointFirst = { line: r.line, text: t };
     return n;
   }
 
-  /** A row showed dots grouping thousands (`1.234,5`, `1.234.567`): from here on `1.234` is 1234. */
-  private dotsProven(r: Row, t: string): void {
+  /** A row showed dots grouping thousands (`1.234,5`, `1.234.567`) or proved a decimal comma: from here on `1.234` is 1234. */
+  private dotsProven(r: Row, t: string, byComma: boolean): void {
     this.dotsGroup = true;
-    this.dotsProvenAt = { line: r.line, text: t };
+    this.dotsProvenAt = { line: r.line, text: t, byComma };
+  }
+
+  /** Counts a billsec or duration value left unknown because the file's number convention does not settle it. */
+  private unsureNumber(r: Row, i: number): void {
+    if (this.unsureNumbers++ === 0) this.unsureFirst = { line: r.line, detail: this.numberDetail(r, i) };
   }
 
   /** A PDD value the file's number convention refused (a comma, or a dot): counted in the notes. */
@@ -364,17 +470,9 @@ export class RowInterpreter implements RowHandler {
   private numberDetail(r: Row, i: number): string {
     const text = fieldString(r, i);
     const t = text.trim();
-    const head = `${this.layout.names[i]} = ${JSON.stringify(text)}`;
+    const head = `${this.layout.names[i]} = ${JSON.stringify(shown(text))}`;
     if (t.includes(',')) return `${head}: ${commaProblem(t, this.layout.comma, this.layout.commaWhy ?? '')}`;
-    if (this.dotsCheck && t.includes('.')) {
-      if (this.dotsGroup) {
-        const proof = this.dotsProvenAt !== undefined ? `line ${this.dotsProvenAt.line} shows it: ${JSON.stringify(this.dotsProvenAt.text)}` : `the first rows show it: ${JSON.stringify(this.layout.dotsGroup)}`;
-        return `${head}: a dot groups thousands in this file (${proof}), and this value is not grouped in threes`;
-      }
-      if (dotGrouped(t)) {
-        return `${head}: ${t.replace(/\./g, '')} with a dot grouping thousands or ${t} with a decimal point? The file writes decimal commas (${this.layout.commaWhy ?? ''}), and no row has shown dots grouping thousands ("1.234,5") so far`;
-      }
-    }
+    if (this.dotsCheck && this.dotsGroup && t.includes('.')) return `${head}: a dot groups thousands in this file (${this.dotsWhy}), and this value is not grouped in threes`;
     return head;
   }
 
@@ -423,30 +521,97 @@ export class RowInterpreter implements RowHandler {
   /**
    * Whether a row that did not read as data is a header: the one in use again (ignored, as before), or another
    * one (two exports with other columns joined with `cat`): then the rows under it are read by its own columns,
-   * and a note names its line.
+   * and a note names its line (the first MAX_SWITCH_NOTES headers; the others are counted). Whether any row under
+   * it reads is told at the next header or the end of the input (closeSegment).
    */
   private header(r: Row): boolean {
     const rec: string[] = [];
     for (let i = 0; i < r.n; i++) rec.push(fieldString(r, i));
-    const kind = headerKind(rec, this.layout.names);
+    const kind = headerKind(rec, this.layout.names, this.layout.need);
     if (kind === undefined) return false;
     countIgnored(this.acc, 'header');
     if (kind === 'same') return true;
+    this.closeSegment();
     const prev = this.layout;
     const layout = headerRelayout(rec, prev, this.opts, r.line);
     const above = this.headerLine > 0 ? `the header at line ${this.headerLine}` : `the ${prev.format} layout`;
-    this.lateNotes.push(
-      `header at line ${r.line} differs from ${above}: the rows under it are read by its own columns (${describeMapping(layout) || 'none'})` +
-        (layout.format === 'unknown' ? '; it has no start time column, so its rows are malformed (unknown-layout): use --map start=COLUMN' : ''),
-    );
-    for (const n of layout.notes) this.lateNotes.push(n);
-    for (const a of layout.alerts) this.alerts.push(a);
+    const unknown = layout.format === 'unknown';
+    if (++this.switches <= MAX_SWITCH_NOTES) {
+      this.lateNotes.push(
+        `header at line ${r.line} differs from ${above}: the rows under it are read by its own columns (${describeMapping(layout) || 'none'})` +
+          (unknown ? '; it has no start time column, so its rows are malformed (unknown-layout): use --map start=COLUMN' : ''),
+      );
+      for (const n of layout.notes) this.lateNotes.push(n);
+    } else if (this.switchLines.length < MAX_SWITCH_NOTES) this.switchLines.push(r.line);
+    this.mapSeen(layout);
+    const acc = this.acc;
+    this.segment = { line: r.line, above, unknown, used: acc.used, malformed: acc.malformed, anomalies: { ...acc.anomalies } };
     this.layout = layout;
     this.col = layout.col;
     this.headerLine = r.line;
     this.peerBeatsTrunk = layout.col.route >= 0 && layout.col.dstChannel >= 0 && layout.routeMapped !== true;
     this.onLayout?.(layout);
     return true;
+  }
+
+  /**
+   * The rows under a header further down are over (another header, or the end): when none of them read and some
+   * were malformed, that header cost every row under it, which is said on stderr too (a header with no start
+   * column, or a row taken for a header that is none). The first MAX_SWITCH_NOTES are spelled out.
+   */
+  private closeSegment(): void {
+    const s = this.segment;
+    if (s === undefined) return;
+    this.segment = undefined;
+    const acc = this.acc;
+    const bad = acc.malformed - s.malformed;
+    if (bad === 0 || acc.used > s.used) return;
+    if (++this.deadSwitches > MAX_SWITCH_NOTES) {
+      if (this.deadLines.length < MAX_SWITCH_NOTES) this.deadLines.push(s.line);
+      return;
+    }
+    const why = Object.entries(acc.anomalies)
+      .map(([k, v]) => [k, v - (s.anomalies[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const rows = `${bad} row${bad === 1 ? '' : 's'}`;
+    const msg = s.unknown
+      ? `header at line ${s.line} differs from ${s.above} and has no start time column: none of the ${rows} under it could be read (${why}); use --map start=COLUMN`
+      : `header at line ${s.line} differs from ${s.above}: none of the ${rows} under it could be read by its columns (${why})`;
+    this.lateNotes.push(msg);
+    this.alerts.push(msg);
+  }
+
+  /** Takes note of the `--map` entries a layout honoured and of those it had no column for (the first text of each). */
+  private mapSeen(l: Layout): void {
+    for (const m of l.mapHonoured) this.mapHonoured.add(m);
+    for (const m of l.mapMissing) if (!this.mapMissing.some((x) => x.map === m.map)) this.mapMissing.push(m);
+  }
+
+  /**
+   * The end of the input: the rows under the last header further down, and what is left to say of the headers and
+   * `--map` entries. Returns the map entries no layout of this file honoured (each said once; map-use.ts decides,
+   * with the run's other inputs, whether on stderr).
+   */
+  finish(): MapMiss[] {
+    this.closeSegment();
+    const more = (lines: readonly number[], n: number): string => `lines ${lines.join(', ')}${n > lines.length ? ', …' : ''}`;
+    const extra = this.switches - MAX_SWITCH_NOTES;
+    if (extra > 0) {
+      this.lateNotes.push(
+        `${extra} more header${extra === 1 ? '' : 's'} further down with other columns than the one above ${extra === 1 ? 'it' : 'each'} (${more(this.switchLines, extra)}): the rows under each are read by its own columns`,
+      );
+    }
+    const dead = this.deadSwitches - MAX_SWITCH_NOTES;
+    if (dead > 0) {
+      const msg = `${dead} more header${dead === 1 ? '' : 's'} further down under which no row could be read (${more(this.deadLines, dead)})`;
+      this.lateNotes.push(msg);
+      this.alerts.push(msg);
+    }
+    return this.mapMissing.filter((m) => !this.mapHonoured.has(m.map));
   }
 
   /** The anomaly sample of a date that could not be read; says so when it is an a/b/Y date in the other day order. */
@@ -550,7 +715,7 @@ export class RowInterpreter implements RowHandler {
     // A row that does not read as data may be a header further down (exports joined with `cat`): checked only
     // on this path, so rows that read cost nothing.
     if (this.layout.format === 'unknown') return this.header(r) ? undefined : this.malformed(r, 'unknown-layout', () => 'no start time column (see --map)');
-    if (n < this.layout.need) return this.header(r) ? undefined : this.malformed(r, 'too-few-columns', () => `${n} fields, the layout needs ${this.layout.need}`);
+    if (n < this.layout.need) return this.header(r) ? undefined : this.malformed(r, 'too-few-columns', () => `${n} field${n === 1 ? '' : 's'}, the layout needs ${this.layout.need}`);
 
     const start = this.date(r, col.start);
     if (start !== start || start === NO_DATE) {
@@ -575,13 +740,29 @@ export class RowInterpreter implements RowHandler {
       countIgnored(acc, 'duplicate-row');
       return undefined;
     }
-    const billsec = this.num(r, col.billsec);
-    const duration = this.num(r, col.duration);
+    let billsec = this.num(r, col.billsec);
+    let duration = this.num(r, col.duration);
+    /** An unsure billsec (below) that is over 0 in every reading: the row was answered. */
+    let billsecOver0 = false;
     if (billsec < NO_NUM || duration < NO_NUM) {
-      this.memory.forget(mark);
-      const bad = billsec < NO_NUM ? billsec : duration;
-      const i = billsec < NO_NUM ? col.billsec : col.duration;
-      return this.malformed(r, bad === AMBIGUOUS_NUM ? 'ambiguous-number' : 'bad-number', () => this.numberDetail(r, i));
+      // A number the file's convention reads two ways or none (`1,234` where nothing tells, `12.5` where dots group
+      // thousands) leaves only that value unknown: the attempt, its code and its route are sure, and dropping the
+      // row would lower the route's attempts and ASR (re-audit N3). Text no convention reads as a number (`abc`,
+      // `1.2.3`) is a malformed row: its columns may be shifted.
+      const i = billsec < NO_NUM && !readsSomeWay(fieldString(r, col.billsec).trim()) ? col.billsec : duration < NO_NUM && !readsSomeWay(fieldString(r, col.duration).trim()) ? col.duration : -1;
+      if (i >= 0) {
+        this.memory.forget(mark);
+        return this.malformed(r, 'bad-number', () => this.numberDetail(r, i));
+      }
+      if (billsec < NO_NUM) {
+        billsecOver0 = hasNonZeroDigit(fieldString(r, col.billsec));
+        this.unsureNumber(r, col.billsec);
+        billsec = NO_NUM;
+      }
+      if (duration < NO_NUM) {
+        this.unsureNumber(r, col.duration);
+        duration = NO_NUM;
+      }
     }
 
     // What the row says about the outcome. A code cell written another way than a bare number is read on a
@@ -620,7 +801,9 @@ export class RowInterpreter implements RowHandler {
       codeSource = 'sip';
     } else {
       const dispDecides = disp !== undefined && disp.sip !== undefined;
-      answered = dispDecides ? disp!.sip === 200 : answerAt !== NO_DATE || billsec > 0;
+      // A dial status in the cause column (ANSWER, CANCEL) decides as a disposition does, when no disposition does.
+      const statusDecides = !dispDecides && cause !== undefined && cause.source === 'disposition';
+      answered = dispDecides ? disp!.sip === 200 : statusDecides ? cause!.sip === 200 : answerAt !== NO_DATE || billsec > 0 || billsecOver0;
       if (answered) {
         finalCode = 200;
         codeSource = dispDecides ? 'disposition' : cause !== undefined ? cause.source : 'none';
@@ -642,14 +825,14 @@ export class RowInterpreter implements RowHandler {
         this.memory.forget(mark);
         return this.malformed(r, 'bad-code', () => {
           const cells = [
-            sipUnread ? `${this.columnName(col.sipCode)} = ${JSON.stringify(fieldString(r, col.sipCode))}: not a SIP status code (100–699)` : '',
-            causeUnread !== undefined ? `${this.columnName(col.cause)} = ${JSON.stringify(causeUnread.text)}: not a Q.850 cause (1–127) or a hangup cause name` : '',
+            sipUnread ? `${this.columnName(col.sipCode)} = ${JSON.stringify(shown(fieldString(r, col.sipCode)))}: not a SIP status code (100–699)` : '',
+            causeUnread !== undefined ? `${this.columnName(col.cause)} = ${JSON.stringify(shown(causeUnread.text))}: not a Q.850 cause (1–127), a hangup cause name or a dial status` : '',
           ];
           return `${cells.filter((c) => c !== '').join('; ')}; no other column gives the outcome`;
         });
       }
-      if (sipUnread && this.unreadSip++ === 0) this.unreadSipFirst = { line: r.line, text: fieldString(r, col.sipCode) };
-      if (causeUnread !== undefined && this.unreadCause++ === 0) this.unreadCauseFirst = { line: r.line, text: causeUnread.text };
+      if (sipUnread && this.unreadSip++ === 0) this.unreadSipFirst = { line: r.line, text: shown(fieldString(r, col.sipCode)) };
+      if (causeUnread !== undefined && this.unreadCause++ === 0) this.unreadCauseFirst = { line: r.line, text: shown(causeUnread.text) };
       this.acc.warnings ??= {};
       if (sipUnread) this.acc.warnings['unread-sip-code'] = (this.acc.warnings['unread-sip-code'] ?? 0) + 1;
       if (causeUnread !== undefined) this.acc.warnings['unread-cause'] = (this.acc.warnings['unread-cause'] ?? 0) + 1;
@@ -794,6 +977,12 @@ export function channelCut(b: Uint8Array, s: number, e: number): number {
   if (dash >= 0) return dash;
   while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
   return e;
+}
+
+/** A digit other than 0: the number is over 0 whichever way its dots and commas are read. */
+function hasNonZeroDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) >= 49 && t.charCodeAt(i) <= 57) return true;
+  return false;
 }
 
 /** `h:mm:ss`, `mm:ss` durations → seconds; BAD_NUM otherwise. */

@@ -8,11 +8,13 @@
  * - else the delimiter tells: a `,`-delimited file can hold a comma in a number only inside quotes, which is
  *   how Excel writes thousands separators (`"1,234"`); `;` is the delimiter of decimal-comma locales;
  * - else (tab, `|`, or first rows that use the comma both ways) there is no convention: a value that reads
- *   only one way is read that way, and one that could be either (`1,234`: 1234 or 1.234) is refused as
- *   `ambiguous-number`, with its position. A number is never read silently in a way the file does not say.
+ *   only one way is read that way, and one that could be either (`1,234`: 1234 or 1.234) is refused
+ *   (AMBIGUOUS_NUM): the row interpreter leaves that value unknown and says where. A number is never read
+ *   silently in a way the file does not say.
  *
  * A dot is a decimal point (`1.234` is 1.234), except in a decimal-comma file that shows dots grouping
- * thousands: there `1.234` is 1234 (see `dotsProof` and the row interpreter's `dotNum`).
+ * thousands, or whose decimal comma a value proves (its writer writes no dot fractions): there `1.234` is 1234
+ * (see `dotsProof` and the row interpreter's `dotNum`).
  */
 import { AMBIGUOUS_NUM, BAD_NUM } from './row.js';
 
@@ -42,6 +44,15 @@ export function dotGrouped(t: string): boolean {
 /** Whether a trimmed value proves that dots group thousands in its file (`1.234,5`, `1.234.567`). */
 export function dotsProof(t: string): boolean {
   return DOTS_ONLY.test(t);
+}
+
+/**
+ * Whether a trimmed value is a number in some convention (digits; a dot fraction; dots grouping thousands; a comma
+ * value with a reading): then a value its file's convention refuses is unsure, not junk (`1.2.3`, `12,12,12`).
+ */
+export function readsSomeWay(t: string): boolean {
+  if (t.indexOf(',') >= 0) return commaReadings(t) !== undefined;
+  return /^[0-9]+$/.test(t) || DOT_POINT.test(t) || DOT_GROUPS.test(t);
 }
 
 /** How a value with a comma can be read: one way, either way, or not at all (undefined). */
@@ -99,6 +110,8 @@ export interface CommaConventionGuess {
   why: string;
   /** The convention was proven by a value (not taken from the delimiter). */
   proven?: boolean;
+  /** The value that proved a decimal comma (`12,5`). */
+  decimal?: string;
   /** A decimal-comma file whose first rows show dots grouping thousands: the value that shows it (`1.234,5`). */
   dots?: string;
   /** A value of the first rows whose dot can only be a decimal point (`12.5`, `0.850`): the first one. */
@@ -129,10 +142,10 @@ export function guessCommaConvention(values: readonly string[], delim: number | 
   }
   if (thousands !== undefined && decimal !== undefined) {
     const why = `the first rows use the comma both ways (${JSON.stringify(decimal)}, ${JSON.stringify(thousands)})`;
-    return { comma: undefined, why, note: `numbers: ${why}; a value whose comma could be either is refused (ambiguous-number)` };
+    return { comma: undefined, why, note: `numbers: ${why}; a value whose comma could be either is not read (left unknown)` };
   }
   const dotted = { ...(dots === undefined ? {} : { dots }), ...(point === undefined ? {} : { point }) };
-  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}`, proven: true, ...dotted };
+  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}`, proven: true, decimal, ...dotted };
   if (thousands !== undefined) return { comma: 'thousands', why: `the first rows prove it: ${JSON.stringify(thousands)}`, proven: true };
   if (delim === 44) return { comma: 'thousands', why: "the file is ','-delimited, where a comma inside a quoted number is a thousands separator (\"1,234\")" };
   if (delim === 59) return { comma: 'decimal', why: "the file is ';'-delimited, the convention of decimal-comma locales (\"12,5\")", ...dotted };

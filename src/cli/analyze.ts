@@ -118,6 +118,12 @@ export function register(program: Command, ctx: CliContext): void {
         }
       }
 
+      // A map entry from the config is named by the file and key in alerts and notes (`c.json: map.route`), as its
+      // other values' errors are; a --map of the same key wins over it.
+      const given = parsePairs('--map', flags.map);
+      const columnMap = { ...(cfg.map ?? {}), ...given };
+      const columnMapNames: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const k of Object.keys(cfg.map ?? {})) if (!(k in given)) columnMapNames[k] = `${flags.config}: map.${k}`;
       const result = await analyze(inputs, {
         stdin: ctx.io.stdin,
         progress,
@@ -128,7 +134,8 @@ export function register(program: Command, ctx: CliContext): void {
         thresholds,
         tz: tzOption(flags.tz) ?? cfg.tz,
         year,
-        columnMap: { ...(cfg.map ?? {}), ...parsePairs('--map', flags.map) },
+        columnMap,
+        columnMapNames,
         callTimeoutMs: callTimeoutSec === undefined ? undefined : callTimeoutSec * 1000,
         jobs: intOption('--jobs', flags.jobs, 1, 256),
         since,

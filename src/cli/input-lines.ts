@@ -1,12 +1,13 @@
 /**
  * What every command says on stderr about its inputs once the run is over: an input that could not be read
  * (wholly or from some point on), units lost to an internal error (a bug: said, never silent), SIP
- * that was there but could not be read (TLS on port 5061), and an input's alerts (a `--map` it could not
- * honour, values found wrong part-way: a CDR whose later dates prove another day order).
+ * that was there but could not be read (TLS on port 5061), and an input's alerts (a `--map` no input of the run
+ * could honour, values found wrong part-way: a CDR whose later dates prove another day order).
  * TLS on other ports (HTTPS and the like) is only counted, as `tls`: warning about it on every run of a
  * capture of a whole network would teach people to read past the warnings. The report or the
  * rows still go out; the exit code is the command's business.
  */
+import { settleMapUse } from '../cdr/map-use.js';
 import { printable } from '../printable.js';
 import type { InputAccounting, Position } from '../types.js';
 
@@ -15,6 +16,9 @@ function where(p: Position): string {
 }
 
 export function inputLines(inputs: readonly InputAccounting[]): string[] {
+  // A --map some inputs could not honour is said once, and not when another input honoured it (analyze settled it
+  // already; `calls` reads its inputs with no pipeline to do it).
+  settleMapUse(inputs);
   const out: string[] = [];
   // File names and error details may hold anything (a file named with an escape sequence): one printable line each.
   const line = (s: string): void => {

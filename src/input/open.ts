@@ -140,11 +140,11 @@ export function isCaptureHead(head: Uint8Array): boolean {
  * The format of decompressed input from its first bytes (see sniff-kind.ts). The log and CSV sniffers
  * are loaded only for input that is no capture, with their readers: a capture run does not load them.
  */
-async function detectKind(head: Uint8Array, columnMap: Record<string, string> | undefined): Promise<SourceKind | undefined> {
+async function detectKind(head: Uint8Array, columnMap: Record<string, string> | undefined, columnMapNames?: Record<string, string>): Promise<SourceKind | undefined> {
   if (isCaptureHead(head)) return 'capture';
   if ((await import('../asterisk/index.js')).isAsteriskLog(head)) return 'asterisk-log';
   // --map can make a CSV with no header and no known layout readable, so the sniffer sees it too.
-  if ((await import('../cdr/index.js')).isCdrCsv(head, { columnMap })) return 'cdr-csv';
+  if ((await import('../cdr/index.js')).isCdrCsv(head, { columnMap, columnMapNames })) return 'cdr-csv';
   return undefined;
 }
 
@@ -195,7 +195,7 @@ async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array>, done: 
  */
 export async function openInput(
   spec: InputSpec,
-  opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void; columnMap?: Record<string, string> } = {},
+  opts: { stdin?: NodeJS.ReadableStream; onRawBytes?: (n: number) => void; columnMap?: Record<string, string>; columnMapNames?: Record<string, string> } = {},
 ): Promise<OpenedInput> {
   let rawIt: AsyncIterator<Uint8Array>;
   let file: FileChunks | undefined;
@@ -218,7 +218,7 @@ export async function openInput(
     rawIt = file = new FileChunks(spec.path, opts.onRawBytes);
   }
   try {
-    return await sniff(spec, rawIt, file, opts.columnMap);
+    return await sniff(spec, rawIt, file, opts.columnMap, opts.columnMapNames);
   } catch (err) {
     await file?.return(); // an input that is not read gives its file back at once
     throw err;
@@ -226,7 +226,13 @@ export async function openInput(
 }
 
 /** Decompresses (by content) and sniffs the format of the raw bytes. */
-async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: FileChunks | undefined, columnMap: Record<string, string> | undefined): Promise<OpenedInput> {
+async function sniff(
+  spec: InputSpec,
+  rawIt: AsyncIterator<Uint8Array>,
+  file: FileChunks | undefined,
+  columnMap: Record<string, string> | undefined,
+  columnMapNames?: Record<string, string>,
+): Promise<OpenedInput> {
   const first = await peek(rawIt, 4);
   if (first.error !== undefined) throw new InputError(spec.display, readErrorText(first.error));
   const firstBytes = Buffer.concat(first.head);
@@ -259,7 +265,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
   }
   const foreign = describeForeign(head);
   if (foreign !== undefined) throw new UnknownFormatError(spec.display, `not supported: this is ${foreign}`, head.length);
-  const kind = await detectKind(head, columnMap);
+  const kind = await detectKind(head, columnMap, columnMapNames);
   if (sniffed.error !== undefined) {
     // Unreadable within the first SNIFF_BYTES (a short gzip cut short): what came before the error is still
     // read, then the error ends the input as it would further on ("stopped after N bytes: …").
@@ -269,7 +275,7 @@ async function sniff(spec: InputSpec, rawIt: AsyncIterator<Uint8Array>, file: Fi
   }
   if (!kind) {
     // A CSV that comes close to a CDR says why it is not read (UTF-16 without a BOM, no start time column).
-    const why = (await import('../cdr/index.js')).whyNotCdr(head, { columnMap });
+    const why = (await import('../cdr/index.js')).whyNotCdr(head, { columnMap, columnMapNames });
     throw new UnknownFormatError(spec.display, why ?? 'not recognised as a pcap/pcapng capture, an Asterisk log or a CDR CSV export', head.length);
   }
   // The sniffed head is a copy (Buffer.concat); from here on a plain capture file reads into three buffers.

@@ -45,7 +45,7 @@ describe('SIP code cells', () => {
     expect(run.acc.anomalies).toEqual({ 'bad-code': 1 });
     expect(run.acc.samples[0]).toMatchObject({ name: 'bad-code', position: { line: 4 }, detail: 'SIP Code = "999": not a SIP status code (100–699); no other column gives the outcome' });
     expect(run.acc.notes).toContain(
-      '2 rows with a SIP code cell this reader cannot read (first at line 2: "abc"): their outcome comes from the row\'s other columns (warnings unread-sip-code, unread-cause); a row that has no other is malformed (bad-code)',
+      '2 rows with a SIP code cell this reader cannot read (first at line 2: "abc"): their outcome comes from the row\'s other columns (warning unread-sip-code); a row that has no other is malformed (bad-code)',
     );
   });
 
@@ -54,7 +54,7 @@ describe('SIP code cells', () => {
     const run = bothPaths('anom.csv', Buffer.from(text));
     expect(run.records).toEqual([]);
     expect(run.acc.samples.map((s) => [s.name, s.position.line, s.detail])).toEqual([
-      ['bad-code', 2, 'SIP Code = "abc": not a SIP status code (100–699); Q850 Cause = "xx": not a Q.850 cause (1–127) or a hangup cause name; no other column gives the outcome'],
+      ['bad-code', 2, 'SIP Code = "abc": not a SIP status code (100–699); Q850 Cause = "xx": not a Q.850 cause (1–127), a hangup cause name or a dial status; no other column gives the outcome'],
       ['bad-code', 3, 'SIP Code = "999": not a SIP status code (100–699); no other column gives the outcome'],
     ]);
   });
@@ -71,6 +71,40 @@ describe('Q.850 cause cells', () => {
     expect(['999', '128', 'abc', 'SOMETHING_WEIRD'].map(q)).toEqual(Array(4).fill([undefined, undefined, true]));
   });
 
+  test('Asterisk dial statuses in a cause column: CANCEL 487, ANSWER answered, DONTCALL/TORTURE 603, INVALIDARGS 500 (re-audit N8)', () => {
+    // The re-audit's dialstatus.csv, and the statuses it did not hold. BUSY, NOANSWER, CONGESTION and CHANUNAVAIL are
+    // Asterisk's names of Q.850 causes and were read before; CANCEL made the row bad-code (the attempt lost), ANSWER
+    // a warning.
+    const cells = ['ANSWER', 'BUSY', 'NOANSWER', 'CANCEL', 'CONGESTION', 'CHANUNAVAIL', 'DONTCALL', 'TORTURE', 'INVALIDARGS', 'ANSWERED', 'FAILED', 'Cancel'];
+    const text = `Start,Vendor,Hangup Cause,Billsec\n${cells.map((c, i) => `2024-03-05 10:${String(i).padStart(2, '0')}:00,v,${c},0`).join('\n')}\n`;
+    const run = bothPaths('dialstatus.csv', Buffer.from(text));
+    expect(run.acc.malformed).toBe(0);
+    expect(run.acc.warnings).toBeUndefined();
+    expect(run.records.map((r) => [r.finalCode, r.codeSource])).toEqual([
+      [200, 'disposition'],
+      [486, 'hangup-cause'],
+      [480, 'hangup-cause'],
+      [487, 'disposition'],
+      [503, 'hangup-cause'],
+      [503, 'hangup-cause'],
+      [603, 'disposition'],
+      [603, 'disposition'],
+      [500, 'disposition'],
+      [200, 'disposition'],
+      [500, 'disposition'],
+      [487, 'disposition'],
+    ]);
+    // ANSWER with billsec 0 is answered (a call of 0 s), as the disposition ANSWERED is; a status decides as a
+    // disposition does: a disposition column, when it decides, still wins.
+    expect(run.records[0]!.duration).toBe(0);
+    const both = bothPaths('d.csv', Buffer.from('Start,Vendor,Hangup Cause,Disposition,Billsec\n2024-03-05 10:00:00,v,CANCEL,ANSWERED,12\n2024-03-05 10:01:00,v,CANCEL,,12\n'));
+    expect(both.records.map((r) => [r.finalCode, r.codeSource])).toEqual([
+      [200, 'disposition'],
+      [487, 'disposition'],
+    ]);
+    expect(causeInfo('CANCEL')).toMatchObject({ q850: undefined, sip: 487, source: 'disposition', unread: false });
+  });
+
   test('an unreadable cause: the disposition gives the outcome (warning), or the row is bad-code', () => {
     const text = ['Setup Time,Vendor,Q850 Cause,Disposition', '2024-03-05 10:00:00,v,Q.850;cause=17,', '2024-03-05 10:01:00,v,999,BUSY', '2024-03-05 10:02:00,v,WEIRD,', ''].join('\n');
     const run = bothPaths('c.csv', Buffer.from(text));
@@ -80,6 +114,10 @@ describe('Q.850 cause cells', () => {
     ]);
     expect(run.acc.warnings).toEqual({ 'unread-cause': 1 });
     expect(run.acc.anomalies).toEqual({ 'bad-code': 1 });
-    expect(run.acc.notes.some((n) => n.startsWith('1 row with a Q.850 cause cell this reader cannot read (first at line 3: "999")'))).toBe(true);
+    // One row, one warning: the note speaks of it in the singular and names only the warning that occurred
+    // (re-audit N7: "1 row … their outcome … (warnings unread-sip-code, unread-cause)").
+    expect(run.acc.notes).toContain(
+      '1 row with a Q.850 cause cell this reader cannot read (first at line 3: "999"): its outcome comes from the row\'s other columns (warning unread-cause); a row that has no other is malformed (bad-code)',
+    );
   });
 });

@@ -85,13 +85,13 @@ describe('CDR files with a comma in a number column', () => {
     expect(run.acc.notes.some((n) => n.startsWith('numbers with a comma read 3 as a thousands separator'))).toBe(true);
   });
 
-  it('comma-delimited with nothing in the first rows to prove it: the delimiter says thousands; "12,5" is refused with a reason', () => {
+  it('comma-delimited with nothing in the first rows to prove it: the delimiter says thousands; "12,5" is left unknown with a reason, its row kept', () => {
     const run = both('c.csv', 'Setup Time,ANI,DNIS,Vendor,SIP Code,Billsec\n2024-03-05 10:00:00,100,200,vA,200,"1,234"\n2024-03-05 10:01:00,100,201,vA,200,7\n' + '2024-03-05 10:02:00,100,202,vA,200,7\n'.repeat(60) + '2024-03-05 10:03:00,100,203,vA,200,"12,5"\n');
     expect(run.records[0].duration).toBe(1_234_000);
-    expect(run.acc.anomalies).toEqual({ 'bad-number': 1 });
-    const s = run.acc.samples[0];
-    expect(s.position.line).toBe(64);
-    expect(s.detail).toMatch(/^Billsec = "12,5": a comma in a number is a thousands separator in this file \(the file is ','-delimited/);
+    expect(run.acc.malformed).toBe(0);
+    expect(run.records.at(-1)).toMatchObject({ callee: '203', finalCode: 200, duration: undefined });
+    const note = run.acc.notes.find((n) => n.startsWith('billsec or duration left unknown on 1 row'));
+    expect(note).toMatch(/\(first at line 64: Billsec = "12,5": a comma in a number is a thousands separator in this file \(the file is ','-delimited/);
     expect(run.acc.notes.some((n) => n.includes("1 as a thousands separator") && n.includes("','-delimited"))).toBe(true);
   });
 
@@ -101,14 +101,13 @@ describe('CDR files with a comma in a number column', () => {
     expect(run.acc.notes.some((n) => n.startsWith('numbers with a comma read 2 as a decimal comma'))).toBe(true);
   });
 
-  it('tab-delimited: "1,234" is ambiguous (malformed with its position and both readings) unless the first rows prove the convention', () => {
+  it('tab-delimited: "1,234" is ambiguous (left unknown, with its position and both readings; the attempt kept) unless the first rows prove the convention', () => {
     const head = 'Setup Time\tANI\tDNIS\tVendor\tSIP Code\tBillsec\n';
     const amb = both('t.csv', `${head}2024-03-05 10:00:00\t100\t200\tvA\t200\t1,234\n2024-03-05 10:01:00\t100\t201\tvA\t200\t7\n`);
-    expect(amb.records.map((r) => r.duration)).toEqual([7000]);
-    expect(amb.acc.anomalies).toEqual({ 'ambiguous-number': 1 });
-    expect(amb.acc.samples[0].position).toMatchObject({ file: 't.csv', line: 2 });
-    expect(amb.acc.samples[0].detail).toBe(
-      'Billsec = "1,234": 1234 with a thousands separator or 1.234 with a decimal comma? Neither the delimiter (tab) nor the first rows tell whether a comma in a number is a thousands separator or a decimal comma',
+    expect(amb.records.map((r) => r.duration)).toEqual([undefined, 7000]);
+    expect(amb.acc.malformed).toBe(0);
+    expect(amb.acc.notes).toContain(
+      'billsec or duration left unknown on 1 row whose value the file\'s number convention reads two ways or none (first at line 2: Billsec = "1,234": 1234 with a thousands separator or 1.234 with a decimal comma? Neither the delimiter (tab) nor the first rows tell whether a comma in a number is a thousands separator or a decimal comma): the row is kept without that value (a billsec over 0 in every reading still makes its row answered)',
     );
     // A value that reads one way only proves the file's convention.
     const dec = both('t.csv', `${head}2024-03-05 10:00:00\t100\t200\tvA\t200\t1,234\n2024-03-05 10:01:00\t100\t201\tvA\t200\t12,5\n`);
@@ -117,9 +116,21 @@ describe('CDR files with a comma in a number column', () => {
     expect(talk(th)).toEqual([1_234_000, 1_234_500]);
     // First rows that use the comma both ways: no convention, noted; the ambiguous value is refused.
     const mixed = both('t.csv', `${head}2024-03-05 10:00:00\t100\t200\tvA\t200\t12,5\n2024-03-05 10:01:00\t100\t201\tvA\t200\t1,234.5\n2024-03-05 10:02:00\t100\t202\tvA\t200\t1,234\n`);
-    expect(talk(mixed)).toEqual([12_500, 1_234_500]);
-    expect(mixed.acc.anomalies).toEqual({ 'ambiguous-number': 1 });
+    expect(talk(mixed)).toEqual([12_500, 1_234_500, undefined]);
+    expect(mixed.acc.malformed).toBe(0);
     expect(mixed.acc.notes.some((n) => n.includes('both ways'))).toBe(true);
+  });
+
+  it('an unsure billsec costs only itself: the attempt stays, answered when the value is over 0 in every reading (re-audit N3)', () => {
+    // Tab-delimited, no code column: the answer comes from billsec. `1,234` is 1234 or 1.234: over 0 either way.
+    const run = both('t.csv', 'Setup Time\tVendor\tBillsec\tDuration\n2024-03-05 10:00:00\tvA\t1,234\t1,250\n2024-03-05 10:01:00\tvA\t0\t12\n2024-03-05 10:02:00\tvA\tabc\t1\n2024-03-05 10:03:00\tvA\t1.2.3\t1\n2024-03-05 10:04:00\tvA\t12,12,12\t1\n');
+    expect(run.records.map((r) => [r.answer !== undefined || r.finalCode === 200, r.duration, r.end])).toEqual([
+      [true, undefined, undefined],
+      [false, undefined, Date.UTC(2024, 2, 5, 10, 1, 12)],
+    ]);
+    // Text that is a number in no convention is still a malformed row: the row's columns may be shifted.
+    expect(run.acc.anomalies).toEqual({ 'bad-number': 3 });
+    expect(run.acc.notes.some((n) => n.startsWith('billsec or duration left unknown on 2 rows'))).toBe(true);
   });
 
   it('a PDD column with thousands separators is read in milliseconds, not taken for fractions of seconds', () => {
