@@ -10,7 +10,7 @@
 import { newAccounting, type RecordSink, type SourceOptions, type SourceParser } from '../types.js';
 import { DateParser, NO_DATE, parseZone } from './dates.js';
 import { describeMapping, detectLayout, headRecords, mapKey, mapName, mappedStartFits, sniffDelimiter, usualWidth, type DetectOptions } from './detect.js';
-import { MAX_PDD_MS, RowInterpreter } from './interpret.js';
+import { MAX_PDD_MS, MAX_TALK_MS, RowInterpreter } from './interpret.js';
 import { RECENT_ROWS } from './dedupe.js';
 import { setMapUse } from './map-use.js';
 import { FastSplitter, ReferenceSplitter, type Splitter } from './split.js';
@@ -264,6 +264,13 @@ export function createCdrSource(file: string, sink: RecordSink, opts: SourceOpti
         acc.notes.push(
           `billsec or duration left unknown on ${rows(n)} whose value the file's number convention reads two ways or none (first at line ${f.line}: ${f.detail}): ` +
             `${n === 1 ? 'the row is' : 'the rows are'} kept without that value (a billsec over 0 in every reading still makes its row answered)`,
+        );
+      }
+      if (i.talkImplausibles > 0) {
+        const f = i.talkImplausibleFirst!;
+        acc.notes.push(
+          `billsec or duration over ${MAX_TALK_MS / 86_400_000} days left unknown on ${rows(i.talkImplausibles)} (first at line ${f.line}: ${f.detail}): ` +
+            `left out of ACD and minutes; a billsec over 0 still makes its row answered`,
         );
       }
       if (i.dotPddRefused > 0) {

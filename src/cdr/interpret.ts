@@ -200,6 +200,9 @@ export function routeFromChannel(text: string, routeOf?: (addr: string) => strin
  */
 export const MAX_PDD_MS = 300_000;
 
+/** Longest billsec or duration believed: 31 days. Longer values (or ones that are not finite) are left unknown and counted. */
+export const MAX_TALK_MS = 31 * 86_400_000;
+
 /** Headers further down spelled out in the notes (with their columns), and their unreadable rows said one by one. */
 const MAX_SWITCH_NOTES = 3;
 
@@ -450,6 +453,14 @@ export class RowInterpreter implements RowHandler {
   private dotsProven(r: Row, t: string, byComma: boolean): void {
     this.dotsGroup = true;
     this.dotsProvenAt = { line: r.line, text: t, byComma };
+  }
+
+  talkImplausibles = 0;
+  talkImplausibleFirst: { line: number; detail: string } | undefined;
+
+  /** Counts a billsec or duration value left unknown because it is longer than MAX_TALK_MS (or not finite). */
+  private talkImplausible(r: Row, i: number): void {
+    if (this.talkImplausibles++ === 0) this.talkImplausibleFirst = { line: r.line, detail: this.numberDetail(r, i) };
   }
 
   /** Counts a billsec or duration value left unknown because the file's number convention does not settle it. */
@@ -763,6 +774,17 @@ export class RowInterpreter implements RowHandler {
         this.unsureNumber(r, col.duration);
         duration = NO_NUM;
       }
+    }
+    // A talk time past any real call (a 30,000-digit cell reads as Infinity) is left unknown, and counted: it would
+    // otherwise make the route's ACD and minutes, or the answer time derived from it, meaningless.
+    if (billsec >= 0 && !(billsec * this.layout.billUnit <= MAX_TALK_MS)) {
+      billsecOver0 = true;
+      this.talkImplausible(r, col.billsec);
+      billsec = NO_NUM;
+    }
+    if (duration >= 0 && !(duration * this.layout.durUnit <= MAX_TALK_MS)) {
+      this.talkImplausible(r, col.duration);
+      duration = NO_NUM;
     }
 
     // What the row says about the outcome. A code cell written another way than a bare number is read on a
