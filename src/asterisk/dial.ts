@@ -11,7 +11,7 @@
  * attempt there.
  */
 import { CallFlag, type CallRecord, type CodeSource } from '../types.js';
-import { getEntry } from '../catalogue/index.js';
+import { dialStatusToSip, getEntry } from '../catalogue/index.js';
 import type { DialTarget } from './channel.js';
 import { SlotMap } from '../slot-map.js';
 
@@ -142,15 +142,6 @@ function phrase(code: number): string | undefined {
   return getEntry(code)?.reason;
 }
 
-/** Dial status (app_dial's DIALSTATUS, printed by Auto fallthrough) → the SIP code it most likely stood for. */
-const STATUS_CODE = new Map([
-  ['ANSWER', 200],
-  ['BUSY', 486],
-  ['NOANSWER', 480],
-  ['CANCEL', 487],
-  ['CONGESTION', 503],
-  ['CHANUNAVAIL', 503],
-]);
 
 /**
  * The empty queue and the empty attempt list every new context and Dial group starts with (shared, never
@@ -422,7 +413,7 @@ export class DialTracker {
   fallthrough(c: Context, status: string, ts: number): void {
     const g = c.group;
     if (g === undefined) return;
-    const code = STATUS_CODE.get(status);
+    const code = dialStatusToSip(status);
     if (code !== undefined && code !== 200) {
       for (const a of g.attempts) {
         if (a.code === undefined) this.fail(a, ts, code, status, code === 487 || code === 480 ? 'caller' : 'callee', code === 487 ? CallFlag.Cancelled : 0);

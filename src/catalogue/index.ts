@@ -8,6 +8,7 @@ import { CODES } from './codes.js';
 import { HINTS } from './hints.js';
 import { measureUnit, nameKey, phraseKey, queryWords } from './normalize.js';
 import {
+  DIAL_STATUS_TO_SIP,
   DISPOSITION_TO_SIP,
   FS_INTERNAL_OTHER,
   FS_INTERNAL_TO_SIP,
@@ -476,4 +477,9 @@ export interface DispositionMapping {
 export function dispositionToSip(disp: string): DispositionMapping | undefined {
   const m = DISPOSITION_TO_SIP.get(nameKey(disp));
   return m ? { code: m.code, inferred: true, note: m.note } : undefined;
+}
+
+/** Asterisk dial status (DIALSTATUS: `BUSY`, `CANCEL`, `DONTCALL`, …; any case) → its SIP code (DIAL_STATUS_TO_SIP). */
+export function dialStatusToSip(status: string): number | undefined {
+  return DIAL_STATUS_TO_SIP.get(status.toUpperCase());
 }

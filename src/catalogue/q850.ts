@@ -176,3 +176,22 @@ export const DISPOSITION_TO_SIP: ReadonlyMap<string, { code: number; note: Text 
   ['FAILED', { code: 500, note: { en: 'any other failure; the real response is not in the CDR', ru: 'любой другой отказ; настоящий ответ в CDR не сохраняется' } }],
   ['CONGESTION', { code: 503, note: { en: 'congestion or no route (Q.850 42 → 503)', ru: 'перегрузка или нет маршрута (Q.850 42 → 503)' } }],
 ]);
+
+/**
+ * Asterisk's dial statuses (app_dial's DIALSTATUS: printed by "Auto fallthrough", written in some CDR cause
+ * columns) → the SIP code each most likely stood for. BUSY, NOANSWER, CONGESTION and CHANUNAVAIL are also the
+ * short names of Q.850 causes 17, 19, 42 and 44 (Q850_NAME_ALIASES), and give the same codes. DONTCALL and
+ * TORTURE are the callee's choice in the privacy manager (refused, or sent to the torture menu): 603 Decline.
+ * INVALIDARGS: Dial could not place the call (the CDR's disposition is then FAILED): 500, as FAILED is.
+ */
+export const DIAL_STATUS_TO_SIP: ReadonlyMap<string, number> = new Map([
+  ['ANSWER', 200],
+  ['BUSY', 486],
+  ['NOANSWER', 480],
+  ['CANCEL', 487],
+  ['CONGESTION', 503],
+  ['CHANUNAVAIL', 503],
+  ['DONTCALL', 603],
+  ['TORTURE', 603],
+  ['INVALIDARGS', 500],
+]);

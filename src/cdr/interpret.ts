@@ -9,7 +9,7 @@
  * separate attempts on their own routes.
  */
 import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUTE, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
-import { dispositionToSip, hangupCauseToQ850, hangupCauseToSip, isKnownHangupCause, q850ToSip } from '../catalogue/index.js';
+import { dialStatusToSip, dispositionToSip, hangupCauseToQ850, hangupCauseToSip, isKnownHangupCause, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
 import { describeMapping, headerKind, headerRelayout, type DetectOptions, type Layout, type MapMiss } from './detect.js';
 import { BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
@@ -35,27 +35,9 @@ interface CauseInfo {
 export const MAX_CAUSE_CELL = 64;
 
 /**
- * Asterisk's dial statuses (app_dial's DIALSTATUS) and CDR dispositions written in a cause column, beside the
- * Q.850 causes and hangup cause names: the SIP code each stands for. BUSY, NOANSWER, CONGESTION and CHANUNAVAIL
- * are Asterisk's short names of Q.850 causes (17, 19, 42, 44) and are read as causes; these are not causes.
- * ANSWER and CANCEL as the Asterisk log reader reads them (src/asterisk/dial.ts); ANSWERED and FAILED as the
- * catalogue reads a disposition (`dispositionToSip`); DONTCALL and TORTURE (the callee's choice in the privacy
- * manager: refused, or sent to the torture menu) as 603 Decline; INVALIDARGS (Dial could not place the call, the
- * dialplan gave it bad arguments; the CDR's disposition is then FAILED) as FAILED is, 500. Such a word decides
- * the answer as a disposition does (source `disposition`).
- */
-const DIAL_STATUS = new Map([
-  ['ANSWER', 200],
-  ['CANCEL', 487],
-  ['DONTCALL', 603],
-  ['TORTURE', 603],
-  ['INVALIDARGS', 500],
-]);
-
-/**
  * A Q.850 cause cell (trimmed): a number (`17`, and `17.0`, `Q.850;cause=17`, `cause=17`, `17 User busy`), a
- * hangup cause name (`USER_BUSY`), or a dial status or disposition (DIAL_STATUS). `0` is "no cause" (some exports
- * write it on answered calls). Anything else, and a cell over MAX_CAUSE_CELL characters, is `unread`.
+ * hangup cause name (`USER_BUSY`), or a dial status or disposition (`dialStatusToSip`, `dispositionToSip`).
+ * `0` is "no cause" (some exports write it on answered calls). Anything else, and a cell over MAX_CAUSE_CELL characters, is `unread`.
  */
 export function causeInfo(text: string): CauseInfo {
   if (text.length > MAX_CAUSE_CELL) return { text, q850: undefined, sip: undefined, source: 'q850', unread: true };
@@ -66,7 +48,8 @@ export function causeInfo(text: string): CauseInfo {
     return { text, q850: q >= 1 ? q : undefined, sip: q850ToSip(q), source: 'q850', unread: false };
   }
   if (isKnownHangupCause(text)) return { text, q850: hangupCauseToQ850(text), sip: hangupCauseToSip(text), source: 'hangup-cause', unread: false };
-  const status = DIAL_STATUS.get(text.toUpperCase()) ?? dispositionToSip(text)?.code;
+  // A dial status (DIALSTATUS: ANSWER, CANCEL, DONTCALL, …) or a disposition (ANSWERED, FAILED): these are no causes.
+  const status = dialStatusToSip(text) ?? dispositionToSip(text)?.code;
   if (status !== undefined) return { text, q850: undefined, sip: status, source: 'disposition', unread: false };
   return { text, q850: undefined, sip: undefined, source: 'hangup-cause', unread: true };
 }

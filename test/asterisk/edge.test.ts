@@ -109,3 +109,30 @@ describe('edge cases', () => {
     expect(r.acc.anomalies['internal-error']).toBeUndefined();
   });
 });
+
+describe('Auto fallthrough dial statuses (one table with the CDR reader: DIAL_STATUS_TO_SIP)', () => {
+  const lines = (status: string): Buffer =>
+    Buffer.from(
+      [
+        '[2024-03-05 11:00:00] VERBOSE[380][C-00000001] pbx.c: Executing [5550001@from-internal:1] Dial("PJSIP/trunkin-00000001", "PJSIP/5550001@alpha,30") in new stack',
+        '[2024-03-05 11:00:00] VERBOSE[380][C-00000001] app_dial.c: Called PJSIP/5550001@alpha',
+        `[2024-03-05 11:00:04] VERBOSE[380][C-00000001] pbx.c: Auto fallthrough, channel 'PJSIP/trunkin-00000001' status is '${status}'`,
+        '',
+      ].join('\n'),
+    );
+
+  for (const [status, code] of [
+    ['BUSY', 486],
+    ['CHANUNAVAIL', 503],
+    ['DONTCALL', 603],
+    ['TORTURE', 603],
+    ['INVALIDARGS', 500],
+  ] as const) {
+    it(`${status} → ${code}`, () => {
+      const r = run(lines(status));
+      reconciled(r.acc);
+      expect(r.records).toHaveLength(1);
+      expect(r.records[0]).toMatchObject({ route: 'alpha', finalCode: code, disposition: status });
+    });
+  }
+});
