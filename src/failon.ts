@@ -10,6 +10,7 @@
  */
 import { UsageError } from './errors.js';
 import type { AnalysisResult, RouteMetrics } from './analysis/result.js';
+import { attemptsText, int } from './report/format.js';
 
 type Metric = 'asr' | 'seer' | 'ner' | 'acd' | 'pdd';
 
@@ -85,11 +86,11 @@ function base(r: RouteMetrics, metric: Metric): string {
   switch (metric) {
     case 'asr':
     case 'ner':
-      return ` over ${r.attempts} attempts`;
+      return ` over ${attemptsText(r.attempts)}`;
     case 'seer': {
       let redirected = 0;
       for (const [code, n] of Object.entries(r.codes)) if (Number(code) >= 300 && Number(code) < 400) redirected += n;
-      return redirected > 0 ? ` over ${r.attempts - redirected} attempts not ending in 3xx (of ${r.attempts})` : ` over ${r.attempts} attempts`;
+      return redirected > 0 ? ` over ${attemptsText(r.attempts - redirected)} not ending in 3xx (of ${int(r.attempts)})` : ` over ${attemptsText(r.attempts)}`;
     }
     case 'acd':
       return `, the mean over the answered calls with a known duration (${r.answered} answered)`;

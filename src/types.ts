@@ -342,6 +342,13 @@ export const MAX_ANOMALY_SAMPLES = 20;
  */
 export const NO_INVITE_NOTE = ' got a final response whose INVITE is not in this input';
 
+/** Calls that ended without their INVITE in these inputs, from the inputs' NO_INVITE_NOTE notes (`3 calls got …`). */
+export function noInviteCount(inputs: readonly InputAccounting[]): number {
+  let n = 0;
+  for (const a of inputs) for (const note of a.notes) if (note.indexOf(NO_INVITE_NOTE) > 0) n += Number.parseInt(note, 10) || 0;
+  return n;
+}
+
 /** Count one malformed unit (and keep it as an example while under the limit). */
 export function countAnomaly(acc: InputAccounting, name: string, position: Position, detail?: string): void {
   acc.malformed++;

@@ -106,12 +106,10 @@ export interface Layout {
   dayProof?: string;
   /**
    * How a comma in a number is read (numbers.ts): a thousands separator, a decimal comma, or undefined when
-   * the file does not tell (a value that could be either is then refused). `commaWhy` says why;
-   * `commaProven`: a value proved it (not the delimiter).
+   * the file does not tell (a value that could be either is then refused). `commaWhy` says why.
    */
   comma?: CommaConvention;
   commaWhy?: string;
-  commaProven?: boolean;
   /** A decimal-comma file whose first rows show dots grouping thousands: the value that shows it (`1.234,5`). */
   dotsGroup?: string;
   /** A decimal-comma file whose first rows write a dot fraction too (`0.850`): dots are decimal points there. */
@@ -564,7 +562,6 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
   const comma = guessCommaConvention(numValues, opts.delimiter);
   layout.comma = comma.comma;
   layout.commaWhy = comma.why;
-  layout.commaProven = comma.proven === true;
   if (comma.dots !== undefined) {
     layout.dotsGroup = comma.dots;
     layout.notes.push(`numbers: a dot groups thousands in this file (the first rows show ${JSON.stringify(comma.dots)}): "1.234" is 1234`);
@@ -611,20 +608,19 @@ export function detectLayout(records: string[][], opts: DetectOptions): Layout {
  * names a start column, or at least as many columns as the layout in use needs (`need`) and three or more (a
  * header that lost its start column's name is still a header, and its rows are said to be unreadable).
  */
-export function headerKind(rec: readonly string[], names: readonly string[], need = 0): 'same' | 'other' | undefined {
-  let n = rec.length;
-  while (n > 0 && rec[n - 1]!.trim() === '') n--;
+export function headerKind(cell: (i: number) => string, cells: number, names: HeaderNames, need = 0): 'same' | 'other' | undefined {
+  let n = cells;
+  while (n > 0 && cell(n - 1).trim() === '') n--;
   if (n === 0) return undefined;
-  let same = n <= names.length && (n >= 2 || n === names.length);
-  for (let i = 0; same && i < n; i++) if (normaliseName(rec[i]!) !== normaliseName(names[i]!)) same = false;
+  let same = n <= names.norm.length && (n >= 2 || n === names.norm.length);
+  for (let i = 0; same && i < n; i++) if (normaliseName(cell(i)) !== names.norm[i]) same = false;
   if (same) return 'same';
-  const own = new Set(names.map(normaliseName));
   let aliases = 0;
   let named = 0;
   let filled = 0;
   let start = false;
   for (let i = 0; i < n; i++) {
-    const t = rec[i]!.trim();
+    const t = cell(i).trim();
     if (t === '') continue;
     filled++;
     if (isDate(t)) return undefined;
@@ -633,10 +629,24 @@ export function headerKind(rec: readonly string[], names: readonly string[], nee
       aliases++;
       named++;
       if (hit.field === 'start') start = true;
-    } else if (own.has(normaliseName(t))) named++;
+    } else if (names.own.has(normaliseName(t))) named++;
+    // Half the filled cells must be names: out of reach even if every cell left is one (a data row stops here,
+    // about half-way, instead of looking up every cell).
+    if (named * 2 + (n - 1 - i) < filled) return undefined;
   }
   if (aliases < 2 || named * 2 < filled || filled * 3 < n * 2) return undefined;
   return start || named >= Math.max(need, 3) ? 'other' : undefined;
+}
+
+/** A layout's column names as `headerKind` compares them, normalised once per layout (not once per row asked). */
+export interface HeaderNames {
+  norm: readonly string[];
+  own: ReadonlySet<string>;
+}
+
+export function headerNames(names: readonly string[]): HeaderNames {
+  const norm = names.map(normaliseName);
+  return { norm, own: new Set(norm) };
 }
 
 /**
@@ -654,7 +664,6 @@ export function headerRelayout(header: string[], prev: Layout, opts: DetectOptio
   layout.dayProof = prev.dayProof;
   layout.comma = prev.comma;
   layout.commaWhy = prev.commaWhy;
-  layout.commaProven = prev.commaProven;
   layout.dotsGroup = prev.dotsGroup;
   layout.dotPoint = prev.dotPoint;
   layout.dotsFromComma = prev.dotsFromComma;

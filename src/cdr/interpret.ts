@@ -11,7 +11,7 @@
 import { CallFlag, countAnomaly, countIgnored, MAX_ANOMALY_SAMPLES, UNKNOWN_ROUTE, type CallRecord, type CodeSource, type InputAccounting, type RecordSink, type SourceOptions } from '../types.js';
 import { dialStatusToSip, dispositionToSip, hangupCauseToQ850, hangupCauseToSip, isKnownHangupCause, q850ToSip } from '../catalogue/index.js';
 import { DateParser, NO_DATE } from './dates.js';
-import { describeMapping, headerKind, headerRelayout, type DetectOptions, type Layout, type MapMiss } from './detect.js';
+import { describeMapping, headerKind, headerNames, headerRelayout, type DetectOptions, type HeaderNames, type Layout, type MapMiss } from './detect.js';
 import { BAD_NUM, COMMA_NUM, NO_NUM, Interner, decode, fieldNumber, fieldString, isNullBytes, view, RAW, type FieldView, type Row } from './row.js';
 import { commaProblem, commaProof, dotGrouped, dotsProof, readCommaNumber, readsSomeWay } from './numbers.js';
 import { RowMemory } from './dedupe.js';
@@ -518,11 +518,17 @@ export class RowInterpreter implements RowHandler {
    * and a note names its line (the first MAX_SWITCH_NOTES headers; the others are counted). Whether any row under
    * it reads is told at the next header or the end of the input (closeSegment).
    */
+  /** headerKind's view of the layout in use, made again when the layout changes. */
+  private layoutNames: { of: Layout; names: HeaderNames } | undefined;
+
   private header(r: Row): boolean {
-    const rec: string[] = [];
-    for (let i = 0; i < r.n; i++) rec.push(fieldString(r, i));
-    const kind = headerKind(rec, this.layout.names, this.layout.need);
+    // Cells are decoded as headerKind asks for them (a data row is given up on about half-way), once each.
+    const rec: string[] = new Array<string>(r.n);
+    const cell = (i: number): string => (rec[i] ??= fieldString(r, i));
+    if (this.layoutNames === undefined || this.layoutNames.of !== this.layout) this.layoutNames = { of: this.layout, names: headerNames(this.layout.names) };
+    const kind = headerKind(cell, r.n, this.layoutNames.names, this.layout.need);
     if (kind === undefined) return false;
+    for (let i = 0; i < r.n; i++) cell(i);
     countIgnored(this.acc, 'header');
     if (kind === 'same') return true;
     this.closeSegment();

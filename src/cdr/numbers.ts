@@ -108,8 +108,6 @@ export interface CommaConventionGuess {
   comma: CommaConvention | undefined;
   /** Why, for the notes and the anomaly samples. */
   why: string;
-  /** The convention was proven by a value (not taken from the delimiter). */
-  proven?: boolean;
   /** The value that proved a decimal comma (`12,5`). */
   decimal?: string;
   /** A decimal-comma file whose first rows show dots grouping thousands: the value that shows it (`1.234,5`). */
@@ -145,8 +143,8 @@ export function guessCommaConvention(values: readonly string[], delim: number | 
     return { comma: undefined, why, note: `numbers: ${why}; a value whose comma could be either is not read (left unknown)` };
   }
   const dotted = { ...(dots === undefined ? {} : { dots }), ...(point === undefined ? {} : { point }) };
-  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}`, proven: true, decimal, ...dotted };
-  if (thousands !== undefined) return { comma: 'thousands', why: `the first rows prove it: ${JSON.stringify(thousands)}`, proven: true };
+  if (decimal !== undefined) return { comma: 'decimal', why: `the first rows prove it: ${JSON.stringify(decimal)}`, decimal, ...dotted };
+  if (thousands !== undefined) return { comma: 'thousands', why: `the first rows prove it: ${JSON.stringify(thousands)}` };
   if (delim === 44) return { comma: 'thousands', why: "the file is ','-delimited, where a comma inside a quoted number is a thousands separator (\"1,234\")" };
   if (delim === 59) return { comma: 'decimal', why: "the file is ';'-delimited, the convention of decimal-comma locales (\"12,5\")", ...dotted };
   const d = delim === undefined ? 'unknown' : (DELIM_TEXT[delim] ?? `byte ${delim}`);

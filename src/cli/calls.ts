@@ -4,7 +4,7 @@ import type { CliContext } from './main.js';
 import { inputLines } from './input-lines.js';
 import { jsonText } from '../report/json-text.js';
 import { collectList, intOption, parsePairs, timeOption, tzOption } from './options.js';
-import { NO_INVITE_NOTE, type InputAccounting } from '../types.js';
+import { noInviteCount } from '../types.js';
 import type { CallRow } from '../postmortem/calls.js';
 
 interface CallsFlags {
@@ -20,13 +20,6 @@ interface CallsFlags {
   tz?: string;
   year?: string;
   map?: string[];
-}
-
-/** Calls whose end an input showed without their INVITE (the tracker's notes, as `analyze` counts them). */
-function noInviteCount(inputs: readonly InputAccounting[]): number {
-  let n = 0;
-  for (const a of inputs) for (const note of a.notes) if (note.indexOf(NO_INVITE_NOTE) > 0) n += Number.parseInt(note, 10) || 0;
-  return n;
 }
 
 /** By start; calls with no time last, in the order they came. */

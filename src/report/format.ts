@@ -4,12 +4,17 @@
  */
 import { CHAINED_NOTE, UNCHAINED_NOTE } from '../chain.js';
 import type { AnalysisResult, CodeShare, FasResult, RouteMetrics, Spike } from '../analysis/result.js';
-import { NO_INVITE_NOTE } from '../types.js';
+import { noInviteCount } from '../types.js';
 
 /** What a missing value (no attempts, nothing measured) looks like to a person. */
 export const NONE = '–';
 
 /** `1234567` → `1,234,567` (locale-independent, so golden files do not depend on the machine). */
+/** `1 attempt`, `1,234 attempts`. */
+export function attemptsText(n: number): string {
+  return `${int(n)} attempt${n === 1 ? '' : 's'}`;
+}
+
 export function int(n: number): string {
   const s = String(Math.round(n));
   const neg = s.startsWith('-');
@@ -223,13 +228,7 @@ export function scopeLine(result: AnalysisResult): string {
 
 /** ` (3 calls ended without their INVITE in the input: the capture began after their INVITEs were sent)`, '' when none. */
 function noInviteText(result: AnalysisResult): string {
-  let n = 0;
-  for (const i of result.inputs) {
-    for (const note of i.notes) {
-      const at = note.indexOf(NO_INVITE_NOTE);
-      if (at > 0) n += Number.parseInt(note, 10) || 0;
-    }
-  }
+  const n = noInviteCount(result.inputs);
   return n > 0 ? ` (${int(n)} call${n === 1 ? '' : 's'} ended without ${n === 1 ? 'its' : 'their'} INVITE in the input: the capture began after ${n === 1 ? 'its INVITE was' : 'their INVITEs were'} sent)` : '';
 }
 

@@ -6,7 +6,7 @@
  * A module of its own so that the CLI can load it (for its stderr line) without the renderers.
  */
 import type { AnalysisResult, SpikeCheck } from '../analysis/result.js';
-import { bucketLabel as sizeLabel, int as count } from './format.js';
+import { attemptsText, bucketLabel as sizeLabel, int as count } from './format.js';
 
 /** Routes named in a line before "and N more". */
 const MAX_NAMES = 5;
@@ -49,11 +49,6 @@ export function spikeCheckLine(result: AnalysisResult, name: (route: string) => 
     );
   }
   return parts.length > 0 ? `Busy spikes ${parts.join('; ')}.` : undefined;
-}
-
-/** `1 attempt`, `1,234 attempts`. */
-function attemptsText(n: number): string {
-  return `${count(n)} attempt${n === 1 ? '' : 's'}`;
 }
 
 /**

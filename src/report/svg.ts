@@ -7,7 +7,7 @@
  */
 import type { CodeShare, Spike } from '../analysis/result.js';
 import { escapeHtmlText as escapeHtml } from './escape.js';
-import { codeLabel, int, pct, when, window } from './format.js';
+import { attemptsText, codeLabel, int, pct, when, window } from './format.js';
 
 const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
 
@@ -96,8 +96,6 @@ export interface AsrChartInput {
 export function thinBin(b: ChartBin, minAttempts = MIN_ATTEMPTS_PER_POINT): boolean {
   return b.attempts < minAttempts;
 }
-
-const attemptsText = (n: number) => `${int(n)} attempt${n === 1 ? '' : 's'}`;
 
 const W = 560;
 const H = 180;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { CallRecord } from '../../src/types.js';
 import { bothPaths, runCdr } from './helpers.js';
+import { headerKind, headerNames } from '../../src/cdr/detect.js';
 
 const read = (name: string): Buffer => readFileSync(new URL(`../../fixtures/cdr/${name}`, import.meta.url));
 
@@ -140,5 +141,17 @@ describe('a header further down with another column order', () => {
     const run = bothPaths('d.csv', Buffer.from(text.join('\n')));
     expect(run.acc.anomalies).toEqual({ 'bad-date': 1 });
     expect(run.acc.ignoredBy).toEqual({ header: 1 });
+  });
+});
+
+describe('headerKind on a row that is no header gives up early (every unreadable row of a file asks it)', () => {
+  test('a 20-cell data row is looked at only about half-way, and a real header whole', () => {
+    const names = headerNames(['Start Time', 'Caller', 'Callee', 'Vendor', 'SIP Code', 'Billsec', ...Array.from({ length: 14 }, (_, i) => `Extra${i}`)]);
+    const asked = new Set<number>();
+    const data = ['7001', '8001', 'v1', '200', '60', ...Array.from({ length: 15 }, () => 'x')];
+    expect(headerKind((i) => (asked.add(i), data[i]!), data.length, names)).toBeUndefined();
+    expect(asked.size).toBeLessThanOrEqual(12);
+    const header = ['Caller', 'Start Time', 'Vendor', 'Callee', 'SIP Code', 'Billsec'];
+    expect(headerKind((i) => header[i]!, header.length, names)).toBe('other');
   });
 });

@@ -122,8 +122,8 @@ describe('dots grouping thousands', () => {
     expect(['1.23', '1234.567', '0.123', '12.5'].map(dotGrouped)).toEqual([false, false, false, false]);
     expect(['1.234,5', '1.234.567'].map(dotsProof)).toEqual([true, true]);
     expect(['1.234', '12,5', '1,234.5'].map(dotsProof)).toEqual([false, false, false]);
-    expect(guessCommaConvention(['1.234', '1.234,5'], 59)).toMatchObject({ comma: 'decimal', dots: '1.234,5', proven: true });
-    expect(guessCommaConvention(['1.234', '3,6'], 59)).toMatchObject({ comma: 'decimal', decimal: '3,6', proven: true });
+    expect(guessCommaConvention(['1.234', '1.234,5'], 59)).toMatchObject({ comma: 'decimal', dots: '1.234,5' });
+    expect(guessCommaConvention(['1.234', '3,6'], 59)).toMatchObject({ comma: 'decimal', decimal: '3,6' });
     expect(guessCommaConvention(['1.234'], 59)).toMatchObject({ comma: 'decimal' });
     expect(guessCommaConvention(['1.234'], 59).dots).toBeUndefined();
   });

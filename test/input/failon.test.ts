@@ -45,8 +45,9 @@ describe('--fail-on', () => {
     // never fewer decimals than the threshold: 7.6502 against 7.65 is not "7.7"
     expect(detail('pdd>7.65', route('a', 944, 0.5, { pddSuccess: { ...q, count: 548, medianMs: 3990, p95Ms: 7650.2 } }))).toEqual(['p95 PDD 7.6502 s > 7.65 s over 548 successful setups']);
     // ASR on the attempts; 34.99 % against 35 is not "35.0 < 35"
-    expect(detail('asr<35', route('a', 10_000, 0.3499))).toEqual(['ASR 34.99% < 35% over 10000 attempts']);
+    expect(detail('asr<35', route('a', 10_000, 0.3499))).toEqual(['ASR 34.99% < 35% over 10,000 attempts']);
     expect(detail('asr<35', route('a', 944, 0.2))).toEqual(['ASR 20.0% < 35% over 944 attempts']);
+    expect(detail('asr<35', route('a', 1, 0.2))).toEqual(['ASR 20.0% < 35% over 1 attempt']);
     expect(detail('ner<95', route('a', 944, 0.5))).toEqual(['NER 90.0% < 95% over 944 attempts']);
     // SEER: attempts less those ending in 3xx (RFC 6076 §4.7)
     expect(detail('seer<95', route('a', 944, 0.5, { codes: { '200': 472, '302': 40, '486': 400, '503': 32 } }))).toEqual(['SEER 90.0% < 95% over 904 attempts not ending in 3xx (of 944)']);
