@@ -13,6 +13,11 @@ export const NEAR_MAX = 3;
 const EDIT_MAX_LEN = 256;
 /** Most edits (insertions, deletions, substitutions) a mistyped Call-ID may be away from the real one. */
 const EDIT_MAX = 2;
+/**
+ * Most Call-IDs remembered as already ranked. Past it the memory starts again: ranking an id twice gives the same
+ * answer (the close matches only get better), it just costs the work again.
+ */
+const RANKED_MAX = 65536;
 
 /** The asked Call-ID as a prefix: without a trailing `…` or `...` (what a clipped table shows), trimmed. */
 export function callIdPrefix(asked: string): string {
@@ -50,7 +55,8 @@ export function withinEdits(a: string, b: string, max = EDIT_MAX): boolean {
 
 /**
  * Watches the Call-IDs of the inputs for the asked one's prefix matches and close matches. `see(id)` is called
- * for every message's (and record's) Call-ID other than the asked one.
+ * for the messages' (and records') Call-IDs other than the asked one, until the asked one is found; each distinct
+ * Call-ID is ranked once (the messages of one call repeat it).
  */
 export class CallIdMatcher {
   private readonly prefix: string;
@@ -60,6 +66,8 @@ export class CallIdMatcher {
   startingMore = false;
   /** Close matches, best first: rank 0 the same but for case, 1 a prefix or substring either way, 2 a few edits. */
   private near: Array<{ id: string; rank: number }> = [];
+  /** Call-IDs not starting with the prefix and already ranked (bounded by RANKED_MAX). */
+  private readonly ranked = new Set<string>();
 
   constructor(asked: string) {
     this.prefix = callIdPrefix(asked);
@@ -76,7 +84,10 @@ export class CallIdMatcher {
       }
       return true;
     }
-    if (p.length === 0 || this.near.some((x) => x.id === id)) return false;
+    if (p.length === 0 || this.ranked.has(id)) return false;
+    if (this.ranked.size >= RANKED_MAX) this.ranked.clear();
+    this.ranked.add(id);
+    if (this.near.some((x) => x.id === id)) return false;
     const rank = this.rank(id);
     if (rank !== undefined) {
       // stable: a later id of the same rank goes after the earlier ones

@@ -101,22 +101,23 @@ export async function collectCall(
     }
     return only;
   };
+  const found = (l: CallLeg | undefined): boolean => l !== undefined && (l.messages.length > 0 || l.records.length > 0);
   const inputs = await readAll(
     specs,
     {
+      // Once the asked Call-ID is found it is the call: the other Call-IDs are no longer ranked as stand-ins.
       record: (r) => {
         if (r.callId === callId) mine.records.push(r);
-        else candidate(r.callId)?.records.push(r);
+        else if (!found(mine)) candidate(r.callId)?.records.push(r);
       },
       message: (m) => {
         if (m.callId === callId) mine.messages.push(m);
-        else candidate(m.callId)?.messages.push(m);
+        else if (!found(mine)) candidate(m.callId)?.messages.push(m);
         if (link) index.add(m);
       },
     },
     opts,
   );
-  const found = (l: CallLeg | undefined): boolean => l !== undefined && (l.messages.length > 0 || l.records.length > 0);
   let resolved: string | undefined;
   if (!found(mine)) {
     const other = found(bare) ? bare : found(only) ? only : undefined;

@@ -1,22 +1,22 @@
 /**
  * The dialogs of one Call-ID. A Call-ID is normally one call, but a dialer or a SIPp scenario may reuse it for a new
  * call: a new initial INVITE with another From-tag is a new dialog (RFC 3261 §12), and the call tracker makes it a new
- * attempt (`otherDialog`). `flow` splits such a Call-ID by the tracker's own rules, so that each call is drawn and
- * diagnosed as what it was, not one call's 486 for the whole Call-ID when the next call on it was answered:
+ * attempt (`otherDialog`). `flow` splits such a Call-ID where the tracker begins a new attempt, so that each call is
+ * drawn and diagnosed as what it was, not one call's 486 for the whole Call-ID when the next call on it was answered:
  *
  * - a new dialog begins at an initial INVITE (no To-tag) whose From-tag differs from every earlier one, both
  *   present (`otherDialog`), on a hop where an open dialog sent its INVITE, or once every earlier dialog is over
  *   (`dialogGroups`). Another From-tag on another hop while a dialog is open is a hop of that dialog: an SBC or
  *   B2BUA that keeps the Call-ID but writes its own From-tag, as the tracker sees it too. An INVITE with no
  *   From-tag (RFC 2543) proves nothing;
- * - a message belongs to the dialog whose INVITE's From-tag is its From-tag or its To-tag (`mayBelongTo`). One with
- *   no From-tag may belong to any: it goes to the dialog begun last before it (the one open then). One whose tags
- *   name no INVITE of the input is of a dialog whose INVITE the capture missed: it makes a dialog of its own,
- *   which takes the later messages that carry either of its tags.
+ * - a message belongs to the dialog of the initial INVITE whose From-tag is its From-tag (the caller's requests and
+ *   every response to them), else its To-tag (the callee's requests): the tag test of the tracker's `mayBelongTo`,
+ *   done as a lookup of both tags. One with no From-tag may belong to any: it goes to the dialog begun last before
+ *   it (the one open then). One whose tags name no INVITE of the input is of a dialog whose INVITE the capture
+ *   missed: it makes a dialog of its own, which takes the later messages that carry either of its tags.
  *
  * Fewer than two dialogs: one part, the whole list, as before.
  */
-import { mayBelongTo } from '../sip/tracker.js';
 import type { CallRecord, Position, SipMessage } from '../types.js';
 
 export interface DialogPart {
@@ -48,7 +48,8 @@ const RETRIED = new Set([401, 407, 422, 491]);
  * earlier dialog is over (the tracker buried them: a final failure of the INVITE, or the BYE answered). On another
  * hop while a dialog is open, it is a hop of that dialog: an SBC or B2BUA that keeps the Call-ID but writes its own
  * From-tag (FreeSWITCH with `sip_outgoing_call_id`, a Call-ID pass-through), which the tracker makes a hop record
- * of the same attempt. One pass, a map lookup per message.
+ * of the same attempt. One pass, a map lookup per message, and for each new From-tag a walk over the dialogs so far
+ * (one per new call on the Call-ID: a scanner's thousands of INVITEs make this quadratic in their number).
  */
 function dialogGroups(messages: readonly SipMessage[]): Map<string, number> {
   const group = new Map<string, number>(); // a From-tag of an initial INVITE → its dialog
@@ -107,9 +108,8 @@ function dialogGroups(messages: readonly SipMessage[]): Map<string, number> {
  * and by place: a scanner may put thousands of INVITEs on one Call-ID).
  */
 export function splitDialogs(messages: readonly SipMessage[], records: readonly CallRecord[]): DialogPart[] {
+  // the From-tag of every initial INVITE → its dialog (a hop's own tag included, under the dialog it joined)
   const group = dialogGroups(messages);
-  // the From-tags of initial INVITEs whose dialogs are known (an alias of a hop's tag included)
-  const known = new Set(group.keys());
   const first = new Map<number, string>(); // a dialog → the From-tag of its first INVITE, which names it
   for (const m of messages) {
     if (!isInitialInvite(m) || m.fromTag === undefined) continue;
@@ -147,9 +147,9 @@ export function splitDialogs(messages: readonly SipMessage[], records: readonly 
       // no From-tag proves nothing: the dialog open at that time (the first one, before any began)
       d = open ?? ofInvite(inviteTags[0]!);
     } else {
-      // the dialog of an INVITE of the input that may hold it (mayBelongTo): its From-tag is the message's
-      // From-tag (the caller's requests, every response to them), else its To-tag (the callee's requests)
-      const tag = [m.fromTag, m.toTag].find((t) => t !== undefined && known.has(t) && mayBelongTo(t, m));
+      // the dialog of an INVITE of the input whose From-tag is the message's From-tag (the caller's requests,
+      // every response to them), else its To-tag (the callee's requests)
+      const tag = group.has(m.fromTag) ? m.fromTag : m.toTag !== undefined && group.has(m.toTag) ? m.toTag : undefined;
       if (tag !== undefined) d = ofInvite(tag);
       else {
         // else a dialog whose INVITE the input lacks: one met before that either of its tags names, or a new one

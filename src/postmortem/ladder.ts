@@ -445,12 +445,25 @@ interface DialogLine {
   messages: LadderMessage[];
 }
 
+/**
+ * The dialog lines of a flow, computed once per render (each renderer passes them on). The messages are sorted
+ * into their dialogs in one pass: a scanner may start thousands of dialogs on one Call-ID (dialogs.ts).
+ */
 function dialogLines(f: CallFlow, lang: Lang): DialogLine[] {
   const out: DialogLine[] = [];
+  if (!hasDialogs(f)) return out;
   const multi = f.legs.length > 1;
+  const byDialog = new Map<string, LadderMessage[]>(); // `${leg}\0${dialog}` → its messages, in order
+  for (const m of f.messages) {
+    if (m.dialog === undefined) continue;
+    const k = `${m.leg}\0${m.dialog}`;
+    const list = byDialog.get(k);
+    if (list) list.push(m);
+    else byDialog.set(k, [m]);
+  }
   for (const l of f.legs) {
     for (const d of l.dialogs ?? []) {
-      const messages = f.messages.filter((m) => m.leg === l.leg && m.dialog === d.dialog);
+      const messages = byDialog.get(`${l.leg}\0${d.dialog}`) ?? [];
       const name = `${multi ? `${WORD.leg[lang]} ${l.leg}, ` : ''}${WORD.dialog[lang]} ${d.dialog}`;
       const what = d.fromTag !== undefined ? `From-tag ${shownTag(d.fromTag)}` : lang === 'ru' ? 'INVITE нет во входных данных' : 'its INVITE is not in the input';
       const line: DialogLine = { leg: l.leg, dialog: d.dialog, mark: dialogMark(d.dialog, lang), name, first: d.first + 1, last: d.last + 1, what, outcome: outcomeOf(messages, lang), messages };
@@ -477,17 +490,39 @@ interface DiagnosisGroup {
   messages: LadderMessage[];
 }
 
-function diagnosisGroups(f: CallFlow, lang: Lang): DiagnosisGroup[] {
-  const items = diagnosisItems(f, lang);
-  const lines = dialogLines(f, lang);
+/** `lines` are the flow's dialogLines; the items and the messages are sorted into the groups in one pass each. */
+function diagnosisGroups(f: CallFlow, lang: Lang, lines: readonly DialogLine[]): DiagnosisGroup[] {
+  // a group's key: its leg and, for a leg of several dialogs, the dialog
+  const key = (leg: string, dialog: number | undefined): string => `${leg}\0${dialog ?? ''}`;
+  const split = new Set(f.legs.filter((l) => l.dialogs).map((l) => l.leg));
+  const itemsOf = new Map<string, DiagnosisItem[]>();
+  for (const d of diagnosisItems(f, lang)) {
+    const k = key(d.leg, split.has(d.leg) ? d.dialog : undefined);
+    const list = itemsOf.get(k);
+    if (list) list.push(d);
+    else itemsOf.set(k, [d]);
+  }
+  const messagesOf = new Map<string, LadderMessage[]>(); // a leg of one dialog → its messages
+  for (const m of f.messages) {
+    if (split.has(m.leg)) continue;
+    const list = messagesOf.get(m.leg);
+    if (list) list.push(m);
+    else messagesOf.set(m.leg, [m]);
+  }
+  const linesOf = new Map<string, DialogLine[]>();
+  for (const line of lines) {
+    const list = linesOf.get(line.leg);
+    if (list) list.push(line);
+    else linesOf.set(line.leg, [line]);
+  }
   const out: DiagnosisGroup[] = [];
   for (const l of f.legs) {
     if (l.dialogs) {
-      for (const line of lines.filter((x) => x.leg === l.leg)) {
-        out.push({ title: line.name, line, items: items.filter((d) => d.leg === l.leg && d.dialog === line.dialog), messages: line.messages });
+      for (const line of linesOf.get(l.leg) ?? []) {
+        out.push({ title: line.name, line, items: itemsOf.get(key(l.leg, line.dialog)) ?? [], messages: line.messages });
       }
     } else {
-      out.push({ title: `${WORD.leg[lang]} ${l.leg}`, items: items.filter((d) => d.leg === l.leg), messages: f.messages.filter((m) => m.leg === l.leg) });
+      out.push({ title: `${WORD.leg[lang]} ${l.leg}`, items: itemsOf.get(key(l.leg, undefined)) ?? [], messages: messagesOf.get(l.leg) ?? [] });
     }
   }
   return out;
@@ -524,7 +559,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
     return lines.join('\n') + '\n';
   }
   const split = hasDialogs(f);
-  const dialogs = split ? dialogLines(f, lang) : [];
+  const dialogs = dialogLines(f, lang);
   if (f.dialogNote) {
     lines.push(`  ${printable(f.dialogNote[lang])}`);
     for (const d of dialogs) lines.push(`    ${d.mark} = ${printable(d.name)}: ${range(d.first, d.last)}, ${printable(d.what)}, ${printable(d.outcome)}`);
@@ -589,7 +624,7 @@ export function flowText(f: CallFlow, o: TextOptions = {}): string {
   if (split) {
     // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
     lines.push(`${WORD.diagnosis[lang]}:`);
-    for (const g of diagnosisGroups(f, lang)) {
+    for (const g of diagnosisGroups(f, lang, dialogs)) {
       const head = g.line ? `${g.title} (${g.line.mark}, ${range(g.line.first, g.line.last)}) — ${printable(g.line.outcome)}` : g.title;
       if (g.items.length === 0) {
         lines.push(`  ${head}: ${noDiagnosis(g.messages, lang)}`);
@@ -636,6 +671,11 @@ const LEG_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#08
 
 /** The SVG ladder alone (every text escaped). */
 export function flowSvg(f: CallFlow, lang: Lang = 'en'): string {
+  return svgOf(f, lang, dialogLines(f, lang));
+}
+
+/** The SVG ladder, with the flow's dialogLines (computed once by the page). */
+function svgOf(f: CallFlow, lang: Lang, dialogs: readonly DialogLine[]): string {
   const colW = 220;
   const rowH = 26;
   const top = 40;
@@ -643,7 +683,7 @@ export function flowSvg(f: CallFlow, lang: Lang = 'en'): string {
   const w = left + Math.max(1, f.columns.length) * colW;
   // where each dialog of a reused Call-ID begins: a gap with a dashed line and its name before its first message
   const gapH = 18;
-  const begins = new Map(hasDialogs(f) ? dialogLines(f, lang).map((d) => [d.first - 1, d]) : []);
+  const begins = new Map(dialogs.map((d) => [d.first - 1, d]));
   const h = top + f.messages.length * rowH + begins.size * gapH + 20;
   const cx = (c: number): number => left + c * colW + colW / 2;
   const parts: string[] = [];
@@ -697,6 +737,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   p.push(`<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">`);
   // A title holds no markup to isolate a bidi override in: it gets the terminal's printable form.
   const split = hasDialogs(f);
+  const dialogs = dialogLines(f, lang);
   p.push(`<title>${e(printable(`sipscope flow ${f.callId}`))}</title><style>${PAGE_STYLE}${split ? DIALOG_STYLE : ''}</style></head><body><main>`);
   p.push(`<h1>${WORD.call[lang]} <bdi>${e(f.callId)}</bdi></h1>`);
   const counts = lang === 'ru' ? `сообщений: ${f.messages.length} · плеч: ${f.legs.length}` : `${plural(f.messages.length, 'message', 'messages')} · ${plural(f.legs.length, 'leg', 'legs')}`;
@@ -713,7 +754,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   if (f.note) p.push(`<p class="sub">${WORD.note[lang]}: ${e(f.note[lang])}</p>`);
   if (f.dialogNote) {
     p.push(`<p class="warn">${e(f.dialogNote[lang])}</p><ul>`);
-    for (const d of dialogLines(f, lang)) p.push(`<li><b>${e(d.mark)}</b> ${e(d.name)}: ${e(range(d.first, d.last))}, ${e(d.what)}, ${e(d.outcome)}</li>`);
+    for (const d of dialogs) p.push(`<li><b>${e(d.mark)}</b> ${e(d.name)}: ${e(range(d.first, d.last))}, ${e(d.what)}, ${e(d.outcome)}</li>`);
     p.push('</ul>');
   }
   p.push(`<h2>${WORD.diagnosis[lang]}</h2>`);
@@ -726,7 +767,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
   };
   if (split) {
     // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
-    for (const g of diagnosisGroups(f, lang)) {
+    for (const g of diagnosisGroups(f, lang, dialogs)) {
       p.push(`<h3>${e(g.title[0]!.toUpperCase() + g.title.slice(1))}${g.line ? ` (${e(g.line.mark)}, ${e(range(g.line.first, g.line.last))}) — ${e(g.line.outcome)}` : ''}</h3>`);
       if (g.items.length === 0) p.push(`<p>${e(noDiagnosisSentence(g.messages, lang))}</p>`);
       else {
@@ -741,7 +782,7 @@ export function flowHtml(f: CallFlow, lang: Lang = 'en'): string {
     for (const d of diagnosisItems(f, lang)) item(d, `, ${WORD.leg[lang]} ${e(d.leg)}`);
     p.push('</ul>');
   }
-  p.push(`<h2>${WORD.ladder[lang]}</h2><div class="ladder">${flowSvg(f, lang)}</div>`);
+  p.push(`<h2>${WORD.ladder[lang]}</h2><div class="ladder">${svgOf(f, lang, dialogs)}</div>`);
   const cols = [WORD.n, WORD.leg, ...(split ? [WORD.dialog] : []), WORD.time, WORD.from, WORD.to, WORD.message, WORD.meaning];
   p.push(`<h2>${WORD.messages[lang]}</h2><table><thead><tr>${cols.map((h) => `<th>${h[lang]}</th>`).join('')}</tr></thead><tbody>`);
   for (const m of f.messages) {
@@ -821,10 +862,10 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
  * What became of the asked call (`outcomeOf`), escaped; when its Call-ID carries several dialogs, of each
  * (`D1: 486 Busy Here; D2: answered (200 OK)`).
  */
-function outcome(f: CallFlow, lang: Lang): string {
+function outcome(f: CallFlow, lang: Lang, dialogs: readonly DialogLine[]): string {
   const asked = f.legs[0];
   if (asked?.dialogs) {
-    return dialogLines(f, lang)
+    return dialogs
       .filter((d) => d.leg === asked.leg)
       .map((d) => `${d.mark}: ${md(d.outcome)}`)
       .join('; ');
@@ -833,7 +874,7 @@ function outcome(f: CallFlow, lang: Lang): string {
 }
 
 /** `1 leg · 4 messages · 2024-05-14T09:30:00.000Z, over 2.150 s` and the outcome, in one language. */
-function summaryLine(f: CallFlow, lang: Lang): string {
+function summaryLine(f: CallFlow, lang: Lang, dialogs: readonly DialogLine[]): string {
   let end = f.t0;
   for (const m of f.messages) if (m.message.ts > end) end = m.message.ts;
   const span = ((end - f.t0) / 1000).toFixed(3);
@@ -841,8 +882,8 @@ function summaryLine(f: CallFlow, lang: Lang): string {
   const one = singleRoutes(f, lang);
   const route = one ? ` · ${md(one)}` : '';
   return lang === 'ru'
-    ? `**Итог:** ${outcome(f, lang)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span.replace('.', ',')} с${route}`
-    : `**Outcome:** ${outcome(f, lang)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s${route}`;
+    ? `**Итог:** ${outcome(f, lang, dialogs)} · плеч: ${f.legs.length} · сообщений: ${f.messages.length} · ${start}, за ${span.replace('.', ',')} с${route}`
+    : `**Outcome:** ${outcome(f, lang, dialogs)} · ${plural(f.legs.length, 'leg', 'legs')} · ${plural(f.messages.length, 'message', 'messages')} · ${start}, over ${span} s${route}`;
 }
 
 function legLine(l: LegSummary, lang: Lang): string {
@@ -862,7 +903,8 @@ export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
     out.push(lang === 'ru' ? 'Ни одного SIP-сообщения с этим Call-ID не найдено.' : 'No SIP messages with this Call-ID were found.');
     return out.join('\n') + '\n';
   }
-  out.push(summaryLine(f, lang), '');
+  const dialogs = dialogLines(f, lang);
+  out.push(summaryLine(f, lang, dialogs), '');
   const multi = f.legs.length > 1;
   if (multi) out.push(...f.legs.map((l) => legLine(l, lang)), '');
   if (f.note) out.push(`> **${lang === 'ru' ? 'Примечание' : 'Note'}:** ${md(f.note[lang])}`, '');
@@ -872,7 +914,7 @@ export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
     `**${d.mark}** ${md(d.name)}: ${mdRange(d.first, d.last)}, ${d.fromTag !== undefined ? `From-tag ${mdCode(d.fromTag)}` : md(d.what)}, ${md(d.outcome)}`;
   if (f.dialogNote) {
     out.push(`> **${lang === 'ru' ? 'Внимание' : 'Warning'}:** ${md(f.dialogNote[lang])}`, '');
-    out.push(...dialogLines(f, lang).map((d) => `- ${dialogLine(d)}`), '');
+    out.push(...dialogs.map((d) => `- ${dialogLine(d)}`), '');
   }
 
   out.push(`### ${WORD.ladder[lang]}`, '');
@@ -893,7 +935,7 @@ export function flowMd(f: CallFlow, lang: Lang = 'en'): string {
   };
   if (split) {
     // each dialog (and each other leg) on its own, with what became of it; one with no diagnosis says so
-    const groups = diagnosisGroups(f, lang);
+    const groups = diagnosisGroups(f, lang, dialogs);
     groups.forEach((g, gi) => {
       if (gi > 0) out.push('');
       out.push(g.line ? dialogLine(g.line) : `**${md(g.title)}**`, '');

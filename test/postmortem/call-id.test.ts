@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallIdMatcher, callIdPrefix, withinEdits } from '../../src/postmortem/call-id.js';
+import { collectCall, specsOf } from '../../src/postmortem/collect.js';
 import { run } from './run.js';
 import { busyCalls, noInviteCapture, pcapOf } from './scenarios.js';
 
@@ -145,5 +146,38 @@ describe('calls with no row to show', () => {
     const some = await run(['calls', join(dir, 'nope.pcap'), file, '--code', '404']);
     expect(some.code).toBe(2);
     expect(some.out).toBe('No call attempts matched in what could be read.\n');
+  });
+});
+
+// review 2, finding 1: the asked Call-ID's stand-ins are looked for only while it is missing, each Call-ID once
+describe('looking for a stand-in Call-ID costs no work per packet', () => {
+  afterEach(() => vi.restoreAllMocks());
+  // `rank` is private: the spy counts how often a Call-ID is compared to the asked one
+  const proto = CallIdMatcher.prototype as unknown as { rank(id: string): number | undefined };
+
+  it('each distinct Call-ID is ranked once, however many messages carry it, with the same close matches', () => {
+    const rank = vi.spyOn(proto, 'rank');
+    const m = new CallIdMatcher('abcdefgh@host');
+    for (let i = 0; i < 5; i++) {
+      expect(m.see('unrelated-call@elsewhere')).toBe(false);
+      expect(m.see('abcdefgx@host')).toBe(false);
+    }
+    expect(rank).toHaveBeenCalledTimes(2);
+    expect(m.closeMatches()).toEqual(['abcdefgx@host']);
+    // a prefix match still answers true on every message (its messages are kept)
+    expect(m.see('abcdefgh@host.example')).toBe(true);
+    expect(m.see('abcdefgh@host.example')).toBe(true);
+    expect(m.starting).toEqual(['abcdefgh@host.example']);
+  });
+
+  it('once the asked Call-ID is found exactly, the other Call-IDs are not looked at', async () => {
+    const f = join(dir, 'first-found.pcap');
+    writeFileSync(f, pcapOf(busyCalls([SHORT, LONG1, LONG2])));
+    const see = vi.spyOn(CallIdMatcher.prototype, 'see');
+    const got = await collectCall(await specsOf([f]), SHORT, { link: false });
+    expect(got.legs[0]!.callId).toBe(SHORT);
+    expect(got.legs[0]!.messages.length).toBeGreaterThan(0);
+    expect(got.resolved).toBeUndefined();
+    expect(see).not.toHaveBeenCalled();
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ethernet, udpPacket, writePcap, type CapturedPacket } from '../../src/capture/writer.js';
 import { splitDialogs } from '../../src/postmortem/dialogs.js';
-import { buildFlow, flowJson, flowMd, flowText } from '../../src/postmortem/ladder.js';
+import { buildFlow, flowHtml, flowJson, flowMd, flowText, type CallFlow } from '../../src/postmortem/ladder.js';
 import { isBidiControl } from '../../src/printable.js';
 import type { CallRecord, SipMessage } from '../../src/types.js';
 import { run } from './run.js';
@@ -294,6 +294,18 @@ describe('splitDialogs: the tracker’s rule', () => {
     expect(groups(hungUp.filter((_, i) => i !== 3)).length).toBe(1);
   });
 
+  // review 2, finding 6: the rule is a lookup of the message's tags among the INVITEs' From-tags, From-tag first
+  it('a message goes to the dialog its From-tag names, else the one its To-tag names (the callee’s requests)', () => {
+    const ms = [
+      invite(1, 'a'),
+      resp(2, 200, 'a', 'x'),
+      invite(3, 'b'),
+      m({ at: 4, src: SERVER, dst: CALLER, isRequest: true, method: 'BYE', cseqMethod: 'BYE', cseq: 9, fromTag: 'x', toTag: 'a' }),
+      m({ at: 5, isRequest: true, method: 'INFO', cseqMethod: 'INFO', cseq: 2, fromTag: 'b', toTag: 'a' }),
+    ];
+    expect(groups(ms)).toEqual([['a', true, [0, 1, 3], []], ['b', true, [2, 4], []]]);
+  });
+
   it('records go to the dialog of their INVITE (by position), else to the one begun last at their start', () => {
     const ms = [invite(10, 'a'), resp(11, 486, 'a', 'x'), invite(20, 'b'), resp(21, 200, 'b', 'y')];
     expect(groups(ms, [rec(20, 20), rec(10, 10), rec(99, 25)])).toEqual([['a', true, [0, 1], [10]], ['b', true, [2, 3], [20, 99]]]);
@@ -351,5 +363,38 @@ describe('flow HTML: bidirectional controls from the wire are neutralised', () =
       const left = [...out].filter((ch) => isBidiControl(ch.charCodeAt(0)));
       expect(left).toEqual([]);
     }
+  });
+});
+
+// review 2, finding 3: a scanner may start thousands of dialogs on one Call-ID; rendering sorts the messages into
+// them once, not once per dialog (which read the whole message list per dialog, several times per render)
+describe('rendering a Call-ID of many dialogs reads its messages a bounded number of times each', () => {
+  const D = 300;
+  const ms = Array.from({ length: D }, (_, i) => [invite(i * 10, `t${i}`), resp(i * 10 + 1, 486, `t${i}`, `x${i}`)]).flat();
+  const f = buildFlow('scan', [{ callId: 'scan', by: 'self', messages: ms, records: [] }]);
+  /** The flow with its message list counting the reads of its elements. */
+  const counting = (): { flow: CallFlow; reads: () => number } => {
+    let n = 0;
+    const messages = new Proxy(f.messages, {
+      get(t, k, r) {
+        if (typeof k === 'string' && k !== '' && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57) n++;
+        return Reflect.get(t, k, r) as unknown;
+      },
+    });
+    return { flow: { ...f, messages }, reads: () => n };
+  };
+
+  it.each([
+    ['text', (x: CallFlow) => flowText(x)],
+    ['Markdown', (x: CallFlow) => flowMd(x)],
+    ['HTML', (x: CallFlow) => flowHtml(x)],
+  ])('%s', (_, render) => {
+    expect(f.legs[0]!.dialogs).toHaveLength(D);
+    const c = counting();
+    const out = render(c.flow);
+    expect(out).toBe(render(f));
+    expect(out).toContain(`dialog ${D}`);
+    // a few reads per message (its row, its dialog, the summary), not one per message and dialog
+    expect(c.reads()).toBeLessThan(10 * f.messages.length);
   });
 });
